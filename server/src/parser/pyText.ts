@@ -1,0 +1,124 @@
+// Python string semantics that pip's requirements parser relies on, ported so offsets stay exact:
+// str.splitlines() boundaries, str.isspace()/`\s`, and pip's byte decoding (BOM, PEP 263, UTF-8).
+
+/** Characters Python treats as whitespace (`str.isspace()`, and `\s` in `re` for str patterns). */
+export function isPyWhitespace(code: number): boolean {
+  if (code <= 0x20) return code === 0x20 || (code >= 0x09 && code <= 0x0d) || (code >= 0x1c && code <= 0x1f);
+  if (code < 0x85) return false;
+  return (
+    code === 0x85 || code === 0xa0 || code === 0x1680 || (code >= 0x2000 && code <= 0x200a) ||
+    code === 0x2028 || code === 0x2029 || code === 0x202f || code === 0x205f || code === 0x3000
+  );
+}
+
+/** Line breaks recognised by Python's `str.splitlines()` (pip numbers lines with it). */
+function isPyLineBreak(code: number): boolean {
+  return (
+    code === 0x0a || code === 0x0d || code === 0x0b || code === 0x0c || code === 0x1c || code === 0x1d ||
+    code === 0x1e || code === 0x85 || code === 0x2028 || code === 0x2029
+  );
+}
+
+export interface PhysicalLine {
+  /** Offset of the first character of the line. */
+  readonly start: number;
+  /** Offset just past the last character, before the line break. */
+  readonly end: number;
+}
+
+/** Splits like `str.splitlines()`: `\r\n` is one break, a trailing break adds no empty line. */
+export function splitPyLines(text: string): PhysicalLine[] {
+  const lines: PhysicalLine[] = [];
+  let start = 0;
+  const length = text.length;
+  for (let i = 0; i < length; i++) {
+    const code = text.charCodeAt(i);
+    if (!isPyLineBreak(code)) continue;
+    lines.push({ start, end: i });
+    if (code === 0x0d && text.charCodeAt(i + 1) === 0x0a) i++;
+    start = i + 1;
+  }
+  if (start < length) lines.push({ start, end: length });
+  return lines;
+}
+
+export interface DecodedText {
+  readonly text: string;
+  /** Set when the bytes could not be decoded as pip would; the text is then a lossy best effort. */
+  readonly error?: string;
+}
+
+const CODING_RE = /^#.*coding[:=]\s*([-\w.]+)/;
+
+/**
+ * Decodes a requirements file the way pip's `auto_decode` does: a byte-order mark wins, then a
+ * PEP 263 `coding:` comment on one of the first two lines, then UTF-8. Never throws.
+ */
+export function decodeRequirementsBytes(bytes: Uint8Array): DecodedText {
+  const boms: Array<[number[], string]> = [
+    [[0xef, 0xbb, 0xbf], 'utf-8'],
+    [[0xff, 0xfe, 0x00, 0x00], 'utf-32le'],
+    [[0x00, 0x00, 0xfe, 0xff], 'utf-32be'],
+    [[0xff, 0xfe], 'utf-16le'],
+    [[0xfe, 0xff], 'utf-16be'],
+  ];
+  for (const [bom, encoding] of boms) {
+    if (bom.every((byte, i) => bytes[i] === byte)) return decodeAs(bytes.subarray(bom.length), encoding);
+  }
+  const head = latin1Lines(bytes, 2);
+  for (const line of head) {
+    const match = CODING_RE.exec(line);
+    if (match) return decodeAs(bytes, match[1].toLowerCase());
+  }
+  return decodeAs(bytes, 'utf-8');
+}
+
+function latin1Lines(bytes: Uint8Array, count: number): string[] {
+  const lines: string[] = [];
+  let current = '';
+  for (let i = 0; i < bytes.length && lines.length < count; i++) {
+    const byte = bytes[i];
+    if (byte === 0x0a) {
+      lines.push(current);
+      current = '';
+    } else if (byte !== 0x0d) {
+      current += String.fromCharCode(byte);
+    }
+  }
+  if (lines.length < count && current) lines.push(current);
+  return lines;
+}
+
+function decodeAs(bytes: Uint8Array, encoding: string): DecodedText {
+  if (encoding.startsWith('utf-32')) return decodeUtf32(bytes, encoding === 'utf-32be');
+  let decoder: { decode(input: Uint8Array): string };
+  try {
+    decoder = new TextDecoder(encoding, { fatal: true });
+  } catch {
+    const text = new TextDecoder('utf-8').decode(bytes);
+    return { text, error: `unknown encoding '${encoding}' declared in the file; read as UTF-8` };
+  }
+  try {
+    return { text: decoder.decode(bytes) };
+  } catch {
+    const text = new TextDecoder(encoding).decode(bytes);
+    return { text, error: `the file is not valid ${encoding.toUpperCase()}; undecodable bytes were replaced` };
+  }
+}
+
+function decodeUtf32(bytes: Uint8Array, bigEndian: boolean): DecodedText {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  let text = '';
+  let error: string | undefined;
+  for (let i = 0; i + 3 < bytes.length; i += 4) {
+    const point = view.getUint32(i, !bigEndian);
+    if (point > 0x10ffff || (point >= 0xd800 && point <= 0xdfff)) {
+      error = 'the file is not valid UTF-32; undecodable code points were replaced';
+      text += '\ufffd';
+    } else {
+      text += String.fromCodePoint(point);
+    }
+  }
+  if (bytes.length % 4 !== 0) error = 'the file is not valid UTF-32; it ends in the middle of a character';
+  return error ? { text, error } : { text };
+}

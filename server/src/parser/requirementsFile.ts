@@ -1,0 +1,802 @@
+// A port of pip's requirements-file reader (pip/_internal/req/req_file.py and the parts of
+// req/constructors.py that decide what a requirement line means), keeping exact source spans.
+//
+// pip reads a file in stages: split lines (str.splitlines), join backslash continuations, strip
+// comments, expand ${VARS}, split each logical line into a requirement part and an option part,
+// shlex + optparse the options, then interpret the requirement part. Each stage here keeps, for
+// every character of the logical line, the document range it came from, so spans survive
+// continuations, comments and variable expansion. Nothing here does IO or throws.
+import { isPyWhitespace, splitPyLines } from './pyText';
+import { shlexSplit, type ShlexToken } from './shlex';
+import { parseOptionTokens, STRONG_HASH_ALGORITHMS, type OptionOccurrence, type OptionSpec } from './pipOptions';
+import { describeLink, isArchiveFile, isPipUrl, looksLikePath, parseWheelFilename, VCS_NAMES, VCS_SCHEMES, type LinkInfo } from './links';
+import { canonicalizeName, parseMarker, parseRequirement, type ExtraName, type MarkerInfo, type SpecifierClause } from './pep508';
+import type { Problem, Span } from './types';
+
+export interface ParseOptions {
+  /** Environment for `${VAR}` expansion; pip substitutes only variables that are set and non-empty. */
+  readonly env?: Readonly<Record<string, string | undefined>>;
+  /** True when this file is read as a constraints file (`-c`). */
+  readonly constraint?: boolean;
+}
+
+/** A `${NAME}` reference as written in the file. */
+export interface EnvReference {
+  readonly name: string;
+  readonly span: Span;
+  readonly expanded: boolean;
+}
+
+/** An option as written, with document spans. */
+export interface OptionNode {
+  readonly spec: OptionSpec;
+  readonly name: string;
+  readonly nameSpan: Span;
+  readonly value?: string;
+  readonly valueSpan?: Span;
+  readonly span: Span;
+}
+
+export interface HashNode {
+  readonly algorithm: string;
+  readonly digest: string;
+  /** The whole `--hash=algo:hex` option. */
+  readonly span: Span;
+  readonly algorithmSpan: Span;
+  readonly digestSpan: Span;
+}
+
+export interface IgnoredText {
+  readonly text: string;
+  readonly span: Span;
+}
+
+interface EntryBase {
+  /** pip's 1-based number of the first physical line of the logical line. */
+  readonly line: number;
+  /** 1-based number of its last physical line. */
+  readonly lineEnd: number;
+  /** From the start of the first physical line to the end of the last one (line breaks excluded). */
+  readonly span: Span;
+  /** The logical line pip works on: joined, comment-free, stripped, variables expanded. */
+  readonly text: string;
+  readonly options: readonly OptionNode[];
+  /** Positional arguments after an option, which pip silently drops. */
+  readonly ignoredArgs: readonly IgnoredText[];
+  /** True when pip rejects this line (see the document's problems for why). */
+  readonly rejected: boolean;
+}
+
+/** How the requirement part names what to install. */
+export type RequirementForm =
+  /** A PEP 508 requirement: `name[extras] specifiers ; marker` or `name @ url ; marker`. */
+  | 'named'
+  /** A bare URL (archive, wheel or VCS), named by its wheel file name or `#egg=` fragment if at all. */
+  | 'url'
+  /** A local path: an archive file, or a project directory. */
+  | 'path';
+
+export interface RequirementEntry extends EntryBase {
+  readonly kind: 'requirement';
+  readonly editable: boolean;
+  readonly constraint: boolean;
+  /** The requirement part of the line (before the first option), as pip passes it on. */
+  readonly requirementText: string;
+  readonly requirementSpan: Span;
+  readonly form: RequirementForm;
+  /** The project name as pip knows it (from the requirement, the wheel file name or `#egg=`), if any. */
+  readonly name?: string;
+  readonly normalizedName?: string;
+  /** Where the name is written, when it is written as a name. */
+  readonly nameSpan?: Span;
+  readonly extras: readonly ExtraName[];
+  readonly specifiers: readonly SpecifierClause[];
+  readonly specifierSpan?: Span;
+  readonly marker?: MarkerInfo;
+  /** The URL or path of a direct reference (`name @ url`, a bare URL, a path). */
+  readonly url?: { readonly value: string; readonly span: Span };
+  readonly link?: LinkInfo;
+  readonly hashes: readonly HashNode[];
+  /**
+   * Set for a local path whose meaning depends on the file system: pip installs it when it is a
+   * project directory (or, for an archive, a file) and rejects the line otherwise.
+   */
+  readonly localPath?: LocalPathCheck;
+}
+
+export interface LocalPathCheck {
+  readonly path: string;
+  readonly span: Span;
+  /** What pip needs to find there. */
+  readonly expect: 'directory' | 'archive';
+  /** pip's error when nothing usable is there. */
+  readonly missingMessage: string;
+}
+
+export interface IncludeEntry extends EntryBase {
+  readonly kind: 'include';
+  readonly includeKind: '-r' | '-c';
+  readonly target: string;
+  readonly targetSpan: Span;
+}
+
+export interface OptionLineEntry extends EntryBase {
+  readonly kind: 'options';
+}
+
+export type Entry = RequirementEntry | IncludeEntry | OptionLineEntry;
+
+export interface RequirementsDocument {
+  readonly text: string;
+  readonly entries: readonly Entry[];
+  readonly problems: readonly Problem[];
+  readonly envReferences: readonly EnvReference[];
+  /** Number of physical lines as pip counts them. */
+  readonly lineCount: number;
+}
+
+/** A logical line with, per character, the document range it came from. */
+interface LogicalLine {
+  text: string;
+  starts: number[];
+  ends: number[];
+}
+
+const ENV_VAR_RE = /\$\{([A-Z0-9_]+)\}/g;
+
+export function parseRequirementsFile(text: string, options: ParseOptions = {}): RequirementsDocument {
+  const problems: Problem[] = [];
+  const entries: Entry[] = [];
+  const envReferences: EnvReference[] = [];
+  const physical = splitPyLines(text);
+  const env = options.env ?? {};
+  const constraint = options.constraint ?? false;
+
+  for (const joined of joinLines(text, physical)) {
+    const logical = stripComment(joined.line);
+    if (!logical) continue;
+    const expanded = expandEnvVariables(logical, env, envReferences);
+    const span: Span = { start: physical[joined.first - 1].start, end: physical[joined.last - 1].end };
+    const entry = parseLogicalLine(expanded, joined.first, joined.last, span, constraint, problems);
+    entries.push(entry);
+  }
+  checkFileOptionConflicts(entries, problems);
+  return { text, entries, problems, envReferences, lineCount: physical.length };
+}
+
+interface JoinedLine {
+  first: number;
+  last: number;
+  line: LogicalLine;
+}
+
+function isCommentLine(text: string): boolean {
+  if (text.startsWith('#')) return true;
+  let i = 0;
+  while (i < text.length && isPyWhitespace(text.charCodeAt(i))) i++;
+  return i > 0 && text[i] === '#';
+}
+
+/** pip's join_lines: a line ending in `\` continues unless it is a comment line, which ends a continuation. */
+function* joinLines(text: string, physical: readonly { start: number; end: number }[]): Generator<JoinedLine> {
+  let pending: LogicalLine | undefined;
+  let first = 0;
+  for (let index = 0; index < physical.length; index++) {
+    const { start, end } = physical[index];
+    const content = text.slice(start, end);
+    const number = index + 1;
+    const comment = isCommentLine(content);
+    if (!content.endsWith('\\') || comment) {
+      const piece = appendRange(newLine(), text, start, end);
+      // pip prefixes a comment line with a space so that it is always stripped later.
+      if (comment) {
+        piece.text = ' ' + piece.text;
+        piece.starts.unshift(start);
+        piece.ends.unshift(start);
+      }
+      if (pending) {
+        appendLine(pending, piece);
+        yield { first, last: number, line: pending };
+        pending = undefined;
+      } else {
+        yield { first: number, last: number, line: piece };
+      }
+    } else {
+      if (!pending) {
+        pending = newLine();
+        first = number;
+      }
+      // str.strip("\\") removes backslashes from both ends.
+      let from = start;
+      let to = end;
+      while (from < to && text.charCodeAt(from) === 0x5c) from++;
+      while (to > from && text.charCodeAt(to - 1) === 0x5c) to--;
+      appendRange(pending, text, from, to);
+    }
+  }
+  if (pending) yield { first, last: physical.length, line: pending };
+}
+
+function newLine(): LogicalLine {
+  return { text: '', starts: [], ends: [] };
+}
+
+function appendRange(line: LogicalLine, text: string, from: number, to: number): LogicalLine {
+  line.text += text.slice(from, to);
+  for (let i = from; i < to; i++) {
+    line.starts.push(i);
+    line.ends.push(i + 1);
+  }
+  return line;
+}
+
+function appendLine(line: LogicalLine, other: LogicalLine): void {
+  line.text += other.text;
+  line.starts.push(...other.starts);
+  line.ends.push(...other.ends);
+}
+
+function sliceLine(line: LogicalLine, from: number, to: number): LogicalLine {
+  return { text: line.text.slice(from, to), starts: line.starts.slice(from, to), ends: line.ends.slice(from, to) };
+}
+
+/** pip's ignore_comments: drop from the first `#` at the start or after whitespace, then strip. */
+function stripComment(line: LogicalLine): LogicalLine | undefined {
+  const text = line.text;
+  let cut = text.length;
+  for (let i = 0; i < text.length; i++) {
+    if (text[i] !== '#') continue;
+    if (i === 0 || isPyWhitespace(text.charCodeAt(i - 1))) {
+      cut = i;
+      break;
+    }
+  }
+  let from = 0;
+  let to = cut;
+  while (from < to && isPyWhitespace(text.charCodeAt(from))) from++;
+  while (to > from && isPyWhitespace(text.charCodeAt(to - 1))) to--;
+  return from < to ? sliceLine(line, from, to) : undefined;
+}
+
+/** pip's expand_env_variables: `${NAME}` becomes the variable's value when it is set and not empty. */
+function expandEnvVariables(
+  line: LogicalLine,
+  env: Readonly<Record<string, string | undefined>>,
+  references: EnvReference[],
+): LogicalLine {
+  if (!line.text.includes('${')) return line;
+  const result = newLine();
+  let copied = 0;
+  for (const match of line.text.matchAll(ENV_VAR_RE)) {
+    const at = match.index ?? 0;
+    const name = match[1];
+    const value = env[name];
+    const refSpan: Span = { start: line.starts[at], end: line.ends[at + match[0].length - 1] };
+    references.push({ name, span: refSpan, expanded: Boolean(value) });
+    if (!value) continue;
+    appendLine(result, sliceLine(line, copied, at));
+    result.text += value;
+    for (let i = 0; i < value.length; i++) {
+      result.starts.push(refSpan.start);
+      result.ends.push(refSpan.end);
+    }
+    copied = at + match[0].length;
+  }
+  appendLine(result, sliceLine(line, copied, line.text.length));
+  return result;
+}
+
+/** Maps [from, to) of the logical line to the document. */
+function spanOf(line: LogicalLine, from: number, to: number): Span {
+  if (line.text.length === 0) return { start: 0, end: 0 };
+  if (to <= from) {
+    const at = from < line.starts.length ? line.starts[from] : line.ends[line.ends.length - 1];
+    return { start: at, end: at };
+  }
+  return { start: line.starts[from], end: line.ends[to - 1] };
+}
+
+/** Maps the characters listed in `indexes` (positions in the logical line) to one document span. */
+function spanOfIndexes(line: LogicalLine, indexes: readonly number[], fallback: number): Span {
+  if (indexes.length === 0) return spanOf(line, fallback, fallback);
+  return { start: line.starts[indexes[0]], end: line.ends[indexes[indexes.length - 1]] };
+}
+
+interface LineContext {
+  line: LogicalLine;
+  problems: Problem[];
+  rejected: boolean;
+}
+
+function report(context: LineContext, code: string, message: string, span: Span, rejects = true): void {
+  context.problems.push({ code, message, span });
+  if (rejects) context.rejected = true;
+}
+
+function parseLogicalLine(
+  line: LogicalLine,
+  first: number,
+  last: number,
+  span: Span,
+  constraint: boolean,
+  problems: Problem[],
+): Entry {
+  const context: LineContext = { line, problems, rejected: false };
+  // break_args_options: tokens split on single spaces up to the first one starting with '-'.
+  const text = line.text;
+  let argsEnd = 0;
+  let optionsStart = text.length;
+  let position = 0;
+  while (position <= text.length) {
+    const space = text.indexOf(' ', position);
+    const tokenEnd = space < 0 ? text.length : space;
+    if (text.startsWith('-', position)) {
+      argsEnd = Math.max(0, position - 1);
+      optionsStart = position;
+      break;
+    }
+    argsEnd = tokenEnd;
+    if (space < 0) break;
+    position = space + 1;
+  }
+  const args = text.slice(0, argsEnd);
+  const optionText = text.slice(optionsStart);
+
+  const optionNodes: OptionNode[] = [];
+  const ignoredArgs: IgnoredText[] = [];
+  const occurrences: OptionOccurrence[] = [];
+  const split = shlexSplit(optionText);
+  if (!split.ok) {
+    report(context, 'syntax', `pip cannot split the options: ${split.message.toLowerCase()}`, spanOf(line, optionsStart + split.at, text.length));
+  } else {
+    const parsed = parseOptionTokens(split.tokens);
+    occurrences.push(...parsed.occurrences);
+    for (const leftover of parsed.leftovers) {
+      ignoredArgs.push({ text: leftover.value, span: tokenSpan(line, optionsStart, leftover) });
+    }
+    if (parsed.error) {
+      const errorSpan = spanOf(line, optionsStart + parsed.error.start, optionsStart + parsed.error.end);
+      if (parsed.error.removed) {
+        report(context, 'removed-option', `${parsed.error.removed.long[0]} was removed in pip ${parsed.error.removed.removedIn}: pip now rejects this line. Pass build settings with --config-settings (-C KEY=VALUE) instead.`, errorSpan);
+      } else {
+        report(context, 'syntax', `pip rejects this line: ${parsed.error.message}`, errorSpan);
+      }
+    }
+  }
+  for (const occurrence of occurrences) optionNodes.push(toOptionNode(line, optionsStart, occurrence));
+  const hashes = validateOptionValues(context, optionNodes);
+
+  const base = {
+    line: first,
+    lineEnd: last,
+    span,
+    text,
+    options: optionNodes,
+    ignoredArgs,
+  };
+
+  const editables = optionNodes.filter((o) => o.spec.dest === 'editables');
+  if (args) {
+    const entry = interpretRequirement(context, args, spanOf(line, 0, argsEnd), false, constraint, hashes);
+    reportIgnoredOnRequirement(context, optionNodes, false);
+    reportIgnoredArgs(context, ignoredArgs);
+    return { ...base, ...entry, rejected: context.rejected };
+  }
+  if (editables.length > 0) {
+    const editable = editables[0];
+    const value = editable.value ?? '';
+    const entry = interpretEditable(context, value, editable.valueSpan ?? editable.span, constraint);
+    for (const extra of editables.slice(1)) {
+      report(context, 'ignored', 'pip installs only the first -e of a line; this one is ignored. Put each editable requirement on its own line.', extra.span, false);
+    }
+    reportIgnoredOnRequirement(context, optionNodes, true);
+    reportIgnoredArgs(context, ignoredArgs);
+    return { ...base, ...entry, rejected: context.rejected };
+  }
+  reportIgnoredArgs(context, ignoredArgs);
+  const include = optionNodes.find((o) => o.spec.dest === 'requirements') ?? optionNodes.find((o) => o.spec.dest === 'constraints');
+  for (const hash of hashes) {
+    report(context, 'ignored', '--hash applies to the requirement on its own line; pip ignores it on a line without one.', hash.span, false);
+  }
+  if (include && !context.rejected) {
+    const siblings = optionNodes.filter((o) => o.spec.dest === include.spec.dest).slice(1);
+    for (const sibling of siblings) {
+      report(context, 'ignored', `pip follows only the first ${include.name} of a line; this one is ignored.`, sibling.span, false);
+    }
+    return {
+      ...base,
+      kind: 'include',
+      includeKind: include.spec.dest === 'requirements' ? '-r' : '-c',
+      target: include.value ?? '',
+      targetSpan: include.valueSpan ?? include.span,
+      rejected: context.rejected,
+    };
+  }
+  return { ...base, kind: 'options', rejected: context.rejected };
+}
+
+function tokenSpan(line: LogicalLine, offset: number, token: ShlexToken): Span {
+  return spanOf(line, offset + token.start, offset + token.end);
+}
+
+function toOptionNode(line: LogicalLine, offset: number, occurrence: OptionOccurrence): OptionNode {
+  const valueSpan = occurrence.valueIndex
+    ? spanOfIndexes(line, occurrence.valueIndex.map((i) => i + offset), offset + occurrence.end)
+    : undefined;
+  return {
+    spec: occurrence.spec,
+    name: occurrence.name,
+    nameSpan: spanOf(line, offset + occurrence.nameStart, offset + occurrence.nameEnd),
+    value: occurrence.value,
+    valueSpan,
+    span: spanOf(line, offset + occurrence.start, offset + occurrence.end),
+  };
+}
+
+/** The checks pip's option callbacks make (hash, config settings, format control, choices). */
+function validateOptionValues(context: LineContext, options: readonly OptionNode[]): HashNode[] {
+  const hashes: HashNode[] = [];
+  for (const option of options) {
+    const value = option.value ?? '';
+    const valueSpan = option.valueSpan ?? option.span;
+    switch (option.spec.dest) {
+      case 'hashes': {
+        const colon = value.indexOf(':');
+        if (colon < 0) {
+          report(context, 'syntax', `pip rejects this line: arguments to ${option.name} must be a hash name followed by a value, like --hash=sha256:abcde…`, option.span);
+          break;
+        }
+        const algorithm = value.slice(0, colon);
+        const digest = value.slice(colon + 1);
+        const algorithmSpan = subSpan(valueSpan, value, 0, colon);
+        const digestSpan = subSpan(valueSpan, value, colon + 1, value.length);
+        if (!(STRONG_HASH_ALGORITHMS as readonly string[]).includes(algorithm)) {
+          report(context, 'weak-hash', `pip rejects the hash algorithm '${algorithm}': only ${STRONG_HASH_ALGORITHMS.join(', ')} are allowed in --hash. Replace it with a sha256 hash of the same file.`, algorithmSpan);
+        }
+        hashes.push({ algorithm, digest, span: option.span, algorithmSpan, digestSpan });
+        break;
+      }
+      case 'config_settings':
+        if (!value.includes('=')) {
+          report(context, 'syntax', `pip rejects this line: arguments to ${option.name} must be of the form KEY=VAL`, option.span);
+        }
+        break;
+      case 'no_binary':
+      case 'only_binary':
+        if (value.startsWith('-')) {
+          report(context, 'syntax', 'pip stops with an error: --no-binary / --only-binary option requires 1 argument.', option.span);
+        }
+        break;
+      case 'features_enabled': {
+        const choices = option.spec.choices ?? [];
+        if (!choices.includes(value)) {
+          const listed = choices.map((c) => `'${c}'`).join(', ');
+          report(context, 'syntax', `pip rejects this line: option ${option.name}: invalid choice: '${value}' (choose from ${listed})`, valueSpan);
+        }
+        break;
+      }
+      default:
+        break;
+    }
+  }
+  return hashes;
+}
+
+/** Maps [from, to) of an option value to the document when the value was written contiguously. */
+function subSpan(valueSpan: Span, value: string, from: number, to: number): Span {
+  if (valueSpan.end - valueSpan.start !== value.length) return valueSpan;
+  return { start: valueSpan.start + from, end: valueSpan.start + to };
+}
+
+function reportIgnoredOnRequirement(context: LineContext, options: readonly OptionNode[], editable: boolean): void {
+  for (const option of options) {
+    if (option.spec.dest === 'editables' && editable) continue;
+    if (option.spec.scope === 'requirement' && (!editable || option.spec.dest === 'config_settings')) continue;
+    const why = editable
+      ? `pip ignores ${option.name} on an editable requirement line`
+      : `${option.name} is a file-wide option: pip ignores it on a requirement line`;
+    report(context, 'ignored', `${why}. Put it on a line of its own.`, option.span, false);
+  }
+}
+
+function reportIgnoredArgs(context: LineContext, ignored: readonly IgnoredText[]): void {
+  for (const arg of ignored) {
+    report(context, 'ignored', `pip silently ignores '${arg.text}': text after an option is not read as a requirement. Put it on a line of its own.`, arg.span, false);
+  }
+}
+
+type RequirementParts = Omit<RequirementEntry, keyof EntryBase>;
+
+function emptyRequirement(text: string, span: Span, editable: boolean, constraint: boolean, hashes: HashNode[]): RequirementParts {
+  return {
+    kind: 'requirement',
+    editable,
+    constraint,
+    requirementText: text,
+    requirementSpan: span,
+    form: 'named',
+    extras: [],
+    specifiers: [],
+    hashes,
+  };
+}
+
+/** pip's install_req_from_line / parse_req_from_line, minus the file-system lookups. */
+function interpretRequirement(
+  context: LineContext,
+  args: string,
+  argsSpan: Span,
+  editable: boolean,
+  constraint: boolean,
+  hashes: HashNode[],
+): RequirementParts {
+  const line = context.line;
+  const result: { -readonly [K in keyof RequirementParts]: RequirementParts[K] } = emptyRequirement(args, argsSpan, editable, constraint, hashes);
+  // Split off "; marker" first: after a URL only "; " separates it, since ';' may appear in URLs.
+  const separator = isPipUrl(args) ? '; ' : ';';
+  let requirementEnd = args.length;
+  const markerAt = args.indexOf(separator);
+  if (markerAt >= 0) {
+    requirementEnd = markerAt;
+    const markerFrom = markerAt + separator.length;
+    const markerText = args.slice(markerFrom);
+    if (markerText.trim()) {
+      const marker = parseMarker(markerText, 0);
+      if (marker.ok) {
+        result.marker = remapMarker(line, markerFrom, marker.value);
+      } else {
+        report(context, 'syntax', `pip rejects this marker: ${marker.message}`, remapSpan(line, markerFrom, marker.span));
+      }
+    }
+  }
+  // name.strip()
+  let from = 0;
+  let to = requirementEnd;
+  while (from < to && isPyWhitespace(args.charCodeAt(from))) from++;
+  while (to > from && isPyWhitespace(args.charCodeAt(to - 1))) to--;
+  const name = args.slice(from, to);
+  const nameSpan = spanOf(line, from, to);
+
+  if (isPipUrl(name)) {
+    result.form = 'url';
+    result.url = { value: name, span: nameSpan };
+    applyLink(context, result, describeLink(name), nameSpan);
+    return result;
+  }
+
+  // A path with [extras] at the end: pip strips them before looking at the path.
+  const extrasMatch = /^(.+)(\[[^\]]+\])$/.exec(name);
+  const pathPart = extrasMatch ? extrasMatch[1] : name;
+  if (isArchiveFile(pathPart)) {
+    const at = name.indexOf('@');
+    const pep508Url = at >= 0 && !looksLikePath(name.slice(0, at));
+    if (!pep508Url) {
+      // A local archive: pip uses the file if it exists, and otherwise still tries it as a path.
+      result.form = 'path';
+      result.url = { value: pathPart, span: spanOf(line, from, from + pathPart.length) };
+      setPathExtras(result, line, from, extrasMatch);
+      const link = describeLink(pathPart);
+      applyLink(context, result, link, nameSpan);
+      result.localPath = {
+        path: pathPart,
+        span: result.url.span,
+        expect: 'archive',
+        missingMessage: `pip cannot find the file '${pathPart}'.`,
+      };
+      return result;
+    }
+  }
+
+  const parsed = parseRequirement(name, 0);
+  if (parsed.ok) {
+    fillFromRequirement(context, result, from, parsed.value);
+    return result;
+  }
+  if (looksLikePath(name)) {
+    // Valid only as a project directory, which the parser cannot see: leave it to a file-system check.
+    result.form = 'path';
+    result.url = { value: pathPart, span: spanOf(line, from, from + pathPart.length) };
+    setPathExtras(result, line, from, extrasMatch);
+    const hint = name.includes('/') ? ` File '${name}' does not exist.` : '';
+    result.localPath = {
+      path: pathPart,
+      span: result.url.span,
+      expect: 'directory',
+      missingMessage: `Invalid requirement: '${name}'${name.includes('/') ? `\nHint: It looks like a path.${hint}` : ''}`,
+    };
+    return result;
+  }
+  const hint =
+    name.includes('=') && !['~=', '==', '!=', '<=', '>=', '<', '>', '==='].some((op) => name.includes(op))
+      ? ' (= is not a valid operator. Did you mean == ?)'
+      : '';
+  report(context, 'syntax', `Invalid requirement '${name}': ${parsed.message}${hint}`, remapSpan(line, from, parsed.span));
+  return result;
+}
+
+function setPathExtras(
+  result: { extras: readonly ExtraName[] },
+  line: LogicalLine,
+  from: number,
+  extrasMatch: RegExpExecArray | null,
+): void {
+  if (!extrasMatch) return;
+  const open = from + extrasMatch[1].length;
+  const parsed = parseRequirement('placeholder' + extrasMatch[2], 0);
+  if (parsed.ok) {
+    const shift = open - 'placeholder'.length;
+    result.extras = parsed.value.extras.map((extra) => ({ ...extra, span: remapSpan(line, shift, extra.span) }));
+  }
+}
+
+function fillFromRequirement(
+  context: LineContext,
+  result: { -readonly [K in keyof RequirementParts]: RequirementParts[K] },
+  offset: number,
+  requirement: import('./pep508').Requirement,
+): void {
+  const line = context.line;
+  result.form = 'named';
+  result.name = requirement.name;
+  result.normalizedName = canonicalizeName(requirement.name);
+  result.nameSpan = remapSpan(line, offset, requirement.nameSpan);
+  result.extras = requirement.extras.map((extra) => ({ ...extra, span: remapSpan(line, offset, extra.span) }));
+  result.specifiers = requirement.specifiers.map((clause) => remapClause(line, offset, clause));
+  result.specifierSpan = requirement.specifierSpan && remapSpan(line, offset, requirement.specifierSpan);
+  if (requirement.marker && !result.marker) result.marker = remapMarker(line, offset, requirement.marker);
+  if (requirement.url) {
+    result.url = { value: requirement.url.value, span: remapSpan(line, offset, requirement.url.span) };
+    result.link = describeLink(requirement.url.value);
+  }
+  for (const clause of result.specifiers) {
+    if (clause.text.endsWith(']')) {
+      report(context, 'syntax', `pip rejects extras after the version ('${clause.text}'): write name[extra]==version.`, clause.span);
+    }
+  }
+}
+
+/** What a URL or archive path tells pip: wheel name and version, or the `#egg=` name. */
+function applyLink(
+  context: LineContext,
+  result: { -readonly [K in keyof RequirementParts]: RequirementParts[K] },
+  link: LinkInfo,
+  span: Span,
+): void {
+  result.link = link;
+  if (link.isWheel) {
+    const wheel = parseWheelFilename(link.filename);
+    if (!wheel) {
+      report(context, 'syntax', `pip rejects this requirement: ${link.filename} is not a valid wheel filename.`, span);
+      return;
+    }
+    const parsed = parseRequirement(`${wheel.name}==${wheel.version}`, 0);
+    if (!parsed.ok) {
+      report(context, 'syntax', `pip rejects this wheel: '${wheel.name}==${wheel.version}' from its file name is not a valid requirement (${parsed.message}).`, span);
+      return;
+    }
+    result.name = parsed.value.name;
+    result.normalizedName = canonicalizeName(parsed.value.name);
+    result.specifiers = parsed.value.specifiers.map((clause) => ({ ...clause, span, operatorSpan: span, versionSpan: span }));
+    return;
+  }
+  if (link.eggFragment === undefined) return;
+  const egg = link.eggFragment;
+  if (!link.eggFragmentIsName) {
+    report(context, 'deprecated', `The #egg=${egg} fragment is not a plain project name; pip 25 and later reject it. Write 'name @ URL' and drop the egg fragment.`, span, false);
+  }
+  const parsed = parseRequirement(egg, 0);
+  if (!parsed.ok) {
+    report(context, 'syntax', `pip rejects the #egg= name '${egg}': ${parsed.message}`, span);
+    return;
+  }
+  result.name = parsed.value.name;
+  result.normalizedName = canonicalizeName(parsed.value.name);
+  result.extras = parsed.value.extras.map((extra) => ({ ...extra, span }));
+  result.specifiers = parsed.value.specifiers.map((clause) => ({ ...clause, span, operatorSpan: span, versionSpan: span }));
+}
+
+/** pip's parse_editable, minus the file-system lookups. */
+function interpretEditable(context: LineContext, value: string, valueSpan: Span, constraint: boolean): RequirementParts {
+  const result: { -readonly [K in keyof RequirementParts]: RequirementParts[K] } = emptyRequirement(value, valueSpan, true, constraint, []);
+  const extrasMatch = /^(.+)(\[[^\]]+\])$/.exec(value);
+  const withoutExtras = extrasMatch ? extrasMatch[1] : value;
+  if (withoutExtras.toLowerCase().startsWith('file:')) {
+    result.form = 'url';
+    result.url = { value: withoutExtras, span: valueSpan };
+    const link = describeLink(withoutExtras);
+    result.link = link;
+    nameFromEgg(context, result, link, valueSpan);
+    setEditableExtras(result, extrasMatch, valueSpan);
+    return result;
+  }
+  let url = value;
+  for (const vcs of VCS_NAMES) {
+    if (url.toLowerCase().startsWith(`${vcs}:`)) {
+      url = `${vcs}+${url}`;
+      break;
+    }
+  }
+  const link = describeLink(url);
+  if (link.isVcs) {
+    result.form = 'url';
+    result.url = { value, span: valueSpan };
+    result.link = link;
+    if (!link.eggFragment) {
+      report(context, 'syntax', `pip cannot tell which project '${value}' is: add #egg=<project name> to the URL.`, valueSpan);
+      return result;
+    }
+    nameFromEgg(context, result, link, valueSpan);
+    return result;
+  }
+  // Anything else must be a local project directory, which only a file-system check can confirm.
+  result.form = 'path';
+  result.url = { value: withoutExtras, span: valueSpan };
+  setEditableExtras(result, extrasMatch, valueSpan);
+  result.localPath = {
+    path: withoutExtras,
+    span: valueSpan,
+    expect: 'directory',
+    missingMessage: `${value} is not a valid editable requirement. It should either be a path to a local project or a VCS URL (beginning with ${VCS_SCHEMES.join(', ')}).`,
+  };
+  return result;
+}
+
+function nameFromEgg(
+  context: LineContext,
+  result: { -readonly [K in keyof RequirementParts]: RequirementParts[K] },
+  link: LinkInfo,
+  span: Span,
+): void {
+  const egg = link.eggFragment;
+  if (egg === undefined) return;
+  if (!link.eggFragmentIsName) {
+    report(context, 'deprecated', `The #egg=${egg} fragment is not a plain project name; pip 25 and later reject it.`, span, false);
+  }
+  const parsed = parseRequirement(egg, 0);
+  if (!parsed.ok) {
+    report(context, 'syntax', `pip rejects the requirement name '${egg}' from #egg=: ${parsed.message}`, span);
+    return;
+  }
+  result.name = parsed.value.name;
+  result.normalizedName = canonicalizeName(parsed.value.name);
+  result.specifiers = parsed.value.specifiers.map((clause) => ({ ...clause, span, operatorSpan: span, versionSpan: span }));
+}
+
+function setEditableExtras(result: { extras: readonly ExtraName[] }, extrasMatch: RegExpExecArray | null, span: Span): void {
+  if (!extrasMatch) return;
+  const parsed = parseRequirement('placeholder' + extrasMatch[2].toLowerCase(), 0);
+  if (parsed.ok) result.extras = parsed.value.extras.map((extra) => ({ ...extra, span }));
+}
+
+function remapSpan(line: LogicalLine, offset: number, local: Span): Span {
+  return spanOf(line, offset + local.start, offset + local.end);
+}
+
+function remapClause(line: LogicalLine, offset: number, clause: SpecifierClause): SpecifierClause {
+  return {
+    ...clause,
+    span: remapSpan(line, offset, clause.span),
+    operatorSpan: remapSpan(line, offset, clause.operatorSpan),
+    versionSpan: remapSpan(line, offset, clause.versionSpan),
+  };
+}
+
+function remapMarker(line: LogicalLine, offset: number, marker: MarkerInfo): MarkerInfo {
+  return { ...marker, span: remapSpan(line, offset, marker.span) };
+}
+
+/** Errors pip raises only after reading the whole file. */
+function checkFileOptionConflicts(entries: readonly Entry[], problems: Problem[]): void {
+  const require = entries.flatMap((e) => e.options.filter((o) => o.spec.dest === 'require_hashes'));
+  const noRequire = entries.flatMap((e) => e.options.filter((o) => o.spec.dest === 'no_require_hashes'));
+  if (require.length > 0 && noRequire.length > 0) {
+    for (const option of noRequire) {
+      problems.push({
+        code: 'syntax',
+        message: 'pip stops with an error: --require-hashes and --no-require-hashes are mutually exclusive.',
+        span: option.span,
+      });
+    }
+  }
+}
+

@@ -1,0 +1,38 @@
+// Locates the shared corpus of real files (beside the checkout, or $REQGUARD_CORPUS) and its manifest.
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+
+export const REPO_ROOT = resolve(__dirname, '../../..');
+
+export function corpusDir(): string {
+  const fromEnv = process.env.REQGUARD_CORPUS;
+  const dir = fromEnv ? resolve(fromEnv) : resolve(REPO_ROOT, '../shared/corpus');
+  if (!existsSync(join(dir, 'MANIFEST.tsv'))) {
+    throw new Error(`corpus not found at ${dir}: set REQGUARD_CORPUS to the folder holding MANIFEST.tsv`);
+  }
+  return dir;
+}
+
+export interface ManifestRow {
+  /** Path relative to the corpus folder, e.g. requirements/x__y.txt. */
+  readonly file: string;
+  readonly repo: string;
+  /** Original path inside its repository. */
+  readonly path: string;
+}
+
+export function readManifest(dir = corpusDir()): ManifestRow[] {
+  const lines = readFileSync(join(dir, 'MANIFEST.tsv'), 'utf8').split('\n').filter(Boolean);
+  const header = lines[0].split('\t');
+  return lines.slice(1).map((line) => {
+    const cells = line.split('\t');
+    const row: Record<string, string> = {};
+    header.forEach((name, i) => (row[name] = cells[i]));
+    return { file: row.file, repo: row.repo, path: row.path };
+  });
+}
+
+export function readExpected(dir: string, file: string): any {
+  const name = file.split('/').pop()!;
+  return JSON.parse(readFileSync(join(dir, 'expected', `${name}.json`), 'utf8'));
+}
