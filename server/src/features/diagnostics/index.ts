@@ -1,0 +1,63 @@
+// The diagnostics feature: an analysed document (plus optional disk access) to LSP diagnostics,
+// with severities from the user's settings.
+import { DiagnosticSeverity, type Diagnostic } from 'vscode-languageserver-types';
+import type { TextDocument } from 'vscode-languageserver-textdocument';
+import type { AnalyzedDocument } from '../../documents';
+import { DIAGNOSTIC_CODES, type ReqguardSettings, type Severity } from '../../protocol';
+import type { Span } from '../../parser/types';
+import { checkRequirements, type Finding, type RequirementsCheckDeps } from './requirements';
+import { checkSetupPy } from './setupPy';
+
+export type { Finding } from './requirements';
+
+export const DIAGNOSTIC_SOURCE = 'reqguard';
+
+const LSP_SEVERITY: Record<Severity, DiagnosticSeverity> = {
+  error: DiagnosticSeverity.Error,
+  warning: DiagnosticSeverity.Warning,
+  information: DiagnosticSeverity.Information,
+  hint: DiagnosticSeverity.Hint,
+};
+
+export function findingsFor(analysis: AnalyzedDocument, deps: Omit<RequirementsCheckDeps, 'abstract'> = {}): Finding[] {
+  if (analysis.kind === 'setup-py') return checkSetupPy(analysis.analysis);
+  return checkRequirements(analysis.parsed, { ...deps, abstract: analysis.kind === 'requirements-in' });
+}
+
+/** The severity a finding gets, or undefined when the user turned its code off. */
+export function severityOf(finding: Finding, settings: ReqguardSettings): Severity | undefined {
+  const chosen = settings.severity[finding.code];
+  if (chosen === 'off') return undefined;
+  if (chosen && chosen !== 'default') return chosen;
+  return finding.severity ?? DIAGNOSTIC_CODES[finding.code];
+}
+
+export function rangeOf(document: TextDocument, span: Span) {
+  return { start: document.positionAt(span.start), end: document.positionAt(span.end) };
+}
+
+export function computeDiagnostics(
+  analysis: AnalyzedDocument,
+  settings: ReqguardSettings,
+  deps: Omit<RequirementsCheckDeps, 'abstract'> = {},
+): Diagnostic[] {
+  const diagnostics: Diagnostic[] = [];
+  for (const finding of findingsFor(analysis, deps)) {
+    const severity = severityOf(finding, settings);
+    if (!severity) continue;
+    const diagnostic: Diagnostic = {
+      range: rangeOf(analysis.document, finding.span),
+      severity: LSP_SEVERITY[severity],
+      code: finding.code,
+      source: DIAGNOSTIC_SOURCE,
+      message: finding.message,
+    };
+    if (finding.related) {
+      diagnostic.relatedInformation = [
+        { location: { uri: analysis.document.uri, range: rangeOf(analysis.document, finding.related.span) }, message: finding.related.message },
+      ];
+    }
+    diagnostics.push(diagnostic);
+  }
+  return diagnostics;
+}

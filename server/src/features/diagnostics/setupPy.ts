@@ -1,0 +1,66 @@
+// Library rules for setup.py: a library states the range of versions it supports, so an exact pin
+// there is a smell (it forces every user onto one version) and no bound at all is worth a note.
+// Pins and hashes belong in the requirements file of the application that deploys it.
+import { parseRequirement } from '../../parser/pep508';
+import type { SetupItem, SetupKeywordResult, SetupPyAnalysis } from '../../parser/setupPy';
+import type { Span } from '../../parser/types';
+import type { Finding } from './requirements';
+
+export function checkSetupPy(analysis: SetupPyAnalysis): Finding[] {
+  const findings: Finding[] = [];
+  if (analysis.syntaxError) {
+    findings.push({
+      code: 'unresolved-install-requires',
+      message: `setup.py is not valid Python (${analysis.syntaxError.message}), so its dependencies cannot be read.`,
+      span: analysis.syntaxError.span,
+    });
+    return findings;
+  }
+  for (const call of analysis.calls) {
+    for (const result of Object.values(call.keywords)) {
+      checkKeyword(result, call.span, findings);
+    }
+  }
+  return findings;
+}
+
+function checkKeyword(result: SetupKeywordResult, callSpan: Span, findings: Finding[]): void {
+  if (result.status === 'unresolved' || result.status === 'partial' || result.status === 'unknown') {
+    const what = result.status === 'partial' ? 'part of it is computed' : 'it is computed';
+    const reasons = [...new Set(result.items.filter((i) => i.kind === 'dynamic' && i.reason).map((i) => i.reason))];
+    findings.push({
+      code: 'unresolved-install-requires',
+      message: `${result.keyword} cannot be read without running setup.py (${what}${reasons.length ? `: ${reasons.join('; ')}` : ' at run time'}); those dependencies are not checked.`,
+      span: result.expressionSpan ?? callSpan,
+    });
+  }
+  for (const item of result.items) {
+    if (item.kind === 'dynamic') continue;
+    checkItem(result, item, findings);
+  }
+}
+
+function checkItem(result: SetupKeywordResult, item: SetupItem, findings: Finding[]): void {
+  const parsed = parseRequirement(item.value, 0);
+  // Point inside the string when its text is exactly the value, else at the whole literal.
+  const at = (span: Span): Span => (item.contentSpan ? { start: item.contentSpan.start + span.start, end: item.contentSpan.start + span.end } : item.span);
+  if (!parsed.ok) {
+    findings.push({ code: 'syntax', message: `Invalid requirement '${item.value}' in ${result.keyword}: ${parsed.message}`, span: at(parsed.span) });
+    return;
+  }
+  const requirement = parsed.value;
+  const exact = requirement.specifiers.find((clause) => clause.operator === '===' || (clause.operator === '==' && !clause.version.endsWith('.*')));
+  if (exact) {
+    findings.push({
+      code: 'exact-pin-in-library',
+      message: `${requirement.name}${exact.text} pins a library dependency to one version: every project that installs this package is forced onto it and conflicts follow. State the range you support (e.g. >=${exact.version}) and pin in the application's requirements file instead.`,
+      span: at(exact.span),
+    });
+  } else if (requirement.specifiers.length === 0 && !requirement.url) {
+    findings.push({
+      code: 'unbounded',
+      message: `${requirement.name} has no version constraint: any future release, including one with breaking changes, satisfies it. State the oldest version you support (>=…).`,
+      span: at(requirement.nameSpan),
+    });
+  }
+}

@@ -1,0 +1,51 @@
+// Whether pip will run a file in hash-checking mode, and why. pip decides once per install: any
+// --require-hashes, or any requirement with a --hash (unless --no-require-hashes), in the file or
+// in a file it includes with -r/-c, turns it on for every requirement.
+import type { RequirementsDocument } from '../parser/requirementsFile';
+import type { Span } from '../parser/types';
+
+export interface IncludedFile {
+  /** Path (or URL) as pip would open it. */
+  readonly path: string;
+  readonly status: 'found' | 'missing' | 'remote' | 'cycle';
+  readonly document?: RequirementsDocument;
+  /** The include line in the document that names this file (the first one, for nested includes). */
+  readonly includeSpan: Span;
+}
+
+export interface HashMode {
+  readonly on: boolean;
+  /** What switched it on: a --require-hashes or --hash, here or in an included file. */
+  readonly trigger?: { readonly kind: 'require-hashes' | 'hash'; readonly span: Span; readonly inFile?: string };
+  /** Set when --no-require-hashes kept one --hash from switching it on. */
+  readonly suppressedBy?: Span;
+}
+
+export function hashModeOf(document: RequirementsDocument, includes: readonly IncludedFile[] = []): HashMode {
+  const files: Array<{ document: RequirementsDocument; inFile?: string; includeSpan?: Span }> = [{ document }];
+  for (const include of includes) {
+    if (include.document) files.push({ document: include.document, inFile: include.path, includeSpan: include.includeSpan });
+  }
+  let requireHashes: HashMode['trigger'];
+  let firstHash: HashMode['trigger'];
+  let suppressedBy: Span | undefined;
+  for (const file of files) {
+    for (const entry of file.document.entries) {
+      if (entry.rejected) continue;
+      const here = (span: Span) => (file.inFile ? file.includeSpan! : span);
+      for (const option of entry.options) {
+        if (option.spec.dest === 'require_hashes' && !requireHashes) {
+          requireHashes = { kind: 'require-hashes', span: here(option.span), inFile: file.inFile };
+        }
+        if (option.spec.dest === 'no_require_hashes' && !suppressedBy && !file.inFile) suppressedBy = option.span;
+        if (option.spec.dest === 'no_require_hashes' && !suppressedBy && file.inFile) suppressedBy = file.includeSpan;
+      }
+      if (entry.kind === 'requirement' && !entry.editable && entry.hashes.length > 0 && !firstHash) {
+        firstHash = { kind: 'hash', span: here(entry.hashes[0].span), inFile: file.inFile };
+      }
+    }
+  }
+  if (requireHashes) return { on: true, trigger: requireHashes };
+  if (firstHash && !suppressedBy) return { on: true, trigger: firstHash };
+  return { on: false, suppressedBy: firstHash ? suppressedBy : undefined };
+}

@@ -1,0 +1,30 @@
+// pip's rules for what "pinned" and "hashable" mean in hash-checking mode
+// (InstallRequirement.is_pinned, and the unhashable cases in operations/prepare.py).
+import type { RequirementEntry } from '../parser/requirementsFile';
+
+/** Exactly one `==` clause without a wildcard, or one `===` clause: pip's `is_pinned`. */
+export function isPinned(entry: RequirementEntry): boolean {
+  if (entry.specifiers.length !== 1) return false;
+  const [clause] = entry.specifiers;
+  return clause.operator === '===' || (clause.operator === '==' && !clause.version.endsWith('.*'));
+}
+
+/** A requirement that names a file to download directly (a URL or local archive), not a version. */
+export function isDirectReference(entry: RequirementEntry): boolean {
+  return entry.url !== undefined;
+}
+
+/** Why pip cannot hash-check this requirement at all, or undefined when it can. */
+export function unhashableReason(entry: RequirementEntry): string | undefined {
+  if (entry.editable) return 'an editable requirement has no single file to hash';
+  if (entry.link?.isVcs) return 'a VCS checkout has no single file to hash';
+  if (entry.localPath?.expect === 'directory') return 'a local directory has no single file to hash';
+  if (entry.link?.isFile && !entry.link.isArchive) return 'a file: URL to a directory has no single file to hash';
+  return undefined;
+}
+
+/** Whether pip has a hash to check this requirement against (a --hash, or a #sha256= on its direct URL). */
+export function hasHash(entry: RequirementEntry): boolean {
+  if (entry.hashes.length > 0) return true;
+  return isDirectReference(entry) && entry.link?.hash !== undefined;
+}
