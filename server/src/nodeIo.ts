@@ -1,0 +1,45 @@
+// Real file-system access for the server and the CLI (the only place they touch the disk).
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { dirname, isAbsolute, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { PathProbe } from './features/localPaths';
+import type { TextReader } from './includes';
+import { decodeRequirementsBytes } from './parser/pyText';
+
+export const diskReader: TextReader = {
+  read(path) {
+    try {
+      return decodeRequirementsBytes(readFileSync(path)).text;
+    } catch {
+      return undefined;
+    }
+  },
+};
+
+export function fileUriToPath(uri: string): string | undefined {
+  if (!uri.startsWith('file:')) return undefined;
+  try {
+    return fileURLToPath(uri);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Local paths in a requirements file, looked up from the folder of that file. */
+export function diskPathProbe(fromFile: string): PathProbe {
+  const resolve = (path: string) => (isAbsolute(path) ? path : join(dirname(fromFile), path));
+  return {
+    kind(path) {
+      try {
+        const stats = statSync(resolve(path));
+        return stats.isDirectory() ? 'directory' : 'file';
+      } catch {
+        return 'missing';
+      }
+    },
+    isInstallableDirectory(path) {
+      const dir = resolve(path);
+      return existsSync(join(dir, 'setup.py')) || existsSync(join(dir, 'pyproject.toml'));
+    },
+  };
+}
