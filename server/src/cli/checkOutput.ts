@@ -1,0 +1,49 @@
+// Output of `reqguard check`: compiler-style text lines, or JSON records (a public interface).
+import { DiagnosticSeverity, type Diagnostic } from 'vscode-languageserver-types';
+import type { Severity } from '../protocol';
+
+/** One diagnostic, flat, with 1-based line and column (columns count UTF-16 code units, as LSP does). */
+export interface CheckRecord {
+  file: string;
+  line: number;
+  column: number;
+  endLine: number;
+  endColumn: number;
+  code: string;
+  severity: Severity;
+  message: string;
+}
+
+const SEVERITY_NAMES: Record<DiagnosticSeverity, Severity> = {
+  [DiagnosticSeverity.Error]: 'error',
+  [DiagnosticSeverity.Warning]: 'warning',
+  [DiagnosticSeverity.Information]: 'information',
+  [DiagnosticSeverity.Hint]: 'hint',
+};
+
+export function toCheckRecords(file: string, diagnostics: readonly Diagnostic[]): CheckRecord[] {
+  return diagnostics.map((d) => ({
+    file,
+    line: d.range.start.line + 1,
+    column: d.range.start.character + 1,
+    endLine: d.range.end.line + 1,
+    endColumn: d.range.end.character + 1,
+    code: String(d.code ?? ''),
+    severity: SEVERITY_NAMES[d.severity ?? DiagnosticSeverity.Error],
+    message: typeof d.message === 'string' ? d.message : d.message.value,
+  }));
+}
+
+export function formatCheckJson(records: readonly CheckRecord[]): string {
+  return JSON.stringify(records, null, 2) + '\n';
+}
+
+export function formatCheckText(records: readonly CheckRecord[]): string {
+  if (records.length === 0) return 'No problems found.\n';
+  const lines = records.map((r) => `${r.file}:${r.line}:${r.column}: ${r.severity} [${r.code}] ${r.message}`);
+  const counts = (['error', 'warning', 'information', 'hint'] as const)
+    .map((severity) => [severity, records.filter((r) => r.severity === severity).length] as const)
+    .filter(([, n]) => n > 0)
+    .map(([severity, n]) => `${n} ${severity}${n === 1 ? '' : severity === 'information' ? '' : 's'}`);
+  return `${lines.join('\n')}\n\n${counts.join(', ')}\n`;
+}

@@ -1,0 +1,111 @@
+// The JSON of `reqguard parse --json`: a public, documented interface (README "parse --json").
+// Every record is flat; `line` is pip's 1-based line number of the start of the logical line.
+import type { AnalyzedDocument } from '../documents';
+import { includeTargetPath } from '../includes';
+import { parseRequirement, canonicalizeName } from '../parser/pep508';
+import type { RequirementEntry } from '../parser/requirementsFile';
+import { splitPyLines } from '../parser/pyText';
+
+export interface ParsedRequirementRecord {
+  line: number;
+  name: string | null;
+  extras: string[];
+  specifier: string;
+  marker: string | null;
+  url: string | null;
+  editable: boolean;
+  hashes: Record<string, string[]>;
+  constraint: boolean;
+}
+
+export interface ParseReport {
+  file: string;
+  kind: 'requirements' | 'setup.py';
+  requirements: Array<ParsedRequirementRecord & { keyword?: string; extra?: string | null }>;
+  options: Array<{ line: number; option: string; value: string | null }>;
+  includes: Array<{ line: number; kind: '-r' | '-c'; target: string; path: string | null }>;
+  problems: Array<{ line: number; code: string; message: string }>;
+}
+
+function lineAt(lineStarts: readonly number[], offset: number): number {
+  let low = 0;
+  let high = lineStarts.length - 1;
+  while (low < high) {
+    const mid = (low + high + 1) >> 1;
+    if (lineStarts[mid] <= offset) low = mid;
+    else high = mid - 1;
+  }
+  return low + 1;
+}
+
+function requirementRecord(entry: RequirementEntry): ParsedRequirementRecord {
+  const hashes: Record<string, string[]> = {};
+  for (const hash of entry.hashes) (hashes[hash.algorithm] ??= []).push(hash.digest);
+  return {
+    line: entry.line,
+    name: entry.normalizedName ?? null,
+    extras: entry.extras.map((e) => e.name),
+    specifier: entry.specifiers.map((s) => s.text).join(','),
+    marker: entry.marker?.normalized ?? null,
+    url: entry.url?.value ?? null,
+    editable: entry.editable,
+    hashes,
+    constraint: entry.constraint,
+  };
+}
+
+export function describeParse(label: string, absolutePath: string, analysis: AnalyzedDocument): ParseReport {
+  const text = analysis.document.getText();
+  const lineStarts = splitPyLines(text).map((l) => l.start);
+  if (lineStarts.length === 0) lineStarts.push(0);
+  const report: ParseReport = { file: label, kind: analysis.kind === 'setup-py' ? 'setup.py' : 'requirements', requirements: [], options: [], includes: [], problems: [] };
+  if (analysis.kind === 'setup-py') {
+    const { analysis: setup } = analysis;
+    if (setup.syntaxError) report.problems.push({ line: lineAt(lineStarts, setup.syntaxError.span.start), code: 'syntax', message: setup.syntaxError.message });
+    for (const call of setup.calls) {
+      for (const result of Object.values(call.keywords)) {
+        for (const item of result.items) {
+          const line = lineAt(lineStarts, item.span.start);
+          if (item.kind === 'dynamic') {
+            report.problems.push({ line, code: 'unresolved-install-requires', message: `${result.keyword}: ${item.reason ?? 'computed at run time'}` });
+            continue;
+          }
+          const parsed = parseRequirement(item.value, 0);
+          if (!parsed.ok) {
+            report.problems.push({ line, code: 'syntax', message: `Invalid requirement '${item.value}': ${parsed.message}` });
+            continue;
+          }
+          const r = parsed.value;
+          report.requirements.push({
+            line,
+            keyword: result.keyword,
+            extra: item.extra ?? null,
+            name: canonicalizeName(r.name),
+            extras: r.extras.map((e) => e.name),
+            specifier: r.specifiers.map((s) => s.text).join(','),
+            marker: r.marker?.normalized ?? null,
+            url: r.url?.value ?? null,
+            editable: false,
+            hashes: {},
+            constraint: false,
+          });
+        }
+      }
+    }
+    return report;
+  }
+  const { parsed } = analysis;
+  for (const problem of parsed.problems) {
+    report.problems.push({ line: lineAt(lineStarts, problem.span.start), code: problem.code, message: problem.message });
+  }
+  for (const entry of parsed.entries) {
+    if (entry.kind === 'requirement') {
+      report.requirements.push(requirementRecord(entry));
+    } else if (entry.kind === 'include') {
+      report.includes.push({ line: entry.line, kind: entry.includeKind, target: entry.target, path: includeTargetPath(absolutePath, entry.target) ?? null });
+    } else {
+      for (const option of entry.options) report.options.push({ line: entry.line, option: option.name, value: option.value ?? null });
+    }
+  }
+  return report;
+}
