@@ -1,0 +1,75 @@
+// The VS Code side of reqguard: starts the language server over IPC and tells it which documents
+// and settings to look at. All analysis happens in the server.
+import * as vscode from 'vscode';
+import { LanguageClient, TransportKind, type DocumentSelector, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
+import { REQUIREMENTS_LANGUAGE_ID, type InitializationOptions } from '../../server/src/protocol';
+
+let client: LanguageClient | undefined;
+
+/** Documents the server analyses: requirements files, setup.py, and globs the user adds. */
+export function documentSelector(extraPatterns: readonly string[]): DocumentSelector {
+  const schemes = ['file', 'untitled'];
+  return [
+    ...schemes.map((scheme) => ({ scheme, language: REQUIREMENTS_LANGUAGE_ID })),
+    { scheme: 'file', language: 'python', pattern: '**/setup.py' },
+    ...extraPatterns.map((pattern) => ({ scheme: 'file', pattern })),
+  ];
+}
+
+function extraPatterns(): string[] {
+  const value = vscode.workspace.getConfiguration('reqguard').get<unknown>('files.requirementsPatterns');
+  return Array.isArray(value) ? value.filter((p): p is string => typeof p === 'string' && p.length > 0) : [];
+}
+
+/** Files matching the user's extra globs are requirements files: give them the language (and grammar). */
+async function adoptExtraPatternDocuments(document: vscode.TextDocument): Promise<void> {
+  const patterns = extraPatterns();
+  if (patterns.length === 0 || document.languageId === REQUIREMENTS_LANGUAGE_ID) return;
+  if (document.languageId !== 'plaintext') return;
+  if (vscode.languages.match(patterns.map((pattern) => ({ scheme: 'file', pattern })), document) > 0) {
+    await vscode.languages.setTextDocumentLanguage(document, REQUIREMENTS_LANGUAGE_ID);
+  }
+}
+
+async function startClient(context: vscode.ExtensionContext, output: vscode.LogOutputChannel): Promise<LanguageClient> {
+  const serverModule = context.asAbsolutePath('server/out/main.js');
+  const serverOptions: ServerOptions = {
+    run: { module: serverModule, transport: TransportKind.ipc },
+    debug: { module: serverModule, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6011'] } },
+  };
+  const initializationOptions: InitializationOptions = { settings: vscode.workspace.getConfiguration('reqguard') };
+  const clientOptions: LanguageClientOptions = {
+    documentSelector: documentSelector(extraPatterns()),
+    synchronize: { configurationSection: 'reqguard' },
+    initializationOptions,
+    outputChannel: output,
+  };
+  const languageClient = new LanguageClient('reqguard', 'reqguard', serverOptions, clientOptions);
+  await languageClient.start();
+  return languageClient;
+}
+
+export async function activate(context: vscode.ExtensionContext): Promise<{ client: LanguageClient | undefined }> {
+  const output = vscode.window.createOutputChannel('reqguard', { log: true });
+  context.subscriptions.push(output);
+  client = await startClient(context, output);
+
+  for (const document of vscode.workspace.textDocuments) void adoptExtraPatternDocuments(document);
+  context.subscriptions.push(
+    vscode.workspace.onDidOpenTextDocument((document) => void adoptExtraPatternDocuments(document)),
+    vscode.workspace.onDidChangeConfiguration(async (event) => {
+      // The document selector is fixed when the client starts: a new glob list needs a restart.
+      if (!event.affectsConfiguration('reqguard.files.requirementsPatterns')) return;
+      await client?.stop();
+      client = await startClient(context, output);
+      for (const document of vscode.workspace.textDocuments) void adoptExtraPatternDocuments(document);
+    }),
+    vscode.commands.registerCommand('reqguard.showOutput', () => output.show(true)),
+  );
+  return { client };
+}
+
+export async function deactivate(): Promise<void> {
+  await client?.stop();
+  client = undefined;
+}
