@@ -1,7 +1,7 @@
 // The options pip accepts in a requirements file and Python's optparse rules for reading them
 // (long-option abbreviations, `--opt=value`, `-xVALUE`, clustered short options, `--`), so that
 // every line is accepted or rejected exactly as pip 26 does.
-import type { ShlexToken } from './shlex';
+import { charPosition, type ShlexToken } from './shlex';
 
 export type OptionDest =
   | 'index_url' | 'extra_index_urls' | 'no_index' | 'constraints' | 'requirements' | 'editables'
@@ -91,8 +91,9 @@ export interface OptionOccurrence {
   readonly nameStart: number;
   readonly nameEnd: number;
   readonly value?: string;
-  /** Index of each character of `value` in the option string. */
-  readonly valueIndex?: readonly number[];
+  /** The token holding the value, and where in it the value starts (after `--opt=` or `-x`). */
+  readonly valueToken?: ShlexToken;
+  readonly valueFrom?: number;
   readonly start: number;
   readonly end: number;
 }
@@ -145,7 +146,7 @@ export function parseOptionTokens(tokens: readonly ShlexToken[]): OptionParse {
     if (text.startsWith('--')) {
       const equals = text.indexOf('=');
       const typed = equals < 0 ? text : text.slice(0, equals);
-      const nameEnd = token.charIndex[typed.length - 1] + 1;
+      const nameEnd = charPosition(token, typed.length - 1) + 1;
       const match = matchLongOption(typed);
       if ('error' in match) return fail(match.error, token.start, nameEnd);
       const { spec, name } = match;
@@ -155,46 +156,38 @@ export function parseOptionTokens(tokens: readonly ShlexToken[]): OptionParse {
         occurrences.push({ spec, name, nameStart: token.start, nameEnd, start: token.start, end: token.end });
         continue;
       }
-      let value: string;
-      let valueIndex: readonly number[];
+      let valueToken = token;
+      let valueFrom = equals + 1;
       let end = token.end;
-      if (equals >= 0) {
-        value = text.slice(equals + 1);
-        valueIndex = token.charIndex.slice(equals + 1);
-      } else if (i + 1 < tokens.length) {
-        const next = tokens[++i];
-        value = next.value;
-        valueIndex = next.charIndex;
-        end = next.end;
-      } else {
-        return fail(`${name} option requires 1 argument`, token.start, token.end);
+      if (equals < 0) {
+        if (i + 1 >= tokens.length) return fail(`${name} option requires 1 argument`, token.start, token.end);
+        valueToken = tokens[++i];
+        valueFrom = 0;
+        end = valueToken.end;
       }
-      occurrences.push({ spec, name, nameStart: token.start, nameEnd, value, valueIndex, start: token.start, end });
+      const value = valueToken.value.slice(valueFrom);
+      occurrences.push({ spec, name, nameStart: token.start, nameEnd, value, valueToken, valueFrom, start: token.start, end });
       continue;
     }
     if (text.startsWith('-') && text.length > 1) {
       for (let j = 1; j < text.length; j++) {
         const name = '-' + text[j];
         const spec = BY_SHORT.get(name);
-        const nameStart = token.charIndex[j - 1];
-        const nameEnd = token.charIndex[j] + 1;
+        const nameStart = charPosition(token, j - 1);
+        const nameEnd = charPosition(token, j) + 1;
         if (!spec) return fail(`no such option: ${name}`, nameStart, nameEnd);
         // Every short option pip accepts in a requirements file takes a value.
-        let value: string;
-        let valueIndex: readonly number[];
+        let valueToken = token;
+        let valueFrom = j + 1;
         let end = token.end;
-        if (j + 1 < text.length) {
-          value = text.slice(j + 1);
-          valueIndex = token.charIndex.slice(j + 1);
-        } else if (i + 1 < tokens.length) {
-          const next = tokens[++i];
-          value = next.value;
-          valueIndex = next.charIndex;
-          end = next.end;
-        } else {
-          return fail(`${name} option requires 1 argument`, nameStart, token.end);
+        if (j + 1 >= text.length) {
+          if (i + 1 >= tokens.length) return fail(`${name} option requires 1 argument`, nameStart, token.end);
+          valueToken = tokens[++i];
+          valueFrom = 0;
+          end = valueToken.end;
         }
-        occurrences.push({ spec, name, nameStart, nameEnd, value, valueIndex, start: nameStart, end });
+        const value = valueToken.value.slice(valueFrom);
+        occurrences.push({ spec, name, nameStart, nameEnd, value, valueToken, valueFrom, start: nameStart, end });
         break;
       }
       continue;

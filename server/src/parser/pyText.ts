@@ -12,12 +12,7 @@ export function isPyWhitespace(code: number): boolean {
 }
 
 /** Line breaks recognised by Python's `str.splitlines()` (pip numbers lines with it). */
-function isPyLineBreak(code: number): boolean {
-  return (
-    code === 0x0a || code === 0x0d || code === 0x0b || code === 0x0c || code === 0x1c || code === 0x1d ||
-    code === 0x1e || code === 0x85 || code === 0x2028 || code === 0x2029
-  );
-}
+const PY_LINE_BREAK = /\r\n|[\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029]/g;
 
 export interface PhysicalLine {
   /** Offset of the first character of the line. */
@@ -30,15 +25,12 @@ export interface PhysicalLine {
 export function splitPyLines(text: string): PhysicalLine[] {
   const lines: PhysicalLine[] = [];
   let start = 0;
-  const length = text.length;
-  for (let i = 0; i < length; i++) {
-    const code = text.charCodeAt(i);
-    if (!isPyLineBreak(code)) continue;
-    lines.push({ start, end: i });
-    if (code === 0x0d && text.charCodeAt(i + 1) === 0x0a) i++;
-    start = i + 1;
+  for (const match of text.matchAll(PY_LINE_BREAK)) {
+    const at = match.index ?? 0;
+    lines.push({ start, end: at });
+    start = at + match[0].length;
   }
-  if (start < length) lines.push({ start, end: length });
+  if (start < text.length) lines.push({ start, end: text.length });
   return lines;
 }
 

@@ -7,7 +7,7 @@
 // every character of the logical line, the document range it came from, so spans survive
 // continuations, comments and variable expansion. Nothing here does IO or throws.
 import { isPyWhitespace, splitPyLines } from './pyText';
-import { shlexSplit, type ShlexToken } from './shlex';
+import { charPosition, shlexSplit, type ShlexToken } from './shlex';
 import { parseOptionTokens, STRONG_HASH_ALGORITHMS, type OptionOccurrence, type OptionSpec } from './pipOptions';
 import { describeLink, isArchiveFile, isPipUrl, looksLikePath, parseWheelFilename, VCS_NAMES, VCS_SCHEMES, type LinkInfo } from './links';
 import { canonicalizeName, parseMarker, parseRequirement, type ExtraName, type MarkerInfo, type SpecifierClause } from './pep508';
@@ -135,11 +135,20 @@ export interface RequirementsDocument {
   readonly lineCount: number;
 }
 
-/** A logical line with, per character, the document range it came from. */
+/**
+ * A logical line and where its characters came from, as segments: from logical index `at`
+ * on, characters are consecutive in the document from `source`; an expanded ${VAR} is one
+ * segment whose characters all map to the reference [source, fixedEnd).
+ */
+interface Segment {
+  readonly at: number;
+  readonly source: number;
+  readonly fixedEnd?: number;
+}
+
 interface LogicalLine {
   text: string;
-  starts: number[];
-  ends: number[];
+  segments: Segment[];
 }
 
 const ENV_VAR_RE = /\$\{([A-Z0-9_]+)\}/g;
@@ -187,13 +196,13 @@ function* joinLines(text: string, physical: readonly { start: number; end: numbe
     const number = index + 1;
     const comment = isCommentLine(content);
     if (!content.endsWith('\\') || comment) {
-      const piece = appendRange(newLine(), text, start, end);
+      const piece = newLine();
       // pip prefixes a comment line with a space so that it is always stripped later.
       if (comment) {
-        piece.text = ' ' + piece.text;
-        piece.starts.unshift(start);
-        piece.ends.unshift(start);
+        piece.segments.push({ at: 0, source: start, fixedEnd: start });
+        piece.text = ' ';
       }
+      appendRange(piece, text, start, end);
       if (pending) {
         appendLine(pending, piece);
         yield { first, last: number, line: pending };
@@ -218,34 +227,63 @@ function* joinLines(text: string, physical: readonly { start: number; end: numbe
 }
 
 function newLine(): LogicalLine {
-  return { text: '', starts: [], ends: [] };
+  return { text: '', segments: [] };
 }
 
 function appendRange(line: LogicalLine, text: string, from: number, to: number): LogicalLine {
-  line.text += text.slice(from, to);
-  for (let i = from; i < to; i++) {
-    line.starts.push(i);
-    line.ends.push(i + 1);
+  if (to > from) {
+    line.segments.push({ at: line.text.length, source: from });
+    line.text += text.slice(from, to);
   }
   return line;
 }
 
 function appendLine(line: LogicalLine, other: LogicalLine): void {
+  const shift = line.text.length;
+  for (const segment of other.segments) line.segments.push({ ...segment, at: segment.at + shift });
   line.text += other.text;
-  line.starts.push(...other.starts);
-  line.ends.push(...other.ends);
+}
+
+/** The segment holding logical index `index` (segments are few per line: a scan is enough). */
+function segmentAt(line: LogicalLine, index: number): Segment {
+  const segments = line.segments;
+  let found = segments[0];
+  for (let i = 1; i < segments.length && segments[i].at <= index; i++) found = segments[i];
+  return found;
+}
+
+/** Document offset where logical character `index` starts. */
+function sourceStart(line: LogicalLine, index: number): number {
+  const segment = segmentAt(line, index);
+  return segment.fixedEnd === undefined ? segment.source + (index - segment.at) : segment.source;
+}
+
+/** Document offset where logical character `index` ends. */
+function sourceEnd(line: LogicalLine, index: number): number {
+  const segment = segmentAt(line, index);
+  return segment.fixedEnd === undefined ? segment.source + (index - segment.at) + 1 : segment.fixedEnd;
 }
 
 function sliceLine(line: LogicalLine, from: number, to: number): LogicalLine {
-  return { text: line.text.slice(from, to), starts: line.starts.slice(from, to), ends: line.ends.slice(from, to) };
+  const result = newLine();
+  if (to <= from) return result;
+  for (let i = 0; i < line.segments.length; i++) {
+    const segment = line.segments[i];
+    const segmentEnd = i + 1 < line.segments.length ? line.segments[i + 1].at : line.text.length;
+    if (segmentEnd <= from || segment.at >= to) continue;
+    const clipped = Math.max(segment.at, from);
+    const source = segment.fixedEnd === undefined ? segment.source + (clipped - segment.at) : segment.source;
+    result.segments.push({ at: clipped - from, source, fixedEnd: segment.fixedEnd });
+  }
+  result.text = line.text.slice(from, to);
+  return result;
 }
 
 /** pip's ignore_comments: drop from the first `#` at the start or after whitespace, then strip. */
 function stripComment(line: LogicalLine): LogicalLine | undefined {
   const text = line.text;
   let cut = text.length;
-  for (let i = 0; i < text.length; i++) {
-    if (text[i] !== '#') continue;
+  for (let i = text.indexOf('#'); i >= 0; i = text.indexOf('#', i + 1)) {
     if (i === 0 || isPyWhitespace(text.charCodeAt(i - 1))) {
       cut = i;
       break;
@@ -271,15 +309,12 @@ function expandEnvVariables(
     const at = match.index ?? 0;
     const name = match[1];
     const value = env[name];
-    const refSpan: Span = { start: line.starts[at], end: line.ends[at + match[0].length - 1] };
+    const refSpan: Span = { start: sourceStart(line, at), end: sourceEnd(line, at + match[0].length - 1) };
     references.push({ name, span: refSpan, expanded: Boolean(value) });
     if (!value) continue;
     appendLine(result, sliceLine(line, copied, at));
+    result.segments.push({ at: result.text.length, source: refSpan.start, fixedEnd: refSpan.end });
     result.text += value;
-    for (let i = 0; i < value.length; i++) {
-      result.starts.push(refSpan.start);
-      result.ends.push(refSpan.end);
-    }
     copied = at + match[0].length;
   }
   appendLine(result, sliceLine(line, copied, line.text.length));
@@ -288,18 +323,13 @@ function expandEnvVariables(
 
 /** Maps [from, to) of the logical line to the document. */
 function spanOf(line: LogicalLine, from: number, to: number): Span {
-  if (line.text.length === 0) return { start: 0, end: 0 };
+  const length = line.text.length;
+  if (length === 0) return { start: 0, end: 0 };
   if (to <= from) {
-    const at = from < line.starts.length ? line.starts[from] : line.ends[line.ends.length - 1];
+    const at = from < length ? sourceStart(line, from) : sourceEnd(line, length - 1);
     return { start: at, end: at };
   }
-  return { start: line.starts[from], end: line.ends[to - 1] };
-}
-
-/** Maps the characters listed in `indexes` (positions in the logical line) to one document span. */
-function spanOfIndexes(line: LogicalLine, indexes: readonly number[], fallback: number): Span {
-  if (indexes.length === 0) return spanOf(line, fallback, fallback);
-  return { start: line.starts[indexes[0]], end: line.ends[indexes[indexes.length - 1]] };
+  return { start: sourceStart(line, from), end: sourceEnd(line, to - 1) };
 }
 
 interface LineContext {
@@ -323,21 +353,19 @@ function parseLogicalLine(
 ): Entry {
   const context: LineContext = { line, problems, rejected: false };
   // break_args_options: tokens split on single spaces up to the first one starting with '-'.
+  // Such a token starts the line or follows a space, so the split is at the first " -".
   const text = line.text;
-  let argsEnd = 0;
+  let argsEnd = text.length;
   let optionsStart = text.length;
-  let position = 0;
-  while (position <= text.length) {
-    const space = text.indexOf(' ', position);
-    const tokenEnd = space < 0 ? text.length : space;
-    if (text.startsWith('-', position)) {
-      argsEnd = Math.max(0, position - 1);
-      optionsStart = position;
-      break;
+  if (text.startsWith('-')) {
+    argsEnd = 0;
+    optionsStart = 0;
+  } else {
+    const dash = text.indexOf(' -');
+    if (dash >= 0) {
+      argsEnd = dash;
+      optionsStart = dash + 1;
     }
-    argsEnd = tokenEnd;
-    if (space < 0) break;
-    position = space + 1;
   }
   const args = text.slice(0, argsEnd);
   const optionText = text.slice(optionsStart);
@@ -366,7 +394,8 @@ function parseLogicalLine(
   for (const occurrence of occurrences) optionNodes.push(toOptionNode(line, optionsStart, occurrence));
   const hashes = validateOptionValues(context, optionNodes);
 
-  const base = {
+  const base: EntryBase = {
+    rejected: false,
     line: first,
     lineEnd: last,
     span,
@@ -380,7 +409,7 @@ function parseLogicalLine(
     const entry = interpretRequirement(context, args, spanOf(line, 0, argsEnd), false, constraint, hashes);
     reportIgnoredOnRequirement(context, optionNodes, false);
     reportIgnoredArgs(context, ignoredArgs);
-    return { ...base, ...entry, rejected: context.rejected };
+    return requirementEntry(base, entry, context.rejected);
   }
   if (editables.length > 0) {
     const editable = editables[0];
@@ -391,7 +420,7 @@ function parseLogicalLine(
     }
     reportIgnoredOnRequirement(context, optionNodes, true);
     reportIgnoredArgs(context, ignoredArgs);
-    return { ...base, ...entry, rejected: context.rejected };
+    return requirementEntry(base, entry, context.rejected);
   }
   reportIgnoredArgs(context, ignoredArgs);
   const include = optionNodes.find((o) => o.spec.dest === 'requirements') ?? optionNodes.find((o) => o.spec.dest === 'constraints');
@@ -420,9 +449,15 @@ function tokenSpan(line: LogicalLine, offset: number, token: ShlexToken): Span {
 }
 
 function toOptionNode(line: LogicalLine, offset: number, occurrence: OptionOccurrence): OptionNode {
-  const valueSpan = occurrence.valueIndex
-    ? spanOfIndexes(line, occurrence.valueIndex.map((i) => i + offset), offset + occurrence.end)
-    : undefined;
+  let valueSpan: Span | undefined;
+  const token = occurrence.valueToken;
+  if (token && occurrence.valueFrom !== undefined) {
+    const from = occurrence.valueFrom;
+    const last = token.value.length - 1;
+    valueSpan = last >= from
+      ? spanOf(line, offset + charPosition(token, from), offset + charPosition(token, last) + 1)
+      : spanOf(line, offset + token.end, offset + token.end);
+  }
   return {
     spec: occurrence.spec,
     name: occurrence.name,
@@ -507,6 +542,39 @@ function reportIgnoredArgs(context: LineContext, ignored: readonly IgnoredText[]
 
 type RequirementParts = Omit<RequirementEntry, keyof EntryBase>;
 
+/**
+ * Builds the entry with every field in one fixed order: entries are read in hot loops, and
+ * objects assembled by spreading end up with many shapes (or in dictionary mode), which is slow.
+ */
+function requirementEntry(base: EntryBase, parts: RequirementParts, rejected: boolean): RequirementEntry {
+  return {
+    kind: 'requirement',
+    line: base.line,
+    lineEnd: base.lineEnd,
+    span: base.span,
+    text: base.text,
+    options: base.options,
+    ignoredArgs: base.ignoredArgs,
+    rejected,
+    editable: parts.editable,
+    constraint: parts.constraint,
+    requirementText: parts.requirementText,
+    requirementSpan: parts.requirementSpan,
+    form: parts.form,
+    name: parts.name,
+    normalizedName: parts.normalizedName,
+    nameSpan: parts.nameSpan,
+    extras: parts.extras,
+    specifiers: parts.specifiers,
+    specifierSpan: parts.specifierSpan,
+    marker: parts.marker,
+    url: parts.url,
+    link: parts.link,
+    hashes: parts.hashes,
+    localPath: parts.localPath,
+  };
+}
+
 function emptyRequirement(text: string, span: Span, editable: boolean, constraint: boolean, hashes: HashNode[]): RequirementParts {
   return {
     kind: 'requirement',
@@ -515,9 +583,17 @@ function emptyRequirement(text: string, span: Span, editable: boolean, constrain
     requirementText: text,
     requirementSpan: span,
     form: 'named',
+    name: undefined,
+    normalizedName: undefined,
+    nameSpan: undefined,
     extras: [],
     specifiers: [],
+    specifierSpan: undefined,
+    marker: undefined,
+    url: undefined,
+    link: undefined,
     hashes,
+    localPath: undefined,
   };
 }
 
@@ -693,6 +769,9 @@ function applyLink(
   result.normalizedName = canonicalizeName(parsed.value.name);
   result.extras = parsed.value.extras.map((extra) => ({ ...extra, span }));
   result.specifiers = parsed.value.specifiers.map((clause) => ({ ...clause, span, operatorSpan: span, versionSpan: span }));
+  // pip makes a Requirement of the whole fragment, so `#egg=p;python_version<"3"` (no "; " to
+  // split the line at) still carries a marker, and pip applies it.
+  if (parsed.value.marker && !result.marker) result.marker = { ...parsed.value.marker, span };
 }
 
 /** pip's parse_editable, minus the file-system lookups. */
@@ -759,7 +838,11 @@ function nameFromEgg(
   }
   result.name = parsed.value.name;
   result.normalizedName = canonicalizeName(parsed.value.name);
+  // pip installs the extras of `#egg=name[extra]` (the only way to ask for extras of an editable
+  // VCS URL); `.[extra]` after a file: URL overrides them (setEditableExtras).
+  result.extras = parsed.value.extras.map((extra) => ({ ...extra, span }));
   result.specifiers = parsed.value.specifiers.map((clause) => ({ ...clause, span, operatorSpan: span, versionSpan: span }));
+  if (parsed.value.marker) result.marker = { ...parsed.value.marker, span };
 }
 
 function setEditableExtras(result: { extras: readonly ExtraName[] }, extrasMatch: RegExpExecArray | null, span: Span): void {
@@ -787,9 +870,15 @@ function remapMarker(line: LogicalLine, offset: number, marker: MarkerInfo): Mar
 
 /** Errors pip raises only after reading the whole file. */
 function checkFileOptionConflicts(entries: readonly Entry[], problems: Problem[]): void {
-  const require = entries.flatMap((e) => e.options.filter((o) => o.spec.dest === 'require_hashes'));
-  const noRequire = entries.flatMap((e) => e.options.filter((o) => o.spec.dest === 'no_require_hashes'));
-  if (require.length > 0 && noRequire.length > 0) {
+  let requireHashes = false;
+  const noRequire: OptionNode[] = [];
+  for (const entry of entries) {
+    for (const option of entry.options) {
+      if (option.spec.dest === 'require_hashes') requireHashes = true;
+      else if (option.spec.dest === 'no_require_hashes') noRequire.push(option);
+    }
+  }
+  if (requireHashes && noRequire.length > 0) {
     for (const option of noRequire) {
       problems.push({
         code: 'syntax',

@@ -3,8 +3,11 @@
 
 export interface ShlexToken {
   readonly value: string;
-  /** Index in the input of each character of `value` (quotes and escapes removed). */
-  readonly charIndex: readonly number[];
+  /**
+   * Index in the input of each character of `value`, when quotes or escapes were removed;
+   * undefined when `value` is the input from `start` verbatim (the common case, kept cheap).
+   */
+  readonly charIndex?: readonly number[];
   /** Input range the token was read from, quotes included. */
   readonly start: number;
   readonly end: number;
@@ -14,8 +17,23 @@ export type ShlexResult = { ok: true; tokens: ShlexToken[] } | { ok: false; mess
 
 const WHITESPACE = ' \t\r\n';
 const QUOTES = `'"`;
+const PLAIN_TOKENS = /[^ \t\r\n]+/g;
+
+/** Where the k-th character of a token's value sits in the input. */
+export function charPosition(token: ShlexToken, k: number): number {
+  return token.charIndex ? token.charIndex[k] : token.start + k;
+}
 
 export function shlexSplit(input: string): ShlexResult {
+  if (!/['"\\]/.test(input)) {
+    // Nothing to unquote: tokens are the whitespace-separated runs, verbatim.
+    const tokens: ShlexToken[] = [];
+    for (const match of input.matchAll(PLAIN_TOKENS)) {
+      const start = match.index ?? 0;
+      tokens.push({ value: match[0], start, end: start + match[0].length });
+    }
+    return { ok: true, tokens };
+  }
   const tokens: ShlexToken[] = [];
   let i = 0;
   const n = input.length;
