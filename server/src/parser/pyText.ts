@@ -81,7 +81,29 @@ function latin1Lines(bytes: Uint8Array, count: number): string[] {
   return lines;
 }
 
-function decodeAs(bytes: Uint8Array, encoding: string): DecodedText {
+const LATIN_1_NAMES = new Set(['latin-1', 'latin1', 'iso-8859-1', 'iso8859-1', 'l1', 'cp819', '8859', 'iso-ir-100']);
+const ASCII_NAMES = new Set(['ascii', 'us-ascii', '646']);
+
+/** Python's latin-1 maps every byte to the same code point (WHATWG's "latin1" is windows-1252). */
+function decodeSingleByte(bytes: Uint8Array, limit: number, name: string): DecodedText {
+  let text = '';
+  let bad = false;
+  for (let i = 0; i < bytes.length; i += 8192) {
+    const chunk = Array.from(bytes.subarray(i, i + 8192), (byte) => {
+      if (byte < limit) return byte;
+      bad = true;
+      return 0xfffd;
+    });
+    text += String.fromCharCode(...chunk);
+  }
+  return bad ? { text, error: `the file is not valid ${name}; undecodable bytes were replaced` } : { text };
+}
+
+function decodeAs(bytes: Uint8Array, declared: string): DecodedText {
+  // Python codec names are case-insensitive and treat '_' like '-'.
+  const encoding = declared.toLowerCase().replace(/_/g, '-');
+  if (LATIN_1_NAMES.has(encoding)) return decodeSingleByte(bytes, 0x100, 'latin-1');
+  if (ASCII_NAMES.has(encoding)) return decodeSingleByte(bytes, 0x80, 'ASCII');
   if (encoding.startsWith('utf-32')) return decodeUtf32(bytes, encoding === 'utf-32be');
   let decoder: { decode(input: Uint8Array): string };
   try {

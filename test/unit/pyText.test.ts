@@ -1,0 +1,48 @@
+// Decoding and line splitting as pip does them (pip/_internal/utils/encoding.py auto_decode,
+// Python's str.splitlines).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { decodeRequirementsBytes, splitPyLines } from '../../server/src/parser/pyText';
+
+const bytes = (...parts: Array<number[] | string>): Uint8Array =>
+  Uint8Array.from(parts.flatMap((p) => (typeof p === 'string' ? [...Buffer.from(p, 'utf8')] : p)));
+
+test('a UTF-8 BOM is removed', () => {
+  assert.deepEqual(decodeRequirementsBytes(bytes([0xef, 0xbb, 0xbf], 'flask==1.0\n')), { text: 'flask==1.0\n' });
+});
+
+test('UTF-16 and UTF-32 files with a BOM decode', () => {
+  const utf16le = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('six==1.0\n', 'utf16le')]);
+  assert.equal(decodeRequirementsBytes(utf16le).text, 'six==1.0\n');
+  const utf16be = Buffer.from(Buffer.from('six==1.0\n', 'utf16le').map((_, i, all) => all[i ^ 1]));
+  assert.equal(decodeRequirementsBytes(Buffer.concat([Buffer.from([0xfe, 0xff]), utf16be])).text, 'six==1.0\n');
+  const utf32le = Buffer.alloc(4 + 4 * 3);
+  utf32le.set([0xff, 0xfe, 0, 0]);
+  [...'a=\n'].forEach((ch, i) => utf32le.writeUInt32LE(ch.codePointAt(0)!, 4 + 4 * i));
+  assert.equal(decodeRequirementsBytes(utf32le).text, 'a=\n');
+});
+
+test('a PEP 263 coding line on line 1 or 2 selects the encoding', () => {
+  assert.equal(decodeRequirementsBytes(bytes('# -*- coding: latin-1 -*-\n', [0x23, 0x20, 0xe9, 0x0a])).text, '# -*- coding: latin-1 -*-\n# é\n');
+  assert.equal(decodeRequirementsBytes(bytes('\n# coding=latin-1\n', [0xe9])).text, '\n# coding=latin-1\né');
+});
+
+test('invalid UTF-8 is reported, not thrown, and decodes with replacement characters', () => {
+  const decoded = decodeRequirementsBytes(bytes('flask # ', [0xff, 0xfe, 0x41], '\n'));
+  assert.match(decoded.error ?? '', /not valid UTF-8/);
+  assert.equal(decoded.text, 'flask # \ufffd\ufffdA\n');
+});
+
+test('an unknown declared encoding falls back to UTF-8 with a note', () => {
+  const decoded = decodeRequirementsBytes(bytes('# coding: klingon\nsix\n'));
+  assert.equal(decoded.text, '# coding: klingon\nsix\n');
+  assert.match(decoded.error ?? '', /unknown encoding 'klingon'/);
+});
+
+test('lines split like str.splitlines(): CRLF is one break, form feed and U+2028 break too, no trailing empty line', () => {
+  const text = 'a\r\nb\rc\fd\u2028e\n';
+  assert.deepEqual(splitPyLines(text).map((l) => text.slice(l.start, l.end)), ['a', 'b', 'c', 'd', 'e']);
+  assert.deepEqual(splitPyLines('x'), [{ start: 0, end: 1 }]);
+  assert.deepEqual(splitPyLines(''), []);
+  assert.deepEqual(splitPyLines('\n\n').length, 2);
+});
