@@ -33,7 +33,11 @@ export function hashModeOf(document: RequirementsDocument, includes: readonly In
     for (const entry of file.document.entries) {
       if (entry.rejected) continue;
       const here = (span: Span) => (file.inFile ? file.includeSpan! : span);
-      for (const option of entry.options) {
+      // pip applies file-wide options only from a line of options alone: on a requirement, -e or
+      // -r/-c line it drops them (req_file.handle_line, _parse_and_recurse), so
+      // `pkg==1 --require-hashes` does not switch hash mode on.
+      const fileOptions = entry.kind === 'options' ? entry.options : [];
+      for (const option of fileOptions) {
         if (option.spec.dest === 'require_hashes' && !requireHashes) {
           requireHashes = { kind: 'require-hashes', span: here(option.span), inFile: file.inFile };
         }

@@ -9,6 +9,14 @@ export function isPinned(entry: RequirementEntry): boolean {
   return clause.operator === '===' || (clause.operator === '==' && !clause.version.endsWith('.*'));
 }
 
+/**
+ * pip's `is_pinned` as pip itself computes it: one `==` or `===` clause, a wildcard included
+ * (`==1.*` passes). Only hash mode's verdict uses it; reqguard's own rule is `isPinned`.
+ */
+export function isPinnedForPip(entry: RequirementEntry): boolean {
+  return entry.specifiers.length === 1 && (entry.specifiers[0].operator === '==' || entry.specifiers[0].operator === '===');
+}
+
 /** A requirement that names a file to download directly (a URL or local archive), not a version. */
 export function isDirectReference(entry: RequirementEntry): boolean {
   return entry.url !== undefined;

@@ -107,7 +107,9 @@ function decodeAs(bytes: Uint8Array, declared: string): DecodedText {
   if (encoding.startsWith('utf-32')) return decodeUtf32(bytes, encoding === 'utf-32be');
   let decoder: { decode(input: Uint8Array): string };
   try {
-    decoder = new TextDecoder(encoding, { fatal: true });
+    // ignoreBOM keeps a U+FEFF at the start: Python's codecs do not drop one (auto_decode already
+    // removed the BOM it detected), so in a file with two BOMs pip reads the second as text.
+    decoder = new TextDecoder(encoding, { fatal: true, ignoreBOM: true });
   } catch {
     const text = new TextDecoder('utf-8').decode(bytes);
     return { text, error: `unknown encoding '${encoding}' declared in the file; read as UTF-8` };
@@ -115,7 +117,7 @@ function decodeAs(bytes: Uint8Array, declared: string): DecodedText {
   try {
     return { text: decoder.decode(bytes) };
   } catch {
-    const text = new TextDecoder(encoding).decode(bytes);
+    const text = new TextDecoder(encoding, { ignoreBOM: true }).decode(bytes);
     return { text, error: `the file is not valid ${encoding.toUpperCase()}; undecodable bytes were replaced` };
   }
 }

@@ -296,26 +296,40 @@ function stripComment(line: LogicalLine): LogicalLine | undefined {
   return from < to ? sliceLine(line, from, to) : undefined;
 }
 
-/** pip's expand_env_variables: `${NAME}` becomes the variable's value when it is set and not empty. */
+/**
+ * pip's expand_env_variables: for each `${NAME}` of the line in turn, when the variable is set and
+ * not empty, `line.replace("${NAME}", value)` on the line as expanded so far. So a value that
+ * itself says `${OTHER}` is expanded too when OTHER comes later in the line, as pip does.
+ */
 function expandEnvVariables(
   line: LogicalLine,
   env: Readonly<Record<string, string | undefined>>,
   references: EnvReference[],
 ): LogicalLine {
   if (!line.text.includes('${')) return line;
-  const result = newLine();
-  let copied = 0;
+  let result = line;
   for (const match of line.text.matchAll(ENV_VAR_RE)) {
     const at = match.index ?? 0;
     const name = match[1];
     const value = env[name];
     const refSpan: Span = { start: sourceStart(line, at), end: sourceEnd(line, at + match[0].length - 1) };
     references.push({ name, span: refSpan, expanded: Boolean(value) });
-    if (!value) continue;
+    if (value) result = replaceAll(result, match[0], value);
+  }
+  return result;
+}
+
+/** Python's str.replace on a logical line: each copy of `value` maps to the reference it replaced. */
+function replaceAll(line: LogicalLine, reference: string, value: string): LogicalLine {
+  let at = line.text.indexOf(reference);
+  if (at < 0) return line;
+  const result = newLine();
+  let copied = 0;
+  for (; at >= 0; at = line.text.indexOf(reference, copied)) {
     appendLine(result, sliceLine(line, copied, at));
-    result.segments.push({ at: result.text.length, source: refSpan.start, fixedEnd: refSpan.end });
+    result.segments.push({ at: result.text.length, source: sourceStart(line, at), fixedEnd: sourceEnd(line, at + reference.length - 1) });
     result.text += value;
-    copied = at + match[0].length;
+    copied = at + reference.length;
   }
   appendLine(result, sliceLine(line, copied, line.text.length));
   return result;
@@ -392,7 +406,7 @@ function parseLogicalLine(
     }
   }
   for (const occurrence of occurrences) optionNodes.push(toOptionNode(line, optionsStart, occurrence));
-  const hashes = validateOptionValues(context, optionNodes);
+  const hashes = validateOptionValues(context, optionNodes, occurrences, optionsStart);
 
   const base: EntryBase = {
     rejected: false,
@@ -428,9 +442,13 @@ function parseLogicalLine(
     report(context, 'ignored', '--hash applies to the requirement on its own line; pip ignores it on a line without one.', hash.span, false);
   }
   if (include && !context.rejected) {
-    const siblings = optionNodes.filter((o) => o.spec.dest === include.spec.dest).slice(1);
+    // pip reads opts.requirements[0], else opts.constraints[0]: every other -r/-c is dropped.
+    const siblings = optionNodes.filter((o) => (o.spec.dest === 'requirements' || o.spec.dest === 'constraints') && o !== include);
     for (const sibling of siblings) {
-      report(context, 'ignored', `pip follows only the first ${include.name} of a line; this one is ignored.`, sibling.span, false);
+      const why = sibling.spec.dest === include.spec.dest
+        ? `pip follows only the first ${include.name} of a line; this one is ignored.`
+        : `pip follows only the ${include.name} of this line; this ${sibling.name} is ignored. Put it on a line of its own.`;
+      report(context, 'ignored', why, sibling.span, false);
     }
     return {
       ...base,
@@ -469,9 +487,14 @@ function toOptionNode(line: LogicalLine, offset: number, occurrence: OptionOccur
 }
 
 /** The checks pip's option callbacks make (hash, config settings, format control, choices). */
-function validateOptionValues(context: LineContext, options: readonly OptionNode[]): HashNode[] {
+function validateOptionValues(
+  context: LineContext,
+  options: readonly OptionNode[],
+  occurrences: readonly OptionOccurrence[],
+  offset: number,
+): HashNode[] {
   const hashes: HashNode[] = [];
-  for (const option of options) {
+  for (const [index, option] of options.entries()) {
     const value = option.value ?? '';
     const valueSpan = option.valueSpan ?? option.span;
     switch (option.spec.dest) {
@@ -483,8 +506,8 @@ function validateOptionValues(context: LineContext, options: readonly OptionNode
         }
         const algorithm = value.slice(0, colon);
         const digest = value.slice(colon + 1);
-        const algorithmSpan = subSpan(valueSpan, value, 0, colon);
-        const digestSpan = subSpan(valueSpan, value, colon + 1, value.length);
+        const algorithmSpan = valueSubSpan(context.line, offset, occurrences[index], 0, colon);
+        const digestSpan = valueSubSpan(context.line, offset, occurrences[index], colon + 1, value.length);
         if (!(STRONG_HASH_ALGORITHMS as readonly string[]).includes(algorithm)) {
           report(context, 'weak-hash', `pip rejects the hash algorithm '${algorithm}': only ${STRONG_HASH_ALGORITHMS.join(', ')} are allowed in --hash. Replace it with a sha256 hash of the same file.`, algorithmSpan);
         }
@@ -517,10 +540,17 @@ function validateOptionValues(context: LineContext, options: readonly OptionNode
   return hashes;
 }
 
-/** Maps [from, to) of an option value to the document when the value was written contiguously. */
-function subSpan(valueSpan: Span, value: string, from: number, to: number): Span {
-  if (valueSpan.end - valueSpan.start !== value.length) return valueSpan;
-  return { start: valueSpan.start + from, end: valueSpan.start + to };
+/**
+ * Maps [from, to) of an option's value to the document character by character, so the part keeps
+ * its own span through quotes, continuations and ${VAR}s (an empty part is a point where it sits).
+ */
+function valueSubSpan(line: LogicalLine, offset: number, occurrence: OptionOccurrence, from: number, to: number): Span {
+  const token = occurrence.valueToken;
+  if (!token) return spanOf(line, offset + occurrence.start, offset + occurrence.end);
+  const base = occurrence.valueFrom ?? 0;
+  if (to > from) return spanOf(line, offset + charPosition(token, base + from), offset + charPosition(token, base + to - 1) + 1);
+  const at = to > 0 ? charPosition(token, base + to - 1) + 1 : base < token.value.length ? charPosition(token, base) : token.end;
+  return spanOf(line, offset + at, offset + at);
 }
 
 function reportIgnoredOnRequirement(context: LineContext, options: readonly OptionNode[], editable: boolean): void {

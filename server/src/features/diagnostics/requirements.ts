@@ -5,8 +5,9 @@ import type { Entry, OptionNode, RequirementEntry, RequirementsDocument } from '
 import type { Span } from '../../parser/types';
 import { hashModeOf, type HashMode, type IncludedFile } from '../hashMode';
 import { localPathProblem, type PathProbe } from '../localPaths';
-import { hasHash, isDirectReference, isPinned, unhashableReason } from '../pinning';
+import { hasHash, isDirectReference, isPinned, isPinnedForPip, unhashableReason } from '../pinning';
 import { isDiagnosticCode } from '../../protocol';
+import { satisfies } from '@renovatebot/pep440';
 
 export interface Finding {
   readonly code: DiagnosticCode;
@@ -75,16 +76,19 @@ function checkPinAndHash(entry: RequirementEntry, mode: HashMode, findings: Find
   if (!isDirectReference(entry) && !isPinned(entry)) {
     const label = entry.name ?? entry.requirementText;
     const how = entry.specifiers.length === 0 ? 'has no version' : `allows more than one version (${entry.specifiers.map((s) => s.text).join(',')})`;
+    // pip's own is_pinned takes any single == clause, wildcards included: in hash mode it accepts
+    // a hashed `pkg==1.*`, so that is only reqguard's warning, and a missing hash is reported below.
+    const refused = mode.on && !isPinnedForPip(entry);
     findings.push({
       code: 'unpinned',
-      message: mode.on
+      message: refused
         ? `pip refuses '${label}' in hash-checking mode: it ${how}; every requirement must be pinned with ==. Pin it to one version and hash it.`
         : `'${label}' ${how}: a new release can change what gets deployed. Pin it to one version with == (and add --hash for each of its files).`,
       span: entry.specifierSpan ? { start: target.start, end: entry.specifierSpan.end } : target,
-      severity: mode.on ? 'error' : undefined,
-      related: mode.on ? related : undefined,
+      severity: refused ? 'error' : undefined,
+      related: refused ? related : undefined,
     });
-    return;
+    if (!mode.on || refused) return;
   }
   if (!hasHash(entry)) {
     const label = entry.name ? `${entry.name}${entry.specifiers.map((s) => s.text).join(',')}` : entry.requirementText;
@@ -112,7 +116,8 @@ function checkHashDigests(entry: RequirementEntry, findings: Finding[]): void {
     findings.push({
       code: 'weak-hash',
       message: `This ${hash.algorithm} digest ${why}: no file can ever match it, so pip will refuse the install. Copy the digest again (pip hash FILE prints it).`,
-      span: hash.digestSpan,
+      // An empty digest has an empty span, which an editor barely shows: mark the whole --hash.
+      span: hash.digest ? hash.digestSpan : hash.span,
     });
   }
 }
@@ -135,6 +140,9 @@ function isLoopback(value: string): boolean {
 }
 
 function checkOptions(entry: Entry, findings: Finding[]): void {
+  // pip applies index options only from a line of options alone; on a requirement, -e or -r/-c
+  // line it drops them (req_file.handle_line, _parse_and_recurse), so they change nothing there.
+  if (entry.kind !== 'options') return;
   for (const option of entry.options) {
     switch (option.spec.dest) {
       case 'extra_index_urls':
@@ -176,17 +184,26 @@ function checkInsecureUrl(option: OptionNode, findings: Finding[]): void {
 
 function checkInclude(entry: Entry & { kind: 'include' }, includes: readonly IncludedFile[] | undefined, findings: Finding[]): void {
   if (!includes) return;
-  const resolved = includes.find((include) => include.includeSpan.start === entry.targetSpan.start && include.includeSpan.end === entry.targetSpan.end);
+  // Files reached through this line, the file it names first: a nested include that is missing
+  // or loops back stops pip as surely as this one, and is only visible here, on the top line.
+  const reached = includes.filter((include) => include.includeSpan.start === entry.targetSpan.start && include.includeSpan.end === entry.targetSpan.end);
+  const direct = reached[0];
+  const resolved = direct?.status === 'found' ? reached.find((include) => include.status === 'missing' || include.status === 'cycle') : direct;
+  const via = resolved === direct ? '' : ` (included through '${entry.target}')`;
   if (resolved?.status === 'missing') {
     findings.push({
       code: 'include-not-found',
-      message: `pip cannot open '${entry.target}' (looked for ${resolved.path}): the install stops here.`,
+      message: resolved === direct
+        ? `pip cannot open '${entry.target}' (looked for ${resolved.path}): the install stops here.`
+        : `pip cannot open ${resolved.path}${via}: the install stops here.`,
       span: entry.targetSpan,
     });
   } else if (resolved?.status === 'cycle') {
     findings.push({
       code: 'include-not-found',
-      message: `'${entry.target}' includes this file again: pip would recurse without end.`,
+      message: resolved === direct
+        ? `'${entry.target}' includes this file again: pip would recurse without end.`
+        : `${resolved.path} is included again from inside itself${via}: pip would recurse without end.`,
       span: entry.targetSpan,
     });
   }
@@ -201,13 +218,19 @@ function checkDuplicates(document: RequirementsDocument, findings: Finding[]): v
     seen.set(entry.normalizedName, list);
   }
   for (const [name, list] of seen) {
-    for (let i = 1; i < list.length; i++) {
+    // The first earlier entry whose markers may overlap, found by index rather than by scanning
+    // every earlier entry (which made thousands of repeats of a name quadratic).
+    let firstUnmarked: RequirementEntry | undefined;
+    const firstByMarker = new Map<string, RequirementEntry>();
+    for (let i = 0; i < list.length; i++) {
       const entry = list[i];
-      const earlier = list.slice(0, i).find((other) => markersMayOverlap(other, entry));
+      const earlier = i === 0 ? undefined : firstOverlapping(list[0], firstUnmarked, firstByMarker, entry);
+      if (!entry.marker) firstUnmarked ??= entry;
+      else if (!firstByMarker.has(entry.marker.normalized)) firstByMarker.set(entry.marker.normalized, entry);
       if (!earlier) continue;
       const pinA = pinnedVersion(earlier);
       const pinB = pinnedVersion(entry);
-      const conflict = pinA !== undefined && pinB !== undefined && pinA !== pinB;
+      const conflict = pinA !== undefined && pinB !== undefined && !pinsAgree(earlier, entry);
       findings.push({
         code: 'duplicate',
         message: conflict
@@ -221,12 +244,40 @@ function checkDuplicates(document: RequirementsDocument, findings: Finding[]): v
   }
 }
 
-/** Two entries for one project are alternatives only when both have markers and they differ. */
-function markersMayOverlap(a: RequirementEntry, b: RequirementEntry): boolean {
-  if (!a.marker || !b.marker) return true;
-  return a.marker.normalized === b.marker.normalized;
+/**
+ * The first earlier entry `entry` may overlap with. Two entries for one project are alternatives
+ * only when both have markers and they differ; an entry without a marker overlaps everything.
+ */
+function firstOverlapping(
+  first: RequirementEntry,
+  firstUnmarked: RequirementEntry | undefined,
+  firstByMarker: ReadonlyMap<string, RequirementEntry>,
+  entry: RequirementEntry,
+): RequirementEntry | undefined {
+  if (!entry.marker) return first;
+  const sameMarker = firstByMarker.get(entry.marker.normalized);
+  if (!firstUnmarked || !sameMarker) return firstUnmarked ?? sameMarker;
+  return firstUnmarked.line <= sameMarker.line ? firstUnmarked : sameMarker;
 }
 
 function pinnedVersion(entry: RequirementEntry): string | undefined {
   return isPinned(entry) ? entry.specifiers[0].version : undefined;
+}
+
+/**
+ * Whether one version satisfies both pins. Texts can differ and still agree: `==1` and `==1.0`
+ * are one PEP 440 version, and `==1.0` accepts `1.0+cpu`. Both entries must be pinned.
+ */
+function pinsAgree(a: RequirementEntry, b: RequirementEntry): boolean {
+  const [clauseA] = a.specifiers;
+  const [clauseB] = b.specifiers;
+  if (clauseA.version === clauseB.version) return true;
+  const fits = (version: string) => {
+    try {
+      return satisfies(version, clauseA.text) && satisfies(version, clauseB.text);
+    } catch {
+      return false; // not a PEP 440 version: only the same text matches
+    }
+  };
+  return fits(clauseA.version) || fits(clauseB.version);
 }

@@ -2,6 +2,7 @@
 // there is a smell (it forces every user onto one version) and no bound at all is worth a note.
 // Pins and hashes belong in the requirements file of the application that deploys it.
 import { parseRequirement } from '../../parser/pep508';
+import { isPyWhitespace, splitPyLines } from '../../parser/pyText';
 import type { SetupItem, SetupKeywordResult, SetupPyAnalysis } from '../../parser/setupPy';
 import type { Span } from '../../parser/types';
 import type { Finding } from './requirements';
@@ -41,11 +42,27 @@ function checkKeyword(result: SetupKeywordResult, callSpan: Span, findings: Find
 }
 
 function checkItem(result: SetupKeywordResult, item: SetupItem, findings: Finding[]): void {
-  const parsed = parseRequirement(item.value, 0);
+  // setuptools reads each string line by line (pkg_resources' yield_lines and drop_comment):
+  // lines are stripped, blank lines and '#' lines are skipped, and ' #' starts a comment. So ''
+  // or '# note' in a list is not an invalid requirement, and 'a\nb' is two requirements.
+  for (const line of splitPyLines(item.value)) {
+    let start = line.start;
+    let end = line.end;
+    while (start < end && isPyWhitespace(item.value.charCodeAt(start))) start++;
+    while (end > start && isPyWhitespace(item.value.charCodeAt(end - 1))) end--;
+    if (start === end || item.value[start] === '#') continue;
+    const comment = item.value.indexOf(' #', start);
+    if (comment >= 0 && comment < end) end = comment;
+    checkRequirementText(result, item, item.value.slice(start, end), start, findings);
+  }
+}
+
+function checkRequirementText(result: SetupKeywordResult, item: SetupItem, text: string, offset: number, findings: Finding[]): void {
+  const parsed = parseRequirement(text, offset);
   // Point inside the string when its text is exactly the value, else at the whole literal.
   const at = (span: Span): Span => (item.contentSpan ? { start: item.contentSpan.start + span.start, end: item.contentSpan.start + span.end } : item.span);
   if (!parsed.ok) {
-    findings.push({ code: 'syntax', message: `Invalid requirement '${item.value}' in ${result.keyword}: ${parsed.message}`, span: at(parsed.span) });
+    findings.push({ code: 'syntax', message: `Invalid requirement '${text}' in ${result.keyword}: ${parsed.message}`, span: at(parsed.span) });
     return;
   }
   const requirement = parsed.value;

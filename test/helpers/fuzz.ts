@@ -1,0 +1,207 @@
+// Deterministic fuzzing helpers: a seeded PRNG, random texts built from the pieces pip and Python
+// care about, mutations of real files, and a walk that finds every span in a result.
+
+/** mulberry32: small, fast, and the same sequence for the same seed on every machine. */
+export class Random {
+  private state: number;
+
+  constructor(seed: number) {
+    this.state = seed >>> 0;
+  }
+
+  /** A float in [0, 1). */
+  next(): number {
+    this.state = (this.state + 0x6d2b79f5) >>> 0;
+    let t = this.state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  }
+
+  /** An integer in [0, n). */
+  int(n: number): number {
+    return Math.floor(this.next() * n);
+  }
+
+  pick<T>(items: readonly T[]): T {
+    return items[this.int(items.length)];
+  }
+
+  chance(p: number): boolean {
+    return this.next() < p;
+  }
+}
+
+/** Fragments that steer the parsers into their special cases. */
+export const PIECES: readonly string[] = [
+  // line structure
+  '\\', '\\\n', '\\\r\n', '\n', '\r\n', '\r', ' ', '  ', '\t', '\f', '\v', '\x1c', '\x85', '\u2028', '\u2029',
+  '#', ' #', '# comment', '\\\n# comment\n',
+  // options
+  '-', '--', ' -', ' --', '--hash=', '--hash=sha256:', `--hash=sha256:${'a'.repeat(64)}`, '--hash=md5:', ' --hash sha512:ff',
+  '-r ', '-r base.txt', '-c ', '-e ', '-e .', '-i ', '--index-url=', '--extra-index-url ', '-f ', '--trusted-host ',
+  '--require-hashes', '--no-require-hashes', '--pre', '--global-option=', '-C', '--config-settings=k=v',
+  '--use-feature=fast-deps', '--no-binary :all:', '--only-binary=', '--requ', '--no-such',
+  // requirement syntax
+  'pkg', 'Foo_Bar', 'six', '==', '===', '>=', '~=', '!=', '<', '1.0', '1.*', '.*', ',', '[', ']', '[extra]', '(', ')',
+  ';', '; ', ' ; python_version < "3.8"', ' and ', ' or ', 'extra == "x"', '@', ' @ ', 'https://', 'http://localhost/',
+  'git+https://x/y.git', '#egg=', '#egg=name[extra]', '#sha256=', 'file:///', './', '../', '.tar.gz', '.whl',
+  '-1.0-py3-none-any.whl', '${X}', '${', '}', '$', '${PATH}',
+  // quoting (shlex and Python)
+  "'", '"', '"""', "'''", '\\"', "\\'", 'r"', 'b"', 'f"', 'u"', 'rb"', '\\x3d', '\\N{EQUALS SIGN}', '\\u00e9', '\\',
+  // Python structure
+  'setup(', 'setuptools.setup(', 'install_requires=', 'extras_require=', 'tests_require=', 'setup_requires=',
+  '[', '{', '}', ':', '=', '+', '+=', '.split()', '.splitlines()', '.append(', '.extend(', '**kw', 'if x:\n    ',
+  'def f():\n    ', 'for a in b:\n    ', 'lambda: ', 'import os\n', 'open("r.txt").read()', '"a>=1"', "'b==2'",
+  // unicode: accents, astral (surrogate pairs), lone surrogates, BOM, NUL, zero-width
+  'é', 'ß', '€', '𝔘', '😀', '\ud800', '\udc00', '\udbff\udfff', '\ufeff', '\0', '\u200b', '\u00a0', 'İ', 'ǅ',
+];
+
+/** A random UTF-16 code unit, often ASCII, sometimes a surrogate half. */
+function randomChar(random: Random): string {
+  const roll = random.int(10);
+  if (roll < 6) return String.fromCharCode(0x20 + random.int(0x5f));
+  if (roll < 7) return String.fromCharCode(random.int(0x20));
+  if (roll < 8) return String.fromCharCode(0xd800 + random.int(0x800));
+  return String.fromCharCode(random.int(0x10000));
+}
+
+/** A random text of pieces and characters, up to `maxPieces` of them. */
+export function randomText(random: Random, maxPieces: number): string {
+  const count = random.int(maxPieces + 1);
+  let text = '';
+  for (let i = 0; i < count; i++) text += random.chance(0.7) ? random.pick(PIECES) : randomChar(random);
+  return text;
+}
+
+/** Applies 1 to `maxSteps` random edits: delete, insert, duplicate or splice characters and lines. */
+export function mutate(random: Random, text: string, maxSteps: number): string {
+  const steps = 1 + random.int(maxSteps);
+  for (let step = 0; step < steps; step++) text = mutateOnce(random, text);
+  return text;
+}
+
+function mutateOnce(random: Random, text: string): string {
+  const at = random.int(text.length + 1);
+  const length = 1 + random.int(random.chance(0.8) ? 8 : 200);
+  switch (random.int(10)) {
+    case 0: // delete characters (may split a surrogate pair)
+      return text.slice(0, at) + text.slice(at + length);
+    case 1: // insert a piece
+    case 2:
+      return text.slice(0, at) + random.pick(PIECES) + text.slice(at);
+    case 3: // insert random code units
+      return text.slice(0, at) + Array.from({ length: 1 + random.int(4) }, () => randomChar(random)).join('') + text.slice(at);
+    case 4: // duplicate a run of characters
+      return text.slice(0, at + length) + text.slice(at, at + length) + text.slice(at + length);
+    case 5: // replace one character
+      return text.slice(0, at) + randomChar(random) + text.slice(at + 1);
+    default:
+      return mutateLines(random, text);
+  }
+}
+
+function mutateLines(random: Random, text: string): string {
+  const lines = text.split('\n');
+  const i = random.int(lines.length);
+  switch (random.int(6)) {
+    case 0:
+      lines.splice(i, 1);
+      break;
+    case 1:
+      lines.splice(i, 0, lines[random.int(lines.length)]);
+      break;
+    case 2: {
+      const j = random.int(lines.length);
+      [lines[i], lines[j]] = [lines[j], lines[i]];
+      break;
+    }
+    case 3:
+      lines[i] = lines[i] + random.pick(['\\', ' \\', ' #', ' ;', ' @', ' --hash=', '\r', '"', "'", ' ${X}', '"""', '(', '[']);
+      break;
+    case 4:
+      lines.splice(i, 0, randomText(random, 6));
+      break;
+    default:
+      return lines.join('\r\n');
+  }
+  return lines.join('\n');
+}
+
+export interface SpanLike {
+  readonly start: number;
+  readonly end: number;
+  /** Where in the result it was found, e.g. `entries[3].hashes[0].digestSpan`. */
+  readonly path: string;
+}
+
+/** Every `{ start, end }` object (numbers both) anywhere inside `value`. */
+export function collectSpans(value: unknown, path = '', found: SpanLike[] = [], seen = new Set<object>()): SpanLike[] {
+  if (typeof value !== 'object' || value === null || seen.has(value)) return found;
+  seen.add(value);
+  if (Array.isArray(value)) {
+    value.forEach((item, i) => collectSpans(item, `${path}[${i}]`, found, seen));
+    return found;
+  }
+  const record = value as Record<string, unknown>;
+  if (typeof record.start === 'number' && typeof record.end === 'number') found.push({ start: record.start, end: record.end, path });
+  for (const [key, child] of Object.entries(record)) {
+    if (typeof child === 'object' && child !== null) collectSpans(child, path ? `${path}.${key}` : key, found, seen);
+  }
+  return found;
+}
+
+const NAMES = ['six', 'Django', 'foo_bar', 'Foo-Bar', 'requests', 'a', 'zope.interface', 'x1'];
+const SPECIFIERS = ['', '==1.0', '===1.0', '==1.*', '>=2', '>=1,<2', '~=1.4', '==1.0,!=1.1', '!=3', '==1.0+cpu', '== 2'];
+const MARKERS = ['', ' ; python_version < "3.8"', '; sys_platform == "win32"', ' ; extra == "x" and os_name != "nt"'];
+const HASHES = [`sha256:${'a'.repeat(64)}`, `sha384:${'b'.repeat(96)}`, `sha512:${'c'.repeat(128)}`, 'sha256:abc', 'md5:0', `sha256:${'g'.repeat(64)}`, 'sha256:'];
+const URLS = [
+  'https://x.example/p/pkg-1.0.tar.gz', 'https://x.example/w/pkg-1.0-py3-none-any.whl', 'git+https://x.example/r.git#egg=r',
+  'git+https://x.example/r.git@v1#egg=r[x]', `https://x.example/p/pkg-1.0.zip#sha256=${'d'.repeat(64)}`, 'file:///srv/proj',
+  './dist/pkg-1.0.tar.gz', './local/project', '.', '../sibling',
+];
+const OPTION_LINES = [
+  '--require-hashes', '--no-require-hashes', '-i https://mirror.example/simple', '--index-url http://mirror.example/simple',
+  '--extra-index-url https://corp.example/simple', '-f http://localhost/links', '--trusted-host mirror.example',
+  '-r base.txt', '-c constraints.txt', '-r ../other.txt', '-r https://x.example/r.txt', '--pre', '--no-index',
+  '--only-binary :all:', '-e .', '-e ./local/project', '-e git+https://x.example/r.git#egg=r',
+];
+
+/** One plausible requirements line (a requirement with options, an option line, a comment). */
+export function randomRequirementLine(random: Random): string {
+  const roll = random.int(10);
+  if (roll < 2) return random.pick(OPTION_LINES);
+  if (roll < 3) return random.pick(['# comment', '', '   ', '\\']);
+  const name = random.pick(NAMES);
+  let line = roll < 4 ? (random.chance(0.5) ? `${name} @ ${random.pick(URLS)}` : random.pick(URLS)) : `${name}${random.chance(0.2) ? '[extra]' : ''}${random.pick(SPECIFIERS)}`;
+  line += random.pick(MARKERS);
+  const hashes = random.int(4);
+  for (let i = 0; i < hashes; i++) line += random.chance(0.3) ? ` \\\n    --hash=${random.pick(HASHES)}` : ` --hash=${random.pick(HASHES)}`;
+  if (random.chance(0.1)) line += ` ${random.pick(OPTION_LINES)}`;
+  if (random.chance(0.1)) line += '  # trailing comment';
+  return line;
+}
+
+/** A plausible requirements file: random lines, some repeated, LF or CRLF. */
+export function randomRequirementsFile(random: Random, maxLines: number): string {
+  const lines = Array.from({ length: random.int(maxLines + 1) }, () => randomRequirementLine(random));
+  return lines.join(random.chance(0.2) ? '\r\n' : '\n') + (random.chance(0.8) ? '\n' : '');
+}
+
+/** A plausible setup.py whose dependency lists hold random requirement strings. */
+export function randomSetupPy(random: Random): string {
+  const item = () => {
+    let line = randomRequirementLine(random).replace(/\\\n\s*/g, '').replace(/["\\]/g, '');
+    if (random.chance(0.7)) line = line.split(' -')[0]; // mostly requirement strings, as setup.py has them
+    return random.chance(0.1) ? `"""${line}\n${line}"""` : `"${line}"`;
+  };
+  const list = () => `[${Array.from({ length: random.int(5) }, item).join(', ')}]`;
+  const keywords = [
+    `install_requires=${random.chance(0.2) ? 'reqs' : list()}`,
+    `extras_require={"dev": ${list()}, ":python_version<'3'": ${list()}}`,
+    `tests_require=${random.chance(0.3) ? 'read_requirements()' : list()}`,
+    `setup_requires=${list()}`,
+  ].filter(() => random.chance(0.7));
+  const prelude = random.chance(0.5) ? `reqs = ${list()}\nif x:\n    reqs.append(${item()})\n` : '';
+  return `from setuptools import setup\n${prelude}setup(\n    name="x",\n    ${keywords.join(',\n    ')},\n)\n`;
+}
