@@ -12,7 +12,8 @@ export type DocumentKind = 'requirements' | 'requirements-in' | 'setup-py';
 
 export function documentKindOf(path: string): DocumentKind {
   const base = path.replace(/\\/g, '/').split('/').pop() ?? path;
-  if (base === 'setup.py') return 'setup-py';
+  // Python source is only ever a setup script here (the editor sends only setup.py; the CLI may be given any name).
+  if (base.toLowerCase().endsWith('.py')) return 'setup-py';
   if (base.toLowerCase().endsWith('.in')) return 'requirements-in';
   return 'requirements';
 }

@@ -83,6 +83,9 @@ test('check reads setup.py with the library rules', () => {
   const result = run(['check', '--format', 'json', 'setup.py'], dir);
   assert.equal(result.status, 0);
   assert.deepEqual(JSON.parse(result.stdout).map((r: { code: string }) => r.code), ['exact-pin-in-library']);
+  // Any Python file given to the CLI is read as a setup script, not as a requirements file.
+  const renamed = workspace({ 'lib_setup.py': 'from setuptools import setup\nsetup(install_requires=["requests"])\n' });
+  assert.deepEqual(JSON.parse(run(['check', '--format', 'json', 'lib_setup.py'], renamed).stdout).map((r: { code: string }) => r.code), ['unbounded']);
 });
 
 test('parse --json: flat requirement, option, include and problem records; includes listed, not followed', () => {

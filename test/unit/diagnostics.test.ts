@@ -180,13 +180,14 @@ pytz==2018.4 --hash=sha256:${SHA256}
   test('pip ignores file-wide options on requirement, -e and -r lines: they switch nothing on', () => {
     check('requirements.txt', `⟦pkg==1⟧ ⟦--require-hashes⟧
 -e ./proj ⟦--require-hashes⟧
--r base.txt --require-hashes
+-r base.txt ⟦--require-hashes⟧
 ⟦Django⟧
 `, [
       ['unhashed', 'warning', 0],
       ['ignored', 'warning', 1],
       ['ignored', 'warning', 2],
-      ['unpinned', 'warning', 3],
+      ['ignored', 'warning', 3],
+      ['unpinned', 'warning', 4],
     ], { files: { 'base.txt': '' } });
   });
 
@@ -451,12 +452,14 @@ suite('index options', () => {
 
   test('index options on a requirement or include line are ignored by pip and judged only as ignored', () => {
     check('requirements.txt', `⟦pkg==1⟧ ⟦--index-url http://mirror.example/simple⟧ ⟦--extra-index-url https://corp.example/simple⟧ ⟦--trusted-host mirror.example⟧
--r base.txt --extra-index-url https://corp.example/simple --trusted-host mirror.example
+-r base.txt ⟦--extra-index-url https://corp.example/simple⟧ ⟦--trusted-host mirror.example⟧
 `, [
       ['unhashed', 'warning', 0],
       ['ignored', 'warning', 1],
       ['ignored', 'warning', 2],
       ['ignored', 'warning', 3],
+      ['ignored', 'warning', 4],
+      ['ignored', 'warning', 5],
     ]);
   });
 });
@@ -472,7 +475,7 @@ pkg2==1 ⟦--build-option⟧ --x
   });
 
   test('syntax: an invalid requirement, an unknown option, a missing value, a bad --hash', () => {
-    const result = check('requirements.txt', `flask⟦⟧=1.0
+    const result = check('requirements.txt', `flask⟦=1.0⟧
 ⟦--no-such-option⟧
 pkg==1 ⟦--hash=sha256⟧
 ⟦--index-url⟧
@@ -600,7 +603,7 @@ six==1.16.0 --hash=sha256:${SHA256}
 ⟦celery⟧[redis]>=5
 ⟦celery⟧<6
 pkg --hash=⟦md5⟧:0123456789abcdef0123456789abcdef
-flask⟦⟧=1.0
+flask⟦=1.0⟧
 `, [
       ['extra-index-url', 'warning', 0],
       ['duplicate', 'warning', 2, 1],

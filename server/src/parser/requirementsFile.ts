@@ -442,6 +442,11 @@ function parseLogicalLine(
     report(context, 'ignored', '--hash applies to the requirement on its own line; pip ignores it on a line without one.', hash.span, false);
   }
   if (include && !context.rejected) {
+    // pip recurses into the include and never applies the rest of the line.
+    for (const option of optionNodes) {
+      if (option.spec.dest === 'requirements' || option.spec.dest === 'constraints' || option.spec.dest === 'hashes') continue;
+      report(context, 'ignored', `pip ignores ${option.name} on a line that includes another file. Put it on a line of its own.`, option.span, false);
+    }
     // pip reads opts.requirements[0], else opts.constraints[0]: every other -r/-c is dropped.
     const siblings = optionNodes.filter((o) => (o.spec.dest === 'requirements' || o.spec.dest === 'constraints') && o !== include);
     for (const sibling of siblings) {
@@ -572,6 +577,17 @@ function reportIgnoredArgs(context: LineContext, ignored: readonly IgnoredText[]
 
 type RequirementParts = Omit<RequirementEntry, keyof EntryBase>;
 
+/** [whole, path, "[extras]"], as pip's `_strip_extras` regex `^(.+)(\[[^\]]+\])$` splits them. */
+type TrailingExtras = readonly [string, string, string] | null;
+
+/** `_strip_extras` without the regex, whose backtracking is quadratic on long bracket runs. */
+function splitTrailingExtras(text: string): TrailingExtras {
+  if (!text.endsWith(']')) return null;
+  const open = text.lastIndexOf('[', text.length - 2);
+  if (open < 1 || open > text.length - 3 || text.slice(open + 1, -1).includes(']')) return null;
+  return [text, text.slice(0, open), text.slice(open)];
+}
+
 /**
  * Builds the entry with every field in one fixed order: entries are read in hot loops, and
  * objects assembled by spreading end up with many shapes (or in dictionary mode), which is slow.
@@ -671,7 +687,7 @@ function interpretRequirement(
   }
 
   // A path with [extras] at the end: pip strips them before looking at the path.
-  const extrasMatch = /^(.+)(\[[^\]]+\])$/.exec(name);
+  const extrasMatch = splitTrailingExtras(name);
   const pathPart = extrasMatch ? extrasMatch[1] : name;
   if (isArchiveFile(pathPart)) {
     const at = name.indexOf('@');
@@ -716,7 +732,9 @@ function interpretRequirement(
     name.includes('=') && !['~=', '==', '!=', '<=', '>=', '<', '>', '==='].some((op) => name.includes(op))
       ? ' (= is not a valid operator. Did you mean == ?)'
       : '';
-  report(context, 'syntax', `Invalid requirement '${name}': ${parsed.message}${hint}`, remapSpan(line, from, parsed.span));
+  // packaging points at a position; an empty range is hard to see, so run it to the end of the text.
+  const errorSpan = parsed.span.end > parsed.span.start || name.length === 0 ? parsed.span : { start: Math.min(parsed.span.start, name.length - 1), end: name.length };
+  report(context, 'syntax', `Invalid requirement '${name}': ${parsed.message}${hint}`, remapSpan(line, from, errorSpan));
   return result;
 }
 
@@ -724,7 +742,7 @@ function setPathExtras(
   result: { extras: readonly ExtraName[] },
   line: LogicalLine,
   from: number,
-  extrasMatch: RegExpExecArray | null,
+  extrasMatch: TrailingExtras,
 ): void {
   if (!extrasMatch) return;
   const open = from + extrasMatch[1].length;
@@ -807,7 +825,7 @@ function applyLink(
 /** pip's parse_editable, minus the file-system lookups. */
 function interpretEditable(context: LineContext, value: string, valueSpan: Span, constraint: boolean): RequirementParts {
   const result: { -readonly [K in keyof RequirementParts]: RequirementParts[K] } = emptyRequirement(value, valueSpan, true, constraint, []);
-  const extrasMatch = /^(.+)(\[[^\]]+\])$/.exec(value);
+  const extrasMatch = splitTrailingExtras(value);
   const withoutExtras = extrasMatch ? extrasMatch[1] : value;
   if (withoutExtras.toLowerCase().startsWith('file:')) {
     result.form = 'url';
@@ -875,7 +893,7 @@ function nameFromEgg(
   if (parsed.value.marker) result.marker = { ...parsed.value.marker, span };
 }
 
-function setEditableExtras(result: { extras: readonly ExtraName[] }, extrasMatch: RegExpExecArray | null, span: Span): void {
+function setEditableExtras(result: { extras: readonly ExtraName[] }, extrasMatch: TrailingExtras, span: Span): void {
   if (!extrasMatch) return;
   const parsed = parseRequirement('placeholder' + extrasMatch[2].toLowerCase(), 0);
   if (parsed.ok) result.extras = parsed.value.extras.map((extra) => ({ ...extra, span }));

@@ -18,6 +18,15 @@ export function checkSetupPy(analysis: SetupPyAnalysis): Finding[] {
     return findings;
   }
   for (const call of analysis.calls) {
+    // Keywords that may hide in one unreadable **kwargs share its range: say so once, naming them all.
+    const unknown = Object.values(call.keywords).filter((result) => result.status === 'unknown');
+    if (unknown.length > 0) {
+      findings.push({
+        code: 'unresolved-install-requires',
+        message: `${unknown.map((r) => r.keyword).join(', ')} may be passed through **kwargs that cannot be read without running setup.py; those dependencies are not checked.`,
+        span: unknown[0].expressionSpan ?? call.span,
+      });
+    }
     for (const result of Object.values(call.keywords)) {
       checkKeyword(result, call.span, findings);
     }
@@ -26,7 +35,7 @@ export function checkSetupPy(analysis: SetupPyAnalysis): Finding[] {
 }
 
 function checkKeyword(result: SetupKeywordResult, callSpan: Span, findings: Finding[]): void {
-  if (result.status === 'unresolved' || result.status === 'partial' || result.status === 'unknown') {
+  if (result.status === 'unresolved' || result.status === 'partial') {
     const what = result.status === 'partial' ? 'part of it is computed' : 'it is computed';
     const reasons = [...new Set(result.items.filter((i) => i.kind === 'dynamic' && i.reason).map((i) => i.reason))];
     findings.push({
