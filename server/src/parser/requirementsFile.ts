@@ -244,12 +244,17 @@ function appendLine(line: LogicalLine, other: LogicalLine): void {
   line.text += other.text;
 }
 
-/** The segment holding logical index `index` (segments are few per line: a scan is enough). */
+/** The segment holding logical index `index` (binary search: a hashed entry has one per physical line). */
 function segmentAt(line: LogicalLine, index: number): Segment {
   const segments = line.segments;
-  let found = segments[0];
-  for (let i = 1; i < segments.length && segments[i].at <= index; i++) found = segments[i];
-  return found;
+  let low = 0;
+  let high = segments.length - 1;
+  while (low < high) {
+    const mid = (low + high + 1) >> 1;
+    if (segments[mid].at <= index) low = mid;
+    else high = mid - 1;
+  }
+  return segments[low];
 }
 
 /** Document offset where logical character `index` starts. */
