@@ -808,23 +808,7 @@ function applyLink(
     result.specifiers = parsed.value.specifiers.map((clause) => ({ ...clause, span, operatorSpan: span, versionSpan: span }));
     return;
   }
-  if (link.eggFragment === undefined) return;
-  const egg = link.eggFragment;
-  if (!link.eggFragmentIsName) {
-    report(context, 'deprecated', `The #egg=${egg} fragment is not a plain project name; pip 25 and later reject it. Write 'name @ URL' and drop the egg fragment.`, span, false);
-  }
-  const parsed = parseRequirement(egg, 0);
-  if (!parsed.ok) {
-    report(context, 'syntax', `pip rejects the #egg= name '${egg}': ${parsed.message}`, span);
-    return;
-  }
-  result.name = parsed.value.name;
-  result.normalizedName = canonicalizeName(parsed.value.name);
-  result.extras = parsed.value.extras.map((extra) => ({ ...extra, span }));
-  result.specifiers = parsed.value.specifiers.map((clause) => ({ ...clause, span, operatorSpan: span, versionSpan: span }));
-  // pip makes a Requirement of the whole fragment, so `#egg=p;python_version<"3"` (no "; " to
-  // split the line at) still carries a marker, and pip applies it.
-  if (parsed.value.marker && !result.marker) result.marker = { ...parsed.value.marker, span };
+  nameFromEgg(context, result, link, span);
 }
 
 /** pip's parse_editable, minus the file-system lookups. */
@@ -873,6 +857,7 @@ function interpretEditable(context: LineContext, value: string, valueSpan: Span,
   return result;
 }
 
+/** What pip makes of a `#egg=` fragment: it parses the whole fragment as a requirement. */
 function nameFromEgg(
   context: LineContext,
   result: { -readonly [K in keyof RequirementParts]: RequirementParts[K] },
@@ -882,11 +867,11 @@ function nameFromEgg(
   const egg = link.eggFragment;
   if (egg === undefined) return;
   if (!link.eggFragmentIsName) {
-    report(context, 'deprecated', `The #egg=${egg} fragment is not a plain project name; pip 25 and later reject it.`, span, false);
+    report(context, 'deprecated', `The #egg=${egg} fragment is not a plain project name: pip has deprecated this and will reject it. Write 'name @ URL' and drop the egg fragment.`, span, false);
   }
   const parsed = parseRequirement(egg, 0);
   if (!parsed.ok) {
-    report(context, 'syntax', `pip rejects the requirement name '${egg}' from #egg=: ${parsed.message}`, span);
+    report(context, 'syntax', `pip rejects the #egg= name '${egg}': ${parsed.message}`, span);
     return;
   }
   result.name = parsed.value.name;
@@ -895,7 +880,8 @@ function nameFromEgg(
   // VCS URL); `.[extra]` after a file: URL overrides them (setEditableExtras).
   result.extras = parsed.value.extras.map((extra) => ({ ...extra, span }));
   result.specifiers = parsed.value.specifiers.map((clause) => ({ ...clause, span, operatorSpan: span, versionSpan: span }));
-  if (parsed.value.marker) result.marker = { ...parsed.value.marker, span };
+  // `#egg=p;python_version<"3"` (no "; " to split the line at) still carries a marker, and pip applies it.
+  if (parsed.value.marker && !result.marker) result.marker = { ...parsed.value.marker, span };
 }
 
 function setEditableExtras(result: { extras: readonly ExtraName[] }, extrasMatch: TrailingExtras, span: Span): void {
