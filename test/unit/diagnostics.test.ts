@@ -75,6 +75,11 @@ suite('unpinned and unhashed without hash mode', () => {
     ]);
   });
 
+  test('a repeated identical clause is still one pin (pip\'s SpecifierSet is a set)', () => {
+    check('requirements.txt', `⟦e==1.0,==1.0⟧
+`, [['unhashed', 'warning', 0]]);
+  });
+
   test('the unpinned message names what is allowed', () => {
     const result = check('requirements.txt', '⟦c==1.0,!=1.1⟧\n', [['unpinned', 'warning', 0]]);
     assert.match(messageOf(result, 'unpinned'), /allows more than one version \(==1\.0,!=1\.1\)/);

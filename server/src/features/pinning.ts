@@ -2,10 +2,18 @@
 // (InstallRequirement.is_pinned, and the unhashable cases in operations/prepare.py).
 import type { RequirementEntry } from '../parser/requirementsFile';
 
+/** The clauses as pip's SpecifierSet holds them: a set, so `==1.0,==1.0` is one clause. */
+function distinctClauses(entry: RequirementEntry) {
+  const seen = new Map<string, RequirementEntry['specifiers'][number]>();
+  for (const clause of entry.specifiers) if (!seen.has(clause.text)) seen.set(clause.text, clause);
+  return [...seen.values()];
+}
+
 /** Exactly one `==` clause without a wildcard, or one `===` clause: pip's `is_pinned`. */
 export function isPinned(entry: RequirementEntry): boolean {
-  if (entry.specifiers.length !== 1) return false;
-  const [clause] = entry.specifiers;
+  const clauses = distinctClauses(entry);
+  if (clauses.length !== 1) return false;
+  const [clause] = clauses;
   return clause.operator === '===' || (clause.operator === '==' && !clause.version.endsWith('.*'));
 }
 
@@ -14,7 +22,8 @@ export function isPinned(entry: RequirementEntry): boolean {
  * (`==1.*` passes). Only hash mode's verdict uses it; reqguard's own rule is `isPinned`.
  */
 export function isPinnedForPip(entry: RequirementEntry): boolean {
-  return entry.specifiers.length === 1 && (entry.specifiers[0].operator === '==' || entry.specifiers[0].operator === '===');
+  const clauses = distinctClauses(entry);
+  return clauses.length === 1 && (clauses[0].operator === '==' || clauses[0].operator === '===');
 }
 
 /** A requirement that names a file to download directly (a URL or local archive), not a version. */
