@@ -5,10 +5,13 @@ import { startServer } from './server';
 
 const connection = createConnection(ProposedFeatures.all);
 // stdout may be the LSP channel: anything printed by accident goes to the client's log instead.
-console.log = (...args: unknown[]) => connection.console.log(args.map(String).join(' '));
-console.info = console.log;
-console.warn = (...args: unknown[]) => connection.console.warn(args.map(String).join(' '));
-console.error = (...args: unknown[]) => connection.console.error(args.map(String).join(' '));
+const toClientLog = (write: (message: string) => void) => (...args: unknown[]) => write(args.map(String).join(' '));
+Object.assign(console, {
+  log: toClientLog((message) => connection.console.info(message)),
+  info: toClientLog((message) => connection.console.info(message)),
+  warn: toClientLog((message) => connection.console.warn(message)),
+  error: toClientLog((message) => connection.console.error(message)),
+});
 
 startServer(connection, {
   files: diskReader,
