@@ -1,0 +1,208 @@
+// Reading a Simple repository API project page (PEP 503 HTML, PEP 691 JSON, with PEP 592 yanking,
+// PEP 658/714 core metadata, PEP 700 versions/size/upload-time) into one model. Pure: the HTTP
+// layer hands in the body and the page URL.
+import { parseWheelFilename, splitExtension, type WheelName } from '../parser/links';
+import { canonicalizeName } from '../parser/pep508';
+
+export interface DistributionFile {
+  readonly filename: string;
+  /** Absolute URL, without the hash fragment. */
+  readonly url: string;
+  /** Algorithm → hex digest, from `hashes` (JSON) or the `#sha256=` fragment (HTML). */
+  readonly hashes: Readonly<Record<string, string>>;
+  readonly requiresPython?: string;
+  readonly yanked: boolean;
+  readonly yankedReason?: string;
+  readonly size?: number;
+  readonly uploadTime?: string;
+  /** PEP 658/714: whether `<url>.metadata` exists, with its hashes when given. */
+  readonly coreMetadata: false | { readonly hashes: Readonly<Record<string, string>> };
+  readonly kind: 'wheel' | 'sdist' | 'other';
+  /** The version from the file name, when the name follows the wheel or sdist rules. */
+  readonly version?: string;
+  readonly wheel?: WheelName;
+}
+
+export interface ProjectPage {
+  readonly name: string;
+  readonly files: readonly DistributionFile[];
+  /** PEP 700 `versions` when given, plus every version named by a file, without duplicates. */
+  readonly versions: readonly string[];
+  readonly format: 'json' | 'html';
+  readonly apiVersion?: string;
+  readonly lastSerial?: number;
+}
+
+export type PageResult = { ok: true; page: ProjectPage } | { ok: false; message: string };
+
+const SDIST_EXTENSIONS = new Set(['.tar.gz', '.zip', '.tar.bz2', '.tar.xz', '.tgz', '.tar']);
+
+/** pip's `_extract_version_from_fragment`: the part after the first `-` where the prefix is the project. */
+function sdistVersion(stem: string, canonicalName: string): string | undefined {
+  for (let i = stem.indexOf('-'); i >= 0; i = stem.indexOf('-', i + 1)) {
+    if (canonicalizeName(stem.slice(0, i)) === canonicalName) return stem.slice(i + 1) || undefined;
+  }
+  return undefined;
+}
+
+export function classifyFilename(filename: string, project: string): Pick<DistributionFile, 'kind' | 'version' | 'wheel'> {
+  const canonicalName = canonicalizeName(project);
+  if (filename.endsWith('.whl')) {
+    const wheel = parseWheelFilename(filename);
+    if (wheel && canonicalizeName(wheel.name) === canonicalName) return { kind: 'wheel', version: wheel.version, wheel };
+    return { kind: 'other' };
+  }
+  const [stem, ext] = splitExtension(filename);
+  if (SDIST_EXTENSIONS.has(ext.toLowerCase())) {
+    const version = sdistVersion(stem, canonicalName);
+    if (version) return { kind: 'sdist', version };
+  }
+  return { kind: 'other' };
+}
+
+function splitFragment(url: string): { url: string; hashes: Record<string, string> } {
+  const hash = url.indexOf('#');
+  if (hash < 0) return { url, hashes: {} };
+  const hashes: Record<string, string> = {};
+  const match = /^(sha1|sha224|sha256|sha384|sha512|md5)=([0-9a-fA-F]+)$/.exec(url.slice(hash + 1));
+  if (match) hashes[match[1]] = match[2].toLowerCase();
+  return { url: url.slice(0, hash), hashes };
+}
+
+function resolveUrl(href: string, base: string): string | undefined {
+  try {
+    return new URL(href, base).href;
+  } catch {
+    return undefined;
+  }
+}
+
+function collectVersions(listed: readonly string[], files: readonly DistributionFile[]): string[] {
+  const seen = new Set<string>(listed);
+  for (const file of files) if (file.version) seen.add(file.version);
+  return [...seen];
+}
+
+// ---- PEP 691 JSON -------------------------------------------------------------------------
+
+function asRecord(value: unknown): Record<string, unknown> | undefined {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+}
+
+function stringRecord(value: unknown): Record<string, string> {
+  const result: Record<string, string> = {};
+  for (const [key, entry] of Object.entries(asRecord(value) ?? {})) if (typeof entry === 'string') result[key] = entry.toLowerCase();
+  return result;
+}
+
+export function parseSimpleJson(body: string, pageUrl: string, project: string): PageResult {
+  let data: unknown;
+  try {
+    data = JSON.parse(body);
+  } catch (error) {
+    return { ok: false, message: `the index sent invalid JSON (${(error as Error).message})` };
+  }
+  const root = asRecord(data);
+  if (!root || !Array.isArray(root.files)) return { ok: false, message: 'the index sent JSON without a "files" list' };
+  const files: DistributionFile[] = [];
+  for (const raw of root.files) {
+    const file = asRecord(raw);
+    if (!file || typeof file.filename !== 'string' || typeof file.url !== 'string') continue;
+    const absolute = resolveUrl(file.url, pageUrl);
+    if (!absolute) continue;
+    const { url, hashes: fragmentHashes } = splitFragment(absolute);
+    const yanked = file.yanked === true || (typeof file.yanked === 'string' && file.yanked.length > 0);
+    const metadata = file['core-metadata'] ?? file['dist-info-metadata'];
+    files.push({
+      filename: file.filename,
+      url,
+      hashes: { ...fragmentHashes, ...stringRecord(file.hashes) },
+      requiresPython: typeof file['requires-python'] === 'string' ? file['requires-python'] : undefined,
+      yanked,
+      yankedReason: typeof file.yanked === 'string' && file.yanked ? file.yanked : undefined,
+      size: typeof file.size === 'number' ? file.size : undefined,
+      uploadTime: typeof file['upload-time'] === 'string' ? file['upload-time'] : undefined,
+      coreMetadata: metadata === true ? { hashes: {} } : asRecord(metadata) ? { hashes: stringRecord(metadata) } : false,
+      ...classifyFilename(file.filename, project),
+    });
+  }
+  const listed = Array.isArray(root.versions) ? root.versions.filter((v): v is string => typeof v === 'string') : [];
+  const meta = asRecord(root.meta);
+  return {
+    ok: true,
+    page: {
+      name: typeof root.name === 'string' ? root.name : project,
+      files,
+      versions: collectVersions(listed, files),
+      format: 'json',
+      apiVersion: typeof meta?.['api-version'] === 'string' ? meta['api-version'] : undefined,
+      lastSerial: typeof meta?.['_last-serial'] === 'number' ? meta['_last-serial'] : undefined,
+    },
+  };
+}
+
+// ---- PEP 503 HTML -------------------------------------------------------------------------
+
+const NAMED_ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: '\u00a0' };
+
+export function unescapeHtml(text: string): string {
+  return text.replace(/&(#x[0-9a-f]+|#[0-9]+|[a-z]+);/gi, (whole, entity: string) => {
+    if (entity[0] === '#') {
+      const code = entity[1] === 'x' || entity[1] === 'X' ? parseInt(entity.slice(2), 16) : parseInt(entity.slice(1), 10);
+      return Number.isFinite(code) && code <= 0x10ffff ? String.fromCodePoint(code) : whole;
+    }
+    return NAMED_ENTITIES[entity.toLowerCase()] ?? whole;
+  });
+}
+
+/** Attributes of one start tag: name (lower case) → unescaped value ('' for a bare attribute). */
+function parseAttributes(source: string): Map<string, string> {
+  const attributes = new Map<string, string>();
+  const re = /([^\s"'>/=]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+)))?/g;
+  for (const match of source.matchAll(re)) {
+    attributes.set(match[1].toLowerCase(), unescapeHtml(match[2] ?? match[3] ?? match[4] ?? ''));
+  }
+  return attributes;
+}
+
+export function parseSimpleHtml(body: string, pageUrl: string, project: string): PageResult {
+  let base = pageUrl;
+  const baseTag = /<base\s([^>]*)>/i.exec(body);
+  if (baseTag) {
+    const href = parseAttributes(baseTag[1]).get('href');
+    base = (href && resolveUrl(href, pageUrl)) ?? pageUrl;
+  }
+  const files: DistributionFile[] = [];
+  for (const match of body.matchAll(/<a\s([^>]*)>([\s\S]*?)<\/a\s*>/gi)) {
+    const attributes = parseAttributes(match[1]);
+    const href = attributes.get('href');
+    if (!href) continue;
+    const absolute = resolveUrl(href, base);
+    if (!absolute) continue;
+    const { url, hashes } = splitFragment(absolute);
+    const text = unescapeHtml(match[2].replace(/<[^>]*>/g, '')).trim();
+    const filename = text || decodeURIComponent(new URL(url).pathname.split('/').pop() ?? '');
+    const yanked = attributes.has('data-yanked');
+    const metadata = attributes.get('data-core-metadata') ?? attributes.get('data-dist-info-metadata');
+    let coreMetadata: DistributionFile['coreMetadata'] = false;
+    if (metadata !== undefined && metadata !== 'false') {
+      const hash = /^(\w+)=([0-9a-fA-F]+)$/.exec(metadata);
+      coreMetadata = { hashes: hash ? { [hash[1]]: hash[2].toLowerCase() } : {} };
+    }
+    files.push({
+      filename,
+      url,
+      hashes,
+      requiresPython: attributes.get('data-requires-python') || undefined,
+      yanked,
+      yankedReason: yanked ? attributes.get('data-yanked') || undefined : undefined,
+      coreMetadata,
+      ...classifyFilename(filename, project),
+    });
+  }
+  const version = /<meta\s+name="pypi:repository-version"\s+content="([^"]*)"/i.exec(body);
+  return {
+    ok: true,
+    page: { name: project, files, versions: collectVersions([], files), format: 'html', apiVersion: version?.[1] },
+  };
+}

@@ -1,0 +1,107 @@
+// Simple API project pages (PEP 503 HTML, PEP 691 JSON) into the index model.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { classifyFilename, parseSimpleHtml, parseSimpleJson, unescapeHtml } from '../../server/src/index/simplePage';
+
+const PAGE = 'https://index.example/simple/foo-bar/';
+const SHA = 'a'.repeat(64);
+
+test('PEP 691 JSON: files with hashes, yanking, core metadata, PEP 700 fields; relative URLs resolved', () => {
+  const body = JSON.stringify({
+    meta: { 'api-version': '1.1', '_last-serial': 42 },
+    name: 'foo-bar',
+    versions: ['0.9', '1.0', '2.0rc1'],
+    files: [
+      { filename: 'foo_bar-1.0-py3-none-any.whl', url: '../../files/foo_bar-1.0-py3-none-any.whl', hashes: { sha256: SHA.toUpperCase() },
+        'requires-python': '>=3.8', 'core-metadata': { sha256: 'b'.repeat(64) }, size: 1234, 'upload-time': '2024-01-02T03:04:05.000000Z', yanked: false },
+      { filename: 'foo-bar-1.0.tar.gz', url: 'https://files.example/foo-bar-1.0.tar.gz#sha256=' + 'c'.repeat(64), hashes: {}, yanked: 'broken build',
+        'dist-info-metadata': true },
+      { filename: 'Foo.Bar-2.0rc1.zip', url: '/f/Foo.Bar-2.0rc1.zip', hashes: {}, yanked: true },
+      { filename: 'notes.txt', url: '/f/notes.txt', hashes: {} },
+      { bogus: true },
+    ],
+  });
+  const result = parseSimpleJson(body, PAGE, 'foo-bar');
+  assert.ok(result.ok);
+  const { page } = result;
+  assert.equal(page.format, 'json');
+  assert.equal(page.apiVersion, '1.1');
+  assert.equal(page.lastSerial, 42);
+  assert.equal(page.files.length, 4);
+  const [wheel, sdist, zip, other] = page.files;
+  assert.equal(wheel.url, 'https://index.example/files/foo_bar-1.0-py3-none-any.whl');
+  assert.deepEqual(wheel.hashes, { sha256: SHA });
+  assert.equal(wheel.kind, 'wheel');
+  assert.equal(wheel.version, '1.0');
+  assert.equal(wheel.requiresPython, '>=3.8');
+  assert.deepEqual(wheel.coreMetadata, { hashes: { sha256: 'b'.repeat(64) } });
+  assert.equal(wheel.size, 1234);
+  assert.equal(wheel.yanked, false);
+  assert.equal(sdist.url, 'https://files.example/foo-bar-1.0.tar.gz');
+  assert.deepEqual(sdist.hashes, { sha256: 'c'.repeat(64) }, 'a #sha256= fragment counts when hashes is empty');
+  assert.equal(sdist.yanked, true);
+  assert.equal(sdist.yankedReason, 'broken build');
+  assert.deepEqual(sdist.coreMetadata, { hashes: {} });
+  assert.equal(zip.kind, 'sdist');
+  assert.equal(zip.version, '2.0rc1');
+  assert.equal(zip.yanked, true);
+  assert.equal(zip.yankedReason, undefined);
+  assert.equal(other.kind, 'other');
+  assert.deepEqual([...page.versions].sort(), ['0.9', '1.0', '2.0rc1']);
+});
+
+test('PEP 691 JSON: malformed bodies are results, not exceptions', () => {
+  const bad = parseSimpleJson('{"files": [', PAGE, 'foo-bar');
+  assert.equal(bad.ok, false);
+  assert.equal(parseSimpleJson('{"name": "x"}', PAGE, 'foo-bar').ok, false);
+  assert.equal(parseSimpleJson('[]', PAGE, 'foo-bar').ok, false);
+});
+
+test('PEP 503 HTML: anchors, fragments, escaped requires-python, yanked with and without reason, core metadata', () => {
+  const body = `<!DOCTYPE html><html><head><meta name="pypi:repository-version" content="1.0"><title>Links for foo-bar</title></head><body>
+<h1>Links for foo-bar</h1>
+<a href="../../files/foo_bar-1.0-py3-none-any.whl#sha256=${SHA}" data-requires-python="&gt;=3.8,&lt;4" data-core-metadata="sha256=${'d'.repeat(64)}">foo_bar-1.0-py3-none-any.whl</a><br/>
+<a href='https://files.example/foo-bar-0.9.tar.gz#md5=0123' data-yanked="">foo-bar-0.9.tar.gz</a>
+<A HREF="/f/foo_bar-0.8-py2.py3-none-any.whl" data-yanked="CVE &amp; bad metadata" data-dist-info-metadata="true">foo_bar-0.8-py2.py3-none-any.whl</A>
+</body></html>`;
+  const result = parseSimpleHtml(body, PAGE, 'foo-bar');
+  assert.ok(result.ok);
+  const { page } = result;
+  assert.equal(page.format, 'html');
+  assert.equal(page.apiVersion, '1.0');
+  assert.equal(page.files.length, 3);
+  const [a, b, c] = page.files;
+  assert.equal(a.url, 'https://index.example/files/foo_bar-1.0-py3-none-any.whl');
+  assert.deepEqual(a.hashes, { sha256: SHA });
+  assert.equal(a.requiresPython, '>=3.8,<4');
+  assert.deepEqual(a.coreMetadata, { hashes: { sha256: 'd'.repeat(64) } });
+  assert.equal(a.yanked, false);
+  assert.deepEqual(b.hashes, { md5: '0123' });
+  assert.equal(b.yanked, true);
+  assert.equal(b.yankedReason, undefined);
+  assert.equal(b.version, '0.9');
+  assert.equal(c.url, 'https://index.example/f/foo_bar-0.8-py2.py3-none-any.whl');
+  assert.equal(c.yankedReason, 'CVE & bad metadata');
+  assert.deepEqual(c.coreMetadata, { hashes: {} });
+  assert.deepEqual([...page.versions].sort(), ['0.8', '0.9', '1.0']);
+});
+
+test('PEP 503 HTML: a <base href> changes how relative links resolve', () => {
+  const body = '<html><head><base href="https://mirror.example/packages/"></head><body><a href="foo-bar-1.0.tar.gz">foo-bar-1.0.tar.gz</a></body></html>';
+  const result = parseSimpleHtml(body, PAGE, 'foo-bar');
+  assert.ok(result.ok);
+  assert.equal(result.page.files[0].url, 'https://mirror.example/packages/foo-bar-1.0.tar.gz');
+});
+
+test('file names: wheel and sdist rules, normalized project names, other projects ignored', () => {
+  assert.deepEqual(classifyFilename('foo-bar-1.0.tar.gz', 'Foo_Bar'), { kind: 'sdist', version: '1.0' });
+  assert.deepEqual(classifyFilename('foo_bar-1.0.post1.tar.gz', 'foo-bar'), { kind: 'sdist', version: '1.0.post1' });
+  assert.equal(classifyFilename('foo-bar-baz-1.0.tar.gz', 'foo-bar').version, 'baz-1.0', 'pip takes the first matching prefix');
+  assert.equal(classifyFilename('other-1.0-py3-none-any.whl', 'foo-bar').kind, 'other');
+  assert.equal(classifyFilename('foo_bar-1!2.0-cp311-cp311-manylinux_2_17_x86_64.whl', 'foo-bar').version, '1!2.0');
+  assert.equal(classifyFilename('foo_bar-1.0.egg', 'foo-bar').kind, 'other');
+});
+
+test('HTML entities', () => {
+  assert.equal(unescapeHtml('&lt;&gt;&amp;&quot;&#39;&#x41;&unknown;'), `<>&"'A&unknown;`);
+});
