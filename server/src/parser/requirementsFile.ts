@@ -82,6 +82,7 @@ export interface RequirementEntry extends EntryBase {
   readonly constraint: boolean;
   /** The requirement part of the line (before the first option), as pip passes it on. */
   readonly requirementText: string;
+  /** Where the requirement part is written, trailing white space excluded. */
   readonly requirementSpan: Span;
   readonly form: RequirementForm;
   /** The project name as pip knows it (from the requirement, the wheel file name or `#egg=`), if any. */
@@ -425,7 +426,11 @@ function parseLogicalLine(
 
   const editables = optionNodes.filter((o) => o.spec.dest === 'editables');
   if (args) {
-    const entry = interpretRequirement(context, args, spanOf(line, 0, argsEnd), false, constraint, hashes);
+    // The text keeps pip's trailing spaces; the range stops at the last visible character, so it
+    // never reaches into the indentation of a continuation line.
+    let visibleEnd = argsEnd;
+    while (visibleEnd > 0 && isPyWhitespace(text.charCodeAt(visibleEnd - 1))) visibleEnd--;
+    const entry = interpretRequirement(context, args, spanOf(line, 0, visibleEnd), false, constraint, hashes);
     reportIgnoredOnRequirement(context, optionNodes, false);
     reportIgnoredArgs(context, ignoredArgs);
     return requirementEntry(base, entry, context.rejected);
