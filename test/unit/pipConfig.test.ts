@@ -1,0 +1,79 @@
+// pip's configuration files and PIP_* variables, as they choose the index.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { parseIni, pipConfigFiles, resolvePipIndexConfig, type ConfigFileText, type PipEnvironment } from '../../server/src/index/pipConfig';
+
+const HOME = '/home/u';
+
+test('file order: XDG_CONFIG_DIRS and /etc, then ~/.pip and the XDG user file, then PIP_CONFIG_FILE', () => {
+  const env: PipEnvironment = { env: { XDG_CONFIG_DIRS: '/a:/b', PIP_CONFIG_FILE: '/x/pip.conf' }, home: HOME };
+  assert.deepEqual(pipConfigFiles(env).map((f) => `${f.kind}:${f.path}`), [
+    'global:/a/pip/pip.conf', 'global:/b/pip/pip.conf', 'global:/etc/pip.conf',
+    'user:/home/u/.pip/pip.conf', 'user:/home/u/.config/pip/pip.conf', 'env-file:/x/pip.conf',
+  ]);
+  assert.deepEqual(pipConfigFiles({ env: {}, home: HOME }).map((f) => f.path), [
+    '/etc/xdg/pip/pip.conf', '/etc/pip.conf', '/home/u/.pip/pip.conf', '/home/u/.config/pip/pip.conf',
+  ]);
+});
+
+test('--isolated and an existing PIP_CONFIG_FILE skip the user files; /dev/null skips every file', () => {
+  assert.ok(!pipConfigFiles({ env: {}, home: HOME, isolated: true }).some((f) => f.kind === 'user'));
+  const withFile = pipConfigFiles({ env: { PIP_CONFIG_FILE: '/x/pip.conf' }, home: HOME, envFileExists: true });
+  assert.ok(!withFile.some((f) => f.kind === 'user'));
+  assert.deepEqual(pipConfigFiles({ env: { PIP_CONFIG_FILE: '/dev/null' }, home: HOME }), []);
+});
+
+test('INI reading: sections, = and :, comments, continuation lines, case-insensitive keys', () => {
+  const ini = parseIni('# c\n[global]\nIndex-URL = https://a/simple\n; c\nextra-index-url:\n  https://b/simple\n  https://c/simple\n\n[install]\nno-index=yes\n');
+  assert.equal(ini.get('global')?.get('index-url'), 'https://a/simple');
+  assert.equal(ini.get('global')?.get('extra-index-url'), '\nhttps://b/simple\nhttps://c/simple');
+  assert.equal(ini.get('install')?.get('no-index'), 'yes');
+});
+
+test('precedence: later files win per key; [install] beats [global]; PIP_* beats files unless --isolated', () => {
+  const files: ConfigFileText[] = [
+    { kind: 'global', path: '/etc/pip.conf', text: '[global]\nindex-url = https://global/simple\nextra-index-url = https://g1 https://g2\n' },
+    { kind: 'user', path: '/home/u/.config/pip/pip.conf', text: '[global]\nindex-url = https://user/simple\n' },
+    { kind: 'env-file', path: '/x/pip.conf', text: '[install]\nfind-links = /wheels\n' },
+    { kind: 'user', path: '/missing', text: undefined },
+  ];
+  const plain = resolvePipIndexConfig(files, { env: {}, home: HOME });
+  assert.deepEqual(plain.indexUrl, { value: 'https://user/simple', origin: { kind: 'user', where: '/home/u/.config/pip/pip.conf' } });
+  assert.deepEqual(plain.extraIndexUrls?.value, ['https://g1', 'https://g2']);
+  assert.deepEqual(plain.findLinks, { value: ['/wheels'], origin: { kind: 'env-file', where: '/x/pip.conf' } });
+  const installSection = resolvePipIndexConfig([...files, { kind: 'global', path: '/etc/xdg/pip/pip.conf', text: '[install]\nindex-url=https://install/simple' }], { env: {}, home: HOME });
+  assert.equal(installSection.indexUrl?.value, 'https://install/simple');
+  const env = { PIP_INDEX_URL: 'https://env/simple', PIP_NO_INDEX: '1', PIP_EXTRA_INDEX_URL: 'https://e1  https://e2' };
+  const fromEnv = resolvePipIndexConfig(files, { env, home: HOME });
+  assert.deepEqual(fromEnv.indexUrl, { value: 'https://env/simple', origin: { kind: 'env-var', where: 'PIP_INDEX_URL' } });
+  assert.deepEqual(fromEnv.extraIndexUrls?.value, ['https://e1', 'https://e2']);
+  assert.equal(fromEnv.noIndex?.value, true);
+  assert.equal(resolvePipIndexConfig(files, { env, home: HOME, isolated: true }).indexUrl?.value, 'https://user/simple');
+});
+
+test('agrees with the real pip on which index-url wins (pip config list)', () => {
+  const root = mkdtempSync(join(tmpdir(), 'reqguard-pipconf-'));
+  const write = (path: string, text: string) => {
+    mkdirSync(dirname(path), { recursive: true });
+    writeFileSync(path, text);
+  };
+  write(join(root, 'xdg/pip/pip.conf'), '[global]\nindex-url = https://xdg.example/simple\n');
+  write(join(root, 'home/.pip/pip.conf'), '[global]\nindex-url = https://legacy.example/simple\n');
+  write(join(root, 'home/.config/pip/pip.conf'), '[install]\nindex-url = https://user.example/simple\n');
+  const env = { PATH: process.env.PATH, HOME: join(root, 'home'), XDG_CONFIG_DIRS: join(root, 'xdg') };
+  const listed = spawnSync('python3', ['-m', 'pip', 'config', 'list'], { env, encoding: 'utf8' });
+  assert.equal(listed.status, 0, listed.stderr);
+  const values = new Map(listed.stdout.trim().split('\n').map((line) => {
+    const [key, value] = line.split('=', 2);
+    return [key, value.replace(/^'|'$/g, '')] as const;
+  }));
+  const pipChoice = values.get('install.index-url') ?? values.get('global.index-url');
+  const environment: PipEnvironment = { env, home: env.HOME };
+  const files = pipConfigFiles(environment).map((file) => ({ ...file, text: existsSync(file.path) ? readFileSync(file.path, 'utf8') : undefined }));
+  assert.equal(resolvePipIndexConfig(files, environment).indexUrl?.value, pipChoice);
+  assert.equal(pipChoice, 'https://user.example/simple');
+});
