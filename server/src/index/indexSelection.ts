@@ -1,0 +1,112 @@
+// Which index a requirements file installs from, in the order pip applies its sources: the
+// file's own options (and those of files it includes) over the editor's settings over pip's
+// environment and configuration over pypi.org. Also the URL rules every index request needs.
+import type { RequirementsDocument } from '../parser/requirementsFile';
+import { canonicalizeName } from '../parser/pep508';
+import type { IncludedFile } from '../features/hashMode';
+import type { PipIndexConfig } from './pipConfig';
+
+export const PYPI_SIMPLE_URL = 'https://pypi.org/simple/';
+
+export type IndexSource = 'file' | 'settings' | 'pip' | 'default';
+
+export interface IndexSelection {
+  /** The primary index first, then extra indexes, in pip's order. Empty with --no-index. */
+  readonly indexUrls: readonly string[];
+  readonly findLinks: readonly string[];
+  readonly noIndex: boolean;
+  /** Where the primary index was chosen, for the hover and the status bar. */
+  readonly source: IndexSource;
+  /** The file or variable behind `source` ('requirements.txt', 'PIP_INDEX_URL', '/etc/pip.conf'). */
+  readonly sourceDetail?: string;
+}
+
+export interface EditorIndexSettings {
+  readonly indexUrl?: string;
+  readonly extraIndexUrls?: readonly string[];
+}
+
+interface Finder {
+  indexUrls: string[];
+  findLinks: string[];
+  noIndex: boolean;
+  source: IndexSource;
+  sourceDetail?: string;
+}
+
+/** Replays pip's handle_option_line over a file and, at each include, the file it includes. */
+function applyFileOptions(finder: Finder, document: RequirementsDocument, label: string, includes: readonly IncludedFile[]): void {
+  for (const entry of document.entries) {
+    if (entry.rejected) continue;
+    if (entry.kind === 'include') {
+      const included = includes.find((file) => file.status === 'found' && file.document && file.includeSpan.start === entry.targetSpan.start);
+      if (included?.document) applyFileOptions(finder, included.document, included.path, []);
+      continue;
+    }
+    // pip applies file-wide options only from lines without a requirement.
+    if (entry.kind !== 'options') continue;
+    const values = (dest: string) => entry.options.filter((o) => o.spec.dest === dest).map((o) => o.value ?? '');
+    if (entry.options.some((o) => o.spec.dest === 'no_index')) {
+      finder.noIndex = true;
+      finder.indexUrls = [];
+    }
+    const index = values('index_url');
+    if (index.length && !finder.noIndex) {
+      finder.indexUrls = [index[index.length - 1]];
+      finder.source = 'file';
+      finder.sourceDetail = label;
+    }
+    if (!finder.noIndex) finder.indexUrls.push(...values('extra_index_urls'));
+    const links = values('find_links');
+    if (links.length) finder.findLinks.push(links[0]);
+  }
+}
+
+export function selectIndex(options: {
+  readonly document: RequirementsDocument;
+  readonly documentLabel: string;
+  readonly includes?: readonly IncludedFile[];
+  readonly settings?: EditorIndexSettings;
+  readonly pip?: PipIndexConfig;
+}): IndexSelection {
+  const { settings = {}, pip = {} } = options;
+  const finder: Finder = { indexUrls: [PYPI_SIMPLE_URL], findLinks: [], noIndex: false, source: 'default' };
+  if (pip.indexUrl) {
+    finder.indexUrls = [pip.indexUrl.value];
+    finder.source = 'pip';
+    finder.sourceDetail = pip.indexUrl.origin.where;
+  }
+  if (settings.indexUrl) {
+    finder.indexUrls = [settings.indexUrl];
+    finder.source = 'settings';
+    finder.sourceDetail = 'reqguard.index.url';
+  }
+  finder.indexUrls.push(...(settings.extraIndexUrls ?? pip.extraIndexUrls?.value ?? []));
+  finder.findLinks.push(...(pip.findLinks?.value ?? []));
+  if (pip.noIndex?.value) {
+    finder.noIndex = true;
+    finder.indexUrls = [];
+  }
+  applyFileOptions(finder, options.document, options.documentLabel, options.includes ?? []);
+  return { indexUrls: [...new Set(finder.indexUrls)], findLinks: finder.findLinks, noIndex: finder.noIndex, source: finder.source, sourceDetail: finder.sourceDetail };
+}
+
+/** Hides credentials as pip's redact_auth_from_url does: `user:****@host`, or `****@host` for a token. */
+export function redactUrl(url: string): string {
+  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/)([^/?#@]*)@/i, (_whole, scheme: string, userinfo: string) => {
+    const colon = userinfo.indexOf(':');
+    return colon >= 0 ? `${scheme}${userinfo.slice(0, colon)}:****@` : `${scheme}****@`;
+  });
+}
+
+/** The project page URL: the index URL with a trailing slash, then the normalized name and a slash. */
+export function projectPageUrl(indexUrl: string, project: string): string {
+  const base = indexUrl.endsWith('/') ? indexUrl : `${indexUrl}/`;
+  return `${base}${canonicalizeName(project)}/`;
+}
+
+/** The PyPI JSON API base for an index, by the pypi.org layout: …/simple/ becomes …/pypi/. */
+export function jsonApiBase(indexUrl: string): string | undefined {
+  const match = /^(.*\/)simple\/?$/.exec(indexUrl);
+  return match ? `${match[1]}pypi/` : undefined;
+}

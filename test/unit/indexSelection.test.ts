@@ -1,0 +1,57 @@
+// Choosing the index: the file's options (and its includes) over settings over pip's config.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { parseRequirementsFile } from '../../server/src/parser/requirementsFile';
+import { resolveIncludes } from '../../server/src/includes';
+import { jsonApiBase, projectPageUrl, PYPI_SIMPLE_URL, redactUrl, selectIndex } from '../../server/src/index/indexSelection';
+import type { PipIndexConfig } from '../../server/src/index/pipConfig';
+
+const pip: PipIndexConfig = {
+  indexUrl: { value: 'https://pipconf.example/simple/', origin: { kind: 'user', where: '/home/u/.config/pip/pip.conf' } },
+  extraIndexUrls: { value: ['https://extra.example/simple/'], origin: { kind: 'env-var', where: 'PIP_EXTRA_INDEX_URL' } },
+};
+
+function select(text: string, extra: Partial<Parameters<typeof selectIndex>[0]> = {}) {
+  return selectIndex({ document: parseRequirementsFile(text), documentLabel: 'requirements.txt', ...extra });
+}
+
+test('pypi.org when nothing says otherwise', () => {
+  assert.deepEqual(select('flask\n'), { indexUrls: [PYPI_SIMPLE_URL], findLinks: [], noIndex: false, source: 'default', sourceDetail: undefined });
+});
+
+test('pip configuration, then editor settings, then the file itself', () => {
+  assert.deepEqual(select('flask\n', { pip }).indexUrls, ['https://pipconf.example/simple/', 'https://extra.example/simple/']);
+  assert.equal(select('flask\n', { pip }).sourceDetail, '/home/u/.config/pip/pip.conf');
+  const withSettings = select('flask\n', { pip, settings: { indexUrl: 'https://mirror.example/simple/' } });
+  assert.deepEqual(withSettings.indexUrls, ['https://mirror.example/simple/', 'https://extra.example/simple/']);
+  assert.equal(withSettings.source, 'settings');
+  const fromFile = select('-i https://file.example/simple/\n--extra-index-url https://x.example/simple/\nflask\n', { pip, settings: { indexUrl: 'https://mirror.example/simple/' } });
+  assert.deepEqual(fromFile.indexUrls, ['https://file.example/simple/', 'https://x.example/simple/']);
+  assert.equal(fromFile.source, 'file');
+});
+
+test('--no-index empties the index list; options on requirement lines change nothing (pip ignores them)', () => {
+  const noIndex = select('--no-index\n--find-links ./wheels\n-i https://ignored.example/simple/\nflask\n');
+  assert.deepEqual(noIndex.indexUrls, []);
+  assert.equal(noIndex.noIndex, true);
+  assert.deepEqual(noIndex.findLinks, ['./wheels']);
+  assert.deepEqual(select('flask --index-url https://nope.example/simple/\n').indexUrls, [PYPI_SIMPLE_URL]);
+});
+
+test('an included file sets the index where its -r line stands', () => {
+  const document = parseRequirementsFile('-r base.txt\nflask\n');
+  const includes = resolveIncludes(document, '/p/requirements.txt', { read: (path) => (path === '/p/base.txt' ? '--index-url https://base.example/simple/\n' : undefined) });
+  const selection = selectIndex({ document, documentLabel: '/p/requirements.txt', includes });
+  assert.deepEqual(selection.indexUrls, ['https://base.example/simple/']);
+  assert.equal(selection.sourceDetail, '/p/base.txt');
+});
+
+test('URL rules: redaction as pip does it, project pages, JSON API base', () => {
+  assert.equal(redactUrl('https://user:s3cret@host.example/simple/'), 'https://user:****@host.example/simple/');
+  assert.equal(redactUrl('https://tok3n@host.example/simple/'), 'https://****@host.example/simple/');
+  assert.equal(redactUrl('https://host.example/simple/?a=b@c'), 'https://host.example/simple/?a=b@c');
+  assert.equal(projectPageUrl('https://pypi.org/simple', 'Foo_Bar.baz'), 'https://pypi.org/simple/foo-bar-baz/');
+  assert.equal(jsonApiBase('https://pypi.org/simple/'), 'https://pypi.org/pypi/');
+  assert.equal(jsonApiBase('https://test.pypi.org/simple'), 'https://test.pypi.org/pypi/');
+  assert.equal(jsonApiBase('https://artifactory.example/api/pypi/pypi/repo'), undefined);
+});
