@@ -1,8 +1,11 @@
 // Real file-system access for the server and the CLI (the only place they touch the disk).
+import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, statSync } from 'node:fs';
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname, isAbsolute, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { PathProbe } from './features/localPaths';
+import { asStoredResponse, type ResponseStore } from './index/cache';
 import type { TextReader } from './includes';
 import { decodeRequirementsBytes } from './parser/pyText';
 
@@ -40,6 +43,27 @@ export function diskPathProbe(fromFile: string): PathProbe {
     isInstallableDirectory(path) {
       const dir = resolve(path);
       return existsSync(join(dir, 'setup.py')) || existsSync(join(dir, 'pyproject.toml'));
+    },
+  };
+}
+
+/** Responses persisted as one JSON file per key (its sha256) under `dir`, written atomically. */
+export function fileResponseStore(dir: string): ResponseStore {
+  const pathOf = (key: string) => join(dir, `${createHash('sha256').update(key).digest('hex')}.json`);
+  return {
+    async read(key) {
+      try {
+        return asStoredResponse(JSON.parse(await readFile(pathOf(key), 'utf8')));
+      } catch {
+        return undefined;
+      }
+    },
+    async write(key, response) {
+      await mkdir(dir, { recursive: true });
+      const target = pathOf(key);
+      const temporary = `${target}.${process.pid}.${Date.now()}.tmp`;
+      await writeFile(temporary, JSON.stringify(response));
+      await rename(temporary, target);
     },
   };
 }

@@ -1,0 +1,94 @@
+// The caching pieces of the index layer: identical concurrent requests share one promise, an
+// in-memory LRU with a time-to-live, and a persisted store of responses with their validators
+// (ETag / Last-Modified) for revalidation and for serving stale data when the index is down.
+
+/** Runs one task per key at a time: callers asking for a key already in flight get the same promise. */
+export class InflightRequests<V> {
+  private readonly running = new Map<string, Promise<V>>();
+
+  run(key: string, task: () => Promise<V>): Promise<V> {
+    const existing = this.running.get(key);
+    if (existing) return existing;
+    const promise = task().finally(() => this.running.delete(key));
+    this.running.set(key, promise);
+    return promise;
+  }
+
+  get size(): number {
+    return this.running.size;
+  }
+}
+
+/** A least-recently-used map with a capacity; entries older than `ttlMs` are misses. */
+export class LruCache<V> {
+  private readonly entries = new Map<string, { value: V; storedAt: number }>();
+
+  constructor(
+    private readonly capacity: number,
+    private readonly ttlMs: number,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  get(key: string): V | undefined {
+    const entry = this.entries.get(key);
+    if (!entry) return undefined;
+    if (this.now() - entry.storedAt >= this.ttlMs) {
+      this.entries.delete(key);
+      return undefined;
+    }
+    // Map keeps insertion order: re-inserting marks the entry as most recently used.
+    this.entries.delete(key);
+    this.entries.set(key, entry);
+    return entry.value;
+  }
+
+  set(key: string, value: V): void {
+    this.entries.delete(key);
+    this.entries.set(key, { value, storedAt: this.now() });
+    while (this.entries.size > this.capacity) {
+      const oldest = this.entries.keys().next().value as string;
+      this.entries.delete(oldest);
+    }
+  }
+
+  delete(key: string): void {
+    this.entries.delete(key);
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
+}
+
+/** A response kept on disk, with what is needed to revalidate it. */
+export interface StoredResponse {
+  readonly url: string;
+  readonly status: number;
+  readonly contentType?: string;
+  readonly etag?: string;
+  readonly lastModified?: string;
+  /** When the response was fetched or last revalidated (ms since the epoch). */
+  readonly fetchedAt: number;
+  readonly body: string;
+}
+
+/** Where responses persist between runs (the extension's global storage, or ~/.cache/reqguard for the CLI). */
+export interface ResponseStore {
+  read(key: string): Promise<StoredResponse | undefined>;
+  write(key: string, response: StoredResponse): Promise<void>;
+}
+
+/** Whether a stored response is fresh enough to use without asking the index. */
+export function isFresh(response: StoredResponse, ttlMs: number, now: number): boolean {
+  return now - response.fetchedAt < ttlMs;
+}
+
+/** Shape check for what comes back from disk: a damaged or foreign file is a miss, never a crash. */
+export function asStoredResponse(value: unknown): StoredResponse | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const v = value as Record<string, unknown>;
+  if (typeof v.url !== 'string' || typeof v.status !== 'number' || typeof v.fetchedAt !== 'number' || typeof v.body !== 'string') return undefined;
+  const response: { -readonly [K in keyof StoredResponse]: StoredResponse[K] } = { url: v.url, status: v.status, fetchedAt: v.fetchedAt, body: v.body };
+  for (const key of ['contentType', 'etag', 'lastModified'] as const) if (typeof v[key] === 'string') response[key] = v[key] as string;
+  return response;
+}

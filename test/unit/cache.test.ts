@@ -1,0 +1,57 @@
+// The index cache pieces: shared in-flight requests, LRU with TTL, persisted responses.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { InflightRequests, isFresh, LruCache, type StoredResponse } from '../../server/src/index/cache';
+import { fileResponseStore } from '../../server/src/nodeIo';
+
+test('identical concurrent requests share one promise, and a failure does not stick', async () => {
+  const inflight = new InflightRequests<string>();
+  let calls = 0;
+  let release!: (value: string) => void;
+  const task = () => {
+    calls++;
+    return new Promise<string>((resolve) => (release = resolve));
+  };
+  const a = inflight.run('k', task);
+  const b = inflight.run('k', task);
+  assert.equal(a, b);
+  assert.equal(calls, 1);
+  release('done');
+  assert.equal(await b, 'done');
+  assert.equal(inflight.size, 0);
+  await assert.rejects(inflight.run('k', () => Promise.reject(new Error('down'))));
+  assert.equal(await inflight.run('k', async () => 'again'), 'again');
+});
+
+test('LRU: the least recently used entry goes first; entries expire after the TTL', () => {
+  let now = 0;
+  const cache = new LruCache<number>(2, 1000, () => now);
+  cache.set('a', 1);
+  cache.set('b', 2);
+  assert.equal(cache.get('a'), 1);
+  cache.set('c', 3);
+  assert.equal(cache.get('b'), undefined, 'b was least recently used');
+  assert.equal(cache.get('a'), 1);
+  now = 999;
+  assert.equal(cache.get('c'), 3);
+  now = 1000;
+  assert.equal(cache.get('c'), undefined);
+  assert.equal(cache.size, 1);
+});
+
+test('persisted responses survive a new store on the same folder; damaged files are misses', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'reqguard-cache-'));
+  const response: StoredResponse = { url: 'https://i/simple/x/', status: 200, contentType: 'text/html', etag: '"v1"', fetchedAt: 5, body: '<a>x</a>' };
+  await fileResponseStore(dir).write('https://i/simple/\u0000x', response);
+  assert.deepEqual(await fileResponseStore(dir).read('https://i/simple/\u0000x'), response);
+  assert.equal(await fileResponseStore(dir).read('other'), undefined);
+  const [file] = readdirSync(dir);
+  assert.match(file, /^[0-9a-f]{64}\.json$/, 'keys never become file names directly');
+  writeFileSync(join(dir, file), '{"url": 1');
+  assert.equal(await fileResponseStore(dir).read('https://i/simple/\u0000x'), undefined);
+  assert.equal(isFresh(response, 10, 14), true);
+  assert.equal(isFresh(response, 10, 15), false);
+});
