@@ -1,0 +1,581 @@
+// A real package index for tests: PEP 503/691 Simple API (with content negotiation), the PyPI
+// JSON API, PEP 658 metadata and real, installable, deterministic wheels and sdists, served on
+// 127.0.0.1 from a declarative fixture, with per-route fault injection and a request log.
+import { compare } from '@renovatebot/pep440';
+import { createHash } from 'node:crypto';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import { tarGz, zip } from './archives';
+
+// ---------------------------------------------------------------------------------------------
+// Fixture
+
+export type FileSpec =
+  | 'wheel'
+  | 'sdist'
+  | { kind: 'wheel'; pythonTag?: string; abiTag?: string; platformTag?: string }
+  | { kind: 'sdist' };
+
+export interface VulnerabilitySpec {
+  id: string;
+  aliases?: string[];
+  summary?: string;
+  fixedIn?: string[];
+  withdrawn?: string | null;
+}
+
+export interface VersionSpec {
+  files?: FileSpec[];
+  yanked?: boolean | string;
+  requiresPython?: string;
+  requiresDist?: string[];
+  uploadTime?: string;
+  summary?: string;
+  vulnerabilities?: VulnerabilitySpec[];
+}
+
+export interface IndexFixture {
+  projects: { [name: string]: { versions: { [version: string]: VersionSpec } } };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Faults
+
+export type Route = 'simple-project' | 'simple-index' | 'json' | 'files' | 'metadata';
+
+export type Fault = { latencyMs?: number } & (
+  | { kind: 'latency'; ms: number }
+  | { kind: 'status'; status: 404 | 401 | 429 | 500 | 503 | number; retryAfter?: string }
+  | { kind: 'timeout' }
+  | { kind: 'reset' }
+  | { kind: 'truncated' }
+  | { kind: 'malformed' }
+  | { kind: 'wrong-content-type'; contentType?: string }
+  | { kind: 'redirect-loop' }
+  | { kind: 'redirect-other-host'; location?: string }
+  | { kind: 'huge'; bytes: number }
+);
+
+export interface RecordedRequest {
+  method: string;
+  path: string;
+  route: Route | 'other';
+  headers: IncomingMessage['headers'];
+}
+
+export interface TestIndex {
+  url: string;
+  simpleUrl: string;
+  requests: RecordedRequest[];
+  /** `route` is a route name or a path prefix (starting with `/`); undefined clears the fault. */
+  setFault(route: Route | string, fault: Fault | undefined): void;
+  /** The generated file, by file name (for tests that want bytes/hashes directly). */
+  file(filename: string): BuiltFile | undefined;
+  close(): Promise<void>;
+}
+
+export interface TestIndexOptions {
+  /** Fixed port (default: random). */
+  port?: number;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Names
+
+/** PEP 503 normalization. */
+export const normalizeName = (name: string) => name.replace(/[-_.]+/g, '-').toLowerCase();
+/** Wheel/sdist file-name form of a project name (binary distribution format spec). */
+export const distName = (name: string) => normalizeName(name).replace(/-/g, '_');
+
+const sha256 = (data: Buffer | string) => createHash('sha256').update(data).digest('hex');
+const recordHash = (data: Buffer) => 'sha256=' + createHash('sha256').update(data).digest('base64url');
+
+// ---------------------------------------------------------------------------------------------
+// Building distributions
+
+export interface BuiltFile {
+  project: string; // normalized
+  version: string;
+  filename: string;
+  kind: 'wheel' | 'sdist';
+  pythonTag: string;
+  body: Buffer;
+  sha256: string;
+  metadata: Buffer;
+  metadataSha256: string;
+  uploadTime: string;
+  spec: VersionSpec;
+}
+
+function metadataText(name: string, version: string, spec: VersionSpec): string {
+  const lines = ['Metadata-Version: 2.1', `Name: ${name}`, `Version: ${version}`];
+  if (spec.summary !== undefined) lines.push(`Summary: ${spec.summary}`);
+  if (spec.requiresPython !== undefined) lines.push(`Requires-Python: ${spec.requiresPython}`);
+  for (const req of spec.requiresDist ?? []) lines.push(`Requires-Dist: ${req}`);
+  return lines.join('\n') + '\n\n';
+}
+
+function buildWheel(name: string, version: string, spec: VersionSpec, py: string, abi: string, plat: string) {
+  const dist = distName(name);
+  const distInfo = `${dist}-${version}.dist-info`;
+  const metadata = Buffer.from(metadataText(name, version, spec));
+  const tags: string[] = [];
+  for (const p of py.split('.')) for (const a of abi.split('.')) for (const t of plat.split('.')) tags.push(`Tag: ${p}-${a}-${t}`);
+  const files: [string, Buffer][] = [
+    [`${dist}/__init__.py`, Buffer.from(`__version__ = ${JSON.stringify(version)}\n`)],
+    [`${distInfo}/METADATA`, metadata],
+    [`${distInfo}/WHEEL`, Buffer.from(['Wheel-Version: 1.0', 'Generator: reqguard-test-index', `Root-Is-Purelib: ${plat === 'any'}`, ...tags].join('\n') + '\n')],
+  ];
+  const record =
+    files.map(([path, data]) => `${path},${recordHash(data)},${data.length}`).join('\n') + `\n${distInfo}/RECORD,,\n`;
+  const entries = [...files, [`${distInfo}/RECORD`, Buffer.from(record)] as [string, Buffer]].map(([path, data]) => ({ path, data }));
+  return { filename: `${dist}-${version}-${py}-${abi}-${plat}.whl`, body: zip(entries, { deflate: true }), metadata };
+}
+
+function buildSdist(name: string, version: string, spec: VersionSpec) {
+  const dist = distName(name);
+  const root = `${dist}-${version}`;
+  const metadata = Buffer.from(metadataText(name, version, spec));
+  const toml = (s: string) => JSON.stringify(s);
+  const pyproject = [
+    '[build-system]',
+    'requires = ["setuptools>=61"]',
+    'build-backend = "setuptools.build_meta"',
+    '',
+    '[project]',
+    `name = ${toml(name)}`,
+    `version = ${toml(version)}`,
+    ...(spec.summary !== undefined ? [`description = ${toml(spec.summary)}`] : []),
+    ...(spec.requiresPython !== undefined ? [`requires-python = ${toml(spec.requiresPython)}`] : []),
+    `dependencies = [${(spec.requiresDist ?? []).map(toml).join(', ')}]`,
+    '',
+  ].join('\n');
+  const entries = [
+    { path: `${root}/`, data: '' },
+    { path: `${root}/PKG-INFO`, data: metadata },
+    { path: `${root}/pyproject.toml`, data: pyproject },
+    { path: `${root}/${dist}/`, data: '' },
+    { path: `${root}/${dist}/__init__.py`, data: `__version__ = ${JSON.stringify(version)}\n` },
+  ];
+  return { filename: `${root}.tar.gz`, body: tarGz(entries), metadata };
+}
+
+/** PEP 440 order (2.0rc1 < 2.0 < 2.0.post1), as a real index's "latest" is computed. */
+function compareVersions(a: string, b: string): number {
+  return compare(a, b);
+}
+
+interface Project {
+  name: string; // as given
+  normalized: string;
+  versions: string[]; // sorted ascending
+  specs: Map<string, VersionSpec>;
+  files: BuiltFile[];
+}
+
+function buildProjects(fixture: IndexFixture): Map<string, Project> {
+  const projects = new Map<string, Project>();
+  for (const [name, { versions }] of Object.entries(fixture.projects)) {
+    const normalized = normalizeName(name);
+    const project: Project = { name, normalized, versions: Object.keys(versions).sort(compareVersions), specs: new Map(), files: [] };
+    for (const version of project.versions) {
+      const spec = versions[version];
+      project.specs.set(version, spec);
+      for (const f of spec.files ?? ['wheel', 'sdist']) {
+        const kind = typeof f === 'string' ? f : f.kind;
+        let built;
+        let pythonTag = 'source';
+        if (kind === 'wheel') {
+          const w = typeof f === 'object' && f.kind === 'wheel' ? f : { kind: 'wheel' as const };
+          pythonTag = w.pythonTag ?? 'py3';
+          built = buildWheel(name, version, spec, pythonTag, w.abiTag ?? 'none', w.platformTag ?? 'any');
+        } else {
+          built = buildSdist(name, version, spec);
+        }
+        project.files.push({
+          project: normalized,
+          version,
+          kind,
+          pythonTag,
+          ...built,
+          sha256: sha256(built.body),
+          metadataSha256: sha256(built.metadata),
+          uploadTime: spec.uploadTime ?? '2024-01-01T00:00:00.000000Z',
+          spec,
+        });
+      }
+    }
+    projects.set(normalized, project);
+  }
+  return projects;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Content negotiation
+
+const JSON_TYPE = 'application/vnd.pypi.simple.v1+json';
+const HTML_TYPE = 'application/vnd.pypi.simple.v1+html';
+const TEXT_HTML = 'text/html';
+const OFFERED = [TEXT_HTML, HTML_TYPE, JSON_TYPE]; // server preference on ties between wildcards
+
+/** Picks the served type for an Accept header (undefined: 406). No header → text/html, as PyPI. */
+export function negotiate(accept: string | undefined): string | undefined {
+  if (accept === undefined || accept.trim() === '') return TEXT_HTML;
+  const ranges = accept.split(',').map((part, position) => {
+    const [type, ...params] = part.split(';').map((s) => s.trim().toLowerCase());
+    let q = 1;
+    for (const p of params) {
+      const m = /^q=([0-9.]+)$/.exec(p);
+      if (m) q = Number(m[1]);
+    }
+    const latest = type.replace('.latest+', '.v1+');
+    return { type: latest, q: Number.isFinite(q) ? q : 0, position };
+  });
+  let best: { type: string; q: number; specificity: number; position: number } | undefined;
+  for (const offered of OFFERED) {
+    const [major] = offered.split('/');
+    let match: { q: number; specificity: number; position: number } | undefined;
+    for (const r of ranges) {
+      const specificity = r.type === offered ? 2 : r.type === `${major}/*` ? 1 : r.type === '*/*' ? 0 : -1;
+      if (specificity < 0) continue;
+      if (!match || specificity > match.specificity) match = { q: r.q, specificity, position: r.position };
+    }
+    if (!match || match.q <= 0) continue;
+    const better =
+      !best ||
+      match.q > best.q ||
+      (match.q === best.q && match.specificity > best.specificity) ||
+      (match.q === best.q && match.specificity === best.specificity && match.specificity === 2 && match.position < best.position);
+    if (better) best = { type: offered, ...match };
+  }
+  return best?.type;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Server
+
+const escapeHtml = (s: string) =>
+  s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#x27;');
+
+interface Reply {
+  status: number;
+  headers: Record<string, string>;
+  body: Buffer;
+}
+
+function classify(path: string): Route | 'other' {
+  if (path === '/simple/' || path === '/simple') return 'simple-index';
+  if (path.startsWith('/simple/')) return 'simple-project';
+  if (path.startsWith('/pypi/')) return 'json';
+  if (path.startsWith('/files/')) return path.endsWith('.metadata') ? 'metadata' : 'files';
+  return 'other';
+}
+
+export async function startTestIndex(fixture: IndexFixture, options: TestIndexOptions = {}): Promise<TestIndex> {
+  const projects = buildProjects(fixture);
+  const filesByPath = new Map<string, BuiltFile>();
+  for (const p of projects.values()) for (const f of p.files) filesByPath.set(`/files/${p.normalized}/${f.filename}`, f);
+  const faults = new Map<string, Fault>();
+  const requests: RecordedRequest[] = [];
+  const sockets = new Set<Socket>();
+  let port = 0;
+
+  const fileUrl = (f: BuiltFile) => `/files/${f.project}/${f.filename}`;
+  const yankedOf = (spec: VersionSpec): string | false =>
+    spec.yanked === undefined || spec.yanked === false ? false : spec.yanked === true ? '' : spec.yanked;
+
+  function simpleIndex(type: string): Reply {
+    const names = [...projects.values()].map((p) => p.name).sort();
+    if (type === JSON_TYPE) {
+      const body = { meta: { 'api-version': '1.1' }, projects: names.map((name) => ({ name })) };
+      return { status: 200, headers: { 'content-type': JSON_TYPE }, body: Buffer.from(JSON.stringify(body)) };
+    }
+    const html =
+      '<!DOCTYPE html>\n<html>\n  <head>\n    <meta name="pypi:repository-version" content="1.1">\n    <title>Simple index</title>\n  </head>\n  <body>\n' +
+      names.map((n) => `    <a href="/simple/${normalizeName(n)}/">${escapeHtml(n)}</a>\n`).join('') +
+      '  </body>\n</html>\n';
+    return { status: 200, headers: { 'content-type': type === TEXT_HTML ? 'text/html; charset=utf-8' : type }, body: Buffer.from(html) };
+  }
+
+  function simpleProject(project: Project, type: string): Reply {
+    if (type === JSON_TYPE) {
+      const body = {
+        meta: { 'api-version': '1.1' },
+        name: project.normalized,
+        versions: project.versions,
+        files: project.files.map((f) => {
+          const yanked = yankedOf(f.spec);
+          return {
+            filename: f.filename,
+            url: fileUrl(f),
+            hashes: { sha256: f.sha256 },
+            ...(f.spec.requiresPython !== undefined ? { 'requires-python': f.spec.requiresPython } : {}),
+            'core-metadata': { sha256: f.metadataSha256 },
+            'dist-info-metadata': { sha256: f.metadataSha256 },
+            'data-dist-info-metadata': { sha256: f.metadataSha256 },
+            yanked: yanked === false ? false : yanked === '' ? true : yanked,
+            size: f.body.length,
+            'upload-time': f.uploadTime,
+          };
+        }),
+      };
+      return { status: 200, headers: { 'content-type': JSON_TYPE }, body: Buffer.from(JSON.stringify(body)) };
+    }
+    const anchors = project.files.map((f) => {
+      const attrs = [`href="${escapeHtml(`${fileUrl(f)}#sha256=${f.sha256}`)}"`];
+      if (f.spec.requiresPython !== undefined) attrs.push(`data-requires-python="${escapeHtml(f.spec.requiresPython)}"`);
+      const yanked = yankedOf(f.spec);
+      if (yanked !== false) attrs.push(`data-yanked="${escapeHtml(yanked)}"`);
+      attrs.push(`data-dist-info-metadata="sha256=${f.metadataSha256}"`, `data-core-metadata="sha256=${f.metadataSha256}"`);
+      return `    <a ${attrs.join(' ')}>${escapeHtml(f.filename)}</a><br />\n`;
+    });
+    const html =
+      `<!DOCTYPE html>\n<html>\n  <head>\n    <meta name="pypi:repository-version" content="1.1">\n    <title>Links for ${escapeHtml(project.name)}</title>\n  </head>\n  <body>\n    <h1>Links for ${escapeHtml(project.name)}</h1>\n` +
+      anchors.join('') +
+      '  </body>\n</html>\n';
+    return { status: 200, headers: { 'content-type': type === TEXT_HTML ? 'text/html; charset=utf-8' : type }, body: Buffer.from(html) };
+  }
+
+  function jsonUrls(project: Project, version: string) {
+    return project.files
+      .filter((f) => f.version === version)
+      .map((f) => {
+        const yanked = yankedOf(f.spec);
+        return {
+          comment_text: '',
+          digests: { sha256: f.sha256, md5: createHash('md5').update(f.body).digest('hex'), blake2b_256: createHash('blake2b512').update(f.body).digest('hex').slice(0, 64) },
+          downloads: -1,
+          filename: f.filename,
+          has_sig: false,
+          md5_digest: createHash('md5').update(f.body).digest('hex'),
+          packagetype: f.kind === 'wheel' ? 'bdist_wheel' : 'sdist',
+          python_version: f.pythonTag,
+          requires_python: f.spec.requiresPython ?? null,
+          size: f.body.length,
+          upload_time: f.uploadTime.replace(/\.\d+Z$|Z$/, ''),
+          upload_time_iso_8601: f.uploadTime,
+          url: `http://127.0.0.1:${port}${fileUrl(f)}`,
+          yanked: yanked !== false,
+          yanked_reason: yanked === false || yanked === '' ? null : yanked,
+        };
+      });
+  }
+
+  function jsonApi(project: Project, version: string | undefined): Reply {
+    const chosen =
+      version ?? [...project.versions].reverse().find((v) => yankedOf(project.specs.get(v)!) === false) ?? project.versions[project.versions.length - 1];
+    const spec = project.specs.get(chosen);
+    if (!spec) return notFound();
+    const yanked = yankedOf(spec);
+    const info = {
+      name: project.name,
+      version: chosen,
+      summary: spec.summary ?? null,
+      requires_dist: spec.requiresDist ?? null,
+      requires_python: spec.requiresPython ?? null,
+      yanked: yanked !== false,
+      yanked_reason: yanked === false || yanked === '' ? null : yanked,
+      package_url: `http://127.0.0.1:${port}/project/${project.normalized}/`,
+      project_url: `http://127.0.0.1:${port}/project/${project.normalized}/`,
+      release_url: `http://127.0.0.1:${port}/project/${project.normalized}/${chosen}/`,
+    };
+    const body: Record<string, unknown> = {
+      info,
+      last_serial: 1,
+      urls: jsonUrls(project, chosen),
+      vulnerabilities: (spec.vulnerabilities ?? []).map((v) => ({
+        id: v.id,
+        aliases: v.aliases ?? [],
+        summary: v.summary ?? null,
+        details: v.summary ?? '',
+        fixed_in: v.fixedIn ?? [],
+        link: `https://osv.dev/vulnerability/${v.id}`,
+        source: 'osv',
+        withdrawn: v.withdrawn ?? null,
+      })),
+    };
+    if (version === undefined) body.releases = Object.fromEntries(project.versions.map((v) => [v, jsonUrls(project, v)]));
+    return { status: 200, headers: { 'content-type': 'application/json' }, body: Buffer.from(JSON.stringify(body)) };
+  }
+
+  const notFound = (): Reply => ({ status: 404, headers: { 'content-type': 'text/plain' }, body: Buffer.from('404 Not Found\n') });
+  const redirect = (location: string, status = 301): Reply => ({ status, headers: { location, 'content-type': 'text/plain' }, body: Buffer.from(`Redirecting to ${location}\n`) });
+
+  function withEtag(req: IncomingMessage, reply: Reply): Reply {
+    const etag = `"${sha256(Buffer.concat([Buffer.from(reply.headers['content-type'] + '\n'), reply.body])).slice(0, 32)}"`;
+    const headers: Record<string, string> = { ...reply.headers, etag };
+    const inm = req.headers['if-none-match'];
+    if (inm) {
+      const tags = inm.split(',').map((t) => t.trim().replace(/^W\//, ''));
+      if (tags.includes('*') || tags.includes(etag)) return { status: 304, headers: { etag, vary: headers.vary ?? '' }, body: Buffer.alloc(0) };
+    }
+    return { ...reply, headers };
+  }
+
+  function route(req: IncomingMessage, path: string): Reply {
+    const kind = classify(path);
+    if (kind === 'simple-index' || kind === 'simple-project') {
+      if (kind === 'simple-index' && path === '/simple') return redirect('/simple/');
+      let reply: Reply;
+      if (kind === 'simple-project') {
+        const raw = decodeURIComponent(path.slice('/simple/'.length).replace(/\/$/, ''));
+        const project = projects.get(normalizeName(raw));
+        if (!project || raw.includes('/')) return notFound();
+        if (path !== `/simple/${project.normalized}/`) return redirect(`/simple/${project.normalized}/`);
+        const type = negotiate(req.headers.accept);
+        if (!type) return { status: 406, headers: { 'content-type': 'text/plain', vary: 'Accept' }, body: Buffer.from('406 Not Acceptable\n') };
+        reply = simpleProject(project, type);
+      } else {
+        const type = negotiate(req.headers.accept);
+        if (!type) return { status: 406, headers: { 'content-type': 'text/plain', vary: 'Accept' }, body: Buffer.from('406 Not Acceptable\n') };
+        reply = simpleIndex(type);
+      }
+      reply.headers.vary = 'Accept';
+      return withEtag(req, reply);
+    }
+    if (kind === 'json') {
+      const m = /^\/pypi\/([^/]+)\/(?:([^/]+)\/)?json\/?$/.exec(path);
+      const project = m && projects.get(normalizeName(decodeURIComponent(m[1])));
+      if (!m || !project) return notFound();
+      return withEtag(req, jsonApi(project, m[2] === undefined ? undefined : decodeURIComponent(m[2])));
+    }
+    if (kind === 'metadata') {
+      const f = filesByPath.get(path.slice(0, -'.metadata'.length));
+      if (!f) return notFound();
+      return { status: 200, headers: { 'content-type': 'text/plain; charset=utf-8' }, body: f.metadata };
+    }
+    if (kind === 'files') {
+      const f = filesByPath.get(path);
+      if (!f) return notFound();
+      return withEtag(req, { status: 200, headers: { 'content-type': f.kind === 'wheel' ? 'application/zip' : 'application/x-tar' }, body: f.body });
+    }
+    return notFound();
+  }
+
+  function faultFor(path: string, kind: Route | 'other'): Fault | undefined {
+    if (kind !== 'other' && faults.has(kind)) return faults.get(kind);
+    let best: string | undefined;
+    for (const key of faults.keys()) if (key.startsWith('/') && path.startsWith(key) && (!best || key.length > best.length)) best = key;
+    return best === undefined ? undefined : faults.get(best);
+  }
+
+  function send(res: ServerResponse, reply: Reply) {
+    res.writeHead(reply.status, { ...reply.headers, 'content-length': String(reply.body.length) });
+    res.end(reply.body);
+  }
+
+  async function handle(req: IncomingMessage, res: ServerResponse) {
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    const path = url.pathname;
+    const kind = classify(path);
+    requests.push({ method: req.method ?? 'GET', path: req.url ?? '/', route: kind, headers: { ...req.headers } });
+    const fault = faultFor(path, kind);
+    if (fault?.latencyMs) await delay(fault.latencyMs);
+    if (fault?.kind === 'latency') await delay(fault.ms);
+    const real = () => route(req, path);
+    const head = req.method === 'HEAD';
+    const finish = (reply: Reply) => {
+      if (head) {
+        res.writeHead(reply.status, { ...reply.headers, 'content-length': String(reply.body.length) });
+        res.end();
+      } else send(res, reply);
+    };
+    switch (fault?.kind) {
+      case undefined:
+      case 'latency':
+        return finish(real());
+      case 'status': {
+        const headers: Record<string, string> = { 'content-type': 'text/plain' };
+        if (fault.status === 429 || fault.retryAfter !== undefined) headers['retry-after'] = fault.retryAfter ?? '1';
+        if (fault.status === 401) headers['www-authenticate'] = 'Basic realm="test-index"';
+        return finish({ status: fault.status, headers, body: Buffer.from(`${fault.status} injected\n`) });
+      }
+      case 'timeout':
+        return; // never answer; close() destroys the socket
+      case 'reset':
+        req.socket.destroy();
+        return;
+      case 'truncated': {
+        const reply = real();
+        res.writeHead(reply.status, { ...reply.headers, 'content-length': String(reply.body.length) });
+        res.write(reply.body.subarray(0, Math.floor(reply.body.length / 2)));
+        // Let the half body reach the client, then cut the connection.
+        setTimeout(() => req.socket.destroy(), 20);
+        return;
+      }
+      case 'malformed': {
+        const reply = real();
+        const body = Buffer.concat([reply.body.subarray(0, Math.floor(reply.body.length / 2)), Buffer.from('\u0000<<garbage{"')]);
+        return finish({ ...reply, headers: { ...reply.headers, etag: '"malformed"' }, body });
+      }
+      case 'wrong-content-type': {
+        const reply = real();
+        return finish({ ...reply, headers: { ...reply.headers, 'content-type': fault.contentType ?? 'text/plain' } });
+      }
+      case 'redirect-loop':
+        return finish(redirect(req.url ?? path, 302));
+      case 'redirect-other-host': {
+        const host = (req.headers.host ?? '').split(':')[0];
+        const location = fault.location ?? `http://localhost:${port}${req.url ?? path}`;
+        // The redirected request (to the other host) is served normally, so clients that follow see content.
+        if (!fault.location && host === 'localhost') return finish(real());
+        return finish(redirect(location, 302));
+      }
+      case 'huge': {
+        const reply = real();
+        res.writeHead(200, { 'content-type': reply.headers['content-type'] ?? 'application/octet-stream' });
+        const chunk = Buffer.alloc(64 * 1024, 0x20);
+        let left = fault.bytes;
+        const pump = () => {
+          while (left > 0) {
+            const n = Math.min(left, chunk.length);
+            left -= n;
+            if (!res.write(n === chunk.length ? chunk : chunk.subarray(0, n))) return void res.once('drain', pump);
+          }
+          res.end();
+        };
+        res.on('close', () => (left = 0));
+        pump();
+        return;
+      }
+    }
+  }
+
+  const server = createServer((req, res) => {
+    handle(req, res).catch((err) => {
+      if (!res.headersSent) send(res, { status: 500, headers: { 'content-type': 'text/plain' }, body: Buffer.from(String(err)) });
+      else res.destroy();
+    });
+  });
+  server.on('connection', (socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
+  });
+  port = (server.address() as AddressInfo).port;
+  const url = `http://127.0.0.1:${port}/`;
+  const byName = new Map<string, BuiltFile>();
+  for (const f of filesByPath.values()) byName.set(f.filename, f);
+
+  return {
+    url,
+    simpleUrl: `${url}simple/`,
+    requests,
+    setFault(key, fault) {
+      if (fault === undefined) faults.delete(key);
+      else faults.set(key, fault);
+    },
+    file: (filename) => byName.get(filename),
+    close() {
+      return new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        for (const s of sockets) s.destroy();
+      });
+    },
+  };
+}
+
+const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
