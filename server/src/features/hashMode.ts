@@ -41,8 +41,7 @@ export function hashModeOf(document: RequirementsDocument, includes: readonly In
         if (option.spec.dest === 'require_hashes' && !requireHashes) {
           requireHashes = { kind: 'require-hashes', span: here(option.span), inFile: file.inFile };
         }
-        if (option.spec.dest === 'no_require_hashes' && !suppressedBy && !file.inFile) suppressedBy = option.span;
-        if (option.spec.dest === 'no_require_hashes' && !suppressedBy && file.inFile) suppressedBy = file.includeSpan;
+        if (option.spec.dest === 'no_require_hashes' && !suppressedBy) suppressedBy = here(option.span);
       }
       if (entry.kind === 'requirement' && !entry.editable && entry.hashes.length > 0 && !firstHash) {
         firstHash = { kind: 'hash', span: here(entry.hashes[0].span), inFile: file.inFile };

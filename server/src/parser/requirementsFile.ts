@@ -127,6 +127,18 @@ export interface OptionLineEntry extends EntryBase {
 
 export type Entry = RequirementEntry | IncludeEntry | OptionLineEntry;
 
+/** The values of one option on a line, in the order written (e.g. every `--extra-index-url`). */
+export function optionValues(entry: Entry, dest: OptionSpec['dest']): string[] {
+  return entry.options.filter((option) => option.spec.dest === dest).map((option) => option.value ?? '');
+}
+
+/** The hashes as pip collects them: algorithm → digests in file order. */
+export function hashesByAlgorithm(entry: RequirementEntry): Record<string, string[]> {
+  const result: Record<string, string[]> = {};
+  for (const hash of entry.hashes) (result[hash.algorithm] ??= []).push(hash.digest);
+  return result;
+}
+
 export interface RequirementsDocument {
   readonly text: string;
   readonly entries: readonly Entry[];
@@ -748,19 +760,22 @@ function interpretRequirement(
   return result;
 }
 
-function setPathExtras(
-  result: { extras: readonly ExtraName[] },
-  line: LogicalLine,
-  from: number,
-  extrasMatch: TrailingExtras,
-): void {
+/**
+ * The extras of a `path[extra,…]` as pip reads them: it parses `placeholder[extra,…]` as a
+ * requirement. `toSpan` maps a span of the bracket text (from its `[`) to the document.
+ */
+function trailingExtras(brackets: string, toSpan: (local: Span) => Span): ExtraName[] {
+  const placeholder = 'placeholder';
+  const parsed = parseRequirement(placeholder + brackets, 0);
+  if (!parsed.ok) return [];
+  const shift = (local: Span): Span => ({ start: local.start - placeholder.length, end: local.end - placeholder.length });
+  return parsed.value.extras.map((extra) => ({ ...extra, span: toSpan(shift(extra.span)) }));
+}
+
+function setPathExtras(result: { extras: readonly ExtraName[] }, line: LogicalLine, from: number, extrasMatch: TrailingExtras): void {
   if (!extrasMatch) return;
   const open = from + extrasMatch[1].length;
-  const parsed = parseRequirement('placeholder' + extrasMatch[2], 0);
-  if (parsed.ok) {
-    const shift = open - 'placeholder'.length;
-    result.extras = parsed.value.extras.map((extra) => ({ ...extra, span: remapSpan(line, shift, extra.span) }));
-  }
+  result.extras = trailingExtras(extrasMatch[2], (local) => remapSpan(line, open, local));
 }
 
 function fillFromRequirement(
@@ -889,10 +904,9 @@ function nameFromEgg(
   if (parsed.value.marker && !result.marker) result.marker = { ...parsed.value.marker, span };
 }
 
+/** pip lower-cases an editable's extras (`get_requirement("placeholder" + extras.lower())`). */
 function setEditableExtras(result: { extras: readonly ExtraName[] }, extrasMatch: TrailingExtras, span: Span): void {
-  if (!extrasMatch) return;
-  const parsed = parseRequirement('placeholder' + extrasMatch[2].toLowerCase(), 0);
-  if (parsed.ok) result.extras = parsed.value.extras.map((extra) => ({ ...extra, span }));
+  if (extrasMatch) result.extras = trailingExtras(extrasMatch[2].toLowerCase(), () => span);
 }
 
 function remapSpan(line: LogicalLine, offset: number, local: Span): Span {
