@@ -3,7 +3,7 @@
 import type { AnalyzedDocument } from '../documents';
 import { includeTargetPath } from '../includes';
 import { parseRequirement, canonicalizeName } from '../parser/pep508';
-import type { RequirementEntry } from '../parser/requirementsFile';
+import { hashesByAlgorithm, type RequirementEntry } from '../parser/requirementsFile';
 import { splitPyLines } from '../parser/pyText';
 
 export interface ParsedRequirementRecord {
@@ -39,8 +39,6 @@ function lineAt(lineStarts: readonly number[], offset: number): number {
 }
 
 function requirementRecord(entry: RequirementEntry): ParsedRequirementRecord {
-  const hashes: Record<string, string[]> = {};
-  for (const hash of entry.hashes) (hashes[hash.algorithm] ??= []).push(hash.digest);
   return {
     line: entry.line,
     name: entry.normalizedName ?? null,
@@ -49,7 +47,7 @@ function requirementRecord(entry: RequirementEntry): ParsedRequirementRecord {
     marker: entry.marker?.normalized ?? null,
     url: entry.url?.value ?? null,
     editable: entry.editable,
-    hashes,
+    hashes: hashesByAlgorithm(entry),
     constraint: entry.constraint,
   };
 }

@@ -1,7 +1,7 @@
 // Which index a requirements file installs from, in the order pip applies its sources: the
 // file's own options (and those of files it includes) over the editor's settings over pip's
 // environment and configuration over pypi.org. Also the URL rules every index request needs.
-import type { RequirementsDocument } from '../parser/requirementsFile';
+import { optionValues, type RequirementsDocument } from '../parser/requirementsFile';
 import { canonicalizeName } from '../parser/pep508';
 import type { IncludedFile } from '../features/hashMode';
 import type { PipIndexConfig } from './pipConfig';
@@ -45,7 +45,7 @@ function applyFileOptions(finder: Finder, document: RequirementsDocument, label:
     }
     // pip applies file-wide options only from lines without a requirement.
     if (entry.kind !== 'options') continue;
-    const values = (dest: string) => entry.options.filter((o) => o.spec.dest === dest).map((o) => o.value ?? '');
+    const values = (dest: Parameters<typeof optionValues>[1]) => optionValues(entry, dest);
     if (entry.options.some((o) => o.spec.dest === 'no_index')) {
       finder.noIndex = true;
       finder.indexUrls = [];
