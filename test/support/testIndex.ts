@@ -173,6 +173,11 @@ interface Project {
   files: BuiltFile[];
 }
 
+/** Every distribution file the fixture describes, without starting a server (for static trees). */
+export function buildFixtureFiles(fixture: IndexFixture): BuiltFile[] {
+  return [...buildProjects(fixture).values()].flatMap((p) => p.files);
+}
+
 function buildProjects(fixture: IndexFixture): Map<string, Project> {
   const projects = new Map<string, Project>();
   for (const [name, { versions }] of Object.entries(fixture.projects)) {
@@ -209,6 +214,10 @@ function buildProjects(fixture: IndexFixture): Map<string, Project> {
   }
   return projects;
 }
+
+/** The yank reason ('' when yanked without one), or false when not yanked. */
+export const yankedOf = (spec: VersionSpec): string | false =>
+  spec.yanked === undefined || spec.yanked === false ? false : spec.yanked === true ? '' : spec.yanked;
 
 // ---------------------------------------------------------------------------------------------
 // Content negotiation
@@ -254,7 +263,8 @@ export function negotiate(accept: string | undefined): string | undefined {
 // ---------------------------------------------------------------------------------------------
 // Server
 
-const escapeHtml = (s: string) =>
+/** Escapes text and attribute values for HTML (PEP 503 pages). */
+export const escapeHtml = (s: string) =>
   s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#x27;');
 
 interface Reply {
@@ -281,8 +291,6 @@ export async function startTestIndex(fixture: IndexFixture, options: TestIndexOp
   let port = 0;
 
   const fileUrl = (f: BuiltFile) => `/files/${f.project}/${f.filename}`;
-  const yankedOf = (spec: VersionSpec): string | false =>
-    spec.yanked === undefined || spec.yanked === false ? false : spec.yanked === true ? '' : spec.yanked;
 
   function simpleIndex(type: string): Reply {
     const names = [...projects.values()].map((p) => p.name).sort();
