@@ -1,13 +1,23 @@
 // Real file-system access for the server and the CLI (the only place they touch the disk).
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, statSync } from 'node:fs';
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { createReadStream, existsSync, readFileSync, statSync } from 'node:fs';
+import { mkdir, readdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
 import { dirname, isAbsolute, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { PathProbe } from './features/localPaths';
 import { asStoredResponse, type ResponseStore } from './index/cache';
 import type { TextReader } from './includes';
+import type { LocalFiles } from './index/packageIndex';
 import { decodeRequirementsBytes } from './parser/pyText';
+
+/** reqguard's version, from the package.json two folders above the bundle (server/out/*.js). */
+export function packageVersion(): string {
+  try {
+    return JSON.parse(readFileSync(join(__dirname, '..', '..', 'package.json'), 'utf8')).version as string;
+  } catch {
+    return 'unknown';
+  }
+}
 
 export const diskReader: TextReader = {
   read(path) {
@@ -67,3 +77,37 @@ export function fileResponseStore(dir: string): ResponseStore {
     },
   };
 }
+
+/** file:// indexes and find-links folders, read from the disk. */
+export const nodeLocalFiles: LocalFiles = {
+  async kind(path) {
+    try {
+      return (await stat(path)).isDirectory() ? 'directory' : 'file';
+    } catch {
+      return 'missing';
+    }
+  },
+  async read(path) {
+    try {
+      return await readFile(path);
+    } catch {
+      return undefined;
+    }
+  },
+  async list(dir) {
+    try {
+      return (await readdir(dir, { withFileTypes: true })).filter((entry) => entry.isFile()).map((entry) => entry.name).sort();
+    } catch {
+      return [];
+    }
+  },
+  sha256(path) {
+    return new Promise((resolve) => {
+      const digest = createHash('sha256');
+      createReadStream(path)
+        .on('data', (chunk) => digest.update(chunk))
+        .on('end', () => resolve(digest.digest('hex')))
+        .on('error', () => resolve(undefined));
+    });
+  },
+};

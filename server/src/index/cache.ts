@@ -2,16 +2,43 @@
 // in-memory LRU with a time-to-live, and a persisted store of responses with their validators
 // (ETag / Last-Modified) for revalidation and for serving stale data when the index is down.
 
-/** Runs one task per key at a time: callers asking for a key already in flight get the same promise. */
+/**
+ * Runs one task per key at a time: callers asking for a key already in flight join it. Each caller
+ * may bring its own AbortSignal; the task's own signal aborts only when every caller has left, so
+ * closing one document never cancels a fetch another document still waits for.
+ */
 export class InflightRequests<V> {
-  private readonly running = new Map<string, Promise<V>>();
+  private readonly running = new Map<string, { promise: Promise<V>; controller: AbortController; waiting: number }>();
 
-  run(key: string, task: () => Promise<V>): Promise<V> {
-    const existing = this.running.get(key);
-    if (existing) return existing;
-    const promise = task().finally(() => this.running.delete(key));
-    this.running.set(key, promise);
-    return promise;
+  run(key: string, task: (signal: AbortSignal) => Promise<V>, signal?: AbortSignal): Promise<V> {
+    if (signal?.aborted) return Promise.reject(signal.reason);
+    let shared = this.running.get(key);
+    if (!shared) {
+      const controller = new AbortController();
+      const promise = task(controller.signal).finally(() => {
+        if (this.running.get(key)?.promise === promise) this.running.delete(key);
+      });
+      shared = { promise, controller, waiting: 0 };
+      this.running.set(key, shared);
+    }
+    const joined = shared;
+    joined.waiting++;
+    if (!signal) return joined.promise;
+    return new Promise<V>((resolve, reject) => {
+      const leave = () => {
+        joined.waiting--;
+        if (joined.waiting === 0) {
+          joined.controller.abort(signal.reason);
+          if (this.running.get(key) === joined) this.running.delete(key);
+        }
+        reject(signal.reason);
+      };
+      signal.addEventListener('abort', leave, { once: true });
+      joined.promise.then(
+        (value) => (signal.removeEventListener('abort', leave), resolve(value)),
+        (error: unknown) => (signal.removeEventListener('abort', leave), reject(error)),
+      );
+    });
   }
 
   get size(): number {
@@ -21,7 +48,7 @@ export class InflightRequests<V> {
 
 /** A least-recently-used map with a capacity; entries older than `ttlMs` are misses. */
 export class LruCache<V> {
-  private readonly entries = new Map<string, { value: V; storedAt: number }>();
+  private readonly entries = new Map<string, { value: V; expiresAt: number }>();
 
   constructor(
     private readonly capacity: number,
@@ -32,7 +59,7 @@ export class LruCache<V> {
   get(key: string): V | undefined {
     const entry = this.entries.get(key);
     if (!entry) return undefined;
-    if (this.now() - entry.storedAt >= this.ttlMs) {
+    if (this.now() >= entry.expiresAt) {
       this.entries.delete(key);
       return undefined;
     }
@@ -42,9 +69,10 @@ export class LruCache<V> {
     return entry.value;
   }
 
-  set(key: string, value: V): void {
+  /** `ttlMs` shortens (or lengthens) the life of this one entry, e.g. for a stale answer. */
+  set(key: string, value: V, ttlMs = this.ttlMs): void {
     this.entries.delete(key);
-    this.entries.set(key, { value, storedAt: this.now() });
+    this.entries.set(key, { value, expiresAt: this.now() + ttlMs });
     while (this.entries.size > this.capacity) {
       const oldest = this.entries.keys().next().value as string;
       this.entries.delete(oldest);
@@ -53,6 +81,10 @@ export class LruCache<V> {
 
   delete(key: string): void {
     this.entries.delete(key);
+  }
+
+  clear(): void {
+    this.entries.clear();
   }
 
   get size(): number {

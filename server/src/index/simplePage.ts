@@ -83,6 +83,12 @@ function collectVersions(listed: readonly string[], files: readonly Distribution
   return [...seen];
 }
 
+/** A file known only by its name and location (a find-links folder, or a link to one archive). */
+export function linkedFile(filename: string, url: string, project: string): DistributionFile {
+  const split = splitFragment(url);
+  return { filename, url: split.url, hashes: split.hashes, yanked: false, coreMetadata: false, ...classifyFilename(filename, project) };
+}
+
 // ---- PEP 691 JSON -------------------------------------------------------------------------
 
 function asRecord(value: unknown): Record<string, unknown> | undefined {

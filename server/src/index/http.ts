@@ -1,0 +1,352 @@
+// HTTP for the index layer, through undici: keep-alive pools, a concurrency limit with a queue,
+// per-request timeouts and cancellation, bounded retries with backoff, a body size cap, proxies,
+// extra CAs, and credentials that only ever go to the origin they belong to.
+import { Agent, ProxyAgent, type Dispatcher, request } from 'undici';
+import { createHash } from 'node:crypto';
+import { rootCertificates } from 'node:tls';
+import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
+import type { Readable, Transform } from 'node:stream';
+import type { CredentialStore } from './credentials';
+import { indexError, type IndexError, type Result } from './errors';
+import { proxyFor, type ProxySettings } from './proxy';
+import { redactUrl } from './indexSelection';
+
+export interface HttpOptions {
+  readonly userAgent: string;
+  /** Requests in flight at once; the rest wait in a queue (default 16). */
+  readonly concurrency?: number;
+  /** Per attempt: from sending the request to the last byte of the body (default 10 s). */
+  readonly timeoutMs?: number;
+  /** Retries after the first attempt for 429, 5xx and dropped connections (default 2). */
+  readonly retries?: number;
+  /** First backoff; doubles each retry (default 250 ms). */
+  readonly backoffMs?: number;
+  /** Longest Retry-After we are willing to wait; longer ones end the request (default 5 s). */
+  readonly maxRetryAfterMs?: number;
+  readonly proxy?: Omit<ProxySettings, 'env'>;
+  readonly env?: Readonly<Record<string, string | undefined>>;
+  /** Extra trusted CA certificates (PEM), added to Node's bundled roots. */
+  readonly extraCaCertificates?: readonly string[];
+  /** false only when the user turned TLS verification off at machine scope. */
+  readonly strictSsl?: boolean;
+  readonly credentials?: CredentialStore;
+}
+
+export interface HttpRequest {
+  readonly url: string;
+  readonly headers?: Readonly<Record<string, string>>;
+  readonly signal?: AbortSignal;
+  /** Body size cap in bytes after decompression (default 50 MiB). */
+  readonly maxBytes?: number;
+  /** 'sha256' streams the body into a digest instead of keeping it (distribution files). */
+  readonly consume?: 'buffer' | 'sha256';
+}
+
+export interface HttpResponse {
+  readonly status: number;
+  /** The URL that answered, after redirects. */
+  readonly url: string;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body: Buffer;
+  /** With consume: 'sha256'. */
+  readonly sha256?: string;
+}
+
+export interface HttpClient {
+  fetch(request: HttpRequest): Promise<Result<HttpResponse>>;
+  close(): Promise<void>;
+}
+
+const DEFAULT_MAX_BYTES = 50 * 1024 * 1024;
+const MAX_REDIRECTS = 10;
+const RETRY_STATUSES = new Set([429, 500, 502, 503, 504]);
+const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
+/** Connection failures where trying again may help (the index dropped or refused us mid-way). */
+const RETRY_ERROR_CODES = new Set(['ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET', 'UND_ERR_CLOSED', 'ECONNREFUSED', 'ETIMEDOUT']);
+
+/** A counting semaphore: at most `limit` holders; the others wait in arrival order. */
+export class ConcurrencyLimit {
+  private active = 0;
+  private readonly waiting: { grant: () => void; signal?: AbortSignal; onAbort: () => void }[] = [];
+
+  constructor(private readonly limit: number) {}
+
+  /** Resolves with a release function, or rejects when `signal` aborts while queued. */
+  acquire(signal?: AbortSignal): Promise<() => void> {
+    if (signal?.aborted) return Promise.reject(signal.reason);
+    const release = () => {
+      this.active--;
+      const next = this.waiting.shift();
+      if (next) {
+        next.signal?.removeEventListener('abort', next.onAbort);
+        this.active++;
+        next.grant();
+      }
+    };
+    if (this.active < this.limit) {
+      this.active++;
+      return Promise.resolve(once(release));
+    }
+    return new Promise((resolve, reject) => {
+      const waiter = {
+        grant: () => resolve(once(release)),
+        signal,
+        onAbort: () => {
+          const at = this.waiting.indexOf(waiter);
+          if (at >= 0) this.waiting.splice(at, 1);
+          reject(signal?.reason);
+        },
+      };
+      signal?.addEventListener('abort', waiter.onAbort, { once: true });
+      this.waiting.push(waiter);
+    });
+  }
+
+  get queued(): number {
+    return this.waiting.length;
+  }
+}
+
+function once(fn: () => void): () => void {
+  let done = false;
+  return () => {
+    if (!done) {
+      done = true;
+      fn();
+    }
+  };
+}
+
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(signal.reason);
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal?.reason);
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+/** Retry-After as seconds or an HTTP date, in milliseconds from now. */
+export function retryAfterMs(value: string | undefined, now = Date.now()): number | undefined {
+  if (!value) return undefined;
+  if (/^\s*\d+\s*$/.test(value)) return Number(value) * 1000;
+  const date = Date.parse(value);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+}
+
+function headerRecord(headers: Record<string, string | string[] | undefined>): Record<string, string> {
+  const result: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers)) {
+    if (value !== undefined) result[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : value;
+  }
+  return result;
+}
+
+function decoderFor(encoding: string | undefined): Transform | undefined {
+  switch ((encoding ?? '').trim().toLowerCase()) {
+    case 'gzip':
+    case 'x-gzip':
+      return createGunzip();
+    case 'deflate':
+      return createInflate();
+    case 'br':
+      return createBrotliDecompress();
+    default:
+      return undefined;
+  }
+}
+
+class BodyTooLarge extends Error {}
+
+/** Drops a body we will not read; undici reports the abort as an error event, which is expected here. */
+function discard(body: Readable): void {
+  body.on('error', () => undefined);
+  body.destroy();
+}
+
+/** Reads a body (decompressing it), stopping as soon as it passes `maxBytes`. */
+async function readBody(body: Readable, encoding: string | undefined, maxBytes: number, consume: 'buffer' | 'sha256'): Promise<{ body: Buffer; sha256?: string }> {
+  const decoder = decoderFor(encoding);
+  const source: AsyncIterable<Buffer> = decoder ? body.pipe(decoder) : body;
+  const chunks: Buffer[] = [];
+  const digest = consume === 'sha256' ? createHash('sha256') : undefined;
+  let total = 0;
+  try {
+    for await (const chunk of source) {
+      total += chunk.length;
+      if (total > maxBytes) throw new BodyTooLarge();
+      if (digest) digest.update(chunk);
+      else chunks.push(chunk);
+    }
+  } finally {
+    if (total > maxBytes || body.readableAborted) discard(body);
+    decoder?.destroy();
+  }
+  return digest ? { body: Buffer.alloc(0), sha256: digest.digest('hex') } : { body: Buffer.concat(chunks) };
+}
+
+function errorCode(error: unknown): string | undefined {
+  let current: unknown = error;
+  for (let depth = 0; depth < 4 && current && typeof current === 'object'; depth++) {
+    const code = (current as { code?: unknown }).code;
+    if (typeof code === 'string') return code;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return undefined;
+}
+
+function describeNetworkError(error: unknown): string {
+  const code = errorCode(error);
+  const message = error instanceof Error ? error.message : String(error);
+  return code && !message.includes(code) ? `${message} (${code})` : message;
+}
+
+function statusError(status: number, url: string): IndexError {
+  if (status === 404 || status === 410) return indexError('not-found', url, `${redactUrl(url)} answered ${status}: not found`, status);
+  if (status === 401 || status === 403 || status === 407) {
+    const what = status === 407 ? 'the proxy asks for credentials' : status === 401 ? 'credentials are missing or wrong' : 'access is forbidden';
+    return indexError('unauthorized', url, `${redactUrl(url)} answered ${status}: ${what}`, status);
+  }
+  return indexError('server-error', url, `${redactUrl(url)} answered ${status}`, status);
+}
+
+export function createHttpClient(options: HttpOptions): HttpClient {
+  const limit = new ConcurrencyLimit(options.concurrency ?? 16);
+  const timeoutMs = options.timeoutMs ?? 10_000;
+  const retries = options.retries ?? 2;
+  const backoffMs = options.backoffMs ?? 250;
+  const maxRetryAfterMs = options.maxRetryAfterMs ?? 5_000;
+  const env = options.env ?? {};
+  const tls = {
+    rejectUnauthorized: options.strictSsl !== false,
+    // Passing `ca` replaces Node's roots, so the bundled ones are added back explicitly.
+    ...(options.extraCaCertificates?.length ? { ca: [...rootCertificates, ...options.extraCaCertificates] } : {}),
+  };
+  const pool = { keepAliveTimeout: 30_000, connections: options.concurrency ?? 16 };
+  const direct = new Agent({ ...pool, connect: tls });
+  const proxies = new Map<string, ProxyAgent>();
+
+  function dispatcherFor(url: string): Dispatcher {
+    const proxy = proxyFor(url, { ...options.proxy, env });
+    if (!proxy) return direct;
+    let agent = proxies.get(proxy);
+    if (!agent) {
+      agent = new ProxyAgent({ uri: proxy, ...pool, requestTls: tls, proxyTls: tls });
+      proxies.set(proxy, agent);
+    }
+    return agent;
+  }
+
+  type Attempt = { kind: 'response'; response: HttpResponse } | { kind: 'redirect'; location: string } | { kind: 'retry'; error: IndexError; waitMs?: number } | { kind: 'error'; error: IndexError };
+
+  async function attempt(url: string, req: HttpRequest): Promise<Attempt> {
+    const headers: Record<string, string> = { 'user-agent': options.userAgent, 'accept-encoding': 'gzip, deflate, br', ...req.headers };
+    // Credentials are looked up for this exact URL's origin on every hop, so a redirect to
+    // another host, port or scheme carries none.
+    const authorization = options.credentials?.authorizationFor(url);
+    if (authorization) headers.authorization = authorization;
+    const timeout = AbortSignal.timeout(timeoutMs);
+    const signal = req.signal ? AbortSignal.any([req.signal, timeout]) : timeout;
+    let response: Dispatcher.ResponseData;
+    try {
+      response = await request(url, { method: 'GET', headers, signal, dispatcher: dispatcherFor(url) });
+    } catch (error) {
+      return networkFailure(error, url, req, timeout);
+    }
+    const responseHeaders = headerRecord(response.headers);
+    const status = response.statusCode;
+    if (REDIRECT_STATUSES.has(status) && responseHeaders.location) {
+      discard(response.body);
+      return { kind: 'redirect', location: new URL(responseHeaders.location, url).href };
+    }
+    if (status !== 200 && status !== 304) {
+      discard(response.body);
+      const error = statusError(status, url);
+      if (RETRY_STATUSES.has(status)) return { kind: 'retry', error, waitMs: retryAfterMs(responseHeaders['retry-after']) };
+      return { kind: 'error', error };
+    }
+    const maxBytes = req.maxBytes ?? DEFAULT_MAX_BYTES;
+    const declared = Number(responseHeaders['content-length']);
+    if (!responseHeaders['content-encoding'] && Number.isFinite(declared) && declared > maxBytes) {
+      discard(response.body);
+      return { kind: 'error', error: tooLarge(url, maxBytes) };
+    }
+    try {
+      const read = await readBody(response.body, responseHeaders['content-encoding'], maxBytes, req.consume ?? 'buffer');
+      return { kind: 'response', response: { status, url, headers: responseHeaders, ...read } };
+    } catch (error) {
+      if (error instanceof BodyTooLarge) return { kind: 'error', error: tooLarge(url, maxBytes) };
+      return networkFailure(error, url, req, timeout);
+    }
+  }
+
+  function tooLarge(url: string, maxBytes: number): IndexError {
+    return indexError('too-large', url, `${redactUrl(url)} sent more than ${Math.round(maxBytes / 1024 / 1024)} MiB; stopped reading`);
+  }
+
+  function networkFailure(error: unknown, url: string, req: HttpRequest, timeout: AbortSignal): Attempt {
+    if (req.signal?.aborted) return { kind: 'error', error: indexError('cancelled', url, 'cancelled') };
+    if (timeout.aborted) {
+      return { kind: 'retry', error: indexError('unreachable', url, `${redactUrl(url)} did not answer within ${timeoutMs / 1000} s`) };
+    }
+    const code = errorCode(error);
+    // undici reports a proxy's refusal as an error whose message carries the status, not as a response.
+    if (/\b407\b/.test(describeNetworkError(error))) return { kind: 'error', error: statusError(407, url) };
+    const detail = indexError('unreachable', url, `${redactUrl(url)} is unreachable: ${describeNetworkError(error)}`);
+    return code && RETRY_ERROR_CODES.has(code) ? { kind: 'retry', error: detail } : { kind: 'error', error: detail };
+  }
+
+  async function fetchWithRetries(url: string, req: HttpRequest): Promise<Result<HttpResponse> | { redirect: string }> {
+    for (let attemptNumber = 0; ; attemptNumber++) {
+      const release = await limit.acquire(req.signal);
+      let outcome: Attempt;
+      try {
+        outcome = await attempt(url, req);
+      } finally {
+        release();
+      }
+      if (outcome.kind === 'response') return { ok: true, value: outcome.response };
+      if (outcome.kind === 'redirect') return { redirect: outcome.location };
+      if (outcome.kind === 'error' || attemptNumber >= retries) return { ok: false, error: outcome.error };
+      const wait = outcome.waitMs ?? backoffMs * 2 ** attemptNumber * (0.75 + Math.random() * 0.5);
+      if (wait > maxRetryAfterMs) return { ok: false, error: outcome.error };
+      // The slot is released while waiting, so a backing-off request does not hold up others.
+      try {
+        await sleep(wait, req.signal);
+      } catch {
+        return { ok: false, error: indexError('cancelled', url, 'cancelled') };
+      }
+    }
+  }
+
+  return {
+    async fetch(req) {
+      const visited = new Set<string>();
+      let url = req.url;
+      for (;;) {
+        if (visited.has(url) || visited.size > MAX_REDIRECTS) {
+          return { ok: false, error: indexError('unreachable', req.url, `${redactUrl(req.url)} redirects in a loop`) };
+        }
+        visited.add(url);
+        let result;
+        try {
+          result = await fetchWithRetries(url, req);
+        } catch {
+          // Only a cancelled wait for a slot rejects.
+          return { ok: false, error: indexError('cancelled', url, 'cancelled') };
+        }
+        if (!('redirect' in result)) return result;
+        url = result.redirect;
+      }
+    },
+    async close() {
+      await Promise.all([direct.close(), ...[...proxies.values()].map((agent) => agent.close())]);
+    },
+  };
+}

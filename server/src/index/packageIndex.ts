@@ -1,0 +1,446 @@
+// The one door features use to reach package indexes. `IndexClient` is shared by the whole server
+// (or CLI run): it owns the HTTP client, the in-memory and persisted caches, offline mode and the
+// "serving stale data" notice. `openIndex` gives one document its view: the indexes and
+// find-links that document installs from, merged as pip merges them.
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { posix, win32 } from 'node:path';
+import { InflightRequests, isFresh, LruCache, type ResponseStore, type StoredResponse } from './cache';
+import type { CredentialStore } from './credentials';
+import { indexError, type IndexError, type Result } from './errors';
+import type { HttpClient } from './http';
+import { jsonApiBase, projectPageUrl, redactUrl, type IndexSelection } from './indexSelection';
+import { parseProjectDetails, type ProjectDetails } from './jsonApi';
+import { classifyFilename, linkedFile, parseSimpleHtml, parseSimpleJson, type DistributionFile, type PageResult, type ProjectPage } from './simplePage';
+import { sortVersionsDescending } from './versions';
+import { canonicalizeName } from '../parser/pep508';
+
+/** File-system access for file:// indexes and find-links folders (injected: nodeIo has the real one). */
+export interface LocalFiles {
+  kind(path: string): Promise<'file' | 'directory' | 'missing'>;
+  read(path: string): Promise<Buffer | undefined>;
+  list(dir: string): Promise<readonly string[]>;
+  sha256(path: string): Promise<string | undefined>;
+}
+
+/** How an answer was obtained; 'stale' means the index failed and an older copy was served. */
+export type Freshness = 'memory' | 'cached' | 'revalidated' | 'fetched' | 'local' | 'stale';
+
+export interface Loaded<T> {
+  readonly value: T;
+  readonly freshness: Freshness;
+  /** When the data was last confirmed by the index (ms since the epoch). */
+  readonly fetchedAt: number;
+}
+
+export type IndexNotice =
+  | { readonly kind: 'stale'; readonly index: string; readonly error: IndexError; readonly cachedAt: number }
+  | { readonly kind: 'recovered'; readonly index: string };
+
+export interface IndexClientOptions {
+  readonly http: HttpClient;
+  readonly files: LocalFiles;
+  readonly store?: ResponseStore;
+  readonly credentials?: CredentialStore;
+  /** How long an answer is used without asking the index again (default 10 minutes). */
+  readonly ttlMs?: number;
+  /** Never touch the network: cached answers (of any age) and local indexes only. */
+  readonly offline?: boolean;
+  readonly now?: () => number;
+  /** Called once when an index starts failing and cached data is served, and once when it recovers. */
+  readonly onNotice?: (notice: IndexNotice) => void;
+  readonly memoryEntries?: number;
+}
+
+const SIMPLE_ACCEPT = 'application/vnd.pypi.simple.v1+json, application/vnd.pypi.simple.v1+html;q=0.2, text/html;q=0.01';
+const HTML_ACCEPT = 'text/html';
+const JSON_TYPE = 'application/vnd.pypi.simple.v1+json';
+/** A failing index is asked again after this long, not on every keystroke. */
+const ERROR_TTL_MS = 30_000;
+/** The project list changes slowly and is large (PyPI's is tens of MB): keep it a day. */
+const PROJECT_LIST_TTL_MS = 24 * 60 * 60 * 1000;
+/** Failures that say nothing about the data, so an older copy is still the best answer. */
+const STALE_IF: ReadonlySet<IndexError['kind']> = new Set(['unreachable', 'server-error', 'malformed', 'too-large']);
+
+type Parsed<T> = { ok: true; value: T } | { ok: false; message: string };
+
+interface LoadSpec<T> {
+  /** Cache key prefix: what kind of answer this is. */
+  readonly kind: 'simple' | 'html' | 'json-api' | 'projects' | 'find-links' | 'sha256';
+  readonly url: string;
+  readonly accept: string;
+  readonly parse: (response: StoredResponse) => Parsed<T>;
+  readonly ttlMs?: number;
+  readonly maxBytes?: number;
+}
+
+function pageParser(project: string): (response: StoredResponse) => Parsed<ProjectPage> {
+  return (response) => {
+    const type = (response.contentType ?? '').split(';')[0].trim().toLowerCase();
+    let result: PageResult;
+    if (type === JSON_TYPE) result = parseSimpleJson(response.body, response.url, project);
+    else if (type === 'text/html' || type === 'application/vnd.pypi.simple.v1+html') result = parseSimpleHtml(response.body, response.url, project);
+    else return { ok: false, message: `the index answered with ${type || 'no content type'}, not a Simple API page` };
+    return result.ok ? { ok: true, value: result.page } : result;
+  };
+}
+
+function projectListParser(response: StoredResponse): Parsed<string[]> {
+  const type = (response.contentType ?? '').split(';')[0].trim().toLowerCase();
+  if (type === JSON_TYPE) {
+    try {
+      const projects = (JSON.parse(response.body) as { projects?: { name?: unknown }[] }).projects;
+      if (!Array.isArray(projects)) return { ok: false, message: 'the project list has no "projects"' };
+      return { ok: true, value: projects.map((p) => p?.name).filter((n): n is string => typeof n === 'string') };
+    } catch (error) {
+      return { ok: false, message: `the project list is not JSON (${(error as Error).message})` };
+    }
+  }
+  if (type !== 'text/html' && type !== 'application/vnd.pypi.simple.v1+html') return { ok: false, message: `the project list came as ${type || 'no content type'}` };
+  const names: string[] = [];
+  for (const match of response.body.matchAll(/<a\s[^>]*>([^<]*)<\/a\s*>/gi)) if (match[1].trim()) names.push(match[1].trim());
+  return { ok: true, value: names };
+}
+
+function isFileUrl(location: string): boolean {
+  return /^file:/i.test(location);
+}
+
+function isWindowsPath(path: string): boolean {
+  return /^[a-z]:[\\/]/i.test(path);
+}
+
+export class IndexClient {
+  private readonly inflight = new InflightRequests<Result<Loaded<unknown>>>();
+  private readonly memory: LruCache<Result<Loaded<unknown>>>;
+  private readonly ttlMs: number;
+  private readonly now: () => number;
+  /** Origins currently served from stale data, so the notice is given once, not per request. */
+  private readonly staleOrigins = new Set<string>();
+
+  constructor(private readonly options: IndexClientOptions) {
+    this.ttlMs = options.ttlMs ?? 10 * 60 * 1000;
+    this.now = options.now ?? Date.now;
+    this.memory = new LruCache(options.memoryEntries ?? 4000, this.ttlMs, this.now);
+  }
+
+  get offline(): boolean {
+    return this.options.offline === true;
+  }
+
+  /** An index or find-links URL without its credentials (which the credential store keeps for its origin). */
+  stripCredentials(url: string): string {
+    return this.options.credentials ? this.options.credentials.remember(url) : url;
+  }
+
+  /** A project's Simple API page on one index (http(s) or file://). */
+  async projectPage(indexUrl: string, project: string, signal?: AbortSignal): Promise<Result<Loaded<ProjectPage>>> {
+    const url = projectPageUrl(this.stripCredentials(indexUrl), project);
+    if (isFileUrl(url)) return this.localPage(url, project);
+    const result = await this.load({ kind: 'simple', url, accept: SIMPLE_ACCEPT, parse: pageParser(project) }, signal);
+    // An index that cannot negotiate at all (406) still serves plain PEP 503 HTML.
+    if (!result.ok && result.error.status === 406) return this.load({ kind: 'html', url, accept: HTML_ACCEPT, parse: pageParser(project) }, signal);
+    return result;
+  }
+
+  /** The PyPI JSON API for a project or one release; undefined where the index has no such API (404). */
+  async projectDetails(apiBase: string, project: string, version: string | undefined, signal?: AbortSignal): Promise<Result<Loaded<ProjectDetails> | undefined>> {
+    const base = this.stripCredentials(apiBase.endsWith('/') ? apiBase : `${apiBase}/`);
+    const name = encodeURIComponent(canonicalizeName(project));
+    const url = version === undefined ? `${base}${name}/json` : `${base}${name}/${encodeURIComponent(version)}/json`;
+    const parse = (response: StoredResponse): Parsed<ProjectDetails> => {
+      const parsed = parseProjectDetails(response.body);
+      return parsed.ok ? { ok: true, value: parsed.details } : parsed;
+    };
+    const result = await this.load({ kind: 'json-api', url, accept: 'application/json', parse }, signal);
+    if (!result.ok && result.error.kind === 'not-found') return { ok: true, value: undefined };
+    return result;
+  }
+
+  /** Every project name the index lists (its `/simple/` root), for completion. */
+  projectNames(indexUrl: string, signal?: AbortSignal): Promise<Result<Loaded<string[]>>> {
+    const base = this.stripCredentials(indexUrl);
+    const url = base.endsWith('/') ? base : `${base}/`;
+    return this.load({ kind: 'projects', url, accept: SIMPLE_ACCEPT, parse: projectListParser, ttlMs: PROJECT_LIST_TTL_MS, maxBytes: 200 * 1024 * 1024 }, signal);
+  }
+
+  /**
+   * A project's files in a find-links location: a local folder (every file in it), a local or
+   * remote HTML page of links, or a single archive; only files named for `project` are kept.
+   */
+  async findLinks(location: string, project: string, signal?: AbortSignal): Promise<Result<Loaded<ProjectPage>>> {
+    const isUrl = /^[a-z][a-z0-9+.-]*:/i.test(location) && !isWindowsPath(location);
+    if (isUrl && !isFileUrl(location)) {
+      const url = this.stripCredentials(location);
+      const result = await this.load({ kind: 'find-links', url, accept: HTML_ACCEPT, parse: pageParser(project) }, signal);
+      return result.ok ? { ok: true, value: { ...result.value, value: onlyProject(result.value.value) } } : result;
+    }
+    const path = isUrl ? fileURLToPath(location) : location;
+    const url = isUrl ? location : pathToFileURL(path).href;
+    const { files } = this.options;
+    const kind = await files.kind(path);
+    if (kind === 'missing') return { ok: false, error: indexError('not-found', url, `find-links location ${path} does not exist`) };
+    if (kind === 'directory') {
+      const base = url.endsWith('/') ? url : `${url}/`;
+      const files = (await this.options.files.list(path)).map((name) => linkedFile(name, new URL(encodeURIComponent(name), base).href, project));
+      return this.local(onlyProject({ name: project, files, versions: [], format: 'html' }));
+    }
+    const filename = path.split(/[\\/]/).pop() ?? '';
+    if (classifyFilename(filename, project).kind !== 'other') {
+      return this.local(onlyProject({ name: project, files: [linkedFile(filename, url, project)], versions: [], format: 'html' }));
+    }
+    return this.localPage(url, project);
+  }
+
+  /**
+   * The sha256 of a distribution file: from the index's own hashes when given, else by reading the
+   * file once (a file's bytes never change, so the answer is kept for as long as the cache lives).
+   */
+  async fileSha256(file: Pick<DistributionFile, 'url' | 'hashes'>, signal?: AbortSignal): Promise<Result<string>> {
+    if (file.hashes.sha256) return { ok: true, value: file.hashes.sha256 };
+    if (isFileUrl(file.url)) {
+      const digest = await this.options.files.sha256(fileURLToPath(file.url));
+      return digest ? { ok: true, value: digest } : { ok: false, error: indexError('not-found', file.url, `${file.url} cannot be read`) };
+    }
+    const key = `sha256\n${file.url}`;
+    const known = await this.options.store?.read(key);
+    if (known) return { ok: true, value: known.body };
+    if (this.offline) return { ok: false, error: indexError('offline', file.url, `offline: the hash of ${redactUrl(file.url)} is not cached`) };
+    const result = await this.options.http.fetch({ url: file.url, consume: 'sha256', maxBytes: 4 * 1024 * 1024 * 1024, signal });
+    if (!result.ok) return result;
+    const digest = result.value.sha256!;
+    await this.persist(key, { url: file.url, status: 200, fetchedAt: this.now(), body: digest });
+    return { ok: true, value: digest };
+  }
+
+  // ---- caching ---------------------------------------------------------------------------
+
+  private local<T>(value: T): Result<Loaded<T>> {
+    return { ok: true, value: { value, freshness: 'local', fetchedAt: this.now() } };
+  }
+
+  private async localPage(url: string, project: string): Promise<Result<Loaded<ProjectPage>>> {
+    let path = fileURLToPath(url);
+    // pip reads index.html for a file:// URL that names a folder.
+    if ((await this.options.files.kind(path)) === 'directory') path = (isWindowsPath(path) ? win32 : posix).join(path, 'index.html');
+    const body = await this.options.files.read(path);
+    if (body === undefined) return { ok: false, error: indexError('not-found', url, `${path} does not exist`) };
+    const parsed = parseSimpleHtml(body.toString('utf8'), pathToFileURL(path).href, project);
+    return parsed.ok ? this.local(parsed.page) : { ok: false, error: indexError('malformed', url, parsed.message) };
+  }
+
+  private async load<T>(spec: LoadSpec<T>, signal?: AbortSignal): Promise<Result<Loaded<T>>> {
+    const key = `${spec.kind}\n${spec.url}`;
+    const remembered = this.memory.get(key) as Result<Loaded<T>> | undefined;
+    if (remembered) return remembered.ok ? { ok: true, value: { ...remembered.value, freshness: remembered.value.freshness === 'stale' ? 'stale' : 'memory' } } : remembered;
+    try {
+      return (await this.inflight.run(key, (shared) => this.loadOnce(key, spec, shared), signal)) as Result<Loaded<T>>;
+    } catch {
+      return { ok: false, error: indexError('cancelled', spec.url, 'cancelled') };
+    }
+  }
+
+  private async loadOnce<T>(key: string, spec: LoadSpec<T>, signal: AbortSignal): Promise<Result<Loaded<T>>> {
+    const ttlMs = spec.ttlMs ?? this.ttlMs;
+    const stored = await this.options.store?.read(key);
+    const storedValue = stored ? spec.parse(stored) : undefined;
+    const usable = stored && storedValue?.ok ? { stored, value: storedValue.value } : undefined;
+    if (usable && (this.offline || isFresh(usable.stored, ttlMs, this.now()))) {
+      return this.remember(key, { ok: true, value: { value: usable.value, freshness: 'cached', fetchedAt: usable.stored.fetchedAt } }, ttlMs - (this.now() - usable.stored.fetchedAt));
+    }
+    if (this.offline) return { ok: false, error: indexError('offline', spec.url, `offline, and ${redactUrl(spec.url)} is not in the cache`) };
+
+    const headers: Record<string, string> = { accept: spec.accept };
+    if (usable?.stored.etag) headers['if-none-match'] = usable.stored.etag;
+    if (usable?.stored.lastModified) headers['if-modified-since'] = usable.stored.lastModified;
+    const response = await this.options.http.fetch({ url: spec.url, headers, signal, maxBytes: spec.maxBytes });
+    if (response.ok && response.value.status === 304 && usable) {
+      const refreshed = { ...usable.stored, fetchedAt: this.now() };
+      await this.persist(key, refreshed);
+      this.recovered(spec.url);
+      return this.remember(key, { ok: true, value: { value: usable.value, freshness: 'revalidated', fetchedAt: refreshed.fetchedAt } }, ttlMs);
+    }
+    let failure: IndexError;
+    if (response.ok && response.value.status === 200) {
+      const { headers: h } = response.value;
+      const fresh: StoredResponse = {
+        url: response.value.url,
+        status: 200,
+        fetchedAt: this.now(),
+        body: response.value.body.toString('utf8'),
+        ...(h['content-type'] ? { contentType: h['content-type'] } : {}),
+        ...(h.etag ? { etag: h.etag } : {}),
+        ...(h['last-modified'] ? { lastModified: h['last-modified'] } : {}),
+      };
+      const parsed = spec.parse(fresh);
+      if (parsed.ok) {
+        await this.persist(key, fresh);
+        this.recovered(spec.url);
+        return this.remember(key, { ok: true, value: { value: parsed.value, freshness: 'fetched', fetchedAt: fresh.fetchedAt } }, ttlMs);
+      }
+      failure = indexError('malformed', spec.url, `${redactUrl(spec.url)}: ${parsed.message}`);
+    } else if (response.ok) {
+      failure = indexError('server-error', spec.url, `${redactUrl(spec.url)} answered ${response.value.status} without a cached copy to revalidate`, response.value.status);
+    } else {
+      failure = response.error;
+    }
+    if (failure.kind === 'cancelled') return { ok: false, error: failure };
+    if (usable && STALE_IF.has(failure.kind)) {
+      this.stale(spec.url, failure, usable.stored.fetchedAt);
+      return this.remember(key, { ok: true, value: { value: usable.value, freshness: 'stale', fetchedAt: usable.stored.fetchedAt } }, ERROR_TTL_MS);
+    }
+    // "Not found" is an answer and lasts as long as any other; other failures are retried soon.
+    return this.remember(key, { ok: false, error: failure }, failure.kind === 'not-found' ? ttlMs : ERROR_TTL_MS);
+  }
+
+  private remember<T>(key: string, result: Result<Loaded<T>>, ttlMs: number): Result<Loaded<T>> {
+    if (ttlMs > 0) this.memory.set(key, result, ttlMs);
+    return result;
+  }
+
+  private async persist(key: string, response: StoredResponse): Promise<void> {
+    try {
+      await this.options.store?.write(key, response);
+    } catch {
+      // A full disk or a read-only cache folder costs a later request, never this answer.
+    }
+  }
+
+  private stale(url: string, error: IndexError, cachedAt: number): void {
+    const index = redactUrl(new URL(url).origin);
+    if (this.staleOrigins.has(index)) return;
+    this.staleOrigins.add(index);
+    this.options.onNotice?.({ kind: 'stale', index, error, cachedAt });
+  }
+
+  private recovered(url: string): void {
+    const index = redactUrl(new URL(url).origin);
+    if (this.staleOrigins.delete(index)) this.options.onNotice?.({ kind: 'recovered', index });
+  }
+
+  /** Forgets what is in memory (the "Refresh index data" command); the disk copy is revalidated next time. */
+  clearMemory(): void {
+    this.memory.clear();
+  }
+}
+
+function onlyProject(page: ProjectPage): ProjectPage {
+  const files = page.files.filter((file) => file.kind !== 'other');
+  return { ...page, files, versions: sortVersionsDescending(files.flatMap((file) => (file.version ? [file.version] : []))) };
+}
+
+// ---- one document's view --------------------------------------------------------------------
+
+export interface IndexedFile extends DistributionFile {
+  /** The index or find-links location it came from, redacted. */
+  readonly source: string;
+}
+
+export interface ProjectData {
+  readonly name: string;
+  readonly files: readonly IndexedFile[];
+  /** PEP 440, newest first. */
+  readonly versions: readonly string[];
+  /** Served from the cache because an index failed. */
+  readonly stale: boolean;
+  /** Oldest confirmation among the sources that answered. */
+  readonly fetchedAt: number;
+  /** Sources that failed while others answered. */
+  readonly problems: readonly IndexError[];
+}
+
+/** What the hover and the status bar say about where packages come from. */
+export interface EffectiveIndex {
+  /** Redacted; undefined with --no-index. */
+  readonly primary?: string;
+  readonly extra: readonly string[];
+  readonly findLinks: readonly string[];
+  readonly source: IndexSelection['source'];
+  readonly sourceDetail?: string;
+  readonly offline: boolean;
+}
+
+export interface PackageIndex {
+  readonly effective: EffectiveIndex;
+  /** The project on every index and find-links location of the document, merged as pip merges candidates. */
+  project(name: string, signal?: AbortSignal): Promise<Result<ProjectData>>;
+  /** JSON API enrichment from the primary index; undefined where there is none. */
+  details(name: string, version?: string, signal?: AbortSignal): Promise<ProjectDetails | undefined>;
+  fileSha256(file: Pick<DistributionFile, 'url' | 'hashes'>, signal?: AbortSignal): Promise<Result<string>>;
+  projectNames(signal?: AbortSignal): Promise<Result<readonly string[]>>;
+}
+
+export interface OpenIndexOptions {
+  /** The folder of the requirements file: pip looks for relative find-links there first. */
+  readonly baseDir?: string;
+  /** Overrides the JSON API base derived from the primary index (`…/simple/` → `…/pypi/`). */
+  readonly jsonApiUrl?: string;
+}
+
+export function openIndex(client: IndexClient, selection: IndexSelection, options: OpenIndexOptions = {}): PackageIndex {
+  const indexUrls = selection.indexUrls.map((url) => client.stripCredentials(url));
+  const primary = indexUrls[0];
+  const apiBase = options.jsonApiUrl ?? (primary ? jsonApiBase(primary) : undefined);
+  const findLinks = selection.findLinks.map((location) => {
+    if (!options.baseDir || /^[a-z][a-z0-9+.-]*:/i.test(location) || posix.isAbsolute(location) || isWindowsPath(location)) return location;
+    return (isWindowsPath(options.baseDir) ? win32 : posix).join(options.baseDir, location);
+  });
+
+  return {
+    effective: {
+      primary: primary && redactUrl(primary),
+      extra: indexUrls.slice(1).map(redactUrl),
+      findLinks: selection.findLinks.map(redactUrl),
+      source: selection.source,
+      sourceDetail: selection.sourceDetail,
+      offline: client.offline,
+    },
+
+    async project(name, signal) {
+      const lookups = [
+        ...indexUrls.map((url) => ({ source: redactUrl(url), result: client.projectPage(url, name, signal) })),
+        ...findLinks.map((location) => ({ source: redactUrl(location), result: client.findLinks(location, name, signal) })),
+      ];
+      if (lookups.length === 0) return { ok: false, error: indexError('not-found', '', `--no-index without --find-links: there is nowhere to look for ${name}`) };
+      const files: IndexedFile[] = [];
+      const versions: string[] = [];
+      const problems: IndexError[] = [];
+      let stale = false;
+      let fetchedAt = Infinity;
+      let answered = false;
+      for (const lookup of lookups) {
+        const result = await lookup.result;
+        if (!result.ok) {
+          problems.push(result.error);
+          continue;
+        }
+        answered = true;
+        const page = result.value.value;
+        for (const file of page.files) files.push({ ...file, source: lookup.source });
+        versions.push(...page.versions);
+        stale ||= result.value.freshness === 'stale';
+        fetchedAt = Math.min(fetchedAt, result.value.fetchedAt);
+      }
+      if (!answered) {
+        // "Not found" only when every source said so; otherwise the most telling failure.
+        const notFound = problems.every((problem) => problem.kind === 'not-found');
+        return { ok: false, error: notFound ? problems[0] : problems.find((problem) => problem.kind !== 'not-found')! };
+      }
+      return { ok: true, value: { name, files, versions: sortVersionsDescending(versions), stale, fetchedAt, problems: problems.filter((p) => p.kind !== 'not-found') } };
+    },
+
+    async details(name, version, signal) {
+      if (!apiBase) return undefined;
+      const result = await client.projectDetails(apiBase, name, version, signal);
+      return result.ok ? result.value?.value : undefined;
+    },
+
+    fileSha256: (file, signal) => client.fileSha256(file, signal),
+
+    async projectNames(signal) {
+      if (!primary) return { ok: true, value: [] };
+      if (isFileUrl(primary)) return { ok: true, value: [] };
+      const result = await client.projectNames(primary, signal);
+      return result.ok ? { ok: true, value: result.value.value } : result;
+    },
+  };
+}
