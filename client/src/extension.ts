@@ -2,9 +2,17 @@
 // and settings to look at. All analysis happens in the server.
 import * as vscode from 'vscode';
 import { LanguageClient, TransportKind, type DocumentSelector, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
-import { REQUIREMENTS_LANGUAGE_ID, type InitializationOptions } from '../../server/src/protocol';
+import {
+  INDEX_STATUS_NOTIFICATION,
+  REFRESH_INDEX_REQUEST,
+  REQUIREMENTS_LANGUAGE_ID,
+  type IndexStatus,
+  type InitializationOptions,
+} from '../../server/src/protocol';
+import { IndexStatusBar } from './statusBar';
 
 let client: LanguageClient | undefined;
+let statusBar: IndexStatusBar | undefined;
 
 /** Documents the server analyses: requirements files, setup.py, and globs the user adds. */
 export function documentSelector(extraPatterns: readonly string[]): DocumentSelector {
@@ -37,21 +45,28 @@ async function startClient(context: vscode.ExtensionContext, output: vscode.LogO
     run: { module: serverModule, transport: TransportKind.ipc },
     debug: { module: serverModule, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6011'] } },
   };
-  const initializationOptions: InitializationOptions = { settings: vscode.workspace.getConfiguration('reqguard') };
+  const initializationOptions: InitializationOptions = {
+    settings: vscode.workspace.getConfiguration('reqguard'),
+    httpSettings: vscode.workspace.getConfiguration('http'),
+    storagePath: context.globalStorageUri.scheme === 'file' ? context.globalStorageUri.fsPath : undefined,
+  };
   const clientOptions: LanguageClientOptions = {
     documentSelector: documentSelector(extraPatterns()),
-    synchronize: { configurationSection: 'reqguard' },
+    // `http` too: a proxy or TLS change rebuilds the server's index access.
+    synchronize: { configurationSection: ['reqguard', 'http'] },
     initializationOptions,
     outputChannel: output,
   };
   const languageClient = new LanguageClient('reqguard', 'reqguard', serverOptions, clientOptions);
   await languageClient.start();
+  languageClient.onNotification(INDEX_STATUS_NOTIFICATION, (status: IndexStatus) => statusBar?.update(status));
   return languageClient;
 }
 
 export async function activate(context: vscode.ExtensionContext): Promise<{ client: LanguageClient | undefined }> {
   const output = vscode.window.createOutputChannel('reqguard', { log: true });
-  context.subscriptions.push(output);
+  statusBar = new IndexStatusBar();
+  context.subscriptions.push(output, statusBar);
   client = await startClient(context, output);
 
   for (const document of vscode.workspace.textDocuments) void adoptExtraPatternDocuments(document);
@@ -65,6 +80,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<{ clie
       for (const document of vscode.workspace.textDocuments) void adoptExtraPatternDocuments(document);
     }),
     vscode.commands.registerCommand('reqguard.showOutput', () => output.show(true)),
+    vscode.commands.registerCommand('reqguard.refreshIndex', () => client?.sendRequest(REFRESH_INDEX_REQUEST)),
   );
   return { client };
 }

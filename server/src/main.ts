@@ -1,6 +1,7 @@
 // Entry point of the language server process: builds the real connection and IO, nothing else.
 import { createConnection, ProposedFeatures } from 'vscode-languageserver/node';
-import { diskPathProbe, diskReader, fileUriToPath } from './nodeIo';
+import { createIndexRuntime } from './indexRuntime';
+import { diskPathProbe, diskReader, fileUriToPath, packageVersion } from './nodeIo';
 import { startServer } from './server';
 
 const connection = createConnection(ProposedFeatures.all);
@@ -18,4 +19,5 @@ startServer(connection, {
   uriToPath: fileUriToPath,
   pathProbe: diskPathProbe,
   env: process.env,
+  indexRuntime: (options) => createIndexRuntime({ ...options, env: process.env, userAgent: `reqguard/${packageVersion()} (language server; node ${process.version})` }),
 });

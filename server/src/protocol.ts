@@ -31,28 +31,92 @@ export function isDiagnosticCode(code: string): code is DiagnosticCode {
   return Object.prototype.hasOwnProperty.call(DIAGNOSTIC_CODES, code);
 }
 
+/** Where packages come from, as the user set it (`reqguard.index.*`). */
+export interface IndexSettings {
+  /** Replaces pip's configured index (a requirements file's own --index-url still wins, as in pip). */
+  readonly url?: string;
+  readonly extraUrls?: readonly string[];
+  /** The PyPI JSON API base; by default derived from the index URL (…/simple/ → …/pypi/). */
+  readonly jsonApiUrl?: string;
+  /** Never touch the network: cached data and local indexes only. */
+  readonly offline: boolean;
+  /** How long index answers are used before asking again. */
+  readonly cacheTtlMinutes: number;
+  /** Ignore PIP_* variables and pip's user configuration, as `pip --isolated` does. */
+  readonly isolated: boolean;
+}
+
+/** Network limits (`reqguard.http.*`). Proxy and TLS settings are VS Code's own `http.*`. */
+export interface HttpSettings {
+  readonly timeoutSeconds: number;
+  readonly concurrency: number;
+}
+
 /** Settings under the `reqguard.` prefix, as the server uses them (after normalisation). */
 export interface ReqguardSettings {
   /** Per-code severity overrides. */
   readonly severity: Readonly<Partial<Record<DiagnosticCode, SeveritySetting>>>;
+  readonly index: IndexSettings;
+  readonly http: HttpSettings;
 }
 
 export const DEFAULT_SETTINGS: ReqguardSettings = {
   severity: {},
+  index: { offline: false, cacheTtlMinutes: 10, isolated: false },
+  http: { timeoutSeconds: 10, concurrency: 16 },
 };
 
 const SEVERITY_SETTINGS: readonly string[] = ['error', 'warning', 'information', 'hint', 'off', 'default'];
 
+const nonEmptyString = (value: unknown): string | undefined => (typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined);
+const numberIn = (value: unknown, min: number, max: number, fallback: number): number =>
+  typeof value === 'number' && Number.isFinite(value) && value >= min && value <= max ? value : fallback;
+
 /** Turns whatever the client sent into valid settings: unknown keys and bad values are dropped. */
 export function normalizeSettings(raw: unknown): ReqguardSettings {
+  const root = isRecord(raw) ? raw : {};
   const severity: Partial<Record<DiagnosticCode, SeveritySetting>> = {};
-  const source = isRecord(raw) && isRecord(raw.severity) ? raw.severity : {};
-  for (const [code, value] of Object.entries(source)) {
+  for (const [code, value] of Object.entries(isRecord(root.severity) ? root.severity : {})) {
     if (isDiagnosticCode(code) && typeof value === 'string' && SEVERITY_SETTINGS.includes(value)) {
       severity[code] = value as SeveritySetting;
     }
   }
-  return { severity };
+  const index = isRecord(root.index) ? root.index : {};
+  const http = isRecord(root.http) ? root.http : {};
+  const defaults = DEFAULT_SETTINGS;
+  const url = nonEmptyString(index.url);
+  const jsonApiUrl = nonEmptyString(index.jsonApiUrl);
+  const extraUrls = Array.isArray(index.extraUrls) ? index.extraUrls.map(nonEmptyString).filter((u): u is string => u !== undefined) : [];
+  return {
+    severity,
+    index: {
+      ...(url ? { url } : {}),
+      ...(extraUrls.length ? { extraUrls } : {}),
+      ...(jsonApiUrl ? { jsonApiUrl } : {}),
+      offline: index.offline === true,
+      cacheTtlMinutes: numberIn(index.cacheTtlMinutes, 0, 7 * 24 * 60, defaults.index.cacheTtlMinutes),
+      isolated: index.isolated === true,
+    },
+    http: {
+      timeoutSeconds: numberIn(http.timeoutSeconds, 1, 600, defaults.http.timeoutSeconds),
+      concurrency: Math.round(numberIn(http.concurrency, 1, 64, defaults.http.concurrency)),
+    },
+  };
+}
+
+/** VS Code's own network settings (`http.proxy`, `http.noProxy`, `http.proxyStrictSSL`), which reqguard honours. */
+export interface EditorHttpSettings {
+  readonly proxy?: string;
+  readonly noProxy: readonly string[];
+  /** Application scope in VS Code: a workspace cannot turn TLS verification off. */
+  readonly strictSSL: boolean;
+}
+
+export function normalizeEditorHttpSettings(raw: unknown): EditorHttpSettings {
+  const root = isRecord(raw) ? raw : {};
+  const proxy = nonEmptyString(root.proxy);
+  const noProxy = Array.isArray(root.noProxy) ? root.noProxy.filter((h): h is string => typeof h === 'string' && h.trim() !== '') : [];
+  return { ...(proxy ? { proxy } : {}), noProxy, strictSSL: root.proxyStrictSSL !== false };
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -65,4 +129,28 @@ export const REQUIREMENTS_LANGUAGE_ID = 'pip-requirements';
 /** Sent by the client in `initializationOptions`. */
 export interface InitializationOptions {
   readonly settings?: unknown;
+  /** VS Code's `http` section, for clients that cannot answer workspace/configuration. */
+  readonly httpSettings?: unknown;
+  /** The extension's global storage folder: the persisted index cache lives under it. */
+  readonly storagePath?: string;
 }
+
+/** Which index a document installs from, and in what state; the status bar shows it. */
+export interface IndexStatus {
+  readonly uri: string;
+  /** Redacted; undefined with --no-index. */
+  readonly primary?: string;
+  readonly extra: readonly string[];
+  readonly findLinks: readonly string[];
+  /** 'file' (the requirements file or one it includes), 'settings', 'pip' (pip's config or PIP_*), 'default'. */
+  readonly source: 'file' | 'settings' | 'pip' | 'default';
+  readonly sourceDetail?: string;
+  readonly offline: boolean;
+  /** Set while cached data is served because an index failed. */
+  readonly stale?: { readonly index: string; readonly message: string; readonly cachedAt: number };
+}
+
+/** Server → client, after each validation of a document. */
+export const INDEX_STATUS_NOTIFICATION = 'reqguard/indexStatus';
+/** Client → server: forget in-memory index answers and revalidate (the "Refresh index data" command). */
+export const REFRESH_INDEX_REQUEST = 'reqguard/refreshIndex';

@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DIAGNOSTIC_CODES, normalizeSettings } from '../../server/src/protocol';
+import { DEFAULT_SETTINGS, DIAGNOSTIC_CODES, normalizeEditorHttpSettings, normalizeSettings } from '../../server/src/protocol';
 import { REPO_ROOT } from '../helpers/corpus';
 
 const manifest = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8'));
@@ -29,7 +29,41 @@ test('the README documents every diagnostic code', () => {
 
 test('normalizeSettings keeps valid severities and drops everything else', () => {
   const settings = normalizeSettings({ severity: { unpinned: 'error', unhashed: 'loud', nonsense: 'off', duplicate: 'off' }, other: 1 });
-  assert.deepEqual(settings, { severity: { unpinned: 'error', duplicate: 'off' } });
-  assert.deepEqual(normalizeSettings(null), { severity: {} });
-  assert.deepEqual(normalizeSettings({ severity: [1, 2] }), { severity: {} });
+  assert.deepEqual(settings.severity, { unpinned: 'error', duplicate: 'off' });
+  assert.deepEqual(normalizeSettings(null), DEFAULT_SETTINGS);
+  assert.deepEqual(normalizeSettings({ severity: [1, 2] }).severity, {});
+});
+
+test('normalizeSettings: index and http values are checked, defaults fill the gaps', () => {
+  const settings = normalizeSettings({
+    index: { url: ' https://mirror.example/simple/ ', extraUrls: ['', 'https://b.example/simple/', 3], offline: 'yes', cacheTtlMinutes: -1, isolated: true },
+    http: { timeoutSeconds: 30, concurrency: 1000 },
+  });
+  assert.deepEqual(settings.index, { url: 'https://mirror.example/simple/', extraUrls: ['https://b.example/simple/'], offline: false, cacheTtlMinutes: 10, isolated: true });
+  assert.deepEqual(settings.http, { timeoutSeconds: 30, concurrency: 16 });
+});
+
+test('every reqguard.index/http setting in package.json is read by normalizeSettings, with the same default', () => {
+  const defaults: Record<string, unknown> = {
+    'reqguard.index.url': '',
+    'reqguard.index.extraUrls': [],
+    'reqguard.index.jsonApiUrl': '',
+    'reqguard.index.offline': DEFAULT_SETTINGS.index.offline,
+    'reqguard.index.cacheTtlMinutes': DEFAULT_SETTINGS.index.cacheTtlMinutes,
+    'reqguard.index.isolated': DEFAULT_SETTINGS.index.isolated,
+    'reqguard.http.timeoutSeconds': DEFAULT_SETTINGS.http.timeoutSeconds,
+    'reqguard.http.concurrency': DEFAULT_SETTINGS.http.concurrency,
+  };
+  const declared = Object.keys(properties).filter((key) => /^reqguard\.(index|http)\./.test(key));
+  assert.deepEqual(declared.sort(), Object.keys(defaults).sort());
+  for (const [key, value] of Object.entries(defaults)) assert.deepEqual(properties[key].default, value, key);
+});
+
+test('VS Code http settings: proxy, noProxy, and TLS verification on unless turned off', () => {
+  assert.deepEqual(normalizeEditorHttpSettings(undefined), { noProxy: [], strictSSL: true });
+  assert.deepEqual(normalizeEditorHttpSettings({ proxy: 'http://p:3128', noProxy: ['internal', 1], proxyStrictSSL: false }), {
+    proxy: 'http://p:3128',
+    noProxy: ['internal'],
+    strictSSL: false,
+  });
 });

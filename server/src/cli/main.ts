@@ -8,7 +8,7 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import { analyzeDocument } from '../documents';
 import { computeDiagnostics } from '../features/diagnostics';
 import { resolveIncludes } from '../includes';
-import { diskPathProbe, diskReader } from '../nodeIo';
+import { diskPathProbe, diskReader, packageVersion } from '../nodeIo';
 import { decodeRequirementsBytes } from '../parser/pyText';
 import { DEFAULT_SETTINGS, REQUIREMENTS_LANGUAGE_ID } from '../protocol';
 import { describeParse } from './parseJson';
@@ -158,13 +158,7 @@ function parse(args: readonly string[], io: CliIo): number {
 }
 
 if (require.main === module) {
-  const version = (() => {
-    try {
-      return JSON.parse(readFileSync(resolve(__dirname, '../../package.json'), 'utf8')).version as string;
-    } catch {
-      return 'unknown';
-    }
-  })();
+  const version = packageVersion();
   process.exitCode = runCli(process.argv.slice(2), {
     stdout: (text) => process.stdout.write(text),
     stderr: (text) => process.stderr.write(text),

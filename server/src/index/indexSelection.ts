@@ -63,7 +63,8 @@ function applyFileOptions(finder: Finder, document: RequirementsDocument, label:
 }
 
 export function selectIndex(options: {
-  readonly document: RequirementsDocument;
+  /** Absent for files without pip options (setup.py). */
+  readonly document?: RequirementsDocument;
   readonly documentLabel: string;
   readonly includes?: readonly IncludedFile[];
   readonly settings?: EditorIndexSettings;
@@ -87,7 +88,7 @@ export function selectIndex(options: {
     finder.noIndex = true;
     finder.indexUrls = [];
   }
-  applyFileOptions(finder, options.document, options.documentLabel, options.includes ?? []);
+  if (options.document) applyFileOptions(finder, options.document, options.documentLabel, options.includes ?? []);
   return { indexUrls: [...new Set(finder.indexUrls)], findLinks: finder.findLinks, noIndex: finder.noIndex, source: finder.source, sourceDetail: finder.sourceDetail };
 }
 

@@ -92,9 +92,11 @@ export interface PipIndexConfig {
   readonly extraIndexUrls?: { readonly value: readonly string[]; readonly origin: ValueOrigin };
   readonly findLinks?: { readonly value: readonly string[]; readonly origin: ValueOrigin };
   readonly noIndex?: { readonly value: boolean; readonly origin: ValueOrigin };
+  /** pip's `cert`: a CA bundle to trust for index connections. */
+  readonly cert?: { readonly value: string; readonly origin: ValueOrigin };
 }
 
-const KEYS = ['index-url', 'extra-index-url', 'find-links', 'no-index'] as const;
+const KEYS = ['index-url', 'extra-index-url', 'find-links', 'no-index', 'cert'] as const;
 type Key = (typeof KEYS)[number];
 
 function normalizeName(name: string): string {
@@ -131,5 +133,7 @@ export function resolvePipIndexConfig(files: readonly ConfigFileText[], environm
   if (links) result.findLinks = { value: links.value.split(/\s+/).filter(Boolean), origin: links.origin };
   const noIndex = pick('no-index');
   if (noIndex) result.noIndex = { value: /^(y|yes|t|true|on|1)$/i.test(noIndex.value.trim()), origin: noIndex.origin };
+  const cert = pick('cert');
+  if (cert && cert.value.trim()) result.cert = { value: cert.value.trim(), origin: cert.origin };
   return result;
 }

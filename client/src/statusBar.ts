@@ -1,0 +1,63 @@
+// The status bar item: which index the active requirements file installs from, and whether that
+// data is live, cached because the index fails, or offline.
+import * as vscode from 'vscode';
+import type { IndexStatus } from '../../server/src/protocol';
+
+const SOURCE_LABELS: Record<IndexStatus['source'], string> = {
+  file: 'set in',
+  settings: 'from the setting',
+  pip: "from pip's configuration",
+  default: "pip's default",
+};
+
+function hostOf(url: string | undefined): string {
+  if (!url) return 'no index';
+  try {
+    return new URL(url).host || url;
+  } catch {
+    return url;
+  }
+}
+
+export class IndexStatusBar implements vscode.Disposable {
+  private readonly item = vscode.window.createStatusBarItem('reqguard.index', vscode.StatusBarAlignment.Right, 100);
+  private readonly statuses = new Map<string, IndexStatus>();
+  private readonly subscription = vscode.window.onDidChangeActiveTextEditor(() => this.render());
+
+  constructor() {
+    this.item.name = 'reqguard index';
+    this.item.command = 'reqguard.showOutput';
+  }
+
+  update(status: IndexStatus): void {
+    this.statuses.set(status.uri, status);
+    this.render();
+  }
+
+  private render(): void {
+    const uri = vscode.window.activeTextEditor?.document.uri.toString();
+    const status = uri ? this.statuses.get(uri) : undefined;
+    if (!status) {
+      this.item.hide();
+      return;
+    }
+    const host = hostOf(status.primary);
+    const icon = status.offline ? '$(cloud-offline)' : status.stale ? '$(warning)' : '$(package)';
+    const state = status.offline ? ' (offline)' : status.stale ? ' (cached)' : '';
+    this.item.text = `${icon} ${host}${state}`;
+    this.item.backgroundColor = status.stale ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;
+    const tooltip = new vscode.MarkdownString();
+    tooltip.appendMarkdown(`**Index:** \`${status.primary ?? '--no-index'}\` (${SOURCE_LABELS[status.source]}${status.sourceDetail ? ` ${status.sourceDetail}` : ''})\n\n`);
+    if (status.extra.length) tooltip.appendMarkdown(`**Extra indexes:** ${status.extra.map((u) => `\`${u}\``).join(', ')}\n\n`);
+    if (status.findLinks.length) tooltip.appendMarkdown(`**Find links:** ${status.findLinks.map((u) => `\`${u}\``).join(', ')}\n\n`);
+    if (status.offline) tooltip.appendMarkdown('Offline: cached data only (`reqguard.index.offline`).\n\n');
+    if (status.stale) tooltip.appendText(`${status.stale.message}. Showing data cached ${new Date(status.stale.cachedAt).toLocaleString()}.`);
+    this.item.tooltip = tooltip;
+    this.item.show();
+  }
+
+  dispose(): void {
+    this.subscription.dispose();
+    this.item.dispose();
+  }
+}
