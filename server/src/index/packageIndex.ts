@@ -387,8 +387,9 @@ export function openIndex(client: IndexClient, selection: IndexSelection, option
 
   return {
     effective: {
-      primary: primary && redactUrl(primary),
-      extra: indexUrls.slice(1).map(redactUrl),
+      // Redacted from the URLs as written, so `user:****@` still shows that credentials are in use.
+      primary: selection.indexUrls[0] && redactUrl(selection.indexUrls[0]),
+      extra: selection.indexUrls.slice(1).map(redactUrl),
       findLinks: selection.findLinks.map(redactUrl),
       source: selection.source,
       sourceDetail: selection.sourceDetail,
