@@ -15,11 +15,13 @@ import {
 } from 'vscode-languageserver-protocol/node';
 import type { Diagnostic, PublishDiagnosticsParams } from 'vscode-languageserver-protocol';
 import { REPO_ROOT } from '../helpers/corpus';
+import type { IndexStatus } from '../../server/src/protocol';
 
 let server: ChildProcess;
 let connection: ProtocolConnection;
 let userSettings: Record<string, unknown> = {};
 const published = new Map<string, PublishDiagnosticsParams[]>();
+const statuses: IndexStatus[] = [];
 const waiters: Array<() => void> = [];
 const workspace = mkdtempSync(join(tmpdir(), 'reqguard-lsp-'));
 
@@ -30,6 +32,10 @@ before(async () => {
     const list = published.get(params.uri) ?? [];
     list.push(params);
     published.set(params.uri, list);
+    for (const wake of waiters.splice(0)) wake();
+  });
+  connection.onNotification('reqguard/indexStatus', (status: IndexStatus) => {
+    statuses.push(status);
     for (const wake of waiters.splice(0)) wake();
   });
   connection.onRequest('workspace/configuration', (params: { items: unknown[] }) => params.items.map(() => userSettings));
@@ -136,4 +142,39 @@ test('an include that does not exist is an error; hashes in an included file swi
   const uri = pathToFileURL(join(dir, 'requirements.txt')).href;
   await connection.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'pip-requirements', version: 1, text } });
   assert.deepEqual(summary(await diagnosticsFor(uri, 1)), ['include-not-found@1:3-1:14/1', 'unhashed@2:0-2:12/1']);
+});
+
+/** The latest index status the server sent for `uri` that satisfies `accept`. */
+async function statusFor(uri: string, accept: (status: IndexStatus) => boolean = () => true): Promise<IndexStatus> {
+  const deadline = Date.now() + 10_000;
+  while (Date.now() < deadline) {
+    const hit = [...statuses].reverse().find((s) => s.uri === uri && accept(s));
+    if (hit) return hit;
+    await new Promise<void>((resolve) => {
+      waiters.push(resolve);
+      setTimeout(resolve, 200);
+    });
+  }
+  throw new Error(`no index status for ${uri}`);
+}
+
+test("each document's effective index is sent for the status bar: the file's own --index-url, redacted", async () => {
+  const { uri } = await open('requirements.txt', '--index-url https://deploy:t0ken@mirror.example/simple/\nflask\n');
+  const status = await statusFor(uri);
+  assert.equal(status.primary, 'https://deploy:****@mirror.example/simple/');
+  assert.equal(status.source, 'file');
+  assert.equal(status.sourceDetail, 'requirements.txt');
+  assert.equal(status.offline, false);
+  assert.ok(!JSON.stringify(statuses).includes('t0ken'));
+});
+
+test('the reqguard.index.url setting is the index when the file names none; offline shows', async () => {
+  userSettings = { index: { url: 'https://settings.example/simple/', offline: true } };
+  await connection.sendNotification('workspace/didChangeConfiguration', { settings: {} });
+  const { uri } = await open('requirements.txt', 'flask\n');
+  const status = await statusFor(uri, (s) => s.source === 'settings');
+  assert.equal(status.primary, 'https://settings.example/simple/');
+  assert.equal(status.offline, true);
+  userSettings = {};
+  await connection.sendNotification('workspace/didChangeConfiguration', { settings: {} });
 });
