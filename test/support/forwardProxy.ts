@@ -3,8 +3,8 @@
 // requests (`GET http://host:port/path`). Optionally demands Basic proxy credentials (407 otherwise).
 // Every request is recorded, including refused ones, so tests can check what a client sent.
 import { createServer, request, type IncomingHttpHeaders, type IncomingMessage } from 'node:http';
-import { connect, type AddressInfo, type Server, type Socket } from 'node:net';
-import type { Duplex } from 'node:stream';
+import { connect, type Socket } from 'node:net';
+import { closable, listenOnLoopback, splice } from './sockets';
 
 export interface ProxiedRequest {
   readonly method: string;
@@ -18,41 +18,6 @@ export interface ForwardProxy {
   readonly url: string;
   readonly requests: ProxiedRequest[];
   close(): Promise<void>;
-}
-
-/**
- * Tracks a test server's connections (and any opened on their behalf) so close() can end them
- * rather than wait for clients' keep-alive.
- */
-export function closable(server: Server): { track(socket: Duplex): void; close(): Promise<void> } {
-  const open = new Set<Duplex>();
-  const track = (socket: Duplex) => {
-    open.add(socket);
-    socket.once('close', () => open.delete(socket));
-  };
-  server.on('connection', track);
-  return {
-    track,
-    close: () =>
-      new Promise((resolve) => {
-        for (const socket of open) socket.destroy();
-        server.close(() => resolve());
-      }),
-  };
-}
-
-/** Pipes two connections into each other; when either ends or fails, both go. */
-export function splice(a: Duplex, b: Duplex): void {
-  a.pipe(b).pipe(a);
-  for (const [one, other] of [[a, b], [b, a]]) {
-    one.on('error', () => other.destroy());
-    one.on('close', () => other.destroy());
-  }
-}
-
-/** Listens on 127.0.0.1 at a port the system picks; resolves with that port. */
-export function listenOnLoopback(server: Server): Promise<number> {
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve((server.address() as AddressInfo).port)));
 }
 
 const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-authenticate', 'proxy-authorization', 'proxy-connection', 'te', 'trailer', 'transfer-encoding', 'upgrade']);

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createServer } from 'node:tls';
 import { promisify } from 'node:util';
-import { closable, listenOnLoopback, splice } from './forwardProxy';
+import { closable, listenOnLoopback, splice } from './sockets';
 
 const run = promisify(execFile);
 const OPENSSL = '/usr/bin/openssl';

@@ -5,7 +5,8 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import { ProxyAgent, request } from 'undici';
-import { closable, listenOnLoopback, startForwardProxy, type ForwardProxy } from '../support/forwardProxy';
+import { startForwardProxy, type ForwardProxy } from '../support/forwardProxy';
+import { closable, listenOnLoopback } from '../support/sockets';
 import { makeTestCertificates, startTlsFront, type TlsFront } from '../support/tls';
 
 interface Echo {

@@ -55,6 +55,12 @@ test('precedence: later files win per key; [install] beats [global]; PIP_* beats
   assert.equal(resolvePipIndexConfig(files, { env, home: HOME, isolated: true }).indexUrl?.value, 'https://user/simple');
 });
 
+test("pip's cert (a CA bundle) is read from config files and PIP_CERT", () => {
+  const files: ConfigFileText[] = [{ kind: 'global', path: '/etc/pip.conf', text: '[global]\ncert = /etc/ssl/corp.pem\n' }];
+  assert.deepEqual(resolvePipIndexConfig(files, { env: {}, home: HOME }).cert, { value: '/etc/ssl/corp.pem', origin: { kind: 'global', where: '/etc/pip.conf' } });
+  assert.equal(resolvePipIndexConfig(files, { env: { PIP_CERT: '/tmp/ca.pem' }, home: HOME }).cert?.value, '/tmp/ca.pem');
+});
+
 test('agrees with the real pip on which index-url wins (pip config list)', () => {
   const root = mkdtempSync(join(tmpdir(), 'reqguard-pipconf-'));
   const write = (path: string, text: string) => {

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { X509Certificate } from 'node:crypto';
 import { createServer } from 'node:http';
 import { Agent, request } from 'undici';
-import { closable, listenOnLoopback } from '../support/forwardProxy';
+import { closable, listenOnLoopback } from '../support/sockets';
 import { makeTestCertificates, startTlsFront, type TestCertificates, type TlsFront } from '../support/tls';
 
 let certs: TestCertificates;
