@@ -1,0 +1,71 @@
+// Rewriting an entry to a pin and hashes: pip-compile's layout, nothing outside the entry
+// touched, idempotent, and what pip reads back is what was meant (checked with pip's own parser).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { applyReplacements, rewriteEntry, type EntryChange } from '../../server/src/features/entryEdit';
+import { parseRequirementsFile, type RequirementEntry } from '../../server/src/parser/requirementsFile';
+import { REPO_ROOT } from '../helpers/corpus';
+
+const A = 'a'.repeat(64);
+const B = 'b'.repeat(64);
+
+function rewrite(text: string, change: EntryChange, which = 0): string {
+  const entries = parseRequirementsFile(text).entries.filter((e): e is RequirementEntry => e.kind === 'requirement');
+  const replacement = rewriteEntry(text, entries[which], change);
+  return replacement ? applyReplacements(text, [replacement]) : text;
+}
+
+const cases: { name: string; before: string; change: EntryChange; after: string }[] = [
+  { name: 'bare name', before: 'Django\n', change: { version: '4.2', sha256: [B, A] }, after: `Django==4.2 \\\n    --hash=sha256:${A} \\\n    --hash=sha256:${B}\n` },
+  {
+    name: 'range, extras, marker, trailing comment',
+    before: '# web\nrequests[socks, security] >=2.0,<3 ;python_version>="3.8"  # why\nnext==1\n',
+    change: { version: '2.31.0', sha256: [A] },
+    after: `# web\nrequests[socks, security]==2.31.0 ; python_version>="3.8" \\\n    --hash=sha256:${A}  # why\nnext==1\n`,
+  },
+  {
+    name: 'CRLF, existing hashes replaced, indentation kept',
+    before: `  six==1.15.0 \\\r\n    --hash=sha256:${B}\r\nx==1\r\n`,
+    change: { version: '1.16.0', sha256: [A] },
+    after: `  six==1.16.0 \\\r\n    --hash=sha256:${A}\r\nx==1\r\n`,
+  },
+  { name: 'hashes only keep the requirement as written', before: 'Flask == 3.0.0\n', change: { sha256: [A] }, after: `Flask == 3.0.0 \\\n    --hash=sha256:${A}\n` },
+  { name: 'pin only keeps existing hashes', before: `pytz>=2018 --hash=sha256:${A}\n`, change: { version: '2024.1' }, after: `pytz==2024.1 \\\n    --hash=sha256:${A}\n` },
+  {
+    name: 'other per-requirement options are kept on the first line',
+    before: 'pkg>=1 --config-settings=k=v\n',
+    change: { version: '1.2', sha256: [A] },
+    after: `pkg==1.2 --config-settings=k=v \\\n    --hash=sha256:${A}\n`,
+  },
+  { name: 'no trailing newline', before: 'attrs', change: { version: '23.1.0', sha256: [A] }, after: `attrs==23.1.0 \\\n    --hash=sha256:${A}` },
+];
+
+for (const c of cases) {
+  test(`rewrite: ${c.name}`, () => {
+    const after = rewrite(c.before, c.change);
+    assert.equal(after, c.after);
+    assert.equal(rewrite(after, c.change), after, 'applying the same change twice changes nothing');
+  });
+}
+
+test('pip reads the rewritten file as meant: pins, extras, markers and hashes (pip_oracle)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'reqguard-edit-'));
+  const text = rewrite(rewrite('requests[socks] >=2.0 ;python_version>="3.8"  # why\r\nDjango\r\n', { version: '2.31.0', sha256: [A, B] }, 0), { version: '4.2', sha256: [A] }, 1);
+  const file = join(dir, 'requirements.txt');
+  writeFileSync(file, text);
+  const oracle = join(REPO_ROOT, '..', 'shared', 'tools', 'pip_oracle.py');
+  const seen = JSON.parse(execFileSync('python3', [oracle, file], { encoding: 'utf8', env: { ...process.env, PIP_CONFIG_FILE: '/dev/null' } }));
+  const requirements: { valid: boolean; specifier: string; extras: string[]; marker: string | null; hashes: { sha256: string[] } }[] = seen.requirements;
+  assert.deepEqual(seen.errors, []);
+  assert.deepEqual(
+    requirements.map((r) => [r.valid, r.specifier, r.extras, r.marker, r.hashes.sha256]),
+    [
+      [true, '==2.31.0', ['socks'], 'python_version >= "3.8"', [A, B]],
+      [true, '==4.2', [], null, [A]],
+    ],
+  );
+});
