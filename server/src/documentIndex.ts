@@ -8,19 +8,25 @@ import { openIndex, type PackageIndex } from './index/packageIndex';
 import type { IndexRuntime } from './indexRuntime';
 import type { IndexSettings } from './protocol';
 
+type Runtime = Pick<IndexRuntime, 'client' | 'pip'>;
+
 export function documentIndex(
-  runtime: Pick<IndexRuntime, 'client' | 'pip'>,
+  runtime: Runtime,
   analysis: AnalyzedDocument,
   path: string,
   includes: readonly IncludedFile[] | undefined,
   settings: IndexSettings,
 ): PackageIndex {
-  const selection = selectIndex({
-    document: analysis.kind === 'setup-py' ? undefined : analysis.parsed,
-    documentLabel: basename(path),
-    includes,
-    settings: { indexUrl: settings.url, extraIndexUrls: settings.extraUrls },
-    pip: runtime.pip,
-  });
-  return openIndex(runtime.client, selection, { baseDir: dirname(path), jsonApiUrl: settings.jsonApiUrl });
+  const document = analysis.kind === 'setup-py' ? undefined : analysis.parsed;
+  return openSelected(runtime, settings, { document, documentLabel: basename(path), includes }, dirname(path));
+}
+
+/** The index when no requirements file has a say: the user's settings, then pip's configuration. */
+export function settingsIndex(runtime: Runtime, settings: IndexSettings): PackageIndex {
+  return openSelected(runtime, settings, { documentLabel: '' });
+}
+
+function openSelected(runtime: Runtime, settings: IndexSettings, file: Pick<Parameters<typeof selectIndex>[0], 'document' | 'documentLabel' | 'includes'>, baseDir?: string): PackageIndex {
+  const selection = selectIndex({ ...file, settings: { indexUrl: settings.url, extraIndexUrls: settings.extraUrls }, pip: runtime.pip });
+  return openIndex(runtime.client, selection, { baseDir, jsonApiUrl: settings.jsonApiUrl });
 }

@@ -1,47 +1,39 @@
 // The `reqguard` command: the language server's engine on files, for CI and terminals.
+//   reqguard check [--format text|json] [--fail-on error|warning] [index options] FILE...
+//   reqguard show [--json] [-r FILE] [index options] PROJECT...
 //   reqguard parse --json FILE
-//   reqguard check [--format text|json] [--fail-on error|warning] [--offline] [--isolated] FILE...
 import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { TextDocument } from 'vscode-languageserver-textdocument';
-import { analyzeDocument } from '../documents';
 import { computeDiagnostics } from '../features/diagnostics';
-import { resolveIncludes } from '../includes';
-import { diskPathProbe, diskReader, packageVersion } from '../nodeIo';
-import { decodeRequirementsBytes } from '../parser/pyText';
-import { DEFAULT_SETTINGS, REQUIREMENTS_LANGUAGE_ID } from '../protocol';
-import { describeParse } from './parseJson';
+import { diskPathProbe, packageVersion } from '../nodeIo';
+import { DEFAULT_SETTINGS } from '../protocol';
+import { flag, parseArgs, quoted, UsageError, valued } from './args';
 import { formatCheckJson, formatCheckText, toCheckRecords, type CheckRecord } from './checkOutput';
+import { analyzeFile, type CliIo } from './files';
+import { INDEX_OPTIONS, INDEX_USAGE, readIndexOptions } from './indexOptions';
+import { describeParse } from './parseJson';
+import { show } from './show';
+
+export type { CliIo } from './files';
 
 const USAGE = `Usage:
-  reqguard check [--format text|json] [--fail-on error|warning] [--offline] [--isolated] FILE...
+  reqguard check [--format text|json] [--fail-on error|warning] [index options] FILE...
+  reqguard show [--json] [-r FILE] [index options] PROJECT...
   reqguard parse --json FILE
 
 check   reports unpinned and unhashed requirements, pip syntax errors and unsafe index settings
         in requirements files and setup.py. Exit status: 0 when nothing reaches --fail-on
         (default: error), 1 when something does, 2 for usage or file errors.
+show    prints the index each PROJECT comes from and its versions there, newest first, with
+        yanked ones marked. -r FILE takes the index from that requirements file (its options
+        and includes win over --index-url, as in pip). Exit status: 0 when every project was
+        found, 1 when one was not (or its index failed), 2 for usage or file errors.
 parse   prints what pip reads in a requirements file (or setup.py), as JSON.
-`;
 
-export interface CliIo {
-  readonly stdout: (text: string) => void;
-  readonly stderr: (text: string) => void;
-  readonly readFile: (path: string) => Uint8Array;
-  readonly cwd: string;
-  readonly env: Readonly<Record<string, string | undefined>>;
-  readonly version: string;
-}
+${INDEX_USAGE}`;
 
-class UsageError extends Error {}
+const CHECK_OPTIONS = { '--format': valued, '--fail-on': valued, ...INDEX_OPTIONS };
 
-interface CheckArgs {
-  format: 'text' | 'json';
-  failOn: 'error' | 'warning';
-  files: string[];
-}
-
-export function runCli(argv: readonly string[], io: CliIo): number {
+export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
   try {
     const [command, ...rest] = argv;
     if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
@@ -52,9 +44,10 @@ export function runCli(argv: readonly string[], io: CliIo): number {
       io.stdout(`reqguard ${io.version}\n`);
       return 0;
     }
-    if (command === 'check') return check(parseCheckArgs(rest), io);
+    if (command === 'check') return check(rest, io);
+    if (command === 'show') return await show(rest, io);
     if (command === 'parse') return parse(rest, io);
-    throw new UsageError(`unknown command '${command}'`);
+    throw new UsageError(`unknown command ${quoted(command)}`);
   } catch (error) {
     if (error instanceof UsageError) {
       io.stderr(`reqguard: ${error.message}\n\n${USAGE}`);
@@ -65,106 +58,55 @@ export function runCli(argv: readonly string[], io: CliIo): number {
   }
 }
 
-function parseCheckArgs(args: readonly string[]): CheckArgs {
-  const result: CheckArgs = { format: 'text', failOn: 'error', files: [] };
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i];
-    const [name, inline] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
-    const value = (): string => {
-      const v = inline ?? args[++i];
-      if (v === undefined) throw new UsageError(`${name} needs a value`);
-      return v;
-    };
-    switch (name) {
-      case '--format': {
-        const v = value();
-        if (v !== 'text' && v !== 'json') throw new UsageError(`--format must be text or json, not '${v}'`);
-        result.format = v;
-        break;
-      }
-      case '--fail-on': {
-        const v = value();
-        if (v !== 'error' && v !== 'warning') throw new UsageError(`--fail-on must be error or warning, not '${v}'`);
-        result.failOn = v;
-        break;
-      }
-      // Accepted now so scripts can rely on them; they govern index access, which check does not do yet.
-      case '--offline':
-      case '--isolated':
-        break;
-      case '--':
-        result.files.push(...args.slice(i + 1));
-        i = args.length;
-        break;
-      default:
-        if (arg.startsWith('-') && arg !== '-') throw new UsageError(`unknown option '${arg}'`);
-        result.files.push(arg);
-    }
-  }
-  if (result.files.length === 0) throw new UsageError('check needs at least one FILE');
-  return result;
+function choice<T extends string>(option: string, value: string | undefined, allowed: readonly T[], fallback: T): T {
+  if (value === undefined) return fallback;
+  if (!(allowed as readonly string[]).includes(value)) throw new UsageError(`${option} must be ${allowed.join(' or ')}, not ${quoted(value)}`);
+  return value as T;
 }
 
-/** Reads a file for the CLI; undefined (with a message on stderr) when it cannot. */
-function readText(path: string, io: CliIo): { text: string; warning?: string } | undefined {
-  try {
-    const decoded = decodeRequirementsBytes(io.readFile(resolve(io.cwd, path)));
-    return { text: decoded.text, warning: decoded.error };
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const reason =
-      code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : code === 'EACCES' ? 'permission denied' : (error as Error).message;
-    io.stderr(`reqguard: cannot read ${path}: ${reason}\n`);
-    return undefined;
-  }
-}
-
-function check(args: CheckArgs, io: CliIo): number {
+function check(argv: readonly string[], io: CliIo): number {
+  const args = parseArgs(argv, CHECK_OPTIONS);
+  const format = choice('--format', args.last('--format'), ['text', 'json'], 'text');
+  const failOn = choice('--fail-on', args.last('--fail-on'), ['error', 'warning'], 'error');
+  // Validated now so scripts can rely on them; check does not ask indexes yet.
+  readIndexOptions(args, io);
+  if (args.positionals.length === 0) throw new UsageError('check needs at least one FILE');
   const records: CheckRecord[] = [];
   let ioFailed = false;
-  for (const file of args.files) {
-    const read = readText(file, io);
-    if (!read) {
+  for (const file of args.positionals) {
+    const analyzed = analyzeFile(file, io, { followIncludes: true });
+    if (!analyzed) {
       ioFailed = true;
       continue;
     }
-    if (read.warning) io.stderr(`reqguard: ${file}: ${read.warning}\n`);
-    const absolute = resolve(io.cwd, file);
-    const document = TextDocument.create(pathToFileURL(absolute).href, REQUIREMENTS_LANGUAGE_ID, 1, read.text);
-    const analysis = analyzeDocument(document, absolute, io.env);
-    const includes = analysis.kind === 'setup-py' ? undefined : resolveIncludes(analysis.parsed, absolute, diskReader, io.env);
-    const diagnostics = computeDiagnostics(analysis, DEFAULT_SETTINGS, { includes, paths: diskPathProbe(absolute) });
+    const diagnostics = computeDiagnostics(analyzed.analysis, DEFAULT_SETTINGS, { includes: analyzed.includes, paths: diskPathProbe(analyzed.absolute) });
     records.push(...toCheckRecords(file, diagnostics));
   }
-  io.stdout(args.format === 'json' ? formatCheckJson(records) : formatCheckText(records));
+  io.stdout(format === 'json' ? formatCheckJson(records) : formatCheckText(records));
   if (ioFailed) return 2;
-  const failing = args.failOn === 'warning' ? ['error', 'warning'] : ['error'];
+  const failing = failOn === 'warning' ? ['error', 'warning'] : ['error'];
   return records.some((record) => failing.includes(record.severity)) ? 1 : 0;
 }
 
-function parse(args: readonly string[], io: CliIo): number {
-  const files = args.filter((a) => a !== '--json');
-  const unknown = files.filter((a) => a.startsWith('-'));
-  if (unknown.length) throw new UsageError(`unknown option '${unknown[0]}'`);
-  if (!args.includes('--json')) throw new UsageError('parse prints JSON only: add --json');
-  if (files.length !== 1) throw new UsageError('parse takes exactly one FILE');
-  const read = readText(files[0], io);
-  if (!read) return 2;
-  const absolute = resolve(io.cwd, files[0]);
-  const document = TextDocument.create(pathToFileURL(absolute).href, REQUIREMENTS_LANGUAGE_ID, 1, read.text);
-  const analysis = analyzeDocument(document, absolute, io.env);
-  io.stdout(JSON.stringify(describeParse(files[0], absolute, analysis), null, 2) + '\n');
+function parse(argv: readonly string[], io: CliIo): number {
+  const args = parseArgs(argv, { '--json': flag });
+  if (!args.has('--json')) throw new UsageError('parse prints JSON only: add --json');
+  if (args.positionals.length !== 1) throw new UsageError('parse takes exactly one FILE');
+  const analyzed = analyzeFile(args.positionals[0], io, { followIncludes: false });
+  if (!analyzed) return 2;
+  io.stdout(JSON.stringify(describeParse(analyzed.file, analyzed.absolute, analyzed.analysis), null, 2) + '\n');
   return 0;
 }
 
 if (require.main === module) {
-  const version = packageVersion();
-  process.exitCode = runCli(process.argv.slice(2), {
+  void runCli(process.argv.slice(2), {
     stdout: (text) => process.stdout.write(text),
     stderr: (text) => process.stderr.write(text),
     readFile: (path) => readFileSync(path),
     cwd: process.cwd(),
     env: process.env,
-    version,
+    version: packageVersion(),
+  }).then((status) => {
+    process.exitCode = status;
   });
 }

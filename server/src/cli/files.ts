@@ -1,0 +1,50 @@
+// What every command needs from the outside world, and reading one requirements file or setup.py
+// the way the language server reads an open document.
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { analyzeDocument, type AnalyzedDocument } from '../documents';
+import type { IncludedFile } from '../features/hashMode';
+import { resolveIncludes } from '../includes';
+import { diskReader } from '../nodeIo';
+import { decodeRequirementsBytes } from '../parser/pyText';
+import { REQUIREMENTS_LANGUAGE_ID } from '../protocol';
+
+export interface CliIo {
+  readonly stdout: (text: string) => void;
+  readonly stderr: (text: string) => void;
+  readonly readFile: (path: string) => Uint8Array;
+  readonly cwd: string;
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly version: string;
+}
+
+export interface AnalyzedFile {
+  /** As given on the command line. */
+  readonly file: string;
+  readonly absolute: string;
+  readonly analysis: AnalyzedDocument;
+  /** Files reached through -r/-c; undefined for setup.py. */
+  readonly includes?: readonly IncludedFile[];
+}
+
+/** Reads and analyzes a file; undefined (with a message on stderr) when it cannot be read. */
+export function analyzeFile(file: string, io: CliIo, options: { followIncludes: boolean }): AnalyzedFile | undefined {
+  const absolute = resolve(io.cwd, file);
+  let text: string;
+  try {
+    const decoded = decodeRequirementsBytes(io.readFile(absolute));
+    if (decoded.error) io.stderr(`reqguard: ${file}: ${decoded.error}\n`);
+    text = decoded.text;
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const reason =
+      code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : code === 'EACCES' ? 'permission denied' : (error as Error).message;
+    io.stderr(`reqguard: cannot read ${file}: ${reason}\n`);
+    return undefined;
+  }
+  const document = TextDocument.create(pathToFileURL(absolute).href, REQUIREMENTS_LANGUAGE_ID, 1, text);
+  const analysis = analyzeDocument(document, absolute, io.env);
+  const includes = options.followIncludes && analysis.kind !== 'setup-py' ? resolveIncludes(analysis.parsed, absolute, diskReader, io.env) : undefined;
+  return { file, absolute, analysis, includes };
+}

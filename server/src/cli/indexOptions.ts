@@ -1,0 +1,80 @@
+// The index options `check` and `show` share, validated up front so a typo is a usage error
+// (exit 2) rather than a silent fallback to a default, and the index runtime they configure.
+import { resolve } from 'node:path';
+import { createIndexRuntime, defaultCacheDir, type IndexRuntime } from '../indexRuntime';
+import { normalizeSettings, type ReqguardSettings } from '../protocol';
+import { flag, quoted, UsageError, valued, type OptionSpecs, type ParsedArgs } from './args';
+import type { CliIo } from './files';
+
+export const INDEX_OPTIONS: OptionSpecs = {
+  '--index-url': valued,
+  '--extra-index-url': valued,
+  '--isolated': flag,
+  '--offline': flag,
+  '--cache-dir': valued,
+  '--no-cache': flag,
+  '--timeout': valued,
+};
+
+export const INDEX_USAGE = `Index options:
+  --index-url URL        the index to use unless a requirements file names its own (as in pip)
+  --extra-index-url URL  another index searched as well (repeatable)
+  --isolated             ignore PIP_* variables and pip's user config files, as pip --isolated does
+  --offline              never touch the network: cached answers and local indexes only
+  --cache-dir DIR        where answers are kept (default: $XDG_CACHE_HOME/reqguard, else ~/.cache/reqguard)
+  --no-cache             keep answers in memory only, for this run
+  --timeout SECONDS      time allowed for one request, 1 to 600 (default 10)
+`;
+
+export interface IndexOptions {
+  readonly settings: ReqguardSettings;
+  /** Undefined with --no-cache. */
+  readonly cacheDir?: string;
+}
+
+const TIMEOUT_RANGE = { min: 1, max: 600 };
+
+function indexUrl(option: string, value: string): string {
+  // The value itself is not echoed: it may carry a password.
+  const protocol = URL.canParse(value) ? new URL(value).protocol : undefined;
+  if (protocol !== 'http:' && protocol !== 'https:' && protocol !== 'file:') throw new UsageError(`${option} needs an http(s) or file: URL`);
+  return value;
+}
+
+function timeoutSeconds(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const seconds = value.trim() === '' ? NaN : Number(value);
+  if (!Number.isFinite(seconds) || seconds < TIMEOUT_RANGE.min || seconds > TIMEOUT_RANGE.max) {
+    throw new UsageError(`--timeout must be a number of seconds from ${TIMEOUT_RANGE.min} to ${TIMEOUT_RANGE.max}, not ${quoted(value)}`);
+  }
+  return seconds;
+}
+
+export function readIndexOptions(args: ParsedArgs, io: Pick<CliIo, 'cwd' | 'env'>): IndexOptions {
+  const url = args.last('--index-url');
+  const cacheDir = args.last('--cache-dir');
+  if (cacheDir !== undefined && args.has('--no-cache')) throw new UsageError('--cache-dir and --no-cache exclude each other');
+  if (cacheDir === '') throw new UsageError('--cache-dir needs a folder');
+  // The flags play the editor settings' part: pip's configuration is below them, the file's own options above.
+  const settings = normalizeSettings({
+    index: {
+      url: url === undefined ? undefined : indexUrl('--index-url', url),
+      extraUrls: args.all('--extra-index-url').map((extra) => indexUrl('--extra-index-url', extra)),
+      offline: args.has('--offline'),
+      isolated: args.has('--isolated'),
+    },
+    http: { timeoutSeconds: timeoutSeconds(args.last('--timeout')) },
+  });
+  if (args.has('--no-cache')) return { settings };
+  return { settings, cacheDir: cacheDir === undefined ? defaultCacheDir(io.env) : resolve(io.cwd, cacheDir) };
+}
+
+export function openIndexRuntime(options: IndexOptions, io: Pick<CliIo, 'env' | 'version'>): IndexRuntime {
+  // No editor proxy settings: HTTPS_PROXY/NO_PROXY from the environment apply, as for pip.
+  return createIndexRuntime({
+    settings: options.settings,
+    env: io.env,
+    cacheDir: options.cacheDir,
+    userAgent: `reqguard/${io.version} (cli; node ${process.version})`,
+  });
+}
