@@ -1,0 +1,246 @@
+// Quick fixes from the index: pin an entry to the release pip would pick (or the latest), add its
+// hashes, move a pin forward, leave a vulnerable release; and "Pin and hash all" for the whole
+// file (source.fixAll.reqguard, built from planFixes). Every edit is one rewrite of one entry in
+// pip-compile's layout (entryEdit), so applying a fix twice changes nothing.
+import { compare, valid } from '@renovatebot/pep440';
+import { CodeActionKind, type CodeAction, type Diagnostic, type Range, type TextEdit, type WorkspaceEdit } from 'vscode-languageserver-types';
+import type { AnalyzedDocument } from '../documents';
+import type { PackageIndex } from '../index/packageIndex';
+import type { RequirementEntry } from '../parser/requirementsFile';
+import type { Span } from '../parser/types';
+import { rewriteEntry, type EntryChange, type TextReplacement } from './entryEdit';
+import { digestDifference, planFixes, releaseDigests, unfixableReason, type Digests } from './fixAll';
+import { loadProjectInfo, pinnedVersion, specifierText } from './projectInfo';
+import { latestReleases, pickRelease, releaseFor, supportsPython, type Release } from './releases';
+
+/** The kind of the document-wide fix (a sub-kind of source.fixAll, so "fix all on save" runs it). */
+export const FIX_ALL_KIND = `${CodeActionKind.SourceFixAll}.reqguard`;
+
+/**
+ * What a `vulnerable` diagnostic carries in `data`: the advisories of the pinned release and the
+ * versions their advisories say fix them (as the JSON API's `fixed_in` lists them, any branch).
+ */
+export interface VulnerableData {
+  readonly ids: readonly string[];
+  readonly fixedIn: readonly string[];
+}
+
+export function isVulnerableData(data: unknown): data is VulnerableData {
+  const record = data as Partial<VulnerableData> | null;
+  const strings = (value: unknown) => Array.isArray(value) && value.every((item) => typeof item === 'string');
+  return typeof record === 'object' && record !== null && strings(record.ids) && strings(record.fixedIn);
+}
+
+export interface CodeActionDeps {
+  readonly index: PackageIndex;
+  readonly pythonVersion?: string;
+  readonly signal?: AbortSignal;
+  readonly uri: string;
+  readonly toRange: (span: Span) => Range;
+}
+
+export interface CodeActionRequest {
+  readonly diagnostics: readonly Diagnostic[];
+  readonly only?: readonly string[];
+}
+
+/** LSP's kind hierarchy: `source` asks for `source.fixAll.reqguard` too; '' asks for everything. */
+function kindMatches(kind: string, requested: string): boolean {
+  return requested === '' || kind === requested || kind.startsWith(`${requested}.`);
+}
+
+/** Per-entry context: the text, the diagnostics on the entry, and helpers that build edits. */
+interface EntryContext {
+  readonly text: string;
+  readonly entry: RequirementEntry;
+  readonly releases: readonly Release[];
+  readonly diagnostics: readonly Diagnostic[];
+  readonly deps: CodeActionDeps;
+  /** Digests of a release's files, computed once per version. */
+  digests(release: Release): Promise<Digests>;
+}
+
+function workspaceEdit(deps: CodeActionDeps, replacements: readonly TextReplacement[]): WorkspaceEdit {
+  const edits: TextEdit[] = replacements.map(({ span, newText }) => ({ range: deps.toRange(span), newText }));
+  return { changes: { [deps.uri]: edits } };
+}
+
+function quickFix(ctx: EntryContext, title: string, change: EntryChange, codes: readonly string[], isPreferred = false): CodeAction | undefined {
+  const replacement = rewriteEntry(ctx.text, ctx.entry, change);
+  if (!replacement) return undefined;
+  const diagnostics = ctx.diagnostics.filter((diagnostic) => codes.includes(String(diagnostic.code)));
+  return {
+    title,
+    kind: CodeActionKind.QuickFix,
+    edit: workspaceEdit(ctx.deps, [replacement]),
+    ...(diagnostics.length ? { diagnostics } : {}),
+    ...(isPreferred ? { isPreferred } : {}),
+  };
+}
+
+/** A pin to `release`, with its hashes when asked for or when the entry is hashed already (old hashes would be wrong). */
+async function pinAction(ctx: EntryContext, release: Release, title: string, options: { hash?: boolean; codes: readonly string[]; preferred?: boolean }): Promise<CodeAction | undefined> {
+  const rehash = options.hash || ctx.entry.hashes.length > 0;
+  if (!rehash) return quickFix(ctx, title, { version: release.version }, options.codes, options.preferred);
+  const digests = await ctx.digests(release);
+  return digests.ok ? quickFix(ctx, title, { version: release.version, sha256: digests.sha256 }, options.codes, options.preferred) : undefined;
+}
+
+/** PEP 440 order of a release against a pin as written; 0 when the pin is no PEP 440 version (`===foo`). */
+function order(version: string, pinned: string): number {
+  return valid(pinned) ? compare(version, pinned) : 0;
+}
+
+function hasCode(ctx: EntryContext, ...codes: string[]): boolean {
+  return ctx.diagnostics.some((diagnostic) => codes.includes(String(diagnostic.code)));
+}
+
+async function unpinnedActions(ctx: EntryContext): Promise<(CodeAction | undefined)[]> {
+  const { entry, releases, deps } = ctx;
+  const hashed = entry.hashes.length > 0;
+  const chosen = pickRelease(releases, { specifier: specifierText(entry), pythonVersion: deps.pythonVersion });
+  const latest = latestReleases(releases.filter((release) => release.files.length > 0)).final;
+  const suffix = hashed ? ' and rehash' : '';
+  const codes = ['unpinned', 'unhashed'];
+  const preferred = hasCode(ctx, ...codes);
+  return Promise.all([
+    // Unhashed entries get a plain pin and a pin with hashes; a hashed one always needs new hashes.
+    chosen && !hashed ? pinAction(ctx, chosen, `Pin to ${chosen.version}`, { codes: ['unpinned'] }) : undefined,
+    latest && latest.version !== chosen?.version ? pinAction(ctx, latest, `Pin to latest ${latest.version}${suffix}`, { codes: ['unpinned', 'no-matching-version'] }) : undefined,
+    chosen ? pinAction(ctx, chosen, hashed ? `Pin to ${chosen.version}${suffix}` : `Pin to ${chosen.version} and add hashes`, { hash: true, codes, preferred }) : undefined,
+  ]);
+}
+
+async function pinnedActions(ctx: EntryContext, pinned: string): Promise<(CodeAction | undefined)[]> {
+  const { entry, releases, deps } = ctx;
+  const actions: Promise<CodeAction | undefined>[] = [];
+  const current = releaseFor(releases, pinned);
+  if (current) {
+    actions.push(
+      ctx.digests(current).then((digests) => {
+        if (!digests.ok) return undefined;
+        const { missing, extra } = digestDifference(entry, digests.sha256);
+        if (!missing && !extra) return undefined;
+        const files = `${digests.sha256.length} file${digests.sha256.length === 1 ? '' : 's'}`;
+        const title = !entry.hashes.length ? `Add hashes for ${pinned} (${files})` : extra ? `Replace hashes with those of ${pinned} (${files})` : `Complete hashes for ${pinned} (${files})`;
+        return quickFix(ctx, title, { sha256: digests.sha256 }, ['unhashed', 'hash-mismatch'], hasCode(ctx, 'unhashed', 'hash-mismatch'));
+      }),
+    );
+  }
+  const newest = pickRelease(releases, { specifier: '', pythonVersion: deps.pythonVersion });
+  if (newest && order(newest.version, pinned) > 0) {
+    const title = `Update to ${newest.version} and ${entry.hashes.length ? 'rehash' : 'add hashes'}`;
+    actions.push(pinAction(ctx, newest, title, { hash: true, codes: ['outdated', 'yanked', 'unknown-version', 'unhashed'] }));
+  } else if (newest && (!current || current.yanked) && order(newest.version, pinned) < 0) {
+    // A yanked or missing pin past every usable release: the way out is back down.
+    actions.push(pinAction(ctx, newest, `Pin to ${newest.version}${entry.hashes.length ? ' and rehash' : ''}`, { codes: ['yanked', 'unknown-version'] }));
+  }
+  return Promise.all(actions);
+}
+
+/**
+ * The lowest release past the pin that the index says has no known vulnerability: the versions
+ * the advisories name as fixed first (the smallest step), then the newest release. A release
+ * whose vulnerabilities cannot be read is never offered: "fixed" must be checked, not assumed.
+ */
+async function safeUpgrade(ctx: EntryContext, data: VulnerableData, current: string | undefined): Promise<Release | undefined> {
+  const { releases, deps, entry } = ctx;
+  const usable = (release: Release | undefined): release is Release =>
+    !!release &&
+    !release.yanked &&
+    release.files.length > 0 &&
+    supportsPython(release.requiresPython, deps.pythonVersion) &&
+    (current === undefined || order(release.version, current) > 0);
+  const fixed = data.fixedIn
+    .map((version) => releaseFor(releases, version))
+    .filter(usable)
+    .sort((a, b) => compare(a.version, b.version));
+  const newest = pickRelease(releases, { specifier: '', pythonVersion: deps.pythonVersion });
+  const candidates = [...new Map([...fixed, ...(usable(newest) ? [newest] : [])].map((release) => [release.version, release])).values()];
+  const clean = await Promise.all(
+    candidates.map(async (release) => {
+      const details = await deps.index.details(entry.normalizedName!, release.version, deps.signal);
+      return details !== undefined && details.vulnerabilities.length === 0;
+    }),
+  );
+  return candidates.find((_, i) => clean[i]);
+}
+
+async function vulnerableActions(ctx: EntryContext, pinned: string | undefined): Promise<(CodeAction | undefined)[]> {
+  const vulnerable = ctx.diagnostics.filter((diagnostic) => diagnostic.code === 'vulnerable' && isVulnerableData(diagnostic.data));
+  if (vulnerable.length === 0) return [];
+  // One upgrade for every advisory on the entry: a release that fixes one but not another is no fix.
+  const data: VulnerableData = {
+    ids: [...new Set(vulnerable.flatMap((diagnostic) => (diagnostic.data as VulnerableData).ids))],
+    fixedIn: [...new Set(vulnerable.flatMap((diagnostic) => (diagnostic.data as VulnerableData).fixedIn))],
+  };
+  const target = await safeUpgrade(ctx, data, pinned);
+  if (!target) return [];
+  const ids = data.ids.length > 3 ? `${data.ids.slice(0, 3).join(', ')} and ${data.ids.length - 3} more` : data.ids.join(', ');
+  return [await pinAction(ctx, target, `Upgrade to ${target.version} (fixes ${ids})`, { codes: ['vulnerable'], preferred: true })];
+}
+
+async function entryActions(analysis: AnalyzedDocument, entry: RequirementEntry, diagnostics: readonly Diagnostic[], deps: CodeActionDeps): Promise<CodeAction[]> {
+  const info = await loadProjectInfo(deps.index, entry.normalizedName!, deps.signal);
+  // An index failure is the diagnostics' news; a quick fix without data has nothing to offer.
+  if (!info.data.ok) return [];
+  const cache = new Map<string, Promise<Digests>>();
+  const ctx: EntryContext = {
+    text: analysis.document.getText(),
+    entry,
+    releases: info.releases,
+    diagnostics,
+    deps,
+    digests(release) {
+      let digests = cache.get(release.version);
+      if (!digests) cache.set(release.version, (digests = releaseDigests(deps.index, release, undefined, deps.signal)));
+      return digests;
+    },
+  };
+  const pinned = pinnedVersion(entry);
+  const groups = await Promise.all([pinned === undefined ? unpinnedActions(ctx) : pinnedActions(ctx, pinned), vulnerableActions(ctx, pinned)]);
+  return groups.flat().filter((action): action is CodeAction => action !== undefined);
+}
+
+/**
+ * Code actions for the entries touching `range` (document offsets), and the document-wide
+ * "Pin and hash all" when `context.only` asks for it: it plans every entry (and may download
+ * files to hash them), so it is not computed for every lightbulb request, which never shows
+ * source actions anyway.
+ */
+export async function codeActions(analysis: AnalyzedDocument, range: Span, context: CodeActionRequest, deps: CodeActionDeps): Promise<CodeAction[]> {
+  // Pins are wrong in a pip-compile input and in setup.py; only requirements files get fixes.
+  if (analysis.kind !== 'requirements') return [];
+  const { document } = analysis;
+  const wantQuickFixes = !context.only || context.only.some((kind) => kindMatches(CodeActionKind.QuickFix, kind));
+  const wantFixAll = !!context.only?.some((kind) => kindMatches(FIX_ALL_KIND, kind));
+
+  const entries = wantQuickFixes
+    ? analysis.parsed.entries.filter(
+        (entry): entry is RequirementEntry =>
+          entry.kind === 'requirement' && entry.span.start <= range.end && range.start <= entry.span.end && !unfixableReason(analysis, entry),
+      )
+    : [];
+  const onEntry = (entry: RequirementEntry) =>
+    context.diagnostics.filter((diagnostic) => {
+      const start = document.offsetAt(diagnostic.range.start);
+      const end = document.offsetAt(diagnostic.range.end);
+      return start <= entry.span.end && entry.span.start <= end;
+    });
+  const [perEntry, plan] = await Promise.all([
+    Promise.all(entries.map((entry) => entryActions(analysis, entry, onEntry(entry), deps))),
+    wantFixAll ? planFixes(analysis, deps, { pin: true, hash: true }) : undefined,
+  ]);
+  if (deps.signal?.aborted) return [];
+  const actions = perEntry.flat();
+  if (plan && plan.replacements.length > 0) {
+    const fixed = plan.replacements.length;
+    actions.push({
+      title: `Pin and hash all requirements (${fixed} ${fixed === 1 ? 'entry' : 'entries'})`,
+      kind: FIX_ALL_KIND,
+      edit: workspaceEdit(deps, plan.replacements),
+      diagnostics: context.diagnostics.filter((diagnostic) => diagnostic.code === 'unpinned' || diagnostic.code === 'unhashed'),
+    });
+  }
+  return actions;
+}

@@ -1,0 +1,191 @@
+// "Pin and hash all": the edits that make every requirement of a file pinned and hashed, planned
+// from the index. Each entry gets the release pip would pick for its specifier and the sha256 of
+// every file of that release (wheels for every platform and the sdist, as pip-compile writes
+// them), in pip-compile's layout. Pure apart from the index: text and parse in, replacements out.
+import type { AnalyzedDocument } from '../documents';
+import type { IndexedFile, PackageIndex } from '../index/packageIndex';
+import type { RequirementEntry } from '../parser/requirementsFile';
+import { rewriteEntry, type TextReplacement } from './entryEdit';
+import { unhashableReason } from './pinning';
+import { loadProjectInfo, pinnedVersion, specifierText } from './projectInfo';
+import { filesToHash, pickRelease, releaseFor, type Release } from './releases';
+
+/** Which installs the hashes are for; files for other Pythons or platforms are left out (sdists always stay). */
+export interface FixTargets {
+  /** `3.11`, `3`: wheels tagged for another Python are left out. */
+  readonly pythonVersions?: readonly string[];
+  /**
+   * Wheel platform tags or their beginnings: `win_amd64`, `macosx_11_0_arm64`, `manylinux`, `win`.
+   * `any` wheels always stay.
+   */
+  readonly platforms?: readonly string[];
+}
+
+export interface FixDeps {
+  readonly index: PackageIndex;
+  /** The target Python, so releases whose requires-python refuses it are not picked. */
+  readonly pythonVersion?: string;
+  readonly signal?: AbortSignal;
+  readonly onProgress?: (done: number, total: number) => void;
+}
+
+export interface FixOptions {
+  readonly pin: boolean;
+  readonly hash: boolean;
+  /** Default: every requirement of the file. */
+  readonly entries?: readonly RequirementEntry[];
+  readonly targets?: FixTargets;
+}
+
+export interface SkippedEntry {
+  readonly entry: RequirementEntry;
+  readonly reason: string;
+}
+
+export interface FixPlan {
+  /** At most one per entry, in file order; none when the file already reads as planned. */
+  readonly replacements: TextReplacement[];
+  readonly skipped: SkippedEntry[];
+  /** The signal aborted: nothing is returned, so a file is never left half fixed. */
+  readonly cancelled: boolean;
+}
+
+export type Digests = { ok: true; sha256: string[] } | { ok: false; reason: string };
+
+/** Whether a wheel's python tags admit one of the target Pythons (`py3`, `cp311`, `cp38-abi3` for 3.11). */
+function pythonTagsMatch(tags: readonly string[], abis: readonly string[], versions: readonly string[]): boolean {
+  return tags.some((tag) => {
+    const match = /^([a-z]+)(\d)(\d*)$/.exec(tag);
+    if (!match) return false;
+    const [, impl, tagMajor, tagMinor] = match;
+    return versions.some((version) => {
+      const [major, minor] = version.split('.');
+      if (tagMajor !== major) return false;
+      if (tagMinor === '' || minor === undefined) return true;
+      // A stable-ABI wheel built for CPython 3.K runs on every later 3.x.
+      return tagMinor === minor || (impl === 'cp' && abis.includes('abi3') && Number(tagMinor) <= Number(minor));
+    });
+  });
+}
+
+/** Whether a file is installable on one of the targets; sdists and files that are not wheels always are. */
+export function matchesTargets(file: IndexedFile, targets: FixTargets | undefined): boolean {
+  const wheel = file.wheel;
+  if (!wheel || !targets) return true;
+  const { pythonVersions, platforms } = targets;
+  if (pythonVersions?.length && !pythonTagsMatch(wheel.pythonTags, wheel.abiTags, pythonVersions)) return false;
+  if (platforms?.length && !wheel.platformTags.some((tag) => tag === 'any' || platforms.some((platform) => tag.startsWith(platform)))) return false;
+  return true;
+}
+
+/**
+ * The sha256 of every file of a release to hash (filesToHash, narrowed to the targets), sorted:
+ * from the index's own hashes, else by downloading each file once (index.fileSha256).
+ */
+export async function releaseDigests(index: PackageIndex, release: Release, targets?: FixTargets, signal?: AbortSignal): Promise<Digests> {
+  const files = filesToHash(release).filter((file) => matchesTargets(file, targets));
+  if (files.length === 0) return { ok: false, reason: `no file of ${release.version} is for the target Python versions and platforms` };
+  const results = await Promise.all(files.map((file) => index.fileSha256(file, signal)));
+  const digests: string[] = [];
+  for (const [i, result] of results.entries()) {
+    if (!result.ok) return { ok: false, reason: `the hash of ${files[i].filename} could not be read: ${result.error.message}` };
+    digests.push(result.value.toLowerCase());
+  }
+  return { ok: true, sha256: [...new Set(digests)].sort() };
+}
+
+/** How the entry's sha256 digests differ from a release's: digests it lacks, and digests of no file of the release. */
+export function digestDifference(entry: RequirementEntry, sha256: readonly string[]): { missing: number; extra: number } {
+  const written = new Set(entry.hashes.filter((hash) => hash.algorithm === 'sha256').map((hash) => hash.digest.toLowerCase()));
+  const missing = sha256.filter((digest) => !written.has(digest)).length;
+  return { missing, extra: written.size - (sha256.length - missing) };
+}
+
+/** Why index-backed edits cannot touch this entry, or undefined when they can. */
+export function unfixableReason(analysis: AnalyzedDocument, entry: RequirementEntry): string | undefined {
+  if (analysis.kind === 'requirements-in') {
+    return 'a pip-compile input (*.in) keeps ranges on purpose: pin and hash in the compiled requirements file';
+  }
+  if (entry.rejected) return 'pip rejects this line: fix it first';
+  const unhashable = unhashableReason(entry);
+  if (unhashable) return `${unhashable}, nor a version to pin`;
+  if (entry.form !== 'named' || entry.url) {
+    return 'a direct reference (URL or path) names one file, not a version on the index: add its #sha256= by hand';
+  }
+  if (!entry.normalizedName || !entry.nameSpan) return 'no project name to look up';
+  return undefined;
+}
+
+type EntryOutcome = { replacement?: TextReplacement } | { skipped: string };
+
+async function planEntry(analysis: AnalyzedDocument, entry: RequirementEntry, deps: FixDeps, options: FixOptions): Promise<EntryOutcome> {
+  const unfixable = unfixableReason(analysis, entry);
+  if (unfixable) return { skipped: unfixable };
+  const name = entry.name!;
+  const pinned = pinnedVersion(entry);
+  // Nothing asked of this entry: already pinned and no hashes wanted, or neither pin nor hash wanted.
+  if (!options.hash && (pinned !== undefined || !options.pin)) return {};
+  if (pinned === undefined && !options.pin) return { skipped: `'${name}' is not pinned, and hashes belong to one version: pin it as well` };
+
+  const info = await loadProjectInfo(deps.index, entry.normalizedName!, deps.signal);
+  if (!info.data.ok) {
+    const { error } = info.data;
+    return { skipped: error.kind === 'not-found' ? `'${name}' is not on the index (${error.message})` : `the index failed for '${name}': ${error.message}` };
+  }
+  let release: Release | undefined;
+  let version: string | undefined;
+  let sha256: string[] | undefined;
+  if (pinned === undefined) {
+    const specifier = specifierText(entry);
+    release = pickRelease(info.releases, { specifier, pythonVersion: deps.pythonVersion });
+    if (!release) {
+      const python = deps.pythonVersion ? ` on Python ${deps.pythonVersion}` : '';
+      return { skipped: `no release of '${name}' satisfies '${specifier || 'any version'}'${python} (yanked releases are never picked)` };
+    }
+    version = release.version;
+  } else {
+    release = releaseFor(info.releases, pinned);
+    if (!release) return { skipped: `'${name}' ${pinned} is not on the index: there are no files to hash` };
+  }
+  // A new pin makes hashes already written wrong: they are replaced even when hashing was not asked for.
+  if (options.hash || (version !== undefined && entry.hashes.length > 0)) {
+    const digests = await releaseDigests(deps.index, release, options.targets, deps.signal);
+    if (!digests.ok) return { skipped: digests.reason };
+    // Exactly the release's files: a digest of no file on the index would let a foreign file in.
+    const { missing, extra } = digestDifference(entry, digests.sha256);
+    if (missing || extra || version !== undefined) sha256 = digests.sha256;
+  }
+  if (version === undefined && sha256 === undefined) return {};
+  return { replacement: rewriteEntry(analysis.document.getText(), entry, { version, sha256 }) };
+}
+
+/**
+ * Plans pins and hashes for the entries of a requirements file, all of them in parallel. Entries
+ * that cannot be fixed are listed with the reason; a cancelled plan returns nothing at all.
+ */
+export async function planFixes(analysis: AnalyzedDocument, deps: FixDeps, options: FixOptions): Promise<FixPlan> {
+  const nothing = (cancelled: boolean): FixPlan => ({ replacements: [], skipped: [], cancelled });
+  // setup.py declares a library's ranges: pins and hashes never belong there.
+  if (analysis.kind === 'setup-py') return nothing(false);
+  const entries = options.entries ?? analysis.parsed.entries.filter((entry): entry is RequirementEntry => entry.kind === 'requirement');
+  let done = 0;
+  deps.onProgress?.(0, entries.length);
+  const outcomes = await Promise.all(
+    entries.map(async (entry): Promise<EntryOutcome> => {
+      try {
+        return deps.signal?.aborted ? {} : await planEntry(analysis, entry, deps, options);
+      } catch (error) {
+        return { skipped: `unexpected failure: ${(error as Error)?.message ?? String(error)}` };
+      } finally {
+        deps.onProgress?.(++done, entries.length);
+      }
+    }),
+  );
+  if (deps.signal?.aborted) return nothing(true);
+  const plan: FixPlan = nothing(false);
+  for (const [i, outcome] of outcomes.entries()) {
+    if ('skipped' in outcome) plan.skipped.push({ entry: entries[i], reason: outcome.skipped });
+    else if (outcome.replacement) plan.replacements.push(outcome.replacement);
+  }
+  return plan;
+}
