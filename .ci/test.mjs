@@ -24,5 +24,10 @@ if (files.length === 0) {
 }
 const only = process.argv.slice(2);
 const selected = only.length ? files.filter((f) => only.some((o) => f.includes(o))) : files;
+// node --test with no files runs everything it finds (benchmark helpers included): refuse instead.
+if (selected.length === 0) {
+  console.error(`no compiled test matches ${only.join(', ')}`);
+  process.exit(1);
+}
 const result = spawnSync(process.execPath, ['--test', '--test-reporter=spec', ...selected], { stdio: 'inherit' });
 process.exit(result.status ?? 1);

@@ -3,14 +3,14 @@
 import type { RequirementEntry } from '../parser/requirementsFile';
 
 /** The clauses as pip's SpecifierSet holds them: a set, so `==1.0,==1.0` is one clause. */
-function distinctClauses(entry: RequirementEntry) {
+function distinctClauses(entry: Pick<RequirementEntry, 'specifiers'>) {
   const seen = new Map<string, RequirementEntry['specifiers'][number]>();
   for (const clause of entry.specifiers) if (!seen.has(clause.text)) seen.set(clause.text, clause);
   return [...seen.values()];
 }
 
 /** Exactly one `==` clause without a wildcard, or one `===` clause: pip's `is_pinned`. */
-export function isPinned(entry: RequirementEntry): boolean {
+export function isPinned(entry: Pick<RequirementEntry, 'specifiers'>): boolean {
   const clauses = distinctClauses(entry);
   if (clauses.length !== 1) return false;
   const [clause] = clauses;

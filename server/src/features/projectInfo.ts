@@ -24,12 +24,12 @@ export async function loadProjectInfo(index: PackageIndex, name: string, signal?
 }
 
 /** The version an entry pins (pip's `is_pinned`: one `==` clause without a wildcard, or `===`), if any. */
-export function pinnedVersion(entry: RequirementEntry): string | undefined {
+export function pinnedVersion(entry: Pick<RequirementEntry, 'specifiers'>): string | undefined {
   return isPinned(entry) ? entry.specifiers[0].version : undefined;
 }
 
 /** The specifier text of an entry as pip passes it to packaging (`>=1.0,<2`). */
-export function specifierText(entry: RequirementEntry): string {
+export function specifierText(entry: Pick<RequirementEntry, 'specifiers'>): string {
   return entry.specifiers.map((clause) => clause.text).join(',');
 }
 
