@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { analyzeDocument } from '../../server/src/documents';
 import { findingsFor, severityOf } from '../../server/src/features/diagnostics';
+import { INDEX_DIAGNOSTIC_CODES } from '../../server/src/features/indexDiagnostics';
 import { DEFAULT_SETTINGS, DIAGNOSTIC_CODES, normalizeSettings } from '../../server/src/protocol';
 import { actualLines, diagnose, expectedLines, messageText, type DiagnoseOptions, type Diagnosed, type Expected } from '../helpers/diagnose';
 import { marked } from '../helpers/marked';
@@ -800,8 +801,9 @@ suite('severity settings', () => {
   });
 });
 
-test('every diagnostic code is exercised above', () => {
-  const missing = Object.keys(DIAGNOSTIC_CODES).filter((code) => !seenCodes.has(code));
+test('every diagnostic code is exercised above (the index\'s own in indexDiagnostics.test.ts)', () => {
+  const fromIndex: readonly string[] = INDEX_DIAGNOSTIC_CODES;
+  const missing = Object.keys(DIAGNOSTIC_CODES).filter((code) => !seenCodes.has(code) && !fromIndex.includes(code));
   assert.deepEqual(missing, []);
   const unknown = [...seenCodes].filter((code) => !(code in DIAGNOSTIC_CODES));
   assert.deepEqual(unknown, []);

@@ -43,8 +43,17 @@ test('normalizeSettings: index and http values are checked, defaults fill the ga
   assert.deepEqual(settings.http, { timeoutSeconds: 30, concurrency: 16 });
 });
 
-test('every reqguard.index/http setting in package.json is read by normalizeSettings, with the same default', () => {
+test('normalizeSettings: pythonVersion is a release number; OSV is off unless turned on, with an http(s) URL', () => {
+  assert.equal(normalizeSettings({ pythonVersion: ' 3.11 ' }).pythonVersion, '3.11');
+  assert.equal(normalizeSettings({ pythonVersion: '3' }).pythonVersion, '3');
+  for (const bad of ['3.11.4.1', '>=3.8', 'py3', 311, '']) assert.equal('pythonVersion' in normalizeSettings({ pythonVersion: bad }), false, String(bad));
+  assert.deepEqual(normalizeSettings({ vulnerabilities: { osv: 'true', osvUrl: 'file:///x' } }).vulnerabilities, { osv: false, osvUrl: 'https://api.osv.dev/v1/querybatch' });
+  assert.deepEqual(normalizeSettings({ vulnerabilities: { osv: true, osvUrl: ' https://osv.corp/v1/querybatch ' } }).vulnerabilities, { osv: true, osvUrl: 'https://osv.corp/v1/querybatch' });
+});
+
+test('every reqguard.index/http/vulnerabilities setting and pythonVersion in package.json is read by normalizeSettings, with the same default', () => {
   const defaults: Record<string, unknown> = {
+    'reqguard.pythonVersion': '',
     'reqguard.index.url': '',
     'reqguard.index.extraUrls': [],
     'reqguard.index.jsonApiUrl': '',
@@ -53,8 +62,10 @@ test('every reqguard.index/http setting in package.json is read by normalizeSett
     'reqguard.index.isolated': DEFAULT_SETTINGS.index.isolated,
     'reqguard.http.timeoutSeconds': DEFAULT_SETTINGS.http.timeoutSeconds,
     'reqguard.http.concurrency': DEFAULT_SETTINGS.http.concurrency,
+    'reqguard.vulnerabilities.osv': DEFAULT_SETTINGS.vulnerabilities.osv,
+    'reqguard.vulnerabilities.osvUrl': DEFAULT_SETTINGS.vulnerabilities.osvUrl,
   };
-  const declared = Object.keys(properties).filter((key) => /^reqguard\.(index|http)\./.test(key));
+  const declared = Object.keys(properties).filter((key) => /^reqguard\.((index|http|vulnerabilities)\.|pythonVersion$)/.test(key));
   assert.deepEqual(declared.sort(), Object.keys(defaults).sort());
   for (const [key, value] of Object.entries(defaults)) assert.deepEqual(properties[key].default, value, key);
 });

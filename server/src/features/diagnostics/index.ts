@@ -29,7 +29,9 @@ export function severityOf(finding: Finding, settings: ReqguardSettings): Severi
   const chosen = settings.severity[finding.code];
   if (chosen === 'off') return undefined;
   if (chosen && chosen !== 'default') return chosen;
-  return finding.severity ?? DIAGNOSTIC_CODES[finding.code];
+  const builtIn = finding.severity ?? DIAGNOSTIC_CODES[finding.code];
+  // An opt-in code (default `off`) shows only once the user gives it a severity.
+  return builtIn === 'off' ? undefined : builtIn;
 }
 
 export function rangeOf(document: TextDocument, span: Span) {
@@ -41,20 +43,26 @@ export function computeDiagnostics(
   settings: ReqguardSettings,
   deps: Omit<RequirementsCheckDeps, 'abstract'> = {},
 ): Diagnostic[] {
+  return toDiagnostics(analysis.document, findingsFor(analysis, deps), settings);
+}
+
+/** Findings as LSP diagnostics of `document`, with the user's severities; codes turned off are dropped. */
+export function toDiagnostics(document: TextDocument, findings: Iterable<Finding>, settings: ReqguardSettings): Diagnostic[] {
   const diagnostics: Diagnostic[] = [];
-  for (const finding of findingsFor(analysis, deps)) {
+  for (const finding of findings) {
     const severity = severityOf(finding, settings);
     if (!severity) continue;
     const diagnostic: Diagnostic = {
-      range: rangeOf(analysis.document, finding.span),
+      range: rangeOf(document, finding.span),
       severity: LSP_SEVERITY[severity],
       code: finding.code,
       source: DIAGNOSTIC_SOURCE,
       message: finding.message,
     };
+    if (finding.data !== undefined) diagnostic.data = finding.data;
     if (finding.related) {
       diagnostic.relatedInformation = [
-        { location: { uri: analysis.document.uri, range: rangeOf(analysis.document, finding.related.span) }, message: finding.related.message },
+        { location: { uri: document.uri, range: rangeOf(document, finding.related.span) }, message: finding.related.message },
       ];
     }
     diagnostics.push(diagnostic);

@@ -17,6 +17,8 @@ export interface Finding {
   readonly severity?: Severity;
   /** Another place that explains this one (the line that turned hash mode on, the first duplicate). */
   readonly related?: { readonly span: Span; readonly message: string };
+  /** Carried to the diagnostic for code actions (e.g. the fixed versions of a vulnerability). */
+  readonly data?: unknown;
 }
 
 export interface RequirementsCheckDeps {
@@ -104,7 +106,8 @@ function checkPinAndHash(entry: RequirementEntry, mode: HashMode, findings: Find
   }
 }
 
-const DIGEST_LENGTHS: Record<string, number> = { sha256: 64, sha384: 96, sha512: 128 };
+/** The hex length of each digest pip accepts. */
+export const DIGEST_LENGTHS: Record<string, number> = { sha256: 64, sha384: 96, sha512: 128 };
 
 function checkHashDigests(entry: RequirementEntry, findings: Finding[]): void {
   for (const hash of entry.hashes) {

@@ -50,10 +50,14 @@ function checkKeyword(result: SetupKeywordResult, callSpan: Span, findings: Find
   }
 }
 
-function checkItem(result: SetupKeywordResult, item: SetupItem, findings: Finding[]): void {
-  // setuptools reads each string line by line (pkg_resources' yield_lines and drop_comment):
-  // lines are stripped, blank lines and '#' lines are skipped, and ' #' starts a comment. So ''
-  // or '# note' in a list is not an invalid requirement, and 'a\nb' is two requirements.
+/**
+ * The requirement strings of one item as setuptools reads them (pkg_resources' yield_lines and
+ * drop_comment): lines are stripped, blank lines and '#' lines are skipped, and ' #' starts a
+ * comment. So '' or '# note' in a list is not an invalid requirement, and 'a\nb' is two.
+ * `offset` is where the text starts in `item.value`.
+ */
+export function requirementLines(item: SetupItem): { text: string; offset: number }[] {
+  const lines: { text: string; offset: number }[] = [];
   for (const line of splitPyLines(item.value)) {
     let start = line.start;
     let end = line.end;
@@ -62,14 +66,23 @@ function checkItem(result: SetupKeywordResult, item: SetupItem, findings: Findin
     if (start === end || item.value[start] === '#') continue;
     const comment = item.value.indexOf(' #', start);
     if (comment >= 0 && comment < end) end = comment;
-    checkRequirementText(result, item, item.value.slice(start, end), start, findings);
+    lines.push({ text: item.value.slice(start, end), offset: start });
   }
+  return lines;
+}
+
+/** A span of `item.value` in the document: inside the string when its text is exactly the value, else the whole literal. */
+export function itemSpan(item: SetupItem, span: Span): Span {
+  return item.contentSpan ? { start: item.contentSpan.start + span.start, end: item.contentSpan.start + span.end } : item.span;
+}
+
+function checkItem(result: SetupKeywordResult, item: SetupItem, findings: Finding[]): void {
+  for (const line of requirementLines(item)) checkRequirementText(result, item, line.text, line.offset, findings);
 }
 
 function checkRequirementText(result: SetupKeywordResult, item: SetupItem, text: string, offset: number, findings: Finding[]): void {
   const parsed = parseRequirement(text, offset);
-  // Point inside the string when its text is exactly the value, else at the whole literal.
-  const at = (span: Span): Span => (item.contentSpan ? { start: item.contentSpan.start + span.start, end: item.contentSpan.start + span.end } : item.span);
+  const at = (span: Span): Span => itemSpan(item, span);
   if (!parsed.ok) {
     findings.push({ code: 'syntax', message: `Invalid requirement '${text}' in ${result.keyword}: ${parsed.message}`, span: at(parsed.span) });
     return;

@@ -1,0 +1,445 @@
+// Index-backed diagnostics against a real test index on 127.0.0.1 (and a find-links folder, and a
+// local OSV server): every code with its severity and exact range (⟦marks⟧, as in
+// diagnostics.test.ts), the wording that matters (did you mean, yank reasons, fixed versions),
+// outages that must stay silent, and OSV that must stay silent unless the user opts in.
+import { after, before, describe as suite, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import type { Diagnostic } from 'vscode-languageserver-types';
+import { analyzeDocument } from '../../server/src/documents';
+import { severityOf } from '../../server/src/features/diagnostics';
+import { closestName, INDEX_DIAGNOSTIC_CODES, indexDiagnostics, queryOsv, type OsvPost } from '../../server/src/features/indexDiagnostics';
+import type { IndexSelection } from '../../server/src/index/indexSelection';
+import { openIndex, type PackageIndex } from '../../server/src/index/packageIndex';
+import { DEFAULT_SETTINGS, normalizeSettings, type ReqguardSettings } from '../../server/src/protocol';
+import { actualLines, expectedLines, messageText, type Expected } from '../helpers/diagnose';
+import { marked } from '../helpers/marked';
+import { testClient, type TestClient } from '../support/indexClient';
+import { writeFindLinksDir } from '../support/staticMirror';
+import { startTestIndex, type IndexFixture, type TestIndex } from '../support/testIndex';
+
+const FIXTURE: IndexFixture = {
+  projects: {
+    requests: {
+      versions: {
+        '2.19.0': {
+          vulnerabilities: [
+            { id: 'PYSEC-2018-28', aliases: ['CVE-2018-18074', 'GHSA-x84v-xcm2-53pg'], fixedIn: ['2.20.0'] },
+            { id: 'PYSEC-2023-74', aliases: ['CVE-2023-32681'], fixedIn: ['1.0', '2.31.0'] },
+            { id: 'PYSEC-WITHDRAWN', fixedIn: ['2.99'], withdrawn: '2024-01-01T00:00:00Z' },
+          ],
+        },
+        '2.20.0': { vulnerabilities: [{ id: 'PYSEC-NOFIX' }] },
+        '2.31.0': { requiresPython: '>=3.7' },
+        '2.32.0rc1': {},
+      },
+    },
+    Demo_Pkg: {
+      versions: {
+        '1.0': {},
+        '1.5': { yanked: 'broken build: missing __init__' },
+        '1.6': { yanked: true },
+        '2.0': { requiresPython: '>=3.12' },
+      },
+    },
+    'sdist-only': { versions: { '0.1': { files: ['sdist'] } } },
+  },
+};
+
+const selection = (indexUrls: string[], extra: Partial<IndexSelection> = {}): IndexSelection => ({ indexUrls, findLinks: [], noIndex: false, source: 'settings', ...extra });
+
+const seenCodes = new Set<string>();
+
+let index: TestIndex;
+let client: TestClient;
+before(async () => {
+  index = await startTestIndex(FIXTURE);
+  client = testClient();
+});
+after(async () => {
+  await client.close();
+  await index.close();
+});
+
+interface Run {
+  readonly text: string;
+  readonly diagnostics: Diagnostic[];
+}
+
+/** Runs indexDiagnostics on `source` (with ⟦marks⟧) as `name`. */
+async function run(name: string, source: string, options: { settings?: ReqguardSettings; index?: PackageIndex; osv?: { post: OsvPost }; signal?: AbortSignal } = {}) {
+  const mark = marked(source);
+  const document = TextDocument.create(`file:///work/project/${name}`, name.endsWith('.py') ? 'python' : 'pip-requirements', 1, mark.text);
+  const diagnostics = await indexDiagnostics(analyzeDocument(document, `/work/project/${name}`), {
+    index: options.index ?? openIndex(client.client, selection([index.simpleUrl])),
+    settings: options.settings ?? DEFAULT_SETTINGS,
+    osv: options.osv,
+    signal: options.signal,
+  });
+  for (const diagnostic of diagnostics) {
+    seenCodes.add(String(diagnostic.code));
+    assert.equal(diagnostic.source, 'reqguard');
+  }
+  return { mark, diagnostics };
+}
+
+/** Runs and asserts the diagnostics are exactly `expected` (code, severity, marked range). */
+async function check(name: string, source: string, expected: readonly Expected[], options: Parameters<typeof run>[2] = {}): Promise<Run> {
+  const { mark, diagnostics } = await run(name, source, options);
+  assert.deepEqual(actualLines(diagnostics), expectedLines(mark, expected), `diagnostics of ${JSON.stringify(mark.text)}`);
+  return { text: mark.text, diagnostics };
+}
+
+function messageOf(result: Run, code: string): string {
+  const found = result.diagnostics.filter((d) => d.code === code);
+  assert.equal(found.length, 1, `one ${code} expected, got ${found.length}`);
+  return messageText(found[0]);
+}
+
+/** `index`, logging which of its optional, costly calls are made. */
+function spied(real: PackageIndex, calls: string[]): PackageIndex {
+  return {
+    ...real,
+    details: (...args) => (calls.push('details'), real.details(...args)),
+    fileSha256: (...args) => (calls.push('fileSha256'), real.fileSha256(...args)),
+    projectNames: (...args) => (calls.push('projectNames'), real.projectNames(...args)),
+  };
+}
+
+const sha = (filename: string) => {
+  const file = index.file(filename);
+  assert.ok(file, filename);
+  return file.sha256;
+};
+
+suite('projects and versions', () => {
+  test('unknown-project: an error on the name, with "did you mean" from the project list', async () => {
+    const result = await check('requirements.txt', `⟦reqeusts⟧==2.20.0\n⟦zzz-nothing-like-it⟧\n⟦demo.pkgg⟧>=1\n`, [
+      ['unknown-project', 'error', 0],
+      ['unknown-project', 'error', 1],
+      ['unknown-project', 'error', 2],
+    ]);
+    const [typo, nothing, normalized] = result.diagnostics.map(messageText);
+    assert.match(typo, /^'reqeusts' is not on the index: did you mean requests\?/);
+    assert.doesNotMatch(nothing, /did you mean/);
+    assert.match(normalized, /did you mean Demo_Pkg\?/, 'names are compared normalized and shown as the index lists them');
+  });
+
+  test('closestName: normalized Damerau distance, bounded by the name\'s length', () => {
+    const names = ['requests', 'Demo_Pkg', 'six', 'django'];
+    assert.equal(closestName('reqeusts', names), 'requests');
+    assert.equal(closestName('requets', names), 'requests');
+    assert.equal(closestName('DEMO-PKG-X', names), 'Demo_Pkg');
+    assert.equal(closestName('sax', names), 'six');
+    assert.equal(closestName('sxy', names), undefined, 'short names allow one edit');
+    assert.equal(closestName('flask', names), undefined);
+    assert.equal(closestName('requests', names), undefined, 'the name itself is no suggestion');
+  });
+
+  test('unknown-version: an error on the version, naming the newest available', async () => {
+    const result = await check('requirements.txt', `requests==⟦9.9⟧\nDemo-Pkg===⟦3.0⟧\nrequests==⟦2.20⟧\n`, [
+      ['unknown-version', 'error', 0],
+      ['unknown-version', 'error', 1],
+      ['outdated', 'hint', 2],
+      ['vulnerable', 'warning', 2],
+    ], { settings: normalizeSettings({ severity: { outdated: 'hint' } }) });
+    const [first, second] = result.diagnostics.filter((d) => d.code === 'unknown-version').map(messageText);
+    assert.match(first, /requests has no version 9\.9 on the index: the newest are 2\.32\.0rc1, 2\.31\.0, 2\.20\.0\./);
+    assert.match(second, /the newest are 2\.0, 1\.0\./, 'yanked releases are not offered');
+  });
+
+  test('no-matching-version: no release satisfies the range (yanked ones only when pinned)', async () => {
+    const result = await check('requirements.txt', `requests⟦>=3⟧\nDemo-Pkg⟦>1.0,<2⟧\nrequests>=2.20,<3\nsdist-only\nrequests⟦==1.*⟧\n`, [
+      ['no-matching-version', 'error', 0],
+      ['no-matching-version', 'error', 1],
+      ['no-matching-version', 'error', 2],
+    ]);
+    const [none, yanked] = result.diagnostics.map(messageText);
+    assert.match(none, /^No release of requests satisfies 'requests>=3': the newest are/);
+    assert.match(yanked, /only yanked releases \(such as 1\.6\) satisfy it/);
+  });
+
+  test('yanked: a warning on the pinned version with the index\'s reason', async () => {
+    const result = await check('requirements.txt', `Demo-Pkg==⟦1.5⟧\ndemo_pkg==⟦1.6⟧\n`, [
+      ['yanked', 'warning', 0],
+      ['yanked', 'warning', 1],
+    ]);
+    const [withReason, without] = result.diagnostics.map(messageText);
+    assert.match(withReason, /^Demo-Pkg 1\.5 was yanked from the index \(reason: broken build: missing __init__\)/);
+    assert.match(without, /\(no reason given\)/);
+  });
+
+  test('requires-python: only with reqguard.pythonVersion set, for pins and for ranges', async () => {
+    const source = `Demo-Pkg==⟦2.0⟧\nDemo-Pkg⟦>=2⟧\nrequests==2.31.0\n`;
+    await check('requirements.txt', source, []);
+    const result = await check('requirements.txt', source, [
+      ['requires-python', 'warning', 0],
+      ['requires-python', 'warning', 1],
+    ], { settings: normalizeSettings({ pythonVersion: '3.11' }) });
+    const [pin, range] = result.diagnostics.map(messageText);
+    assert.match(pin, /^Demo-Pkg 2\.0 requires Python >=3\.12, not 3\.11 \(reqguard\.pythonVersion\).*The newest release for Python 3\.11 is 1\.0\./);
+    assert.match(range, /No release satisfying 'Demo-Pkg>=2' supports Python 3\.11/);
+    await check('requirements.txt', source, [], { settings: normalizeSettings({ pythonVersion: '3.12' }) });
+    // The marker already says which Pythons the line is for.
+    await check('requirements.txt', 'Demo-Pkg==2.0 ; python_version >= "3.12"\n', [], { settings: normalizeSettings({ pythonVersion: '3.11' }) });
+  });
+
+  test('outdated: off by default; a hint once enabled, naming the newest final release', async () => {
+    const source = `requests==⟦2.20.0⟧\nrequests==2.31.0\nrequests==2.32.0rc1\nDemo-Pkg==⟦1.0⟧\n`;
+    await check('requirements.txt', source, [['vulnerable', 'warning', 0]]);
+    const result = await check('requirements.txt', source, [
+      ['outdated', 'hint', 0],
+      ['vulnerable', 'warning', 0],
+      ['outdated', 'hint', 1],
+    ], { settings: normalizeSettings({ severity: { outdated: 'hint' } }) });
+    const [first] = result.diagnostics.filter((d) => d.code === 'outdated').map(messageText);
+    assert.equal(first, 'requests 2.20.0 is not the newest release: 2.31.0 is available.', 'final releases only: 2.32.0rc1 is not offered');
+    const forPython = await check('requirements.txt', `Demo-Pkg==⟦1.0⟧\n`, [], { settings: normalizeSettings({ severity: { outdated: 'hint' }, pythonVersion: '3.8' }) });
+    assert.equal(forPython.diagnostics.length, 0, 'the newer 2.0 needs Python 3.12: not an upgrade for 3.8');
+  });
+
+  test('codes turned off are dropped, and so is their work (no hashing, no JSON API, no project list)', async () => {
+    const calls: string[] = [];
+    const spy = spied(openIndex(client.client, selection([index.simpleUrl])), calls);
+    const source = `requests==2.19.0 --hash=sha256:${'e'.repeat(64)}\nreqeusts\n`;
+    await check('requirements.txt', source, [], {
+      index: spy,
+      settings: normalizeSettings({ severity: { vulnerable: 'off', 'hash-mismatch': 'off', 'unknown-project': 'off' } }),
+    });
+    assert.deepEqual(calls, []);
+    await check('requirements.txt', source.replace('2.19.0', '⟦2.19.0⟧').replace(/e{64}/, '⟦$&⟧').replace('reqeusts', '⟦reqeusts⟧'), [
+      ['vulnerable', 'warning', 0],
+      ['hash-mismatch', 'error', 1],
+      ['unknown-project', 'error', 2],
+    ], { index: spy });
+    assert.deepEqual(calls.sort(), ['details', 'projectNames'], 'the index gives every file\'s hash: nothing is downloaded');
+  });
+});
+
+suite('hashes', () => {
+  test('a wheel\'s and an sdist\'s hash match; an altered one is an error on its digest', async () => {
+    const wheel = sha('demo_pkg-1.0-py3-none-any.whl');
+    const sdist = sha('demo_pkg-1.0.tar.gz');
+    const altered = (wheel[0] === '0' ? '1' : '0') + wheel.slice(1);
+    const result = await check('requirements.txt', `Demo-Pkg==1.0 \\
+    --hash=sha256:${wheel} \\
+    --hash=sha256:${sdist} \\
+    --hash=sha256:⟦${altered}⟧
+`, [['hash-mismatch', 'error', 0]]);
+    const message = messageOf(result, 'hash-mismatch');
+    assert.match(message, /matches no file of Demo-Pkg 1\.0 on the index: a tampered file or the hash of another version\./);
+    assert.doesNotMatch(message, /refuse/, 'the other hashes still match, so pip installs');
+  });
+
+  test('the hash of another version is named; with no matching hash at all pip refuses', async () => {
+    const other = sha('demo_pkg-2.0-py3-none-any.whl');
+    const result = await check('requirements.txt', `Demo-Pkg==1.0 --hash=sha256:⟦${other}⟧\n`, [['hash-mismatch', 'error', 0]]);
+    assert.match(messageOf(result, 'hash-mismatch'), /It is the hash of demo_pkg-2\.0-py3-none-any\.whl \(version 2\.0\)\. pip will refuse to install it\./);
+  });
+
+  test('malformed digests are weak-hash\'s; sha512 without index digests is not judged', async () => {
+    await check('requirements.txt', `Demo-Pkg==1.0 --hash=sha256:abc --hash=sha512:${'f'.repeat(128)} --hash=sha256:${sha('demo_pkg-1.0.tar.gz')}\n`, []);
+  });
+
+  test('files without an index hash (a find-links folder) are hashed to check', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'reqguard-wheelhouse-'));
+    writeFindLinksDir(FIXTURE, dir);
+    const calls: string[] = [];
+    const local = spied(openIndex(client.client, selection([], { findLinks: [dir], noIndex: true })), calls);
+    const data = await local.project('demo-pkg');
+    assert.ok(data.ok && data.value.files.every((file) => !file.hashes.sha256), 'the folder gives no hashes');
+    const sdist = sha('demo_pkg-1.0.tar.gz');
+    await check('requirements.txt', `Demo-Pkg==1.0 --hash=sha256:${sdist}\n`, [], { index: local });
+    assert.deepEqual(calls.filter((call) => call === 'fileSha256').length, 2, 'both files of the release are hashed');
+    await check('requirements.txt', `Demo-Pkg==1.0 --hash=sha256:⟦${'0'.repeat(64)}⟧\n`, [['hash-mismatch', 'error', 0]], { index: local });
+    calls.length = 0;
+    await check('requirements.txt', `Demo-Pkg==1.0 --hash=sha256:${'0'.repeat(64)}\n`, [], { index: local, settings: normalizeSettings({ severity: { 'hash-mismatch': 'off' } }) });
+    assert.ok(!calls.includes('fileSha256'), 'nothing is hashed for a code that is off');
+  });
+});
+
+suite('vulnerabilities', () => {
+  test('vulnerable: ids, CVE aliases and the nearest fixed version; withdrawn advisories ignored', async () => {
+    const result = await check('requirements.txt', `requests==⟦2.19.0⟧\nrequests==⟦2.20.0⟧\nrequests==2.31.0\n`, [
+      ['vulnerable', 'warning', 0],
+      ['vulnerable', 'warning', 1],
+    ]);
+    const [both, unfixed] = result.diagnostics.map(messageText);
+    assert.equal(both, 'requests 2.19.0 has 2 known vulnerabilities: PYSEC-2018-28 (CVE-2018-18074), PYSEC-2023-74 (CVE-2023-32681). Nearest fixed version: 2.31.0.');
+    assert.doesNotMatch(both, /WITHDRAWN/);
+    assert.equal(unfixed, 'requests 2.20.0 has a known vulnerability: PYSEC-NOFIX. No fixed version is known for PYSEC-NOFIX.');
+  });
+});
+
+suite('OSV (opt-in)', () => {
+  let osv: Server;
+  let osvUrl: string;
+  const bodies: unknown[] = [];
+  before(async () => {
+    osv = createServer((req, res) => {
+      let raw = '';
+      req.on('data', (chunk) => (raw += chunk));
+      req.on('end', () => {
+        const body = JSON.parse(raw) as { queries: { package: { name: string; ecosystem: string }; version: string; page_token?: string }[] };
+        bodies.push(body);
+        if (req.method !== 'POST' || req.url !== '/v1/querybatch') return void res.writeHead(404).end();
+        const results = body.queries.map((query) => {
+          if (query.package.name !== 'requests') return {};
+          if (query.version === '2.19.0') return { vulns: [{ id: 'GHSA-x84v-xcm2-53pg', modified: '2024-01-01T00:00:00Z' }] };
+          if (query.version === '2.31.0' && !query.page_token) return { vulns: [{ id: 'GHSA-osv-one' }], next_page_token: 'more' };
+          if (query.version === '2.31.0') return { vulns: [{ id: 'GHSA-osv-two' }] };
+          return {};
+        });
+        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ results }));
+      });
+    });
+    await new Promise<void>((resolve) => osv.listen(0, '127.0.0.1', resolve));
+    osvUrl = `http://127.0.0.1:${(osv.address() as AddressInfo).port}/v1/querybatch`;
+  });
+  after(() => new Promise<void>((resolve) => osv.close(() => resolve())));
+
+  const post: OsvPost = async (url, body, signal) => {
+    const response = await fetch(url, { method: 'POST', body, headers: { 'content-type': 'application/json' }, signal });
+    return { status: response.status, body: await response.text() };
+  };
+  const source = `requests==⟦2.19.0⟧\nrequests==⟦2.31.0⟧\nDemo-Pkg==1.0\n`;
+
+  test('off by default: nothing is sent, even with a way to send it', async () => {
+    bodies.length = 0;
+    await check('requirements.txt', source, [['vulnerable', 'warning', 0]], { osv: { post }, settings: normalizeSettings({ vulnerabilities: { osvUrl } }) });
+    assert.equal(bodies.length, 0);
+  });
+
+  test('enabled: one batch of PyPI queries; ids merged with the JSON API\'s by alias; pages followed', async () => {
+    bodies.length = 0;
+    const result = await check('requirements.txt', source, [
+      ['vulnerable', 'warning', 0],
+      ['vulnerable', 'warning', 1],
+    ], { osv: { post }, settings: normalizeSettings({ vulnerabilities: { osv: true, osvUrl } }) });
+    assert.deepEqual(bodies[0], {
+      queries: [
+        { package: { name: 'requests', ecosystem: 'PyPI' }, version: '2.19.0' },
+        { package: { name: 'requests', ecosystem: 'PyPI' }, version: '2.31.0' },
+        { package: { name: 'demo-pkg', ecosystem: 'PyPI' }, version: '1.0' },
+      ],
+    });
+    assert.deepEqual(bodies[1], { queries: [{ package: { name: 'requests', ecosystem: 'PyPI' }, version: '2.31.0', page_token: 'more' }] });
+    const [known, fromOsv] = result.diagnostics.map(messageText);
+    assert.doesNotMatch(known, /GHSA-x84v/, 'an alias of an advisory the index reported is not repeated');
+    assert.equal(fromOsv, 'requests 2.31.0 has 2 known vulnerabilities: GHSA-osv-one, GHSA-osv-two. Details of GHSA-osv-one, GHSA-osv-two are on https://osv.dev.');
+  });
+
+  test('queryOsv: a failing or odd answer is no answer', async () => {
+    const queries = [{ name: 'requests', version: '2.19.0' }];
+    assert.equal(await queryOsv(async () => ({ status: 500, body: '' }), osvUrl, queries), undefined);
+    assert.equal(await queryOsv(async () => ({ status: 200, body: '{"results": []}' }), osvUrl, queries), undefined);
+    assert.equal(await queryOsv(async () => ({ status: 200, body: 'garbage' }), osvUrl, queries), undefined);
+    assert.equal(await queryOsv(async () => { throw new Error('down'); }, osvUrl, queries), undefined);
+    assert.deepEqual(await queryOsv(post, osvUrl, queries), [['GHSA-x84v-xcm2-53pg']]);
+  });
+
+  test('an OSV outage leaves the index\'s own findings', async () => {
+    await check('requirements.txt', source, [['vulnerable', 'warning', 0]], {
+      osv: { post: async () => ({ status: 503, body: '' }) },
+      settings: normalizeSettings({ vulnerabilities: { osv: true } }),
+    });
+  });
+});
+
+suite('outages, setup.py, ranges and order', () => {
+  test('an index that is down gives no diagnostics at all (the outage is said elsewhere)', async () => {
+    const down = testClient({ http: { retries: 0 } });
+    try {
+      const source = 'reqeusts==1.0\nrequests==9.9\nDemo-Pkg==1.5\n';
+      // 401 is an answer, not an outage, but it says nothing about the project either.
+      for (const fault of [{ kind: 'status', status: 500 }, { kind: 'status', status: 401 }, { kind: 'reset' }] as const) {
+        index.setFault('simple-project', fault);
+        await check('requirements.txt', source, [], { index: openIndex(down.client, selection([index.simpleUrl])) });
+        down.client.clearMemory();
+      }
+    } finally {
+      index.setFault('simple-project', undefined);
+      await down.close();
+    }
+  });
+
+  test('stale data: what it shows is reported, absence is not claimed', async () => {
+    const stale = testClient({ http: { retries: 0 } });
+    try {
+      const open = () => openIndex(stale.client, selection([index.simpleUrl]));
+      const source = `requests==9.9\nDemo-Pkg==⟦1.5⟧\n`;
+      await check('requirements.txt', source.replace('9.9', '⟦9.9⟧'), [['unknown-version', 'error', 0], ['yanked', 'warning', 1]], { index: open() });
+      stale.advance(60 * 60 * 1000);
+      stale.client.clearMemory();
+      index.setFault('simple-project', { kind: 'status', status: 503 });
+      await check('requirements.txt', source, [['yanked', 'warning', 0]], { index: open() });
+    } finally {
+      index.setFault('simple-project', undefined);
+      await stale.close();
+    }
+  });
+
+  test('--no-index without --find-links: nowhere to look, nothing said', async () => {
+    await check('requirements.txt', 'reqeusts==1.0\n', [], { index: openIndex(client.client, selection([], { noIndex: true })) });
+  });
+
+  test('a cancelled run gives nothing', async () => {
+    const controller = new AbortController();
+    controller.abort();
+    await check('requirements.txt', 'reqeusts==1.0\nrequests==9.9\n', [], { signal: controller.signal });
+  });
+
+  test('setup.py: only unknown-project (a library states ranges; pins are not judged)', async () => {
+    const result = await check('setup.py', `from setuptools import setup
+setup(
+    install_requires=["⟦reqeusts⟧>=2", "requests==9.9", "Demo-Pkg==1.5", "Demo-Pkg>=3"],
+    extras_require={"x": ["⟦nope-nope-nope⟧"]},
+)
+`, [
+      ['unknown-project', 'error', 0],
+      ['unknown-project', 'error', 1],
+    ], { settings: normalizeSettings({ severity: { outdated: 'hint' }, pythonVersion: '3.8' }) });
+    assert.match(messageText(result.diagnostics[0]), /did you mean requests\?/);
+  });
+
+  test('CRLF and continuation lines: ranges are exact', async () => {
+    const altered = '0'.repeat(64);
+    await check('requirements.txt', `Demo-Pkg==⟦1.5⟧ \\\r\n    --hash=sha256:⟦${altered}⟧\r\n⟦reqeusts⟧==2.20.0\r\nrequests==⟦9.9⟧\r\n`, [
+      ['yanked', 'warning', 0],
+      ['hash-mismatch', 'error', 1],
+      ['unknown-project', 'error', 2],
+      ['unknown-version', 'error', 3],
+    ]);
+  });
+
+  test('diagnostics come in document order, the same on every run', async () => {
+    const source = 'requests==9.9\nreqeusts\nDemo-Pkg==1.5 --hash=sha256:' + '0'.repeat(64) + '\nrequests==2.19.0\nrequests>=3\n';
+    const settings = normalizeSettings({ severity: { outdated: 'hint' } });
+    const first = await run('requirements.txt', source, { settings });
+    // Slow down one project so answers arrive in another order.
+    index.setFault('/simple/requests/', { kind: 'latency', ms: 50 });
+    client.client.clearMemory();
+    const second = await run('requirements.txt', source, { settings });
+    index.setFault('/simple/requests/', undefined);
+    assert.deepEqual(second.diagnostics, first.diagnostics);
+    const order = first.diagnostics.map((d) => `${d.range.start.line}:${d.code}`);
+    assert.deepEqual(order, ['0:unknown-version', '1:unknown-project', '2:yanked', '2:outdated', '2:hash-mismatch', '3:vulnerable', '3:outdated', '4:no-matching-version']);
+  });
+});
+
+test('a code whose default is off is hidden until the user gives it a severity', () => {
+  const finding = { code: 'outdated', message: 'm', span: { start: 0, end: 1 } } as const;
+  assert.equal(severityOf(finding, DEFAULT_SETTINGS), undefined);
+  assert.equal(severityOf(finding, normalizeSettings({ severity: { outdated: 'default' } })), undefined);
+  assert.equal(severityOf(finding, normalizeSettings({ severity: { outdated: 'information' } })), 'information');
+});
+
+test('every index diagnostic code is exercised above', () => {
+  assert.deepEqual(INDEX_DIAGNOSTIC_CODES.filter((code) => !seenCodes.has(code)), []);
+  assert.deepEqual([...seenCodes].filter((code) => !(INDEX_DIAGNOSTIC_CODES as readonly string[]).includes(code)), []);
+});
