@@ -4,6 +4,8 @@ import * as vscode from 'vscode';
 import { LanguageClient, TransportKind, type DocumentSelector, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
 import {
   INDEX_STATUS_NOTIFICATION,
+  PIN_AND_HASH_ALL_REQUEST,
+  type PinAndHashAllParams,
   REFRESH_INDEX_REQUEST,
   REQUIREMENTS_LANGUAGE_ID,
   type IndexStatus,
@@ -81,8 +83,24 @@ export async function activate(context: vscode.ExtensionContext): Promise<{ clie
     }),
     vscode.commands.registerCommand('reqguard.showOutput', () => output.show(true)),
     vscode.commands.registerCommand('reqguard.refreshIndex', () => client?.sendRequest(REFRESH_INDEX_REQUEST)),
+    vscode.commands.registerCommand('reqguard.pinAndHashAll', () => fixActiveDocument({ pin: true, hash: true })),
+    vscode.commands.registerCommand('reqguard.hashAll', () => fixActiveDocument({ pin: false, hash: true })),
   );
   return { client };
+}
+
+/** Runs "Pin and hash all" on the active file with a cancellable progress notification, as one edit. */
+async function fixActiveDocument(options: Omit<PinAndHashAllParams, 'uri'>): Promise<boolean> {
+  const editor = vscode.window.activeTextEditor;
+  const languageClient = client;
+  if (!editor || !languageClient) return false;
+  const params: PinAndHashAllParams = { uri: editor.document.uri.toString(), ...options };
+  const title = options.pin ? 'reqguard: pinning and hashing every requirement' : 'reqguard: hashing every requirement';
+  const result = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, (_progress, token) =>
+    languageClient.sendRequest(PIN_AND_HASH_ALL_REQUEST, params, token),
+  );
+  const edit = result ? await languageClient.protocol2CodeConverter.asWorkspaceEdit(result as Parameters<typeof languageClient.protocol2CodeConverter.asWorkspaceEdit>[0]) : undefined;
+  return edit ? vscode.workspace.applyEdit(edit) : false;
 }
 
 export async function deactivate(): Promise<void> {

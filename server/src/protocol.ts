@@ -2,7 +2,10 @@
 // settings shape with its defaults, and custom messages. Both sides import this one file, so it
 // must stay free of `vscode` and Node-only imports.
 
-/** Every diagnostic code reqguard reports, with its default severity. Codes are stable. */
+/**
+ * Every diagnostic code reqguard reports, with its default severity (`off`: reported only when
+ * the user gives the code a severity). Codes are stable.
+ */
 export const DIAGNOSTIC_CODES = {
   unpinned: 'warning',
   unhashed: 'warning',
@@ -20,10 +23,22 @@ export const DIAGNOSTIC_CODES = {
   'exact-pin-in-library': 'information',
   unbounded: 'information',
   'unresolved-install-requires': 'information',
-} as const satisfies Record<string, Severity>;
+  // From the package index (features/indexDiagnostics.ts).
+  'unknown-project': 'error',
+  'unknown-version': 'error',
+  'no-matching-version': 'error',
+  yanked: 'warning',
+  'hash-mismatch': 'error',
+  vulnerable: 'warning',
+  'requires-python': 'warning',
+  // A newer release is news, not a defect: opt-in.
+  outdated: 'off',
+} as const satisfies Record<string, DefaultSeverity>;
 
 export type DiagnosticCode = keyof typeof DIAGNOSTIC_CODES;
 export type Severity = 'error' | 'warning' | 'information' | 'hint';
+/** A code's built-in severity: `off` codes are opt-in. */
+export type DefaultSeverity = Severity | 'off';
 /** A user's choice for one code: a severity, `off`, or `default` (the built-in one). */
 export type SeveritySetting = Severity | 'off' | 'default';
 
@@ -52,18 +67,32 @@ export interface HttpSettings {
   readonly concurrency: number;
 }
 
+/** Where known vulnerabilities come from besides the index's JSON API (`reqguard.vulnerabilities.*`). */
+export interface VulnerabilitySettings {
+  /** Ask OSV (osv.dev) too. Off by default: it sends project names and versions to a third party. */
+  readonly osv: boolean;
+  /** OSV's `querybatch` endpoint (a mirror or proxy may stand in for osv.dev). */
+  readonly osvUrl: string;
+}
+
 /** Settings under the `reqguard.` prefix, as the server uses them (after normalisation). */
 export interface ReqguardSettings {
   /** Per-code severity overrides. */
   readonly severity: Readonly<Partial<Record<DiagnosticCode, SeveritySetting>>>;
+  /** The Python the files are installed for (`3.11`), checked against requires-python; unset: not checked. */
+  readonly pythonVersion?: string;
   readonly index: IndexSettings;
   readonly http: HttpSettings;
+  readonly vulnerabilities: VulnerabilitySettings;
 }
+
+export const DEFAULT_OSV_URL = 'https://api.osv.dev/v1/querybatch';
 
 export const DEFAULT_SETTINGS: ReqguardSettings = {
   severity: {},
   index: { offline: false, cacheTtlMinutes: 10, isolated: false },
   http: { timeoutSeconds: 10, concurrency: 16 },
+  vulnerabilities: { osv: false, osvUrl: DEFAULT_OSV_URL },
 };
 
 const SEVERITY_SETTINGS: readonly string[] = ['error', 'warning', 'information', 'hint', 'off', 'default'];
@@ -83,12 +112,17 @@ export function normalizeSettings(raw: unknown): ReqguardSettings {
   }
   const index = isRecord(root.index) ? root.index : {};
   const http = isRecord(root.http) ? root.http : {};
+  const vulnerabilities = isRecord(root.vulnerabilities) ? root.vulnerabilities : {};
   const defaults = DEFAULT_SETTINGS;
+  const osvUrl = nonEmptyString(vulnerabilities.osvUrl);
+  // A release number only (`3`, `3.11`, `3.11.4`): what requires-python compares against.
+  const pythonVersion = typeof root.pythonVersion === 'string' && /^\d+(\.\d+){0,2}$/.test(root.pythonVersion.trim()) ? root.pythonVersion.trim() : undefined;
   const url = nonEmptyString(index.url);
   const jsonApiUrl = nonEmptyString(index.jsonApiUrl);
   const extraUrls = Array.isArray(index.extraUrls) ? index.extraUrls.map(nonEmptyString).filter((u): u is string => u !== undefined) : [];
   return {
     severity,
+    ...(pythonVersion ? { pythonVersion } : {}),
     index: {
       ...(url ? { url } : {}),
       ...(extraUrls.length ? { extraUrls } : {}),
@@ -100,6 +134,10 @@ export function normalizeSettings(raw: unknown): ReqguardSettings {
     http: {
       timeoutSeconds: numberIn(http.timeoutSeconds, 1, 600, defaults.http.timeoutSeconds),
       concurrency: Math.round(numberIn(http.concurrency, 1, 64, defaults.http.concurrency)),
+    },
+    vulnerabilities: {
+      osv: vulnerabilities.osv === true,
+      osvUrl: osvUrl && /^https?:\/\//i.test(osvUrl) ? osvUrl : defaults.vulnerabilities.osvUrl,
     },
   };
 }
@@ -152,5 +190,14 @@ export interface IndexStatus {
 
 /** Server → client, after each validation of a document. */
 export const INDEX_STATUS_NOTIFICATION = 'reqguard/indexStatus';
+/** Client → server: "Pin and hash all" for one document; answers the WorkspaceEdit to apply (null when cancelled). */
+export const PIN_AND_HASH_ALL_REQUEST = 'reqguard/pinAndHashAll';
+export interface PinAndHashAllParams {
+  readonly uri: string;
+  /** Default true; false with hash true is "hash only" (pins stay as written). */
+  readonly pin?: boolean;
+  readonly hash?: boolean;
+}
+
 /** Client → server: forget in-memory index answers and revalidate (the "Refresh index data" command). */
 export const REFRESH_INDEX_REQUEST = 'reqguard/refreshIndex';

@@ -1,11 +1,25 @@
 // The language server, wired to whatever connection and IO it is given: main.ts passes real ones,
 // tests pass an in-memory connection and fixtures. Handlers here only look things up and call
 // the feature modules.
-import { TextDocuments, TextDocumentSyncKind, type Connection, type InitializeResult } from 'vscode-languageserver';
+import {
+  CodeActionKind,
+  TextDocuments,
+  TextDocumentSyncKind,
+  type CancellationToken,
+  type Connection,
+  type InitializeResult,
+  type WorkspaceEdit,
+} from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { join } from 'node:path';
 import { AnalysisCache, type AnalyzedDocument } from './documents';
 import type { IncludedFile } from './features/hashMode';
+import { codeActions, FIX_ALL_KIND } from './features/codeActions';
+import { planFixes } from './features/fixAll';
+import { documentLinks } from './features/documentLinks';
+import { hover } from './features/hover';
+import { indexDiagnostics, type OsvPost } from './features/indexDiagnostics';
+import type { Span } from './parser/types';
 import { computeDiagnostics } from './features/diagnostics';
 import type { PathProbe } from './features/localPaths';
 import { resolveIncludes, type TextReader } from './includes';
@@ -17,8 +31,10 @@ import {
   INDEX_STATUS_NOTIFICATION,
   normalizeEditorHttpSettings,
   normalizeSettings,
+  PIN_AND_HASH_ALL_REQUEST,
   REFRESH_INDEX_REQUEST,
   type EditorHttpSettings,
+  type PinAndHashAllParams,
   type IndexStatus,
   type InitializationOptions,
   type ReqguardSettings,
@@ -60,7 +76,12 @@ export function startServer(connection: Connection, deps: ServerDeps): void {
     fallbackHttpSettings = init?.httpSettings;
     storagePath = init?.storagePath;
     return {
-      capabilities: { textDocumentSync: TextDocumentSyncKind.Incremental },
+      capabilities: {
+        textDocumentSync: TextDocumentSyncKind.Incremental,
+        hoverProvider: true,
+        documentLinkProvider: { resolveProvider: false },
+        codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND], resolveProvider: false },
+      },
       serverInfo: { name: 'reqguard' },
     };
   });
@@ -169,24 +190,105 @@ export function startServer(connection: Connection, deps: ServerDeps): void {
     );
   }
 
-  async function validate(uri: string): Promise<void> {
+  /** Everything features need about one open document at its current version. */
+  interface DocumentState {
+    readonly version: number;
+    readonly analysis: AnalyzedDocument;
+    readonly settings: ReqguardSettings;
+    readonly includes?: readonly IncludedFile[];
+    readonly paths?: PathProbe;
+    readonly index?: PackageIndex;
+  }
+
+  async function stateOf(uri: string): Promise<DocumentState | undefined> {
     const document = documents.get(uri);
-    if (!document) return;
+    if (!document) return undefined;
     const version = document.version;
     const settings = await settingsFor(uri);
     const current = documents.get(uri);
-    if (!current || current.version !== version) return;
-    const path = deps.uriToPath(uri) ?? new URL(uri).pathname;
+    if (!current || current.version !== version) return undefined;
+    const onDisk = deps.uriToPath(uri);
+    const path = onDisk ?? new URL(uri).pathname;
     const analysis = analyses.get(current, path, deps.env);
-    const includes = analysis.kind !== 'setup-py' && deps.uriToPath(uri)
-      ? resolveIncludes(analysis.parsed, path, reader, deps.env)
-      : undefined;
-    const paths = deps.pathProbe && deps.uriToPath(uri) ? deps.pathProbe(path) : undefined;
-    const diagnostics = computeDiagnostics(analysis, settings, { includes, paths });
-    await connection.sendDiagnostics({ uri, version, diagnostics });
+    const includes = analysis.kind !== 'setup-py' && onDisk ? resolveIncludes(analysis.parsed, path, reader, deps.env) : undefined;
+    const paths = deps.pathProbe && onDisk ? deps.pathProbe(path) : undefined;
     const index = await indexFor(analysis, path, includes, settings);
-    if (index && documents.get(uri)?.version === version) await connection.sendNotification(INDEX_STATUS_NOTIFICATION, statusOf(uri, index));
+    return { version, analysis, settings, includes, paths, index };
   }
+
+  /** Index work of each document; a new version or closing the document aborts the old one. */
+  const indexWork = new Map<string, AbortController>();
+
+  function restartIndexWork(uri: string): AbortSignal {
+    indexWork.get(uri)?.abort();
+    const controller = new AbortController();
+    indexWork.set(uri, controller);
+    return controller.signal;
+  }
+
+  async function validate(uri: string): Promise<void> {
+    const state = await stateOf(uri);
+    if (!state) return;
+    const { version, analysis, settings, index } = state;
+    // Offline findings go out at once; index findings follow when the data arrives.
+    const offline = computeDiagnostics(analysis, settings, { includes: state.includes, paths: state.paths });
+    await connection.sendDiagnostics({ uri, version, diagnostics: offline });
+    if (!index) return;
+    await connection.sendNotification(INDEX_STATUS_NOTIFICATION, statusOf(uri, index));
+    const signal = restartIndexWork(uri);
+    const built = await indexRuntime();
+    const online = await indexDiagnostics(analysis, { index, settings, signal, osv: built && { post: osvPost(built) } });
+    // Dropped when the document changed meanwhile: its next validation is already on its way.
+    if (signal.aborted || documents.get(uri)?.version !== version || online.length === 0) return;
+    await connection.sendDiagnostics({ uri, version, diagnostics: [...offline, ...online] });
+  }
+
+  function toSignal(token: CancellationToken): AbortSignal {
+    const controller = new AbortController();
+    if (token.isCancellationRequested) controller.abort();
+    else token.onCancellationRequested(() => controller.abort());
+    return controller.signal;
+  }
+
+  connection.onHover(async (params, token) => {
+    const state = await stateOf(params.textDocument.uri);
+    const document = documents.get(params.textDocument.uri);
+    if (!state || !document) return null;
+    const result = await hover(state.analysis, document.offsetAt(params.position), { index: state.index, pythonVersion: state.settings.pythonVersion, signal: toSignal(token) });
+    return result ?? null;
+  });
+
+  connection.onDocumentLinks(async (params) => {
+    const state = await stateOf(params.textDocument.uri);
+    return state ? documentLinks(state.analysis, deps.uriToPath(params.textDocument.uri)) : [];
+  });
+
+  connection.onCodeAction(async (params, token) => {
+    const state = await stateOf(params.textDocument.uri);
+    const document = documents.get(params.textDocument.uri);
+    if (!state?.index || !document) return [];
+    const range: Span = { start: document.offsetAt(params.range.start), end: document.offsetAt(params.range.end) };
+    const toRange = (span: Span) => ({ start: document.positionAt(span.start), end: document.positionAt(span.end) });
+    return codeActions(state.analysis, range, { diagnostics: params.context.diagnostics, only: params.context.only }, {
+      index: state.index,
+      pythonVersion: state.settings.pythonVersion,
+      signal: toSignal(token),
+      uri: params.textDocument.uri,
+      toRange,
+    });
+  });
+
+  // "Pin and hash all" as a command: the client shows progress and can cancel.
+  connection.onRequest(PIN_AND_HASH_ALL_REQUEST, async (params: PinAndHashAllParams, token): Promise<WorkspaceEdit | null> => {
+    const state = await stateOf(params.uri);
+    const document = documents.get(params.uri);
+    if (!state?.index || !document) return null;
+    const plan = await planFixes(state.analysis, { index: state.index, pythonVersion: state.settings.pythonVersion, signal: toSignal(token) }, { pin: params.pin ?? true, hash: params.hash ?? true });
+    for (const skipped of plan.skipped) connection.console.info(`${params.uri}:${document.positionAt(skipped.entry.span.start).line + 1}: not fixed: ${skipped.reason}`);
+    if (plan.cancelled || documents.get(params.uri)?.version !== state.version) return null;
+    const edits = plan.replacements.map((r) => ({ range: { start: document.positionAt(r.span.start), end: document.positionAt(r.span.end) }, newText: r.newText }));
+    return { documentChanges: [{ textDocument: { uri: params.uri, version: state.version }, edits }] };
+  });
 
   documents.onDidOpen((event) => schedule(event.document.uri));
   documents.onDidChangeContent((event) => schedule(event.document.uri));
@@ -196,6 +298,8 @@ export function startServer(connection: Connection, deps: ServerDeps): void {
     pending.delete(event.document.uri);
     analyses.delete(event.document.uri);
     settingsByUri.delete(event.document.uri);
+    indexWork.get(event.document.uri)?.abort();
+    indexWork.delete(event.document.uri);
     void connection.sendDiagnostics({ uri: event.document.uri, diagnostics: [] });
   });
 
@@ -213,4 +317,12 @@ function originOf(url: string): string | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** OSV's querybatch through the index layer's HTTP client (same proxy, CAs and user agent). */
+function osvPost(runtime: IndexRuntime): OsvPost {
+  return async (url, body, signal) => {
+    const result = await runtime.http.fetch({ url, method: 'POST', body, signal, headers: { 'content-type': 'application/json', accept: 'application/json' } });
+    return result.ok ? { status: result.value.status, body: result.value.body.toString('utf8') } : { status: result.error.status ?? 0, body: '' };
+  };
 }

@@ -34,6 +34,9 @@ export interface HttpOptions {
 
 export interface HttpRequest {
   readonly url: string;
+  /** GET unless said (OSV's querybatch is a POST; it is idempotent, so retries are safe). */
+  readonly method?: 'GET' | 'POST';
+  readonly body?: string;
   readonly headers?: Readonly<Record<string, string>>;
   readonly signal?: AbortSignal;
   /** Body size cap in bytes after decompression (default 50 MiB). */
@@ -255,7 +258,7 @@ export function createHttpClient(options: HttpOptions): HttpClient {
     const signal = req.signal ? AbortSignal.any([req.signal, timeout]) : timeout;
     let response: Dispatcher.ResponseData;
     try {
-      response = await request(url, { method: 'GET', headers, signal, dispatcher: dispatcherFor(url) });
+      response = await request(url, { method: req.method ?? 'GET', body: req.body, headers, signal, dispatcher: dispatcherFor(url) });
     } catch (error) {
       return networkFailure(error, url, req, timeout);
     }
@@ -265,7 +268,7 @@ export function createHttpClient(options: HttpOptions): HttpClient {
       discard(response.body);
       return { kind: 'redirect', location: new URL(responseHeaders.location, url).href };
     }
-    if (status !== 200 && status !== 304) {
+    if (status < 200 || (status > 299 && status !== 304)) {
       discard(response.body);
       const error = statusError(status, url);
       if (RETRY_STATUSES.has(status)) return { kind: 'retry', error, waitMs: retryAfterMs(responseHeaders['retry-after']) };

@@ -1,0 +1,123 @@
+// The bundled server with a real index: hover text, index diagnostics arriving after the offline
+// ones, a quick fix and "Pin and hash all" whose edits, applied, give the expected bytes.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { createProtocolConnection, StreamMessageReader, StreamMessageWriter, type ProtocolConnection } from 'vscode-languageserver-protocol/node';
+import type { CodeAction, Diagnostic, Hover, PublishDiagnosticsParams, TextEdit, WorkspaceEdit } from 'vscode-languageserver-protocol';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { REPO_ROOT } from '../helpers/corpus';
+import { startTestIndex, type TestIndex } from '../support/testIndex';
+
+let index: TestIndex;
+let server: ChildProcess;
+let connection: ProtocolConnection;
+const published: PublishDiagnosticsParams[] = [];
+const workspace = mkdtempSync(join(tmpdir(), 'reqguard-lsp-index-'));
+
+before(async () => {
+  index = await startTestIndex({
+    projects: {
+      flask: { versions: { '2.0.0': {}, '3.0.0': { summary: 'A web framework' }, '3.1.0rc1': { files: ['wheel'] } } },
+      oldlib: { versions: { '1.0': { vulnerabilities: [{ id: 'PYSEC-9', fixedIn: ['1.1'] }] }, '1.1': {}, '1.2': { yanked: 'broken' } } },
+    },
+  });
+  // A clean environment: this machine's pip configuration must not leak in.
+  const env: Record<string, string> = { PATH: process.env.PATH ?? '', HOME: workspace, PIP_CONFIG_FILE: '/dev/null' };
+  server = spawn(process.execPath, [join(REPO_ROOT, 'server/out/main.js'), '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'], env });
+  connection = createProtocolConnection(new StreamMessageReader(server.stdout!), new StreamMessageWriter(server.stdin!));
+  connection.onNotification('textDocument/publishDiagnostics', (params: PublishDiagnosticsParams) => void published.push(params));
+  connection.onRequest('workspace/configuration', (params: { items: { section?: string }[] }) =>
+    params.items.map((item) => (item.section === 'reqguard' ? { index: { url: index.simpleUrl } } : {})),
+  );
+  connection.listen();
+  await connection.sendRequest('initialize', { processId: process.pid, rootUri: pathToFileURL(workspace).href, capabilities: { workspace: { configuration: true } } });
+  await connection.sendNotification('initialized', {});
+});
+
+after(async () => {
+  await connection.sendRequest('shutdown');
+  await connection.sendNotification('exit');
+  connection.dispose();
+  server.kill();
+  await index.close();
+});
+
+async function until<T>(find: () => T | undefined, what: string): Promise<T> {
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    const found = find();
+    if (found !== undefined) return found;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+let counter = 0;
+async function open(text: string): Promise<string> {
+  const path = join(workspace, `requirements-${++counter}.txt`);
+  writeFileSync(path, text);
+  const uri = pathToFileURL(path).href;
+  await connection.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'pip-requirements', version: 1, text } });
+  return uri;
+}
+
+function apply(text: string, edits: readonly TextEdit[]): string {
+  return TextDocument.applyEdits(TextDocument.create('x', 'x', 1, text), [...edits]);
+}
+
+test('index diagnostics follow the offline ones: vulnerable, unknown project', async () => {
+  const uri = await open('oldlib==1.0\nno-such-project\n');
+  const codes = (d: Diagnostic[]) => d.map((x) => x.code).sort();
+  const withIndex = await until(() => published.find((p) => p.uri === uri && p.diagnostics.some((d) => d.code === 'vulnerable')), 'index diagnostics');
+  assert.ok(codes(withIndex.diagnostics).includes('unknown-project'));
+  assert.ok(codes(withIndex.diagnostics).includes('unhashed'), 'offline findings are kept');
+  // The vulnerable diagnostic carries what its quick fix needs: an upgrade past the advisory, not to the yanked 1.2.
+  const vulnerable = withIndex.diagnostics.find((d) => d.code === 'vulnerable')!;
+  const actions = (await connection.sendRequest('textDocument/codeAction', { textDocument: { uri }, range: vulnerable.range, context: { diagnostics: [vulnerable] } })) as CodeAction[];
+  const upgrade = actions.find((a) => a.title.startsWith('Upgrade to'));
+  assert.match(upgrade?.title ?? actions.map((a) => a.title).join(' | '), /^Upgrade to 1\.1 .*PYSEC-9/);
+});
+
+test('hover shows the index data', async () => {
+  const uri = await open('flask==2.0.0\n');
+  const result = (await connection.sendRequest('textDocument/hover', { textDocument: { uri }, position: { line: 0, character: 2 } })) as Hover;
+  const text = typeof result.contents === 'object' && 'value' in result.contents ? result.contents.value : JSON.stringify(result.contents);
+  assert.match(text, /3\.0\.0/);
+  assert.match(text, /3\.1\.0rc1/);
+  assert.ok(text.includes(index.simpleUrl));
+});
+
+test('quick fix "pin and hash" and the fix-all source action give the expected bytes', async () => {
+  const text = '# app\r\nflask>=2  # web\r\n\r\noldlib==1.0\r\n';
+  const uri = await open(text);
+  const flask = [index.file('flask-3.0.0-py3-none-any.whl')!, index.file('flask-3.0.0.tar.gz')!].map((f) => f.sha256).sort();
+  const actions = (await connection.sendRequest('textDocument/codeAction', {
+    textDocument: { uri },
+    range: { start: { line: 1, character: 0 }, end: { line: 1, character: 0 } },
+    context: { diagnostics: [] },
+  })) as CodeAction[];
+  const pinAndHash = actions.find((a) => /^Pin to 3\.0\.0 and add hashes/.test(a.title));
+  assert.ok(pinAndHash, actions.map((a) => a.title).join(' | '));
+  const edits = (pinAndHash.edit as WorkspaceEdit).changes?.[uri] ?? [];
+  assert.equal(apply(text, edits), `# app\r\nflask==3.0.0 \\\r\n    --hash=sha256:${flask[0]} \\\r\n    --hash=sha256:${flask[1]}  # web\r\n\r\noldlib==1.0\r\n`);
+
+  const all = (await connection.sendRequest('textDocument/codeAction', {
+    textDocument: { uri },
+    range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+    context: { diagnostics: [], only: ['source.fixAll.reqguard'] },
+  })) as CodeAction[];
+  assert.equal(all.length, 1);
+  const fixed = apply(text, (all[0].edit as WorkspaceEdit).changes?.[uri] ?? []);
+  assert.match(fixed, /^# app\r\nflask==3\.0\.0 \\\r\n/);
+  assert.match(fixed, /\r\noldlib==1\.0 \\\r\n {4}--hash=sha256:[0-9a-f]{64} \\\r\n {4}--hash=sha256:[0-9a-f]{64}\r\n$/);
+
+  const command = (await connection.sendRequest('reqguard/pinAndHashAll', { uri })) as WorkspaceEdit;
+  const change = command.documentChanges?.[0];
+  assert.ok(change && 'edits' in change);
+  assert.equal(apply(text, change.edits as TextEdit[]), fixed, 'the command and the source action make the same edit');
+});
