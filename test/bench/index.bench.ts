@@ -1,0 +1,236 @@
+// Benchmark (not a test): metadata for 300 projects from the test index with 20 ms of injected
+// latency per project page.
+//   cold: an empty cache folder, the real undici client (concurrency 16) and the persisted store,
+//         in this process (a fresh IndexClient per run) and in new processes (as a CLI run is);
+//         target ≤ 1.3× the lower bound ⌈300/16⌉ × 20 ms.
+//   warm: a new process over the cache folder a cold run filled; target ≤ 150 ms, no request.
+// The index runs in its own process (indexServer.ts), as a real one would: in this process its
+// own work would be charged to the client. Reference rows, without targets: bare undici against
+// the same index (what the setup itself costs: timer overshoot, loopback, the index's work) and
+// cold with the index in this process. Prints figures; a missed target prints MISSED but exits 0.
+//   npm run bench
+import { fork, spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { Agent, request } from 'undici';
+import { openIndex } from '../../server/src/index/packageIndex';
+import { canonicalizeName } from '../../server/src/parser/pep508';
+import { startTestIndex } from '../support/testIndex';
+import { testClient } from '../support/indexClient';
+import { benchFixture, benchSelection, CONCURRENCY, LATENCY_MS, PROJECTS } from './indexFixture';
+import type { IndexCounts } from './indexServer';
+import type { RunReport } from './indexRun';
+
+const COLD_RUNS = 9;
+const PROCESS_RUNS = 5;
+const REFERENCE_RUNS = 5;
+const LOWER_BOUND_MS = Math.ceil(PROJECTS / CONCURRENCY) * LATENCY_MS;
+const COLD_TARGET_RATIO = 1.3;
+const WARM_TARGET_MS = 150;
+
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+const best = (values: number[]) => Math.min(...values);
+
+/** The test index in a child process, with its request log read over IPC. */
+class IndexProcess {
+  private constructor(
+    private readonly child: ChildProcess,
+    readonly simpleUrl: string,
+  ) {}
+
+  static start(): Promise<IndexProcess> {
+    const child = fork(join(__dirname, 'indexServer.js'), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    return new Promise((resolve, reject) => {
+      child.once('error', reject);
+      child.once('exit', (code) => reject(new Error(`the index process exited with ${code}`)));
+      child.once('message', (message) => resolve(new IndexProcess(child, (message as { url: string }).url)));
+    });
+  }
+
+  counts(): Promise<IndexCounts> {
+    return new Promise((resolve) => {
+      this.child.once('message', (message) => resolve(message as IndexCounts));
+      this.child.send('count');
+    });
+  }
+
+  private closed?: Promise<void>;
+
+  close(): Promise<void> {
+    this.closed ??= new Promise((resolve) => {
+      this.child.removeAllListeners('exit');
+      this.child.once('exit', () => resolve());
+      this.child.send('close');
+    });
+    return this.closed;
+  }
+}
+
+/** What the index logged during a run: project-page requests, and every request. */
+interface Counted {
+  projectPages: number;
+  all: number;
+}
+
+type CountFn = () => Promise<IndexCounts> | IndexCounts;
+
+async function counted<T>(count: CountFn, run: () => Promise<T>): Promise<T & Counted> {
+  const before = await count();
+  const result = await run();
+  const after = await count();
+  return { ...result, projectPages: after.projectPages - before.projectPages, all: after.all - before.all };
+}
+
+/** The client as the server and CLI build it, over a fresh cache folder; wall time of 300 answers. */
+async function cold(simpleUrl: string, names: string[], cacheDir: string): Promise<{ wallMs: number }> {
+  const t = testClient({ cacheDir, http: { concurrency: CONCURRENCY } });
+  try {
+    const view = openIndex(t.client, benchSelection(simpleUrl));
+    const start = performance.now();
+    const results = await Promise.all(names.map((name) => view.project(name)));
+    const wallMs = performance.now() - start;
+    const failed = names.findIndex((_, i) => !results[i].ok);
+    if (failed >= 0) throw new Error(`cold run: ${names[failed]} failed: ${JSON.stringify(results[failed])}`);
+    return { wallMs };
+  } finally {
+    await t.close();
+  }
+}
+
+/** No reqguard code: 16 keep-alive connections reading the same pages. */
+async function bareUndici(simpleUrl: string, names: string[]): Promise<{ wallMs: number }> {
+  const agent = new Agent({ connections: CONCURRENCY, keepAliveTimeout: 30_000 });
+  try {
+    const start = performance.now();
+    await Promise.all(
+      names.map(async (name) => {
+        const response = await request(`${simpleUrl}${canonicalizeName(name)}/`, { dispatcher: agent, headers: { accept: 'application/vnd.pypi.simple.v1+json' } });
+        await response.body.arrayBuffer();
+        if (response.statusCode !== 200) throw new Error(`bare undici: ${name} answered ${response.statusCode}`);
+      }),
+    );
+    return { wallMs: performance.now() - start };
+  } finally {
+    await agent.close();
+  }
+}
+
+/** One run in a new process (indexRun.ts) over `cacheDir`: cold when it is empty, warm when filled. */
+function newProcess(simpleUrl: string, cacheDir: string): Promise<RunReport> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [join(__dirname, 'indexRun.js'), simpleUrl, cacheDir], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      if (code !== 0) return reject(new Error(`the run process exited with ${code}`));
+      const report = JSON.parse(out) as RunReport;
+      if (report.failed.length) return reject(new Error(`new-process run: ${report.failed.length} projects failed, e.g. ${report.failed[0]}`));
+      resolve(report);
+    });
+  });
+}
+
+type Run = { wallMs: number } & Counted;
+type ProcessRun = RunReport & Counted;
+
+async function main(): Promise<void> {
+  const load = loadavg()[0];
+  const { fixture, names } = benchFixture();
+  const dirs: string[] = [];
+  const cacheDir = () => {
+    const dir = mkdtempSync(join(tmpdir(), 'reqguard-bench-'));
+    dirs.push(dir);
+    return dir;
+  };
+  const index = await IndexProcess.start();
+  const count = () => index.counts();
+  try {
+    // First, while nothing is compiled yet: the first run shows what JIT warm-up costs.
+    const colds: Run[] = [];
+    let filled = '';
+    for (let run = 0; run < COLD_RUNS; run++) {
+      const dir = (filled = cacheDir());
+      colds.push(await counted(count, () => cold(index.simpleUrl, names, dir)));
+    }
+    const coldProcesses: ProcessRun[] = [];
+    for (let run = 0; run < PROCESS_RUNS; run++) coldProcesses.push(await counted(count, () => newProcess(index.simpleUrl, cacheDir())));
+    // The last in-process cold run's cache, seconds old (well within the 10-minute TTL), serves every warm run.
+    const warms: ProcessRun[] = [];
+    for (let run = 0; run < PROCESS_RUNS; run++) warms.push(await counted(count, () => newProcess(index.simpleUrl, filled)));
+    const bare: Run[] = [];
+    for (let run = 0; run < REFERENCE_RUNS; run++) bare.push(await counted(count, () => bareUndici(index.simpleUrl, names)));
+    await index.close();
+
+    const local = await startTestIndex(fixture);
+    const inProcess: Run[] = [];
+    try {
+      local.setFault('simple-project', { kind: 'latency', ms: LATENCY_MS });
+      const localCount = () => ({ projectPages: local.requests.filter((r) => r.route === 'simple-project').length, all: local.requests.length });
+      for (let run = 0; run < REFERENCE_RUNS; run++) inProcess.push(await counted(localCount, () => cold(local.simpleUrl, names, cacheDir())));
+    } finally {
+      await local.close();
+    }
+
+    const files = Object.values(fixture.projects).reduce((n, p) => n + Object.keys(p.versions).length * 2, 0);
+    report({ colds, coldProcesses, warms, bare, inProcess, files, load: [load, loadavg()[0]] });
+  } finally {
+    await index.close();
+    for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function report(r: { colds: Run[]; coldProcesses: ProcessRun[]; warms: ProcessRun[]; bare: Run[]; inProcess: Run[]; files: number; load: number[] }): void {
+  const ms = (n: number) => `${n.toFixed(0)} ms`;
+  const mb = (n: number) => `${(n / 1024 / 1024).toFixed(0)} MB`;
+  const ratio = (n: number) => `${(n / LOWER_BOUND_MS).toFixed(2)}×`;
+  const requests = (runs: Counted[]) => {
+    const pages = [...new Set(runs.map((x) => x.projectPages))].join('/');
+    const all = [...new Set(runs.map((x) => x.all))].join('/');
+    return pages === all ? pages : `${pages} (${all} in all)`;
+  };
+  const verdict = (met: boolean) => (met ? 'met' : 'MISSED');
+  const coldTarget = (runs: Run[]) => `≤ ${COLD_TARGET_RATIO}×: ${verdict(median(runs.map((x) => x.wallMs)) <= COLD_TARGET_RATIO * LOWER_BOUND_MS)}`;
+  const row = (label: string, runs: Run[], withRatio: boolean, target: string) => {
+    const times = runs.map((x) => x.wallMs);
+    const cells = [
+      label.padEnd(46),
+      ms(median(times)).padStart(7),
+      ms(best(times)).padStart(7),
+      (withRatio ? `${ratio(median(times))} / ${ratio(best(times))}` : '').padEnd(14),
+      requests(runs).padEnd(8),
+      target,
+    ];
+    console.log(cells.join('  ').trimEnd());
+  };
+  const warmMet = median(r.warms.map((x) => x.wallMs)) <= WARM_TARGET_MS && r.warms.every((x) => x.all === 0);
+  const medianOf = (runs: ProcessRun[], pick: (x: ProcessRun) => number) => median(runs.map(pick));
+
+  console.log(
+    `index benchmark: ${PROJECTS} projects (${r.files} files), ${LATENCY_MS} ms latency per project page, concurrency ${CONCURRENCY}; ` +
+      `Node ${process.version}, ${availableParallelism()} CPUs, load average ${r.load.map((l) => l.toFixed(1)).join(' → ')}`,
+  );
+  console.log(`lower bound ⌈${PROJECTS}/${CONCURRENCY}⌉ × ${LATENCY_MS} ms = ${ms(LOWER_BOUND_MS)}; wall time is first call → last answer`);
+  console.log('');
+  console.log(['run'.padEnd(46), 'median'.padStart(7), 'best'.padStart(7), 'ratio med/best'.padEnd(14), 'requests', 'target (on the median)'].join('  '));
+  row(`cold: empty cache, this process (${r.colds.length} runs)`, r.colds, true, coldTarget(r.colds));
+  row(`cold: empty cache, new process (${r.coldProcesses.length} runs)`, r.coldProcesses, true, coldTarget(r.coldProcesses));
+  row(`warm: new process, filled cache (${r.warms.length} runs)`, r.warms, false, `≤ ${WARM_TARGET_MS} ms, no request: ${verdict(warmMet)}`);
+  console.log(`  cold runs in this process, in order: ${r.colds.map((x) => x.wallMs.toFixed(0)).join(', ')} ms (the first warms up the JIT)`);
+  console.log(`  warm runs: ${r.warms.map((x) => x.wallMs.toFixed(0)).join(', ')} ms`);
+  console.log(
+    `  new processes (medians), cold / warm: start → first call ${ms(medianOf(r.coldProcesses, (x) => x.startToFirstCallMs))} / ${ms(medianOf(r.warms, (x) => x.startToFirstCallMs))}; ` +
+      `RSS after the answers ${mb(medianOf(r.coldProcesses, (x) => x.rssBytes))} / ${mb(medianOf(r.warms, (x) => x.rssBytes))} ` +
+      `(heap used ${mb(medianOf(r.coldProcesses, (x) => x.heapUsedBytes))} / ${mb(medianOf(r.warms, (x) => x.heapUsedBytes))})`,
+  );
+  console.log('reference, no target:');
+  row(`  bare undici, same index (${r.bare.length} runs)`, r.bare, true, '');
+  row(`  cold, index in this process (${r.inProcess.length} runs)`, r.inProcess, true, '');
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
