@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CredentialStore, type Netrc } from '../../server/src/index/credentials';
 import { createHttpClient, type HttpClient, type HttpOptions } from '../../server/src/index/http';
+import type { IndexSelection } from '../../server/src/index/indexSelection';
 import { IndexClient, type IndexClientOptions, type IndexNotice } from '../../server/src/index/packageIndex';
 import { fileResponseStore, nodeLocalFiles } from '../../server/src/nodeIo';
 
@@ -52,4 +53,9 @@ export function testClient(
     advance: (ms) => void (offset += ms),
     close: () => http.close(),
   };
+}
+
+/** An index selection as the editor settings would give it: these index URLs, nothing else. */
+export function selection(indexUrls: string[], extra: Partial<IndexSelection> = {}): IndexSelection {
+  return { indexUrls, findLinks: [], noIndex: false, source: 'settings', ...extra };
 }

@@ -13,10 +13,9 @@ import { analyzeDocument, type AnalyzedDocument } from '../../server/src/documen
 import { codeActions, FIX_ALL_KIND, type CodeActionDeps, type VulnerableData } from '../../server/src/features/codeActions';
 import { applyReplacements } from '../../server/src/features/entryEdit';
 import { planFixes, type FixOptions, type FixPlan, type FixTargets } from '../../server/src/features/fixAll';
-import type { IndexSelection } from '../../server/src/index/indexSelection';
 import { openIndex, type PackageIndex } from '../../server/src/index/packageIndex';
 import type { Span } from '../../server/src/parser/types';
-import { testClient, type TestClient } from '../support/indexClient';
+import { selection, testClient, type TestClient } from '../support/indexClient';
 import { startNginx } from '../support/nginx';
 import { writeFindLinksDir, writeStaticMirror } from '../support/staticMirror';
 import { startTestIndex, type IndexFixture, type TestIndex } from '../support/testIndex';
@@ -70,10 +69,6 @@ after(async () => {
   await client.close();
   await index.close();
 });
-
-function selection(indexUrls: string[], extra: Partial<IndexSelection> = {}): IndexSelection {
-  return { indexUrls, findLinks: [], noIndex: false, source: 'settings', ...extra };
-}
 
 function analyze(text: string, name = 'requirements.txt'): AnalyzedDocument {
   const path = `/work/project/${name}`;

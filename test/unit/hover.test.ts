@@ -12,10 +12,9 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Hover, MarkupContent } from 'vscode-languageserver-types';
 import { analyzeDocument } from '../../server/src/documents';
 import { hover, type HoverDeps } from '../../server/src/features/hover';
-import type { IndexSelection } from '../../server/src/index/indexSelection';
 import { openIndex, type PackageIndex } from '../../server/src/index/packageIndex';
 import { formatRange, marked } from '../helpers/marked';
-import { testClient, type TestClient } from '../support/indexClient';
+import { selection, testClient, type TestClient } from '../support/indexClient';
 import { writeStaticMirror } from '../support/staticMirror';
 import { startTestIndex, type IndexFixture, type TestIndex, type VersionSpec } from '../support/testIndex';
 
@@ -53,7 +52,6 @@ const FIXTURE: IndexFixture = {
   },
 };
 
-const selection = (indexUrls: string[], extra: Partial<IndexSelection> = {}): IndexSelection => ({ indexUrls, findLinks: [], noIndex: false, source: 'settings', ...extra });
 
 let index: TestIndex;
 let client: TestClient;

@@ -8,9 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseNetrc } from '../../server/src/index/credentials';
-import type { IndexSelection } from '../../server/src/index/indexSelection';
 import { openIndex } from '../../server/src/index/packageIndex';
-import { testClient } from '../support/indexClient';
+import { selection, testClient } from '../support/indexClient';
 import { startForwardProxy } from '../support/forwardProxy';
 import { startNginx, type Nginx } from '../support/nginx';
 import { writeFindLinksDir, writeStaticMirror } from '../support/staticMirror';
@@ -29,13 +28,6 @@ const FIXTURE: IndexFixture = {
   },
 };
 
-const selection = (indexUrls: string[], extra: Partial<IndexSelection> = {}): IndexSelection => ({
-  indexUrls,
-  findLinks: [],
-  noIndex: false,
-  source: 'settings',
-  ...extra,
-});
 
 const temp = (prefix: string) => mkdtempSync(join(tmpdir(), `reqguard-${prefix}-`));
 

@@ -5,9 +5,8 @@ import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { openIndex } from '../../server/src/index/packageIndex';
-import type { IndexSelection } from '../../server/src/index/indexSelection';
 import { startTestIndex, type IndexFixture, type TestIndex } from '../support/testIndex';
-import { testClient } from '../support/indexClient';
+import { selection, testClient } from '../support/indexClient';
 
 export const FIXTURE: IndexFixture = {
   projects: {
@@ -23,13 +22,6 @@ export const FIXTURE: IndexFixture = {
   },
 };
 
-const selection = (indexUrls: string[], extra: Partial<IndexSelection> = {}): IndexSelection => ({
-  indexUrls,
-  findLinks: [],
-  noIndex: false,
-  source: 'settings',
-  ...extra,
-});
 
 let index: TestIndex;
 before(async () => (index = await startTestIndex(FIXTURE)));

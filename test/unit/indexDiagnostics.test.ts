@@ -14,12 +14,11 @@ import type { Diagnostic } from 'vscode-languageserver-types';
 import { analyzeDocument } from '../../server/src/documents';
 import { severityOf } from '../../server/src/features/diagnostics';
 import { closestName, INDEX_DIAGNOSTIC_CODES, indexDiagnostics, queryOsv, type OsvPost } from '../../server/src/features/indexDiagnostics';
-import type { IndexSelection } from '../../server/src/index/indexSelection';
 import { openIndex, type PackageIndex } from '../../server/src/index/packageIndex';
 import { DEFAULT_SETTINGS, normalizeSettings, type ReqguardSettings } from '../../server/src/protocol';
 import { actualLines, expectedLines, messageText, type Expected } from '../helpers/diagnose';
 import { marked } from '../helpers/marked';
-import { testClient, type TestClient } from '../support/indexClient';
+import { selection, testClient, type TestClient } from '../support/indexClient';
 import { writeFindLinksDir } from '../support/staticMirror';
 import { startTestIndex, type IndexFixture, type TestIndex } from '../support/testIndex';
 
@@ -51,7 +50,6 @@ const FIXTURE: IndexFixture = {
   },
 };
 
-const selection = (indexUrls: string[], extra: Partial<IndexSelection> = {}): IndexSelection => ({ indexUrls, findLinks: [], noIndex: false, source: 'settings', ...extra });
 
 const seenCodes = new Set<string>();
 
