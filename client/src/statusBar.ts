@@ -1,14 +1,7 @@
 // The status bar item: which index the active requirements file installs from, and whether that
 // data is live, cached because the index fails, or offline.
 import * as vscode from 'vscode';
-import type { IndexStatus } from '../../server/src/protocol';
-
-const SOURCE_LABELS: Record<IndexStatus['source'], string> = {
-  file: 'set in',
-  settings: 'from the setting',
-  pip: "from pip's configuration",
-  default: "pip's default",
-};
+import { describeIndexSource, type IndexStatus } from '../../server/src/protocol';
 
 function hostOf(url: string | undefined): string {
   if (!url) return 'no index';
@@ -47,7 +40,7 @@ export class IndexStatusBar implements vscode.Disposable {
     this.item.text = `${icon} ${host}${state}`;
     this.item.backgroundColor = status.stale ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;
     const tooltip = new vscode.MarkdownString();
-    tooltip.appendMarkdown(`**Index:** \`${status.primary ?? '--no-index'}\` (${SOURCE_LABELS[status.source]}${status.sourceDetail ? ` ${status.sourceDetail}` : ''})\n\n`);
+    tooltip.appendMarkdown(`**Index:** \`${status.primary ?? '--no-index'}\` (${describeIndexSource(status.source, status.sourceDetail)})\n\n`);
     if (status.extra.length) tooltip.appendMarkdown(`**Extra indexes:** ${status.extra.map((u) => `\`${u}\``).join(', ')}\n\n`);
     if (status.findLinks.length) tooltip.appendMarkdown(`**Find links:** ${status.findLinks.map((u) => `\`${u}\``).join(', ')}\n\n`);
     if (status.offline) tooltip.appendMarkdown('Offline: cached data only (`reqguard.index.offline`).\n\n');

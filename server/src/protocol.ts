@@ -188,6 +188,12 @@ export interface IndexStatus {
   readonly stale?: { readonly index: string; readonly message: string; readonly cachedAt: number };
 }
 
+/** Where an index was chosen, in words ("set in requirements.txt", "from pip's configuration /etc/pip.conf"), for hovers and the status bar. */
+export function describeIndexSource(source: IndexStatus['source'], detail: string | undefined, quote: (text: string) => string = (text) => text): string {
+  const label = { file: 'set in', settings: 'from the setting', pip: "from pip's configuration", default: "pip's default" }[source];
+  return detail ? `${label} ${quote(detail)}` : label;
+}
+
 /** Server → client, after each validation of a document. */
 export const INDEX_STATUS_NOTIFICATION = 'reqguard/indexStatus';
 /** Client → server: "Pin and hash all" for one document; answers the WorkspaceEdit to apply (null when cancelled). */

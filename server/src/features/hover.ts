@@ -14,6 +14,7 @@ import { findOption, type OptionSpec } from '../parser/pipOptions';
 import type { Entry, HashNode, OptionNode, RequirementEntry, RequirementsDocument } from '../parser/requirementsFile';
 import type { SetupPyAnalysis } from '../parser/setupPy';
 import type { Span } from '../parser/types';
+import { describeIndexSource } from '../protocol';
 import { rangeOf } from './diagnostics';
 import { DIGEST_LENGTHS } from './diagnostics/requirements';
 import { itemSpan, requirementLines } from './diagnostics/setupPy';
@@ -195,18 +196,11 @@ function optionMarkdown(spec: OptionSpec, written: string): string {
   return `${title}: ${spec.summary}`;
 }
 
-const SOURCE_LABELS: Record<EffectiveIndex['source'], string> = {
-  file: 'set in',
-  settings: 'from the setting',
-  pip: "from pip's configuration",
-  default: "pip's default",
-};
-
 function indexLine(index: EffectiveIndex): string {
   const parts = [
     index.primary === undefined
       ? 'Index: none (`--no-index`)'
-      : `Index: ${code(index.primary)} (${SOURCE_LABELS[index.source]}${index.sourceDetail ? ` ${code(index.sourceDetail)}` : ''})`,
+      : `Index: ${code(index.primary)} (${describeIndexSource(index.source, index.sourceDetail, code)})`,
   ];
   if (index.extra.length) parts.push(`extra ${index.extra.map(code).join(', ')}`);
   if (index.findLinks.length) parts.push(`find-links ${index.findLinks.map(code).join(', ')}`);
