@@ -23,6 +23,7 @@ const project: ProjectData = {
     file('1!0.5'),
   ],
   stale: false,
+  freshness: 'fetched',
   fetchedAt: 0,
   problems: [],
 };
@@ -53,4 +54,12 @@ test('latest final and pre-release; a pin finds its release by PEP 440 equality'
   assert.equal(releaseFor(releases, '1.0.0')?.version, '1.0');
   assert.deepEqual(filesToHash(releases.find((r) => r.version === '2.0')!).map((f) => f.filename), ['p-2.0.tar.gz']);
   assert.deepEqual(filesToHash(releases.find((r) => r.version === '2.0.post1')!).map((f) => f.filename), ['p-2.0.post1.tar.gz'], 'a yanked release still has files to hash');
+});
+
+test('files whose names spell a version differently belong to the same release', () => {
+  const spelled: ProjectData = { ...project, versions: ['2.0.0rc1'], files: [file('2.0.0-RC1', { filename: 'p-2.0.0-RC1.tar.gz' }), file('2.0.0rc1', { filename: 'p-2.0.0rc1-py3-none-any.whl', kind: 'wheel' })] };
+  const [release, ...rest] = releasesOf(spelled);
+  assert.equal(rest.length, 0);
+  assert.equal(release.version, '2.0.0rc1');
+  assert.equal(release.files.length, 2);
 });

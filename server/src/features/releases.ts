@@ -1,7 +1,7 @@
 // Releases of a project as features need them: grouped files, yanked state (PEP 592: a release is
 // yanked when all its files are), requires-python, dates; and pip's choice of version for a
 // specifier. Pure, PEP 440 throughout (@renovatebot/pep440; see the README for why not semver).
-import { compare, explain, filter, satisfies, valid } from '@renovatebot/pep440';
+import { clean, compare, explain, filter, satisfies, valid } from '@renovatebot/pep440';
 import type { ProjectDetails } from '../index/jsonApi';
 import type { IndexedFile, ProjectData } from '../index/packageIndex';
 
@@ -23,9 +23,14 @@ export function isPrerelease(version: string): boolean {
 
 /** Every release with at least one file (or listed by PEP 700 `versions`), newest first. */
 export function releasesOf(project: ProjectData, details?: ProjectDetails): Release[] {
+  // Keyed by the normalized version: a file named 2.0.0-RC1 belongs to the release 2.0.0rc1.
   const byVersion = new Map<string, IndexedFile[]>();
-  for (const version of project.versions) byVersion.set(version, []);
-  for (const file of project.files) if (file.version) (byVersion.get(file.version) ?? byVersion.set(file.version, []).get(file.version)!).push(file);
+  const filesOf = (version: string) => {
+    const key = clean(version) ?? version;
+    return byVersion.get(key) ?? byVersion.set(key, []).get(key)!;
+  };
+  for (const version of project.versions) filesOf(version);
+  for (const file of project.files) if (file.version) filesOf(file.version).push(file);
   const releases: Release[] = [];
   for (const [version, files] of byVersion) {
     if (!valid(version)) continue;
