@@ -1,9 +1,9 @@
 // `reqguard show`: where projects come from and what the index holds for them. The JSON report
 // is a public interface (README, "show --json"); the text output is built from the same report.
-import { clean } from '@renovatebot/pep440';
 import { documentIndex, settingsIndex } from '../documentIndex';
 import type { IndexError } from '../index/errors';
-import type { EffectiveIndex, PackageIndex, ProjectData } from '../index/packageIndex';
+import type { EffectiveIndex, Freshness, PackageIndex } from '../index/packageIndex';
+import { releasesOf } from '../features/releases';
 import { flag, parseArgs, quoted, UsageError, valued } from './args';
 import { analyzeFile, type CliIo } from './files';
 import { INDEX_OPTIONS, openIndexRuntime, readIndexOptions } from './indexOptions';
@@ -83,8 +83,7 @@ export async function show(argv: readonly string[], io: CliIo): Promise<number> 
     const index = file
       ? documentIndex(runtime, file.analysis, file.absolute, file.includes, options.settings.index)
       : settingsIndex(runtime, options.settings.index);
-    const startedAt = Date.now();
-    const projects = await Promise.all(names.map((name) => describeProject(index, name, startedAt)));
+    const projects = await Promise.all(names.map((name) => describeProject(index, name)));
     const report: ShowReport = { index: describeIndex(index.effective), projects };
     io.stdout(args.has('--json') ? JSON.stringify(report, null, 2) + '\n' : formatShowText(report));
     return projects.every((project) => project.ok) ? 0 : 1;
@@ -110,43 +109,34 @@ function describeError(error: IndexError): ErrorReport {
   return { kind: error.kind, message: error.message, url: error.url, status: error.status ?? null };
 }
 
-async function describeProject(index: PackageIndex, project: string, startedAt: number): Promise<ProjectReport> {
+async function describeProject(index: PackageIndex, project: string): Promise<ProjectReport> {
   const result = await index.project(project);
   if (!result.ok) return { project, ok: false, error: describeError(result.error) };
   const data = result.value;
   const details = await index.details(project);
-  const versions = describeVersions(data);
-  const newestFiles = versions.length ? filesOf(data, versions[0].version) : [];
+  const releases = releasesOf(data, details);
+  const newest = releases[0];
   return {
     project,
     ok: true,
     summary: details?.summary ?? null,
-    // ProjectData says only "stale"; an answer confirmed before this run started came from the cache.
-    data: data.stale ? 'stale' : data.fetchedAt >= startedAt ? 'fetched' : 'cached',
+    data: DATA_STATE[data.freshness],
     fetchedAt: new Date(data.fetchedAt).toISOString(),
-    newest: versions.length
-      ? { version: versions[0].version, requiresPython: newestFiles.find((file) => file.requiresPython)?.requiresPython ?? null, files: newestFiles.length }
-      : null,
-    versions,
+    newest: newest ? { version: newest.version, requiresPython: newest.requiresPython ?? null, files: newest.files.length } : null,
+    versions: releases.map((release) => ({ version: release.version, files: release.files.length, yanked: release.yanked, yankedReason: release.yankedReason ?? null })),
     problems: data.problems.map(describeError),
   };
 }
 
-/** Versions are compared as PEP 440 does: a file named 2.0.0-RC1 belongs to 2.0.0rc1. */
-const versionKey = (version: string) => clean(version) ?? version;
-
-function filesOf(data: ProjectData, version: string): ProjectData['files'] {
-  const key = versionKey(version);
-  return data.files.filter((file) => file.version !== undefined && versionKey(file.version) === key);
-}
-
-function describeVersions(data: ProjectData): VersionReport[] {
-  return data.versions.map((version) => {
-    const files = filesOf(data, version);
-    const yanked = files.length > 0 && files.every((file) => file.yanked);
-    return { version, files: files.length, yanked, yankedReason: yanked ? (files.find((file) => file.yankedReason)?.yankedReason ?? null) : null };
-  });
-}
+/** What the report calls each way of answering: asked during this run, an earlier answer, or an older one because the index failed. */
+const DATA_STATE: Record<Freshness, ShownProject['data']> = {
+  fetched: 'fetched',
+  revalidated: 'fetched',
+  local: 'fetched',
+  cached: 'cached',
+  memory: 'cached',
+  stale: 'stale',
+};
 
 // ---- text ---------------------------------------------------------------------------------------
 

@@ -25,6 +25,9 @@ export interface LocalFiles {
 /** How an answer was obtained; 'stale' means the index failed and an older copy was served. */
 export type Freshness = 'memory' | 'cached' | 'revalidated' | 'fetched' | 'local' | 'stale';
 
+/** Order for merging sources: an answer is as fresh as its least cached part. */
+const FRESHNESS_RANK: Record<Freshness, number> = { memory: 0, cached: 1, local: 2, revalidated: 3, fetched: 4, stale: 5 };
+
 export interface Loaded<T> {
   readonly value: T;
   readonly freshness: Freshness;
@@ -342,6 +345,8 @@ export interface ProjectData {
   readonly versions: readonly string[];
   /** Served from the cache because an index failed. */
   readonly stale: boolean;
+  /** The least cached way any source answered (stale over fetched over revalidated over cached…). */
+  readonly freshness: Freshness;
   /** Oldest confirmation among the sources that answered. */
   readonly fetchedAt: number;
   /** Sources that failed while others answered. */
@@ -405,7 +410,7 @@ export function openIndex(client: IndexClient, selection: IndexSelection, option
       const files: IndexedFile[] = [];
       const versions: string[] = [];
       const problems: IndexError[] = [];
-      let stale = false;
+      let freshness: Freshness = 'memory';
       let fetchedAt = Infinity;
       let answered = false;
       for (const lookup of lookups) {
@@ -418,7 +423,7 @@ export function openIndex(client: IndexClient, selection: IndexSelection, option
         const page = result.value.value;
         for (const file of page.files) files.push({ ...file, source: lookup.source });
         versions.push(...page.versions);
-        stale ||= result.value.freshness === 'stale';
+        if (FRESHNESS_RANK[result.value.freshness] > FRESHNESS_RANK[freshness]) freshness = result.value.freshness;
         fetchedAt = Math.min(fetchedAt, result.value.fetchedAt);
       }
       if (!answered) {
@@ -426,7 +431,7 @@ export function openIndex(client: IndexClient, selection: IndexSelection, option
         const notFound = problems.every((problem) => problem.kind === 'not-found');
         return { ok: false, error: notFound ? problems[0] : problems.find((problem) => problem.kind !== 'not-found')! };
       }
-      return { ok: true, value: { name, files, versions: sortVersionsDescending(versions), stale, fetchedAt, problems: problems.filter((p) => p.kind !== 'not-found') } };
+      return { ok: true, value: { name, files, versions: sortVersionsDescending(versions), stale: freshness === 'stale', freshness, fetchedAt, problems: problems.filter((p) => p.kind !== 'not-found') } };
     },
 
     async details(name, version, signal) {
