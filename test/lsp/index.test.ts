@@ -2,19 +2,18 @@
 // ones, a quick fix and "Pin and hash all" whose edits, applied, give the expected bytes.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { createProtocolConnection, StreamMessageReader, StreamMessageWriter, type ProtocolConnection } from 'vscode-languageserver-protocol/node';
+import type { ProtocolConnection } from 'vscode-languageserver-protocol/node';
 import type { CodeAction, Diagnostic, Hover, PublishDiagnosticsParams, TextEdit, WorkspaceEdit } from 'vscode-languageserver-protocol';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { REPO_ROOT } from '../helpers/corpus';
+import { startLspServer, type LspServer } from '../support/lspServer';
 import { startTestIndex, type TestIndex } from '../support/testIndex';
 
 let index: TestIndex;
-let server: ChildProcess;
+let lsp: LspServer;
 let connection: ProtocolConnection;
 const published: PublishDiagnosticsParams[] = [];
 const workspace = mkdtempSync(join(tmpdir(), 'reqguard-lsp-index-'));
@@ -26,24 +25,16 @@ before(async () => {
       oldlib: { versions: { '1.0': { vulnerabilities: [{ id: 'PYSEC-9', fixedIn: ['1.1'] }] }, '1.1': {}, '1.2': { yanked: 'broken' } } },
     },
   });
-  // A clean environment: this machine's pip configuration must not leak in.
-  const env: Record<string, string> = { PATH: process.env.PATH ?? '', HOME: workspace, PIP_CONFIG_FILE: '/dev/null' };
-  server = spawn(process.execPath, [join(REPO_ROOT, 'server/out/main.js'), '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'], env });
-  connection = createProtocolConnection(new StreamMessageReader(server.stdout!), new StreamMessageWriter(server.stdin!));
-  connection.onNotification('textDocument/publishDiagnostics', (params: PublishDiagnosticsParams) => void published.push(params));
-  connection.onRequest('workspace/configuration', (params: { items: { section?: string }[] }) =>
-    params.items.map((item) => (item.section === 'reqguard' ? { index: { url: index.simpleUrl } } : {})),
-  );
-  connection.listen();
-  await connection.sendRequest('initialize', { processId: process.pid, rootUri: pathToFileURL(workspace).href, capabilities: { workspace: { configuration: true } } });
-  await connection.sendNotification('initialized', {});
+  lsp = await startLspServer({
+    workspace,
+    configuration: (section) => (section === 'reqguard' ? { index: { url: index.simpleUrl } } : {}),
+    listen: (client) => client.onNotification('textDocument/publishDiagnostics', (params: PublishDiagnosticsParams) => void published.push(params)),
+  });
+  connection = lsp.connection;
 });
 
 after(async () => {
-  await connection.sendRequest('shutdown');
-  await connection.sendNotification('exit');
-  connection.dispose();
-  server.kill();
+  await lsp.stop();
   await index.close();
 });
 

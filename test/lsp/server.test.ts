@@ -2,58 +2,46 @@
 // stdio with real protocol messages, as VS Code drives it.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import {
-  createProtocolConnection,
-  StreamMessageReader,
-  StreamMessageWriter,
-  type ProtocolConnection,
-} from 'vscode-languageserver-protocol/node';
+import type { ProtocolConnection } from 'vscode-languageserver-protocol/node';
 import type { Diagnostic, PublishDiagnosticsParams } from 'vscode-languageserver-protocol';
-import { REPO_ROOT } from '../helpers/corpus';
+import { startLspServer, type LspServer } from '../support/lspServer';
 import type { IndexStatus } from '../../server/src/protocol';
 
-let server: ChildProcess;
+let lsp: LspServer;
 let connection: ProtocolConnection;
 let userSettings: Record<string, unknown> = {};
 const published = new Map<string, PublishDiagnosticsParams[]>();
 const statuses: IndexStatus[] = [];
 const waiters: Array<() => void> = [];
 const workspace = mkdtempSync(join(tmpdir(), 'reqguard-lsp-'));
+/** A loopback port nothing listens on: index lookups fail at once and never leave the machine. */
+const NO_INDEX_HERE = 'http://127.0.0.1:9/simple/';
 
 before(async () => {
-  server = spawn(process.execPath, [join(REPO_ROOT, 'server/out/main.js'), '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
-  connection = createProtocolConnection(new StreamMessageReader(server.stdout!), new StreamMessageWriter(server.stdin!));
-  connection.onNotification('textDocument/publishDiagnostics', (params: PublishDiagnosticsParams) => {
-    const list = published.get(params.uri) ?? [];
-    list.push(params);
-    published.set(params.uri, list);
-    for (const wake of waiters.splice(0)) wake();
+  lsp = await startLspServer({
+    workspace,
+    configuration: (section) => (section === 'reqguard' ? { index: { url: NO_INDEX_HERE }, ...userSettings } : {}),
+    listen(client) {
+      client.onNotification('textDocument/publishDiagnostics', (params: PublishDiagnosticsParams) => {
+        const list = published.get(params.uri) ?? [];
+        list.push(params);
+        published.set(params.uri, list);
+        for (const wake of waiters.splice(0)) wake();
+      });
+      client.onNotification('reqguard/indexStatus', (status: IndexStatus) => {
+        statuses.push(status);
+        for (const wake of waiters.splice(0)) wake();
+      });
+    },
   });
-  connection.onNotification('reqguard/indexStatus', (status: IndexStatus) => {
-    statuses.push(status);
-    for (const wake of waiters.splice(0)) wake();
-  });
-  connection.onRequest('workspace/configuration', (params: { items: unknown[] }) => params.items.map(() => userSettings));
-  connection.listen();
-  await connection.sendRequest('initialize', {
-    processId: process.pid,
-    rootUri: pathToFileURL(workspace).href,
-    capabilities: { workspace: { configuration: true, didChangeConfiguration: { dynamicRegistration: false } } },
-  });
-  await connection.sendNotification('initialized', {});
+  connection = lsp.connection;
 });
 
-after(async () => {
-  await connection.sendRequest('shutdown');
-  await connection.sendNotification('exit');
-  connection.dispose();
-  server.kill();
-});
+after(() => lsp.stop());
 
 /** Resolves with the first diagnostics published for `uri` at `version` (or later). */
 async function diagnosticsFor(uri: string, version: number): Promise<Diagnostic[]> {
@@ -108,7 +96,7 @@ test('diagnostics follow edits', async () => {
 });
 
 test('severity settings apply and a configuration change revalidates', async () => {
-  const { uri } = await open('requirements.txt', '--extra-index-url https://example.org/simple\nflask==3.0.0 --hash=sha256:' + 'b'.repeat(64) + '\n');
+  const { uri } = await open('requirements.txt', '--extra-index-url http://127.0.0.1:9/simple/\nflask==3.0.0 --hash=sha256:' + 'b'.repeat(64) + '\n');
   assert.deepEqual(summary((published.get(uri) ?? [])[0].diagnostics), ['extra-index-url@0:0-0:44/2']);
   userSettings = { severity: { 'extra-index-url': 'off' } };
   const before = published.get(uri)!.length;
@@ -159,9 +147,9 @@ async function statusFor(uri: string, accept: (status: IndexStatus) => boolean =
 }
 
 test("each document's effective index is sent for the status bar: the file's own --index-url, redacted", async () => {
-  const { uri } = await open('requirements.txt', '--index-url https://deploy:t0ken@mirror.example/simple/\nflask\n');
+  const { uri } = await open('requirements.txt', '--index-url http://deploy:t0ken@127.0.0.1:9/simple/\nflask\n');
   const status = await statusFor(uri);
-  assert.equal(status.primary, 'https://deploy:****@mirror.example/simple/');
+  assert.equal(status.primary, 'http://deploy:****@127.0.0.1:9/simple/');
   assert.equal(status.source, 'file');
   assert.equal(status.sourceDetail, 'requirements.txt');
   assert.equal(status.offline, false);

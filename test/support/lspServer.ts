@@ -1,0 +1,44 @@
+// The bundled language server (server/out/main.js) in its own process, driven over stdio as VS Code
+// drives it. Its environment is clean: this machine's pip configuration and PIP_* variables, which
+// point at local mirrors, must not leak into what the server reads.
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { createProtocolConnection, StreamMessageReader, StreamMessageWriter, type ProtocolConnection } from 'vscode-languageserver-protocol/node';
+import { REPO_ROOT } from '../helpers/corpus';
+
+export interface LspServer {
+  readonly connection: ProtocolConnection;
+  stop(): Promise<void>;
+}
+
+export async function startLspServer(options: {
+  /** The workspace folder; also the server's HOME. */
+  readonly workspace: string;
+  /** Answers workspace/configuration for one section (`reqguard`, `http`). */
+  readonly configuration: (section: string | undefined) => unknown;
+  /** Registers notification handlers before the connection starts listening. */
+  readonly listen?: (connection: ProtocolConnection) => void;
+}): Promise<LspServer> {
+  const env = { PATH: process.env.PATH ?? '', HOME: options.workspace, PIP_CONFIG_FILE: '/dev/null' };
+  const server = spawn(process.execPath, [join(REPO_ROOT, 'server/out/main.js'), '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'], env });
+  const connection = createProtocolConnection(new StreamMessageReader(server.stdout!), new StreamMessageWriter(server.stdin!));
+  options.listen?.(connection);
+  connection.onRequest('workspace/configuration', (params: { items: { section?: string }[] }) => params.items.map((item) => options.configuration(item.section)));
+  connection.listen();
+  await connection.sendRequest('initialize', {
+    processId: process.pid,
+    rootUri: pathToFileURL(options.workspace).href,
+    capabilities: { workspace: { configuration: true, didChangeConfiguration: { dynamicRegistration: false } } },
+  });
+  await connection.sendNotification('initialized', {});
+  return {
+    connection,
+    async stop() {
+      await connection.sendRequest('shutdown');
+      await connection.sendNotification('exit');
+      connection.dispose();
+      server.kill();
+    },
+  };
+}
