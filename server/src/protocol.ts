@@ -75,6 +75,18 @@ export interface VulnerabilitySettings {
   readonly osvUrl: string;
 }
 
+/**
+ * Which installs written hashes are for (`reqguard.hashes.*`). Empty lists: every file of a
+ * release, as pip-compile writes. Narrowed, wheels for other Pythons or platforms are left out
+ * (sdists always stay), which keeps files short but makes pip refuse those installs.
+ */
+export interface HashTargetSettings {
+  /** `3.11`, `3`. */
+  readonly pythonVersions: readonly string[];
+  /** Wheel platform tags or their beginnings: `manylinux`, `win_amd64`, `macosx_11_0_arm64`. */
+  readonly platforms: readonly string[];
+}
+
 /** Settings under the `reqguard.` prefix, as the server uses them (after normalisation). */
 export interface ReqguardSettings {
   /** Per-code severity overrides. */
@@ -84,6 +96,7 @@ export interface ReqguardSettings {
   readonly index: IndexSettings;
   readonly http: HttpSettings;
   readonly vulnerabilities: VulnerabilitySettings;
+  readonly hashes: HashTargetSettings;
 }
 
 export const DEFAULT_OSV_URL = 'https://api.osv.dev/v1/querybatch';
@@ -93,9 +106,15 @@ export const DEFAULT_SETTINGS: ReqguardSettings = {
   index: { offline: false, cacheTtlMinutes: 10, isolated: false },
   http: { timeoutSeconds: 10, concurrency: 16 },
   vulnerabilities: { osv: false, osvUrl: DEFAULT_OSV_URL },
+  hashes: { pythonVersions: [], platforms: [] },
 };
 
 const SEVERITY_SETTINGS: readonly string[] = ['error', 'warning', 'information', 'hint', 'off', 'default'];
+
+/** A release number only (`3`, `3.11`, `3.11.4`): what requires-python and wheel tags compare against. */
+const PYTHON_VERSION = /^\d+(\.\d+){0,2}$/;
+/** A wheel platform tag or its beginning (`manylinux`, `win_amd64`). */
+const PLATFORM_TAG = /^[a-z0-9_]+$/;
 
 const nonEmptyString = (value: unknown): string | undefined => (typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined);
 const numberIn = (value: unknown, min: number, max: number, fallback: number): number =>
@@ -115,8 +134,8 @@ export function normalizeSettings(raw: unknown): ReqguardSettings {
   const vulnerabilities = isRecord(root.vulnerabilities) ? root.vulnerabilities : {};
   const defaults = DEFAULT_SETTINGS;
   const osvUrl = nonEmptyString(vulnerabilities.osvUrl);
-  // A release number only (`3`, `3.11`, `3.11.4`): what requires-python compares against.
-  const pythonVersion = typeof root.pythonVersion === 'string' && /^\d+(\.\d+){0,2}$/.test(root.pythonVersion.trim()) ? root.pythonVersion.trim() : undefined;
+  const hashes = isRecord(root.hashes) ? root.hashes : {};
+  const pythonVersion = typeof root.pythonVersion === 'string' && PYTHON_VERSION.test(root.pythonVersion.trim()) ? root.pythonVersion.trim() : undefined;
   const url = nonEmptyString(index.url);
   const jsonApiUrl = nonEmptyString(index.jsonApiUrl);
   const extraUrls = Array.isArray(index.extraUrls) ? index.extraUrls.map(nonEmptyString).filter((u): u is string => u !== undefined) : [];
@@ -139,6 +158,10 @@ export function normalizeSettings(raw: unknown): ReqguardSettings {
       osv: vulnerabilities.osv === true,
       osvUrl: osvUrl && /^https?:\/\//i.test(osvUrl) ? osvUrl : defaults.vulnerabilities.osvUrl,
     },
+    hashes: {
+      pythonVersions: matchingStrings(hashes.pythonVersions, PYTHON_VERSION),
+      platforms: matchingStrings(hashes.platforms, PLATFORM_TAG, (tag) => tag.toLowerCase()),
+    },
   };
 }
 
@@ -155,6 +178,13 @@ export function normalizeEditorHttpSettings(raw: unknown): EditorHttpSettings {
   const proxy = nonEmptyString(root.proxy);
   const noProxy = Array.isArray(root.noProxy) ? root.noProxy.filter((h): h is string => typeof h === 'string' && h.trim() !== '') : [];
   return { ...(proxy ? { proxy } : {}), noProxy, strictSSL: root.proxyStrictSSL !== false };
+}
+
+/** The distinct strings of a list that match `pattern` (trimmed, then mapped); anything else is dropped. */
+function matchingStrings(value: unknown, pattern: RegExp, map: (text: string) => string = (text) => text): string[] {
+  if (!Array.isArray(value)) return [];
+  const kept = value.flatMap((item) => (typeof item === 'string' && pattern.test(map(item.trim())) ? [map(item.trim())] : []));
+  return [...new Set(kept)];
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

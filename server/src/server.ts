@@ -272,6 +272,7 @@ export function startServer(connection: Connection, deps: ServerDeps): void {
     return codeActions(state.analysis, range, { diagnostics: params.context.diagnostics, only: params.context.only }, {
       index: state.index,
       pythonVersion: state.settings.pythonVersion,
+      targets: state.settings.hashes,
       signal: toSignal(token),
       uri: params.textDocument.uri,
       toRange,
@@ -283,7 +284,11 @@ export function startServer(connection: Connection, deps: ServerDeps): void {
     const state = await stateOf(params.uri);
     const document = documents.get(params.uri);
     if (!state?.index || !document) return null;
-    const plan = await planFixes(state.analysis, { index: state.index, pythonVersion: state.settings.pythonVersion, signal: toSignal(token) }, { pin: params.pin ?? true, hash: params.hash ?? true });
+    const plan = await planFixes(state.analysis, { index: state.index, pythonVersion: state.settings.pythonVersion, signal: toSignal(token) }, {
+      pin: params.pin ?? true,
+      hash: params.hash ?? true,
+      targets: state.settings.hashes,
+    });
     for (const skipped of plan.skipped) connection.console.info(`${params.uri}:${document.positionAt(skipped.entry.span.start).line + 1}: not fixed: ${skipped.reason}`);
     if (plan.cancelled || documents.get(params.uri)?.version !== state.version) return null;
     const edits = plan.replacements.map((r) => ({ range: { start: document.positionAt(r.span.start), end: document.positionAt(r.span.end) }, newText: r.newText }));

@@ -309,10 +309,15 @@ function applied(analysis: AnalyzedDocument, action: CodeAction): string {
   return TextDocument.applyEdits(analysis.document, edits);
 }
 
-async function actionsOn(text: string, line: number, diagnostics: (analysis: AnalyzedDocument) => Diagnostic[] = () => [], extra: { only?: string[]; pythonVersion?: string } = {}) {
+async function actionsOn(
+  text: string,
+  line: number,
+  diagnostics: (analysis: AnalyzedDocument) => Diagnostic[] = () => [],
+  extra: { only?: string[]; pythonVersion?: string; targets?: FixTargets } = {},
+) {
   const analysis = analyze(text);
   const start = analysis.document.offsetAt({ line, character: 0 });
-  const actions = await codeActions(analysis, { start, end: start }, { diagnostics: diagnostics(analysis), only: extra.only }, deps(analysis, { pythonVersion: extra.pythonVersion }));
+  const actions = await codeActions(analysis, { start, end: start }, { diagnostics: diagnostics(analysis), only: extra.only }, deps(analysis, { pythonVersion: extra.pythonVersion, targets: extra.targets }));
   return { analysis, actions, byTitle: (title: string) => actions.find((a) => a.title === title)! };
 }
 
@@ -376,6 +381,17 @@ describe('codeActions', () => {
     // Without a verifiable clean release there is no upgrade to offer.
     const none = await actionsOn('vulnpkg==1.4\n', 0, (a) => [diagnostic(a, 0, 'vulnerable', { ids: ['X'], fixedIn: [] })]);
     assert.ok(none.actions.every((a) => !a.title.startsWith('Upgrade')));
+  });
+
+  test('hash targets narrow both the quick fix and "Pin and hash all" to the wheels for them (the sdist always stays)', async () => {
+    const targets: FixTargets = { pythonVersions: ['3.11'], platforms: ['manylinux'] };
+    const expected = `platpkg==1.0${hashLines('\n', 'platpkg-1.0-cp311-cp311-manylinux_2_17_x86_64.whl', 'platpkg-1.0.tar.gz')}\n`;
+    const quick = await actionsOn('platpkg==1.0\n', 0, () => [], { targets });
+    assert.deepEqual(quick.actions.map((a) => a.title), ['Add hashes for 1.0 (2 files)']);
+    assert.equal(applied(quick.analysis, quick.actions[0]), expected);
+    const all = await actionsOn('platpkg==1.0\n', 0, () => [], { targets, only: [FIX_ALL_KIND] });
+    assert.equal(applied(all.analysis, all.actions[0]), expected);
+    assert.equal((await actionsOn('platpkg==1.0\n', 0)).actions[0].title, 'Add hashes for 1.0 (5 files)', 'no targets: every file');
   });
 
   test('kinds: quick fixes unless only asks otherwise; "Pin and hash all" only when asked for', async () => {

@@ -51,7 +51,13 @@ test('normalizeSettings: pythonVersion is a release number; OSV is off unless tu
   assert.deepEqual(normalizeSettings({ vulnerabilities: { osv: true, osvUrl: ' https://osv.corp/v1/querybatch ' } }).vulnerabilities, { osv: true, osvUrl: 'https://osv.corp/v1/querybatch' });
 });
 
-test('every reqguard.index/http/vulnerabilities setting and pythonVersion in package.json is read by normalizeSettings, with the same default', () => {
+test('normalizeSettings: hash targets keep valid Python versions and platform tags (lower-cased, once each)', () => {
+  const { hashes } = normalizeSettings({ hashes: { pythonVersions: [' 3.11', '3.12', '3.11', '>=3.8', 3, ''], platforms: ['Win_AMD64', 'manylinux', 'mac os', '', 'manylinux'] } });
+  assert.deepEqual(hashes, { pythonVersions: ['3.11', '3.12'], platforms: ['win_amd64', 'manylinux'] });
+  assert.deepEqual(normalizeSettings({ hashes: { pythonVersions: '3.11' } }).hashes, DEFAULT_SETTINGS.hashes);
+});
+
+test('every reqguard.index/http/vulnerabilities/hashes setting and pythonVersion in package.json is read by normalizeSettings, with the same default', () => {
   const defaults: Record<string, unknown> = {
     'reqguard.pythonVersion': '',
     'reqguard.index.url': '',
@@ -64,8 +70,10 @@ test('every reqguard.index/http/vulnerabilities setting and pythonVersion in pac
     'reqguard.http.concurrency': DEFAULT_SETTINGS.http.concurrency,
     'reqguard.vulnerabilities.osv': DEFAULT_SETTINGS.vulnerabilities.osv,
     'reqguard.vulnerabilities.osvUrl': DEFAULT_SETTINGS.vulnerabilities.osvUrl,
+    'reqguard.hashes.pythonVersions': DEFAULT_SETTINGS.hashes.pythonVersions,
+    'reqguard.hashes.platforms': DEFAULT_SETTINGS.hashes.platforms,
   };
-  const declared = Object.keys(properties).filter((key) => /^reqguard\.((index|http|vulnerabilities)\.|pythonVersion$)/.test(key));
+  const declared = Object.keys(properties).filter((key) => /^reqguard\.((index|http|vulnerabilities|hashes)\.|pythonVersion$)/.test(key));
   assert.deepEqual(declared.sort(), Object.keys(defaults).sort());
   for (const [key, value] of Object.entries(defaults)) assert.deepEqual(properties[key].default, value, key);
 });

@@ -9,7 +9,7 @@ import type { PackageIndex } from '../index/packageIndex';
 import type { RequirementEntry } from '../parser/requirementsFile';
 import type { Span } from '../parser/types';
 import { rewriteEntry, type EntryChange, type TextReplacement } from './entryEdit';
-import { digestDifference, planFixes, releaseDigests, unfixableReason, type Digests } from './fixAll';
+import { digestDifference, planFixes, releaseDigests, unfixableReason, type Digests, type FixTargets } from './fixAll';
 import { loadProjectInfo, pinnedVersion, specifierText } from './projectInfo';
 import { latestReleases, pickRelease, releaseFor, supportsPython, type Release } from './releases';
 
@@ -34,6 +34,8 @@ export function isVulnerableData(data: unknown): data is VulnerableData {
 export interface CodeActionDeps {
   readonly index: PackageIndex;
   readonly pythonVersion?: string;
+  /** Which installs hashes are written for; default: every file of the release. */
+  readonly targets?: FixTargets;
   readonly signal?: AbortSignal;
   readonly uri: string;
   readonly toRange: (span: Span) => Range;
@@ -193,7 +195,7 @@ async function entryActions(analysis: AnalyzedDocument, entry: RequirementEntry,
     deps,
     digests(release) {
       let digests = cache.get(release.version);
-      if (!digests) cache.set(release.version, (digests = releaseDigests(deps.index, release, undefined, deps.signal)));
+      if (!digests) cache.set(release.version, (digests = releaseDigests(deps.index, release, deps.targets, deps.signal)));
       return digests;
     },
   };
@@ -229,7 +231,7 @@ export async function codeActions(analysis: AnalyzedDocument, range: Span, conte
     });
   const [perEntry, plan] = await Promise.all([
     Promise.all(entries.map((entry) => entryActions(analysis, entry, onEntry(entry), deps))),
-    wantFixAll ? planFixes(analysis, deps, { pin: true, hash: true }) : undefined,
+    wantFixAll ? planFixes(analysis, deps, { pin: true, hash: true, targets: deps.targets }) : undefined,
   ]);
   if (deps.signal?.aborted) return [];
   const actions = perEntry.flat();
