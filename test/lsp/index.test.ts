@@ -15,6 +15,8 @@ import { startTestIndex, type TestIndex } from '../support/testIndex';
 let index: TestIndex;
 let lsp: LspServer;
 let connection: ProtocolConnection;
+/** The `reqguard.hashes` setting the client answers with. */
+let hashes: unknown = {};
 const published: PublishDiagnosticsParams[] = [];
 const workspace = mkdtempSync(join(tmpdir(), 'reqguard-lsp-index-'));
 
@@ -23,11 +25,22 @@ before(async () => {
     projects: {
       flask: { versions: { '2.0.0': {}, '3.0.0': { summary: 'A web framework' }, '3.1.0rc1': { files: ['wheel'] } } },
       oldlib: { versions: { '1.0': { vulnerabilities: [{ id: 'PYSEC-9', fixedIn: ['1.1'] }] }, '1.1': {}, '1.2': { yanked: 'broken' } } },
+      platpkg: {
+        versions: {
+          '1.0': {
+            files: [
+              { kind: 'wheel', pythonTag: 'cp311', abiTag: 'cp311', platformTag: 'manylinux_2_17_x86_64' },
+              { kind: 'wheel', pythonTag: 'cp311', abiTag: 'cp311', platformTag: 'win_amd64' },
+              'sdist',
+            ],
+          },
+        },
+      },
     },
   });
   lsp = await startLspServer({
     workspace,
-    configuration: (section) => (section === 'reqguard' ? { index: { url: index.simpleUrl } } : {}),
+    configuration: (section) => (section === 'reqguard' ? { index: { url: index.simpleUrl }, hashes } : {}),
     listen: (client) => client.onNotification('textDocument/publishDiagnostics', (params: PublishDiagnosticsParams) => void published.push(params)),
   });
   connection = lsp.connection;
@@ -111,4 +124,25 @@ test('quick fix "pin and hash" and the fix-all source action give the expected b
   const change = command.documentChanges?.[0];
   assert.ok(change && 'edits' in change);
   assert.equal(apply(text, change.edits as TextEdit[]), fixed, 'the command and the source action make the same edit');
+});
+
+test('hash targets from the settings narrow "Pin and hash all"; a settings change takes effect without a restart', async () => {
+  const text = 'platpkg==1.0\n';
+  const uri = await open(text);
+  const hashedFiles = async () => {
+    const edit = (await connection.sendRequest('reqguard/pinAndHashAll', { uri })) as WorkspaceEdit;
+    const change = edit.documentChanges?.[0];
+    assert.ok(change && 'edits' in change);
+    const digests: string[] = apply(text, change.edits as TextEdit[]).match(/[0-9a-f]{64}/g) ?? [];
+    return ['platpkg-1.0-cp311-cp311-manylinux_2_17_x86_64.whl', 'platpkg-1.0-cp311-cp311-win_amd64.whl', 'platpkg-1.0.tar.gz'].filter((name) => digests.includes(index.file(name)!.sha256));
+  };
+  assert.deepEqual(await hashedFiles(), ['platpkg-1.0-cp311-cp311-manylinux_2_17_x86_64.whl', 'platpkg-1.0-cp311-cp311-win_amd64.whl', 'platpkg-1.0.tar.gz']);
+  hashes = { platforms: ['manylinux'] };
+  try {
+    await connection.sendNotification('workspace/didChangeConfiguration', { settings: null });
+    assert.deepEqual(await hashedFiles(), ['platpkg-1.0-cp311-cp311-manylinux_2_17_x86_64.whl', 'platpkg-1.0.tar.gz']);
+  } finally {
+    hashes = {};
+    await connection.sendNotification('workspace/didChangeConfiguration', { settings: null });
+  }
 });
