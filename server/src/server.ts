@@ -15,6 +15,7 @@ import { join } from 'node:path';
 import { AnalysisCache, type AnalyzedDocument } from './documents';
 import type { IncludedFile } from './features/hashMode';
 import { codeActions, FIX_ALL_KIND } from './features/codeActions';
+import { completion, COMPLETION_TRIGGER_CHARACTERS } from './features/completion';
 import { planFixes } from './features/fixAll';
 import { documentLinks } from './features/documentLinks';
 import { hover } from './features/hover';
@@ -79,6 +80,7 @@ export function startServer(connection: Connection, deps: ServerDeps): void {
       capabilities: {
         textDocumentSync: TextDocumentSyncKind.Incremental,
         hoverProvider: true,
+        completionProvider: { triggerCharacters: [...COMPLETION_TRIGGER_CHARACTERS], resolveProvider: false },
         documentLinkProvider: { resolveProvider: false },
         codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND], resolveProvider: false },
       },
@@ -256,6 +258,13 @@ export function startServer(connection: Connection, deps: ServerDeps): void {
     if (!state || !document) return null;
     const result = await hover(state.analysis, document.offsetAt(params.position), { index: state.index, pythonVersion: state.settings.pythonVersion, signal: toSignal(token) });
     return result ?? null;
+  });
+
+  connection.onCompletion(async (params, token) => {
+    const state = await stateOf(params.textDocument.uri);
+    const document = documents.get(params.textDocument.uri);
+    if (!state || !document) return null;
+    return completion(state.analysis, document.offsetAt(params.position), { index: state.index, pythonVersion: state.settings.pythonVersion, signal: toSignal(token) });
   });
 
   connection.onDocumentLinks(async (params) => {

@@ -41,6 +41,22 @@ export function marked(source: string): Marked {
   return { text, spans, ranges };
 }
 
+export const CARET = '\u2038';
+
+/**
+ * A document at a cursor: `source` with its `‸` (U+2038) and marks removed, as an analyzed
+ * document named `name`, and the cursor's offset in it.
+ */
+export function atCaret(source: string, name = 'requirements.txt'): { mark: Marked; document: TextDocument; offset: number; path: string } {
+  const caret = source.indexOf(CARET);
+  if (caret < 0) throw new Error(`the source needs a ${CARET}: ${JSON.stringify(source)}`);
+  const mark = marked(source.replace(CARET, ''));
+  const offset = source.slice(0, caret).replaceAll(OPEN, '').replaceAll(CLOSE, '').length;
+  const path = `/work/project/${name}`;
+  const document = TextDocument.create(`file://${path}`, name.endsWith('.py') ? 'python' : 'pip-requirements', 1, mark.text);
+  return { mark, document, offset, path };
+}
+
 /** `line:character-line:character`, 0-based as in LSP: short, and readable in assertion diffs. */
 export function formatRange(range: Range): string {
   return `${range.start.line}:${range.start.character}-${range.end.line}:${range.end.character}`;

@@ -29,6 +29,8 @@ export interface VersionSpec {
   yanked?: boolean | string;
   requiresPython?: string;
   requiresDist?: string[];
+  /** Provides-Extra in the metadata and `provides_extra` in the JSON API (null there when absent). */
+  providesExtra?: string[];
   uploadTime?: string;
   summary?: string;
   vulnerabilities?: VulnerabilitySpec[];
@@ -111,6 +113,7 @@ function metadataText(name: string, version: string, spec: VersionSpec): string 
   const lines = ['Metadata-Version: 2.1', `Name: ${name}`, `Version: ${version}`];
   if (spec.summary !== undefined) lines.push(`Summary: ${spec.summary}`);
   if (spec.requiresPython !== undefined) lines.push(`Requires-Python: ${spec.requiresPython}`);
+  for (const extra of spec.providesExtra ?? []) lines.push(`Provides-Extra: ${extra}`);
   for (const req of spec.requiresDist ?? []) lines.push(`Requires-Dist: ${req}`);
   return lines.join('\n') + '\n\n';
 }
@@ -380,6 +383,7 @@ export async function startTestIndex(fixture: IndexFixture, options: TestIndexOp
       version: chosen,
       summary: spec.summary ?? null,
       requires_dist: spec.requiresDist ?? null,
+      provides_extra: spec.providesExtra ?? null,
       requires_python: spec.requiresPython ?? null,
       yanked: yanked !== false,
       yanked_reason: yanked === false || yanked === '' ? null : yanked,

@@ -13,7 +13,7 @@ import type { Hover, MarkupContent } from 'vscode-languageserver-types';
 import { analyzeDocument } from '../../server/src/documents';
 import { hover, type HoverDeps } from '../../server/src/features/hover';
 import { openIndex, type PackageIndex } from '../../server/src/index/packageIndex';
-import { formatRange, marked } from '../helpers/marked';
+import { atCaret, formatRange, marked } from '../helpers/marked';
 import { selection, testClient, type TestClient } from '../support/indexClient';
 import { writeStaticMirror } from '../support/staticMirror';
 import { startTestIndex, type IndexFixture, type TestIndex, type VersionSpec } from '../support/testIndex';
@@ -81,12 +81,8 @@ interface Hovered {
  * range the hover should have.
  */
 async function hoverAt(source: string, deps: HoverDeps = { index: packages }, name = 'requirements.txt'): Promise<Hovered> {
-  const caret = source.indexOf('‸');
-  assert.ok(caret >= 0, 'the source needs a ‸');
-  const mark = marked(source.replace('‸', ''));
-  const offset = source.slice(0, caret).replace(/[⟦⟧]/g, '').length;
-  const document = TextDocument.create(`file:///work/project/${name}`, name.endsWith('.py') ? 'python' : 'pip-requirements', 1, mark.text);
-  const result = await hover(analyzeDocument(document, `/work/project/${name}`), offset, deps);
+  const { mark, document, offset, path } = atCaret(source, name);
+  const result = await hover(analyzeDocument(document, path), offset, deps);
   if (result) assert.equal((result.contents as MarkupContent).kind, 'markdown');
   return {
     hover: result,

@@ -19,7 +19,7 @@ import { rangeOf } from './diagnostics';
 import { DIGEST_LENGTHS } from './diagnostics/requirements';
 import { itemSpan, requirementLines } from './diagnostics/setupPy';
 import { loadProjectInfo, pinnedVersion, specifierText, type ProjectInfo } from './projectInfo';
-import { latestReleases, pickRelease, releaseFor, supportsPython, type Release } from './releases';
+import { dayOf, latestReleases, pickRelease, releaseFor, supportsPython, type Release } from './releases';
 
 export interface HoverDeps {
   /** The index the document installs from; without it only options and names are described. */
@@ -180,9 +180,8 @@ function link(label: string, url: string): string | undefined {
   }
 }
 
-/** `2024-01-31` from an ISO 8601 time, or '' when there is none. */
 function day(time: string | undefined): string {
-  return time && /^\d{4}-\d{2}-\d{2}/.test(time) ? time.slice(0, 10) : '';
+  return dayOf(time) ?? '';
 }
 
 function dated(version: string, time: string | undefined): string {

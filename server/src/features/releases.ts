@@ -104,3 +104,8 @@ export function filesToHash(release: Release): readonly IndexedFile[] {
   const live = release.files.filter((file) => !file.yanked);
   return live.length ? live : release.files;
 }
+
+/** `2024-01-31` from an ISO 8601 time. */
+export function dayOf(time: string | undefined): string | undefined {
+  return time ? /^\d{4}-\d{2}-\d{2}/.exec(time)?.[0] : undefined;
+}

@@ -1,6 +1,6 @@
 // Reading the PyPI JSON API (`/pypi/<name>/json`, `/pypi/<name>/<version>/json`): the optional
 // enrichment on top of the Simple API (summary, license, links, release dates, requires_dist,
-// known vulnerabilities). Pure; malformed fields are dropped, never thrown.
+// provides_extra, known vulnerabilities). Pure; malformed fields are dropped, never thrown.
 
 export interface Vulnerability {
   readonly id: string;
@@ -19,6 +19,8 @@ export interface ProjectDetails {
   readonly license?: string;
   readonly requiresPython?: string;
   readonly requiresDist: readonly string[];
+  /** The extras the release declares (`provides_extra`); undefined when the index does not say. */
+  readonly providesExtra?: readonly string[];
   /** Label → URL: Homepage, Source, Documentation, … */
   readonly projectUrls: Readonly<Record<string, string>>;
   /** Release → earliest upload time (ISO 8601), from `releases` (project route only). */
@@ -79,6 +81,7 @@ export function parseProjectDetails(body: string): { ok: true; details: ProjectD
       license: text(info.license_expression) ?? text(info.license),
       requiresPython: text(info.requires_python),
       requiresDist: strings(info.requires_dist),
+      providesExtra: Array.isArray(info.provides_extra) ? strings(info.provides_extra) : undefined,
       projectUrls,
       releaseDates,
       vulnerabilities: vulnerabilities(record(data)?.vulnerabilities),
