@@ -146,3 +146,13 @@ test('hash targets from the settings narrow "Pin and hash all"; a settings chang
     await connection.sendNotification('workspace/didChangeConfiguration', { settings: null });
   }
 });
+
+test('--pre in the file: pip would pick the pre-release, and so does the quick fix (no "latest" older than it)', async () => {
+  const uri = await open('--pre\nflask>=2\n');
+  const actions = (await connection.sendRequest('textDocument/codeAction', {
+    textDocument: { uri },
+    range: { start: { line: 1, character: 0 }, end: { line: 1, character: 0 } },
+    context: { diagnostics: [] },
+  })) as CodeAction[];
+  assert.deepEqual(actions.map((a) => a.title).filter((title) => title.startsWith('Pin to')), ['Pin to 3.1.0rc1', 'Pin to 3.1.0rc1 and add hashes']);
+});

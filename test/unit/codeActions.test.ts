@@ -160,6 +160,9 @@ describe('planFixes', () => {
     );
     // Named in the specifier, a pre-release is what pip would pick (packaging's rule).
     assert.match((await fixed('webfw>=4.2rc1\n', { hash: false })).text, /^webfw==4\.2rc1\n$/);
+    // With --pre (in the file, an include or pip's config: the index view says), so is the newest one.
+    const withPre = openIndex(client.client, selection([index.simpleUrl], { prereleases: true }));
+    assert.equal((await fixed('webfw>=4\n', { hash: false }, { index: withPre })).text, 'webfw==4.2rc1\n');
   });
 
   test('requires-python is honoured when the target Python is known', async () => {

@@ -147,7 +147,7 @@ suite('versions', () => {
     assert.deepEqual((await completeAt('requests==2.32.0r‸')).labels, all);
     assert.deepEqual((await completeAt('requests>=2.32.0rc1,<‸')).labels, all);
     assert.deepEqual((await completeAt('requests<‸,>=2.32.0rc1')).labels, all);
-    assert.deepEqual((await completeAt('--pre\nrequests==‸')).labels, all);
+    assert.deepEqual((await completeAt('requests==‸', { index: openIndex(client.client, selection([index.simpleUrl], { prereleases: true })) })).labels, all);
     assert.deepEqual((await completeAt('prerelease>=‸')).labels, ['0.1b2', '0.1a1']);
     assert.equal((await completeAt('requests==2.32.0r‸')).item('2.32.0rc1').detail, 'released 2024-05-01; pre-release');
   });

@@ -16,7 +16,7 @@ function select(text: string, extra: Partial<Parameters<typeof selectIndex>[0]> 
 }
 
 test('pypi.org when nothing says otherwise', () => {
-  assert.deepEqual(select('flask\n'), { indexUrls: [PYPI_SIMPLE_URL], findLinks: [], noIndex: false, source: 'default', sourceDetail: undefined });
+  assert.deepEqual(select('flask\n'), { indexUrls: [PYPI_SIMPLE_URL], findLinks: [], noIndex: false, source: 'default', sourceDetail: undefined, prereleases: false });
 });
 
 test('pip configuration, then editor settings, then the file itself', () => {
@@ -54,4 +54,14 @@ test('URL rules: redaction as pip does it, project pages, JSON API base', () => 
   assert.equal(jsonApiBase('https://pypi.org/simple/'), 'https://pypi.org/pypi/');
   assert.equal(jsonApiBase('https://test.pypi.org/simple'), 'https://test.pypi.org/pypi/');
   assert.equal(jsonApiBase('https://artifactory.example/api/pypi/pypi/repo'), undefined);
+});
+
+test('--pre on a line of its own, in the file or an include, or pip\'s pre, lets pip pick pre-releases', () => {
+  assert.equal(select('flask\n').prereleases, false);
+  assert.equal(select('--pre\nflask\n').prereleases, true);
+  assert.equal(select('flask --pre\n').prereleases, false, 'pip drops file-wide options on a requirement line');
+  assert.equal(select('flask\n', { pip: { pre: { value: true, origin: { kind: 'env-var', where: 'PIP_PRE' } } } }).prereleases, true);
+  const document = parseRequirementsFile('-r base.txt\nflask\n');
+  const includes = resolveIncludes(document, '/p/requirements.txt', { read: (path) => (path === '/p/base.txt' ? '--pre\n' : undefined) });
+  assert.equal(selectIndex({ document, documentLabel: '/p/requirements.txt', includes }).prereleases, true);
 });

@@ -83,3 +83,10 @@ test('agrees with the real pip on which index-url wins (pip config list)', () =>
   assert.equal(resolvePipIndexConfig(files, environment).indexUrl?.value, pipChoice);
   assert.equal(pipChoice, 'https://user.example/simple');
 });
+
+test("pip's pre flag is read with strtobool from config files and PIP_PRE", () => {
+  const files: ConfigFileText[] = [{ kind: 'global', path: '/etc/pip.conf', text: '[install]\npre = true\n' }];
+  assert.deepEqual(resolvePipIndexConfig(files, { env: {}, home: HOME }).pre, { value: true, origin: { kind: 'global', where: '/etc/pip.conf' } });
+  assert.equal(resolvePipIndexConfig(files, { env: { PIP_PRE: 'off' }, home: HOME }).pre?.value, false);
+  assert.equal(resolvePipIndexConfig([], { env: {}, home: HOME }).pre, undefined);
+});

@@ -100,7 +100,7 @@ function hasCode(ctx: EntryContext, ...codes: string[]): boolean {
 async function unpinnedActions(ctx: EntryContext): Promise<(CodeAction | undefined)[]> {
   const { entry, releases, deps } = ctx;
   const hashed = entry.hashes.length > 0;
-  const chosen = pickRelease(releases, { specifier: specifierText(entry), pythonVersion: deps.pythonVersion });
+  const chosen = pickRelease(releases, { specifier: specifierText(entry), pythonVersion: deps.pythonVersion, allowPrereleases: deps.index.effective.prereleases });
   const latest = latestReleases(releases.filter((release) => release.files.length > 0)).final;
   const suffix = hashed ? ' and rehash' : '';
   const codes = ['unpinned', 'unhashed'];
@@ -108,7 +108,8 @@ async function unpinnedActions(ctx: EntryContext): Promise<(CodeAction | undefin
   return Promise.all([
     // Unhashed entries get a plain pin and a pin with hashes; a hashed one always needs new hashes.
     chosen && !hashed ? pinAction(ctx, chosen, `Pin to ${chosen.version}`, { codes: ['unpinned'] }) : undefined,
-    latest && latest.version !== chosen?.version ? pinAction(ctx, latest, `Pin to latest ${latest.version}${suffix}`, { codes: ['unpinned', 'no-matching-version'] }) : undefined,
+    // "Latest" only when it is newer than pip's pick (with --pre the pick may be a newer pre-release).
+    latest && (!chosen || order(latest.version, chosen.version) > 0) ? pinAction(ctx, latest, `Pin to latest ${latest.version}${suffix}`, { codes: ['unpinned', 'no-matching-version'] }) : undefined,
     chosen ? pinAction(ctx, chosen, hashed ? `Pin to ${chosen.version}${suffix}` : `Pin to ${chosen.version} and add hashes`, { hash: true, codes, preferred }) : undefined,
   ]);
 }
@@ -129,7 +130,7 @@ async function pinnedActions(ctx: EntryContext, pinned: string): Promise<(CodeAc
       }),
     );
   }
-  const newest = pickRelease(releases, { specifier: '', pythonVersion: deps.pythonVersion });
+  const newest = pickRelease(releases, { specifier: '', pythonVersion: deps.pythonVersion, allowPrereleases: deps.index.effective.prereleases });
   if (newest && order(newest.version, pinned) > 0) {
     const title = `Update to ${newest.version} and ${entry.hashes.length ? 'rehash' : 'add hashes'}`;
     actions.push(pinAction(ctx, newest, title, { hash: true, codes: ['outdated', 'yanked', 'unknown-version', 'unhashed'] }));
@@ -157,7 +158,7 @@ async function safeUpgrade(ctx: EntryContext, data: VulnerableData, current: str
     .map((version) => releaseFor(releases, version))
     .filter(usable)
     .sort((a, b) => compare(a.version, b.version));
-  const newest = pickRelease(releases, { specifier: '', pythonVersion: deps.pythonVersion });
+  const newest = pickRelease(releases, { specifier: '', pythonVersion: deps.pythonVersion, allowPrereleases: deps.index.effective.prereleases });
   const candidates = [...new Map([...fixed, ...(usable(newest) ? [newest] : [])].map((release) => [release.version, release])).values()];
   const clean = await Promise.all(
     candidates.map(async (release) => {

@@ -74,8 +74,6 @@ type Target = TargetBase & (
       readonly word: string;
       /** Versions of the requirement's other clauses. */
       readonly others: readonly string[];
-      /** pip's `--pre` in the file. */
-      readonly prereleasesAsked: boolean;
     }
   | {
       readonly kind: 'option';
@@ -108,7 +106,7 @@ function wordSpan(offset: number, typed: string, after: string, word: RegExp): {
  * What a requirement written up to the cursor (`before`) asks for: its name, an extra or a
  * version. `after` is the rest of its line.
  */
-function requirementTarget(before: string, after: string, offset: number, prereleasesAsked: boolean): Target | undefined {
+function requirementTarget(before: string, after: string, offset: number): Target | undefined {
   const name = before.trimStart();
   if (NAME_WORD.exec(name)?.[0] === name) return { kind: 'name', typed: name, ...wordSpan(offset, name, after, NAME_WORD) };
   const extras = EXTRAS_AT_END.exec(before);
@@ -129,7 +127,7 @@ function requirementTarget(before: string, after: string, offset: number, prerel
   // Clauses after this one, up to a marker, comment or option.
   const tail = after.slice(rest.length).split(/;|\s#|\s-/)[0];
   const others = [...`${version[2]}${tail}`.matchAll(CLAUSE)].map((clause) => clause[1]);
-  return { kind: 'version', project: canonicalizeName(version[1]), operator: version[3], word: typed + rest, others, prereleasesAsked, typed, span };
+  return { kind: 'version', project: canonicalizeName(version[1]), operator: version[3], word: typed + rest, others, typed, span };
 }
 
 function lineStartBefore(text: string, offset: number): number {
@@ -173,8 +171,7 @@ function requirementsTarget(parsed: RequirementsDocument, offset: number): Targe
   if (before.startsWith('-')) return optionTarget(before, after, offset, 'line');
   const dash = before.indexOf(' -');
   if (dash >= 0) return optionTarget(before.slice(dash + 1), after, offset, 'requirement');
-  const prereleasesAsked = parsed.entries.some((entry) => entry.options.some((option) => option.spec.dest === 'pre'));
-  return requirementTarget(before, after, offset, prereleasesAsked);
+  return requirementTarget(before, after, offset);
 }
 
 /** The requirement strings of setup()'s keywords (install_requires, extras_require, …), read as requirement lines. */
@@ -188,7 +185,7 @@ function setupPyTarget(analysis: SetupPyAnalysis, offset: number): Target | unde
         const at = offset - content.start;
         const before = item.value.slice(lineStartBefore(item.value, at), at);
         if (hasComment(before)) return undefined;
-        return requirementTarget(before, item.value.slice(at, lineEndAfter(item.value, at)), offset, false);
+        return requirementTarget(before, item.value.slice(at, lineEndAfter(item.value, at)), offset);
       }
     }
   }
@@ -298,7 +295,7 @@ async function versionList(target: Extract<Target, { kind: 'version' }>, index: 
   const offerYanked = target.operator === '!=';
   const installable = releases.filter((release) => release.files.length > 0 && (offerYanked || !release.yanked));
   const prereleases =
-    target.prereleasesAsked ||
+    index.effective.prereleases ||
     looksLikePrerelease(target.word) ||
     target.others.some(isPrerelease) ||
     !installable.some((release) => !release.prerelease && !release.yanked);

@@ -137,7 +137,7 @@ async function planEntry(analysis: AnalyzedDocument, entry: RequirementEntry, de
   let sha256: string[] | undefined;
   if (pinned === undefined) {
     const specifier = specifierText(entry);
-    release = pickRelease(info.releases, { specifier, pythonVersion: deps.pythonVersion });
+    release = pickRelease(info.releases, { specifier, pythonVersion: deps.pythonVersion, allowPrereleases: deps.index.effective.prereleases });
     if (!release) {
       const python = deps.pythonVersion ? ` on Python ${deps.pythonVersion}` : '';
       return { skipped: `no release of '${name}' satisfies '${specifier || 'any version'}'${python} (yanked releases are never picked)` };

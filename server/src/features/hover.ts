@@ -253,7 +253,7 @@ async function projectMarkdown(target: ProjectTarget, deps: HoverDeps): Promise<
   const data = info.data.value;
   const { releases } = info;
   const pinned = target.pinned !== undefined ? releaseFor(releases, target.pinned) : undefined;
-  const chosen = target.pinned !== undefined ? pinned : selectedRelease(target, releases, deps.pythonVersion);
+  const chosen = target.pinned !== undefined ? pinned : selectedRelease(target, releases, deps.pythonVersion, deps.index?.effective.prereleases);
   let vulnerabilities: Promise<ProjectDetails | undefined> | undefined;
   if (pinned) vulnerabilities = pinned.version === target.pinned ? pinnedDetails : index.details(target.normalized, pinned.version, deps.signal);
   return paragraphs([
@@ -273,9 +273,9 @@ function titleLine(name: string, details: ProjectDetails | undefined): string {
   return `**${escape(shown)}**${details?.summary ? ` — ${escape(shorten(details.summary, 300))}` : ''}`;
 }
 
-function selectedRelease(target: ProjectTarget, releases: readonly Release[], pythonVersion: string | undefined): Release | undefined {
+function selectedRelease(target: ProjectTarget, releases: readonly Release[], pythonVersion: string | undefined, allowPrereleases?: boolean): Release | undefined {
   if (target.specifier && !validRange(target.specifier)) return undefined;
-  return pickRelease(releases, { specifier: target.specifier, pythonVersion });
+  return pickRelease(releases, { specifier: target.specifier, pythonVersion, allowPrereleases });
 }
 
 function requiresPythonNote(release: Release, pythonVersion: string | undefined): string {

@@ -210,7 +210,7 @@ async function requirementFindings(entries: readonly RequirementEntry[], deps: I
     }
     const pin = pinnedVersion(entry);
     if (pin === undefined) {
-      findings.push(...rangeFindings(entry, info, info.data.value, deps.settings));
+      findings.push(...rangeFindings(entry, info, info.data.value, deps.settings, deps.index.effective.prereleases));
       continue;
     }
     const span = entry.specifiers[0].versionSpan;
@@ -249,22 +249,22 @@ function unknownVersionMessage(name: string, pin: string, listed: Release | unde
 }
 
 /** An entry with a range (or none): does any release satisfy it, and one for the target Python? */
-function rangeFindings(entry: RequirementEntry, info: ProjectInfo, data: ProjectData, settings: ReqguardSettings): Finding[] {
+function rangeFindings(entry: RequirementEntry, info: ProjectInfo, data: ProjectData, settings: ReqguardSettings, allowPrereleases: boolean): Finding[] {
   const specifier = specifierText(entry);
   // An unreadable specifier matches nothing here but is the syntax check's to report.
   if (specifier && !validRange(specifier)) return [];
   const span = entry.specifierSpan ?? entry.nameSpan!;
   const label = `${entry.name}${specifier}`;
-  const match = pickRelease(info.releases, { specifier });
+  const match = pickRelease(info.releases, { specifier, allowPrereleases });
   if (!match) {
     if (!complete(data)) return [];
     // pip passes over yanked releases unless a pin names them: say when only those would do.
-    const yankedMatch = pickRelease(info.releases.map((release) => ({ ...release, yanked: false })), { specifier });
+    const yankedMatch = pickRelease(info.releases.map((release) => ({ ...release, yanked: false })), { specifier, allowPrereleases });
     const why = yankedMatch ? `only yanked releases (such as ${yankedMatch.version}) satisfy it, and pip skips them unless pinned with ==` : newestVersions(info.releases);
     return [{ code: 'no-matching-version', message: `No release of ${entry.name} satisfies '${label}': ${why}. pip will fail to install this file.`, span }];
   }
   const python = targetPython(entry, settings);
-  if (python && !pickRelease(info.releases, { specifier, pythonVersion: python })) {
+  if (python && !pickRelease(info.releases, { specifier, pythonVersion: python, allowPrereleases })) {
     return [{
       code: 'requires-python',
       message: `No release satisfying '${label}' supports Python ${python} (reqguard.pythonVersion): ${match.version} requires Python ${match.requiresPython}.`,

@@ -19,6 +19,8 @@ export interface IndexSelection {
   readonly source: IndexSource;
   /** The file or variable behind `source` ('requirements.txt', 'PIP_INDEX_URL', '/etc/pip.conf'). */
   readonly sourceDetail?: string;
+  /** `--pre` in the file or an include, or pip's `pre`: pip picks pre-releases like final releases. */
+  readonly prereleases?: boolean;
 }
 
 export interface EditorIndexSettings {
@@ -32,6 +34,7 @@ interface Finder {
   noIndex: boolean;
   source: IndexSource;
   sourceDetail?: string;
+  prereleases: boolean;
 }
 
 /** Replays pip's handle_option_line over a file and, at each include, the file it includes. */
@@ -59,6 +62,7 @@ function applyFileOptions(finder: Finder, document: RequirementsDocument, label:
     if (!finder.noIndex) finder.indexUrls.push(...values('extra_index_urls'));
     const links = values('find_links');
     if (links.length) finder.findLinks.push(links[0]);
+    if (entry.options.some((o) => o.spec.dest === 'pre')) finder.prereleases = true;
   }
 }
 
@@ -71,7 +75,7 @@ export function selectIndex(options: {
   readonly pip?: PipIndexConfig;
 }): IndexSelection {
   const { settings = {}, pip = {} } = options;
-  const finder: Finder = { indexUrls: [PYPI_SIMPLE_URL], findLinks: [], noIndex: false, source: 'default' };
+  const finder: Finder = { indexUrls: [PYPI_SIMPLE_URL], findLinks: [], noIndex: false, source: 'default', prereleases: pip.pre?.value ?? false };
   if (pip.indexUrl) {
     finder.indexUrls = [pip.indexUrl.value];
     finder.source = 'pip';
@@ -89,7 +93,8 @@ export function selectIndex(options: {
     finder.indexUrls = [];
   }
   if (options.document) applyFileOptions(finder, options.document, options.documentLabel, options.includes ?? []);
-  return { indexUrls: [...new Set(finder.indexUrls)], findLinks: finder.findLinks, noIndex: finder.noIndex, source: finder.source, sourceDetail: finder.sourceDetail };
+  const { findLinks, noIndex, source, sourceDetail, prereleases } = finder;
+  return { indexUrls: [...new Set(finder.indexUrls)], findLinks, noIndex, source, sourceDetail, prereleases };
 }
 
 /** Hides credentials as pip's redact_auth_from_url does: `user:****@host`, or `****@host` for a token. */

@@ -362,6 +362,8 @@ export interface EffectiveIndex {
   readonly source: IndexSelection['source'];
   readonly sourceDetail?: string;
   readonly offline: boolean;
+  /** pip considers pre-releases (`--pre`, pip's `pre`): picks and completion include them. */
+  readonly prereleases: boolean;
 }
 
 export interface PackageIndex {
@@ -399,6 +401,7 @@ export function openIndex(client: IndexClient, selection: IndexSelection, option
       source: selection.source,
       sourceDetail: selection.sourceDetail,
       offline: client.offline,
+      prereleases: selection.prereleases ?? false,
     },
 
     async project(name, signal) {

@@ -92,11 +92,13 @@ export interface PipIndexConfig {
   readonly extraIndexUrls?: { readonly value: readonly string[]; readonly origin: ValueOrigin };
   readonly findLinks?: { readonly value: readonly string[]; readonly origin: ValueOrigin };
   readonly noIndex?: { readonly value: boolean; readonly origin: ValueOrigin };
+  /** pip's `pre`: pre-releases are candidates like final releases. */
+  readonly pre?: { readonly value: boolean; readonly origin: ValueOrigin };
   /** pip's `cert`: a CA bundle to trust for index connections. */
   readonly cert?: { readonly value: string; readonly origin: ValueOrigin };
 }
 
-const KEYS = ['index-url', 'extra-index-url', 'find-links', 'no-index', 'cert'] as const;
+const KEYS = ['index-url', 'extra-index-url', 'find-links', 'no-index', 'pre', 'cert'] as const;
 type Key = (typeof KEYS)[number];
 
 function normalizeName(name: string): string {
@@ -131,8 +133,15 @@ export function resolvePipIndexConfig(files: readonly ConfigFileText[], environm
   if (extra) result.extraIndexUrls = { value: extra.value.split(/\s+/).filter(Boolean), origin: extra.origin };
   const links = pick('find-links');
   if (links) result.findLinks = { value: links.value.split(/\s+/).filter(Boolean), origin: links.origin };
-  const noIndex = pick('no-index');
-  if (noIndex) result.noIndex = { value: /^(y|yes|t|true|on|1)$/i.test(noIndex.value.trim()), origin: noIndex.origin };
+  // pip reads a flag's config value with strtobool.
+  const flag = (key: Key) => {
+    const found = pick(key);
+    return found && { value: /^(y|yes|t|true|on|1)$/i.test(found.value.trim()), origin: found.origin };
+  };
+  const noIndex = flag('no-index');
+  if (noIndex) result.noIndex = noIndex;
+  const pre = flag('pre');
+  if (pre) result.pre = pre;
   const cert = pick('cert');
   if (cert && cert.value.trim()) result.cert = { value: cert.value.trim(), origin: cert.origin };
   return result;
