@@ -9,6 +9,7 @@ import { createHttpClient, type HttpClient } from './index/http';
 import { IndexClient, type IndexNotice } from './index/packageIndex';
 import { pipConfigFiles, resolvePipIndexConfig, type PipIndexConfig } from './index/pipConfig';
 import { fileResponseStore, nodeLocalFiles } from './nodeIo';
+import type { OsvPost } from './features/indexDiagnostics';
 import type { EditorHttpSettings, ReqguardSettings } from './protocol';
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -90,4 +91,12 @@ export function createIndexRuntime(options: IndexRuntimeOptions): IndexRuntime {
     onNotice: options.onNotice,
   });
   return { client, http, pip, close: () => http.close() };
+}
+
+/** OSV's querybatch through the index layer's HTTP client (same proxy, CAs and user agent). */
+export function osvPost(runtime: IndexRuntime): OsvPost {
+  return async (url, body, signal) => {
+    const result = await runtime.http.fetch({ url, method: 'POST', body, signal, headers: { 'content-type': 'application/json', accept: 'application/json' } });
+    return result.ok ? { status: result.value.status, body: result.value.body.toString('utf8') } : { status: result.error.status ?? 0, body: '' };
+  };
 }

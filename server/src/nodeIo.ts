@@ -10,13 +10,19 @@ import type { TextReader } from './includes';
 import type { LocalFiles } from './index/packageIndex';
 import { decodeRequirementsBytes } from './parser/pyText';
 
-/** reqguard's version, from the package.json two folders above the bundle (server/out/*.js). */
-export function packageVersion(): string {
+/** reqguard's package.json, two folders above the bundle (server/out/*.js); undefined when unreadable. */
+export function packageManifest(): unknown {
   try {
-    return JSON.parse(readFileSync(join(__dirname, '..', '..', 'package.json'), 'utf8')).version as string;
+    return JSON.parse(readFileSync(join(__dirname, '..', '..', 'package.json'), 'utf8'));
   } catch {
-    return 'unknown';
+    return undefined;
   }
+}
+
+/** reqguard's version, from its package.json. */
+export function packageVersion(): string {
+  const version = (packageManifest() as { version?: unknown } | undefined)?.version;
+  return typeof version === 'string' ? version : 'unknown';
 }
 
 export const diskReader: TextReader = {

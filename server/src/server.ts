@@ -19,14 +19,14 @@ import { completion, COMPLETION_TRIGGER_CHARACTERS } from './features/completion
 import { planFixes } from './features/fixAll';
 import { documentLinks } from './features/documentLinks';
 import { hover } from './features/hover';
-import { indexDiagnostics, type OsvPost } from './features/indexDiagnostics';
+import { indexDiagnostics } from './features/indexDiagnostics';
 import type { Span } from './parser/types';
 import { computeDiagnostics } from './features/diagnostics';
 import type { PathProbe } from './features/localPaths';
 import { resolveIncludes, type TextReader } from './includes';
 import { documentIndex } from './documentIndex';
 import type { IndexNotice, PackageIndex } from './index/packageIndex';
-import type { IndexRuntime, IndexRuntimeOptions } from './indexRuntime';
+import { osvPost, type IndexRuntime, type IndexRuntimeOptions } from './indexRuntime';
 import {
   DEFAULT_SETTINGS,
   INDEX_STATUS_NOTIFICATION,
@@ -331,12 +331,4 @@ function originOf(url: string): string | undefined {
   } catch {
     return undefined;
   }
-}
-
-/** OSV's querybatch through the index layer's HTTP client (same proxy, CAs and user agent). */
-function osvPost(runtime: IndexRuntime): OsvPost {
-  return async (url, body, signal) => {
-    const result = await runtime.http.fetch({ url, method: 'POST', body, signal, headers: { 'content-type': 'application/json', accept: 'application/json' } });
-    return result.ok ? { status: result.value.status, body: result.value.body.toString('utf8') } : { status: result.error.status ?? 0, body: '' };
-  };
 }

@@ -1,78 +1,27 @@
 // The reqguard command as users run it: the bundled server/out/cli.js in a child process.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { REPO_ROOT } from '../helpers/corpus';
 import { startTestIndex, type IndexFixture, type TestIndex } from '../support/testIndex';
-
-const CLI = join(REPO_ROOT, 'server/out/cli.js');
-
-interface Run {
-  status: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/**
- * The child gets an environment of its own, never this machine's: no inherited PIP_* variables,
- * an empty pip config file, and home, cache and config folders inside the workspace (`.machine`).
- */
-function childEnv(dir: string, extra: Record<string, string>): Record<string, string> {
-  const machine = join(dir, '.machine');
-  const pipConfig = join(machine, 'pip.conf');
-  if (!existsSync(pipConfig)) {
-    mkdirSync(machine, { recursive: true });
-    writeFileSync(pipConfig, '');
-  }
-  return {
-    PATH: process.env.PATH ?? '',
-    HOME: join(machine, 'home'),
-    XDG_CACHE_HOME: join(machine, 'cache'),
-    XDG_CONFIG_HOME: join(machine, 'config'),
-    PIP_CONFIG_FILE: pipConfig,
-    ...extra,
-  };
-}
-
-/** Asynchronous, so a test index served by this process can answer the child. */
-function run(args: string[], cwd: string, env: Record<string, string> = {}): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    // The time limit also catches a process kept alive by open keep-alive connections.
-    execFile(process.execPath, [CLI, ...args], { cwd, env: childEnv(cwd, env), encoding: 'utf8', timeout: 20_000 }, (error, stdout, stderr) => {
-      if (error?.killed) return reject(new Error(`reqguard ${args.join(' ')} did not exit on its own`));
-      resolve({ status: error ? (typeof error.code === 'number' ? error.code : null) : 0, stdout, stderr });
-    });
-  });
-}
-
-function workspace(files: Record<string, string>): string {
-  const dir = mkdtempSync(join(tmpdir(), 'reqguard-cli-'));
-  for (const [name, text] of Object.entries(files)) {
-    mkdirSync(join(dir, name, '..'), { recursive: true });
-    writeFileSync(join(dir, name), text);
-  }
-  return dir;
-}
+import { ageCachedAnswers, run, workspace, type Run } from './runCli';
 
 const HASH = 'sha256:' + 'd'.repeat(64);
 
 test('check: warnings alone exit 0, --fail-on warning exits 1, text output names file:line:col and code', async () => {
   const dir = workspace({ 'requirements.txt': 'Django\npsycopg2-binary==2.7.4\n' });
-  const plain = await run(['check', 'requirements.txt'], dir);
+  const plain = await run(['check', '--no-index-checks', 'requirements.txt'], dir);
   assert.equal(plain.status, 0, plain.stderr);
   assert.match(plain.stdout, /^requirements\.txt:1:1: warning \[unpinned\] /m);
   assert.match(plain.stdout, /^requirements\.txt:2:1: warning \[unhashed\] /m);
   assert.match(plain.stdout, /2 warnings/);
-  assert.equal((await run(['check', '--fail-on', 'warning', 'requirements.txt'], dir)).status, 1);
-  assert.equal((await run(['check', '--fail-on=warning', 'requirements.txt'], dir)).status, 1);
+  assert.equal((await run(['check', '--no-index-checks', '--fail-on', 'warning', 'requirements.txt'], dir)).status, 1);
+  assert.equal((await run(['check', '--no-index-checks', '--fail-on=warning', 'requirements.txt'], dir)).status, 1);
 });
 
 test('check --format json prints flat records with 1-based positions', async () => {
   const dir = workspace({ 'requirements.txt': `flask==3.0.0 --hash=${HASH}\nrequests>=2\n` });
-  const result = await run(['check', '--format', 'json', '--offline', 'requirements.txt'], dir);
+  const result = await run(['check', '--format', 'json', '--no-index-checks', 'requirements.txt'], dir);
   assert.equal(result.status, 1, 'hash mode makes the unpinned entry an error');
   const records = JSON.parse(result.stdout);
   assert.deepEqual(records, [
@@ -86,14 +35,14 @@ test('check --format json prints flat records with 1-based positions', async () 
 
 test('check: a clean file says so and exits 0', async () => {
   const dir = workspace({ 'requirements.txt': `flask==3.0.0 --hash=${HASH}\n` });
-  const result = await run(['check', 'requirements.txt'], dir);
+  const result = await run(['check', '--no-index-checks', 'requirements.txt'], dir);
   assert.equal(result.status, 0);
   assert.equal(result.stdout, 'No problems found.\n');
 });
 
 test('check: unreadable paths exit 2 with a clear message and no stack trace; other files are still checked', async () => {
   const dir = workspace({ 'requirements.txt': 'flask\n', 'sub/x.txt': '' });
-  const result = await run(['check', 'missing.txt', 'sub', 'requirements.txt'], dir);
+  const result = await run(['check', '--no-index-checks', 'missing.txt', 'sub', 'requirements.txt'], dir);
   assert.equal(result.status, 2);
   assert.match(result.stderr, /cannot read missing\.txt: no such file/);
   assert.match(result.stderr, /cannot read sub: is a directory/);
@@ -114,12 +63,12 @@ test('usage errors exit 2 and show the usage', async () => {
 
 test('check reads setup.py with the library rules', async () => {
   const dir = workspace({ 'setup.py': 'from setuptools import setup\nsetup(install_requires=["requests==2.0.0"])\n' });
-  const result = await run(['check', '--format', 'json', 'setup.py'], dir);
+  const result = await run(['check', '--format', 'json', '--no-index-checks', 'setup.py'], dir);
   assert.equal(result.status, 0);
   assert.deepEqual(JSON.parse(result.stdout).map((r: { code: string }) => r.code), ['exact-pin-in-library']);
   // Any Python file given to the CLI is read as a setup script, not as a requirements file.
   const renamed = workspace({ 'lib_setup.py': 'from setuptools import setup\nsetup(install_requires=["requests"])\n' });
-  assert.deepEqual(JSON.parse((await run(['check', '--format', 'json', 'lib_setup.py'], renamed)).stdout).map((r: { code: string }) => r.code), ['unbounded']);
+  assert.deepEqual(JSON.parse((await run(['check', '--format', 'json', '--no-index-checks', 'lib_setup.py'], renamed)).stdout).map((r: { code: string }) => r.code), ['unbounded']);
 });
 
 test('parse --json: flat requirement, option, include and problem records; includes listed, not followed', async () => {
@@ -366,12 +315,7 @@ test('show: an index failing after the cache expired is answered from the cache,
   const dir = workspace({});
   const args = ['show', '--cache-dir', 'cache', '--index-url', indexA.simpleUrl, 'demo'];
   assert.equal((await run(args, dir)).status, 0);
-  // Age the stored answers past their 10 minutes instead of waiting.
-  const dayAgo = Date.now() - 24 * 60 * 60 * 1000;
-  for (const name of readdirSync(join(dir, 'cache'))) {
-    const path = join(dir, 'cache', name);
-    writeFileSync(path, JSON.stringify({ ...JSON.parse(readFileSync(path, 'utf8')), fetchedAt: dayAgo }));
-  }
+  const dayAgo = ageCachedAnswers(join(dir, 'cache'));
   indexA.setFault('simple-project', { kind: 'status', status: 503 });
   try {
     const stale = await run([...args.slice(0, 1), '--json', ...args.slice(1)], dir);
@@ -407,7 +351,8 @@ test('show --offline: an empty cache is an "offline" error without a request; a 
 test('index options are validated by check and show alike: bad values are usage errors', async () => {
   const dir = workspace({ 'requirements.txt': `flask==3.0.0 --hash=${HASH}\n` });
   const good = ['--index-url', indexA.simpleUrl, '--extra-index-url', indexB.simpleUrl, '--isolated', '--offline', '--cache-dir', 'c', '--timeout', '2.5'];
-  assert.equal((await run(['check', ...good, 'requirements.txt'], dir)).status, 0);
+  // Validated even when no index is asked.
+  assert.equal((await run(['check', '--no-index-checks', ...good, 'requirements.txt'], dir)).status, 0);
   const bad = [
     ['--timeout', 'abc'], ['--timeout=0'], ['--timeout', '-1'], ['--timeout', ''], ['--timeout', '601'], ['--timeout'],
     ['--index-url', 'not a url'], ['--extra-index-url', 'ftp://example.org/simple'], ['--cache-dir', 'c', '--no-cache'], ['--offline=yes'],

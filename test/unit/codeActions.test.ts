@@ -3,7 +3,6 @@
 // file in hash-checking mode (and refuses it when one hash is altered).
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,6 +16,7 @@ import { openIndex, type PackageIndex } from '../../server/src/index/packageInde
 import type { Span } from '../../server/src/parser/types';
 import { selection, testClient, type TestClient } from '../support/indexClient';
 import { startNginx } from '../support/nginx';
+import { pipDownload, pipPythonVersion } from '../support/pip';
 import { writeFindLinksDir, writeStaticMirror } from '../support/staticMirror';
 import { startTestIndex, type IndexFixture, type TestIndex } from '../support/testIndex';
 
@@ -422,26 +422,10 @@ describe('codeActions', () => {
 
 // ---- pip itself ---------------------------------------------------------------------------------
 
-/**
- * python3 with nothing from this machine's pip configuration (PIP_FIND_LINKS and friends) or
- * proxies; asynchronous, because the index pip talks to runs in this process.
- */
-function python(args: string[]): Promise<{ status: number; stdout: string; stderr: string }> {
-  const env: Record<string, string> = { PIP_CONFIG_FILE: '/dev/null' };
-  for (const [key, value] of Object.entries(process.env)) {
-    if (value !== undefined && !/^pip_/i.test(key) && !/_proxy$/i.test(key)) env[key] = value;
-  }
-  return new Promise((resolve) => {
-    execFile('python3', args, { encoding: 'utf8', env, timeout: 120_000 }, (error, stdout, stderr) => {
-      resolve({ status: error ? (typeof error.code === 'number' ? error.code : -1) : 0, stdout, stderr });
-    });
-  });
-}
-
 describe('pip installs what planFixes writes (pip download --require-hashes)', () => {
   test('the fixed messy file downloads in hash-checking mode; one altered hash makes pip refuse it', async () => {
     // The Python pip runs on, so the picks honour requires-python exactly as pip will.
-    const pythonVersion = (await python(['-c', 'import sys; print("%d.%d" % sys.version_info[:2])'])).stdout.trim();
+    const pythonVersion = await pipPythonVersion();
     const { text, plan } = await fixed(messyFile(), {}, { pythonVersion });
     assert.deepEqual(plan.skipped, []);
     const dir = mkdtempSync(join(tmpdir(), 'reqguard-pip-'));
@@ -449,8 +433,7 @@ describe('pip installs what planFixes writes (pip download --require-hashes)', (
       const file = join(dir, name);
       writeFileSync(file, content);
       const out = join(dir, `${name}${extra.length ? '.binary' : ''}.d`);
-      const args = ['-m', 'pip', '--isolated', '--no-cache-dir', 'download', '--no-deps', '--require-hashes', '-r', file, '--index-url', index.simpleUrl, '-d', out, ...extra];
-      return { result: await python(args), out };
+      return { result: await pipDownload(file, index.simpleUrl, out, ...extra), out };
     };
     // Every entry has a py3-none-any wheel, which pip prefers: no sdist is built, so this needs
     // no --only-binary (and this machine could not build one: no `wheel`, no setuptools on the index).

@@ -9,6 +9,7 @@ import { resolveIncludes } from '../includes';
 import { diskReader } from '../nodeIo';
 import { decodeRequirementsBytes } from '../parser/pyText';
 import { REQUIREMENTS_LANGUAGE_ID } from '../protocol';
+import type { ToolInfo } from './manifest';
 
 export interface CliIo {
   readonly stdout: (text: string) => void;
@@ -16,7 +17,12 @@ export interface CliIo {
   readonly readFile: (path: string) => Uint8Array;
   readonly cwd: string;
   readonly env: Readonly<Record<string, string | undefined>>;
-  readonly version: string;
+  /**
+   * Replaces the file at `path` with `content` at once (readers see the old or the new bytes,
+   * never a mix), provided it still holds `expected`; throws otherwise.
+   */
+  readonly replaceFile: (path: string, content: Uint8Array, expected: Uint8Array) => void;
+  readonly tool: ToolInfo;
 }
 
 export interface AnalyzedFile {
@@ -24,6 +30,10 @@ export interface AnalyzedFile {
   readonly file: string;
   readonly absolute: string;
   readonly analysis: AnalyzedDocument;
+  /** The file as read; `analysis` holds its decoded text. */
+  readonly bytes: Uint8Array;
+  /** Set when the bytes could not be decoded as pip would (the text is then a lossy best effort). */
+  readonly decodeError?: string;
   /** Files reached through -r/-c; undefined for setup.py. */
   readonly includes?: readonly IncludedFile[];
 }
@@ -31,11 +41,9 @@ export interface AnalyzedFile {
 /** Reads and analyzes a file; undefined (with a message on stderr) when it cannot be read. */
 export function analyzeFile(file: string, io: CliIo, options: { followIncludes: boolean }): AnalyzedFile | undefined {
   const absolute = resolve(io.cwd, file);
-  let text: string;
+  let bytes: Uint8Array;
   try {
-    const decoded = decodeRequirementsBytes(io.readFile(absolute));
-    if (decoded.error) io.stderr(`reqguard: ${file}: ${decoded.error}\n`);
-    text = decoded.text;
+    bytes = io.readFile(absolute);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     const reason =
@@ -43,8 +51,10 @@ export function analyzeFile(file: string, io: CliIo, options: { followIncludes: 
     io.stderr(`reqguard: cannot read ${file}: ${reason}\n`);
     return undefined;
   }
-  const document = TextDocument.create(pathToFileURL(absolute).href, REQUIREMENTS_LANGUAGE_ID, 1, text);
+  const decoded = decodeRequirementsBytes(bytes);
+  if (decoded.error) io.stderr(`reqguard: ${file}: ${decoded.error}\n`);
+  const document = TextDocument.create(pathToFileURL(absolute).href, REQUIREMENTS_LANGUAGE_ID, 1, decoded.text);
   const analysis = analyzeDocument(document, absolute, io.env);
   const includes = options.followIncludes && analysis.kind !== 'setup-py' ? resolveIncludes(analysis.parsed, absolute, diskReader, io.env) : undefined;
-  return { file, absolute, analysis, includes };
+  return { file, absolute, analysis, bytes, ...(decoded.error ? { decodeError: decoded.error } : {}), includes };
 }

@@ -1,5 +1,7 @@
-// The index options `check` and `show` share, validated up front so a typo is a usage error
-// (exit 2) rather than a silent fallback to a default, and the index runtime they configure.
+// The options that configure the engine (index, target Python, OSV, hash targets), validated up
+// front so a typo is a usage error (exit 2) rather than a silent fallback to a default, and the
+// index runtime they configure. Each command accepts the groups it uses; the settings are built
+// from whichever were given, through the same normalizeSettings the editor's settings go through.
 import { resolve } from 'node:path';
 import { createIndexRuntime, defaultCacheDir, type IndexRuntime } from '../indexRuntime';
 import { normalizeSettings, type ReqguardSettings } from '../protocol';
@@ -16,7 +18,7 @@ export const INDEX_OPTIONS: OptionSpecs = {
   '--timeout': valued,
 };
 
-export const INDEX_USAGE = `Index options:
+export const INDEX_USAGE = `Index options (check, fix, show):
   --index-url URL        the index to use unless a requirements file names its own (as in pip)
   --extra-index-url URL  another index searched as well (repeatable)
   --isolated             ignore PIP_* variables and pip's user config files, as pip --isolated does
@@ -25,6 +27,11 @@ export const INDEX_USAGE = `Index options:
   --no-cache             keep answers in memory only, for this run
   --timeout SECONDS      time allowed for one request, 1 to 600 (default 10)
 `;
+
+/** The Python the files are installed for (check: requires-python; fix: pip's pick). */
+export const PYTHON_OPTIONS: OptionSpecs = { '--python-version': valued };
+export const OSV_OPTIONS: OptionSpecs = { '--osv': flag, '--osv-url': valued };
+export const HASH_TARGET_OPTIONS: OptionSpecs = { '--hash-python': valued, '--hash-platform': valued };
 
 export interface IndexOptions {
   readonly settings: ReqguardSettings;
@@ -50,13 +57,31 @@ function timeoutSeconds(value: string | undefined): number | undefined {
   return seconds;
 }
 
+/**
+ * Values normalizeSettings would drop are usage errors here: `kept` says whether one value
+ * survives normalisation on its own, so the rule for a valid value lives in protocol.ts only.
+ */
+function requireValid(option: string, values: readonly string[], kept: (value: string) => boolean, expected: string): void {
+  const invalid = values.find((value) => !kept(value));
+  if (invalid !== undefined) throw new UsageError(`${option} must be ${expected}, not ${quoted(invalid)}`);
+}
+
 export function readIndexOptions(args: ParsedArgs, io: Pick<CliIo, 'cwd' | 'env'>): IndexOptions {
   const url = args.last('--index-url');
   const cacheDir = args.last('--cache-dir');
   if (cacheDir !== undefined && args.has('--no-cache')) throw new UsageError('--cache-dir and --no-cache exclude each other');
   if (cacheDir === '') throw new UsageError('--cache-dir needs a folder');
+  const pythonVersion = args.last('--python-version');
+  const osvUrl = args.last('--osv-url');
+  const hashPythons = args.all('--hash-python');
+  const hashPlatforms = args.all('--hash-platform');
+  requireValid('--python-version', pythonVersion === undefined ? [] : [pythonVersion], (value) => normalizeSettings({ pythonVersion: value }).pythonVersion !== undefined, 'a Python version such as 3.11');
+  requireValid('--osv-url', osvUrl === undefined ? [] : [osvUrl], (value) => normalizeSettings({ vulnerabilities: { osvUrl: value } }).vulnerabilities.osvUrl === value.trim(), 'an http(s) URL');
+  requireValid('--hash-python', hashPythons, (value) => normalizeSettings({ hashes: { pythonVersions: [value] } }).hashes.pythonVersions.length === 1, 'a Python version such as 3.11');
+  requireValid('--hash-platform', hashPlatforms, (value) => normalizeSettings({ hashes: { platforms: [value] } }).hashes.platforms.length === 1, 'a wheel platform tag or its beginning, such as manylinux or win_amd64');
   // The flags play the editor settings' part: pip's configuration is below them, the file's own options above.
   const settings = normalizeSettings({
+    pythonVersion,
     index: {
       url: url === undefined ? undefined : indexUrl('--index-url', url),
       extraUrls: args.all('--extra-index-url').map((extra) => indexUrl('--extra-index-url', extra)),
@@ -64,17 +89,20 @@ export function readIndexOptions(args: ParsedArgs, io: Pick<CliIo, 'cwd' | 'env'
       isolated: args.has('--isolated'),
     },
     http: { timeoutSeconds: timeoutSeconds(args.last('--timeout')) },
+    // Naming an OSV endpoint is opting in to OSV.
+    vulnerabilities: { osv: args.has('--osv') || osvUrl !== undefined, osvUrl },
+    hashes: { pythonVersions: hashPythons, platforms: hashPlatforms },
   });
   if (args.has('--no-cache')) return { settings };
   return { settings, cacheDir: cacheDir === undefined ? defaultCacheDir(io.env) : resolve(io.cwd, cacheDir) };
 }
 
-export function openIndexRuntime(options: IndexOptions, io: Pick<CliIo, 'env' | 'version'>): IndexRuntime {
+export function openIndexRuntime(options: IndexOptions, io: Pick<CliIo, 'env' | 'tool'>): IndexRuntime {
   // No editor proxy settings: HTTPS_PROXY/NO_PROXY from the environment apply, as for pip.
   return createIndexRuntime({
     settings: options.settings,
     env: io.env,
     cacheDir: options.cacheDir,
-    userAgent: `reqguard/${io.version} (cli; node ${process.version})`,
+    userAgent: `reqguard/${io.tool.version} (cli; node ${process.version})`,
   });
 }

@@ -1,0 +1,94 @@
+// `reqguard check`: what the language server reports for a file, offline findings and index
+// findings alike, computed the same way (computeDiagnostics, then indexDiagnostics against the
+// index the file itself installs from).
+import type { Diagnostic } from 'vscode-languageserver-types';
+import { documentIndex } from '../documentIndex';
+import { computeDiagnostics } from '../features/diagnostics';
+import { indexDiagnostics } from '../features/indexDiagnostics';
+import type { IndexRuntime } from '../indexRuntime';
+import { diskPathProbe } from '../nodeIo';
+import type { ReqguardSettings } from '../protocol';
+import { flag, parseArgs, quoted, UsageError, valued } from './args';
+import { formatCheckJson, formatCheckText, toCheckRecords, type CheckRecord } from './checkOutput';
+import { analyzeFile, type AnalyzedFile, type CliIo } from './files';
+import { describeLookups, watchFailures } from './indexFailures';
+import { osvPost } from '../indexRuntime';
+import { INDEX_OPTIONS, openIndexRuntime, OSV_OPTIONS, PYTHON_OPTIONS, readIndexOptions } from './indexOptions';
+import { formatCheckSarif } from './sarif';
+
+export const CHECK_USAGE = `check   reports unpinned and unhashed requirements, pip syntax errors and unsafe index settings
+        in requirements files and setup.py, then asks each file's own index (its --index-url
+        and includes win over the flags, as in pip) about unknown projects and versions,
+        yanked releases, wrong hashes and known vulnerabilities.
+          --format text|json|sarif   output (sarif: SARIF 2.1.0 for code scanning)
+          --fail-on error|warning    what makes the exit status 1 (default: error)
+          --python-version X.Y       the target Python, checked against requires-python
+          --osv, --osv-url URL       also ask OSV (osv.dev, or URL) about vulnerabilities
+          --no-index-checks          offline findings only: no index is asked
+        Exit status: 0 when nothing reaches --fail-on, 1 when something does, 2 for usage
+        errors, files that cannot be read, or an index that could not be asked (said on
+        stderr; everything else is still reported).`;
+
+const CHECK_OPTIONS = {
+  '--format': valued,
+  '--fail-on': valued,
+  '--no-index-checks': flag,
+  ...PYTHON_OPTIONS,
+  ...OSV_OPTIONS,
+  ...INDEX_OPTIONS,
+};
+
+function choice<T extends string>(option: string, value: string | undefined, allowed: readonly T[], fallback: T): T {
+  if (value === undefined) return fallback;
+  if (!(allowed as readonly string[]).includes(value)) throw new UsageError(`${option} must be ${allowed.join(' or ')}, not ${quoted(value)}`);
+  return value as T;
+}
+
+/** A file's diagnostics, and what to tell about its index lookups. */
+interface FileCheck {
+  readonly diagnostics: readonly Diagnostic[];
+  /** Lines for stderr. */
+  readonly notices: readonly string[];
+  readonly indexFailed: boolean;
+}
+
+/** Document order; findings at the same place keep offline before index ones (the sort is stable). */
+function byPosition(a: Diagnostic, b: Diagnostic): number {
+  return a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character;
+}
+
+async function checkFile(file: AnalyzedFile, settings: ReqguardSettings, runtime: IndexRuntime | undefined): Promise<FileCheck> {
+  const offline = computeDiagnostics(file.analysis, settings, { includes: file.includes, paths: diskPathProbe(file.absolute) });
+  if (!runtime) return { diagnostics: offline, notices: [], indexFailed: false };
+  const watched = watchFailures(documentIndex(runtime, file.analysis, file.absolute, file.includes, settings.index));
+  // --offline means no network at all, OSV included.
+  const osv = settings.index.offline ? undefined : { post: osvPost(runtime) };
+  const online = await indexDiagnostics(file.analysis, { index: watched.index, settings, osv });
+  return { diagnostics: [...offline, ...online].sort(byPosition), notices: describeLookups(file.file, watched), indexFailed: watched.failures().length > 0 };
+}
+
+export async function check(argv: readonly string[], io: CliIo): Promise<number> {
+  const args = parseArgs(argv, CHECK_OPTIONS);
+  const format = choice('--format', args.last('--format'), ['text', 'json', 'sarif'], 'text');
+  const failOn = choice('--fail-on', args.last('--fail-on'), ['error', 'warning'], 'error');
+  // Validated even with --no-index-checks, so scripts can rely on them.
+  const options = readIndexOptions(args, io);
+  if (args.positionals.length === 0) throw new UsageError('check needs at least one FILE');
+  const files = args.positionals.map((file) => analyzeFile(file, io, { followIncludes: true }));
+  const readable = files.filter((file): file is AnalyzedFile => file !== undefined);
+  const runtime = args.has('--no-index-checks') || readable.length === 0 ? undefined : openIndexRuntime(options, io);
+  let checks: FileCheck[];
+  try {
+    // In parallel on one runtime (one cache, one connection pool); output follows the command line's order.
+    checks = await Promise.all(readable.map((file) => checkFile(file, options.settings, runtime)));
+  } finally {
+    // The HTTP pool keeps connections alive; closing it lets the process end.
+    await runtime?.close();
+  }
+  for (const result of checks) result.notices.forEach((line) => io.stderr(line));
+  const records: CheckRecord[] = readable.flatMap((file, i) => toCheckRecords(file.file, checks[i].diagnostics));
+  io.stdout(format === 'json' ? formatCheckJson(records) : format === 'sarif' ? formatCheckSarif(records, { tool: io.tool, cwd: io.cwd }) : formatCheckText(records));
+  if (readable.length < files.length || checks.some((result) => result.indexFailed)) return 2;
+  const failing = failOn === 'warning' ? ['error', 'warning'] : ['error'];
+  return records.some((record) => failing.includes(record.severity)) ? 1 : 0;
+}

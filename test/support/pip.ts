@@ -1,0 +1,37 @@
+// The real pip, for tests that prove an index or a requirements file works with it.
+import { execFile } from 'node:child_process';
+
+export interface PythonRun {
+  status: number;
+  stdout: string;
+  stderr: string;
+}
+
+/**
+ * python3 with nothing from this machine's pip configuration (PIP_FIND_LINKS and friends) or
+ * proxies; asynchronous, because the index pip talks to runs in the test's own process.
+ */
+export function python(args: string[]): Promise<PythonRun> {
+  const env: Record<string, string> = { PIP_CONFIG_FILE: '/dev/null' };
+  for (const [key, value] of Object.entries(process.env)) {
+    if (value !== undefined && !/^pip_/i.test(key) && !/_proxy$/i.test(key)) env[key] = value;
+  }
+  return new Promise((resolve) => {
+    execFile('python3', args, { encoding: 'utf8', env, timeout: 120_000 }, (error, stdout, stderr) => {
+      resolve({ status: error ? (typeof error.code === 'number' ? error.code : -1) : 0, stdout, stderr });
+    });
+  });
+}
+
+/** The `X.Y` of the python3 pip runs on, so picks honour requires-python exactly as pip will. */
+export async function pipPythonVersion(): Promise<string> {
+  return (await python(['-c', 'import sys; print("%d.%d" % sys.version_info[:2])'])).stdout.trim();
+}
+
+/**
+ * `pip download --no-deps --require-hashes -r FILE` from one index into `dest`: what pip makes of
+ * a pinned and hashed file, without installing anything.
+ */
+export function pipDownload(requirementsFile: string, indexUrl: string, dest: string, ...extra: string[]): Promise<PythonRun> {
+  return python(['-m', 'pip', '--isolated', '--no-cache-dir', 'download', '--no-deps', '--require-hashes', '-r', requirementsFile, '--index-url', indexUrl, '-d', dest, ...extra]);
+}
