@@ -29,6 +29,15 @@ export async function pipPythonVersion(): Promise<string> {
 }
 
 /**
+ * `pip install --dry-run --require-hashes -r FILE` from one index: pip resolves the whole file,
+ * dependencies included, and checks every hash, as a deployment would; nothing is installed.
+ * `--ignore-installed`, so a project already on this machine is still downloaded and checked.
+ */
+export function pipInstallDryRun(requirementsFile: string, indexUrl: string, ...extra: string[]): Promise<PythonRun> {
+  return python(['-m', 'pip', '--isolated', '--no-cache-dir', 'install', '--dry-run', '--ignore-installed', '--require-hashes', '-r', requirementsFile, '--index-url', indexUrl, ...extra]);
+}
+
+/**
  * `pip download --no-deps --require-hashes -r FILE` from one index into `dest`: what pip makes of
  * a pinned and hashed file, without installing anything.
  */

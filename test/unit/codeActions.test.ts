@@ -12,11 +12,13 @@ import { analyzeDocument, type AnalyzedDocument } from '../../server/src/documen
 import { codeActions, FIX_ALL_KIND, type CodeActionDeps, type VulnerableData } from '../../server/src/features/codeActions';
 import { applyReplacements } from '../../server/src/features/entryEdit';
 import { planFixes, type FixOptions, type FixPlan, type FixTargets } from '../../server/src/features/fixAll';
+import { indexDiagnostics } from '../../server/src/features/indexDiagnostics';
+import { DEFAULT_SETTINGS } from '../../server/src/protocol';
 import { openIndex, type PackageIndex } from '../../server/src/index/packageIndex';
 import type { Span } from '../../server/src/parser/types';
 import { selection, testClient, type TestClient } from '../support/indexClient';
 import { startNginx } from '../support/nginx';
-import { pipDownload, pipPythonVersion } from '../support/pip';
+import { pipDownload, pipInstallDryRun, pipPythonVersion } from '../support/pip';
 import { writeFindLinksDir, writeStaticMirror } from '../support/staticMirror';
 import { startTestIndex, type IndexFixture, type TestIndex } from '../support/testIndex';
 
@@ -24,7 +26,8 @@ const wheel = (pythonTag: string, abiTag: string, platformTag: string) => ({ kin
 
 const FIXTURE: IndexFixture = {
   projects: {
-    webfw: { versions: { '3.2': {}, '4.0': {}, '4.1': { yanked: 'broken release' }, '4.2rc1': {} } },
+    // 4.0 needs tzdata: the messy file is complete only with it, which pip install checks.
+    webfw: { versions: { '3.2': {}, '4.0': { requiresDist: ['tzdata>=2024'] }, '4.1': { yanked: 'broken release' }, '4.2rc1': {} } },
     netlib: { versions: { '2.0': {}, '2.5': { requiresPython: '>=3.12' }, '3.0': {} } },
     tzdata: { versions: { '2024.1': {}, '2024.2': {} } },
     six: { versions: { '1.16.0': {} } },
@@ -422,7 +425,7 @@ describe('codeActions', () => {
 
 // ---- pip itself ---------------------------------------------------------------------------------
 
-describe('pip installs what planFixes writes (pip download --require-hashes)', () => {
+describe('pip installs what planFixes writes (pip download and pip install --dry-run, --require-hashes)', () => {
   test('the fixed messy file downloads in hash-checking mode; one altered hash makes pip refuse it', async () => {
     // The Python pip runs on, so the picks honour requires-python exactly as pip will.
     const pythonVersion = await pipPythonVersion();
@@ -458,5 +461,36 @@ describe('pip installs what planFixes writes (pip download --require-hashes)', (
     const fallback = await download('altered.txt', text.replace(digest, altered));
     assert.notEqual(fallback.result.status, 0);
     assert.ok(!readdirSync(fallback.out).includes('webfw-4.0-py3-none-any.whl'), 'the wheel with the altered hash is never saved');
+
+    // reqguard says the same of the altered file before pip is ever run.
+    const diagnose = async (content: string) =>
+      (await indexDiagnostics(analyze(content), { index: view, settings: DEFAULT_SETTINGS })).filter((d) => d.code === 'hash-mismatch').map((d) => d.range.start.line);
+    assert.deepEqual(await diagnose(text), []);
+    const alteredLine = text.replace(digest, altered).split('\r\n').findIndex((line) => line.includes(altered));
+    assert.deepEqual(await diagnose(text.replace(digest, altered)), [alteredLine]);
+  });
+
+  test('the fixed messy file is complete: pip install --dry-run resolves it, dependencies included, in hash-checking mode', async () => {
+    const pythonVersion = await pipPythonVersion();
+    const { text } = await fixed(messyFile(), {}, { pythonVersion });
+    const dir = mkdtempSync(join(tmpdir(), 'reqguard-pip-install-'));
+    const install = (name: string, content: string, ...extra: string[]) => {
+      writeFileSync(join(dir, name), content);
+      return pipInstallDryRun(join(dir, name), index.simpleUrl, ...extra);
+    };
+    const complete = await install('fixed.txt', text);
+    assert.equal(complete.status, 0, complete.stdout + complete.stderr);
+    assert.match(complete.stdout, /Would install .*webfw-4\.0/);
+    // Without tzdata, webfw's dependency is neither pinned nor hashed: hash-checking mode refuses it.
+    const withoutTzdata = text.replace(/ {2}tzdata==2024\.1[^#]*?(?=\r\nsix==)/, '');
+    assert.ok(!withoutTzdata.includes('tzdata=='), 'the tzdata entry is gone');
+    const incomplete = await install('incomplete.txt', withoutTzdata);
+    assert.notEqual(incomplete.status, 0);
+    assert.match(incomplete.stderr, /must have their versions pinned with ==[\s\S]*tzdata>=2024/);
+    // One altered hash: refused.
+    const digest = index.file('webfw-4.0-py3-none-any.whl')!.sha256;
+    const bad = await install('altered.txt', text.replace(digest, (digest[0] === '0' ? '1' : '0') + digest.slice(1)), '--only-binary', ':all:');
+    assert.notEqual(bad.status, 0);
+    assert.match(bad.stderr, /THESE PACKAGES DO NOT MATCH THE HASHES/);
   });
 });
