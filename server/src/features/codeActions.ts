@@ -2,7 +2,7 @@
 // hashes, move a pin forward, leave a vulnerable release; and "Pin and hash all" for the whole
 // file (source.fixAll.reqguard, built from planFixes). Every edit is one rewrite of one entry in
 // pip-compile's layout (entryEdit), so applying a fix twice changes nothing.
-import { compare, valid } from '@renovatebot/pep440';
+import { compare, valid } from '../index/versions';
 import { CodeActionKind, type CodeAction, type Diagnostic, type Range, type TextEdit, type WorkspaceEdit } from 'vscode-languageserver-types';
 import type { AnalyzedDocument } from '../documents';
 import type { PackageIndex } from '../index/packageIndex';

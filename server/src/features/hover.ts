@@ -2,7 +2,7 @@
 // the pinned or selected release against the latest ones, recent versions, vulnerabilities), which
 // file of the pinned release a --hash is for, and what a pip option does. Pure apart from the
 // index; never throws. Text from the index is escaped: a summary cannot inject links or images.
-import { validRange } from '@renovatebot/pep440';
+import { validRange } from '../index/versions';
 import { MarkupKind, type Hover } from 'vscode-languageserver-types';
 import type { AnalyzedDocument } from '../documents';
 import type { IndexError } from '../index/errors';

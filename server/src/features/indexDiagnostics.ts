@@ -2,7 +2,7 @@
 // releases, hashes that match no file, known vulnerabilities, requires-python and newer releases.
 // Every project is loaded once, all in parallel; an index that fails yields nothing here (the
 // outage is reported once, elsewhere), and only a definite "not found" is said to be one.
-import { compare, gt, valid, validRange } from '@renovatebot/pep440';
+import { compare, gt, valid, validRange } from '../index/versions';
 import type { Diagnostic } from 'vscode-languageserver-types';
 import type { AnalyzedDocument } from '../documents';
 import type { Result } from '../index/errors';

@@ -7,7 +7,7 @@ import { hashModeOf, type HashMode, type IncludedFile } from '../hashMode';
 import { localPathProblem, type PathProbe } from '../localPaths';
 import { hasHash, isDirectReference, isPinned, isPinnedForPip, unhashableReason } from '../pinning';
 import { isDiagnosticCode } from '../../protocol';
-import { satisfies } from '@renovatebot/pep440';
+import { satisfies } from '../../index/versions';
 
 export interface Finding {
   readonly code: DiagnosticCode;
