@@ -8,6 +8,7 @@ import {
   type PinAndHashAllParams,
   REFRESH_INDEX_REQUEST,
   REQUIREMENTS_LANGUAGE_ID,
+  SERVER_NODE_FLAGS,
   type IndexStatus,
   type InitializationOptions,
 } from '../../server/src/protocol';
@@ -44,8 +45,8 @@ async function adoptExtraPatternDocuments(document: vscode.TextDocument): Promis
 async function startClient(context: vscode.ExtensionContext, output: vscode.LogOutputChannel): Promise<LanguageClient> {
   const serverModule = context.asAbsolutePath('server/out/main.js');
   const serverOptions: ServerOptions = {
-    run: { module: serverModule, transport: TransportKind.ipc },
-    debug: { module: serverModule, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6011'] } },
+    run: { module: serverModule, transport: TransportKind.ipc, options: { execArgv: [...SERVER_NODE_FLAGS] } },
+    debug: { module: serverModule, transport: TransportKind.ipc, options: { execArgv: [...SERVER_NODE_FLAGS, '--nolazy', '--inspect=6011'] } },
   };
   const initializationOptions: InitializationOptions = {
     settings: vscode.workspace.getConfiguration('reqguard'),

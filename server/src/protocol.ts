@@ -191,6 +191,13 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+/**
+ * Node flags the client starts the server with (and the benchmark measures): a small young
+ * generation, since a burst of index pages otherwise grows it to 32 MB that stays resident;
+ * measured by test/bench/fixAll.bench.ts to save about 16 MB of RSS at no cost in time.
+ */
+export const SERVER_NODE_FLAGS: readonly string[] = ['--max-semi-space-size=2'];
+
 /** The language id reqguard (and ms-python) use for requirements files. */
 export const REQUIREMENTS_LANGUAGE_ID = 'pip-requirements';
 
