@@ -9,19 +9,17 @@
 // the same index (what the setup itself costs: timer overshoot, loopback, the index's work) and
 // cold with the index in this process. Prints figures; a missed target prints MISSED but exits 0.
 //   npm run bench
-import { fork, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { Agent, request } from 'undici';
 import { openIndex } from '../../server/src/index/packageIndex';
-import { canonicalizeName } from '../../server/src/parser/pep508';
 import { startTestIndex } from '../support/testIndex';
 import { testClient } from '../support/indexClient';
 import { benchFixture, benchSelection, CONCURRENCY, LATENCY_MS, PROJECTS } from './indexFixture';
-import type { IndexCounts } from './indexServer';
+import { bareUndici, countRequests, counted, IndexProcess, runScript, type Counted } from './indexProcess';
 import type { RunReport } from './indexRun';
+import { best, median } from './stats';
 
 const COLD_RUNS = 9;
 const PROCESS_RUNS = 5;
@@ -29,59 +27,6 @@ const REFERENCE_RUNS = 5;
 const LOWER_BOUND_MS = Math.ceil(PROJECTS / CONCURRENCY) * LATENCY_MS;
 const COLD_TARGET_RATIO = 1.3;
 const WARM_TARGET_MS = 150;
-
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
-const best = (values: number[]) => Math.min(...values);
-
-/** The test index in a child process, with its request log read over IPC. */
-class IndexProcess {
-  private constructor(
-    private readonly child: ChildProcess,
-    readonly simpleUrl: string,
-  ) {}
-
-  static start(): Promise<IndexProcess> {
-    const child = fork(join(__dirname, 'indexServer.js'), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-    return new Promise((resolve, reject) => {
-      child.once('error', reject);
-      child.once('exit', (code) => reject(new Error(`the index process exited with ${code}`)));
-      child.once('message', (message) => resolve(new IndexProcess(child, (message as { url: string }).url)));
-    });
-  }
-
-  counts(): Promise<IndexCounts> {
-    return new Promise((resolve) => {
-      this.child.once('message', (message) => resolve(message as IndexCounts));
-      this.child.send('count');
-    });
-  }
-
-  private closed?: Promise<void>;
-
-  close(): Promise<void> {
-    this.closed ??= new Promise((resolve) => {
-      this.child.removeAllListeners('exit');
-      this.child.once('exit', () => resolve());
-      this.child.send('close');
-    });
-    return this.closed;
-  }
-}
-
-/** What the index logged during a run: project-page requests, and every request. */
-interface Counted {
-  projectPages: number;
-  all: number;
-}
-
-type CountFn = () => Promise<IndexCounts> | IndexCounts;
-
-async function counted<T>(count: CountFn, run: () => Promise<T>): Promise<T & Counted> {
-  const before = await count();
-  const result = await run();
-  const after = await count();
-  return { ...result, projectPages: after.projectPages - before.projectPages, all: after.all - before.all };
-}
 
 /** The client as the server and CLI build it, over a fresh cache folder; wall time of 300 answers. */
 async function cold(simpleUrl: string, names: string[], cacheDir: string): Promise<{ wallMs: number }> {
@@ -99,38 +44,11 @@ async function cold(simpleUrl: string, names: string[], cacheDir: string): Promi
   }
 }
 
-/** No reqguard code: 16 keep-alive connections reading the same pages. */
-async function bareUndici(simpleUrl: string, names: string[]): Promise<{ wallMs: number }> {
-  const agent = new Agent({ connections: CONCURRENCY, keepAliveTimeout: 30_000 });
-  try {
-    const start = performance.now();
-    await Promise.all(
-      names.map(async (name) => {
-        const response = await request(`${simpleUrl}${canonicalizeName(name)}/`, { dispatcher: agent, headers: { accept: 'application/vnd.pypi.simple.v1+json' } });
-        await response.body.arrayBuffer();
-        if (response.statusCode !== 200) throw new Error(`bare undici: ${name} answered ${response.statusCode}`);
-      }),
-    );
-    return { wallMs: performance.now() - start };
-  } finally {
-    await agent.close();
-  }
-}
-
 /** One run in a new process (indexRun.ts) over `cacheDir`: cold when it is empty, warm when filled. */
-function newProcess(simpleUrl: string, cacheDir: string): Promise<RunReport> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(__dirname, 'indexRun.js'), simpleUrl, cacheDir], { stdio: ['ignore', 'pipe', 'inherit'] });
-    let out = '';
-    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => {
-      if (code !== 0) return reject(new Error(`the run process exited with ${code}`));
-      const report = JSON.parse(out) as RunReport;
-      if (report.failed.length) return reject(new Error(`new-process run: ${report.failed.length} projects failed, e.g. ${report.failed[0]}`));
-      resolve(report);
-    });
-  });
+async function newProcess(simpleUrl: string, cacheDir: string): Promise<RunReport> {
+  const report = await runScript<RunReport>('indexRun.js', [simpleUrl, cacheDir]);
+  if (report.failed.length) throw new Error(`new-process run: ${report.failed.length} projects failed, e.g. ${report.failed[0]}`);
+  return report;
 }
 
 type Run = { wallMs: number } & Counted;
@@ -161,14 +79,14 @@ async function main(): Promise<void> {
     const warms: ProcessRun[] = [];
     for (let run = 0; run < PROCESS_RUNS; run++) warms.push(await counted(count, () => newProcess(index.simpleUrl, filled)));
     const bare: Run[] = [];
-    for (let run = 0; run < REFERENCE_RUNS; run++) bare.push(await counted(count, () => bareUndici(index.simpleUrl, names)));
+    for (let run = 0; run < REFERENCE_RUNS; run++) bare.push(await counted(count, () => bareUndici(index.simpleUrl, names, CONCURRENCY)));
     await index.close();
 
     const local = await startTestIndex(fixture);
     const inProcess: Run[] = [];
     try {
       local.setFault('simple-project', { kind: 'latency', ms: LATENCY_MS });
-      const localCount = () => ({ projectPages: local.requests.filter((r) => r.route === 'simple-project').length, all: local.requests.length });
+      const localCount = () => countRequests(local.requests);
       for (let run = 0; run < REFERENCE_RUNS; run++) inProcess.push(await counted(localCount, () => cold(local.simpleUrl, names, cacheDir())));
     } finally {
       await local.close();

@@ -1,22 +1,21 @@
-// Hosts the index benchmark's test index in its own process (forked by index.bench.ts): a real
+// Hosts an index benchmark's test index in its own process (forked by indexProcess.ts): a real
 // index does not share the client's event loop, and the lower bound assumes the index costs
-// nothing but its latency. Talks over IPC: sends { url } when listening; answers 'count' with the
-// request log's totals; 'close' stops it.
-import { startTestIndex } from '../support/testIndex';
-import { benchFixture, LATENCY_MS } from './indexFixture';
+// nothing but its latency. Every route gets the latency, so whatever a client asks costs a round
+// trip. Talks over IPC: sends { url } when listening; answers 'count' with the request log's
+// totals; 'close' stops it.
+//   node out/test/bench/indexServer.js [pages|releases]   (the fixture shape, default pages)
+import { startTestIndex, type Route } from '../support/testIndex';
+import { benchFixture, FIXTURE_SHAPES, LATENCY_MS, type FixtureName } from './indexFixture';
+import { countRequests } from './indexProcess';
 
-export interface IndexCounts {
-  projectPages: number;
-  all: number;
-}
+const LATENCY_ROUTES: Route[] = ['simple-project', 'simple-index', 'json', 'files', 'metadata'];
 
 async function main(): Promise<void> {
-  const index = await startTestIndex(benchFixture().fixture);
-  index.setFault('simple-project', { kind: 'latency', ms: LATENCY_MS });
+  const index = await startTestIndex(benchFixture(FIXTURE_SHAPES[(process.argv[2] as FixtureName | undefined) ?? 'pages']).fixture);
+  for (const route of LATENCY_ROUTES) index.setFault(route, { kind: 'latency', ms: LATENCY_MS });
   process.on('message', (message) => {
     if (message === 'count') {
-      const counts: IndexCounts = { projectPages: index.requests.filter((r) => r.route === 'simple-project').length, all: index.requests.length };
-      process.send!(counts);
+      process.send!(countRequests(index.requests));
     } else if (message === 'close') {
       void index.close().then(() => process.exit(0));
     }

@@ -12,11 +12,7 @@ import { analyzeDocument } from '../../server/src/documents';
 import { computeDiagnostics } from '../../server/src/features/diagnostics';
 import { DEFAULT_SETTINGS } from '../../server/src/protocol';
 import { corpusDir } from '../helpers/corpus';
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)];
-}
+import { best, median } from './stats';
 
 function measure(run: () => void, iterations: number): { median: number; best: number } {
   for (let i = 0; i < 20; i++) run();
@@ -26,7 +22,7 @@ function measure(run: () => void, iterations: number): { median: number; best: n
     run();
     times.push(performance.now() - start);
   }
-  return { median: median(times), best: Math.min(...times) };
+  return { median: median(times), best: best(times) };
 }
 
 /** A pip-compile style file: pins with markers and several hashes each, `# via` comments. */

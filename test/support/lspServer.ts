@@ -9,6 +9,8 @@ import { REPO_ROOT } from '../helpers/corpus';
 
 export interface LspServer {
   readonly connection: ProtocolConnection;
+  /** The server process, for reading its memory from /proc. */
+  readonly pid: number;
   stop(): Promise<void>;
 }
 
@@ -19,9 +21,13 @@ export async function startLspServer(options: {
   readonly configuration: (section: string | undefined) => unknown;
   /** Registers notification handlers before the connection starts listening. */
   readonly listen?: (connection: ProtocolConnection) => void;
+  /** Sent with `initialize`, as the extension sends its storage path and settings. */
+  readonly initializationOptions?: unknown;
+  /** Node options for the server process (`--max-semi-space-size=1`, `--heap-prof`). */
+  readonly nodeOptions?: readonly string[];
 }): Promise<LspServer> {
   const env = { PATH: process.env.PATH ?? '', HOME: options.workspace, PIP_CONFIG_FILE: '/dev/null' };
-  const server = spawn(process.execPath, [join(REPO_ROOT, 'server/out/main.js'), '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'], env });
+  const server = spawn(process.execPath, [...(options.nodeOptions ?? []), join(REPO_ROOT, 'server/out/main.js'), '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'], env });
   const connection = createProtocolConnection(new StreamMessageReader(server.stdout!), new StreamMessageWriter(server.stdin!));
   options.listen?.(connection);
   connection.onRequest('workspace/configuration', (params: { items: { section?: string }[] }) => params.items.map((item) => options.configuration(item.section)));
@@ -30,10 +36,12 @@ export async function startLspServer(options: {
     processId: process.pid,
     rootUri: pathToFileURL(options.workspace).href,
     capabilities: { workspace: { configuration: true, didChangeConfiguration: { dynamicRegistration: false } } },
+    initializationOptions: options.initializationOptions,
   });
   await connection.sendNotification('initialized', {});
   return {
     connection,
+    pid: server.pid!,
     async stop() {
       await connection.sendRequest('shutdown');
       await connection.sendNotification('exit');
