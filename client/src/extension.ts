@@ -86,17 +86,34 @@ export async function activate(context: vscode.ExtensionContext): Promise<{ clie
     vscode.commands.registerCommand('reqguard.refreshIndex', () => client?.sendRequest(REFRESH_INDEX_REQUEST)),
     vscode.commands.registerCommand('reqguard.pinAndHashAll', () => fixActiveDocument({ pin: true, hash: true })),
     vscode.commands.registerCommand('reqguard.hashAll', () => fixActiveDocument({ pin: false, hash: true })),
+    vscode.commands.registerCommand('reqguard.updateAll', () => fixActiveDocument({ pin: true, hash: true, update: true })),
+    // The server filters its log by `reqguard.log.level`; VS Code's level of this channel filters again.
+    output.onDidChangeLogLevel(() => explainDebugLevel(output)),
+    vscode.workspace.onDidChangeConfiguration((event) => event.affectsConfiguration('reqguard.log.level') && explainDebugLevel(output)),
   );
+  explainDebugLevel(output);
   return { client };
 }
 
-/** Runs "Pin and hash all" on the active file with a cancellable progress notification, as one edit. */
+/** Debug lines reach the channel but VS Code shows them only when the channel's own level is Debug too: say so once per change. */
+function explainDebugLevel(output: vscode.LogOutputChannel): void {
+  const wanted = vscode.workspace.getConfiguration('reqguard').get<string>('log.level');
+  if (wanted === 'debug' && output.logLevel > vscode.LogLevel.Debug) {
+    output.warn('reqguard.log.level is debug, but this channel shows only lines from its own level up: run "Developer: Set Log Level…", pick reqguard and choose Debug to see the debug lines.');
+  }
+}
+
+/** Runs "Pin and hash all" (or "Hash all", "Update all") on the active file with a cancellable progress notification, as one edit. */
 async function fixActiveDocument(options: Omit<PinAndHashAllParams, 'uri'>): Promise<boolean> {
   const editor = vscode.window.activeTextEditor;
   const languageClient = client;
   if (!editor || !languageClient) return false;
   const params: PinAndHashAllParams = { uri: editor.document.uri.toString(), ...options };
-  const title = options.pin ? 'reqguard: pinning and hashing every requirement' : 'reqguard: hashing every requirement';
+  const title = options.update
+    ? 'reqguard: updating every requirement to its newest release'
+    : options.pin
+      ? 'reqguard: pinning and hashing every requirement'
+      : 'reqguard: hashing every requirement';
   const result = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, (_progress, token) =>
     languageClient.sendRequest(PIN_AND_HASH_ALL_REQUEST, params, token),
   );

@@ -87,6 +87,10 @@ export interface HashTargetSettings {
   readonly platforms: readonly string[];
 }
 
+/** How much the server writes to the reqguard output channel (`reqguard.log.level`), most severe first. */
+export const LOG_LEVELS = ['error', 'warning', 'info', 'debug'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
 /** Settings under the `reqguard.` prefix, as the server uses them (after normalisation). */
 export interface ReqguardSettings {
   /** Per-code severity overrides. */
@@ -97,6 +101,8 @@ export interface ReqguardSettings {
   readonly http: HttpSettings;
   readonly vulnerabilities: VulnerabilitySettings;
   readonly hashes: HashTargetSettings;
+  /** Window-wide: the server's log lines below this level are not sent. */
+  readonly log: { readonly level: LogLevel };
 }
 
 export const DEFAULT_OSV_URL = 'https://api.osv.dev/v1/querybatch';
@@ -107,6 +113,7 @@ export const DEFAULT_SETTINGS: ReqguardSettings = {
   http: { timeoutSeconds: 10, concurrency: 16 },
   vulnerabilities: { osv: false, osvUrl: DEFAULT_OSV_URL },
   hashes: { pythonVersions: [], platforms: [] },
+  log: { level: 'info' },
 };
 
 const SEVERITY_SETTINGS: readonly string[] = ['error', 'warning', 'information', 'hint', 'off', 'default'];
@@ -135,6 +142,7 @@ export function normalizeSettings(raw: unknown): ReqguardSettings {
   const defaults = DEFAULT_SETTINGS;
   const osvUrl = nonEmptyString(vulnerabilities.osvUrl);
   const hashes = isRecord(root.hashes) ? root.hashes : {};
+  const log = isRecord(root.log) ? root.log : {};
   const pythonVersion = typeof root.pythonVersion === 'string' && PYTHON_VERSION.test(root.pythonVersion.trim()) ? root.pythonVersion.trim() : undefined;
   const url = nonEmptyString(index.url);
   const jsonApiUrl = nonEmptyString(index.jsonApiUrl);
@@ -162,6 +170,7 @@ export function normalizeSettings(raw: unknown): ReqguardSettings {
       pythonVersions: matchingStrings(hashes.pythonVersions, PYTHON_VERSION),
       platforms: matchingStrings(hashes.platforms, PLATFORM_TAG, (tag) => tag.toLowerCase()),
     },
+    log: { level: (LOG_LEVELS as readonly unknown[]).includes(log.level) ? (log.level as LogLevel) : defaults.log.level },
   };
 }
 
@@ -240,6 +249,12 @@ export interface PinAndHashAllParams {
   /** Default true; false with hash true is "hash only" (pins stay as written). */
   readonly pin?: boolean;
   readonly hash?: boolean;
+  /**
+   * Default false. True ("Update all"): pins move to the newest release pip would pick with the
+   * pin ignored, as the quick fix "Update to Y" does; implies pin. Ranges get pip's pick within
+   * the range, as with pin.
+   */
+  readonly update?: boolean;
 }
 
 /** Client → server: forget in-memory index answers and revalidate (the "Refresh index data" command). */

@@ -27,8 +27,10 @@ import { resolveIncludes, type TextReader } from './includes';
 import { documentIndex } from './documentIndex';
 import type { IndexNotice, PackageIndex } from './index/packageIndex';
 import { osvPost, type IndexRuntime, type IndexRuntimeOptions } from './indexRuntime';
+import { Logger } from './log';
 import {
   DEFAULT_SETTINGS,
+  describeIndexSource,
   INDEX_STATUS_NOTIFICATION,
   normalizeEditorHttpSettings,
   normalizeSettings,
@@ -69,11 +71,18 @@ export function startServer(connection: Connection, deps: ServerDeps): void {
   let runtime: Promise<IndexRuntime | undefined> | undefined;
   /** Indexes (redacted origins) currently answered from the cache because they fail. */
   const staleIndexes = new Map<string, Extract<IndexNotice, { kind: 'stale' }>>();
+  /** The server's log lines, filtered by `reqguard.log.level`. */
+  const log = new Logger(connection.console, DEFAULT_SETTINGS.log.level);
+  /** Window-wide settings (index layer, log level), pulled once per configuration change. */
+  let windowSettings: Promise<ReqguardSettings> | undefined;
+  /** The index each document was last said (at debug level) to install from: said again only when it changes. */
+  const loggedIndexes = new Map<string, string>();
 
   connection.onInitialize((params): InitializeResult => {
     canPullConfiguration = Boolean(params.capabilities.workspace?.configuration);
     const init = params.initializationOptions as InitializationOptions | undefined;
     if (init?.settings !== undefined) fallbackSettings = normalizeSettings(init.settings);
+    log.level = fallbackSettings.log.level;
     fallbackHttpSettings = init?.httpSettings;
     storagePath = init?.storagePath;
     return {
@@ -88,10 +97,16 @@ export function startServer(connection: Connection, deps: ServerDeps): void {
     };
   });
 
+  connection.onInitialized(() => void globalSettings());
+
   connection.onDidChangeConfiguration((change) => {
     settingsByUri.clear();
+    loggedIndexes.clear();
     const pushed = (change.settings as Record<string, unknown> | undefined)?.[SETTINGS_SECTION];
     if (pushed !== undefined) fallbackSettings = normalizeSettings(pushed);
+    windowSettings = undefined;
+    // The log level applies at once, not when the index layer is next needed.
+    void globalSettings();
     const previous = runtime;
     runtime = undefined;
     void previous?.then((built) => built?.close());
@@ -112,11 +127,21 @@ export function startServer(connection: Connection, deps: ServerDeps): void {
     }
   }
 
+  function globalSettings(): Promise<ReqguardSettings> {
+    windowSettings ??= pullGlobal(SETTINGS_SECTION, fallbackSettings).then((raw) => {
+      const settings = normalizeSettings(raw);
+      log.level = settings.log.level;
+      log.debug(`log level: ${settings.log.level}`);
+      return settings;
+    });
+    return windowSettings;
+  }
+
   function indexRuntime(): Promise<IndexRuntime | undefined> {
     const build = deps.indexRuntime;
     if (!build) return Promise.resolve(undefined);
     runtime ??= (async () => {
-      const settings = normalizeSettings(await pullGlobal(SETTINGS_SECTION, fallbackSettings));
+      const settings = await globalSettings();
       const editorHttp: EditorHttpSettings = normalizeEditorHttpSettings(await pullGlobal('http', fallbackHttpSettings));
       return build({ settings, editorHttp, cacheDir: storagePath && join(storagePath, 'index-cache'), onNotice });
     })();
@@ -127,10 +152,10 @@ export function startServer(connection: Connection, deps: ServerDeps): void {
   function onNotice(notice: IndexNotice): void {
     if (notice.kind === 'stale') {
       staleIndexes.set(notice.index, notice);
-      connection.console.warn(`${notice.index} is failing (${notice.error.message}); using cached data from ${new Date(notice.cachedAt).toISOString()}`);
+      log.warn(`${notice.index} is failing (${notice.error.message}); using cached data from ${new Date(notice.cachedAt).toISOString()}`);
     } else {
       staleIndexes.delete(notice.index);
-      connection.console.info(`${notice.index} answers again`);
+      log.info(`${notice.index} answers again`);
     }
     for (const document of documents.all()) schedule(document.uri);
   }
@@ -155,6 +180,16 @@ export function startServer(connection: Connection, deps: ServerDeps): void {
       offline: effective.offline,
       ...(stale ? { stale: { index: stale.index, message: stale.error.message, cachedAt: stale.cachedAt } } : {}),
     };
+  }
+
+  function logIndexChoice(status: IndexStatus): void {
+    if (!log.enabled('debug')) return;
+    // Every URL in a status is redacted already.
+    const more = [...status.extra.map((url) => `extra ${url}`), ...status.findLinks.map((url) => `find-links ${url}`), ...(status.offline ? ['offline'] : [])];
+    const line = `${status.primary ?? '--no-index'} (${describeIndexSource(status.source, status.sourceDetail)})${more.length ? `; ${more.join(', ')}` : ''}`;
+    if (loggedIndexes.get(status.uri) === line) return;
+    loggedIndexes.set(status.uri, line);
+    log.debug(`${status.uri}: installs from ${line}`);
   }
 
   function settingsFor(uri: string): Promise<ReqguardSettings> {
@@ -236,10 +271,14 @@ export function startServer(connection: Connection, deps: ServerDeps): void {
     const offline = computeDiagnostics(analysis, settings, { includes: state.includes, paths: state.paths });
     await connection.sendDiagnostics({ uri, version, diagnostics: offline });
     if (!index) return;
-    await connection.sendNotification(INDEX_STATUS_NOTIFICATION, statusOf(uri, index));
+    const status = statusOf(uri, index);
+    logIndexChoice(status);
+    await connection.sendNotification(INDEX_STATUS_NOTIFICATION, status);
     const signal = restartIndexWork(uri);
     const built = await indexRuntime();
+    const started = Date.now();
     const online = await indexDiagnostics(analysis, { index, settings, signal, osv: built && { post: osvPost(built) } });
+    log.debug(`${uri} (version ${version}): index data in ${Date.now() - started} ms, ${online.length} index findings${signal.aborted ? ' (superseded)' : ''}`);
     // Dropped when the document changed meanwhile: its next validation is already on its way.
     if (signal.aborted || documents.get(uri)?.version !== version || online.length === 0) return;
     await connection.sendDiagnostics({ uri, version, diagnostics: [...offline, ...online] });
@@ -293,12 +332,12 @@ export function startServer(connection: Connection, deps: ServerDeps): void {
     const state = await stateOf(params.uri);
     const document = documents.get(params.uri);
     if (!state?.index || !document) return null;
-    const plan = await planFixes(state.analysis, { index: state.index, pythonVersion: state.settings.pythonVersion, signal: toSignal(token) }, {
-      pin: params.pin ?? true,
-      hash: params.hash ?? true,
-      targets: state.settings.hashes,
-    });
-    for (const skipped of plan.skipped) connection.console.info(`${params.uri}:${document.positionAt(skipped.entry.span.start).line + 1}: not fixed: ${skipped.reason}`);
+    const options = { pin: params.pin ?? true, hash: params.hash ?? true, update: params.update ?? false, targets: state.settings.hashes };
+    const started = Date.now();
+    const plan = await planFixes(state.analysis, { index: state.index, pythonVersion: state.settings.pythonVersion, signal: toSignal(token) }, options);
+    const what = options.update ? 'update all' : options.pin ? 'pin and hash all' : 'hash all';
+    log.debug(`${params.uri}: ${what} planned in ${Date.now() - started} ms: ${plan.replacements.length} edits, ${plan.skipped.length} not fixed${plan.cancelled ? ' (cancelled)' : ''}`);
+    for (const skipped of plan.skipped) log.info(`${params.uri}:${document.positionAt(skipped.entry.span.start).line + 1}: not fixed: ${skipped.reason}`);
     if (plan.cancelled || documents.get(params.uri)?.version !== state.version) return null;
     const edits = plan.replacements.map((r) => ({ range: { start: document.positionAt(r.span.start), end: document.positionAt(r.span.end) }, newText: r.newText }));
     return { documentChanges: [{ textDocument: { uri: params.uri, version: state.version }, edits }] };
@@ -312,6 +351,7 @@ export function startServer(connection: Connection, deps: ServerDeps): void {
     pending.delete(event.document.uri);
     analyses.delete(event.document.uri);
     settingsByUri.delete(event.document.uri);
+    loggedIndexes.delete(event.document.uri);
     indexWork.get(event.document.uri)?.abort();
     indexWork.delete(event.document.uri);
     void connection.sendDiagnostics({ uri: event.document.uri, diagnostics: [] });

@@ -1,5 +1,6 @@
 // The bundled server with a real index: hover text, index diagnostics arriving after the offline
-// ones, a quick fix and "Pin and hash all" whose edits, applied, give the expected bytes.
+// ones, a quick fix, "Pin and hash all" and "Update all" whose edits, applied, give the expected
+// bytes; the log level setting filtering what the server logs.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -7,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { ProtocolConnection } from 'vscode-languageserver-protocol/node';
-import type { CodeAction, Diagnostic, Hover, PublishDiagnosticsParams, TextEdit, WorkspaceEdit } from 'vscode-languageserver-protocol';
+import type { CodeAction, Diagnostic, Hover, LogMessageParams, PublishDiagnosticsParams, TextEdit, WorkspaceEdit } from 'vscode-languageserver-protocol';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { startLspServer, type LspServer } from '../support/lspServer';
 import { startTestIndex, type TestIndex } from '../support/testIndex';
@@ -17,7 +18,10 @@ let lsp: LspServer;
 let connection: ProtocolConnection;
 /** The `reqguard.hashes` setting the client answers with. */
 let hashes: unknown = {};
+/** The `reqguard.log` setting the client answers with. */
+let log: unknown = {};
 const published: PublishDiagnosticsParams[] = [];
+const logged: LogMessageParams[] = [];
 const workspace = mkdtempSync(join(tmpdir(), 'reqguard-lsp-index-'));
 
 before(async () => {
@@ -40,8 +44,11 @@ before(async () => {
   });
   lsp = await startLspServer({
     workspace,
-    configuration: (section) => (section === 'reqguard' ? { index: { url: index.simpleUrl }, hashes } : {}),
-    listen: (client) => client.onNotification('textDocument/publishDiagnostics', (params: PublishDiagnosticsParams) => void published.push(params)),
+    configuration: (section) => (section === 'reqguard' ? { index: { url: index.simpleUrl }, hashes, log } : {}),
+    listen: (client) => {
+      client.onNotification('textDocument/publishDiagnostics', (params: PublishDiagnosticsParams) => void published.push(params));
+      client.onNotification('window/logMessage', (params: LogMessageParams) => void logged.push(params));
+    },
   });
   connection = lsp.connection;
 });
@@ -155,4 +162,60 @@ test('--pre in the file: pip would pick the pre-release, and so does the quick f
     context: { diagnostics: [] },
   })) as CodeAction[];
   assert.deepEqual(actions.map((a) => a.title).filter((title) => title.startsWith('Pin to')), ['Pin to 3.1.0rc1', 'Pin to 3.1.0rc1 and add hashes']);
+});
+
+/** The edits of a `reqguard/pinAndHashAll` answer, applied to the text. */
+async function fixAll(uri: string, text: string, params: Record<string, unknown> = {}): Promise<string> {
+  const edit = (await connection.sendRequest('reqguard/pinAndHashAll', { uri, ...params })) as WorkspaceEdit;
+  const change = edit.documentChanges?.[0];
+  assert.ok(change && 'edits' in change);
+  return apply(text, change.edits as TextEdit[]);
+}
+
+test('"Update all" (pinAndHashAll with update): pins move to the newest final release, rehashed; CRLF and comments stay; twice changes nothing', async () => {
+  const text = '# app\r\nflask==2.0.0  # web\r\n\r\noldlib==1.0 \\\r\n    --hash=sha256:' + '0'.repeat(64) + '\r\n';
+  const uri = await open(text);
+  const hashes = (...names: string[]) =>
+    names
+      .map((name) => index.file(name)!.sha256)
+      .sort()
+      .map((digest) => ` \\\r\n    --hash=sha256:${digest}`)
+      .join('');
+  // flask: 3.1.0rc1 is a pre-release (no --pre); oldlib: 1.2 is yanked, so 1.1 is the newest.
+  const expected = `# app\r\nflask==3.0.0${hashes('flask-3.0.0-py3-none-any.whl', 'flask-3.0.0.tar.gz')}  # web\r\n\r\noldlib==1.1${hashes('oldlib-1.1-py3-none-any.whl', 'oldlib-1.1.tar.gz')}\r\n`;
+  const updated = await fixAll(uri, text, { update: true });
+  assert.equal(updated, expected);
+  assert.equal(await fixAll(await open(updated), updated, { update: true }), updated);
+  // Without update the pins stay: only hashes are added or replaced.
+  assert.match(await fixAll(uri, text), /^# app\r\nflask==2\.0\.0 \\\r\n[\s\S]*\r\noldlib==1\.0 \\\r\n/);
+});
+
+test('reqguard.log.level filters the server\'s log lines; a settings change takes effect without a restart', async () => {
+  const text = 'no-such-project\n';
+  const uri = await open(text);
+  const linesFor = async (level: string | undefined) => {
+    log = level === undefined ? {} : { level };
+    await connection.sendNotification('workspace/didChangeConfiguration', { settings: null });
+    const from = logged.length;
+    await fixAll(uri, text);
+    // The "not fixed" line is written before the answer is sent: everything is in by now.
+    return logged.slice(from).filter((line) => line.message.includes(uri));
+  };
+  try {
+    const notFixed = (lines: LogMessageParams[]) => lines.filter((line) => line.message.includes(': not fixed: '));
+    const byDefault = await linesFor(undefined);
+    assert.deepEqual(notFixed(byDefault).map((line) => line.type), [3], 'info by default');
+    assert.ok(byDefault.every((line) => line.type <= 3), 'no debug lines at info');
+    assert.deepEqual(await linesFor('warning'), []);
+    const debug = await linesFor('debug');
+    assert.deepEqual(notFixed(debug).map((line) => line.type), [3]);
+    const debugLines = debug.filter((line) => line.type === 5).map((line) => line.message);
+    assert.ok(debugLines.some((line) => /: pin and hash all planned in \d+ ms: 0 edits, 1 not fixed$/.test(line)), debugLines.join('\n'));
+    // The index each document installs from, said at debug level once the document is validated again.
+    const chosen = await until(() => logged.find((line) => line.type === 5 && line.message.startsWith(`${uri}: installs from `)), 'the index choice at debug level');
+    assert.equal(chosen.message, `${uri}: installs from ${index.simpleUrl} (from the setting reqguard.index.url)`);
+  } finally {
+    log = {};
+    await connection.sendNotification('workspace/didChangeConfiguration', { settings: null });
+  }
 });

@@ -182,6 +182,62 @@ describe('planFixes', () => {
     assert.equal((await fixed(wrong, { pin: false })).text, `six==1.16.0${hashLines('\r\n', 'six-1.16.0-py3-none-any.whl', 'six-1.16.0.tar.gz')}\r\n`);
   });
 
+  test('update: the messy CRLF file gets its pins moved and rehashed, ranges pip\'s pick within the range, nothing else touched; a pinned file updates once', async () => {
+    const text = messyFile();
+    const { text: updated, plan } = await fixed(text, { update: true }, { pythonVersion: '3.11' });
+    assert.deepEqual(plan.skipped, []);
+    // Only tzdata differs from "Pin and hash all": 2024.1 is a pin, and 2024.2 is newer. netlib's
+    // range `>=2,<3` is no pin: it stays at pip's pick 2.0 although 3.0 exists.
+    const h = (...names: string[]) => hashLines('\r\n', ...names);
+    const pinned = `  tzdata==2024.1${h('tzdata-2024.1-py3-none-any.whl', 'tzdata-2024.1.tar.gz')}`;
+    assert.ok(messyExpected().includes(pinned));
+    assert.equal(updated, messyExpected().replace(pinned, `  tzdata==2024.2${h('tzdata-2024.2-py3-none-any.whl', 'tzdata-2024.2.tar.gz')}`));
+    // Twice: the pins written are at the newest, so nothing changes, except that netlib's range is
+    // gone once pinned: its pin 2.0 now moves on to 3.0 like any other pin (documented).
+    const again = await fixed(updated, { update: true }, { pythonVersion: '3.11' });
+    assert.deepEqual(again.plan.skipped, []);
+    const netlib = `netlib[socks]==2.0 ; python_version>="3.8"${h('netlib-2.0-py3-none-any.whl', 'netlib-2.0.tar.gz')}`;
+    assert.ok(updated.includes(netlib));
+    assert.equal(applyReplacements(updated, again.plan.replacements), updated.replace(netlib, `netlib[socks]==3.0 ; python_version>="3.8"${h('netlib-3.0-py3-none-any.whl', 'netlib-3.0.tar.gz')}`));
+    const thrice = await fixed(applyReplacements(updated, again.plan.replacements), { update: true }, { pythonVersion: '3.11' });
+    assert.deepEqual(thrice.plan, { replacements: [], skipped: [], cancelled: false });
+  });
+
+  test('update: each pin moves exactly where the quick fix "Update to Y" moves it, rehashed; yanked, pre-release and --pre cases', async () => {
+    const webfw40 = hashLines('\n', 'webfw-4.0-py3-none-any.whl', 'webfw-4.0.tar.gz');
+    const tzdata2 = hashLines('\n', 'tzdata-2024.2-py3-none-any.whl', 'tzdata-2024.2.tar.gz');
+    const cases: [string, string, string?][] = [
+      ['webfw==3.2  # old\n', `webfw==4.0${webfw40}  # old\n`, 'Update to 4.0 and add hashes'],
+      [`tzdata==2024.1 ; python_version>"3" --hash=sha256:${'0'.repeat(64)}\n`, `tzdata==2024.2 ; python_version>"3"${tzdata2}\n`, 'Update to 2024.2 and rehash'],
+      // Not on the index, older than every release: up to the newest.
+      ['tzdata==2019.1\n', `tzdata==2024.2${tzdata2}\n`, 'Update to 2024.2 and add hashes'],
+      // Yanked and past every usable release: back down to the newest (the quick fix "Pin to 4.0"), hashed.
+      ['webfw==4.1\n', `webfw==4.0${webfw40}\n`],
+      // A pre-release pin newer than every final release stays (no --pre): only its hashes are added.
+      ['webfw==4.2rc1\n', `webfw==4.2rc1${hashLines('\n', 'webfw-4.2rc1-py3-none-any.whl', 'webfw-4.2rc1.tar.gz')}\n`],
+      // At the newest already: hashes completed, the pin kept.
+      ['six==1.16.0\n', `six==1.16.0${hashLines('\n', 'six-1.16.0-py3-none-any.whl', 'six-1.16.0.tar.gz')}\n`],
+    ];
+    for (const [text, expected, quickFix] of cases) {
+      const { text: updated, plan } = await fixed(text, { update: true });
+      assert.deepEqual(plan.skipped, [], text);
+      assert.equal(updated, expected, text);
+      assert.deepEqual((await fixed(updated, { update: true })).plan.replacements, [], `twice: ${text}`);
+      if (quickFix) {
+        const { analysis, byTitle } = await actionsOn(text, 0);
+        assert.ok(byTitle(quickFix), `${text}: quick fix ${quickFix}`);
+        assert.equal(applied(analysis, byTitle(quickFix)), expected, `${text}: the quick fix writes the same`);
+      }
+    }
+    // With --pre the newest pre-release is pip's pick, for the update as for the quick fix.
+    const withPre = openIndex(client.client, selection([index.simpleUrl], { prereleases: true }));
+    assert.equal((await fixed('webfw==3.2\n', { update: true, hash: false }, { index: withPre })).text, 'webfw==4.2rc1\n');
+    // Without hashing, pins still move (and hashes a new pin makes wrong are replaced, as with pin).
+    assert.equal((await fixed('tzdata==2024.1\nsix==1.16.0\n', { update: true, hash: false })).text, 'tzdata==2024.2\nsix==1.16.0\n');
+    // Update implies pin.
+    assert.equal((await fixed('tzdata>=2024\n', { update: true, pin: false, hash: false })).text, 'tzdata==2024.2\n');
+  });
+
   test('target Pythons and platforms keep matching wheels and the sdist (abi3 wheels run on later Pythons)', async () => {
     const cases: [FixTargets, string[]][] = [
       [{ pythonVersions: ['3.11'], platforms: ['manylinux'] }, ['platpkg-1.0-cp311-cp311-manylinux_2_17_x86_64.whl', 'platpkg-1.0.tar.gz']],

@@ -57,7 +57,15 @@ test('normalizeSettings: hash targets keep valid Python versions and platform ta
   assert.deepEqual(normalizeSettings({ hashes: { pythonVersions: '3.11' } }).hashes, DEFAULT_SETTINGS.hashes);
 });
 
-test('every reqguard.index/http/vulnerabilities/hashes setting and pythonVersion in package.json is read by normalizeSettings, with the same default', () => {
+test('normalizeSettings: the log level is one of error, warning, info, debug; anything else is info', () => {
+  for (const level of ['error', 'warning', 'info', 'debug']) assert.equal(normalizeSettings({ log: { level } }).log.level, level);
+  for (const bad of ['trace', 'DEBUG', 3, undefined]) assert.equal(normalizeSettings({ log: { level: bad } }).log.level, 'info', String(bad));
+  assert.deepEqual(normalizeSettings({ log: 'debug' }).log, { level: 'info' });
+  assert.deepEqual(properties['reqguard.log.level'].enum, ['error', 'warning', 'info', 'debug']);
+  assert.equal(properties['reqguard.log.level'].scope, 'window');
+});
+
+test('every reqguard.index/http/vulnerabilities/hashes/log setting and pythonVersion in package.json is read by normalizeSettings, with the same default', () => {
   const defaults: Record<string, unknown> = {
     'reqguard.pythonVersion': '',
     'reqguard.index.url': '',
@@ -72,8 +80,9 @@ test('every reqguard.index/http/vulnerabilities/hashes setting and pythonVersion
     'reqguard.vulnerabilities.osvUrl': DEFAULT_SETTINGS.vulnerabilities.osvUrl,
     'reqguard.hashes.pythonVersions': DEFAULT_SETTINGS.hashes.pythonVersions,
     'reqguard.hashes.platforms': DEFAULT_SETTINGS.hashes.platforms,
+    'reqguard.log.level': DEFAULT_SETTINGS.log.level,
   };
-  const declared = Object.keys(properties).filter((key) => /^reqguard\.((index|http|vulnerabilities|hashes)\.|pythonVersion$)/.test(key));
+  const declared = Object.keys(properties).filter((key) => /^reqguard\.((index|http|vulnerabilities|hashes|log)\.|pythonVersion$)/.test(key));
   assert.deepEqual(declared.sort(), Object.keys(defaults).sort());
   for (const [key, value] of Object.entries(defaults)) assert.deepEqual(properties[key].default, value, key);
 });

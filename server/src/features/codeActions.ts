@@ -2,14 +2,14 @@
 // hashes, move a pin forward, leave a vulnerable release; and "Pin and hash all" for the whole
 // file (source.fixAll.reqguard, built from planFixes). Every edit is one rewrite of one entry in
 // pip-compile's layout (entryEdit), so applying a fix twice changes nothing.
-import { compare, valid } from '../index/versions';
+import { compare } from '../index/versions';
 import { CodeActionKind, type CodeAction, type Diagnostic, type Range, type TextEdit, type WorkspaceEdit } from 'vscode-languageserver-types';
 import type { AnalyzedDocument } from '../documents';
 import type { PackageIndex } from '../index/packageIndex';
 import type { RequirementEntry } from '../parser/requirementsFile';
 import type { Span } from '../parser/types';
 import { rewriteEntry, type EntryChange, type TextReplacement } from './entryEdit';
-import { digestDifference, planFixes, releaseDigests, unfixableReason, type Digests, type FixTargets } from './fixAll';
+import { digestDifference, order, planFixes, releaseDigests, unfixableReason, updateTarget, type Digests, type FixTargets } from './fixAll';
 import { loadProjectInfo, pinnedVersion, specifierText } from './projectInfo';
 import { latestReleases, pickRelease, releaseFor, supportsPython, type Release } from './releases';
 
@@ -88,11 +88,6 @@ async function pinAction(ctx: EntryContext, release: Release, title: string, opt
   return digests.ok ? quickFix(ctx, title, { version: release.version, sha256: digests.sha256 }, options.codes, options.preferred) : undefined;
 }
 
-/** PEP 440 order of a release against a pin as written; 0 when the pin is no PEP 440 version (`===foo`). */
-function order(version: string, pinned: string): number {
-  return valid(pinned) ? compare(version, pinned) : 0;
-}
-
 function hasCode(ctx: EntryContext, ...codes: string[]): boolean {
   return ctx.diagnostics.some((diagnostic) => codes.includes(String(diagnostic.code)));
 }
@@ -130,13 +125,14 @@ async function pinnedActions(ctx: EntryContext, pinned: string): Promise<(CodeAc
       }),
     );
   }
-  const newest = pickRelease(releases, { specifier: '', pythonVersion: deps.pythonVersion, allowPrereleases: deps.index.effective.prereleases });
-  if (newest && order(newest.version, pinned) > 0) {
-    const title = `Update to ${newest.version} and ${entry.hashes.length ? 'rehash' : 'add hashes'}`;
-    actions.push(pinAction(ctx, newest, title, { hash: true, codes: ['outdated', 'yanked', 'unknown-version', 'unhashed'] }));
-  } else if (newest && (!current || current.yanked) && order(newest.version, pinned) < 0) {
+  // The same move as "Update all" (planFixes with update).
+  const target = updateTarget(releases, pinned, { pythonVersion: deps.pythonVersion, allowPrereleases: deps.index.effective.prereleases });
+  if (target?.direction === 'up') {
+    const title = `Update to ${target.release.version} and ${entry.hashes.length ? 'rehash' : 'add hashes'}`;
+    actions.push(pinAction(ctx, target.release, title, { hash: true, codes: ['outdated', 'yanked', 'unknown-version', 'unhashed'] }));
+  } else if (target) {
     // A yanked or missing pin past every usable release: the way out is back down.
-    actions.push(pinAction(ctx, newest, `Pin to ${newest.version}${entry.hashes.length ? ' and rehash' : ''}`, { codes: ['yanked', 'unknown-version'] }));
+    actions.push(pinAction(ctx, target.release, `Pin to ${target.release.version}${entry.hashes.length ? ' and rehash' : ''}`, { codes: ['yanked', 'unknown-version'] }));
   }
   return Promise.all(actions);
 }

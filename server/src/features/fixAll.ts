@@ -1,7 +1,10 @@
 // "Pin and hash all": the edits that make every requirement of a file pinned and hashed, planned
 // from the index. Each entry gets the release pip would pick for its specifier and the sha256 of
 // every file of that release (wheels for every platform and the sdist, as pip-compile writes
-// them), in pip-compile's layout. Pure apart from the index: text and parse in, replacements out.
+// them), in pip-compile's layout. "Update all" moves existing pins as well, to the release the
+// quick fix "Update to Y" picks (updateTarget). Pure apart from the index: text and parse in,
+// replacements out.
+import { compare, valid } from '../index/versions';
 import type { AnalyzedDocument } from '../documents';
 import type { IndexedFile, PackageIndex } from '../index/packageIndex';
 import type { RequirementEntry } from '../parser/requirementsFile';
@@ -32,6 +35,12 @@ export interface FixDeps {
 export interface FixOptions {
   readonly pin: boolean;
   readonly hash: boolean;
+  /**
+   * "Update all": a pin moves to updateTarget's release (implies pin). A range is no pin: it gets
+   * pip's pick within the range, as with pin alone; once pinned the range is gone, so a second
+   * update moves that pin on like any other.
+   */
+  readonly update?: boolean;
   /** Default: every requirement of the file. */
   readonly entries?: readonly RequirementEntry[];
   readonly targets?: FixTargets;
@@ -116,6 +125,30 @@ export function unfixableReason(analysis: AnalyzedDocument, entry: RequirementEn
   return undefined;
 }
 
+/** PEP 440 order of a release against a pin as written; 0 when the pin is no PEP 440 version (`===foo`). */
+export function order(version: string, pinned: string): number {
+  return valid(pinned) ? compare(version, pinned) : 0;
+}
+
+/**
+ * Where updating moves a pin: to the release pip would pick with the pin ignored (the newest
+ * non-yanked release that supports the target Python, final unless --pre is in effect) when that
+ * is newer (`up`); back down to it when the pin is yanked or not on the index and past every
+ * usable release (`down`: the way out). Undefined: the pin stays (already the newest, a
+ * pre-release pin newer than every final, or no PEP 440 version).
+ */
+export function updateTarget(
+  releases: readonly Release[],
+  pinned: string,
+  options: { readonly pythonVersion?: string; readonly allowPrereleases?: boolean },
+): { readonly release: Release; readonly direction: 'up' | 'down' } | undefined {
+  const newest = pickRelease(releases, { specifier: '', pythonVersion: options.pythonVersion, allowPrereleases: options.allowPrereleases });
+  if (!newest) return undefined;
+  if (order(newest.version, pinned) > 0) return { release: newest, direction: 'up' };
+  const current = releaseFor(releases, pinned);
+  return (!current || current.yanked) && order(newest.version, pinned) < 0 ? { release: newest, direction: 'down' } : undefined;
+}
+
 type EntryOutcome = { replacement?: TextReplacement } | { skipped: string };
 
 async function planEntry(analysis: AnalyzedDocument, entry: RequirementEntry, deps: FixDeps, options: FixOptions): Promise<EntryOutcome> {
@@ -123,9 +156,11 @@ async function planEntry(analysis: AnalyzedDocument, entry: RequirementEntry, de
   if (unfixable) return { skipped: unfixable };
   const name = entry.name!;
   const pinned = pinnedVersion(entry);
-  // Nothing asked of this entry: already pinned and no hashes wanted, or neither pin nor hash wanted.
-  if (!options.hash && (pinned !== undefined || !options.pin)) return {};
-  if (pinned === undefined && !options.pin) return { skipped: `'${name}' is not pinned, and hashes belong to one version: pin it as well` };
+  const update = options.update === true;
+  const pin = options.pin || update;
+  // Nothing asked of this entry: pinned with no hashes wanted and no update, or unpinned with neither pin nor hash wanted.
+  if (!options.hash && (pinned !== undefined ? !update : !pin)) return {};
+  if (pinned === undefined && !pin) return { skipped: `'${name}' is not pinned, and hashes belong to one version: pin it as well` };
 
   const info = await loadProjectInfo(deps.index, entry.normalizedName!, deps.signal);
   if (!info.data.ok) {
@@ -144,8 +179,10 @@ async function planEntry(analysis: AnalyzedDocument, entry: RequirementEntry, de
     }
     version = release.version;
   } else {
-    release = releaseFor(info.releases, pinned);
-    if (!release) return { skipped: `'${name}' ${pinned} is not on the index: there are no files to hash` };
+    const target = update ? updateTarget(info.releases, pinned, { pythonVersion: deps.pythonVersion, allowPrereleases: deps.index.effective.prereleases }) : undefined;
+    release = target?.release ?? releaseFor(info.releases, pinned);
+    version = target?.release.version;
+    if (!release) return options.hash ? { skipped: `'${name}' ${pinned} is not on the index: there are no files to hash` } : {};
   }
   // A new pin makes hashes already written wrong: they are replaced even when hashing was not asked for.
   if (options.hash || (version !== undefined && entry.hashes.length > 0)) {
