@@ -1,0 +1,140 @@
+// Packages the extension with vsce, as `npm run package` does (offline, --no-dependencies), from the
+// bundles the build left in the checkout, and checks the .vsix itself: exactly the allow-listed
+// files, self-contained bundles, a size bound, and no warning from vsce.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { builtinModules } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { inflateRawSync } from 'node:zlib';
+import { REPO_ROOT } from '../helpers/corpus';
+
+const manifest = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8'));
+
+/** Every file of the package; vsce renames README, CHANGELOG and LICENSE as the marketplace wants. */
+const EXPECTED_FILES = [
+  '[Content_Types].xml',
+  'extension.vsixmanifest',
+  'extension/LICENSE.txt',
+  'extension/changelog.md',
+  'extension/client/out/extension.js',
+  'extension/images/icon.png',
+  'extension/package.json',
+  'extension/readme.md',
+  'extension/server/out/cli.js',
+  'extension/server/out/main.js',
+  'extension/syntaxes/language-configuration.json',
+  'extension/syntaxes/pip-requirements.tmLanguage.json',
+];
+
+/** The bundles are about 4 MB unminified (about 0.9 MB zipped), 2 MB minified; sources, maps or node_modules would blow this. */
+const MAX_VSIX_BYTES = 1.5 * 1024 * 1024;
+
+interface ZipEntry {
+  readonly name: string;
+  readonly method: number;
+  readonly compressedSize: number;
+  readonly size: number;
+  readonly localHeaderOffset: number;
+}
+
+/** Reads the central directory of a zip file (no zip64, no multi-disk: a .vsix is neither). */
+function zipEntries(zip: Buffer): ZipEntry[] {
+  let end = zip.length - 22;
+  while (end >= 0 && zip.readUInt32LE(end) !== 0x06054b50) end--;
+  assert.ok(end >= 0, 'not a zip file: no end of central directory record');
+  const count = zip.readUInt16LE(end + 10);
+  let offset = zip.readUInt32LE(end + 16);
+  const entries: ZipEntry[] = [];
+  for (let i = 0; i < count; i++) {
+    assert.equal(zip.readUInt32LE(offset), 0x02014b50, 'central directory header');
+    const nameLength = zip.readUInt16LE(offset + 28);
+    entries.push({
+      method: zip.readUInt16LE(offset + 10),
+      compressedSize: zip.readUInt32LE(offset + 20),
+      size: zip.readUInt32LE(offset + 24),
+      localHeaderOffset: zip.readUInt32LE(offset + 42),
+      name: zip.toString('utf8', offset + 46, offset + 46 + nameLength),
+    });
+    offset += 46 + nameLength + zip.readUInt16LE(offset + 30) + zip.readUInt16LE(offset + 32);
+  }
+  return entries;
+}
+
+function zipRead(zip: Buffer, entry: ZipEntry): Buffer {
+  const at = entry.localHeaderOffset;
+  assert.equal(zip.readUInt32LE(at), 0x04034b50, 'local file header');
+  const start = at + 30 + zip.readUInt16LE(at + 26) + zip.readUInt16LE(at + 28);
+  const data = zip.subarray(start, start + entry.compressedSize);
+  const contents = entry.method === 0 ? data : inflateRawSync(data);
+  assert.equal(contents.length, entry.size, `${entry.name}: size`);
+  return contents;
+}
+
+const work = mkdtempSync(join(tmpdir(), 'reqguard-vsix-'));
+const vsixPath = join(work, `${manifest.name}-${manifest.version}.vsix`);
+const vsce = spawnSync(process.execPath, [join(REPO_ROOT, 'node_modules/@vscode/vsce/vsce'), 'package', '--no-dependencies', '--out', vsixPath], {
+  cwd: REPO_ROOT,
+  encoding: 'utf8',
+  stdio: ['ignore', 'pipe', 'pipe'],
+  env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0' },
+  timeout: 120_000,
+});
+const output = `${vsce.stdout ?? ''}${vsce.stderr ?? ''}`;
+const zip = vsce.status === 0 ? readFileSync(vsixPath) : Buffer.alloc(0);
+rmSync(work, { recursive: true, force: true });
+
+test('vsce packages the extension offline without a warning', () => {
+  assert.equal(vsce.status, 0, `vsce failed (${vsce.error?.message ?? vsce.signal ?? vsce.status}):\n${output}`);
+  assert.doesNotMatch(output, /WARNING|ERROR/, output);
+  assert.match(output, /DONE\s+Packaged: .*\.vsix \(12 files,/);
+});
+
+test('the .vsix holds exactly the allow-listed files, under the size bound', () => {
+  const names = zipEntries(zip).map((entry) => entry.name).sort();
+  assert.deepEqual(names, [...EXPECTED_FILES].sort());
+  assert.ok(zip.length <= MAX_VSIX_BYTES, `${zip.length} bytes > ${MAX_VSIX_BYTES}`);
+});
+
+test('the packaged manifest and vsixmanifest carry the icon, licence, repository and engine', () => {
+  const entries = new Map(zipEntries(zip).map((entry) => [entry.name, entry]));
+  const packaged = JSON.parse(zipRead(zip, entries.get('extension/package.json')!).toString('utf8'));
+  assert.equal(packaged.name, manifest.name);
+  assert.equal(packaged.version, manifest.version);
+  assert.equal(packaged.icon, 'images/icon.png');
+  const vsixmanifest = zipRead(zip, entries.get('extension.vsixmanifest')!).toString('utf8');
+  assert.match(vsixmanifest, /Microsoft\.VisualStudio\.Services\.Icons\.Default" Path="extension\/images\/icon\.png"/);
+  assert.match(vsixmanifest, /Microsoft\.VisualStudio\.Services\.Content\.License" Path="extension\/LICENSE\.txt"/);
+  assert.match(vsixmanifest, /Microsoft\.VisualStudio\.Services\.Links\.Source" Value="https:\/\/github\.com\/reqguard\/reqguard/);
+  assert.ok(vsixmanifest.includes(`Microsoft.VisualStudio.Code.Engine" Value="${manifest.engines.vscode}"`), 'engine');
+  const icon = zipRead(zip, entries.get('extension/images/icon.png')!);
+  assert.deepEqual([icon.readUInt32BE(16), icon.readUInt32BE(20)], [128, 128]);
+});
+
+test('the packaged bundles are self-contained: they require only Node built-ins (and vscode, in the client)', () => {
+  const builtins = new Set(builtinModules.map((name) => name.replace(/^node:/, '')));
+  const entries = new Map(zipEntries(zip).map((entry) => [entry.name, entry]));
+  for (const [name, allowed] of [
+    ['extension/client/out/extension.js', ['vscode']],
+    ['extension/server/out/main.js', []],
+    ['extension/server/out/cli.js', []],
+  ] as const) {
+    const code = zipRead(zip, entries.get(name)!).toString('utf8');
+    const required = [...code.matchAll(/\brequire\(\s*["']([^"']+)["']\s*\)/g)].map((m) => m[1]);
+    assert.ok(required.length > 0, `${name}: no require() found`);
+    for (const module of new Set(required)) {
+      const bare = module.replace(/^node:/, '');
+      assert.ok(builtins.has(bare) || module.startsWith('node:') || (allowed as readonly string[]).includes(module), `${name} requires ${module}, which is not in the package`);
+    }
+  }
+});
+
+test('npm run package builds first and writes dist/<name>-<version>.vsix', () => {
+  const script: string = manifest.scripts.package;
+  assert.ok(script.indexOf('npm run build') >= 0 && script.indexOf('npm run build') < script.indexOf('vsce package'), script);
+  assert.match(script, /--no-dependencies --out dist\//);
+  assert.ok(statSync(join(REPO_ROOT, '.gitignore')).isFile());
+  assert.match(readFileSync(join(REPO_ROOT, '.gitignore'), 'utf8'), /^dist\/$/m);
+});
