@@ -1,7 +1,7 @@
 // Index-backed edits against a real loopback index with real wheels and sdists: planFixes and the
 // quick fixes, applied to the text and compared byte for byte; then pip itself downloads the fixed
 // file in hash-checking mode (and refuses it when one hash is altered).
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -20,7 +20,8 @@ import { selection, testClient, type TestClient } from '../support/indexClient';
 import { startNginx } from '../support/nginx';
 import { pipDownload, pipInstallDryRun, pipPythonVersion } from '../support/pip';
 import { writeFindLinksDir, writeStaticMirror } from '../support/staticMirror';
-import { startTestIndex, type IndexFixture, type TestIndex } from '../support/testIndex';
+import type { IndexFixture, TestIndex } from '../support/testIndex';
+import { useFixtureIndex } from '../support/fixtureIndex';
 
 const wheel = (pythonTag: string, abiTag: string, platformTag: string) => ({ kind: 'wheel' as const, pythonTag, abiTag, platformTag });
 
@@ -62,16 +63,7 @@ const FIXTURE: IndexFixture = {
 let index: TestIndex;
 let client: TestClient;
 let view: PackageIndex;
-
-before(async () => {
-  index = await startTestIndex(FIXTURE);
-  client = testClient();
-  view = openIndex(client.client, selection([index.simpleUrl]));
-});
-after(async () => {
-  await client.close();
-  await index.close();
-});
+useFixtureIndex(FIXTURE, (running) => ({ index, client, view } = running));
 
 function analyze(text: string, name = 'requirements.txt'): AnalyzedDocument {
   const path = `/work/project/${name}`;

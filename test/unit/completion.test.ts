@@ -2,7 +2,7 @@
 // dated, yanked hidden, pre-releases only when asked for), the exact range an item replaces,
 // project names by normalized prefix (capped, 600,000 names), options valid where the cursor is,
 // extras from provides_extra or requires_dist markers, setup.py strings, failing indexes.
-import { after, before, describe as suite, test } from 'node:test';
+import { describe as suite, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { CompletionItemTag, type CompletionItem, type CompletionList, type TextEdit } from 'vscode-languageserver-types';
@@ -13,6 +13,7 @@ import { openIndex, type PackageIndex } from '../../server/src/index/packageInde
 import { atCaret, formatRange, marked } from '../helpers/marked';
 import { selection, testClient, type TestClient } from '../support/indexClient';
 import { startTestIndex, type IndexFixture, type TestIndex, type VersionSpec } from '../support/testIndex';
+import { useFixtureIndex } from '../support/fixtureIndex';
 
 const REQUESTS_METADATA: VersionSpec = {
   providesExtra: ['socks', 'use-chardet-on-py3'],
@@ -56,15 +57,7 @@ const FIXTURE: IndexFixture = {
 let index: TestIndex;
 let client: TestClient;
 let packages: PackageIndex;
-before(async () => {
-  index = await startTestIndex(FIXTURE);
-  client = testClient();
-  packages = openIndex(client.client, selection([index.simpleUrl]));
-});
-after(async () => {
-  await client.close();
-  await index.close();
-});
+useFixtureIndex(FIXTURE, (running) => ({ index, client, view: packages } = running));
 
 interface Completed {
   readonly list: CompletionList;

@@ -2,7 +2,7 @@
 // the whole markdown of a pinned, vulnerable project; ranges and pip's pick; yanked releases,
 // pre-releases and requires-python; unknown projects and failing indexes as one line; which file a
 // --hash is for; option hovers without an index; CRLF offsets; setup.py; 2,000 releases.
-import { after, before, describe as suite, test } from 'node:test';
+import { describe as suite, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -17,6 +17,7 @@ import { atCaret, formatRange, marked } from '../helpers/marked';
 import { selection, testClient, type TestClient } from '../support/indexClient';
 import { writeStaticMirror } from '../support/staticMirror';
 import { startTestIndex, type IndexFixture, type TestIndex, type VersionSpec } from '../support/testIndex';
+import { useFixtureIndex } from '../support/fixtureIndex';
 
 const SUMMARY = 'Python HTTP for Humans.';
 const requestsVersion = (uploadTime: string, extra: VersionSpec = {}): VersionSpec => ({ summary: SUMMARY, uploadTime, ...extra });
@@ -56,15 +57,7 @@ const FIXTURE: IndexFixture = {
 let index: TestIndex;
 let client: TestClient;
 let packages: PackageIndex;
-before(async () => {
-  index = await startTestIndex(FIXTURE);
-  client = testClient();
-  packages = openIndex(client.client, selection([index.simpleUrl], { sourceDetail: 'reqguard.index.url' }));
-});
-after(async () => {
-  await client.close();
-  await index.close();
-});
+useFixtureIndex(FIXTURE, (running) => ({ index, client, view: packages } = running), { sourceDetail: 'reqguard.index.url' });
 
 interface Hovered {
   readonly hover: Hover | undefined;

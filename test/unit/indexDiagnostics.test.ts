@@ -20,7 +20,8 @@ import { actualLines, expectedLines, messageText, type Expected } from '../helpe
 import { marked } from '../helpers/marked';
 import { selection, testClient, type TestClient } from '../support/indexClient';
 import { writeFindLinksDir } from '../support/staticMirror';
-import { startTestIndex, type IndexFixture, type TestIndex } from '../support/testIndex';
+import type { IndexFixture, TestIndex } from '../support/testIndex';
+import { useFixtureIndex } from '../support/fixtureIndex';
 
 const FIXTURE: IndexFixture = {
   projects: {
@@ -55,14 +56,7 @@ const seenCodes = new Set<string>();
 
 let index: TestIndex;
 let client: TestClient;
-before(async () => {
-  index = await startTestIndex(FIXTURE);
-  client = testClient();
-});
-after(async () => {
-  await client.close();
-  await index.close();
-});
+useFixtureIndex(FIXTURE, (running) => ({ index, client } = running));
 
 interface Run {
   readonly text: string;
