@@ -12,7 +12,7 @@ import type { AnalyzedDocument } from '../documents';
 import type { PackageIndex } from '../index/packageIndex';
 import { canonicalizeName, parseRequirement, type MarkerComparison, type MarkerExpression } from '../parser/pep508';
 import { findOption, parseOptionTokens, PIP_OPTIONS, type OptionSpec } from '../parser/pipOptions';
-import type { RequirementsDocument } from '../parser/requirementsFile';
+import { commentStart, isCommentLine, type RequirementsDocument } from '../parser/requirementsFile';
 import type { SetupPyAnalysis } from '../parser/setupPy';
 import { shlexSplit } from '../parser/shlex';
 import type { Span } from '../parser/types';
@@ -142,8 +142,7 @@ function lineEndAfter(text: string, offset: number): number {
   return end;
 }
 
-/** pip's rule: a comment starts at a `#` that begins the text or follows white space. */
-const hasComment = (text: string): boolean => /(?:^|\s)#/.test(text);
+const hasComment = (text: string): boolean => commentStart(text) >= 0;
 
 /**
  * The logical line up to `offset` as pip joins backslash continuations (a comment line ends one),
@@ -156,7 +155,7 @@ function logicalPrefix(text: string, offset: number): string | undefined {
     const end = text[start - 1] === '\n' && text[start - 2] === '\r' ? start - 2 : start - 1;
     const previousStart = lineStartBefore(text, end);
     const previous = text.slice(previousStart, end);
-    if (!previous.endsWith('\\') || /^\s*#/.test(previous)) break;
+    if (!previous.endsWith('\\') || isCommentLine(previous)) break;
     prefix = `${previous.replace(/^\\+|\\+$/g, '')} ${prefix}`;
     start = previousStart;
   }

@@ -192,7 +192,8 @@ interface JoinedLine {
   line: LogicalLine;
 }
 
-function isCommentLine(text: string): boolean {
+/** pip's COMMENT_RE at the start of a physical line: a comment line, which ends a continuation. */
+export function isCommentLine(text: string): boolean {
   if (text.startsWith('#')) return true;
   let i = 0;
   while (i < text.length && isPyWhitespace(text.charCodeAt(i))) i++;
@@ -297,16 +298,19 @@ function sliceLine(line: LogicalLine, from: number, to: number): LogicalLine {
   return result;
 }
 
-/** pip's ignore_comments: drop from the first `#` at the start or after whitespace, then strip. */
+/** Where pip's comment starts in a line: the first `#` at the start or after whitespace; -1 for none. */
+export function commentStart(text: string): number {
+  for (let i = text.indexOf('#'); i >= 0; i = text.indexOf('#', i + 1)) {
+    if (i === 0 || isPyWhitespace(text.charCodeAt(i - 1))) return i;
+  }
+  return -1;
+}
+
+/** pip's ignore_comments: drop from the comment's start, then strip. */
 function stripComment(line: LogicalLine): LogicalLine | undefined {
   const text = line.text;
-  let cut = text.length;
-  for (let i = text.indexOf('#'); i >= 0; i = text.indexOf('#', i + 1)) {
-    if (i === 0 || isPyWhitespace(text.charCodeAt(i - 1))) {
-      cut = i;
-      break;
-    }
-  }
+  const comment = commentStart(text);
+  const cut = comment < 0 ? text.length : comment;
   let from = 0;
   let to = cut;
   while (from < to && isPyWhitespace(text.charCodeAt(from))) from++;
