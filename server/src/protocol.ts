@@ -196,7 +196,8 @@ function matchingStrings(value: unknown, pattern: RegExp, map: (text: string) =>
   return [...new Set(kept)];
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
+/** A plain JSON object (settings, manifests): not null, not an array. */
+export function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 

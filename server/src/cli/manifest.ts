@@ -2,7 +2,7 @@
 // about it, and a one-line description of each diagnostic code. The descriptions are those of
 // the `reqguard.severity` settings, which the editor shows: one text serves both.
 import { packageManifest } from '../nodeIo';
-import { DIAGNOSTIC_CODES, type DiagnosticCode } from '../protocol';
+import { DIAGNOSTIC_CODES, isRecord, type DiagnosticCode } from '../protocol';
 
 export interface ToolInfo {
   readonly version: string;
@@ -10,10 +10,6 @@ export interface ToolInfo {
   readonly informationUri?: string;
   /** Markdown, as in the settings UI; codes the manifest does not describe are absent. */
   readonly codeDescriptions: Readonly<Partial<Record<DiagnosticCode, string>>>;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function httpUrl(value: unknown): string | undefined {
