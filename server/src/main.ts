@@ -1,6 +1,6 @@
 // Entry point of the language server process: builds the real connection and IO, nothing else.
 import { createConnection, ProposedFeatures } from 'vscode-languageserver/node';
-import { createIndexRuntime } from './indexRuntime';
+import { createIndexRuntime } from './index/runtime';
 import { diskPathProbe, diskReader, fileUriToPath, packageVersion } from './nodeIo';
 import { startServer } from './server';
 

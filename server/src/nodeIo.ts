@@ -4,9 +4,9 @@ import { createReadStream, existsSync, readFileSync, statSync } from 'node:fs';
 import { mkdir, readdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
 import { dirname, isAbsolute, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { PathProbe } from './features/localPaths';
+import type { PathProbe } from './pip/localPaths';
 import { asStoredResponse, type ResponseStore } from './index/cache';
-import type { TextReader } from './includes';
+import type { TextReader } from './pip/includes';
 import type { LocalFiles } from './index/packageIndex';
 import { decodeRequirementsBytes } from './parser/pyText';
 

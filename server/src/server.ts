@@ -12,21 +12,21 @@ import {
 } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { join } from 'node:path';
-import { AnalysisCache, type AnalyzedDocument } from './documents';
-import type { IncludedFile } from './features/hashMode';
+import { AnalysisCache, type AnalyzedDocument } from './engine/documents';
+import type { IncludedFile } from './pip/includes';
 import { codeActions, FIX_ALL_KIND } from './features/codeActions';
 import { completion, COMPLETION_TRIGGER_CHARACTERS } from './features/completion';
-import { planFixes } from './features/fixAll';
+import { planFixes } from './pip/fixPlan';
 import { documentLinks } from './features/documentLinks';
 import { hover } from './features/hover';
 import { indexDiagnostics } from './features/indexDiagnostics';
 import type { Span } from './parser/types';
 import { computeDiagnostics } from './features/diagnostics';
-import type { PathProbe } from './features/localPaths';
-import { resolveIncludes, type TextReader } from './includes';
-import { documentIndex } from './documentIndex';
+import type { PathProbe } from './pip/localPaths';
+import { resolveIncludes, type TextReader } from './pip/includes';
+import { documentIndex } from './engine/documentIndex';
 import type { IndexNotice, PackageIndex } from './index/packageIndex';
-import { osvPost, type IndexRuntime, type IndexRuntimeOptions } from './indexRuntime';
+import { osvPost, type IndexRuntime, type IndexRuntimeOptions } from './index/runtime';
 import { Logger } from './log';
 import {
   DEFAULT_SETTINGS,

@@ -8,7 +8,7 @@ import { performance } from 'node:perf_hooks';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { parseRequirementsFile } from '../../server/src/parser/requirementsFile';
 import { decodeRequirementsBytes } from '../../server/src/parser/pyText';
-import { analyzeDocument } from '../../server/src/documents';
+import { analyzeDocument } from '../../server/src/engine/documents';
 import { computeDiagnostics } from '../../server/src/features/diagnostics';
 import { DEFAULT_SETTINGS } from '../../server/src/protocol';
 import { corpusDir } from '../helpers/corpus';

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { unifiedDiff } from '../../server/src/cli/unifiedDiff';
-import { applyReplacements, type TextReplacement } from '../../server/src/features/entryEdit';
+import { applyReplacements, type TextReplacement } from '../../server/src/pip/entryEdit';
 
 const exec = promisify(execFile);
 

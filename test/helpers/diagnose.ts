@@ -3,11 +3,11 @@
 // each diagnostic in one short line so tests can compare whole lists with readable diffs.
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { DiagnosticSeverity, type Diagnostic } from 'vscode-languageserver-types';
-import { analyzeDocument, type AnalyzedDocument } from '../../server/src/documents';
+import { analyzeDocument, type AnalyzedDocument } from '../../server/src/engine/documents';
 import { computeDiagnostics } from '../../server/src/features/diagnostics';
-import type { PathKind, PathProbe } from '../../server/src/features/localPaths';
-import type { IncludedFile } from '../../server/src/features/hashMode';
-import { resolveIncludes, type TextReader } from '../../server/src/includes';
+import type { PathKind, PathProbe } from '../../server/src/pip/localPaths';
+import type { IncludedFile } from '../../server/src/pip/includes';
+import { resolveIncludes, type TextReader } from '../../server/src/pip/includes';
 import { DEFAULT_SETTINGS, type ReqguardSettings } from '../../server/src/protocol';
 import { formatRange, marked, type Marked } from './marked';
 

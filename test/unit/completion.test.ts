@@ -6,7 +6,7 @@ import { describe as suite, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { CompletionItemTag, type CompletionItem, type CompletionList, type TextEdit } from 'vscode-languageserver-types';
-import { analyzeDocument } from '../../server/src/documents';
+import { analyzeDocument } from '../../server/src/engine/documents';
 import { completion, type CompletionDeps } from '../../server/src/features/completion';
 import { parseProjectDetails } from '../../server/src/index/jsonApi';
 import { openIndex, type PackageIndex } from '../../server/src/index/packageIndex';

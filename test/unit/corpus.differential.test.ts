@@ -10,7 +10,7 @@ import { decodeRequirementsBytes } from '../../server/src/parser/pyText';
 import { hashesByAlgorithm, optionValues, parseRequirementsFile, type Entry, type RequirementEntry } from '../../server/src/parser/requirementsFile';
 import { applyFormatControl } from '../../server/src/parser/pipOptions';
 import { canonicalizeName } from '../../server/src/parser/pep508';
-import { localPathProblem, type PathProbe } from '../../server/src/features/localPaths';
+import { localPathProblem, type PathProbe } from '../../server/src/pip/localPaths';
 import { corpusDir, readExpected, readManifest, type ManifestRow } from '../helpers/corpus';
 
 const dir = corpusDir();

@@ -5,7 +5,7 @@
 import { test, describe as suite } from 'node:test';
 import assert from 'node:assert/strict';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { analyzeDocument } from '../../server/src/documents';
+import { analyzeDocument } from '../../server/src/engine/documents';
 import { findingsFor, severityOf } from '../../server/src/features/diagnostics';
 import { INDEX_DIAGNOSTIC_CODES } from '../../server/src/features/indexDiagnostics';
 import { DEFAULT_SETTINGS, DIAGNOSTIC_CODES, normalizeSettings } from '../../server/src/protocol';

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { analyzeDocument } from '../../server/src/documents';
+import { analyzeDocument } from '../../server/src/engine/documents';
 import { documentLinks } from '../../server/src/features/documentLinks';
 import { formatRange, marked } from '../helpers/marked';
 

@@ -6,7 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { applyReplacements, rewriteEntry, type EntryChange } from '../../server/src/features/entryEdit';
+import { applyReplacements, rewriteEntry, type EntryChange } from '../../server/src/pip/entryEdit';
 import { parseRequirementsFile, type RequirementEntry } from '../../server/src/parser/requirementsFile';
 import { REPO_ROOT } from '../helpers/corpus';
 

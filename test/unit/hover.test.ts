@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Hover, MarkupContent } from 'vscode-languageserver-types';
-import { analyzeDocument } from '../../server/src/documents';
+import { analyzeDocument } from '../../server/src/engine/documents';
 import { hover, type HoverDeps } from '../../server/src/features/hover';
 import { openIndex, type PackageIndex } from '../../server/src/index/packageIndex';
 import { atCaret, formatRange, marked } from '../helpers/marked';

@@ -2,8 +2,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseRequirementsFile } from '../../server/src/parser/requirementsFile';
-import { resolveIncludes } from '../../server/src/includes';
-import { jsonApiBase, projectPageUrl, PYPI_SIMPLE_URL, redactUrl, selectIndex } from '../../server/src/index/indexSelection';
+import { resolveIncludes } from '../../server/src/pip/includes';
+import { PYPI_SIMPLE_URL, selectIndex } from '../../server/src/index/indexSelection';
+import { jsonApiBase, projectPageUrl, redactUrl } from '../../server/src/index/urls';
 import type { PipIndexConfig } from '../../server/src/index/pipConfig';
 
 const pip: PipIndexConfig = {

@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { IndexedFile, ProjectData } from '../../server/src/index/packageIndex';
-import { filesToHash, latestReleases, pickRelease, releaseFor, releasesOf } from '../../server/src/features/releases';
+import { filesToHash, latestReleases, pickRelease, releaseFor, releasesOf } from '../../server/src/pip/releases';
 
 function file(version: string, extra: Partial<IndexedFile> = {}): IndexedFile {
   return { filename: `p-${version}.tar.gz`, url: `https://x/p-${version}.tar.gz`, hashes: { sha256: version.padEnd(64, '0') }, yanked: false, coreMetadata: false, kind: 'sdist', version, source: 'x', ...extra };

@@ -1,6 +1,6 @@
 // Command-line arguments as optparse reads them: `--name value`, `--name=value`, a short alias
 // (`-r FILE`), repeatable values, and `--` ending the options.
-import { redactUrl } from '../index/indexSelection';
+import { redactUrl } from '../index/urls';
 
 export class UsageError extends Error {}
 

@@ -2,17 +2,17 @@
 // findings alike, computed the same way (computeDiagnostics, then indexDiagnostics against the
 // index the file itself installs from).
 import type { Diagnostic } from 'vscode-languageserver-types';
-import { documentIndex } from '../documentIndex';
+import { documentIndex } from '../engine/documentIndex';
 import { computeDiagnostics } from '../features/diagnostics';
 import { indexDiagnostics } from '../features/indexDiagnostics';
-import type { IndexRuntime } from '../indexRuntime';
+import type { IndexRuntime } from '../index/runtime';
 import { diskPathProbe } from '../nodeIo';
 import type { ReqguardSettings } from '../protocol';
 import { flag, parseArgs, quoted, UsageError, valued } from './args';
 import { formatCheckJson, formatCheckText, toCheckRecords, type CheckRecord } from './checkOutput';
 import { analyzeFile, type AnalyzedFile, type CliIo } from './files';
 import { describeLookups, watchFailures } from './indexFailures';
-import { osvPost } from '../indexRuntime';
+import { osvPost } from '../index/runtime';
 import { INDEX_OPTIONS, openIndexRuntime, OSV_OPTIONS, PYTHON_OPTIONS, readIndexOptions } from './indexOptions';
 import { formatCheckSarif } from './sarif';
 

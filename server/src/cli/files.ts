@@ -3,9 +3,9 @@
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { analyzeDocument, type AnalyzedDocument } from '../documents';
-import type { IncludedFile } from '../features/hashMode';
-import { resolveIncludes } from '../includes';
+import { analyzeDocument, type AnalyzedDocument } from '../engine/documents';
+import type { IncludedFile } from '../pip/includes';
+import { resolveIncludes } from '../pip/includes';
 import { diskReader } from '../nodeIo';
 import { decodeRequirementsBytes } from '../parser/pyText';
 import { REQUIREMENTS_LANGUAGE_ID } from '../protocol';

@@ -3,10 +3,10 @@
 // written only when it changes, atomically, and byte for byte as it was outside the rewritten
 // entries. `--dry-run` writes nothing and prints the change as a unified diff.
 import { relative, resolve, sep } from 'node:path';
-import { documentIndex } from '../documentIndex';
-import { applyReplacements, type TextReplacement } from '../features/entryEdit';
-import { planFixes } from '../features/fixAll';
-import type { IndexRuntime } from '../indexRuntime';
+import { documentIndex } from '../engine/documentIndex';
+import { applyReplacements, type TextReplacement } from '../pip/entryEdit';
+import { planFixes } from '../pip/fixPlan';
+import type { IndexRuntime } from '../index/runtime';
 import { flag, parseArgs, UsageError } from './args';
 import { analyzeFile, type AnalyzedFile, type CliIo } from './files';
 import { HASH_TARGET_OPTIONS, INDEX_OPTIONS, openIndexRuntime, PYTHON_OPTIONS, readIndexOptions, type IndexOptions } from './indexOptions';

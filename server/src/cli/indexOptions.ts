@@ -3,7 +3,7 @@
 // index runtime they configure. Each command accepts the groups it uses; the settings are built
 // from whichever were given, through the same normalizeSettings the editor's settings go through.
 import { resolve } from 'node:path';
-import { createIndexRuntime, defaultCacheDir, type IndexRuntime } from '../indexRuntime';
+import { createIndexRuntime, defaultCacheDir, type IndexRuntime } from '../index/runtime';
 import { normalizeSettings, type ReqguardSettings } from '../protocol';
 import { flag, quoted, UsageError, valued, type OptionSpecs, type ParsedArgs } from './args';
 import type { CliIo } from './files';

@@ -1,7 +1,7 @@
 // The JSON of `reqguard parse --json`: a public, documented interface (README "parse --json").
 // Every record is flat; `line` is pip's 1-based line number of the start of the logical line.
-import type { AnalyzedDocument } from '../documents';
-import { includeTargetPath } from '../includes';
+import type { AnalyzedDocument } from '../engine/documents';
+import { includeTargetPath } from '../pip/includes';
 import { parseRequirement, canonicalizeName } from '../parser/pep508';
 import { hashesByAlgorithm, type RequirementEntry } from '../parser/requirementsFile';
 import { splitPyLines } from '../parser/pyText';

@@ -1,9 +1,9 @@
 // `reqguard show`: where projects come from and what the index holds for them. The JSON report
 // is a public interface (README, "show --json"); the text output is built from the same report.
-import { documentIndex, settingsIndex } from '../documentIndex';
+import { documentIndex, settingsIndex } from '../engine/documentIndex';
 import type { IndexError } from '../index/errors';
 import type { EffectiveIndex, Freshness, PackageIndex } from '../index/packageIndex';
-import { releasesOf } from '../features/releases';
+import { releasesOf } from '../pip/releases';
 import { flag, parseArgs, quoted, UsageError, valued } from './args';
 import { analyzeFile, type CliIo } from './files';
 import { INDEX_OPTIONS, openIndexRuntime, readIndexOptions } from './indexOptions';

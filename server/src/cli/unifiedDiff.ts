@@ -2,7 +2,7 @@
 // planned for it. Only the lines the replacements touch differ, so the diff is built from their
 // spans; no general diff algorithm is needed. Lines are split after '\n' as diff and patch split
 // them (a CR stays part of its line), and a last line without one is marked as diff marks it.
-import { applyReplacements, type TextReplacement } from '../features/entryEdit';
+import { applyReplacements, type TextReplacement } from '../pip/entryEdit';
 
 export const DIFF_CONTEXT = 3;
 

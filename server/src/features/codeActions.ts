@@ -2,16 +2,16 @@
 // hashes, move a pin forward, leave a vulnerable release; and "Pin and hash all" for the whole
 // file (source.fixAll.reqguard, built from planFixes). Every edit is one rewrite of one entry in
 // pip-compile's layout (entryEdit), so applying a fix twice changes nothing.
-import { compare } from '../index/versions';
+import { compare } from '../pip/versions';
 import { CodeActionKind, type CodeAction, type Diagnostic, type Range, type TextEdit, type WorkspaceEdit } from 'vscode-languageserver-types';
-import type { AnalyzedDocument } from '../documents';
+import type { AnalyzedDocument } from '../engine/documents';
 import type { PackageIndex } from '../index/packageIndex';
 import type { RequirementEntry } from '../parser/requirementsFile';
 import type { Span } from '../parser/types';
-import { rewriteEntry, type EntryChange, type TextReplacement } from './entryEdit';
-import { digestDifference, order, planFixes, releaseDigests, unfixableReason, updateTarget, type Digests, type FixTargets } from './fixAll';
-import { loadProjectInfo, pinnedVersion, specifierText } from './projectInfo';
-import { latestReleases, pickRelease, releaseFor, supportsPython, type Release } from './releases';
+import { rewriteEntry, type EntryChange, type TextReplacement } from '../pip/entryEdit';
+import { digestDifference, order, planFixes, releaseDigests, unfixableReason, updateTarget, type Digests, type FixTargets } from '../pip/fixPlan';
+import { loadProjectInfo, pinnedVersion, specifierText } from '../pip/projectInfo';
+import { latestReleases, pickRelease, releaseFor, supportsPython, type Release } from '../pip/releases';
 
 /** The kind of the document-wide fix (a sub-kind of source.fixAll, so "fix all on save" runs it). */
 export const FIX_ALL_KIND = `${CodeActionKind.SourceFixAll}.reqguard`;

@@ -8,7 +8,7 @@ import {
   type CompletionItem,
   type CompletionList,
 } from 'vscode-languageserver-types';
-import type { AnalyzedDocument } from '../documents';
+import type { AnalyzedDocument } from '../engine/documents';
 import type { PackageIndex } from '../index/packageIndex';
 import { canonicalizeName, parseRequirement, type MarkerComparison, type MarkerExpression } from '../parser/pep508';
 import { findOption, parseOptionTokens, PIP_OPTIONS, type OptionSpec } from '../parser/pipOptions';
@@ -17,8 +17,8 @@ import type { SetupPyAnalysis } from '../parser/setupPy';
 import { shlexSplit } from '../parser/shlex';
 import type { Span } from '../parser/types';
 import { rangeOf } from './diagnostics';
-import { loadProjectInfo } from './projectInfo';
-import { dayOf, isPrerelease, releasesOf, supportsPython, type Release } from './releases';
+import { loadProjectInfo } from '../pip/projectInfo';
+import { dayOf, isPrerelease, releasesOf, supportsPython, type Release } from '../pip/releases';
 
 export interface CompletionDeps {
   /** The index the document installs from; without it only options are offered. */

@@ -4,9 +4,9 @@
 import { isAbsolute } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { DocumentLink } from 'vscode-languageserver-types';
-import type { AnalyzedDocument } from '../documents';
-import { includeTargetPath } from '../includes';
-import { redactUrl } from '../index/indexSelection';
+import type { AnalyzedDocument } from '../engine/documents';
+import { includeTargetPath } from '../pip/includes';
+import { redactUrl } from '../index/urls';
 import { rangeOf } from './diagnostics';
 
 const WHAT: Record<'requirements' | 'constraints', string> = {

@@ -2,13 +2,13 @@
 // the pinned or selected release against the latest ones, recent versions, vulnerabilities), which
 // file of the pinned release a --hash is for, and what a pip option does. Pure apart from the
 // index; never throws. Text from the index is escaped: a summary cannot inject links or images.
-import { validRange } from '../index/versions';
+import { validRange } from '../pip/versions';
 import { MarkupKind, type Hover } from 'vscode-languageserver-types';
-import type { AnalyzedDocument } from '../documents';
+import type { AnalyzedDocument } from '../engine/documents';
 import type { IndexError } from '../index/errors';
 import type { ProjectDetails, Vulnerability } from '../index/jsonApi';
 import type { EffectiveIndex, IndexedFile, PackageIndex, ProjectData } from '../index/packageIndex';
-import { redactUrl } from '../index/indexSelection';
+import { redactUrl } from '../index/urls';
 import { canonicalizeName, parseRequirement } from '../parser/pep508';
 import { findOption, type OptionSpec } from '../parser/pipOptions';
 import type { Entry, HashNode, OptionNode, RequirementEntry, RequirementsDocument } from '../parser/requirementsFile';
@@ -16,10 +16,10 @@ import type { SetupPyAnalysis } from '../parser/setupPy';
 import type { Span } from '../parser/types';
 import { describeIndexSource } from '../protocol';
 import { rangeOf } from './diagnostics';
-import { DIGEST_LENGTHS } from './diagnostics/requirements';
+import { DIGEST_LENGTHS } from '../pip/pinning';
 import { itemSpan, requirementLines } from './diagnostics/setupPy';
-import { loadProjectInfo, pinnedVersion, specifierText, type ProjectInfo } from './projectInfo';
-import { dayOf, latestReleases, pickRelease, releaseFor, supportsPython, type Release } from './releases';
+import { loadProjectInfo, pinnedVersion, specifierText, type ProjectInfo } from '../pip/projectInfo';
+import { dayOf, latestReleases, pickRelease, releaseFor, supportsPython, type Release } from '../pip/releases';
 
 export interface HoverDeps {
   /** The index the document installs from; without it only options and names are described. */

@@ -2,11 +2,12 @@
 // releases, hashes that match no file, known vulnerabilities, requires-python and newer releases.
 // Every project is loaded once, all in parallel; an index that fails yields nothing here (the
 // outage is reported once, elsewhere), and only a definite "not found" is said to be one.
-import { compare, gt, valid, validRange } from '../index/versions';
+import { compare, gt, valid, validRange } from '../pip/versions';
 import type { Diagnostic } from 'vscode-languageserver-types';
-import type { AnalyzedDocument } from '../documents';
+import type { AnalyzedDocument } from '../engine/documents';
 import type { Result } from '../index/errors';
 import type { Vulnerability } from '../index/jsonApi';
+import { queryOsv, type OsvPost } from '../index/osv';
 import type { IndexedFile, PackageIndex, ProjectData } from '../index/packageIndex';
 import { canonicalizeName, parseRequirement } from '../parser/pep508';
 import type { HashNode, RequirementEntry } from '../parser/requirementsFile';
@@ -15,10 +16,10 @@ import type { Span } from '../parser/types';
 import type { DiagnosticCode, ReqguardSettings } from '../protocol';
 import type { VulnerableData } from './codeActions';
 import { severityOf, toDiagnostics, type Finding } from './diagnostics';
-import { DIGEST_LENGTHS } from './diagnostics/requirements';
+import { DIGEST_LENGTHS } from '../pip/pinning';
 import { itemSpan, requirementLines } from './diagnostics/setupPy';
-import { indexedEntries, loadProjectInfo, pinnedVersion, specifierText, type ProjectInfo } from './projectInfo';
-import { latestReleases, pickRelease, releaseFor, supportsPython, type Release } from './releases';
+import { indexedEntries, loadProjectInfo, pinnedVersion, specifierText, type ProjectInfo } from '../pip/projectInfo';
+import { latestReleases, pickRelease, releaseFor, supportsPython, type Release } from '../pip/releases';
 
 /** The codes only this module reports, in the order findings on one range are listed. */
 export const INDEX_DIAGNOSTIC_CODES = [
@@ -31,9 +32,6 @@ export const INDEX_DIAGNOSTIC_CODES = [
   'requires-python',
   'outdated',
 ] as const satisfies readonly DiagnosticCode[];
-
-/** POSTs a JSON body (injected, so proxies, TLS and the user agent stay the caller's). */
-export type OsvPost = (url: string, body: string, signal?: AbortSignal) => Promise<{ readonly status: number; readonly body: string }>;
 
 export interface IndexDiagnosticsDeps {
   /** The index this document installs from. */
@@ -355,48 +353,6 @@ async function releaseDigests(files: readonly IndexedFile[], algorithm: string, 
 }
 
 // ---- vulnerabilities ----------------------------------------------------------------------------
-
-const OSV_BATCH = 1000;
-const OSV_PAGES = 5;
-
-export interface OsvQuery {
-  readonly name: string;
-  readonly version: string;
-}
-
-/**
- * OSV's `querybatch` (https://google.github.io/osv.dev/post-v1-querybatch/): the ids of known
- * vulnerabilities of each PyPI release, in query order (the batch answer has ids only), following
- * `next_page_token`. Undefined when OSV cannot be asked or answers something else.
- */
-export async function queryOsv(post: OsvPost, url: string, queries: readonly OsvQuery[], signal?: AbortSignal): Promise<string[][] | undefined> {
-  const found = queries.map((): string[] => []);
-  try {
-    let pending = queries.map((_, i) => ({ i, token: undefined as string | undefined }));
-    for (let page = 0; pending.length > 0 && page < OSV_PAGES; page++) {
-      const next: typeof pending = [];
-      for (let start = 0; start < pending.length; start += OSV_BATCH) {
-        const chunk = pending.slice(start, start + OSV_BATCH);
-        const body = JSON.stringify({
-          queries: chunk.map(({ i, token }) => ({ package: { name: queries[i].name, ecosystem: 'PyPI' }, version: queries[i].version, ...(token ? { page_token: token } : {}) })),
-        });
-        const response = await post(url, body, signal);
-        if (response.status !== 200) return undefined;
-        const results: unknown = (JSON.parse(response.body) as { results?: unknown }).results;
-        if (!Array.isArray(results) || results.length !== chunk.length) return undefined;
-        chunk.forEach(({ i }, k) => {
-          const result = (results[k] ?? {}) as { vulns?: unknown; next_page_token?: unknown };
-          for (const vuln of Array.isArray(result.vulns) ? result.vulns : []) if (typeof vuln?.id === 'string') found[i].push(vuln.id);
-          if (typeof result.next_page_token === 'string' && result.next_page_token) next.push({ i, token: result.next_page_token });
-        });
-      }
-      pending = next;
-    }
-    return found;
-  } catch {
-    return undefined;
-  }
-}
 
 /** OSV's ids per pinned check, when the user opted in; project names go nowhere otherwise. */
 async function osvVulnerabilities(pinned: readonly PinnedCheck[], deps: IndexDiagnosticsDeps): Promise<string[][] | undefined> {

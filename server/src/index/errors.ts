@@ -1,6 +1,6 @@
 // What can go wrong when asking an index, as data the features turn into messages. Every message
 // is built from redacted URLs: credentials never reach a hover, a diagnostic or a log.
-import { redactUrl } from './indexSelection';
+import { redactUrl } from './urls';
 
 export type IndexErrorKind =
   /** 404/410: the project (or file) is not on this index. */

@@ -9,7 +9,7 @@ import type { Readable, Transform } from 'node:stream';
 import type { CredentialStore } from './credentials';
 import { indexError, type IndexError, type Result } from './errors';
 import { proxyFor, type ProxySettings } from './proxy';
-import { redactUrl } from './indexSelection';
+import { redactUrl } from './urls';
 
 export interface HttpOptions {
   readonly userAgent: string;

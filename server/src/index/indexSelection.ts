@@ -2,8 +2,7 @@
 // file's own options (and those of files it includes) over the editor's settings over pip's
 // environment and configuration over pypi.org. Also the URL rules every index request needs.
 import { optionValues, type RequirementsDocument } from '../parser/requirementsFile';
-import { canonicalizeName } from '../parser/pep508';
-import type { IncludedFile } from '../features/hashMode';
+import type { IncludedFile } from '../pip/includes';
 import type { PipIndexConfig } from './pipConfig';
 
 export const PYPI_SIMPLE_URL = 'https://pypi.org/simple/';
@@ -95,24 +94,4 @@ export function selectIndex(options: {
   if (options.document) applyFileOptions(finder, options.document, options.documentLabel, options.includes ?? []);
   const { findLinks, noIndex, source, sourceDetail, prereleases } = finder;
   return { indexUrls: [...new Set(finder.indexUrls)], findLinks, noIndex, source, sourceDetail, prereleases };
-}
-
-/** Hides credentials as pip's redact_auth_from_url does: `user:****@host`, or `****@host` for a token. */
-export function redactUrl(url: string): string {
-  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/)([^/?#@]*)@/i, (_whole, scheme: string, userinfo: string) => {
-    const colon = userinfo.indexOf(':');
-    return colon >= 0 ? `${scheme}${userinfo.slice(0, colon)}:****@` : `${scheme}****@`;
-  });
-}
-
-/** The project page URL: the index URL with a trailing slash, then the normalized name and a slash. */
-export function projectPageUrl(indexUrl: string, project: string): string {
-  const base = indexUrl.endsWith('/') ? indexUrl : `${indexUrl}/`;
-  return `${base}${canonicalizeName(project)}/`;
-}
-
-/** The PyPI JSON API base for an index, by the pypi.org layout: …/simple/ becomes …/pypi/. */
-export function jsonApiBase(indexUrl: string): string | undefined {
-  const match = /^(.*\/)simple\/?$/.exec(indexUrl);
-  return match ? `${match[1]}pypi/` : undefined;
 }

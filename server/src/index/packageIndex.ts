@@ -8,10 +8,11 @@ import { InflightRequests, isFresh, LruCache, type ResponseStore, type StoredRes
 import type { CredentialStore } from './credentials';
 import { indexError, type IndexError, type Result } from './errors';
 import type { HttpClient } from './http';
-import { jsonApiBase, projectPageUrl, redactUrl, type IndexSelection } from './indexSelection';
+import type { IndexSelection } from './indexSelection';
+import { jsonApiBase, projectPageUrl, redactUrl } from './urls';
 import { parseProjectDetails, type ProjectDetails } from './jsonApi';
 import { classifyFilename, linkedFile, parseSimpleHtml, parseSimpleJson, type DistributionFile, type PageResult, type ProjectPage } from './simplePage';
-import { sortVersionsDescending } from './versions';
+import { sortVersionsDescending } from '../pip/versions';
 import { canonicalizeName } from '../parser/pep508';
 
 /** File-system access for file:// indexes and find-links folders (injected: nodeIo has the real one). */

@@ -2,7 +2,7 @@
 // with severities from the user's settings.
 import { DiagnosticSeverity, type Diagnostic } from 'vscode-languageserver-types';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import type { AnalyzedDocument } from '../../documents';
+import type { AnalyzedDocument } from '../../engine/documents';
 import { DIAGNOSTIC_CODES, type ReqguardSettings, type Severity } from '../../protocol';
 import type { Span } from '../../parser/types';
 import { checkRequirements, type Finding, type RequirementsCheckDeps } from './requirements';

@@ -3,11 +3,12 @@
 import type { DiagnosticCode, Severity } from '../../protocol';
 import type { Entry, OptionNode, RequirementEntry, RequirementsDocument } from '../../parser/requirementsFile';
 import type { Span } from '../../parser/types';
-import { hashModeOf, type HashMode, type IncludedFile } from '../hashMode';
-import { localPathProblem, type PathProbe } from '../localPaths';
-import { hasHash, isDirectReference, isPinned, isPinnedForPip, unhashableReason } from '../pinning';
+import { hashModeOf, type HashMode } from '../../pip/hashMode';
+import type { IncludedFile } from '../../pip/includes';
+import { localPathProblem, type PathProbe } from '../../pip/localPaths';
+import { DIGEST_LENGTHS, hasHash, isDirectReference, isPinned, isPinnedForPip, unhashableReason } from '../../pip/pinning';
 import { isDiagnosticCode } from '../../protocol';
-import { satisfies } from '../../index/versions';
+import { satisfies } from '../../pip/versions';
 
 export interface Finding {
   readonly code: DiagnosticCode;
@@ -106,8 +107,6 @@ function checkPinAndHash(entry: RequirementEntry, mode: HashMode, findings: Find
   }
 }
 
-/** The hex length of each digest pip accepts. */
-export const DIGEST_LENGTHS: Record<string, number> = { sha256: 64, sha384: 96, sha512: 128 };
 
 function checkHashDigests(entry: RequirementEntry, findings: Finding[]): void {
   for (const hash of entry.hashes) {

@@ -3,15 +3,7 @@
 // in a file it includes with -r/-c, turns it on for every requirement.
 import type { RequirementsDocument } from '../parser/requirementsFile';
 import type { Span } from '../parser/types';
-
-export interface IncludedFile {
-  /** Path (or URL) as pip would open it. */
-  readonly path: string;
-  readonly status: 'found' | 'missing' | 'remote' | 'cycle';
-  readonly document?: RequirementsDocument;
-  /** The include line in the document that names this file (the first one, for nested includes). */
-  readonly includeSpan: Span;
-}
+import type { IncludedFile } from './includes';
 
 export interface HashMode {
   readonly on: boolean;

@@ -2,9 +2,17 @@
 // fetched, cycles stopped), through an injected reader so open editor buffers and tests can
 // stand in for the disk.
 import { dirname, isAbsolute, join } from 'node:path';
-import { parseRequirementsFile, type RequirementsDocument } from './parser/requirementsFile';
-import type { IncludedFile } from './features/hashMode';
-import type { Span } from './parser/types';
+import { parseRequirementsFile, type RequirementsDocument } from '../parser/requirementsFile';
+import type { Span } from '../parser/types';
+
+export interface IncludedFile {
+  /** Path (or URL) as pip would open it. */
+  readonly path: string;
+  readonly status: 'found' | 'missing' | 'remote' | 'cycle';
+  readonly document?: RequirementsDocument;
+  /** The include line in the document that names this file (the first one, for nested includes). */
+  readonly includeSpan: Span;
+}
 
 export interface TextReader {
   /** The file's text, or undefined when it cannot be read. */

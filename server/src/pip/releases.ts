@@ -1,7 +1,7 @@
 // Releases of a project as features need them: grouped files, yanked state (PEP 592: a release is
 // yanked when all its files are), requires-python, dates; and pip's choice of version for a
 // specifier. Pure, PEP 440 throughout (@renovatebot/pep440; see the README for why not semver).
-import { clean, compare, explain, filter, satisfies, valid } from '../index/versions';
+import { clean, compare, explain, filter, satisfies, valid } from './versions';
 import type { ProjectDetails } from '../index/jsonApi';
 import type { IndexedFile, ProjectData } from '../index/packageIndex';
 

@@ -45,3 +45,6 @@ export function hasHash(entry: RequirementEntry): boolean {
   if (entry.hashes.length > 0) return true;
   return isDirectReference(entry) && entry.link?.hash !== undefined;
 }
+
+/** The hex length of each digest pip accepts. */
+export const DIGEST_LENGTHS: Record<string, number> = { sha256: 64, sha384: 96, sha512: 128 };

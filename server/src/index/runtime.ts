@@ -4,13 +4,13 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { CredentialStore, parseNetrc } from './index/credentials';
-import { createHttpClient, type HttpClient } from './index/http';
-import { IndexClient, type IndexNotice } from './index/packageIndex';
-import { pipConfigFiles, resolvePipIndexConfig, type PipIndexConfig } from './index/pipConfig';
-import { fileResponseStore, nodeLocalFiles } from './nodeIo';
-import type { OsvPost } from './features/indexDiagnostics';
-import type { EditorHttpSettings, ReqguardSettings } from './protocol';
+import { CredentialStore, parseNetrc } from './credentials';
+import { createHttpClient, type HttpClient } from './http';
+import { IndexClient, type IndexNotice } from './packageIndex';
+import { pipConfigFiles, resolvePipIndexConfig, type PipIndexConfig } from './pipConfig';
+import { fileResponseStore, nodeLocalFiles } from '../nodeIo';
+import type { OsvPost } from './osv';
+import type { EditorHttpSettings, ReqguardSettings } from '../protocol';
 
 type Env = Readonly<Record<string, string | undefined>>;
 

@@ -2,11 +2,11 @@
 // settings, then pip's configuration (see index/indexSelection.ts), opened on the shared client.
 import { basename, dirname } from 'node:path';
 import type { AnalyzedDocument } from './documents';
-import type { IncludedFile } from './features/hashMode';
-import { selectIndex } from './index/indexSelection';
-import { openIndex, type PackageIndex } from './index/packageIndex';
-import type { IndexRuntime } from './indexRuntime';
-import type { IndexSettings } from './protocol';
+import type { IncludedFile } from '../pip/includes';
+import { selectIndex } from '../index/indexSelection';
+import { openIndex, type PackageIndex } from '../index/packageIndex';
+import type { IndexRuntime } from '../index/runtime';
+import type { IndexSettings } from '../protocol';
 
 type Runtime = Pick<IndexRuntime, 'client' | 'pip'>;
 

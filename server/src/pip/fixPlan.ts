@@ -4,8 +4,8 @@
 // them), in pip-compile's layout. "Update all" moves existing pins as well, to the release the
 // quick fix "Update to Y" picks (updateTarget). Pure apart from the index: text and parse in,
 // replacements out.
-import { compare, valid } from '../index/versions';
-import type { AnalyzedDocument } from '../documents';
+import { compare, valid } from './versions';
+import type { AnalyzedDocument } from '../engine/documents';
 import type { IndexedFile, PackageIndex } from '../index/packageIndex';
 import type { RequirementEntry } from '../parser/requirementsFile';
 import { rewriteEntry, type TextReplacement } from './entryEdit';

@@ -1,8 +1,8 @@
 // Which kind of file a document is, and its parse, cached per URI and version: hover, completion,
 // code actions and diagnostics ask for the same version in bursts, so each version is parsed once.
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import { parseRequirementsFile, type RequirementsDocument } from './parser/requirementsFile';
-import { analyzeSetupPy, type SetupPyAnalysis } from './parser/setupPy';
+import { parseRequirementsFile, type RequirementsDocument } from '../parser/requirementsFile';
+import { analyzeSetupPy, type SetupPyAnalysis } from '../parser/setupPy';
 
 /**
  * `requirements`: a file pip installs from; `requirements-in`: a pip-compile input (`*.in`), where
