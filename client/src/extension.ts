@@ -2,16 +2,7 @@
 // and settings to look at. All analysis happens in the server.
 import * as vscode from 'vscode';
 import { LanguageClient, TransportKind, type DocumentSelector, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
-import {
-  INDEX_STATUS_NOTIFICATION,
-  PIN_AND_HASH_ALL_REQUEST,
-  type PinAndHashAllParams,
-  REFRESH_INDEX_REQUEST,
-  REQUIREMENTS_LANGUAGE_ID,
-  SERVER_NODE_FLAGS,
-  type IndexStatus,
-  type InitializationOptions,
-} from '../../server/src/protocol';
+import { INDEX_STATUS_NOTIFICATION, PIN_AND_HASH_ALL_REQUEST, type PinAndHashAllParams, REFRESH_INDEX_REQUEST, REQUIREMENTS_LANGUAGE_ID, SERVER_NODE_FLAGS, type IndexStatus, type InitializationOptions } from '../../server/src/protocol';
 import { IndexStatusBar } from './statusBar';
 
 let client: LanguageClient | undefined;

@@ -1,6 +1,6 @@
 // The server's own log lines, filtered by `reqguard.log.level` before they reach the client's
 // output channel. Pure: a level check in front of any sink (connection.console in the server).
-import type { LogLevel } from './protocol';
+import type { LogLevel } from './settings';
 
 /** Where lines that pass go: connection.console has exactly these methods. */
 export interface LogSink {

@@ -28,20 +28,8 @@ import { documentIndex } from './engine/documentIndex';
 import type { IndexNotice, PackageIndex } from './index/packageIndex';
 import { osvPost, type IndexRuntime, type IndexRuntimeOptions } from './index/runtime';
 import { Logger } from './log';
-import {
-  DEFAULT_SETTINGS,
-  describeIndexSource,
-  INDEX_STATUS_NOTIFICATION,
-  normalizeEditorHttpSettings,
-  normalizeSettings,
-  PIN_AND_HASH_ALL_REQUEST,
-  REFRESH_INDEX_REQUEST,
-  type EditorHttpSettings,
-  type PinAndHashAllParams,
-  type IndexStatus,
-  type InitializationOptions,
-  type ReqguardSettings,
-} from './protocol';
+import { DEFAULT_SETTINGS, normalizeEditorHttpSettings, normalizeSettings, type EditorHttpSettings, type ReqguardSettings } from './settings';
+import { describeIndexSource, INDEX_STATUS_NOTIFICATION, PIN_AND_HASH_ALL_REQUEST, REFRESH_INDEX_REQUEST, type PinAndHashAllParams, type IndexStatus, type InitializationOptions } from './protocol';
 
 export interface ServerDeps {
   /** Reads files that are not open in the editor (includes). */

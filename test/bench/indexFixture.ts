@@ -2,7 +2,7 @@
 // test index, and the warm process.
 import type { FileSpec, IndexFixture } from '../support/testIndex';
 import type { IndexSelection } from '../../server/src/index/indexSelection';
-import { DEFAULT_SETTINGS } from '../../server/src/protocol';
+import { DEFAULT_SETTINGS } from '../../server/src/settings';
 
 export const PROJECTS = 300;
 export const LATENCY_MS = 20;

@@ -10,7 +10,7 @@ import { parseRequirementsFile } from '../../server/src/parser/requirementsFile'
 import { decodeRequirementsBytes } from '../../server/src/parser/pyText';
 import { analyzeDocument } from '../../server/src/engine/documents';
 import { computeDiagnostics } from '../../server/src/features/diagnostics';
-import { DEFAULT_SETTINGS } from '../../server/src/protocol';
+import { DEFAULT_SETTINGS } from '../../server/src/settings';
 import { corpusDir } from '../helpers/corpus';
 import { best, median } from './stats';
 

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { CheckRecord } from '../../server/src/cli/checkOutput';
 import { toolInfoOf } from '../../server/src/cli/manifest';
-import { DIAGNOSTIC_CODES } from '../../server/src/protocol';
+import { DIAGNOSTIC_CODES } from '../../server/src/settings';
 import { REPO_ROOT } from '../helpers/corpus';
 import { startTestIndex, type TestIndex } from '../support/testIndex';
 import { run, workspace } from './runCli';

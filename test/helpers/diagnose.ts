@@ -8,7 +8,7 @@ import { computeDiagnostics } from '../../server/src/features/diagnostics';
 import type { PathKind, PathProbe } from '../../server/src/pip/localPaths';
 import type { IncludedFile } from '../../server/src/pip/includes';
 import { resolveIncludes, type TextReader } from '../../server/src/pip/includes';
-import { DEFAULT_SETTINGS, type ReqguardSettings } from '../../server/src/protocol';
+import { DEFAULT_SETTINGS, type ReqguardSettings } from '../../server/src/settings';
 import { formatRange, marked, type Marked } from './marked';
 
 /** Every test document lives in this folder; include paths in `files` are relative to it. */

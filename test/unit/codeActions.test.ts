@@ -13,7 +13,7 @@ import { codeActions, FIX_ALL_KIND, type CodeActionDeps, type VulnerableData } f
 import { applyReplacements } from '../../server/src/pip/entryEdit';
 import { planFixes, type FixOptions, type FixPlan, type FixTargets } from '../../server/src/pip/fixPlan';
 import { indexDiagnostics } from '../../server/src/features/indexDiagnostics';
-import { DEFAULT_SETTINGS } from '../../server/src/protocol';
+import { DEFAULT_SETTINGS } from '../../server/src/settings';
 import { openIndex, type PackageIndex } from '../../server/src/index/packageIndex';
 import type { Span } from '../../server/src/parser/types';
 import { selection, testClient, type TestClient } from '../support/indexClient';

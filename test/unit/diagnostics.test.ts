@@ -8,7 +8,7 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import { analyzeDocument } from '../../server/src/engine/documents';
 import { findingsFor, severityOf } from '../../server/src/features/diagnostics';
 import { INDEX_DIAGNOSTIC_CODES } from '../../server/src/features/indexDiagnostics';
-import { DEFAULT_SETTINGS, DIAGNOSTIC_CODES, normalizeSettings } from '../../server/src/protocol';
+import { DEFAULT_SETTINGS, DIAGNOSTIC_CODES, normalizeSettings } from '../../server/src/settings';
 import { actualLines, diagnose, expectedLines, messageText, type DiagnoseOptions, type Diagnosed, type Expected } from '../helpers/diagnose';
 import { marked } from '../helpers/marked';
 

@@ -16,8 +16,9 @@ import { computeDiagnostics, findingsFor } from '../../server/src/features/diagn
 import type { PathKind, PathProbe } from '../../server/src/pip/localPaths';
 import { resolveIncludes, type TextReader } from '../../server/src/pip/includes';
 import { parseRequirementsFile } from '../../server/src/parser/requirementsFile';
+import { declarationsOf } from '../../server/src/parser/setupPyDeclarations';
 import { analyzeSetupPy } from '../../server/src/parser/setupPy';
-import { DEFAULT_SETTINGS } from '../../server/src/protocol';
+import { DEFAULT_SETTINGS } from '../../server/src/settings';
 import { corpusDir } from '../helpers/corpus';
 import { collectSpans, mutate, Random, randomRequirementsFile, randomSetupPy, randomText } from '../helpers/fuzz';
 
@@ -127,8 +128,8 @@ function exercise(failures: Failure[], label: string, text: string): void {
 
   const document = TextDocument.create('file:///fuzz/requirements.txt', 'pip-requirements', 1, text);
   const analyzed: AnalyzedDocument[] = [];
-  if (parsed) analyzed.push({ kind: 'requirements', document, parsed }, { kind: 'requirements-in', document, parsed });
-  if (analysis) analyzed.push({ kind: 'setup-py', document, analysis });
+  if (parsed) analyzed.push({ family: 'requirements', kind: 'requirements', text, document, parsed }, { family: 'requirements', kind: 'requirements-in', text, document, parsed });
+  if (analysis) analyzed.push({ family: 'manifest', kind: 'setup-py', text, document, declarations: declarationsOf(analysis) });
   const includes = parsed && step(failures, label, 'resolveIncludes', text, () => resolveIncludes(parsed, '/fuzz/requirements.txt', reader, ENV));
   if (includes) checkSpans(failures, label, 'resolveIncludes', text, includes.map((include) => include.includeSpan));
   for (const item of analyzed) {

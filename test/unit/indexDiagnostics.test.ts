@@ -16,7 +16,7 @@ import { severityOf } from '../../server/src/features/diagnostics';
 import { closestName, INDEX_DIAGNOSTIC_CODES, indexDiagnostics } from '../../server/src/features/indexDiagnostics';
 import { queryOsv, type OsvPost } from '../../server/src/index/osv';
 import { openIndex, type PackageIndex } from '../../server/src/index/packageIndex';
-import { DEFAULT_SETTINGS, normalizeSettings, type ReqguardSettings } from '../../server/src/protocol';
+import { DEFAULT_SETTINGS, normalizeSettings, type ReqguardSettings } from '../../server/src/settings';
 import { actualLines, expectedLines, messageText, type Expected } from '../helpers/diagnose';
 import { marked } from '../helpers/marked';
 import { selection, testClient, type TestClient } from '../support/indexClient';

@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Logger, type LogSink } from '../../server/src/log';
-import { LOG_LEVELS } from '../../server/src/protocol';
+import { LOG_LEVELS } from '../../server/src/settings';
 
 function recording(): { sink: LogSink; lines: string[] } {
   const lines: string[] = [];

@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DEFAULT_SETTINGS, DIAGNOSTIC_CODES, normalizeEditorHttpSettings, normalizeSettings } from '../../server/src/protocol';
+import { DEFAULT_SETTINGS, DIAGNOSTIC_CODES, normalizeEditorHttpSettings, normalizeSettings } from '../../server/src/settings';
 import { REPO_ROOT } from '../helpers/corpus';
 
 const manifest = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8'));

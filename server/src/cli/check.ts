@@ -1,18 +1,14 @@
 // `reqguard check`: what the language server reports for a file, offline findings and index
-// findings alike, computed the same way (computeDiagnostics, then indexDiagnostics against the
-// index the file itself installs from).
+// findings alike, through the same engine (offline diagnostics, then index diagnostics against
+// the index the file itself installs from).
 import type { Diagnostic } from 'vscode-languageserver-types';
-import { documentIndex } from '../engine/documentIndex';
-import { computeDiagnostics } from '../features/diagnostics';
-import { indexDiagnostics } from '../features/indexDiagnostics';
+import { fileIndex, offlineDiagnostics, onlineDiagnostics } from '../engine/engine';
 import type { IndexRuntime } from '../index/runtime';
-import { diskPathProbe } from '../nodeIo';
-import type { ReqguardSettings } from '../protocol';
+import type { ReqguardSettings } from '../settings';
 import { flag, parseArgs, quoted, UsageError, valued } from './args';
 import { formatCheckJson, formatCheckText, toCheckRecords, type CheckRecord } from './checkOutput';
-import { analyzeFile, type AnalyzedFile, type CliIo } from './files';
+import { readFile, type CliFile, type CliIo } from './files';
 import { describeLookups, watchFailures } from './indexFailures';
-import { osvPost } from '../index/runtime';
 import { INDEX_OPTIONS, openIndexRuntime, OSV_OPTIONS, PYTHON_OPTIONS, readIndexOptions } from './indexOptions';
 import { formatCheckSarif } from './sarif';
 
@@ -57,13 +53,11 @@ function byPosition(a: Diagnostic, b: Diagnostic): number {
   return a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character;
 }
 
-async function checkFile(file: AnalyzedFile, settings: ReqguardSettings, runtime: IndexRuntime | undefined): Promise<FileCheck> {
-  const offline = computeDiagnostics(file.analysis, settings, { includes: file.includes, paths: diskPathProbe(file.absolute) });
+async function checkFile(file: CliFile, settings: ReqguardSettings, runtime: IndexRuntime | undefined): Promise<FileCheck> {
+  const offline = offlineDiagnostics(file, settings);
   if (!runtime) return { diagnostics: offline, notices: [], indexFailed: false };
-  const watched = watchFailures(documentIndex(runtime, file.analysis, file.absolute, file.includes, settings.index));
-  // --offline means no network at all, OSV included.
-  const osv = settings.index.offline ? undefined : { post: osvPost(runtime) };
-  const online = await indexDiagnostics(file.analysis, { index: watched.index, settings, osv });
+  const watched = watchFailures(fileIndex(runtime, file, settings));
+  const online = await onlineDiagnostics(file, { index: watched.index, settings, runtime });
   return { diagnostics: [...offline, ...online].sort(byPosition), notices: describeLookups(file.file, watched), indexFailed: watched.failures().length > 0 };
 }
 
@@ -74,8 +68,8 @@ export async function check(argv: readonly string[], io: CliIo): Promise<number>
   // Validated even with --no-index-checks, so scripts can rely on them.
   const options = readIndexOptions(args, io);
   if (args.positionals.length === 0) throw new UsageError('check needs at least one FILE');
-  const files = args.positionals.map((file) => analyzeFile(file, io, { followIncludes: true }));
-  const readable = files.filter((file): file is AnalyzedFile => file !== undefined);
+  const files = args.positionals.map((file) => readFile(file, io, { followIncludes: true }));
+  const readable = files.filter((file): file is CliFile => file !== undefined);
   const runtime = args.has('--no-index-checks') || readable.length === 0 ? undefined : openIndexRuntime(options, io);
   let checks: FileCheck[];
   try {
@@ -87,7 +81,7 @@ export async function check(argv: readonly string[], io: CliIo): Promise<number>
   }
   for (const result of checks) result.notices.forEach((line) => io.stderr(line));
   const records: CheckRecord[] = readable.flatMap((file, i) => toCheckRecords(file.file, checks[i].diagnostics));
-  io.stdout(format === 'json' ? formatCheckJson(records) : format === 'sarif' ? formatCheckSarif(records, { tool: io.tool, cwd: io.cwd }) : formatCheckText(records));
+  io.stdout(format === 'json' ? formatCheckJson(records) : format === 'sarif' ? formatCheckSarif(records, { tool: io.tool, cwd: io.cwd }) : formatCheckText(records, { unreadable: files.length - readable.length, indexIncomplete: checks.filter((result) => result.indexFailed).length }));
   if (readable.length < files.length || checks.some((result) => result.indexFailed)) return 2;
   const failing = failOn === 'warning' ? ['error', 'warning'] : ['error'];
   return records.some((record) => failing.includes(record.severity)) ? 1 : 0;

@@ -1,6 +1,6 @@
 // Output of `reqguard check`: compiler-style text lines, or JSON records (a public interface).
 import { DiagnosticSeverity, type Diagnostic } from 'vscode-languageserver-types';
-import type { Severity } from '../protocol';
+import type { Severity } from '../settings';
 
 /** One diagnostic, flat, with 1-based line and column (columns count UTF-16 code units, as LSP does). */
 export interface CheckRecord {
@@ -38,12 +38,27 @@ export function formatCheckJson(records: readonly CheckRecord[]): string {
   return JSON.stringify(records, null, 2) + '\n';
 }
 
-export function formatCheckText(records: readonly CheckRecord[]): string {
-  if (records.length === 0) return 'No problems found.\n';
+/** What the check could not cover: files it could not read, files whose index lookups failed. */
+export interface CheckGaps {
+  readonly unreadable: number;
+  readonly indexIncomplete: number;
+}
+
+export function formatCheckText(records: readonly CheckRecord[], gaps: CheckGaps = { unreadable: 0, indexIncomplete: 0 }): string {
+  if (records.length === 0) return noProblems(gaps);
   const lines = records.map((r) => `${r.file}:${r.line}:${r.column}: ${r.severity} [${r.code}] ${r.message}`);
   const counts = (['error', 'warning', 'information', 'hint'] as const)
     .map((severity) => [severity, records.filter((r) => r.severity === severity).length] as const)
     .filter(([, n]) => n > 0)
     .map(([severity, n]) => `${n} ${severity}${n === 1 ? '' : severity === 'information' ? '' : 's'}`);
   return `${lines.join('\n')}\n\n${counts.join(', ')}\n`;
+}
+
+/** "No problems found" only when everything was checked; otherwise what was not (stderr said why). */
+function noProblems({ unreadable, indexIncomplete }: CheckGaps): string {
+  const notChecked = [
+    ...(unreadable ? [`${unreadable} ${unreadable === 1 ? 'file' : 'files'} could not be read`] : []),
+    ...(indexIncomplete ? [`index checks are incomplete for ${indexIncomplete} ${indexIncomplete === 1 ? 'file' : 'files'}`] : []),
+  ];
+  return notChecked.length === 0 ? 'No problems found.\n' : `No problems found in what could be checked, but ${notChecked.join(' and ')}.\n`;
 }

@@ -3,10 +3,8 @@
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { analyzeDocument, type AnalyzedDocument } from '../engine/documents';
-import type { IncludedFile } from '../pip/includes';
-import { resolveIncludes } from '../pip/includes';
-import { diskReader } from '../nodeIo';
+import { analyzeFile, type AnalyzedFile, type FileSources } from '../engine/engine';
+import { diskPathProbe, diskReader } from '../nodeIo';
 import { decodeRequirementsBytes } from '../parser/pyText';
 import { REQUIREMENTS_LANGUAGE_ID } from '../protocol';
 import type { ToolInfo } from './manifest';
@@ -25,21 +23,23 @@ export interface CliIo {
   readonly tool: ToolInfo;
 }
 
-export interface AnalyzedFile {
+/** A file named on the command line, read from disk and analyzed by the engine. */
+export interface CliFile extends AnalyzedFile {
   /** As given on the command line. */
   readonly file: string;
-  readonly absolute: string;
-  readonly analysis: AnalyzedDocument;
   /** The file as read; `analysis` holds its decoded text. */
   readonly bytes: Uint8Array;
   /** Set when the bytes could not be decoded as pip would (the text is then a lossy best effort). */
   readonly decodeError?: string;
-  /** Files reached through -r/-c; undefined for setup.py. */
-  readonly includes?: readonly IncludedFile[];
+}
+
+/** The engine's sources on this machine: the disk, local paths, the process environment. */
+export function diskSources(io: Pick<CliIo, 'env'>): FileSources {
+  return { reader: diskReader, pathProbe: diskPathProbe, env: io.env };
 }
 
 /** Reads and analyzes a file; undefined (with a message on stderr) when it cannot be read. */
-export function analyzeFile(file: string, io: CliIo, options: { followIncludes: boolean }): AnalyzedFile | undefined {
+export function readFile(file: string, io: CliIo, options: { followIncludes: boolean }): CliFile | undefined {
   const absolute = resolve(io.cwd, file);
   let bytes: Uint8Array;
   try {
@@ -54,7 +54,6 @@ export function analyzeFile(file: string, io: CliIo, options: { followIncludes: 
   const decoded = decodeRequirementsBytes(bytes);
   if (decoded.error) io.stderr(`reqguard: ${file}: ${decoded.error}\n`);
   const document = TextDocument.create(pathToFileURL(absolute).href, REQUIREMENTS_LANGUAGE_ID, 1, decoded.text);
-  const analysis = analyzeDocument(document, absolute, io.env);
-  const includes = options.followIncludes && analysis.kind !== 'setup-py' ? resolveIncludes(analysis.parsed, absolute, diskReader, io.env) : undefined;
-  return { file, absolute, analysis, bytes, ...(decoded.error ? { decodeError: decoded.error } : {}), includes };
+  const analyzed = analyzeFile(document, absolute, diskSources(io), { onDisk: true, followIncludes: options.followIncludes });
+  return { ...analyzed, file, bytes, ...(decoded.error ? { decodeError: decoded.error } : {}) };
 }

@@ -3,12 +3,11 @@
 // written only when it changes, atomically, and byte for byte as it was outside the rewritten
 // entries. `--dry-run` writes nothing and prints the change as a unified diff.
 import { relative, resolve, sep } from 'node:path';
-import { documentIndex } from '../engine/documentIndex';
+import { fileIndex, planFileFixes } from '../engine/engine';
 import { applyReplacements, type TextReplacement } from '../pip/entryEdit';
-import { planFixes } from '../pip/fixPlan';
 import type { IndexRuntime } from '../index/runtime';
 import { flag, parseArgs, UsageError } from './args';
-import { analyzeFile, type AnalyzedFile, type CliIo } from './files';
+import { readFile, type CliFile, type CliIo } from './files';
 import { HASH_TARGET_OPTIONS, INDEX_OPTIONS, openIndexRuntime, PYTHON_OPTIONS, readIndexOptions, type IndexOptions } from './indexOptions';
 import { FileChangedError } from './replaceFile';
 import { unifiedDiff } from './unifiedDiff';
@@ -75,24 +74,24 @@ export async function fix(argv: readonly string[], io: CliIo): Promise<number> {
  * Undefined when the file is not UTF-8 (another encoding, or bytes that do not decode): writing
  * it back as UTF-8 would change bytes outside the edits.
  */
-function utf8TextOnDisk(file: AnalyzedFile): string | undefined {
+function utf8TextOnDisk(file: CliFile): string | undefined {
   const bom = UTF8_BOM.equals(file.bytes.subarray(0, UTF8_BOM.length)) ? '\uFEFF' : '';
   const text = bom + file.analysis.document.getText();
   return file.decodeError === undefined && Buffer.from(text, 'utf8').equals(file.bytes) ? text : undefined;
 }
 
 /** The path in diff headers: relative to the working folder, with '/' (what patch -p1 and git apply expect). */
-function diffLabel(file: AnalyzedFile, cwd: string): string {
-  const path = relative(cwd, file.absolute);
+function diffLabel(file: CliFile, cwd: string): string {
+  const path = relative(cwd, file.path);
   return path.startsWith('..') || path === '' ? file.file : path.split(sep).join('/');
 }
 
 async function fixFile(name: string, run: FixRun): Promise<number> {
   const { io, options } = run;
-  const file = analyzeFile(name, io, { followIncludes: true });
+  const file = readFile(name, io, { followIncludes: true });
   if (!file) return 2;
   const { analysis } = file;
-  if (analysis.kind === 'setup-py') {
+  if (analysis.family === 'manifest') {
     io.stderr(`reqguard: ${name}: nothing written: a setup script states the versions a library supports; pins and hashes belong in the application's requirements file\n`);
     return 1;
   }
@@ -102,8 +101,7 @@ async function fixFile(name: string, run: FixRun): Promise<number> {
     io.stderr(`reqguard: ${name}: nothing written: reqguard writes UTF-8 files only, and this file is not UTF-8 (${file.decodeError ?? 'it declares another encoding'})\n`);
     return 2;
   }
-  const index = documentIndex(run.runtime, analysis, file.absolute, file.includes, options.settings.index);
-  const plan = await planFixes(analysis, { index, pythonVersion: options.settings.pythonVersion }, { pin: run.pin, hash: run.hash, targets: options.settings.hashes });
+  const plan = await planFileFixes(file, fileIndex(run.runtime, file, options.settings), options.settings, { pin: run.pin, hash: run.hash });
   if (analysis.kind === 'requirements-in') {
     // Every entry is skipped for the same reason: say it once, for the file.
     if (plan.skipped.length === 0) return 0;
@@ -126,7 +124,7 @@ async function fixFile(name: string, run: FixRun): Promise<number> {
     return skipped;
   }
   try {
-    io.replaceFile(file.absolute, Buffer.from(applyReplacements(onDisk, replacements), 'utf8'), file.bytes);
+    io.replaceFile(file.path, Buffer.from(applyReplacements(onDisk, replacements), 'utf8'), file.bytes);
   } catch (error) {
     const reason = error instanceof FileChangedError ? `${error.message}; run fix again` : (error as Error).message;
     io.stderr(`reqguard: ${name}: nothing written: ${reason}\n`);
@@ -138,7 +136,7 @@ async function fixFile(name: string, run: FixRun): Promise<number> {
 }
 
 /** pip reads the files a fixed file includes as well: say that they are left as they are, unless named too. */
-function noteIncludes(file: AnalyzedFile, run: FixRun): void {
+function noteIncludes(file: CliFile, run: FixRun): void {
   const others = (file.includes ?? []).filter((include) => include.status === 'found' && !run.named.has(include.path));
   if (others.length === 0) return;
   const names = others.map((include) => relative(run.io.cwd, include.path) || include.path).join(', ');

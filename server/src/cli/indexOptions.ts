@@ -4,7 +4,7 @@
 // from whichever were given, through the same normalizeSettings the editor's settings go through.
 import { resolve } from 'node:path';
 import { createIndexRuntime, defaultCacheDir, type IndexRuntime } from '../index/runtime';
-import { normalizeSettings, type ReqguardSettings } from '../protocol';
+import { normalizeSettings, type ReqguardSettings } from '../settings';
 import { flag, quoted, UsageError, valued, type OptionSpecs, type ParsedArgs } from './args';
 import type { CliIo } from './files';
 

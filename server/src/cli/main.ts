@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { flag, parseArgs, quoted, UsageError } from './args';
 import { check, CHECK_USAGE } from './check';
-import { analyzeFile, type CliIo } from './files';
+import { readFile, type CliIo } from './files';
 import { fix, FIX_USAGE } from './fix';
 import { INDEX_USAGE } from './indexOptions';
 import { readToolInfo } from './manifest';
@@ -64,9 +64,9 @@ function parse(argv: readonly string[], io: CliIo): number {
   const args = parseArgs(argv, { '--json': flag });
   if (!args.has('--json')) throw new UsageError('parse prints JSON only: add --json');
   if (args.positionals.length !== 1) throw new UsageError('parse takes exactly one FILE');
-  const analyzed = analyzeFile(args.positionals[0], io, { followIncludes: false });
+  const analyzed = readFile(args.positionals[0], io, { followIncludes: false });
   if (!analyzed) return 2;
-  io.stdout(JSON.stringify(describeParse(analyzed.file, analyzed.absolute, analyzed.analysis), null, 2) + '\n');
+  io.stdout(JSON.stringify(describeParse(analyzed.file, analyzed.path, analyzed.analysis), null, 2) + '\n');
   return 0;
 }
 

@@ -2,7 +2,7 @@
 // about it, and a one-line description of each diagnostic code. The descriptions are those of
 // the `reqguard.severity` settings, which the editor shows: one text serves both.
 import { packageManifest } from '../nodeIo';
-import { DIAGNOSTIC_CODES, isRecord, type DiagnosticCode } from '../protocol';
+import { DIAGNOSTIC_CODES, isRecord, type DiagnosticCode } from '../settings';
 
 export interface ToolInfo {
   readonly version: string;

@@ -2,7 +2,9 @@
 // Every record is flat; `line` is pip's 1-based line number of the start of the logical line.
 import type { AnalyzedDocument } from '../engine/documents';
 import { includeTargetPath } from '../pip/includes';
-import { parseRequirement, canonicalizeName } from '../parser/pep508';
+import { declarationProblems, declaredSpan } from '../parser/declared';
+import { documentKindLabel } from '../parser/documentKinds';
+import { canonicalizeName } from '../parser/pep508';
 import { hashesByAlgorithm, type RequirementEntry } from '../parser/requirementsFile';
 import { splitPyLines } from '../parser/pyText';
 
@@ -20,7 +22,7 @@ export interface ParsedRequirementRecord {
 
 export interface ParseReport {
   file: string;
-  kind: 'requirements' | 'setup.py';
+  kind: string;
   requirements: Array<ParsedRequirementRecord & { keyword?: string; extra?: string | null }>;
   options: Array<{ line: number; option: string; value: string | null }>;
   includes: Array<{ line: number; kind: '-r' | '-c'; target: string; path: string | null }>;
@@ -53,42 +55,29 @@ function requirementRecord(entry: RequirementEntry): ParsedRequirementRecord {
 }
 
 export function describeParse(label: string, absolutePath: string, analysis: AnalyzedDocument): ParseReport {
-  const text = analysis.document.getText();
+  const text = analysis.text;
   const lineStarts = splitPyLines(text).map((l) => l.start);
   if (lineStarts.length === 0) lineStarts.push(0);
-  const report: ParseReport = { file: label, kind: analysis.kind === 'setup-py' ? 'setup.py' : 'requirements', requirements: [], options: [], includes: [], problems: [] };
-  if (analysis.kind === 'setup-py') {
-    const { analysis: setup } = analysis;
-    if (setup.syntaxError) report.problems.push({ line: lineAt(lineStarts, setup.syntaxError.span.start), code: 'syntax', message: setup.syntaxError.message });
-    for (const call of setup.calls) {
-      for (const result of Object.values(call.keywords)) {
-        for (const item of result.items) {
-          const line = lineAt(lineStarts, item.span.start);
-          if (item.kind === 'dynamic') {
-            report.problems.push({ line, code: 'unresolved-install-requires', message: `${result.keyword}: ${item.reason ?? 'computed at run time'}` });
-            continue;
-          }
-          const parsed = parseRequirement(item.value, 0);
-          if (!parsed.ok) {
-            report.problems.push({ line, code: 'syntax', message: `Invalid requirement '${item.value}': ${parsed.message}` });
-            continue;
-          }
-          const r = parsed.value;
-          report.requirements.push({
-            line,
-            keyword: result.keyword,
-            extra: item.extra ?? null,
-            name: canonicalizeName(r.name),
-            extras: r.extras.map((e) => e.name),
-            specifier: r.specifiers.map((s) => s.text).join(','),
-            marker: r.marker?.normalized ?? null,
-            url: r.url?.value ?? null,
-            editable: false,
-            hashes: {},
-            constraint: false,
-          });
-        }
-      }
+  const report: ParseReport = { file: label, kind: documentKindLabel(analysis.kind), requirements: [], options: [], includes: [], problems: [] };
+  if (analysis.family === 'manifest') {
+    const { declarations } = analysis;
+    for (const problem of declarationProblems(declarations)) report.problems.push({ line: lineAt(lineStarts, problem.span.start), code: problem.code, message: problem.message });
+    for (const { string, offset, parsed } of declarations.requirements) {
+      if (!parsed.ok) continue;
+      const r = parsed.value;
+      report.requirements.push({
+        line: lineAt(lineStarts, declaredSpan(string, { start: offset, end: offset }).start),
+        keyword: string.group,
+        extra: string.extra ?? null,
+        name: canonicalizeName(r.name),
+        extras: r.extras.map((e) => e.name),
+        specifier: r.specifiers.map((s) => s.text).join(','),
+        marker: r.marker?.normalized ?? null,
+        url: r.url?.value ?? null,
+        editable: false,
+        hashes: {},
+        constraint: false,
+      });
     }
     return report;
   }

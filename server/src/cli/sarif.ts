@@ -3,7 +3,7 @@
 // text as the code's setting; results point into files relative to the folder check ran in.
 import { isAbsolute, relative, resolve, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { DIAGNOSTIC_CODES, isDiagnosticCode, type DefaultSeverity, type DiagnosticCode, type Severity } from '../protocol';
+import { DIAGNOSTIC_CODES, isDiagnosticCode, type DefaultSeverity, type DiagnosticCode, type Severity } from '../settings';
 import type { CheckRecord } from './checkOutput';
 import type { ToolInfo } from './manifest';
 

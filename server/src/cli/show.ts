@@ -1,11 +1,12 @@
 // `reqguard show`: where projects come from and what the index holds for them. The JSON report
 // is a public interface (README, "show --json"); the text output is built from the same report.
-import { documentIndex, settingsIndex } from '../engine/documentIndex';
+import { settingsIndex } from '../engine/documentIndex';
+import { fileIndex } from '../engine/engine';
 import type { IndexError } from '../index/errors';
 import type { EffectiveIndex, Freshness, PackageIndex } from '../index/packageIndex';
 import { releasesOf } from '../pip/releases';
 import { flag, parseArgs, quoted, UsageError, valued } from './args';
-import { analyzeFile, type CliIo } from './files';
+import { readFile, type CliIo } from './files';
 import { INDEX_OPTIONS, openIndexRuntime, readIndexOptions } from './indexOptions';
 
 export interface ShowReport {
@@ -75,13 +76,13 @@ export async function show(argv: readonly string[], io: CliIo): Promise<number> 
   const invalid = names.find((name) => !PROJECT_NAME.test(name));
   if (invalid !== undefined) throw new UsageError(`${quoted(invalid)} is not a project name`);
   const requirementsFile = args.last('--requirement');
-  const file = requirementsFile === undefined ? undefined : analyzeFile(requirementsFile, io, { followIncludes: true });
+  const file = requirementsFile === undefined ? undefined : readFile(requirementsFile, io, { followIncludes: true });
   if (requirementsFile !== undefined && !file) return 2;
 
   const runtime = openIndexRuntime(options, io);
   try {
     const index = file
-      ? documentIndex(runtime, file.analysis, file.absolute, file.includes, options.settings.index)
+      ? fileIndex(runtime, file, options.settings)
       : settingsIndex(runtime, options.settings.index);
     const projects = await Promise.all(names.map((name) => describeProject(index, name)));
     const report: ShowReport = { index: describeIndex(index.effective), projects };

@@ -6,7 +6,7 @@ import type { IncludedFile } from '../pip/includes';
 import { selectIndex } from '../index/indexSelection';
 import { openIndex, type PackageIndex } from '../index/packageIndex';
 import type { IndexRuntime } from '../index/runtime';
-import type { IndexSettings } from '../protocol';
+import type { IndexSettings } from '../settings';
 
 type Runtime = Pick<IndexRuntime, 'client' | 'pip'>;
 
@@ -17,7 +17,7 @@ export function documentIndex(
   includes: readonly IncludedFile[] | undefined,
   settings: IndexSettings,
 ): PackageIndex {
-  const document = analysis.kind === 'setup-py' ? undefined : analysis.parsed;
+  const document = analysis.family === 'manifest' ? undefined : analysis.parsed;
   return openSelected(runtime, settings, { document, documentLabel: basename(path), includes }, dirname(path));
 }
 

@@ -4,7 +4,7 @@
 // pip-compile's layout (entryEdit), so applying a fix twice changes nothing.
 import { compare } from '../pip/versions';
 import { CodeActionKind, type CodeAction, type Diagnostic, type Range, type TextEdit, type WorkspaceEdit } from 'vscode-languageserver-types';
-import type { AnalyzedDocument } from '../engine/documents';
+import type { AnalyzedDocument } from './document';
 import type { PackageIndex } from '../index/packageIndex';
 import type { RequirementEntry } from '../parser/requirementsFile';
 import type { Span } from '../parser/types';

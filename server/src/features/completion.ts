@@ -8,12 +8,12 @@ import {
   type CompletionItem,
   type CompletionList,
 } from 'vscode-languageserver-types';
-import type { AnalyzedDocument } from '../engine/documents';
+import type { AnalyzedDocument } from './document';
 import type { PackageIndex } from '../index/packageIndex';
 import { canonicalizeName, parseRequirement, type MarkerComparison, type MarkerExpression } from '../parser/pep508';
 import { findOption, parseOptionTokens, PIP_OPTIONS, type OptionSpec } from '../parser/pipOptions';
 import { commentStart, isCommentLine, type RequirementsDocument } from '../parser/requirementsFile';
-import type { SetupPyAnalysis } from '../parser/setupPy';
+import type { Declarations } from '../parser/declared';
 import { shlexSplit } from '../parser/shlex';
 import type { Span } from '../parser/types';
 import { rangeOf } from './diagnostics';
@@ -42,7 +42,7 @@ const empty = (): { isIncomplete: false; items: never[] } => ({ isIncomplete: fa
 /** The completion list at `offset` (UTF-16, as TextDocument.offsetAt gives). */
 export async function completion(analysis: AnalyzedDocument, offset: number, deps: CompletionDeps): Promise<CompletionList> {
   try {
-    const target = analysis.kind === 'setup-py' ? setupPyTarget(analysis.analysis, offset) : requirementsTarget(analysis.parsed, offset);
+    const target = analysis.family === 'manifest' ? manifestTarget(analysis.declarations, offset) : requirementsTarget(analysis.parsed, offset);
     if (!target) return empty();
     const list = await complete(target, deps);
     if (deps.signal?.aborted) return empty();
@@ -173,20 +173,16 @@ function requirementsTarget(parsed: RequirementsDocument, offset: number): Targe
   return requirementTarget(before, after, offset);
 }
 
-/** The requirement strings of setup()'s keywords (install_requires, extras_require, …), read as requirement lines. */
-function setupPyTarget(analysis: SetupPyAnalysis, offset: number): Target | undefined {
-  for (const call of analysis.calls) {
-    for (const result of Object.values(call.keywords)) {
-      for (const item of result.items) {
-        // Only where the string's text is exactly its value can an offset in it be mapped.
-        const content = item.contentSpan;
-        if (item.kind === 'dynamic' || !content || offset < content.start || offset > content.end) continue;
-        const at = offset - content.start;
-        const before = item.value.slice(lineStartBefore(item.value, at), at);
-        if (hasComment(before)) return undefined;
-        return requirementTarget(before, item.value.slice(at, lineEndAfter(item.value, at)), offset);
-      }
-    }
+/** The declared requirement strings (setup()'s install_requires, extras_require, …), read as requirement lines. */
+function manifestTarget(declarations: Declarations, offset: number): Target | undefined {
+  for (const string of declarations.strings) {
+    // Only where the string's text is exactly its value can an offset in it be mapped.
+    const content = string.contentSpan;
+    if (!content || offset < content.start || offset > content.end) continue;
+    const at = offset - content.start;
+    const before = string.value.slice(lineStartBefore(string.value, at), at);
+    if (hasComment(before)) return undefined;
+    return requirementTarget(before, string.value.slice(at, lineEndAfter(string.value, at)), offset);
   }
   return undefined;
 }

@@ -4,7 +4,7 @@
 import { isAbsolute } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { DocumentLink } from 'vscode-languageserver-types';
-import type { AnalyzedDocument } from '../engine/documents';
+import type { AnalyzedDocument } from './document';
 import { includeTargetPath } from '../pip/includes';
 import { redactUrl } from '../index/urls';
 import { rangeOf } from './diagnostics';
@@ -19,7 +19,7 @@ const WHAT: Record<'requirements' | 'constraints', string> = {
  * document, whose relative targets cannot be resolved and get no link).
  */
 export function documentLinks(analysis: AnalyzedDocument, path: string | undefined): DocumentLink[] {
-  if (analysis.kind === 'setup-py') return [];
+  if (analysis.family === 'manifest') return [];
   const links: DocumentLink[] = [];
   for (const entry of analysis.parsed.entries) {
     // Every -r/-c of a line is linked, even those pip ignores: the link is navigation, not a claim.

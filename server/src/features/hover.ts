@@ -4,20 +4,19 @@
 // index; never throws. Text from the index is escaped: a summary cannot inject links or images.
 import { validRange } from '../pip/versions';
 import { MarkupKind, type Hover } from 'vscode-languageserver-types';
-import type { AnalyzedDocument } from '../engine/documents';
+import type { AnalyzedDocument } from './document';
 import type { IndexError } from '../index/errors';
 import type { ProjectDetails, Vulnerability } from '../index/jsonApi';
 import type { EffectiveIndex, IndexedFile, PackageIndex, ProjectData } from '../index/packageIndex';
 import { redactUrl } from '../index/urls';
-import { canonicalizeName, parseRequirement } from '../parser/pep508';
+import { canonicalizeName } from '../parser/pep508';
 import { findOption, type OptionSpec } from '../parser/pipOptions';
 import type { Entry, HashNode, OptionNode, RequirementEntry, RequirementsDocument } from '../parser/requirementsFile';
-import type { SetupPyAnalysis } from '../parser/setupPy';
+import { declaredSpan, type Declarations } from '../parser/declared';
 import type { Span } from '../parser/types';
 import { describeIndexSource } from '../protocol';
 import { rangeOf } from './diagnostics';
 import { DIGEST_LENGTHS } from '../pip/pinning';
-import { itemSpan, requirementLines } from './diagnostics/setupPy';
 import { loadProjectInfo, pinnedVersion, specifierText, type ProjectInfo } from '../pip/projectInfo';
 import { dayOf, latestReleases, pickRelease, releaseFor, supportsPython, type Release } from '../pip/releases';
 
@@ -36,7 +35,7 @@ const MAX_LINKS = 6;
 /** The hover at `offset` (UTF-16, as TextDocument.offsetAt gives), or undefined when there is nothing to say. */
 export async function hover(analysis: AnalyzedDocument, offset: number, deps: HoverDeps): Promise<Hover | undefined> {
   try {
-    const target = analysis.kind === 'setup-py' ? setupPyTarget(analysis.analysis, offset) : requirementsTarget(analysis.parsed, offset);
+    const target = analysis.family === 'manifest' ? manifestTarget(analysis.declarations, offset) : requirementsTarget(analysis.parsed, offset);
     if (!target) return undefined;
     const value = await render(target, deps);
     if (value === undefined || deps.signal?.aborted) return undefined;
@@ -105,31 +104,23 @@ function requirementsTarget(parsed: RequirementsDocument, offset: number): Targe
   return { kind: 'project', name: entry.name, normalized: entry.normalizedName, specifier: specifierText(entry), pinned: pinnedVersion(entry), url: entry.url?.value, span };
 }
 
-function setupPyTarget(analysis: SetupPyAnalysis, offset: number): Target | undefined {
-  for (const call of analysis.calls) {
-    for (const result of Object.values(call.keywords)) {
-      for (const item of result.items) {
-        if (item.kind === 'dynamic' || !within(item.span, offset)) continue;
-        for (const line of requirementLines(item)) {
-          const parsed = parseRequirement(line.text, line.offset);
-          if (!parsed.ok) continue;
-          const requirement = parsed.value;
-          const span = itemSpan(item, requirementHead(requirement.nameSpan, requirement.extras, requirement.specifierSpan));
-          if (!within(span, offset)) continue;
-          // The pin and specifier rules read only the clauses, which a setup.py requirement has too.
-          const clauses = { specifiers: requirement.specifiers } as Pick<RequirementEntry, 'specifiers'> as RequirementEntry;
-          return {
-            kind: 'project',
-            name: requirement.name,
-            normalized: canonicalizeName(requirement.name),
-            specifier: specifierText(clauses),
-            pinned: pinnedVersion(clauses),
-            url: requirement.url?.value,
-            span,
-          };
-        }
-      }
-    }
+function manifestTarget(declarations: Declarations, offset: number): Target | undefined {
+  for (const { string, parsed } of declarations.requirements) {
+    if (!parsed.ok || !within(string.span, offset)) continue;
+    const requirement = parsed.value;
+    const span = declaredSpan(string, requirementHead(requirement.nameSpan, requirement.extras, requirement.specifierSpan));
+    if (!within(span, offset)) continue;
+    // The pin and specifier rules read only the clauses, which a declared requirement has too.
+    const clauses = { specifiers: requirement.specifiers } as Pick<RequirementEntry, 'specifiers'> as RequirementEntry;
+    return {
+      kind: 'project',
+      name: requirement.name,
+      normalized: canonicalizeName(requirement.name),
+      specifier: specifierText(clauses),
+      pinned: pinnedVersion(clauses),
+      url: requirement.url?.value,
+      span,
+    };
   }
   return undefined;
 }

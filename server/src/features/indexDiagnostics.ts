@@ -4,20 +4,19 @@
 // outage is reported once, elsewhere), and only a definite "not found" is said to be one.
 import { compare, gt, valid, validRange } from '../pip/versions';
 import type { Diagnostic } from 'vscode-languageserver-types';
-import type { AnalyzedDocument } from '../engine/documents';
+import type { AnalyzedDocument } from './document';
 import type { Result } from '../index/errors';
 import type { Vulnerability } from '../index/jsonApi';
 import { queryOsv, type OsvPost } from '../index/osv';
 import type { IndexedFile, PackageIndex, ProjectData } from '../index/packageIndex';
-import { canonicalizeName, parseRequirement } from '../parser/pep508';
+import { canonicalizeName } from '../parser/pep508';
 import type { HashNode, RequirementEntry } from '../parser/requirementsFile';
-import type { SetupPyAnalysis } from '../parser/setupPy';
+import { declaredSpan, type Declarations } from '../parser/declared';
 import type { Span } from '../parser/types';
-import type { DiagnosticCode, ReqguardSettings } from '../protocol';
+import type { DiagnosticCode, ReqguardSettings } from '../settings';
 import type { VulnerableData } from './codeActions';
 import { severityOf, toDiagnostics, type Finding } from './diagnostics';
 import { DIGEST_LENGTHS } from '../pip/pinning';
-import { itemSpan, requirementLines } from './diagnostics/setupPy';
 import { indexedEntries, loadProjectInfo, pinnedVersion, specifierText, type ProjectInfo } from '../pip/projectInfo';
 import { latestReleases, pickRelease, releaseFor, supportsPython, type Release } from '../pip/releases';
 
@@ -45,7 +44,7 @@ export interface IndexDiagnosticsDeps {
 /** Index-backed diagnostics of a document, in document order. Never throws; a cancelled run gives none. */
 export async function indexDiagnostics(analysis: AnalyzedDocument, deps: IndexDiagnosticsDeps): Promise<Diagnostic[]> {
   try {
-    const findings = analysis.kind === 'setup-py' ? await setupPyFindings(analysis.analysis, deps) : await requirementFindings(indexedEntries(analysis.parsed.entries), deps);
+    const findings = analysis.family === 'manifest' ? await manifestFindings(analysis.declarations, deps) : await requirementFindings(indexedEntries(analysis.parsed.entries), deps);
     if (deps.signal?.aborted) return [];
     return toDiagnostics(analysis.document, findings.sort(byPlace), deps.settings);
   } catch {
@@ -163,21 +162,13 @@ function editDistance(a: string, b: string, bound: number): number {
   return rows[previous + b.length];
 }
 
-// ---- setup.py -------------------------------------------------------------------------------
+// ---- manifests (setup.py) ---------------------------------------------------------------------
 
 /** A library states ranges, so only names are checked: pins are the application's business. */
-async function setupPyFindings(analysis: SetupPyAnalysis, deps: IndexDiagnosticsDeps): Promise<Finding[]> {
+async function manifestFindings(declarations: Declarations, deps: IndexDiagnosticsDeps): Promise<Finding[]> {
   const named: { name: string; normalized: string; span: Span }[] = [];
-  for (const call of analysis.calls) {
-    for (const result of Object.values(call.keywords)) {
-      for (const item of result.items) {
-        if (item.kind === 'dynamic') continue;
-        for (const line of requirementLines(item)) {
-          const parsed = parseRequirement(line.text, line.offset);
-          if (parsed.ok && !parsed.value.url) named.push({ name: parsed.value.name, normalized: canonicalizeName(parsed.value.name), span: itemSpan(item, parsed.value.nameSpan) });
-        }
-      }
-    }
+  for (const { string, parsed } of declarations.requirements) {
+    if (parsed.ok && !parsed.value.url) named.push({ name: parsed.value.name, normalized: canonicalizeName(parsed.value.name), span: declaredSpan(string, parsed.value.nameSpan) });
   }
   const infos = await loadAll(named.map((n) => n.normalized), deps);
   return unknownProjects(named.filter((n) => definitelyMissing(infos.get(n.normalized)!.data, deps.index)), deps);

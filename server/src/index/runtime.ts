@@ -10,7 +10,7 @@ import { IndexClient, type IndexNotice } from './packageIndex';
 import { pipConfigFiles, resolvePipIndexConfig, type PipIndexConfig } from './pipConfig';
 import { fileResponseStore, nodeLocalFiles } from '../nodeIo';
 import type { OsvPost } from './osv';
-import type { EditorHttpSettings, ReqguardSettings } from '../protocol';
+import type { EditorHttpSettings, ReqguardSettings } from '../settings';
 
 type Env = Readonly<Record<string, string | undefined>>;
 

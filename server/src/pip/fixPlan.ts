@@ -5,7 +5,7 @@
 // quick fix "Update to Y" picks (updateTarget). Pure apart from the index: text and parse in,
 // replacements out.
 import { compare, valid } from './versions';
-import type { AnalyzedDocument } from '../engine/documents';
+import type { ParsedFile } from '../parser/documentKinds';
 import type { IndexedFile, PackageIndex } from '../index/packageIndex';
 import type { RequirementEntry } from '../parser/requirementsFile';
 import { rewriteEntry, type TextReplacement } from './entryEdit';
@@ -111,7 +111,7 @@ export function digestDifference(entry: RequirementEntry, sha256: readonly strin
 }
 
 /** Why index-backed edits cannot touch this entry, or undefined when they can. */
-export function unfixableReason(analysis: AnalyzedDocument, entry: RequirementEntry): string | undefined {
+export function unfixableReason(analysis: ParsedFile, entry: RequirementEntry): string | undefined {
   if (analysis.kind === 'requirements-in') {
     return 'a pip-compile input (*.in) keeps ranges on purpose: pin and hash in the compiled requirements file';
   }
@@ -151,7 +151,7 @@ export function updateTarget(
 
 type EntryOutcome = { replacement?: TextReplacement } | { skipped: string };
 
-async function planEntry(analysis: AnalyzedDocument, entry: RequirementEntry, deps: FixDeps, options: FixOptions): Promise<EntryOutcome> {
+async function planEntry(analysis: ParsedFile, entry: RequirementEntry, deps: FixDeps, options: FixOptions): Promise<EntryOutcome> {
   const unfixable = unfixableReason(analysis, entry);
   if (unfixable) return { skipped: unfixable };
   const name = entry.name!;
@@ -193,17 +193,17 @@ async function planEntry(analysis: AnalyzedDocument, entry: RequirementEntry, de
     if (missing || extra || version !== undefined) sha256 = digests.sha256;
   }
   if (version === undefined && sha256 === undefined) return {};
-  return { replacement: rewriteEntry(analysis.document.getText(), entry, { version, sha256 }) };
+  return { replacement: rewriteEntry(analysis.text, entry, { version, sha256 }) };
 }
 
 /**
  * Plans pins and hashes for the entries of a requirements file, all of them in parallel. Entries
  * that cannot be fixed are listed with the reason; a cancelled plan returns nothing at all.
  */
-export async function planFixes(analysis: AnalyzedDocument, deps: FixDeps, options: FixOptions): Promise<FixPlan> {
+export async function planFixes(analysis: ParsedFile, deps: FixDeps, options: FixOptions): Promise<FixPlan> {
   const nothing = (cancelled: boolean): FixPlan => ({ replacements: [], skipped: [], cancelled });
   // setup.py declares a library's ranges: pins and hashes never belong there.
-  if (analysis.kind === 'setup-py') return nothing(false);
+  if (analysis.family === 'manifest') return nothing(false);
   const entries = options.entries ?? analysis.parsed.entries.filter((entry): entry is RequirementEntry => entry.kind === 'requirement');
   let done = 0;
   deps.onProgress?.(0, entries.length);

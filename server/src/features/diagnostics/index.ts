@@ -2,11 +2,11 @@
 // with severities from the user's settings.
 import { DiagnosticSeverity, type Diagnostic } from 'vscode-languageserver-types';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import type { AnalyzedDocument } from '../../engine/documents';
-import { DIAGNOSTIC_CODES, type ReqguardSettings, type Severity } from '../../protocol';
+import type { AnalyzedDocument } from '../document';
+import { DIAGNOSTIC_CODES, type ReqguardSettings, type Severity } from '../../settings';
 import type { Span } from '../../parser/types';
 import { checkRequirements, type Finding, type RequirementsCheckDeps } from './requirements';
-import { checkSetupPy } from './setupPy';
+import { checkManifest } from './manifest';
 
 export type { Finding } from './requirements';
 
@@ -20,7 +20,7 @@ const LSP_SEVERITY: Record<Severity, DiagnosticSeverity> = {
 };
 
 export function findingsFor(analysis: AnalyzedDocument, deps: Omit<RequirementsCheckDeps, 'abstract'> = {}): Finding[] {
-  if (analysis.kind === 'setup-py') return checkSetupPy(analysis.analysis);
+  if (analysis.family === 'manifest') return checkManifest(analysis.declarations);
   return checkRequirements(analysis.parsed, { ...deps, abstract: analysis.kind === 'requirements-in' });
 }
 

@@ -1,13 +1,13 @@
 // Offline findings for a requirements file: what pip rejects, what is not pinned or hashed (with
 // pip's hash-checking verdicts), and index settings that make installs unsafe.
-import type { DiagnosticCode, Severity } from '../../protocol';
+import type { DiagnosticCode, Severity } from '../../settings';
 import type { Entry, OptionNode, RequirementEntry, RequirementsDocument } from '../../parser/requirementsFile';
 import type { Span } from '../../parser/types';
 import { hashModeOf, type HashMode } from '../../pip/hashMode';
 import type { IncludedFile } from '../../pip/includes';
 import { localPathProblem, type PathProbe } from '../../pip/localPaths';
 import { DIGEST_LENGTHS, hasHash, isDirectReference, isPinned, isPinnedForPip, unhashableReason } from '../../pip/pinning';
-import { isDiagnosticCode } from '../../protocol';
+import { isDiagnosticCode } from '../../settings';
 import { satisfies } from '../../pip/versions';
 
 export interface Finding {

@@ -1,0 +1,53 @@
+// The document-kind table: which parser reads a file, chosen by its name. A new manifest format
+// (pyproject.toml, setup.cfg) is a parser module that returns Declarations plus one row here
+// (and the client's document selector); every feature then handles it.
+import type { Declarations } from './declared';
+import { parseRequirementsFile, type RequirementsDocument } from './requirementsFile';
+import { setupPyDeclarations } from './setupPyDeclarations';
+
+/** `requirements`: a file pip installs from; `requirements-in`: a pip-compile input, where ranges are the point. */
+export type RequirementsKind = 'requirements' | 'requirements-in';
+/** A library's manifest: it declares the ranges it supports. */
+export type ManifestKind = 'setup-py';
+export type DocumentKind = RequirementsKind | ManifestKind;
+
+export type ParsedFile =
+  | { readonly family: 'requirements'; readonly kind: RequirementsKind; readonly text: string; readonly parsed: RequirementsDocument }
+  | { readonly family: 'manifest'; readonly kind: ManifestKind; readonly text: string; readonly declarations: Declarations };
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+interface KindRow {
+  readonly kind: DocumentKind;
+  /** What `parse --json` calls it. */
+  readonly label: string;
+  /** Tested on the lower-cased file name. */
+  readonly matches: (name: string) => boolean;
+  readonly parse: (text: string, env: Env | undefined) => ParsedFile;
+}
+
+/** First match wins; the last row takes every other name (the editor sends only requirements-like files). */
+const DOCUMENT_KINDS: readonly KindRow[] = [
+  // Python source is only ever a setup script here (the editor sends only setup.py; the CLI may be given any name).
+  { kind: 'setup-py', label: 'setup.py', matches: (name) => name.endsWith('.py'), parse: (text) => ({ family: 'manifest', kind: 'setup-py', text, declarations: setupPyDeclarations(text) }) },
+  { kind: 'requirements-in', label: 'requirements', matches: (name) => name.endsWith('.in'), parse: (text, env) => ({ family: 'requirements', kind: 'requirements-in', text, parsed: parseRequirementsFile(text, { env }) }) },
+  { kind: 'requirements', label: 'requirements', matches: () => true, parse: (text, env) => ({ family: 'requirements', kind: 'requirements', text, parsed: parseRequirementsFile(text, { env }) }) },
+];
+
+function rowOf(path: string): KindRow {
+  const name = (path.replace(/\\/g, '/').split('/').pop() ?? path).toLowerCase();
+  return DOCUMENT_KINDS.find((row) => row.matches(name))!;
+}
+
+export function documentKindOf(path: string): DocumentKind {
+  return rowOf(path).kind;
+}
+
+/** The label `parse --json` gives a kind of file. */
+export function documentKindLabel(kind: DocumentKind): string {
+  return DOCUMENT_KINDS.find((row) => row.kind === kind)!.label;
+}
+
+export function parseFile(text: string, path: string, env?: Env): ParsedFile {
+  return rowOf(path).parse(text, env);
+}
