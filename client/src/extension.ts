@@ -2,7 +2,7 @@
 // and settings to look at. All analysis happens in the server.
 import * as vscode from 'vscode';
 import { LanguageClient, TransportKind, type DocumentSelector, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
-import { INDEX_STATUS_NOTIFICATION, PIN_AND_HASH_ALL_REQUEST, type PinAndHashAllParams, REFRESH_INDEX_REQUEST, REQUIREMENTS_LANGUAGE_ID, SERVER_NODE_FLAGS, type IndexStatus, type InitializationOptions } from '../../server/src/protocol';
+import { INDEX_STATUS_NOTIFICATION, PIN_AND_HASH_ALL_REQUEST, type PinAndHashAllParams, REFRESH_INDEX_REQUEST, REQUIREMENTS_LANGUAGE_ID, SERVER_NODE_FLAGS, type InitializationOptions } from '../../server/src/protocol';
 import { IndexStatusBar } from './statusBar';
 
 let client: LanguageClient | undefined;
@@ -53,7 +53,7 @@ async function startClient(context: vscode.ExtensionContext, output: vscode.LogO
   };
   const languageClient = new LanguageClient('reqguard', 'reqguard', serverOptions, clientOptions);
   await languageClient.start();
-  languageClient.onNotification(INDEX_STATUS_NOTIFICATION, (status: IndexStatus) => statusBar?.update(status));
+  languageClient.onNotification(INDEX_STATUS_NOTIFICATION, (status) => statusBar?.update(status));
   return languageClient;
 }
 
@@ -108,7 +108,7 @@ async function fixActiveDocument(options: Omit<PinAndHashAllParams, 'uri'>): Pro
   const result = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, (_progress, token) =>
     languageClient.sendRequest(PIN_AND_HASH_ALL_REQUEST, params, token),
   );
-  const edit = result ? await languageClient.protocol2CodeConverter.asWorkspaceEdit(result as Parameters<typeof languageClient.protocol2CodeConverter.asWorkspaceEdit>[0]) : undefined;
+  const edit = result ? await languageClient.protocol2CodeConverter.asWorkspaceEdit(result) : undefined;
   return edit ? vscode.workspace.applyEdit(edit) : false;
 }
 

@@ -1,0 +1,98 @@
+// Everything the handlers need about one open document at its current version: the engine's
+// analysis (includes through open buffers first, then the disk), its settings and its index.
+import type { CancellationToken, TextDocuments } from 'vscode-languageserver';
+import type { TextDocument } from 'vscode-languageserver-textdocument';
+import { analyzeFile, fileIndex, type AnalyzedFile, type FileSources } from '../engine/engine';
+import type { PackageIndex } from '../index/packageIndex';
+import type { TextReader } from '../pip/includes';
+import type { PathProbe } from '../pip/localPaths';
+import type { ReqguardSettings } from '../settings';
+import type { DocumentSessions } from './documentSessions';
+import type { IndexSession } from './indexSession';
+import type { SettingsStore } from './settingsStore';
+
+export interface DocumentState extends AnalyzedFile {
+  readonly version: number;
+  readonly document: TextDocument;
+  readonly settings: ReqguardSettings;
+  readonly index?: PackageIndex;
+}
+
+/** What the server reads from outside the editor (main.ts: the disk; tests: fixtures). */
+export interface DocumentIo {
+  /** Reads files that are not open in the editor (includes). */
+  readonly files: TextReader;
+  /** Turns a document URI into a file-system path, or undefined for non-file URIs. */
+  readonly uriToPath: (uri: string) => string | undefined;
+  /** Looks at local path requirements, relative to the folder of the file that names them. */
+  readonly pathProbe?: (fromFile: string) => PathProbe;
+  /** The environment for ${VAR} expansion. */
+  readonly env?: Readonly<Record<string, string | undefined>>;
+}
+
+export class DocumentStates {
+  private readonly sources: FileSources;
+
+  constructor(
+    private readonly documents: TextDocuments<TextDocument>,
+    private readonly sessions: DocumentSessions,
+    private readonly settings: SettingsStore,
+    private readonly indexes: IndexSession,
+    private readonly io: DocumentIo,
+  ) {
+    // An open editor buffer wins over the disk, as the user sees it.
+    const reader: TextReader = {
+      read: (path) => {
+        for (const document of documents.all()) if (io.uriToPath(document.uri) === path) return document.getText();
+        return io.files.read(path);
+      },
+    };
+    this.sources = { reader, pathProbe: io.pathProbe, env: io.env };
+  }
+
+  /** The document's state, or undefined when it is closed or changed while its settings were read. */
+  async of(uri: string): Promise<DocumentState | undefined> {
+    const document = this.documents.get(uri);
+    if (!document) return undefined;
+    const { version } = document;
+    const session = this.sessions.get(uri);
+    const settings = await session.settings((scope) => this.settings.forDocument(scope));
+    const current = this.documents.get(uri);
+    if (!current || current.version !== version) return undefined;
+    const onDisk = this.io.uriToPath(uri);
+    const path = onDisk ?? new URL(uri).pathname;
+    const file = analyzeFile(current, path, this.sources, { onDisk: onDisk !== undefined, analysis: session.analysis(current, path, this.io.env) });
+    const runtime = await this.indexes.runtime();
+    return { ...file, version, document: current, settings, index: runtime && fileIndex(runtime, file, settings) };
+  }
+
+  /**
+   * A request handler over the state of `params.textDocument`: `fallback` when the document is
+   * gone, the client's cancellation as an AbortSignal.
+   */
+  handler<P extends { readonly textDocument: { readonly uri: string } }, R>(
+    fallback: R,
+    run: (state: DocumentState, params: P, signal: AbortSignal) => R | Promise<R>,
+  ): (params: P, token: CancellationToken) => Promise<R> {
+    return this.handlerFor((params) => params.textDocument.uri, fallback, run);
+  }
+
+  /** The same for requests that name their document another way. */
+  handlerFor<P, R>(
+    uriOf: (params: P) => string,
+    fallback: R,
+    run: (state: DocumentState, params: P, signal: AbortSignal) => R | Promise<R>,
+  ): (params: P, token: CancellationToken) => Promise<R> {
+    return async (params, token) => {
+      const state = await this.of(uriOf(params));
+      return state ? run(state, params, toSignal(token)) : fallback;
+    };
+  }
+}
+
+export function toSignal(token: CancellationToken): AbortSignal {
+  const controller = new AbortController();
+  if (token.isCancellationRequested) controller.abort();
+  else token.onCancellationRequested(() => controller.abort());
+  return controller.signal;
+}
