@@ -1,0 +1,54 @@
+// The language server in this process over an in-memory connection pair (the createConnection(up,
+// down) pattern of vscode-languageserver-node's own tests), with injected IO: fast handler tests
+// with no child process. The spawned-bundle tests (test/lsp/) still drive the real process.
+import { PassThrough } from 'node:stream';
+import { createConnection } from 'vscode-languageserver/node';
+import { createProtocolConnection, StreamMessageReader, StreamMessageWriter, type ProtocolConnection } from 'vscode-languageserver-protocol/node';
+import type { PathProbe } from '../../server/src/pip/localPaths';
+import { startServer, type ServerDeps } from '../../server/src/server';
+
+export interface InMemoryServer {
+  readonly client: ProtocolConnection;
+  /** Files the server reads from "disk" (includes), by absolute path. */
+  readonly files: Map<string, string>;
+  stop(): Promise<void>;
+}
+
+export async function startInMemoryServer(options: {
+  /** Answers workspace/configuration for one section (`reqguard`, `http`). */
+  readonly configuration: (section: string | undefined) => unknown;
+  /** Registers notification handlers before the connection starts listening. */
+  readonly listen?: (client: ProtocolConnection) => void;
+  readonly deps?: Partial<ServerDeps>;
+}): Promise<InMemoryServer> {
+  const up = new PassThrough();
+  const down = new PassThrough();
+  const files = new Map<string, string>();
+  const noPaths: PathProbe = { kind: () => 'missing', isInstallableDirectory: () => false };
+  const server = createConnection(new StreamMessageReader(up), new StreamMessageWriter(down));
+  startServer(server, {
+    files: { read: (path) => files.get(path) },
+    uriToPath: (uri) => (uri.startsWith('file://') ? new URL(uri).pathname : undefined),
+    pathProbe: () => noPaths,
+    env: {},
+    ...options.deps,
+  });
+  const client = createProtocolConnection(new StreamMessageReader(down), new StreamMessageWriter(up));
+  options.listen?.(client);
+  client.onRequest('workspace/configuration', (params: { items: { section?: string }[] }) => params.items.map((item) => options.configuration(item.section)));
+  client.listen();
+  // No processId: the server's parent-process watchdog (an interval) would keep this process alive.
+  await client.sendRequest('initialize', { processId: null, rootUri: 'file:///work', capabilities: { workspace: { configuration: true } } });
+  await client.sendNotification('initialized', {});
+  return {
+    client,
+    files,
+    async stop() {
+      await client.sendRequest('shutdown');
+      client.dispose();
+      server.dispose();
+      up.destroy();
+      down.destroy();
+    },
+  };
+}

@@ -1,0 +1,101 @@
+// startServer over an in-memory connection: the handlers, sessions and scheduling of the wiring,
+// with injected files and no index, in milliseconds.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { DiagnosticSeverity, type Diagnostic, type Hover, type PublishDiagnosticsParams } from 'vscode-languageserver-protocol';
+import type { ProtocolConnection } from 'vscode-languageserver-protocol/node';
+import { PIN_AND_HASH_ALL_REQUEST, REFRESH_INDEX_REQUEST } from '../../server/src/protocol';
+import { startInMemoryServer, type InMemoryServer } from '../support/inMemoryServer';
+
+let server: InMemoryServer;
+let client: ProtocolConnection;
+let userSettings: Record<string, unknown> = {};
+const published: PublishDiagnosticsParams[] = [];
+const waiters: Array<() => void> = [];
+
+before(async () => {
+  server = await startInMemoryServer({
+    configuration: (section) => (section === 'reqguard' ? userSettings : {}),
+    listen(connection) {
+      connection.onNotification('textDocument/publishDiagnostics', (params: PublishDiagnosticsParams) => {
+        published.push(params);
+        for (const wake of waiters.splice(0)) wake();
+      });
+    },
+  });
+  client = server.client;
+});
+
+after(() => server.stop());
+
+/** The first diagnostics published for `uri` that satisfy `accept`. */
+async function diagnostics(uri: string, accept: (params: PublishDiagnosticsParams) => boolean = () => true): Promise<Diagnostic[]> {
+  const deadline = Date.now() + 5_000;
+  for (;;) {
+    const hit = published.find((params) => params.uri === uri && accept(params));
+    if (hit) return hit.diagnostics;
+    if (Date.now() > deadline) throw new Error(`no matching diagnostics for ${uri}`);
+    await new Promise<void>((resolve) => waiters.push(resolve));
+  }
+}
+
+const codes = (list: readonly Diagnostic[]) => list.map((d) => `${d.range.start.line}:${d.code}`);
+
+function open(uri: string, text: string, languageId = 'pip-requirements'): void {
+  void client.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId, version: 1, text } });
+}
+
+test('an open file gets its offline diagnostics; an include comes from the injected files, an open buffer winning over them', async () => {
+  server.files.set('/work/a/base.txt', 'six==1.16.0 --hash=sha256:' + 'a'.repeat(64) + '\n');
+  open('file:///work/a/requirements.txt', '-r base.txt\nflask\n');
+  // base.txt has a --hash: hash mode is on for the whole install, so pip refuses the unpinned flask (an error).
+  const inHashMode = await diagnostics('file:///work/a/requirements.txt');
+  assert.deepEqual(codes(inHashMode), ['1:unpinned']);
+  assert.equal(inHashMode[0].severity, DiagnosticSeverity.Error);
+  open('file:///work/a/base.txt', 'six==1.16.0\n');
+  void client.sendNotification('textDocument/didChange', { textDocument: { uri: 'file:///work/a/requirements.txt', version: 2 }, contentChanges: [{ text: '-r base.txt\nflask\n' }] });
+  const fromBuffer = await diagnostics('file:///work/a/requirements.txt', (p) => p.version === 2);
+  assert.deepEqual(codes(fromBuffer), ['1:unpinned']);
+  assert.equal(fromBuffer[0].severity, DiagnosticSeverity.Warning);
+});
+
+test('a burst of edits ends on the last version, published in order', async () => {
+  const uri = 'file:///work/burst/requirements.txt';
+  open(uri, 'a\n');
+  await diagnostics(uri);
+  for (let version = 2; version <= 50; version++) {
+    void client.sendNotification('textDocument/didChange', { textDocument: { uri, version }, contentChanges: [{ text: `pkg${version}==1.0\nunpinned\n` }] });
+  }
+  const last = await diagnostics(uri, (p) => p.version === 50);
+  assert.deepEqual(codes(last), ['0:unhashed', '1:unpinned']);
+  assert.match(String(last[0].message), /pkg50/);
+  const versions = published.filter((p) => p.uri === uri).map((p) => p.version ?? 0);
+  assert.deepEqual(versions, [...versions].sort((a, b) => a - b), 'an older version published after a newer one');
+});
+
+test('a settings change takes effect without a restart; closing a document clears its diagnostics', async () => {
+  const uri = 'file:///work/settings/requirements.txt';
+  open(uri, 'flask\n');
+  assert.deepEqual(codes(await diagnostics(uri)), ['0:unpinned']);
+  const before = published.length;
+  userSettings = { severity: { unpinned: 'off' } };
+  void client.sendNotification('workspace/didChangeConfiguration', { settings: {} });
+  assert.deepEqual(codes(await diagnostics(uri, (p) => published.indexOf(p) >= before)), []);
+  userSettings = {};
+  const closing = published.length;
+  void client.sendNotification('textDocument/didClose', { textDocument: { uri } });
+  const cleared = await diagnostics(uri, (p) => published.indexOf(p) >= closing);
+  assert.deepEqual(cleared, []);
+});
+
+test('handlers: hover on an option, no links or code actions for a closed document, typed custom requests without an index', async () => {
+  const uri = 'file:///work/hover/requirements.txt';
+  open(uri, '--require-hashes\n');
+  await diagnostics(uri);
+  const hover = (await client.sendRequest('textDocument/hover', { textDocument: { uri }, position: { line: 0, character: 4 } })) as Hover | null;
+  assert.match(JSON.stringify(hover?.contents), /require-hashes/);
+  assert.deepEqual(await client.sendRequest('textDocument/documentLink', { textDocument: { uri: 'file:///work/closed.txt' } }), []);
+  assert.deepEqual(await client.sendRequest('textDocument/codeAction', { textDocument: { uri }, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, context: { diagnostics: [] } }), []);
+  assert.equal(await client.sendRequest(PIN_AND_HASH_ALL_REQUEST, { uri }), null);
+  assert.equal(await client.sendRequest(REFRESH_INDEX_REQUEST), null);
+});
