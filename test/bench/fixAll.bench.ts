@@ -18,6 +18,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { pathToFileURL } from 'node:url';
 import type { Hover, Position, PublishDiagnosticsParams, TextEdit, WorkspaceEdit } from 'vscode-languageserver-protocol';
 import { TextDocument } from 'vscode-languageserver-textdocument';
@@ -116,8 +117,6 @@ function memoryOf(pid: number): Memory {
   return { rssBytes: kb('VmRSS'), peakRssBytes: kb('VmHWM') };
 }
 
-const nextTurn = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
 /** One language server with its workspace (its HOME, with the requirements file) and extension storage. */
 class Editor {
   private constructor(
@@ -179,7 +178,7 @@ class Editor {
       const found = this.published.find((p) => p.uri === uri && p.version === version && p.diagnostics.some((d) => d.code === code));
       if (found) return found;
       if (Date.now() > deadline) throw new Error(`no '${code}' diagnostics for ${uri} version ${version}`);
-      await nextTurn(5);
+      await sleep(5);
     }
   }
 
@@ -287,8 +286,8 @@ async function editorSession(session: Editor, text: string, expected: Expected, 
       const uri = await session.open(text);
       // Diagnostics of an unpinned file that the index finds nothing wrong with are not published
       // again, so "validation done" is: every project page served, its latency over, and a round trip.
-      while ((await count()).projectPages - before.projectPages < PROJECTS) await nextTurn(10);
-      await nextTurn(5 * LATENCY_MS);
+      while ((await count()).projectPages - before.projectPages < PROJECTS) await sleep(10);
+      await sleep(5 * LATENCY_MS);
       await session.roundTrip(uri);
       return { uri };
     });

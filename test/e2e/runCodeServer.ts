@@ -19,11 +19,12 @@
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { chromium, type Browser } from 'playwright-core';
 import { startTestIndex, type TestIndex } from '../support/testIndex';
 import { INDEX_FIXTURE } from './fixture';
 import { chooseReqguardPackage, installExtensions, writeRunnerExtension, type CodeServerTools } from './harness/extensions';
-import { delay, freePort, startCodeServer, tail, type RunningCodeServer } from './harness/processes';
+import { freePort, startCodeServer, tail, type RunningCodeServer } from './harness/processes';
 import { runUiChecks, screenshotName, type UiStep } from './harness/ui';
 import { createWorkspace, writeUserSettings } from './harness/workspace';
 import { printResults, type SuiteResult, type TestResult } from './results';
@@ -67,7 +68,7 @@ async function waitForResult(file: string, server: RunningCodeServer, timeoutMs:
       throw new Error(`the test-runner extension was not activated within ${(startDeadline - start) / 1000} s. code-server log:\n${tail(log)}`);
     }
     if (Date.now() > deadline) throw new Error(`no result from the suite after ${timeoutMs / 1000} s. code-server log:\n${tail(log)}`);
-    await delay(250);
+    await sleep(250);
   }
 }
 

@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { pathToFileURL } from 'node:url';
 import type { ProtocolConnection } from 'vscode-languageserver-protocol/node';
 import type { Diagnostic, PublishDiagnosticsParams } from 'vscode-languageserver-protocol';
@@ -102,7 +103,7 @@ test('severity settings apply and a configuration change revalidates', async () 
   const before = published.get(uri)!.length;
   await connection.sendNotification('workspace/didChangeConfiguration', { settings: {} });
   const deadline = Date.now() + 10_000;
-  while (published.get(uri)!.length === before && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+  while (published.get(uri)!.length === before && Date.now() < deadline) await sleep(20);
   assert.deepEqual(summary(published.get(uri)!.at(-1)!.diagnostics), []);
   userSettings = {};
 });
@@ -117,7 +118,7 @@ test('closing a document clears its diagnostics', async () => {
   const { uri } = await open('requirements.txt', 'flask\n');
   await connection.sendNotification('textDocument/didClose', { textDocument: { uri } });
   const deadline = Date.now() + 10_000;
-  while (Date.now() < deadline && published.get(uri)!.at(-1)!.diagnostics.length !== 0) await new Promise((r) => setTimeout(r, 20));
+  while (Date.now() < deadline && published.get(uri)!.at(-1)!.diagnostics.length !== 0) await sleep(20);
   assert.deepEqual(published.get(uri)!.at(-1)!.diagnostics, []);
 });
 

@@ -1,83 +1,36 @@
-// Minimal, deterministic archive writers for the test package index: zip (wheels) and
-// tar.gz (sdists). Fixed timestamps and caller-given entry order, so the same input always
-// yields the same bytes (and so the same sha256).
-import { deflateRawSync, gzipSync } from 'node:zlib';
+// Deterministic archive writers for the test package index: zip (wheels) with fflate, and
+// tar.gz (sdists): tar written here (fflate has no tar), gzip by node:zlib. Fixed timestamps and
+// caller-given entry order, so the same input always yields the same bytes (and so the same sha256).
+import { zipSync, type Zippable } from 'fflate';
+import { crc32 as zlibCrc32, gzipSync } from 'node:zlib';
 
 export interface ArchiveEntry {
   path: string;
   data: Buffer | string;
 }
 
-const CRC_TABLE = (() => {
-  const table = new Uint32Array(256);
-  for (let n = 0; n < 256; n++) {
-    let c = n;
-    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-    table[n] = c >>> 0;
-  }
-  return table;
-})();
-
-export function crc32(data: Buffer): number {
-  let crc = 0xffffffff;
-  for (let i = 0; i < data.length; i++) crc = CRC_TABLE[(crc ^ data[i]) & 0xff] ^ (crc >>> 8);
-  return (crc ^ 0xffffffff) >>> 0;
-}
-
 const toBuffer = (data: Buffer | string) => (typeof data === 'string' ? Buffer.from(data, 'utf8') : data);
 
-/** A zip archive; `deflate` compresses entries (method 8), otherwise they are stored (method 0). */
+/** The standard CRC-32 (zip's, gzip's), from node:zlib. */
+export const crc32 = (data: Buffer): number => zlibCrc32(data);
+
+/**
+ * fflate writes a Date's local fields as the DOS time: a local 1980-01-01 00:00 (DOS time's
+ * epoch) gives the same bytes in every time zone.
+ */
+const ZIP_MTIME = new Date(1980, 0, 1);
+/** Made on Unix, -rw-r--r--. */
+const ZIP_ATTRIBUTES = { os: 3, attrs: (0o100644 << 16) >>> 0 };
+
+/** A zip archive (fflate); `deflate` compresses entries (method 8), otherwise they are stored (method 0). */
 export function zip(entries: ArchiveEntry[], options: { deflate?: boolean } = {}): Buffer {
-  const DOS_TIME = 0; // 00:00:00
-  const DOS_DATE = (0 << 9) | (1 << 5) | 1; // 1980-01-01
-  const locals: Buffer[] = [];
-  const centrals: Buffer[] = [];
-  let offset = 0;
+  const files: Zippable = Object.create(null);
   for (const entry of entries) {
-    const name = Buffer.from(entry.path, 'utf8');
-    const data = toBuffer(entry.data);
-    const crc = crc32(data);
-    const method = options.deflate ? 8 : 0;
-    const body = options.deflate ? deflateRawSync(data, { level: 9 }) : data;
-    const local = Buffer.alloc(30);
-    local.writeUInt32LE(0x04034b50, 0);
-    local.writeUInt16LE(20, 4); // version needed
-    local.writeUInt16LE(0x0800, 6); // UTF-8 names
-    local.writeUInt16LE(method, 8);
-    local.writeUInt16LE(DOS_TIME, 10);
-    local.writeUInt16LE(DOS_DATE, 12);
-    local.writeUInt32LE(crc, 14);
-    local.writeUInt32LE(body.length, 18);
-    local.writeUInt32LE(data.length, 22);
-    local.writeUInt16LE(name.length, 26);
-    local.writeUInt16LE(0, 28);
-    locals.push(local, name, body);
-    const central = Buffer.alloc(46);
-    central.writeUInt32LE(0x02014b50, 0);
-    central.writeUInt16LE((3 << 8) | 20, 4); // made by: Unix, 2.0
-    central.writeUInt16LE(20, 6);
-    central.writeUInt16LE(0x0800, 8);
-    central.writeUInt16LE(method, 10);
-    central.writeUInt16LE(DOS_TIME, 12);
-    central.writeUInt16LE(DOS_DATE, 14);
-    central.writeUInt32LE(crc, 16);
-    central.writeUInt32LE(body.length, 20);
-    central.writeUInt32LE(data.length, 24);
-    central.writeUInt16LE(name.length, 28);
-    // extra length, comment length, disk number start, internal attributes: 0
-    central.writeUInt32LE(((0o100644 << 16) >>> 0), 38); // external attributes: -rw-r--r--
-    central.writeUInt32LE(offset, 42);
-    centrals.push(central, name);
-    offset += local.length + name.length + body.length;
+    // fflate takes an object: its keys keep the caller's order unless they look like array indexes.
+    if (Object.hasOwn(files, entry.path) || /^\d+$/.test(entry.path)) throw new Error(`zip: cannot keep the order of ${entry.path}`);
+    files[entry.path] = toBuffer(entry.data);
   }
-  const cd = Buffer.concat(centrals);
-  const end = Buffer.alloc(22);
-  end.writeUInt32LE(0x06054b50, 0);
-  end.writeUInt16LE(entries.length, 8);
-  end.writeUInt16LE(entries.length, 10);
-  end.writeUInt32LE(cd.length, 12);
-  end.writeUInt32LE(offset, 16);
-  return Buffer.concat([...locals, cd, end]);
+  return Buffer.from(zipSync(files, { level: options.deflate ? 9 : 0, mtime: ZIP_MTIME, ...ZIP_ATTRIBUTES }));
 }
 
 /** An uncompressed POSIX ustar archive; paths ending in `/` become directories. */

@@ -7,6 +7,7 @@ import { request } from 'node:http';
 import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { delimiter, join, resolve } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 export interface Nginx {
   /** `http://127.0.0.1:PORT/` */
@@ -92,8 +93,6 @@ function answers(url: string): Promise<boolean> {
   });
 }
 
-const delay = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
-
 async function startOnce(binary: string, root: string): Promise<Nginx> {
   const dir = mkdtempSync(join(tmpdir(), 'reqguard-nginx-'));
   for (const sub of ['logs', 'temp']) mkdirSync(join(dir, sub));
@@ -123,7 +122,7 @@ async function startOnce(binary: string, root: string): Promise<Nginx> {
   const url = `http://127.0.0.1:${port}/`;
   const deadline = Date.now() + START_DEADLINE_MS;
   for (;;) {
-    const failed = await Promise.race([spawnError, delay(50).then(() => undefined)]);
+    const failed = await Promise.race([spawnError, sleep(50).then(() => undefined)]);
     if (failed || exited !== undefined) {
       cleanup();
       throw new Error(`nginx exited (${failed?.message ?? exited}) before serving ${url}:\n${stderr}`);

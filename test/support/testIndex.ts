@@ -5,6 +5,7 @@ import { compare } from '@renovatebot/pep440';
 import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { tarGz, zip } from './archives';
 
 // ---------------------------------------------------------------------------------------------
@@ -482,8 +483,8 @@ export async function startTestIndex(fixture: IndexFixture, options: TestIndexOp
     const kind = classify(path);
     requests.push({ method: req.method ?? 'GET', path: req.url ?? '/', route: kind, headers: { ...req.headers } });
     const fault = faultFor(path, kind);
-    if (fault?.latencyMs) await delay(fault.latencyMs);
-    if (fault?.kind === 'latency') await delay(fault.ms);
+    if (fault?.latencyMs) await sleep(fault.latencyMs);
+    if (fault?.kind === 'latency') await sleep(fault.ms);
     const real = () => route(req, path);
     const head = req.method === 'HEAD';
     const finish = (reply: Reply) => {
@@ -589,5 +590,3 @@ export async function startTestIndex(fixture: IndexFixture, options: TestIndexOp
     },
   };
 }
-
-const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));

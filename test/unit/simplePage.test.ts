@@ -93,6 +93,24 @@ test('PEP 503 HTML: a <base href> changes how relative links resolve', () => {
   assert.equal(result.page.files[0].url, 'https://mirror.example/packages/foo-bar-1.0.tar.gz');
 });
 
+test('PEP 503 HTML: links and <base> inside comments are not files, as in pip (html.parser); an unterminated comment hides the rest', () => {
+  const body = `<html><head><!-- <base href="https://elsewhere.example/"> --></head><body>
+<!-- old release, removed: <a href="/f/foo-bar-0.1.tar.gz">foo-bar-0.1.tar.gz</a> -->
+<a href="/f/foo-bar-1.0.tar.gz">foo-bar-1.0.tar.gz</a><!----><a href="/f/foo-bar-1.1.tar.gz">foo-bar-1.1.tar.gz</a>
+<!--> <a href="/f/foo-bar-0.2.tar.gz">foo-bar-0.2.tar.gz</a> -->
+<!-- x -- > <a href="/f/foo-bar-1.2.tar.gz">foo-bar-1.2.tar.gz</a>
+<!-- <a href="/f/foo-bar-0.3.tar.gz">foo-bar-0.3.tar.gz</a>
+<a href="/f/foo-bar-0.4.tar.gz">foo-bar-0.4.tar.gz</a>
+</body></html>`;
+  const result = parseSimpleHtml(body, PAGE, 'foo-bar');
+  assert.ok(result.ok);
+  // Python 3.11's html.parser: a comment ends at the first "--", optional whitespace and ">" after
+  // its "<!--" ("<!-->" does not end it); pip feeds the page without close(), so nothing after an
+  // unterminated "<!--" is read.
+  assert.deepEqual(result.page.files.map((file) => file.url), ['https://index.example/f/foo-bar-1.0.tar.gz', 'https://index.example/f/foo-bar-1.1.tar.gz', 'https://index.example/f/foo-bar-1.2.tar.gz']);
+  assert.deepEqual(result.page.versions, ['1.0', '1.1', '1.2']);
+});
+
 test('file names: wheel and sdist rules, normalized project names, other projects ignored', () => {
   assert.deepEqual(classifyFilename('foo-bar-1.0.tar.gz', 'Foo_Bar'), { kind: 'sdist', version: '1.0' });
   assert.deepEqual(classifyFilename('foo_bar-1.0.post1.tar.gz', 'foo-bar'), { kind: 'sdist', version: '1.0.post1' });

@@ -1,5 +1,9 @@
 // Command-line arguments as optparse reads them: `--name value`, `--name=value`, a short alias
-// (`-r FILE`), repeatable values, and `--` ending the options.
+// (`-r FILE`, `-rFILE`), repeatable values, and `--` ending the options. node:util's parseArgs
+// splits the command line; its lenient mode (strict: false) reads a value that starts with a dash
+// as optparse does (`--index-url --x` is a URL), and our own check of its tokens gives the usage
+// errors, in our words and with passwords redacted.
+import { parseArgs as splitArgs, type ParseArgsConfig } from 'node:util';
 import { redactUrl } from '../index/urls';
 
 export class UsageError extends Error {}
@@ -39,34 +43,33 @@ export class ParsedArgs {
   }
 }
 
-export function parseArgs(args: readonly string[], specs: OptionSpecs): ParsedArgs {
-  const byShort = new Map(Object.entries(specs).flatMap(([name, spec]) => (spec.short ? [[spec.short, name] as const] : [])));
-  const values = new Map<string, string[]>();
-  const positionals: string[] = [];
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i];
-    if (arg === '--') {
-      positionals.push(...args.slice(i + 1));
-      break;
-    }
-    if (!arg.startsWith('-') || arg === '-') {
-      positionals.push(arg);
-      continue;
-    }
-    const equals = arg.startsWith('--') ? arg.indexOf('=') : -1;
-    const written = equals >= 0 ? arg.slice(0, equals) : arg;
-    const name = byShort.get(written) ?? written;
-    const spec = specs[name];
-    if (!spec) throw new UsageError(`unknown option ${quoted(written)}`);
-    let value = '';
-    if (spec.takesValue) {
-      const given = equals >= 0 ? arg.slice(equals + 1) : args[++i];
-      if (given === undefined) throw new UsageError(`${written} needs a value`);
-      value = given;
-    } else if (equals >= 0) {
-      throw new UsageError(`${written} takes no value`);
-    }
-    values.set(name, [...(values.get(name) ?? []), value]);
+type NodeOptions = NonNullable<ParseArgsConfig['options']>;
+
+/** Our `--name` specs as node's options (names without the dashes); every option may repeat. */
+function nodeOptions(specs: OptionSpecs): NodeOptions {
+  const options: NodeOptions = {};
+  for (const [name, spec] of Object.entries(specs)) {
+    if (!name.startsWith('--') || (spec.short !== undefined && !/^-[^-]$/.test(spec.short))) throw new Error(`bad option spec ${name}`);
+    options[name.slice(2)] = { type: spec.takesValue ? 'string' : 'boolean', multiple: true, ...(spec.short ? { short: spec.short.slice(1) } : {}) };
   }
-  return new ParsedArgs(values, positionals);
+  return options;
+}
+
+export function parseArgs(args: readonly string[], specs: OptionSpecs): ParsedArgs {
+  const parsed = splitArgs({ args: [...args], options: nodeOptions(specs), strict: false, allowPositionals: true, tokens: true });
+  for (const token of parsed.tokens) {
+    if (token.kind !== 'option') continue;
+    const name = `--${token.name}`;
+    const spec = Object.hasOwn(specs, name) ? specs[name] : undefined;
+    // Lenient mode names an unknown `-x` after its letter: only the spec's own short form counts.
+    if (!spec || (token.rawName !== name && token.rawName !== spec.short)) throw new UsageError(`unknown option ${quoted(token.rawName)}`);
+    if (spec.takesValue && token.value === undefined) throw new UsageError(`${token.rawName} needs a value`);
+    if (!spec.takesValue && token.value !== undefined) throw new UsageError(`${token.rawName} takes no value`);
+  }
+  // Every option is known now: values are strings for valued options, `true` for flags.
+  const values = new Map<string, string[]>();
+  for (const [name, given] of Object.entries(parsed.values)) {
+    values.set(`--${name}`, (Array.isArray(given) ? given : [given]).map((value) => (typeof value === 'string' ? value : '')));
+  }
+  return new ParsedArgs(values, parsed.positionals);
 }

@@ -3,6 +3,7 @@
 // text as the code's setting; results point into files relative to the folder check ran in.
 import { isAbsolute, relative, resolve, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import type { ArtifactLocation, Log, MultiformatMessageString, ReportingDescriptor, Result } from 'sarif';
 import { DIAGNOSTIC_CODES, isDiagnosticCode, type DefaultSeverity, type DiagnosticCode, type Severity } from '../settings';
 import type { CheckRecord } from './checkOutput';
 import type { ToolInfo } from './manifest';
@@ -11,19 +12,17 @@ export const SARIF_SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json';
 /** Results' paths are relative to this base, which code scanning maps to the repository checkout. */
 export const SOURCE_ROOT = '%SRCROOT%';
 
-type SarifLevel = 'error' | 'warning' | 'note' | 'none';
-
-const LEVELS: Record<DefaultSeverity, SarifLevel> = { error: 'error', warning: 'warning', information: 'note', hint: 'note', off: 'none' };
+const LEVELS: Record<DefaultSeverity, Result.level> = { error: 'error', warning: 'warning', information: 'note', hint: 'note', off: 'none' };
 
 const CODES = Object.keys(DIAGNOSTIC_CODES) as DiagnosticCode[];
 
 /** SARIF's message form: plain text without markdown's code marks, and the markdown where it has any. */
-function markdownText(markdown: string): { text: string; markdown?: string } {
+function markdownText(markdown: string): MultiformatMessageString {
   const text = markdown.replace(/`/g, '');
   return text === markdown ? { text } : { text, markdown };
 }
 
-function rule(code: DiagnosticCode, descriptions: ToolInfo['codeDescriptions']) {
+function rule(code: DiagnosticCode, descriptions: ToolInfo['codeDescriptions']): ReportingDescriptor {
   const markdown = descriptions[code];
   return {
     id: code,
@@ -33,7 +32,7 @@ function rule(code: DiagnosticCode, descriptions: ToolInfo['codeDescriptions']) 
 }
 
 /** A file below `cwd` as a relative URI on the source root; any other as an absolute file: URI. */
-function artifactLocation(file: string, cwd: string) {
+function artifactLocation(file: string, cwd: string): ArtifactLocation {
   const absolute = resolve(cwd, file);
   const path = relative(cwd, absolute);
   if (path === '' || path.startsWith('..') || isAbsolute(path)) return { uri: pathToFileURL(absolute).href };
@@ -42,7 +41,7 @@ function artifactLocation(file: string, cwd: string) {
 
 export function formatCheckSarif(records: readonly CheckRecord[], options: { tool: ToolInfo; cwd: string }): string {
   const { tool, cwd } = options;
-  const log = {
+  const log: Log = {
     $schema: SARIF_SCHEMA,
     version: '2.1.0',
     runs: [
@@ -59,7 +58,7 @@ export function formatCheckSarif(records: readonly CheckRecord[], options: { too
         originalUriBaseIds: { [SOURCE_ROOT]: { uri: pathToFileURL(cwd).href.replace(/\/?$/, '/') } },
         // LSP's columns, which the records carry.
         columnKind: 'utf16CodeUnits',
-        results: records.map((record) => ({
+        results: records.map((record): Result => ({
           ruleId: record.code,
           ...(isDiagnosticCode(record.code) ? { ruleIndex: CODES.indexOf(record.code) } : {}),
           level: LEVELS[record.severity satisfies Severity],

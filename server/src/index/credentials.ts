@@ -1,5 +1,6 @@
 // Index credentials as pip finds them: user:password@ in an index or find-links URL, then ~/.netrc
 // (through requests' get_netrc_auth). Pure: the caller reads the netrc file and sends the header.
+// Ours: npm's netrc parsers do not follow Python's netrc lexer (quotes, escapes, macdef), which pip uses.
 // The rule that matters: credentials go only to the origin they came with, never to another host,
 // port or scheme (so a redirect elsewhere, or a link to a CDN, carries none).
 

@@ -1,6 +1,7 @@
 // pip's own configuration, as far as it chooses indexes: which pip.conf files it reads, in what
 // order, and how PIP_* variables override them (pip/_internal/configuration.py and
 // cli/parser.py `_update_defaults`). Pure: the caller reads the files and passes their text.
+// Ours: npm's ini parsers do not read as Python's RawConfigParser does (`key: value`, continuation lines).
 import { posix } from 'node:path';
 
 export type ConfigKind = 'global' | 'user' | 'site' | 'env-file';

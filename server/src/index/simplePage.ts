@@ -171,15 +171,38 @@ function parseAttributes(source: string): Map<string, string> {
   return attributes;
 }
 
+/** Where html.parser (Python 3.11, which pip's parse_links uses) ends a comment: `--`, optional whitespace, `>`. */
+const COMMENT_END = /--\s*>/g;
+
+/**
+ * The page without its `<!-- … -->` comments, whose links and `<base>` pip never sees. A comment
+ * ends at the first COMMENT_END after its `<!--` (so `<!-->` does not end it); pip feeds the page
+ * to html.parser without close(), so nothing after an unterminated `<!--` is read. One pass.
+ */
+function withoutComments(body: string): string {
+  const kept: string[] = [];
+  let from = 0;
+  for (let start = body.indexOf('<!--'); start >= 0; start = body.indexOf('<!--', from)) {
+    kept.push(body.slice(from, start));
+    COMMENT_END.lastIndex = start + 4;
+    const end = COMMENT_END.exec(body);
+    if (!end) return kept.join('');
+    from = end.index + end[0].length;
+  }
+  kept.push(body.slice(from));
+  return kept.join('');
+}
+
 export function parseSimpleHtml(body: string, pageUrl: string, project: string): PageResult {
+  const html = withoutComments(body);
   let base = pageUrl;
-  const baseTag = /<base\s([^>]*)>/i.exec(body);
+  const baseTag = /<base\s([^>]*)>/i.exec(html);
   if (baseTag) {
     const href = parseAttributes(baseTag[1]).get('href');
     base = (href && resolveUrl(href, pageUrl)) ?? pageUrl;
   }
   const files: DistributionFile[] = [];
-  for (const match of body.matchAll(/<a\s([^>]*)>([\s\S]*?)<\/a\s*>/gi)) {
+  for (const match of html.matchAll(/<a\s([^>]*)>([\s\S]*?)<\/a\s*>/gi)) {
     const attributes = parseAttributes(match[1]);
     const href = attributes.get('href');
     if (!href) continue;
@@ -206,7 +229,7 @@ export function parseSimpleHtml(body: string, pageUrl: string, project: string):
       ...classifyFilename(filename, project),
     });
   }
-  const version = /<meta\s+name="pypi:repository-version"\s+content="([^"]*)"/i.exec(body);
+  const version = /<meta\s+name="pypi:repository-version"\s+content="([^"]*)"/i.exec(html);
   return {
     ok: true,
     page: { name: project, files, versions: collectVersions([], files), format: 'html', apiVersion: version?.[1] },

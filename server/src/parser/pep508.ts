@@ -1,6 +1,7 @@
 // PEP 508 requirement and marker parser: a port of packaging 26.2 (`_tokenizer.py`, `_parser.py`,
 // the `Specifier` regex, `Marker` formatting) that also records exact source spans.
 // Pure and total: every input gives a result, errors are data.
+// Ours: npm has no port of packaging's parser (pip-requirements-js has PEP 508's grammar, not packaging's).
 
 import { isPyWhitespace } from './pyText';
 import type { Span } from './types';

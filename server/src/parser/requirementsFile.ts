@@ -1,5 +1,6 @@
 // A port of pip's requirements-file reader (pip/_internal/req/req_file.py and the parts of
 // req/constructors.py that decide what a requirement line means), keeping exact source spans.
+// Ours: npm's parsers (pip-requirements-js) follow pip's docs, not its code, and throw at the first error.
 //
 // pip reads a file in stages: split lines (str.splitlines), join backslash continuations, strip
 // comments, expand ${VARS}, split each logical line into a requirement part and an option part,

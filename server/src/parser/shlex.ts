@@ -1,5 +1,6 @@
 // Python's `shlex.split(s)` (POSIX mode, no comments), which pip applies to the option part of a
 // line, extended to remember where every character of every token came from.
+// Ours: npm's shlex returns bare strings and shell-quote follows sh, not Python; spans need each position.
 
 export interface ShlexToken {
   readonly value: string;

@@ -4,6 +4,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { codeServerEnv, type CodeServerTools } from './extensions';
 
 /** A free loopback port (bound by the system, then released). */
@@ -72,7 +73,7 @@ export async function startCodeServer(tools: CodeServerTools, options: CodeServe
       }
     };
     signal('SIGTERM');
-    const killed = await Promise.race([exitedPromise.then(() => true), delay(10_000).then(() => false)]);
+    const killed = await Promise.race([exitedPromise.then(() => true), sleep(10_000).then(() => false)]);
     if (!killed) signal('SIGKILL');
     await exitedPromise;
     // Children that outlived their parent (extension host, language server) go with the group.
@@ -92,7 +93,7 @@ export async function startCodeServer(tools: CodeServerTools, options: CodeServe
       await stop();
       throw new Error(`code-server did not answer on ${url} within ${deadlineMs / 1000} s:\n${tail(options.logFile)}`);
     }
-    await delay(200);
+    await sleep(200);
   }
   return { url, pid, exited: () => exit, stop };
 }
@@ -104,5 +105,3 @@ export function tail(file: string, lines = 40): string {
     return '(no log)';
   }
 }
-
-export const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));

@@ -1,6 +1,7 @@
 // The subset of Python's `ast` that static setup.py analysis needs. Node kinds and child order
 // follow CPython's class names and `_fields`, and every node's [start, end) matches the
 // (lineno, col_offset)..(end_lineno, end_col_offset) range `ast.parse` gives it, as UTF-16 offsets.
+// Ours: no npm Python parser builds CPython's ast classes with its ranges (tree-sitter-python has its own).
 
 import type { StringParts } from './strings';
 

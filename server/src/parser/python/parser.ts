@@ -1,6 +1,7 @@
 // A recursive-descent parser for Python 3.11 source, producing the `ast.ts` subset with CPython's
 // node ranges. It accepts what `ast.parse` accepts (statements, expressions, f-strings, match)
 // and reports the first syntax error as data; it never throws.
+// Ours: npm's Python parsers recover from errors and build their own trees; setup.py needs ast.parse's.
 
 import type * as A from './ast';
 import { decodeBody, stringParts, type StringParts } from './strings';

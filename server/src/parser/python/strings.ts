@@ -1,5 +1,6 @@
 // Python string literal decoding (3.11 rules): prefixes, quotes, escapes, newline translation.
 // Pure and total: malformed escapes come back as an error message, never as an exception.
+// Ours: no npm package decodes Python literals (\N{...}, bytes, raw strings), and JS escapes differ.
 
 import { lookupUnicodeName } from './unicodeNames';
 

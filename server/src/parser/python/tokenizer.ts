@@ -2,6 +2,7 @@
 // It follows CPython's tokenizer closely enough that the parser can reject what `ast.parse`
 // rejects (indentation, brackets, string and number forms) and locate every token exactly.
 // Pure: never throws; a lexical error becomes a final `error` token.
+// Ours, like the parser: only CPython's own tokenizer rules reject what ast.parse rejects.
 
 export type TokenType =
   | 'name'

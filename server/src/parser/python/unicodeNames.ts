@@ -1,6 +1,7 @@
 // Generated from Python 3.11's unicodedata (Unicode 14.0.0): the character names that `\N{...}`
 // escapes in setup.py strings are most likely to use. A name outside this table (and outside the
 // algorithmic CJK ideograph names) makes the string undecodable, reported as dynamic, never guessed.
+// Ours: JavaScript has no unicodedata.lookup; this table keeps only likely names, not a whole name database.
 
 /** [first code point, ';'-separated names of consecutive code points ('' for unnamed)]. */
 const BLOCKS: readonly (readonly [number, string])[] = [
