@@ -17,9 +17,11 @@ const common = {
 
 // The `reqguard` command (package.json `bin`): a few lines over the server bundle, which holds its
 // code. main.js starts the language server only when Node runs it as the main module, so requiring
-// it here runs nothing but the command.
+// it here runs nothing but the command. Node 22.1+ keeps V8's compiled code of main.js between
+// runs (in the OS temp folder; NODE_DISABLE_COMPILE_CACHE=1 turns it off); Node 20 has no such cache.
 const CLI = `#!/usr/bin/env node
 'use strict';
+require('node:module').enableCompileCache?.();
 require('./main.js').runCliProcess();
 `;
 
