@@ -1,23 +1,8 @@
-// Entry point of the language server process: builds the real connection and IO, nothing else.
-import { createConnection, ProposedFeatures } from 'vscode-languageserver/node';
-import { createIndexRuntime } from './index/runtime';
-import { diskPathProbe, diskReader, fileUriToPath, packageVersion } from './nodeIo';
-import { startServer } from './server';
+// server/out/main.js, the one server bundle. Run by Node (VS Code's client forks this file), it is
+// the language server; required by server/out/cli.js, it only hands over the `reqguard` command.
+export { runCliProcess } from './cli/main';
 
-const connection = createConnection(ProposedFeatures.all);
-// stdout may be the LSP channel: anything printed by accident goes to the client's log instead.
-const toClientLog = (write: (message: string) => void) => (...args: unknown[]) => write(args.map(String).join(' '));
-Object.assign(console, {
-  log: toClientLog((message) => connection.console.info(message)),
-  info: toClientLog((message) => connection.console.info(message)),
-  warn: toClientLog((message) => connection.console.warn(message)),
-  error: toClientLog((message) => connection.console.error(message)),
-});
-
-startServer(connection, {
-  files: diskReader,
-  uriToPath: fileUriToPath,
-  pathProbe: diskPathProbe,
-  env: process.env,
-  indexRuntime: (options) => createIndexRuntime({ ...options, env: process.env, userAgent: `reqguard/${packageVersion()} (language server; node ${process.version})` }),
-});
+if (require.main === module) {
+  // Required here, not imported, so that the command never evaluates vscode-languageserver.
+  (require('./languageServer') as typeof import('./languageServer')).startLanguageServer();
+}

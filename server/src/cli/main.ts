@@ -70,7 +70,8 @@ function parse(argv: readonly string[], io: CliIo): number {
   return 0;
 }
 
-if (require.main === module) {
+/** The `reqguard` process: this process's arguments, streams and exit status (server/out/cli.js runs it). */
+export function runCliProcess(): void {
   void runCli(process.argv.slice(2), {
     stdout: (text) => process.stdout.write(text),
     stderr: (text) => process.stderr.write(text),

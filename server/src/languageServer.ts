@@ -1,0 +1,26 @@
+// The language server process: builds the real connection and IO, nothing else. server/src/main.ts
+// calls this when Node runs the server bundle itself (VS Code's client forks server/out/main.js).
+import { createConnection, ProposedFeatures } from 'vscode-languageserver/node';
+import { createIndexRuntime } from './index/runtime';
+import { diskPathProbe, diskReader, fileUriToPath, packageVersion } from './nodeIo';
+import { startServer } from './server';
+
+export function startLanguageServer(): void {
+  const connection = createConnection(ProposedFeatures.all);
+  // stdout may be the LSP channel: anything printed by accident goes to the client's log instead.
+  const toClientLog = (write: (message: string) => void) => (...args: unknown[]) => write(args.map(String).join(' '));
+  Object.assign(console, {
+    log: toClientLog((message) => connection.console.info(message)),
+    info: toClientLog((message) => connection.console.info(message)),
+    warn: toClientLog((message) => connection.console.warn(message)),
+    error: toClientLog((message) => connection.console.error(message)),
+  });
+
+  startServer(connection, {
+    files: diskReader,
+    uriToPath: fileUriToPath,
+    pathProbe: diskPathProbe,
+    env: process.env,
+    indexRuntime: (options) => createIndexRuntime({ ...options, env: process.env, userAgent: `reqguard/${packageVersion()} (language server; node ${process.version})` }),
+  });
+}
