@@ -4,5 +4,6 @@ export { runCliProcess } from './cli/main';
 
 if (require.main === module) {
   // Required here, not imported, so that the command never evaluates vscode-languageserver.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- a lazy load on purpose (see above)
   (require('./languageServer') as typeof import('./languageServer')).startLanguageServer();
 }
