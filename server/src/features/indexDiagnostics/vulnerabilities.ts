@@ -1,0 +1,52 @@
+// Known vulnerabilities of pinned releases: the JSON API's advisories, and OSV when the user opted in.
+import type { Vulnerability } from '../../index/jsonApi';
+import { queryOsv } from '../../index/osv';
+import { compare, gt, valid } from '../../pip/versions';
+import type { VulnerableData } from '../codeActions';
+import type { Finding } from '../diagnostics';
+import { type IndexDiagnosticsDeps, type PinnedCheck, shown } from './shared';
+
+/** OSV's ids per pinned check, when the user opted in; project names go nowhere otherwise. */
+export async function osvVulnerabilities(pinned: readonly PinnedCheck[], deps: IndexDiagnosticsDeps): Promise<string[][] | undefined> {
+  const { osv, osvUrl } = deps.settings.vulnerabilities;
+  if (!osv || !deps.osv || pinned.length === 0 || !shown('vulnerable', deps.settings)) return undefined;
+  return queryOsv(deps.osv.post, osvUrl, pinned.map((check) => ({ name: check.data.name, version: check.release.version })), deps.signal);
+}
+
+export async function vulnerabilityFindings(check: PinnedCheck, osvIds: Promise<readonly string[]>, deps: IndexDiagnosticsDeps): Promise<Finding[]> {
+  if (!shown('vulnerable', deps.settings)) return [];
+  const [details, fromOsv] = await Promise.all([deps.index.details(check.data.name, check.release.version, deps.signal), osvIds]);
+  // Withdrawn advisories were already dropped by the JSON API reader.
+  const known = details?.vulnerabilities ?? [];
+  const seen = new Set(known.flatMap((vuln) => [vuln.id, ...vuln.aliases]));
+  const osvOnly = fromOsv.filter((id) => !seen.has(id) && seen.add(id));
+  if (known.length + osvOnly.length === 0) return [];
+  // The quick fix reads what to upgrade to from here (codeActions.ts VulnerableData).
+  const data: VulnerableData = { ids: [...known.map((vuln) => vuln.id), ...osvOnly], fixedIn: [...new Set(known.flatMap((vuln) => vuln.fixedIn))] };
+  return [{ code: 'vulnerable', message: vulnerabilityMessage(check.label, check.release.version, known, osvOnly), span: check.span, data }];
+}
+
+function vulnerabilityMessage(label: string, version: string, known: readonly Vulnerability[], osvOnly: readonly string[]): string {
+  const withCve = (vuln: Vulnerability) => {
+    const cve = vuln.aliases.find((alias) => alias.startsWith('CVE-'));
+    return cve && cve !== vuln.id ? `${vuln.id} (${cve})` : vuln.id;
+  };
+  const named = [...known.map(withCve), ...osvOnly];
+  const parts = [`${label} has ${named.length === 1 ? 'a known vulnerability' : `${named.length} known vulnerabilities`}: ${named.join(', ')}.`];
+  const fixes = known.map((vuln) => nearestFix(vuln, version));
+  const fixed = known.filter((_, i) => fixes[i] !== undefined).map((vuln) => vuln.id);
+  const unfixed = known.filter((_, i) => fixes[i] === undefined).map((vuln) => vuln.id);
+  // The nearest version that fixes every advisory with a fix: the latest of their first fixes.
+  const fixedBy = fixes.filter((fix): fix is string => fix !== undefined).sort(compare).pop();
+  const partial = fixed.length < named.length;
+  if (fixedBy) parts.push(`Nearest fixed version: ${fixedBy}${partial ? ` (for ${fixed.join(', ')})` : ''}.`);
+  if (unfixed.length) parts.push(`No fixed version is known for ${unfixed.join(', ')}.`);
+  // OSV's batch answer carries ids only: its details (and fixes) are on osv.dev.
+  if (osvOnly.length) parts.push(`Details of ${osvOnly.join(', ')} are on https://osv.dev.`);
+  return parts.join(' ');
+}
+
+/** The oldest version after `version` that fixes `vuln`, if the advisory names one. */
+function nearestFix(vuln: Vulnerability, version: string): string | undefined {
+  return vuln.fixedIn.filter((fixed) => valid(fixed) && gt(fixed, version)).sort(compare)[0];
+}
