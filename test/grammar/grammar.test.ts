@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import * as vsctm from 'vscode-textmate';
 import * as oniguruma from 'vscode-oniguruma';
+import { corpusPath } from '../helpers/corpus';
 
 // Compiled to out/test/grammar/, so the repository root is three levels up.
 const root = path.resolve(__dirname, '../../..');
@@ -128,9 +129,7 @@ const show = (line: TokenizedLine): string =>
   line.tokens.map((t) => `    ${JSON.stringify(t.text)}: ${t.scopes.join(' ')}`).join('\n');
 
 function findCorpus(): string | undefined {
-  const dir = process.env.REQGUARD_CORPUS
-    ? path.resolve(process.env.REQGUARD_CORPUS)
-    : path.resolve(root, '../shared/corpus');
+  const dir = corpusPath();
   return existsSync(path.join(dir, 'requirements')) ? dir : undefined;
 }
 

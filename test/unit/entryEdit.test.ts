@@ -57,7 +57,7 @@ test('pip reads the rewritten file as meant: pins, extras, markers and hashes (p
   const text = rewrite(rewrite('requests[socks] >=2.0 ;python_version>="3.8"  # why\r\nDjango\r\n', { version: '2.31.0', sha256: [A, B] }, 0), { version: '4.2', sha256: [A] }, 1);
   const file = join(dir, 'requirements.txt');
   writeFileSync(file, text);
-  const oracle = join(REPO_ROOT, '..', 'shared', 'tools', 'pip_oracle.py');
+  const oracle = join(REPO_ROOT, 'test', 'tools', 'pip_oracle.py');
   const seen = JSON.parse(execFileSync('python3', [oracle, file], { encoding: 'utf8', env: { ...process.env, PIP_CONFIG_FILE: '/dev/null' } }));
   const requirements: { valid: boolean; specifier: string; extras: string[]; marker: string | null; hashes: { sha256: string[] } }[] = seen.requirements;
   assert.deepEqual(seen.errors, []);
