@@ -29,5 +29,5 @@ if (selected.length === 0) {
   console.error(`no compiled test matches ${only.join(', ')}`);
   process.exit(1);
 }
-const result = spawnSync(process.execPath, ['--test', '--test-reporter=spec', ...selected], { stdio: 'inherit' });
+const result = spawnSync(process.execPath, ['--test', '--test-reporter=spec', '--test-reporter-destination=stdout', '--test-reporter=./.ci/skipped.mjs', '--test-reporter-destination=stdout', ...selected], { stdio: 'inherit' });
 process.exit(result.status ?? 1);

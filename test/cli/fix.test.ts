@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { pipDownload, pipPythonVersion } from '../support/pip';
+import { GIT, PATCH, PIP, skipWithout } from '../support/optionalProgram';
 import { startTestIndex, type IndexFixture, type TestIndex } from '../support/testIndex';
 import { run, workspace } from './runCli';
 
@@ -124,7 +125,7 @@ function spreadOut(): string {
   return [...filler(1, 2), 'webfw>=4', ...filler(3, 3), 'six', ...filler(6, 10), 'tzdata<2025'].join('\n');
 }
 
-test('fix --dry-run writes nothing and prints a unified diff that patch and git apply turn into exactly the fixed bytes', async () => {
+test('fix --dry-run writes nothing and prints a unified diff that patch and git apply turn into exactly the fixed bytes', { skip: skipWithout(PATCH, GIT) }, async () => {
   for (const [name, content] of [['messy.txt', messy()], ['spread-out.txt', spreadOut()]]) {
     const dir = workspace({ [`reqs/${name}`]: content });
     const file = `reqs/${name}`;
@@ -281,7 +282,7 @@ test('fix: usage errors exit 2 with the usage', async () => {
   assert.equal(read(dir), 'webfw\n');
 });
 
-test('pip accepts what fix writes: pip download --require-hashes of the fixed messy file', { timeout: 180_000 }, async () => {
+test('pip accepts what fix writes: pip download --require-hashes of the fixed messy file', { timeout: 180_000, skip: skipWithout(PIP) }, async () => {
   const dir = workspace({ 'requirements.txt': messy() });
   const python = await pipPythonVersion();
   const result = await run(['fix', '--isolated', '--no-cache', '--index-url', index.simpleUrl, '--python-version', python, 'requirements.txt'], dir);

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { unifiedDiff } from '../../server/src/cli/unifiedDiff';
 import { applyReplacements, type TextReplacement } from '../../server/src/pip/entryEdit';
+import { PATCH, skipWithout } from '../support/optionalProgram';
 
 const exec = promisify(execFile);
 
@@ -38,7 +39,7 @@ const CASES: { name: string; text: string; edits: [string, string][] }[] = [
 ];
 
 for (const { name, text, edits } of CASES) {
-  test(`unifiedDiff = diff -u, and patch applies it: ${name}`, async () => {
+  test(`unifiedDiff = diff -u, and patch applies it: ${name}`, { skip: skipWithout(PATCH) }, async () => {
     const dir = mkdtempSync(join(tmpdir(), 'reqguard-diff-'));
     const planned = replacements(text, ...edits);
     const fixed = applyReplacements(text, planned);

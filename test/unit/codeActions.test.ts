@@ -22,6 +22,7 @@ import { pipDownload, pipInstallDryRun, pipPythonVersion } from '../support/pip'
 import { writeFindLinksDir, writeStaticMirror } from '../support/staticMirror';
 import type { IndexFixture, TestIndex } from '../support/testIndex';
 import { useFixtureIndex } from '../support/fixtureIndex';
+import { NGINX, PIP, skipWithout } from '../support/optionalProgram';
 
 const wheel = (pythonTag: string, abiTag: string, platformTag: string) => ({ kind: 'wheel' as const, pythonTag, abiTag, platformTag });
 
@@ -305,7 +306,7 @@ describe('planFixes', () => {
     }
   });
 
-  test('a static mirror behind nginx without hash fragments: files are downloaded once and hashed', async () => {
+  test('a static mirror behind nginx without hash fragments: files are downloaded once and hashed', { skip: skipWithout(NGINX) }, async () => {
     const root = mkdtempSync(join(tmpdir(), 'reqguard-fixmirror-'));
     writeStaticMirror(FIXTURE, root, { hashFragments: false });
     const nginx = await startNginx(root);
@@ -473,7 +474,7 @@ describe('codeActions', () => {
 
 // ---- pip itself ---------------------------------------------------------------------------------
 
-describe('pip installs what planFixes writes (pip download and pip install --dry-run, --require-hashes)', () => {
+describe('pip installs what planFixes writes (pip download and pip install --dry-run, --require-hashes)', { skip: skipWithout(PIP) }, () => {
   test('the fixed messy file downloads in hash-checking mode; one altered hash makes pip refuse it', async () => {
     // The Python pip runs on, so the picks honour requires-python exactly as pip will.
     const pythonVersion = await pipPythonVersion();

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { applyReplacements, rewriteEntry, type EntryChange } from '../../server/src/pip/entryEdit';
 import { parseRequirementsFile, type RequirementEntry } from '../../server/src/parser/requirementsFile';
 import { REPO_ROOT } from '../helpers/corpus';
+import { PIP, skipWithout } from '../support/optionalProgram';
 
 const A = 'a'.repeat(64);
 const B = 'b'.repeat(64);
@@ -52,7 +53,7 @@ for (const c of cases) {
   });
 }
 
-test('pip reads the rewritten file as meant: pins, extras, markers and hashes (pip_oracle)', () => {
+test('pip reads the rewritten file as meant: pins, extras, markers and hashes (pip_oracle)', { skip: skipWithout(PIP) }, () => {
   const dir = mkdtempSync(join(tmpdir(), 'reqguard-edit-'));
   const text = rewrite(rewrite('requests[socks] >=2.0 ;python_version>="3.8"  # why\r\nDjango\r\n', { version: '2.31.0', sha256: [A, B] }, 0), { version: '4.2', sha256: [A] }, 1);
   const file = join(dir, 'requirements.txt');

@@ -8,6 +8,7 @@ import { ProxyAgent, request } from 'undici';
 import { startForwardProxy, type ForwardProxy } from '../support/forwardProxy';
 import { closable, listenOnLoopback } from '../support/sockets';
 import { makeTestCertificates, startTlsFront, type TlsFront } from '../support/tls';
+import { OPENSSL, skipWithout } from '../support/optionalProgram';
 
 interface Echo {
   method: string;
@@ -78,7 +79,7 @@ test('with credentials (in the proxy URL) both modes get through; the origin nev
   assert.equal(guarded.requests.at(-1)?.headers['proxy-authorization'], `Basic ${Buffer.from('pu:p:w').toString('base64')}`);
 });
 
-test('https goes through the tunnel end to end (TLS between client and origin, not the proxy)', async () => {
+test('https goes through the tunnel end to end (TLS between client and origin, not the proxy)', { skip: skipWithout(OPENSSL) }, async () => {
   const certs = await makeTestCertificates();
   const front: TlsFront = await startTlsFront(Number(new URL(origin.url).port), certs);
   try {

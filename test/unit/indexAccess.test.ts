@@ -14,6 +14,7 @@ import { startForwardProxy } from '../support/forwardProxy';
 import { startNginx, type Nginx } from '../support/nginx';
 import { writeFindLinksDir, writeStaticMirror } from '../support/staticMirror';
 import { makeTestCertificates, startTlsFront } from '../support/tls';
+import { NGINX, OPENSSL, skipWithout } from '../support/optionalProgram';
 import { startTestIndex, type IndexFixture, type TestIndex } from '../support/testIndex';
 
 const FIXTURE: IndexFixture = {
@@ -31,7 +32,7 @@ const FIXTURE: IndexFixture = {
 
 const temp = (prefix: string) => mkdtempSync(join(tmpdir(), `reqguard-${prefix}-`));
 
-describe('a static PEP 503 mirror behind nginx', () => {
+describe('a static PEP 503 mirror behind nginx', { skip: skipWithout(NGINX) }, () => {
   let nginx: Nginx;
   let root: string;
   before(async () => {
@@ -260,7 +261,7 @@ describe('network paths', () => {
     }
   });
 
-  test('TLS: a private CA is refused until trusted; verification off only when asked', async () => {
+  test('TLS: a private CA is refused until trusted; verification off only when asked', { skip: skipWithout(OPENSSL) }, async () => {
     const certs = await makeTestCertificates();
     const front = await startTlsFront(Number(new URL(index.url).port), certs);
     const url = `${front.url}/simple/`;

@@ -6,6 +6,7 @@ import { mkdirSync, mkdtempSync, readFileSync, writeFileSync, existsSync } from 
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { parseIni, pipConfigFiles, resolvePipIndexConfig, type ConfigFileText, type PipEnvironment } from '../../server/src/index/pipConfig';
+import { PIP, skipWithout } from '../support/optionalProgram';
 
 const HOME = '/home/u';
 
@@ -61,7 +62,7 @@ test("pip's cert (a CA bundle) is read from config files and PIP_CERT", () => {
   assert.equal(resolvePipIndexConfig(files, { env: { PIP_CERT: '/tmp/ca.pem' }, home: HOME }).cert?.value, '/tmp/ca.pem');
 });
 
-test('agrees with the real pip on which index-url wins (pip config list)', () => {
+test('agrees with the real pip on which index-url wins (pip config list)', { skip: skipWithout(PIP) }, () => {
   const root = mkdtempSync(join(tmpdir(), 'reqguard-pipconf-'));
   const write = (path: string, text: string) => {
     mkdirSync(dirname(path), { recursive: true });

@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { crc32 } from '../support/archives';
 import { negotiate, startTestIndex, type IndexFixture, type TestIndex } from '../support/testIndex';
+import { PIP, PYTHON3, skipWithout } from '../support/optionalProgram';
 
 const run = promisify(execFile);
 const JSON_TYPE = 'application/vnd.pypi.simple.v1+json';
@@ -189,7 +190,7 @@ test('files: hashes are the sha256 of the served bytes and match both Simple API
   }
 });
 
-test('archives are valid for Python: zip with a correct RECORD, tar.gz with PKG-INFO', async () => {
+test('archives are valid for Python: zip with a correct RECORD, tar.gz with PKG-INFO', { skip: skipWithout(PYTHON3) }, async () => {
   const dir = mkdtempSync(join(tmpdir(), 'reqguard-idx-'));
   try {
     const whl = join(dir, 'demo-1.0-py3-none-any.whl');
@@ -315,7 +316,7 @@ test('faults: redirect loop, redirect to another host, path-prefix routes', asyn
 const pipEnv = () => ({ ...process.env, NO_PROXY: '*', no_proxy: '*', PIP_NO_INPUT: '1' });
 const pipBase = ['-m', 'pip', '--isolated', '--no-cache-dir', '--disable-pip-version-check'];
 
-test('real pip downloads a wheel from the index', { timeout: 120_000 }, async () => {
+test('real pip downloads a wheel from the index', { timeout: 120_000, skip: skipWithout(PIP) }, async () => {
   const dir = mkdtempSync(join(tmpdir(), 'reqguard-pip-'));
   try {
     await run('python3', [...pipBase, 'download', '--no-deps', '--only-binary', ':all:', '--index-url', index.simpleUrl, '-d', dir, 'demo==1.0'], {
@@ -332,7 +333,7 @@ test('real pip downloads a wheel from the index', { timeout: 120_000 }, async ()
   }
 });
 
-test('real pip installs (dry run) in hash-checking mode with the served hash', { timeout: 120_000 }, async () => {
+test('real pip installs (dry run) in hash-checking mode with the served hash', { timeout: 120_000, skip: skipWithout(PIP) }, async () => {
   const dir = mkdtempSync(join(tmpdir(), 'reqguard-pip-'));
   try {
     const reqs = join(dir, 'requirements.txt');
@@ -353,7 +354,7 @@ test('real pip installs (dry run) in hash-checking mode with the served hash', {
   }
 });
 
-test('real pip installs the wheel (hash-checked) into a target directory, and Python imports it', { timeout: 120_000 }, async () => {
+test('real pip installs the wheel (hash-checked) into a target directory, and Python imports it', { timeout: 120_000, skip: skipWithout(PIP) }, async () => {
   const dir = mkdtempSync(join(tmpdir(), 'reqguard-pip-'));
   try {
     const reqs = join(dir, 'requirements.txt');
