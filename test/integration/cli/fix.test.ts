@@ -9,9 +9,9 @@ import { chmodSync, cpSync, existsSync, lstatSync, mkdtempSync, readdirSync, rea
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { pipDownload, pipPythonVersion } from '../support/pip';
-import { GIT, PATCH, PIP, skipWithout } from '../support/optionalProgram';
-import { startTestIndex, type IndexFixture, type TestIndex } from '../support/testIndex';
+import { pipDownload, pipPythonVersion } from '../../support/pip';
+import { GIT, PATCH, PIP, skipWithout } from '../../support/optionalProgram';
+import { startTestIndex, type IndexFixture, type TestIndex } from '../../support/testIndex';
 import { run, workspace } from './runCli';
 
 const exec = promisify(execFile);

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { startTestIndex, type IndexFixture, type TestIndex } from '../support/testIndex';
+import { startTestIndex, type IndexFixture, type TestIndex } from '../../support/testIndex';
 import { ageCachedAnswers, run, workspace } from './runCli';
 
 const FIXTURE: IndexFixture = {

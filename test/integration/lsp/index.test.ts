@@ -10,8 +10,8 @@ import { pathToFileURL } from 'node:url';
 import type { ProtocolConnection } from 'vscode-languageserver-protocol/node';
 import type { CodeAction, Diagnostic, Hover, LogMessageParams, PublishDiagnosticsParams, TextEdit, WorkspaceEdit } from 'vscode-languageserver-protocol';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { startLspServer, type LspServer } from '../support/lspServer';
-import { startTestIndex, type TestIndex } from '../support/testIndex';
+import { startLspServer, type LspServer } from '../../support/lspServer';
+import { startTestIndex, type TestIndex } from '../../support/testIndex';
 
 let index: TestIndex;
 let lsp: LspServer;

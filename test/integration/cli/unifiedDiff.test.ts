@@ -7,9 +7,9 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { unifiedDiff } from '../../server/src/cli/unifiedDiff';
-import { applyReplacements, type TextReplacement } from '../../server/src/pip/entryEdit';
-import { PATCH, skipWithout } from '../support/optionalProgram';
+import { unifiedDiff } from '../../../server/src/cli/unifiedDiff';
+import { applyReplacements, type TextReplacement } from '../../../server/src/pip/entryEdit';
+import { PATCH, skipWithout } from '../../support/optionalProgram';
 
 const exec = promisify(execFile);
 

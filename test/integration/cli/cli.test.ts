@@ -3,7 +3,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { startTestIndex, type IndexFixture, type TestIndex } from '../support/testIndex';
+import { startTestIndex, type IndexFixture, type TestIndex } from '../../support/testIndex';
 import { ageCachedAnswers, run, workspace, type Run } from './runCli';
 
 const HASH = 'sha256:' + 'd'.repeat(64);

@@ -4,7 +4,7 @@ import { execFile } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { REPO_ROOT } from '../helpers/corpus';
+import { REPO_ROOT } from '../../helpers/corpus';
 
 export const CLI = join(REPO_ROOT, 'server/out/cli.js');
 

@@ -5,11 +5,11 @@ import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { CheckRecord } from '../../server/src/cli/checkOutput';
-import { toolInfoOf } from '../../server/src/cli/manifest';
-import { DIAGNOSTIC_CODES } from '../../server/src/protocol';
-import { REPO_ROOT } from '../helpers/corpus';
-import { startTestIndex, type TestIndex } from '../support/testIndex';
+import type { CheckRecord } from '../../../server/src/cli/checkOutput';
+import { toolInfoOf } from '../../../server/src/cli/manifest';
+import { DIAGNOSTIC_CODES } from '../../../server/src/protocol';
+import { REPO_ROOT } from '../../helpers/corpus';
+import { startTestIndex, type TestIndex } from '../../support/testIndex';
 import { run, workspace } from './runCli';
 
 const manifest = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8'));

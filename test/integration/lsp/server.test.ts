@@ -8,8 +8,8 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { ProtocolConnection } from 'vscode-languageserver-protocol/node';
 import type { Diagnostic, PublishDiagnosticsParams } from 'vscode-languageserver-protocol';
-import { startLspServer, type LspServer } from '../support/lspServer';
-import type { IndexStatus } from '../../server/src/protocol';
+import { startLspServer, type LspServer } from '../../support/lspServer';
+import type { IndexStatus } from '../../../server/src/protocol';
 
 let lsp: LspServer;
 let connection: ProtocolConnection;

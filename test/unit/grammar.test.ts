@@ -14,7 +14,7 @@ import * as vsctm from 'vscode-textmate';
 import * as oniguruma from 'vscode-oniguruma';
 import { corpusPath } from '../helpers/corpus';
 
-// Compiled to out/test/grammar/, so the repository root is three levels up.
+// Compiled to out/test/unit/, so the repository root is three levels up.
 const root = path.resolve(__dirname, '../../..');
 const GRAMMAR = path.join(root, 'syntaxes', 'pip-requirements.tmLanguage.json');
 const SCOPE = 'source.pip-requirements';

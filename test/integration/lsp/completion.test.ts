@@ -8,8 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { CompletionList, Position, TextEdit } from 'vscode-languageserver-protocol';
-import { startLspServer, type LspServer } from '../support/lspServer';
-import { startTestIndex, type TestIndex, type VersionSpec } from '../support/testIndex';
+import { startLspServer, type LspServer } from '../../support/lspServer';
+import { startTestIndex, type TestIndex, type VersionSpec } from '../../support/testIndex';
 
 const requests = (uploadTime: string, extra: VersionSpec = {}): VersionSpec => ({
   files: ['wheel'],
