@@ -1,14 +1,13 @@
-// Tests for the TextMate grammar syntaxes/pip-requirements.tmLanguage.json.
-//  1. The vscode-tmgrammar-test assertion files in test/grammar/*.txt (caret assertions, run by the tool).
+// Tests for the TextMate grammar syntaxes/pip-requirements.tmLanguage.json, in process.
+//  1. The vscode-tmgrammar-test assertion files in test/grammar/*.txt are run by the tool itself, a
+//     child process: test/integration/grammar.assertions.test.ts.
 //  2. Structural facts checked by tokenizing real corpus files with vscode-textmate + vscode-oniguruma:
 //     hashed entries stay one requirement across "\" lines, "# via" lines are comments, "invalid" scopes
 //     appear only on lines pip really rejects, and names/hashes/markers agree with pip's own reading
 //     (the corpus's expected/*.json), also with CRLF line endings.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import * as path from 'node:path';
 import * as vsctm from 'vscode-textmate';
 import * as oniguruma from 'vscode-oniguruma';
@@ -21,49 +20,6 @@ const SCOPE = 'source.pip-requirements';
 
 /** Full scope name, e.g. s('entity.name.package') === 'entity.name.package.pip-requirements'. */
 const s = (name: string): string => `${name}.pip-requirements`;
-
-// ---------------------------------------------------------------------------------------------------
-// 1. vscode-tmgrammar-test
-// ---------------------------------------------------------------------------------------------------
-
-test('grammar assertion files (vscode-tmgrammar-test) pass', () => {
-  const dir = path.join(root, 'test', 'grammar');
-  const files = readdirSync(dir)
-    .filter((name) => name.endsWith('.txt'))
-    .sort()
-    .map((name) => path.join('test', 'grammar', name));
-  assert.ok(files.length >= 4, `expected at least 4 grammar test files in ${dir}, found ${files.length}`);
-  for (const file of files) {
-    const header = readFileSync(path.join(root, file), 'utf8').split(/\r?\n/, 1)[0];
-    assert.match(header, /^# SYNTAX TEST "source\.pip-requirements" "[^"]+"$/, `${file}: header`);
-  }
-
-  const toolDir = path.join(root, 'node_modules', 'vscode-tmgrammar-test');
-  const toolPackage = JSON.parse(readFileSync(path.join(toolDir, 'package.json'), 'utf8')) as {
-    bin: Record<string, string>;
-  };
-  const unitBin = path.join(toolDir, toolPackage.bin['vscode-tmgrammar-test']);
-
-  // Without --config the tool also loads the grammars contributed by ./package.json, and those replace
-  // the -g grammar of the same scope. An empty configuration keeps the run about this grammar file only.
-  const tmp = mkdtempSync(path.join(tmpdir(), 'reqguard-grammar-'));
-  try {
-    const config = path.join(tmp, 'config.json');
-    writeFileSync(config, '{}\n');
-    const result = spawnSync(
-      process.execPath,
-      [unitBin, '--config', config, '-g', path.relative(root, GRAMMAR), ...files],
-      { cwd: root, encoding: 'utf8', timeout: 120_000 },
-    );
-    const output = `${result.stdout ?? ''}${result.stderr ?? ''}${result.error ? String(result.error) : ''}`;
-    assert.equal(result.status, 0, `vscode-tmgrammar-test failed (exit ${result.status}):\n${output}`);
-    for (const file of files) {
-      assert.ok(output.includes(`${file} run successfuly`), `no success line for ${file}:\n${output}`);
-    }
-  } finally {
-    rmSync(tmp, { recursive: true, force: true });
-  }
-});
 
 // ---------------------------------------------------------------------------------------------------
 // 2. Tokenizing real files with vscode-textmate
