@@ -21,6 +21,7 @@ import { homedir, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { chromium, type Browser } from 'playwright-core';
+import { missingLine, optionalProgram, PIP, programsRequired } from '../support/optionalProgram';
 import { startTestIndex, type TestIndex } from '../support/testIndex';
 import { INDEX_FIXTURE } from './fixture';
 import { chooseReqguardPackage, installExtensions, writeRunnerExtension, type CodeServerTools } from './harness/extensions';
@@ -36,22 +37,23 @@ const SCREENSHOTS = join(REPO, 'test', 'e2e', 'screenshots');
 const KEPT_SCREENSHOTS: UiStep[] = ['squiggle', 'hover', 'quick-fix-menu', 'pin-and-hash-all'];
 const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'];
 
-function tools(): CodeServerTools & { chromium: string } {
+/** The programs the run needs, or the one line saying which is missing (optional programs, as in the unit tests). */
+function tools(): (CodeServerTools & { chromium: string }) | { missing: string } {
   const cache = process.env.REQGUARD_E2E_CACHE || join(homedir(), '.cache', 'reqguard-e2e');
   const node = process.env.REQGUARD_E2E_NODE || join(cache, 'node24', 'bin', 'node');
   const codeServer = process.env.REQGUARD_E2E_CODE_SERVER || join(cache, 'code-server', 'node_modules', '.bin', 'code-server');
   const chromiumPath = process.env.REQGUARD_E2E_CHROMIUM || '/usr/bin/chromium';
-  const missing = [
-    [node, 'Node 24 (REQGUARD_E2E_NODE)'],
-    [codeServer, 'code-server (REQGUARD_E2E_CODE_SERVER)'],
-    [chromiumPath, 'Chromium (REQGUARD_E2E_CHROMIUM)'],
-  ].filter(([path]) => !existsSync(path));
-  if (missing.length) {
-    throw new Error(
-      `missing ${missing.map(([path, what]) => `${what} at ${path}`).join(', ')}.\n` +
-        `.ci/run installs them into ${cache}; see "End-to-end tests" in the README.`,
-    );
-  }
+  const enables = 'the end-to-end tests in code-server (npm run test:e2e)';
+  const install = `.ci/run installs it into ${cache}; see "End-to-end tests" in the README`;
+  const at = (path: string) => () => (existsSync(path) ? path : undefined);
+  const needed = [
+    optionalProgram(`Node 24 at ${node} (REQGUARD_E2E_NODE)`, enables, install, at(node)),
+    optionalProgram(`code-server at ${codeServer} (REQGUARD_E2E_CODE_SERVER)`, enables, install, at(codeServer)),
+    optionalProgram(`Chromium at ${chromiumPath} (REQGUARD_E2E_CHROMIUM)`, enables, 'apt-get install -y chromium', at(chromiumPath)),
+    PIP,
+  ];
+  const missing = needed.find((program) => !program.locate());
+  if (missing) return { missing: missingLine(missing) };
   return { nodeBinDir: dirname(node), codeServer, chromium: chromiumPath };
 }
 
@@ -76,6 +78,12 @@ async function main(): Promise<number> {
   const args = new Set(process.argv.slice(2));
   const started = Date.now();
   const found = tools();
+  // A missing program skips the run with one line, except under CI=true, where it is a failure.
+  if ('missing' in found) {
+    const required = programsRequired();
+    console.log(`${required ? 'FAILED (CI=true)' : 'SKIPPED'}: ${found.missing}`);
+    return required ? 1 : 0;
+  }
   const temp = mkdtempSync(join(tmpdir(), 'reqguard-e2e-'));
   const runShots = join(SCREENSHOTS, 'latest');
   rmSync(runShots, { recursive: true, force: true });

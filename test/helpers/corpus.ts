@@ -1,12 +1,18 @@
-// Locates the shared corpus of real files (beside the checkout, or $REQGUARD_CORPUS) and its manifest.
+// Locates the corpus of real files (test/corpus, or $REQGUARD_CORPUS) and its manifest.
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
 export const REPO_ROOT = resolve(__dirname, '../../..');
 
-export function corpusDir(): string {
+/** The corpus folder: $REQGUARD_CORPUS when set, else the repository's own test/corpus. */
+export function corpusPath(): string {
   const fromEnv = process.env.REQGUARD_CORPUS;
-  const dir = fromEnv ? resolve(fromEnv) : resolve(REPO_ROOT, '../shared/corpus');
+  return fromEnv ? resolve(fromEnv) : join(REPO_ROOT, 'test', 'corpus');
+}
+
+/** corpusPath(), checked: it must hold MANIFEST.tsv. */
+export function corpusDir(): string {
+  const dir = corpusPath();
   if (!existsSync(join(dir, 'MANIFEST.tsv'))) {
     throw new Error(`corpus not found at ${dir}: set REQGUARD_CORPUS to the folder holding MANIFEST.tsv`);
   }

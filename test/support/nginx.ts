@@ -2,12 +2,13 @@
 // on 127.0.0.1 (so index clients meet real ETag/Last-Modified/redirect behaviour, not ours).
 // Everything nginx writes (pid, logs, temp files) lives in a fresh temp dir removed on close().
 import { spawn } from 'node:child_process';
-import { accessSync, constants, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
-import { delimiter, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { NGINX, requireProgram } from './optionalProgram';
 
 export interface Nginx {
   /** `http://127.0.0.1:PORT/` */
@@ -18,21 +19,7 @@ export interface Nginx {
   close(): Promise<void>;
 }
 
-const INSTALL_HINT = 'nginx is required by these tests: install it with `apt-get install -y --no-install-recommends nginx` (see .ci/run)';
 const START_DEADLINE_MS = 10_000;
-
-function findNginx(): string {
-  const candidates = ['/usr/sbin/nginx', ...(process.env.PATH ?? '').split(delimiter).filter(Boolean).map((d) => join(d, 'nginx'))];
-  for (const c of candidates) {
-    try {
-      accessSync(c, constants.X_OK);
-      return c;
-    } catch {
-      // not here; try the next one
-    }
-  }
-  throw new Error(`${INSTALL_HINT}; not found at /usr/sbin/nginx or on PATH`);
-}
 
 /** A port free right now (nginx binds it a moment later; start retries if another process won). */
 function freePort(): Promise<number> {
@@ -153,9 +140,12 @@ async function startOnce(binary: string, root: string): Promise<Nginx> {
   };
 }
 
-/** Serves `root` (absolute or relative to the cwd) with nginx on a free 127.0.0.1 port. */
+/**
+ * Serves `root` (absolute or relative to the cwd) with nginx on a free 127.0.0.1 port. nginx is
+ * optional: tests that call this declare `{ skip: skipWithout(NGINX) }` (support/optionalProgram).
+ */
 export async function startNginx(root: string): Promise<Nginx> {
-  const binary = findNginx();
+  const binary = requireProgram(NGINX);
   for (let attempt = 1; ; attempt++) {
     try {
       return await startOnce(binary, resolve(root));

@@ -1,5 +1,7 @@
-// The real pip, for tests that prove an index or a requirements file works with it.
+// The real pip, for tests that prove an index or a requirements file works with it. python3 and
+// pip are optional: tests using them declare `{ skip: skipWithout(PIP) }` (support/optionalProgram).
 import { execFile } from 'node:child_process';
+import { PYTHON3, requireProgram } from './optionalProgram';
 
 export interface PythonRun {
   status: number;
@@ -11,7 +13,8 @@ export interface PythonRun {
  * python3 with nothing from this machine's pip configuration (PIP_FIND_LINKS and friends) or
  * proxies; asynchronous, because the index pip talks to runs in the test's own process.
  */
-export function python(args: string[]): Promise<PythonRun> {
+export async function python(args: string[]): Promise<PythonRun> {
+  requireProgram(PYTHON3);
   const env: Record<string, string> = { PIP_CONFIG_FILE: '/dev/null' };
   for (const [key, value] of Object.entries(process.env)) {
     if (value !== undefined && !/^pip_/i.test(key) && !/_proxy$/i.test(key)) env[key] = value;

@@ -8,10 +8,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createServer } from 'node:tls';
 import { promisify } from 'node:util';
+import { OPENSSL, requireProgram } from './optionalProgram';
 import { closable, listenOnLoopback, splice } from './sockets';
 
 const run = promisify(execFile);
-const OPENSSL = '/usr/bin/openssl';
 
 export interface TestCertificates {
   /** The CA's certificate (PEM): what a client must trust. */
@@ -30,7 +30,8 @@ export interface TlsFront {
 
 export async function makeTestCertificates(): Promise<TestCertificates> {
   const dir = await mkdtemp(join(tmpdir(), 'reqguard-tls-'));
-  const openssl = (...args: string[]) => run(OPENSSL, args, { cwd: dir });
+  const binary = requireProgram(OPENSSL);
+  const openssl = (...args: string[]) => run(binary, args, { cwd: dir });
   // P-256 keys: generated in milliseconds, where RSA takes a noticeable part of a second.
   const newKey = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes'];
   try {

@@ -1,5 +1,5 @@
-// Differential test: every requirements file of the shared corpus, parsed by reqguard, must agree
-// entry by entry with what pip's own parser made of it (corpus/expected/*.json, from pip_oracle.py).
+// Differential test: every requirements file of the corpus (test/corpus), parsed by reqguard, must agree
+// entry by entry with what pip's own parser made of it (expected/*.json, from test/tools/pip_oracle.py).
 // Includes are followed through the manifest as the oracle does; local paths are judged against an
 // empty working directory, which is where the oracle ran pip.
 import { test } from 'node:test';

@@ -1,10 +1,7 @@
-// pip's configuration files and PIP_* variables, as they choose the index.
+// pip's configuration files and PIP_* variables, as they choose the index. The comparison with
+// the real pip (`pip config list`) is in test/integration/pipConfig.pip.test.ts.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
 import { parseIni, pipConfigFiles, resolvePipIndexConfig, type ConfigFileText, type PipEnvironment } from '../../server/src/index/pipConfig';
 
 const HOME = '/home/u';
@@ -59,29 +56,6 @@ test("pip's cert (a CA bundle) is read from config files and PIP_CERT", () => {
   const files: ConfigFileText[] = [{ kind: 'global', path: '/etc/pip.conf', text: '[global]\ncert = /etc/ssl/corp.pem\n' }];
   assert.deepEqual(resolvePipIndexConfig(files, { env: {}, home: HOME }).cert, { value: '/etc/ssl/corp.pem', origin: { kind: 'global', where: '/etc/pip.conf' } });
   assert.equal(resolvePipIndexConfig(files, { env: { PIP_CERT: '/tmp/ca.pem' }, home: HOME }).cert?.value, '/tmp/ca.pem');
-});
-
-test('agrees with the real pip on which index-url wins (pip config list)', () => {
-  const root = mkdtempSync(join(tmpdir(), 'reqguard-pipconf-'));
-  const write = (path: string, text: string) => {
-    mkdirSync(dirname(path), { recursive: true });
-    writeFileSync(path, text);
-  };
-  write(join(root, 'xdg/pip/pip.conf'), '[global]\nindex-url = https://xdg.example/simple\n');
-  write(join(root, 'home/.pip/pip.conf'), '[global]\nindex-url = https://legacy.example/simple\n');
-  write(join(root, 'home/.config/pip/pip.conf'), '[install]\nindex-url = https://user.example/simple\n');
-  const env = { PATH: process.env.PATH, HOME: join(root, 'home'), XDG_CONFIG_DIRS: join(root, 'xdg') };
-  const listed = spawnSync('python3', ['-m', 'pip', 'config', 'list'], { env, encoding: 'utf8' });
-  assert.equal(listed.status, 0, listed.stderr);
-  const values = new Map(listed.stdout.trim().split('\n').map((line) => {
-    const [key, value] = line.split('=', 2);
-    return [key, value.replace(/^'|'$/g, '')] as const;
-  }));
-  const pipChoice = values.get('install.index-url') ?? values.get('global.index-url');
-  const environment: PipEnvironment = { env, home: env.HOME };
-  const files = pipConfigFiles(environment).map((file) => ({ ...file, text: existsSync(file.path) ? readFileSync(file.path, 'utf8') : undefined }));
-  assert.equal(resolvePipIndexConfig(files, environment).indexUrl?.value, pipChoice);
-  assert.equal(pipChoice, 'https://user.example/simple');
 });
 
 test("pip's pre flag is read with strtobool from config files and PIP_PRE", () => {

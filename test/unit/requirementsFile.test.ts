@@ -1,7 +1,7 @@
 // Unit tests for parseRequirementsFile, the port of pip's req_file.py.
 //
 // pip is the authority. Every behavioural case below was first run through the real pip
-// (`python3 shared/tools/pip_oracle.py FILE [--env NAME=VALUE] [--constraint]`, pip 23.2.1, its
+// (`python3 test/tools/pip_oracle.py FILE [--env NAME=VALUE] [--constraint]`, pip 23.2.1, its
 // req_file.py/constructors.py) and the test agrees with what pip made of the file: the logical
 // line and its first/last physical line, requirement or option line or include, accepted or
 // rejected, name, specifiers, marker, extras, hashes, options, dropped arguments. On top of that

@@ -1,4 +1,4 @@
-// analyzeSetupPy against the reference oracle (shared/tools/setup_oracle.py) on every corpus
+// analyzeSetupPy against the reference oracle (test/tools/setup_oracle.py) on every corpus
 // setup.py: same calls, statuses, items, kinds, conditions and ranges (compared in LSP form).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -6,9 +6,9 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { analyzeSetupPy, SETUP_KEYWORDS, type SetupItem, type SetupKeywordResult } from '../../server/src/parser/setupPy';
 import type { Span } from '../../server/src/parser/types';
+import { corpusPath } from '../helpers/corpus';
 
-// Compiled tests run from out/test/unit/; shared/ sits beside the checkout.
-const corpus = process.env.REQGUARD_CORPUS ?? path.resolve(__dirname, '../../../../shared/corpus');
+const corpus = corpusPath();
 const setupDir = path.join(corpus, 'setup_py');
 const expectedDir = path.join(corpus, 'expected');
 

@@ -7,7 +7,7 @@
 // "...".split()/.splitlines(), dict(...), NAME["key"], conditional expressions and setup(**NAME).
 // Everything else becomes a `dynamic` item carrying the reason. The semantics (statuses, which
 // changes count as conditional, which ranges are exact) mirror the reference oracle
-// shared/tools/setup_oracle.py, so results can be compared item by item.
+// test/tools/setup_oracle.py, so results can be compared item by item.
 //
 // Pure: no IO, never throws (bad input is reported as data).
 
