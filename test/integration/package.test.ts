@@ -149,3 +149,10 @@ test('npm run package builds first and writes dist/<name>-<version>.vsix', () =>
   assert.ok(statSync(join(REPO_ROOT, '.gitignore')).isFile());
   assert.match(readFileSync(join(REPO_ROOT, '.gitignore'), 'utf8'), /^dist\/$/m);
 });
+
+test('requiring the server bundle, as the CLI does, starts no language server and prints nothing', () => {
+  const main = join(REPO_ROOT, 'server/out/main.js');
+  const probe = `const m = require(${JSON.stringify(main)}); if (typeof m.runCliProcess !== 'function') process.exit(3);`;
+  const child = spawnSync(process.execPath, ['-e', probe], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 20_000 });
+  assert.deepEqual({ status: child.status, stdout: child.stdout, stderr: child.stderr }, { status: 0, stdout: '', stderr: '' });
+});

@@ -50,6 +50,21 @@ test('check: unreadable paths exit 2 with a clear message and no stack trace; ot
   assert.match(result.stdout, /requirements\.txt:1:1: warning \[unpinned\]/);
 });
 
+test('check never says "No problems found" about a file it could not read or a failing index', async () => {
+  const dir = workspace({ 'requirements.txt': `flask==3.0.0 --hash=${HASH}\n`, 'sub/x.txt': '' });
+  const unreadable = await run(['check', '--no-index-checks', 'missing.txt', 'sub'], dir);
+  assert.equal(unreadable.status, 2);
+  assert.doesNotMatch(unreadable.stdout, /^No problems found\.$/m);
+  assert.match(unreadable.stdout, /2 files could not be read/);
+  const mixed = await run(['check', '--no-index-checks', 'missing.txt', 'requirements.txt'], dir);
+  assert.equal(mixed.status, 2);
+  assert.equal(mixed.stdout, 'No problems found in what could be checked, but 1 file could not be read.\n');
+  // An index nobody answers on (a loopback port nothing listens on): the index checks are incomplete.
+  const down = await run(['check', '--isolated', '--index-url', 'http://127.0.0.1:9/simple/', '--timeout', '2', 'requirements.txt'], dir);
+  assert.equal(down.status, 2, down.stderr);
+  assert.equal(down.stdout, 'No problems found in what could be checked, but index checks are incomplete for 1 file.\n');
+});
+
 test('usage errors exit 2 and show the usage', async () => {
   const dir = workspace({});
   for (const args of [[], ['check'], ['check', '--format', 'xml', 'a'], ['check', '--bogus', 'a'], ['frobnicate'], ['parse', 'a.txt'], ['parse', '--json']]) {
