@@ -6,19 +6,10 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { applyReplacements, rewriteEntry, type EntryChange } from '../../server/src/pip/entryEdit';
-import { parseRequirementsFile, type RequirementEntry } from '../../server/src/parser/requirementsFile';
+import { A, B, rewrite } from '../helpers/rewrite';
 import { REPO_ROOT } from '../helpers/corpus';
 import { PIP, skipWithout } from '../support/optionalProgram';
 
-const A = 'a'.repeat(64);
-const B = 'b'.repeat(64);
-
-function rewrite(text: string, change: EntryChange, which = 0): string {
-  const entries = parseRequirementsFile(text).entries.filter((e): e is RequirementEntry => e.kind === 'requirement');
-  const replacement = rewriteEntry(text, entries[which], change);
-  return replacement ? applyReplacements(text, [replacement]) : text;
-}
 
 test('pip reads the rewritten file as meant: pins, extras, markers and hashes (pip_oracle)', { skip: skipWithout(PIP) }, () => {
   const dir = mkdtempSync(join(tmpdir(), 'reqguard-edit-'));

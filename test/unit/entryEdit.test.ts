@@ -2,17 +2,9 @@
 // touched, idempotent. What pip reads back is checked in test/integration/entryEdit.pip.test.ts.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { applyReplacements, rewriteEntry, type EntryChange } from '../../server/src/pip/entryEdit';
-import { parseRequirementsFile, type RequirementEntry } from '../../server/src/parser/requirementsFile';
+import type { EntryChange } from '../../server/src/pip/entryEdit';
+import { A, B, rewrite } from '../helpers/rewrite';
 
-const A = 'a'.repeat(64);
-const B = 'b'.repeat(64);
-
-function rewrite(text: string, change: EntryChange, which = 0): string {
-  const entries = parseRequirementsFile(text).entries.filter((e): e is RequirementEntry => e.kind === 'requirement');
-  const replacement = rewriteEntry(text, entries[which], change);
-  return replacement ? applyReplacements(text, [replacement]) : text;
-}
 
 const cases: { name: string; before: string; change: EntryChange; after: string }[] = [
   { name: 'bare name', before: 'Django\n', change: { version: '4.2', sha256: [B, A] }, after: `Django==4.2 \\\n    --hash=sha256:${A} \\\n    --hash=sha256:${B}\n` },
