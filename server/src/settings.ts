@@ -15,6 +15,7 @@ export const DIAGNOSTIC_CODES = {
   'removed-option': 'error',
   duplicate: 'warning',
   syntax: 'error',
+  'binary-file': 'error',
   ignored: 'warning',
   deprecated: 'warning',
   'missing-path': 'warning',

@@ -747,6 +747,63 @@ setup(install_requires=⟦[⟧"a>=1"
   });
 });
 
+suite('hostile input', () => {
+  /** What a terminal would act on, or a bidi viewer reorder (Trojan Source): C0 but tab, DEL, C1, bidi controls. */
+  const UNSAFE = /(?!\t)[\p{Cc}\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029]/u;
+  const lines = Array.from({ length: 300 }, (_, i) => `\x1b[2Jgarbage ${i} = = =`).join('\n');
+
+  test('binary-file: a NUL in the first 8 KiB is one error at the NUL, not a syntax error per line', () => {
+    const result = check('requirements.txt', `\x7fELF\x02⟦\x00⟧\x01\x1b[2J\n${lines}\n`, [['binary-file', 'error', 0]]);
+    assert.match(messageOf(result, 'binary-file'), /NUL/);
+    assert.deepEqual(result.analysis.family === 'requirements' && result.analysis.parsed.entries, [], 'a binary file is not parsed');
+  });
+
+  test('binary-file: more than 30% undecodable characters (U+FFFD) in the first 8 KiB; a few are text', () => {
+    const result = check('requirements.txt', `⟦\ufffd⟧${'\ufffd\ufffdab\ufffd\n'.repeat(2000)}`, [['binary-file', 'error', 0]]);
+    assert.match(messageOf(result, 'binary-file'), /could not be decoded/);
+    check('requirements.txt', `⟦flask==1.0⟧ # caf\ufffd \ufffd\n`, [['unhashed', 'warning', 0]]);
+  });
+
+  test('binary-file: only the first 8 KiB is looked at, as git does', () => {
+    const result = diagnose('requirements.txt', `# ${'x'.repeat(8200)}\nsix==1.0\x00\n`);
+    assert.deepEqual(result.diagnostics.map((d) => d.code), ['syntax']);
+  });
+
+  test('binary-file: setup.py too', () => {
+    check('setup.py', `setup(install_requires=["pytz==2018.4"])\n⟦\x00⟧\n`, [['binary-file', 'error', 0]]);
+  });
+
+  test('messages escape control characters, DEL, C1 and bidi controls (tabs stay)', () => {
+    const result = check('requirements.txt', 'flask⟦=1.0\x1b[2J\u202e\x9b\x7f\u2066\tx⟧\n', [['syntax', 'error', 0]]);
+    const message = messageOf(result, 'syntax');
+    assert.doesNotMatch(message, UNSAFE);
+    assert.ok(message.includes(String.raw`flask=1.0\x1b[2J\u202e\x9b\x7f\u2066` + '\tx'), message);
+  });
+
+  test('messages from setup.py strings are escaped too', () => {
+    const result = diagnose('setup.py', 'setup(install_requires=["bad\\x1b]0;owned\\x07 name"])\n');
+    assert.ok(result.diagnostics.length > 0);
+    for (const diagnostic of result.diagnostics) assert.doesNotMatch(messageText(diagnostic), UNSAFE);
+  });
+
+  test('credentials in URLs are redacted in every message', () => {
+    const bare = check('requirements.txt', '⟦https://user:secret@host/pkg-1.0.tar.gz⟧\n', [['unhashed', 'warning', 0]]);
+    assert.match(messageOf(bare, 'unhashed'), /'https:\/\/user:\*\*\*\*@host\/pkg-1\.0\.tar\.gz'/);
+    const results = [
+      bare,
+      diagnose('requirements.txt', 'name @ https://user:secret@host/x y.whl\n', { disk: {} }),
+      diagnose('requirements.txt', '-e https://user:secret@host/pkg.tar.gz\n', { disk: {} }),
+      diagnose('requirements.txt', '-e git+https://token-secret@host/r.git@v1\n'),
+      diagnose('requirements.txt', 'x==1 @ git+https://user:secret@host/r.git\n', { disk: {} }),
+      diagnose('requirements.txt', '--hash=sha256:abc https://u:secret@host/p.tar.gz\n'),
+    ];
+    for (const result of results) {
+      assert.ok(result.diagnostics.length > 0, result.text);
+      for (const diagnostic of result.diagnostics) assert.doesNotMatch(messageText(diagnostic), /secret/, messageText(diagnostic));
+    }
+  });
+});
+
 suite('severity settings', () => {
   const text = `⟦Django⟧
 ⟦pytz==2018.4⟧

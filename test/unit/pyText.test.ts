@@ -2,7 +2,7 @@
 // Python's str.splitlines).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { decodeRequirementsBytes, splitPyLines } from '../../server/src/parser/pyText';
+import { BINARY_SNIFF_LENGTH, binaryEvidence, decodeRequirementsBytes, splitPyLines } from '../../server/src/parser/pyText';
 
 const bytes = (...parts: Array<number[] | string>): Uint8Array =>
   Uint8Array.from(parts.flatMap((p) => (typeof p === 'string' ? [...Buffer.from(p, 'utf8')] : p)));
@@ -45,4 +45,30 @@ test('lines split like str.splitlines(): CRLF is one break, form feed and U+2028
   assert.deepEqual(splitPyLines('x'), [{ start: 0, end: 1 }]);
   assert.deepEqual(splitPyLines(''), []);
   assert.deepEqual(splitPyLines('\n\n').length, 2);
+});
+
+test('binary: a NUL in the first 8 KiB (git\'s and grep\'s rule), at its offset; one later is not looked at', () => {
+  assert.deepEqual(binaryEvidence('six==1.0\n\x7fELF\x00\x01'), { kind: 'nul', offset: 13 });
+  assert.equal(BINARY_SNIFF_LENGTH, 8192);
+  assert.deepEqual(binaryEvidence(`${'#'.repeat(BINARY_SNIFF_LENGTH - 1)}\x00`), { kind: 'nul', offset: BINARY_SNIFF_LENGTH - 1 });
+  assert.equal(binaryEvidence(`${'#'.repeat(BINARY_SNIFF_LENGTH)}\x00`), undefined);
+  assert.equal(binaryEvidence('six==1.0\n'), undefined);
+  assert.equal(binaryEvidence(''), undefined);
+});
+
+test('binary: more than 30% undecodable characters (U+FFFD) in the first 8 KiB; 30% is still text', () => {
+  assert.deepEqual(binaryEvidence(`ab${'\ufffd'.repeat(31)}${'x'.repeat(67)}`), { kind: 'undecodable', offset: 2, share: 0.31 });
+  assert.equal(binaryEvidence(`ab${'\ufffd'.repeat(30)}${'x'.repeat(68)}`), undefined);
+  // Past the first 8 KiB nothing counts, so a long text file with a binary tail stays text.
+  assert.equal(binaryEvidence(`${'x'.repeat(BINARY_SNIFF_LENGTH)}${'\ufffd'.repeat(BINARY_SNIFF_LENGTH)}`), undefined);
+});
+
+test('binary: decoded bytes meet the same rule (an executable; UTF-16 without a byte-order mark), text files do not', () => {
+  const executable = bytes([0x7f, 0x45, 0x4c, 0x46, 0x02, 0x01, 0x01, 0x00], [0xd0, 0xe8, 0xff, 0x9c, 0x1b], '[2J');
+  assert.equal(binaryEvidence(decodeRequirementsBytes(executable).text)?.kind, 'nul');
+  const undecodable = Uint8Array.from({ length: 600 }, (_, i) => (i % 5 === 0 ? 0x41 : 0xff));
+  assert.equal(binaryEvidence(decodeRequirementsBytes(undecodable).text)?.kind, 'undecodable');
+  assert.equal(binaryEvidence(decodeRequirementsBytes(Buffer.from('six==1.0\n', 'utf16le')).text)?.kind, 'nul');
+  assert.equal(binaryEvidence(decodeRequirementsBytes(Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('six==1.0\n', 'utf16le')])).text), undefined);
+  assert.equal(binaryEvidence(decodeRequirementsBytes(bytes('flask # ', [0xff, 0xfe, 0x41], '\n')).text), undefined);
 });

@@ -53,8 +53,13 @@ function byPosition(a: Diagnostic, b: Diagnostic): number {
   return a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character;
 }
 
+/** The findings that need no index, in document order: what `check --no-index-checks` prints and `parse --json` lists. */
+export function offlineFindings(file: CliFile, settings: ReqguardSettings): Diagnostic[] {
+  return offlineDiagnostics(file, settings).sort(byPosition);
+}
+
 async function checkFile(file: CliFile, settings: ReqguardSettings, runtime: IndexRuntime | undefined): Promise<FileCheck> {
-  const offline = offlineDiagnostics(file, settings);
+  const offline = offlineFindings(file, settings);
   if (!runtime) return { diagnostics: offline, notices: [], indexFailed: false };
   const watched = watchFailures(fileIndex(runtime, file, settings));
   const online = await onlineDiagnostics(file, { index: watched.index, settings, runtime });

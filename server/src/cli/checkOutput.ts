@@ -1,5 +1,6 @@
 // Output of `reqguard check`: compiler-style text lines, or JSON records (a public interface).
 import { DiagnosticSeverity, type Diagnostic } from 'vscode-languageserver-types';
+import { escapeControlCharacters, terminalSafeJson } from '../features/diagnostics/safeText';
 import type { Severity } from '../settings';
 
 /** One diagnostic, flat, with 1-based line and column (columns count UTF-16 code units, as LSP does). */
@@ -21,6 +22,10 @@ const SEVERITY_NAMES: Record<DiagnosticSeverity, Severity> = {
   [DiagnosticSeverity.Hint]: 'hint',
 };
 
+export function severityName(diagnostic: Diagnostic): Severity {
+  return SEVERITY_NAMES[diagnostic.severity ?? DiagnosticSeverity.Error];
+}
+
 export function toCheckRecords(file: string, diagnostics: readonly Diagnostic[]): CheckRecord[] {
   return diagnostics.map((d) => ({
     file,
@@ -29,13 +34,13 @@ export function toCheckRecords(file: string, diagnostics: readonly Diagnostic[])
     endLine: d.range.end.line + 1,
     endColumn: d.range.end.character + 1,
     code: String(d.code ?? ''),
-    severity: SEVERITY_NAMES[d.severity ?? DiagnosticSeverity.Error],
+    severity: severityName(d),
     message: typeof d.message === 'string' ? d.message : d.message.value,
   }));
 }
 
 export function formatCheckJson(records: readonly CheckRecord[]): string {
-  return JSON.stringify(records, null, 2) + '\n';
+  return terminalSafeJson(records);
 }
 
 /** What the check could not cover: files it could not read, files whose index lookups failed. */
@@ -46,7 +51,8 @@ export interface CheckGaps {
 
 export function formatCheckText(records: readonly CheckRecord[], gaps: CheckGaps = { unreadable: 0, indexIncomplete: 0 }): string {
   if (records.length === 0) return noProblems(gaps);
-  const lines = records.map((r) => `${r.file}:${r.line}:${r.column}: ${r.severity} [${r.code}] ${r.message}`);
+  // Messages are escaped already (features/diagnostics); a file name can hold escapes too.
+  const lines = records.map((r) => `${escapeControlCharacters(r.file)}:${r.line}:${r.column}: ${r.severity} [${r.code}] ${r.message}`);
   const counts = (['error', 'warning', 'information', 'hint'] as const)
     .map((severity) => [severity, records.filter((r) => r.severity === severity).length] as const)
     .filter(([, n]) => n > 0)

@@ -4,6 +4,7 @@ import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { analyzeFile, type AnalyzedFile, type FileSources } from '../engine/engine';
+import { escapeControlCharacters } from '../features/diagnostics/safeText';
 import { diskPathProbe, diskReader } from '../nodeIo';
 import { decodeRequirementsBytes } from '../parser/pyText';
 import { REQUIREMENTS_LANGUAGE_ID } from '../protocol';
@@ -48,11 +49,11 @@ export function readFile(file: string, io: CliIo, options: { followIncludes: boo
     const code = (error as NodeJS.ErrnoException).code;
     const reason =
       code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : code === 'EACCES' ? 'permission denied' : (error as Error).message;
-    io.stderr(`reqguard: cannot read ${file}: ${reason}\n`);
+    io.stderr(`reqguard: cannot read ${escapeControlCharacters(file)}: ${reason}\n`);
     return undefined;
   }
   const decoded = decodeRequirementsBytes(bytes);
-  if (decoded.error) io.stderr(`reqguard: ${file}: ${decoded.error}\n`);
+  if (decoded.error) io.stderr(`reqguard: ${escapeControlCharacters(file)}: ${decoded.error}\n`);
   const document = TextDocument.create(pathToFileURL(absolute).href, REQUIREMENTS_LANGUAGE_ID, 1, decoded.text);
   const analyzed = analyzeFile(document, absolute, diskSources(io), { onDisk: true, followIncludes: options.followIncludes });
   return { ...analyzed, file, bytes, ...(decoded.error ? { decodeError: decoded.error } : {}) };

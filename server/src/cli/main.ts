@@ -4,8 +4,10 @@
 //   reqguard show [--json] [-r FILE] [index options] PROJECT...
 //   reqguard parse --json FILE
 import { readFileSync } from 'node:fs';
+import { terminalSafeJson } from '../features/diagnostics/safeText';
+import { DEFAULT_SETTINGS } from '../settings';
 import { flag, parseArgs, quoted, UsageError } from './args';
-import { check, CHECK_USAGE } from './check';
+import { check, CHECK_USAGE, offlineFindings } from './check';
 import { readFile, type CliIo } from './files';
 import { fix, FIX_USAGE } from './fix';
 import { INDEX_USAGE } from './indexOptions';
@@ -64,9 +66,10 @@ function parse(argv: readonly string[], io: CliIo): number {
   const args = parseArgs(argv, { '--json': flag });
   if (!args.has('--json')) throw new UsageError('parse prints JSON only: add --json');
   if (args.positionals.length !== 1) throw new UsageError('parse takes exactly one FILE');
-  const analyzed = readFile(args.positionals[0], io, { followIncludes: false });
+  // Includes are read (not listed) for the findings that need them: a missing one, a cycle, hash mode.
+  const analyzed = readFile(args.positionals[0], io, { followIncludes: true });
   if (!analyzed) return 2;
-  io.stdout(JSON.stringify(describeParse(analyzed.file, analyzed.path, analyzed.analysis), null, 2) + '\n');
+  io.stdout(terminalSafeJson(describeParse(analyzed.file, analyzed.path, analyzed.analysis, offlineFindings(analyzed, DEFAULT_SETTINGS))));
   return 0;
 }
 

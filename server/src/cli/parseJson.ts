@@ -1,12 +1,16 @@
 // The JSON of `reqguard parse --json`: a public, documented interface (README "parse --json").
 // Every record is flat; `line` is pip's 1-based line number of the start of the logical line.
+import type { Diagnostic } from 'vscode-languageserver-types';
 import type { AnalyzedDocument } from '../engine/documents';
+import { redactCredentials } from '../features/diagnostics/safeText';
 import { includeTargetPath } from '../pip/includes';
-import { declarationProblems, declaredSpan } from '../parser/declared';
+import { declaredSpan } from '../parser/declared';
 import { documentKindLabel } from '../parser/documentKinds';
 import { canonicalizeName } from '../parser/pep508';
 import { hashesByAlgorithm, type RequirementEntry } from '../parser/requirementsFile';
 import { splitPyLines } from '../parser/pyText';
+import type { Severity } from '../settings';
+import { severityName } from './checkOutput';
 
 export interface ParsedRequirementRecord {
   line: number;
@@ -26,7 +30,8 @@ export interface ParseReport {
   requirements: Array<ParsedRequirementRecord & { keyword?: string; extra?: string | null }>;
   options: Array<{ line: number; option: string; value: string | null }>;
   includes: Array<{ line: number; kind: '-r' | '-c'; target: string; path: string | null }>;
-  problems: Array<{ line: number; code: string; message: string }>;
+  /** The findings `check --no-index-checks` reports, with pip's line numbers. */
+  problems: Array<{ line: number; code: string; message: string; severity: Severity }>;
 }
 
 function lineAt(lineStarts: readonly number[], offset: number): number {
@@ -40,6 +45,11 @@ function lineAt(lineStarts: readonly number[], offset: number): number {
   return low + 1;
 }
 
+/** URLs may carry credentials (`https://user:token@host/…`): printed as `user:****`, as everywhere. */
+function redactedUrl(url: string | undefined): string | null {
+  return url === undefined ? null : redactCredentials(url);
+}
+
 function requirementRecord(entry: RequirementEntry): ParsedRequirementRecord {
   return {
     line: entry.line,
@@ -47,22 +57,31 @@ function requirementRecord(entry: RequirementEntry): ParsedRequirementRecord {
     extras: entry.extras.map((e) => e.name),
     specifier: entry.specifiers.map((s) => s.text).join(','),
     marker: entry.marker?.normalized ?? null,
-    url: entry.url?.value ?? null,
+    url: redactedUrl(entry.url?.value),
     editable: entry.editable,
     hashes: hashesByAlgorithm(entry),
     constraint: entry.constraint,
   };
 }
 
-export function describeParse(label: string, absolutePath: string, analysis: AnalyzedDocument): ParseReport {
+/**
+ * What pip reads in the file, and as its problems the offline `diagnostics` of the engine: the
+ * same findings as `check --no-index-checks`, so the two never disagree about a file.
+ */
+export function describeParse(label: string, absolutePath: string, analysis: AnalyzedDocument, diagnostics: readonly Diagnostic[]): ParseReport {
   const text = analysis.text;
   const lineStarts = splitPyLines(text).map((l) => l.start);
   if (lineStarts.length === 0) lineStarts.push(0);
-  const report: ParseReport = { file: label, kind: documentKindLabel(analysis.kind), requirements: [], options: [], includes: [], problems: [] };
+  const problems = diagnostics.map((d) => ({
+    // pip's line numbers, which also count \f, \v and the other breaks of str.splitlines().
+    line: lineAt(lineStarts, analysis.document.offsetAt(d.range.start)),
+    code: String(d.code ?? ''),
+    message: typeof d.message === 'string' ? d.message : d.message.value,
+    severity: severityName(d),
+  }));
+  const report: ParseReport = { file: label, kind: documentKindLabel(analysis.kind), requirements: [], options: [], includes: [], problems };
   if (analysis.family === 'manifest') {
-    const { declarations } = analysis;
-    for (const problem of declarationProblems(declarations)) report.problems.push({ line: lineAt(lineStarts, problem.span.start), code: problem.code, message: problem.message });
-    for (const { string, offset, parsed } of declarations.requirements) {
+    for (const { string, offset, parsed } of analysis.declarations.requirements) {
       if (!parsed.ok) continue;
       const r = parsed.value;
       report.requirements.push({
@@ -73,7 +92,7 @@ export function describeParse(label: string, absolutePath: string, analysis: Ana
         extras: r.extras.map((e) => e.name),
         specifier: r.specifiers.map((s) => s.text).join(','),
         marker: r.marker?.normalized ?? null,
-        url: r.url?.value ?? null,
+        url: redactedUrl(r.url?.value),
         editable: false,
         hashes: {},
         constraint: false,
@@ -81,17 +100,13 @@ export function describeParse(label: string, absolutePath: string, analysis: Ana
     }
     return report;
   }
-  const { parsed } = analysis;
-  for (const problem of parsed.problems) {
-    report.problems.push({ line: lineAt(lineStarts, problem.span.start), code: problem.code, message: problem.message });
-  }
-  for (const entry of parsed.entries) {
+  for (const entry of analysis.parsed.entries) {
     if (entry.kind === 'requirement') {
       report.requirements.push(requirementRecord(entry));
     } else if (entry.kind === 'include') {
-      report.includes.push({ line: entry.line, kind: entry.includeKind, target: entry.target, path: includeTargetPath(absolutePath, entry.target) ?? null });
+      report.includes.push({ line: entry.line, kind: entry.includeKind, target: redactCredentials(entry.target), path: includeTargetPath(absolutePath, entry.target) ?? null });
     } else {
-      for (const option of entry.options) report.options.push({ line: entry.line, option: option.name, value: option.value ?? null });
+      for (const option of entry.options) report.options.push({ line: entry.line, option: option.name, value: option.value === undefined ? null : redactCredentials(option.value) });
     }
   }
   return report;

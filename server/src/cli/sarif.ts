@@ -5,6 +5,7 @@ import { isAbsolute, relative, resolve, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { ArtifactLocation, Log, MultiformatMessageString, ReportingDescriptor, Result } from 'sarif';
 import { DIAGNOSTIC_CODES, isDiagnosticCode, type DefaultSeverity, type DiagnosticCode, type Severity } from '../settings';
+import { terminalSafeJson } from '../features/diagnostics/safeText';
 import type { CheckRecord } from './checkOutput';
 import type { ToolInfo } from './manifest';
 
@@ -75,5 +76,5 @@ export function formatCheckSarif(records: readonly CheckRecord[], options: { too
       },
     ],
   };
-  return JSON.stringify(log, null, 2) + '\n';
+  return terminalSafeJson(log);
 }

@@ -2,6 +2,7 @@
 // (pyproject.toml, setup.cfg) is a parser module that returns Declarations plus one row here
 // (and the client's document selector); every feature then handles it.
 import type { Declarations } from './declared';
+import { binaryEvidence } from './pyText';
 import { parseRequirementsFile, type RequirementsDocument } from './requirementsFile';
 import { setupPyDeclarations } from './setupPyDeclarations';
 
@@ -49,5 +50,8 @@ export function documentKindLabel(kind: DocumentKind): string {
 }
 
 export function parseFile(text: string, path: string, env?: Env): ParsedFile {
+  // A binary file is not read: its bytes would make thousands of meaningless lines (and index
+  // lookups). The diagnostics report it once, from the same test on the text.
+  if (binaryEvidence(text)) return { ...rowOf(path).parse('', env), text };
   return rowOf(path).parse(text, env);
 }

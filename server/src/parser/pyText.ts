@@ -138,3 +138,37 @@ function decodeUtf32(bytes: Uint8Array, bigEndian: boolean): DecodedText {
   if (bytes.length % 4 !== 0) error = 'the file is not valid UTF-32; it ends in the middle of a character';
   return error ? { text, error } : { text };
 }
+
+/**
+ * How much of a decoded file the binary test reads: the first 8 KiB, like git (8000 bytes) and
+ * grep, so the cost does not grow with the file and a text file with an odd tail stays text.
+ */
+export const BINARY_SNIFF_LENGTH = 8192;
+/** Perl's -B test says "more than a third" odd characters; undecodable ones are odder still (pip stops at the first). */
+const UNDECODABLE_SHARE = 0.3;
+
+export type BinaryEvidence =
+  | { readonly kind: 'nul'; readonly offset: number }
+  | { readonly kind: 'undecodable'; readonly offset: number; readonly share: number };
+
+/**
+ * Why a decoded file is not text at all, judged on its first 8 KiB: a NUL character (executables,
+ * archives and UTF-16 without a byte-order mark have them, requirements files do not: git and
+ * grep use the same sign), or more than 30% replacement characters (U+FFFD, what bytes that did
+ * not decode became). `offset` is the first such character. Works on text so that the editor's
+ * buffers and the files the CLI decodes meet the same rule.
+ */
+export function binaryEvidence(text: string): BinaryEvidence | undefined {
+  const examined = Math.min(text.length, BINARY_SNIFF_LENGTH);
+  let undecodable = 0;
+  let firstUndecodable = -1;
+  for (let i = 0; i < examined; i++) {
+    const code = text.charCodeAt(i);
+    if (code === 0) return { kind: 'nul', offset: i };
+    if (code === 0xfffd) {
+      if (undecodable++ === 0) firstUndecodable = i;
+    }
+  }
+  const share = examined === 0 ? 0 : undecodable / examined;
+  return share > UNDECODABLE_SHARE ? { kind: 'undecodable', offset: firstUndecodable, share } : undefined;
+}

@@ -751,7 +751,7 @@ function interpretRequirement(
       path: pathPart,
       span: result.url.span,
       expect: 'directory',
-      missingMessage: `Invalid requirement: '${name}'${name.includes('/') ? `\nHint: It looks like a path.${hint}` : ''}`,
+      missingMessage: `Invalid requirement: '${name}'${name.includes('/') ? `. Hint: It looks like a path.${hint}` : ''}`,
     };
     return result;
   }

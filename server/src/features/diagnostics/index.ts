@@ -5,8 +5,10 @@ import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { AnalyzedDocument } from '../document';
 import { DIAGNOSTIC_CODES, type ReqguardSettings, type Severity } from '../../settings';
 import type { Span } from '../../parser/types';
+import { binaryFileFinding } from './binaryFile';
 import { checkRequirements, type Finding, type RequirementsCheckDeps } from './requirements';
 import { checkManifest } from './manifest';
+import { safeMessage } from './safeText';
 
 export type { Finding } from './requirements';
 
@@ -20,6 +22,8 @@ const LSP_SEVERITY: Record<Severity, DiagnosticSeverity> = {
 };
 
 export function findingsFor(analysis: AnalyzedDocument, deps: Omit<RequirementsCheckDeps, 'abstract'> = {}): Finding[] {
+  const binary = binaryFileFinding(analysis.text);
+  if (binary) return [binary];
   if (analysis.family === 'manifest') return checkManifest(analysis.declarations);
   return checkRequirements(analysis.parsed, { ...deps, abstract: analysis.kind === 'requirements-in' });
 }
@@ -46,7 +50,12 @@ export function computeDiagnostics(
   return toDiagnostics(analysis.document, findingsFor(analysis, deps), settings);
 }
 
-/** Findings as LSP diagnostics of `document`, with the user's severities; codes turned off are dropped. */
+/**
+ * Findings as LSP diagnostics of `document`, with the user's severities; codes turned off are
+ * dropped. Every finding, offline or from the index, leaves through here on its way to the editor
+ * and to each of `check`'s formats, so this is where messages, which quote lines of the file and
+ * index answers, get their credentials redacted and control characters escaped: once, for all.
+ */
 export function toDiagnostics(document: TextDocument, findings: Iterable<Finding>, settings: ReqguardSettings): Diagnostic[] {
   const diagnostics: Diagnostic[] = [];
   for (const finding of findings) {
@@ -57,12 +66,12 @@ export function toDiagnostics(document: TextDocument, findings: Iterable<Finding
       severity: LSP_SEVERITY[severity],
       code: finding.code,
       source: DIAGNOSTIC_SOURCE,
-      message: finding.message,
+      message: safeMessage(finding.message),
     };
     if (finding.data !== undefined) diagnostic.data = finding.data;
     if (finding.related) {
       diagnostic.relatedInformation = [
-        { location: { uri: document.uri, range: rangeOf(document, finding.related.span) }, message: finding.related.message },
+        { location: { uri: document.uri, range: rangeOf(document, finding.related.span) }, message: safeMessage(finding.related.message) },
       ];
     }
     diagnostics.push(diagnostic);
