@@ -2,7 +2,7 @@
 // and settings to look at. All analysis happens in the server.
 import * as vscode from 'vscode';
 import { LanguageClient, TransportKind, type DocumentSelector, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
-import { INDEX_STATUS_NOTIFICATION, PIN_AND_HASH_ALL_REQUEST, type PinAndHashAllParams, REFRESH_INDEX_REQUEST, REQUIREMENTS_LANGUAGE_ID, SERVER_NODE_FLAGS, type InitializationOptions } from '../../server/src/protocol';
+import { INDEX_STATUS_NOTIFICATION, WORKSPACE_TRUSTED_NOTIFICATION, PIN_AND_HASH_ALL_REQUEST, type PinAndHashAllParams, REFRESH_INDEX_REQUEST, REQUIREMENTS_LANGUAGE_ID, SERVER_NODE_FLAGS, type InitializationOptions } from '../../server/src/protocol';
 import { IndexStatusBar } from './statusBar';
 
 let client: LanguageClient | undefined;
@@ -43,6 +43,7 @@ async function startClient(context: vscode.ExtensionContext, output: vscode.LogO
     settings: vscode.workspace.getConfiguration('reqguard'),
     httpSettings: vscode.workspace.getConfiguration('http'),
     storagePath: context.globalStorageUri.scheme === 'file' ? context.globalStorageUri.fsPath : undefined,
+    workspaceTrusted: vscode.workspace.isTrusted,
   };
   const clientOptions: LanguageClientOptions = {
     documentSelector: documentSelector(extraPatterns()),
@@ -73,6 +74,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<{ clie
       client = await startClient(context, output);
       for (const document of vscode.workspace.textDocuments) void adoptExtraPatternDocuments(document);
     }),
+    // Restricted Mode ends: files' own index options apply from now on, and every file is checked again.
+    vscode.workspace.onDidGrantWorkspaceTrust(() => void client?.sendNotification(WORKSPACE_TRUSTED_NOTIFICATION)),
     vscode.commands.registerCommand('reqguard.showOutput', () => output.show(true)),
     vscode.commands.registerCommand('reqguard.refreshIndex', () => client?.sendRequest(REFRESH_INDEX_REQUEST)),
     vscode.commands.registerCommand('reqguard.pinAndHashAll', () => fixActiveDocument({ pin: true, hash: true })),

@@ -35,14 +35,20 @@ export class IndexStatusBar implements vscode.Disposable {
       return;
     }
     const host = hostOf(status.primary);
-    const icon = status.offline ? '$(cloud-offline)' : status.stale ? '$(warning)' : '$(package)';
-    const state = status.offline ? ' (offline)' : status.stale ? ' (cached)' : '';
+    const restricted = status.ignoredFileOptions !== undefined;
+    const icon = restricted ? '$(shield)' : status.offline ? '$(cloud-offline)' : status.stale ? '$(warning)' : '$(package)';
+    const state = restricted ? ' (restricted)' : status.offline ? ' (offline)' : status.stale ? ' (cached)' : '';
     this.item.text = `${icon} ${host}${state}`;
+    // One click to the Workspace Trust editor: trusting the folder lets this file choose its index.
+    this.item.command = restricted ? { command: 'workbench.trust.manage', title: "Trust to use this file's index" } : 'reqguard.showOutput';
     this.item.backgroundColor = status.stale ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;
     const tooltip = new vscode.MarkdownString();
     tooltip.appendMarkdown(`**Index:** \`${status.primary ?? '--no-index'}\` (${describeIndexSource(status.source, status.sourceDetail)})\n\n`);
     if (status.extra.length) tooltip.appendMarkdown(`**Extra indexes:** ${status.extra.map((u) => `\`${u}\``).join(', ')}\n\n`);
     if (status.findLinks.length) tooltip.appendMarkdown(`**Find links:** ${status.findLinks.map((u) => `\`${u}\``).join(', ')}\n\n`);
+    if (status.ignoredFileOptions) {
+      tooltip.appendMarkdown(`**Restricted Mode:** this file's ${status.ignoredFileOptions.map((o) => `\`${o}\``).join(', ')} ${status.ignoredFileOptions.length === 1 ? 'is' : 'are'} not followed until you trust the workspace, so an untrusted repository never chooses which hosts reqguard contacts. Click to trust it and use this file's index.\n\n`);
+    }
     if (status.offline) tooltip.appendMarkdown('Offline: cached data only (`reqguard.index.offline`).\n\n');
     if (status.stale) tooltip.appendText(`${status.stale.message}. Showing data cached ${new Date(status.stale.cachedAt).toLocaleString()}.`);
     this.item.tooltip = tooltip;

@@ -1,7 +1,7 @@
 // The contract between the extension (client) and the language server beyond LSP itself: how the
 // client starts and initializes the server, and the custom requests and notifications, typed as
 // rust-analyzer's lsp_ext.ts types its own (both sides import this file: no `vscode`, no Node-only imports).
-import { NotificationType, RequestType, RequestType0 } from 'vscode-languageserver-protocol';
+import { NotificationType, NotificationType0, RequestType, RequestType0 } from 'vscode-languageserver-protocol';
 import type { WorkspaceEdit } from 'vscode-languageserver-types';
 
 /**
@@ -21,6 +21,11 @@ export interface InitializationOptions {
   readonly httpSettings?: unknown;
   /** The extension's global storage folder: the persisted index cache lives under it. */
   readonly storagePath?: string;
+  /**
+   * VS Code's workspace trust. False (Restricted Mode): index options in workspace files are not
+   * followed. Absent (a client without workspace trust): trusted.
+   */
+  readonly workspaceTrusted?: boolean;
 }
 
 /** Which index a document installs from, and in what state; the status bar shows it. */
@@ -36,6 +41,8 @@ export interface IndexStatus {
   readonly offline: boolean;
   /** Set while cached data is served because an index failed. */
   readonly stale?: { readonly index: string; readonly message: string; readonly cachedAt: number };
+  /** The file's own index options, not followed in an untrusted workspace (redacted). */
+  readonly ignoredFileOptions?: readonly string[];
 }
 
 /** Where an index was chosen, in words ("set in requirements.txt", "from pip's configuration /etc/pip.conf"), for hovers and the status bar. */
@@ -62,6 +69,9 @@ export interface PinAndHashAllParams {
 
 /** Client → server: "Pin and hash all" for one document; answers the WorkspaceEdit to apply (null when cancelled). */
 export const PIN_AND_HASH_ALL_REQUEST = new RequestType<PinAndHashAllParams, WorkspaceEdit | null, void>('reqguard/pinAndHashAll');
+
+/** Client → server: the user trusted the workspace; files' own index options now apply. */
+export const WORKSPACE_TRUSTED_NOTIFICATION = new NotificationType0('reqguard/workspaceTrusted');
 
 /** Client → server: forget in-memory index answers and revalidate (the "Refresh index data" command). */
 export const REFRESH_INDEX_REQUEST = new RequestType0<void, void>('reqguard/refreshIndex');

@@ -9,7 +9,7 @@ import { completion, COMPLETION_TRIGGER_CHARACTERS } from './features/completion
 import { documentLinks } from './features/documentLinks';
 import { hover } from './features/hover';
 import { Logger } from './log';
-import { PIN_AND_HASH_ALL_REQUEST, REFRESH_INDEX_REQUEST } from './protocol';
+import { PIN_AND_HASH_ALL_REQUEST, REFRESH_INDEX_REQUEST, WORKSPACE_TRUSTED_NOTIFICATION } from './protocol';
 import { DEFAULT_SETTINGS } from './settings';
 import { DocumentSessions } from './wiring/documentSessions';
 import { DocumentStates, type DocumentIo } from './wiring/documentStates';
@@ -64,6 +64,10 @@ export function startServer(connection: Connection, deps: ServerDeps): void {
   connection.onCodeAction(states.handler([], codeActionsAt));
   // "Pin and hash all" as a command: the client shows progress and can cancel.
   connection.onRequest(PIN_AND_HASH_ALL_REQUEST, states.handlerFor((params) => params.uri, null, (state, params, signal) => pinAndHashAll(state, params, signal, documents, log)));
+  connection.onNotification(WORKSPACE_TRUSTED_NOTIFICATION, () => {
+    settings.workspaceTrusted = true;
+    validation.scheduleAll();
+  });
   connection.onRequest(REFRESH_INDEX_REQUEST, async () => {
     await indexes.clearMemory();
     validation.scheduleAll();

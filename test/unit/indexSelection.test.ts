@@ -66,3 +66,27 @@ test('--pre on a line of its own, in the file or an include, or pip\'s pre, lets
   const includes = resolveIncludes(document, '/p/requirements.txt', { read: (path) => (path === '/p/base.txt' ? '--pre\n' : undefined) });
   assert.equal(selectIndex({ document, documentLabel: '/p/requirements.txt', includes }).prereleases, true);
 });
+
+test('an untrusted file (Restricted Mode) does not choose: its index options and its includes\' are recorded, not followed; --pre still applies', () => {
+  const files = new Map([['/p/base.txt', '--extra-index-url https://evil-include.example/simple/\n--find-links ./wheels\n']]);
+  const text = '-r base.txt\n--index-url https://u:token@evil.example/simple/\n--no-index\n--pre\nflask\n';
+  const document = parseRequirementsFile(text);
+  const includes = resolveIncludes(document, '/p/requirements.txt', { read: (path) => files.get(path) });
+  const settings = { indexUrl: 'https://mirror.example/simple/' };
+  const untrusted = selectIndex({ document, documentLabel: 'requirements.txt', includes, settings, pip, trustFileOptions: false });
+  assert.deepEqual(untrusted.indexUrls, ['https://mirror.example/simple/', 'https://extra.example/simple/']);
+  assert.deepEqual(untrusted.findLinks, []);
+  assert.equal(untrusted.noIndex, false);
+  assert.equal(untrusted.source, 'settings');
+  assert.equal(untrusted.prereleases, true);
+  assert.deepEqual(untrusted.ignoredFileOptions, [
+    '--extra-index-url https://evil-include.example/simple/',
+    '--find-links ./wheels',
+    '--index-url https://u:****@evil.example/simple/',
+    '--no-index',
+  ]);
+  // Trusted (the default, and the CLI): pip's rules, nothing recorded.
+  const trusted = selectIndex({ document, documentLabel: 'requirements.txt', includes, settings, pip });
+  assert.equal(trusted.noIndex, true);
+  assert.equal(trusted.ignoredFileOptions, undefined);
+});

@@ -16,9 +16,11 @@ export function documentIndex(
   path: string,
   includes: readonly IncludedFile[] | undefined,
   settings: IndexSettings,
+  /** False for a file of an untrusted workspace: its own index options are not followed. */
+  trustFileOptions = true,
 ): PackageIndex {
   const document = analysis.family === 'manifest' ? undefined : analysis.parsed;
-  return openSelected(runtime, settings, { document, documentLabel: basename(path), includes }, dirname(path));
+  return openSelected(runtime, settings, { document, documentLabel: basename(path), includes, trustFileOptions }, dirname(path));
 }
 
 /** The index when no requirements file has a say: the user's settings, then pip's configuration. */
@@ -26,7 +28,7 @@ export function settingsIndex(runtime: Runtime, settings: IndexSettings): Packag
   return openSelected(runtime, settings, { documentLabel: '' });
 }
 
-function openSelected(runtime: Runtime, settings: IndexSettings, file: Pick<Parameters<typeof selectIndex>[0], 'document' | 'documentLabel' | 'includes'>, baseDir?: string): PackageIndex {
+function openSelected(runtime: Runtime, settings: IndexSettings, file: Pick<Parameters<typeof selectIndex>[0], 'document' | 'documentLabel' | 'includes' | 'trustFileOptions'>, baseDir?: string): PackageIndex {
   const selection = selectIndex({ ...file, settings: { indexUrl: settings.url, extraIndexUrls: settings.extraUrls }, pip: runtime.pip });
   return openIndex(runtime.client, selection, { baseDir, jsonApiUrl: settings.jsonApiUrl });
 }

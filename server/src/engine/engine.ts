@@ -60,9 +60,13 @@ export function offlineDiagnostics(file: AnalyzedFile, settings: ReqguardSetting
   return computeDiagnostics(file.analysis, settings, { includes: file.includes, paths: file.paths });
 }
 
-/** The index the file installs from: its own options and includes, then settings, then pip's configuration. */
-export function fileIndex(runtime: Pick<IndexRuntime, 'client' | 'pip'>, file: AnalyzedFile, settings: ReqguardSettings): PackageIndex {
-  return documentIndex(runtime, file.analysis, file.path, file.includes, settings.index);
+/**
+ * The index the file installs from: its own options and includes, then settings, then pip's
+ * configuration. A file from an untrusted workspace (`trusted` false) does not choose: its index
+ * options are reported, not followed. The CLI trusts the files it is given, as pip does.
+ */
+export function fileIndex(runtime: Pick<IndexRuntime, 'client' | 'pip'>, file: AnalyzedFile, settings: ReqguardSettings, trusted = true): PackageIndex {
+  return documentIndex(runtime, file.analysis, file.path, file.includes, settings.index, trusted);
 }
 
 /** How to reach OSV: never when offline (no network at all), and only through the runtime's HTTP client. */

@@ -4,6 +4,7 @@
 import { optionValues, type RequirementsDocument } from '../parser/requirementsFile';
 import type { IncludedFile } from '../pip/includes';
 import type { PipIndexConfig } from './pipConfig';
+import { redactUrl } from './urls';
 
 export const PYPI_SIMPLE_URL = 'https://pypi.org/simple/';
 
@@ -20,6 +21,11 @@ export interface IndexSelection {
   readonly sourceDetail?: string;
   /** `--pre` in the file or an include, or pip's `pre`: pip picks pre-releases like final releases. */
   readonly prereleases?: boolean;
+  /**
+   * Index options of the file and its includes that were not followed because the file is not
+   * trusted (VS Code's Restricted Mode), for display: `--index-url URL`, credentials redacted.
+   */
+  readonly ignoredFileOptions?: readonly string[];
 }
 
 export interface EditorIndexSettings {
@@ -34,7 +40,12 @@ interface Finder {
   source: IndexSource;
   sourceDetail?: string;
   prereleases: boolean;
+  /** Set when the file's index options are not to be followed: what they would have said. */
+  ignored?: string[];
 }
+
+/** The options that choose where pip connects (or, for find-links, which folders it reads). */
+const NETWORK_DESTS = ['index_url', 'extra_index_urls', 'find_links', 'no_index'] as const;
 
 /** Replays pip's handle_option_line over a file and, at each include, the file it includes. */
 function applyFileOptions(finder: Finder, document: RequirementsDocument, label: string, includes: readonly IncludedFile[]): void {
@@ -47,6 +58,13 @@ function applyFileOptions(finder: Finder, document: RequirementsDocument, label:
     }
     // pip applies file-wide options only from lines without a requirement.
     if (entry.kind !== 'options') continue;
+    if (entry.options.some((o) => o.spec.dest === 'pre')) finder.prereleases = true;
+    if (finder.ignored) {
+      for (const option of entry.options) {
+        if ((NETWORK_DESTS as readonly string[]).includes(option.spec.dest)) finder.ignored.push(option.value === undefined ? option.name : `${option.name} ${redactUrl(option.value)}`);
+      }
+      continue;
+    }
     const values = (dest: Parameters<typeof optionValues>[1]) => optionValues(entry, dest);
     if (entry.options.some((o) => o.spec.dest === 'no_index')) {
       finder.noIndex = true;
@@ -61,7 +79,6 @@ function applyFileOptions(finder: Finder, document: RequirementsDocument, label:
     if (!finder.noIndex) finder.indexUrls.push(...values('extra_index_urls'));
     const links = values('find_links');
     if (links.length) finder.findLinks.push(links[0]);
-    if (entry.options.some((o) => o.spec.dest === 'pre')) finder.prereleases = true;
   }
 }
 
@@ -72,9 +89,16 @@ export function selectIndex(options: {
   readonly includes?: readonly IncludedFile[];
   readonly settings?: EditorIndexSettings;
   readonly pip?: PipIndexConfig;
+  /**
+   * False for a file from an untrusted workspace: its index options (and its includes') are
+   * recorded, not followed, so opening a repository never lets it choose the hosts reqguard
+   * contacts, the variables expanded into their URLs or the netrc credentials sent to them.
+   */
+  readonly trustFileOptions?: boolean;
 }): IndexSelection {
   const { settings = {}, pip = {} } = options;
   const finder: Finder = { indexUrls: [PYPI_SIMPLE_URL], findLinks: [], noIndex: false, source: 'default', prereleases: pip.pre?.value ?? false };
+  if (options.trustFileOptions === false) finder.ignored = [];
   if (pip.indexUrl) {
     finder.indexUrls = [pip.indexUrl.value];
     finder.source = 'pip';
@@ -92,6 +116,6 @@ export function selectIndex(options: {
     finder.indexUrls = [];
   }
   if (options.document) applyFileOptions(finder, options.document, options.documentLabel, options.includes ?? []);
-  const { findLinks, noIndex, source, sourceDetail, prereleases } = finder;
-  return { indexUrls: [...new Set(finder.indexUrls)], findLinks, noIndex, source, sourceDetail, prereleases };
+  const { findLinks, noIndex, source, sourceDetail, prereleases, ignored } = finder;
+  return { indexUrls: [...new Set(finder.indexUrls)], findLinks, noIndex, source, sourceDetail, prereleases, ...(ignored?.length ? { ignoredFileOptions: ignored } : {}) };
 }

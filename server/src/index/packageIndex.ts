@@ -365,6 +365,8 @@ export interface EffectiveIndex {
   readonly offline: boolean;
   /** pip considers pre-releases (`--pre`, pip's `pre`): picks and completion include them. */
   readonly prereleases: boolean;
+  /** The file's own index options, not followed because the file is not trusted (redacted). */
+  readonly ignoredFileOptions: readonly string[];
 }
 
 export interface PackageIndex {
@@ -403,6 +405,7 @@ export function openIndex(client: IndexClient, selection: IndexSelection, option
       sourceDetail: selection.sourceDetail,
       offline: client.offline,
       prereleases: selection.prereleases ?? false,
+      ignoredFileOptions: selection.ignoredFileOptions ?? [],
     },
 
     async project(name, signal) {

@@ -63,7 +63,7 @@ export class DocumentStates {
     const path = onDisk ?? new URL(uri).pathname;
     const file = analyzeFile(current, path, this.sources, { onDisk: onDisk !== undefined, analysis: session.analysis(current, path, this.io.env) });
     const runtime = await this.indexes.runtime();
-    return { ...file, version, document: current, settings, index: runtime && fileIndex(runtime, file, settings) };
+    return { ...file, version, document: current, settings, index: runtime && fileIndex(runtime, file, settings, this.settings.workspaceTrusted) };
   }
 
   /**

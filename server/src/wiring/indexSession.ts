@@ -65,12 +65,18 @@ export class IndexSession {
       ...(effective.sourceDetail ? { sourceDetail: effective.sourceDetail } : {}),
       offline: effective.offline,
       ...(stale ? { stale: { index: stale.index, message: stale.error.message, cachedAt: stale.cachedAt } } : {}),
+      ...(effective.ignoredFileOptions.length ? { ignoredFileOptions: effective.ignoredFileOptions } : {}),
     };
   }
 
   /** The debug line saying where a document installs from (every URL in a status is redacted already). */
   describe(status: IndexStatus): string {
-    const more = [...status.extra.map((url) => `extra ${url}`), ...status.findLinks.map((url) => `find-links ${url}`), ...(status.offline ? ['offline'] : [])];
+    const more = [
+      ...status.extra.map((url) => `extra ${url}`),
+      ...status.findLinks.map((url) => `find-links ${url}`),
+      ...(status.offline ? ['offline'] : []),
+      ...(status.ignoredFileOptions ? [`not followed until the workspace is trusted: ${status.ignoredFileOptions.join(', ')}`] : []),
+    ];
     return `${status.primary ?? '--no-index'} (${describeIndexSource(status.source, status.sourceDetail)})${more.length ? `; ${more.join(', ')}` : ''}`;
   }
 

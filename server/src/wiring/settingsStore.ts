@@ -11,6 +11,8 @@ export class SettingsStore {
   private fallback: ReqguardSettings = DEFAULT_SETTINGS;
   private fallbackHttp: unknown;
   private canPull = false;
+  /** VS Code's workspace trust: files' own index options apply only when trusted. */
+  workspaceTrusted = true;
   /** Window-wide settings (index layer, log level), pulled once per configuration change. */
   private windowWide: Promise<ReqguardSettings> | undefined;
 
@@ -26,6 +28,7 @@ export class SettingsStore {
     const init = params.initializationOptions as InitializationOptions | undefined;
     if (init?.settings !== undefined) this.fallback = normalizeSettings(init.settings);
     this.fallbackHttp = init?.httpSettings;
+    this.workspaceTrusted = init?.workspaceTrusted !== false;
     this.onWindowSettings(this.fallback);
     return init?.storagePath;
   }
