@@ -20,7 +20,7 @@ import { declarationsOf } from '../../server/src/parser/setupPyDeclarations';
 import { analyzeSetupPy } from '../../server/src/parser/setupPy';
 import { DEFAULT_SETTINGS } from '../../server/src/settings';
 import { corpusDir } from '../helpers/corpus';
-import { collectSpans, mutate, Random, randomRequirementsFile, randomSetupPy, randomText } from '../helpers/fuzz';
+import { collectSpans, mutate, pathologicalShapes, Random, randomRequirementsFile, randomSetupPy, randomText } from '../helpers/fuzz';
 
 const SEED = Number(process.env.REQGUARD_FUZZ_SEED ?? 20240611);
 /** Mutants per corpus file. */
@@ -202,47 +202,7 @@ test('fuzz: every corpus file as is and mutated', () => {
 test('fuzz: pathological shapes stay fast', () => {
   const failures: Failure[] = [];
   const random = new Random(SEED ^ 0xbad);
-  const shapes: Record<string, string> = {
-    'backslashes': '\\'.repeat(20000),
-    'continued lines': 'pkg \\\n'.repeat(5000),
-    'comment continuations': '# x \\\n'.repeat(5000),
-    'spaces': ' '.repeat(20000) + 'x',
-    'dashes': ' -'.repeat(10000),
-    'option without value': '-r'.repeat(5000),
-    // `name[` runs are quadratic in the parser's extras regex (reported): kept short here.
-    'brackets': 'a' + '['.repeat(4000),
-    'closed brackets': 'a[' + 'x,'.repeat(10000) + ']',
-    'parentheses': 'x; ' + '('.repeat(5000) + 'os_name == "a"' + ')'.repeat(5000),
-    'marker chain': 'x; ' + 'os_name == "a" and '.repeat(1500) + 'os_name == "a"',
-    'specifier chain': 'x' + '>=1,'.repeat(5000) + '<2',
-    'long version': 'x==' + '1.'.repeat(10000) + '1',
-    'long name': 'a'.repeat(50000),
-    'name dashes': 'a' + '-_.'.repeat(10000),
-    'variables': '${X}'.repeat(5000),
-    'unterminated variables': '${'.repeat(10000),
-    'quotes': 'x --hash "'.repeat(3000),
-    'single quotes': "-i '".repeat(5000),
-    'hashes': 'x==1' + ` --hash=sha256:${'a'.repeat(64)}`.repeat(2000),
-    'at signs': 'x @ '.repeat(5000),
-    'url': 'x @ https://' + 'a/'.repeat(10000),
-    'egg fragments': 'git+https://x/y.git' + '#egg=a'.repeat(3000),
-    'hash lines': Array.from({ length: 2000 }, (_, i) => `pkg${i}==1.${i} --hash=sha256:${'0'.repeat(64)}`).join('\n'),
-    'duplicates': 'six==1\n'.repeat(5000),
-    'duplicates with markers': Array.from({ length: 1500 }, (_, i) => `six==1 ; python_version == "3.${i}"`).join('\n'),
-    'includes': Array.from({ length: 3000 }, (_, i) => `-r f${i}.txt`).join('\n'),
-    'nested python parentheses': 'setup(install_requires=' + '('.repeat(3000) + '"a"' + ')'.repeat(3000) + ')',
-    'nested python lists': 'setup(install_requires=' + '['.repeat(3000) + '"a"' + ']'.repeat(3000) + ')',
-    'nested python calls': 'x = ' + 'f('.repeat(3000) + ')'.repeat(3000) + '\nsetup(install_requires=x)',
-    'deep indentation': Array.from({ length: 500 }, (_, i) => ' '.repeat(i) + 'if x:').join('\n') + '\n' + ' '.repeat(500) + 'setup()',
-    'long binary expression': 'setup(install_requires=' + '["a"] + '.repeat(5000) + '["b"])',
-    'many string parts': 'setup(install_requires=["' + 'a" "'.repeat(10000) + '"])',
-    'many appends': 'r = []\n' + 'r.append("a>=1")\n'.repeat(2000) + 'setup(install_requires=r)',
-    'unterminated triple quote': 'setup(install_requires="""' + 'x\n'.repeat(10000),
-    'unterminated string lines': '"\n'.repeat(10000),
-    'surrogates': '\ud800'.repeat(5000) + '\udc00'.repeat(5000),
-    'unicode names': 'setup(install_requires=["\\N{' + 'LATIN SMALL LETTER A'.repeat(500) + '}"])',
-    'random long': randomText(random, 5000),
-  };
+  const shapes = pathologicalShapes(random);
   for (const [label, text] of Object.entries(shapes)) exercise(failures, label, text);
   assertNoFailures(failures, 'pathological shapes');
 });
