@@ -65,7 +65,7 @@ const PROJECT_LIST_TTL_MS = 24 * 60 * 60 * 1000;
 /** Failures that say nothing about the data, so an older copy is still the best answer. */
 const STALE_IF: ReadonlySet<IndexError['kind']> = new Set(['unreachable', 'server-error', 'malformed', 'too-large']);
 
-type Parsed<T> = { ok: true; value: T } | { ok: false; message: string };
+type Parsed<T> = { ok: true; value: T } | { ok: false; message: string; kind?: 'malformed' | 'too-large' };
 
 interface LoadSpec<T> {
   /** Cache key prefix: what kind of answer this is. */
@@ -229,7 +229,7 @@ export class IndexClient {
     const body = await this.options.files.read(path);
     if (body === undefined) return { ok: false, error: indexError('not-found', url, `${path} does not exist`) };
     const parsed = parseSimpleHtml(body.toString('utf8'), pathToFileURL(path).href, project);
-    return parsed.ok ? this.local(parsed.page) : { ok: false, error: indexError('malformed', url, parsed.message) };
+    return parsed.ok ? this.local(parsed.page) : { ok: false, error: indexError(parsed.kind ?? 'malformed', url, `${path}: ${parsed.message}`) };
   }
 
   private async load<T>(spec: LoadSpec<T>, signal?: AbortSignal): Promise<Result<Loaded<T>>> {
@@ -281,7 +281,7 @@ export class IndexClient {
         this.recovered(spec.url);
         return this.remember(key, { ok: true, value: { value: parsed.value, freshness: 'fetched', fetchedAt: fresh.fetchedAt } }, ttlMs);
       }
-      failure = indexError('malformed', spec.url, `${redactUrl(spec.url)}: ${parsed.message}`);
+      failure = indexError(parsed.kind ?? 'malformed', spec.url, `${redactUrl(spec.url)}: ${parsed.message}`);
     } else if (response.ok) {
       failure = indexError('server-error', spec.url, `${redactUrl(spec.url)} answered ${response.value.status} without a cached copy to revalidate`, response.value.status);
     } else {
@@ -419,24 +419,23 @@ export function openIndex(client: IndexClient, selection: IndexSelection, option
       const problems: IndexError[] = [];
       let freshness: Freshness = 'memory';
       let fetchedAt = Infinity;
-      let answered = false;
       for (const lookup of lookups) {
         const result = await lookup.result;
         if (!result.ok) {
           problems.push(result.error);
           continue;
         }
-        answered = true;
         const page = result.value.value;
+        // One by one: a spread of a page's hundred thousand versions overflows the call stack.
         for (const file of page.files) files.push({ ...file, source: lookup.source });
-        versions.push(...page.versions);
+        for (const version of page.versions) versions.push(version);
         if (FRESHNESS_RANK[result.value.freshness] > FRESHNESS_RANK[freshness]) freshness = result.value.freshness;
         fetchedAt = Math.min(fetchedAt, result.value.fetchedAt);
       }
-      if (!answered) {
-        // "Not found" only when every source said so; otherwise the most telling failure.
-        const notFound = problems.every((problem) => problem.kind === 'not-found');
-        return { ok: false, error: notFound ? problems[0] : problems.find((problem) => problem.kind !== 'not-found')! };
+      // Absent only when every source said so. A source that answered without the project (an
+      // empty find-links folder) says no more than "not found": it never hides a failure.
+      if (files.length === 0 && versions.length === 0 && problems.length > 0) {
+        return { ok: false, error: problems.find((problem) => problem.kind !== 'not-found') ?? problems[0] };
       }
       return { ok: true, value: { name, files, versions: sortVersionsDescending(versions), stale: freshness === 'stale', freshness, fetchedAt, problems: problems.filter((p) => p.kind !== 'not-found') } };
     },

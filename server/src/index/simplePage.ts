@@ -33,7 +33,19 @@ export interface ProjectPage {
   readonly lastSerial?: number;
 }
 
-export type PageResult = { ok: true; page: ProjectPage } | { ok: false; message: string };
+/** `kind`: what to call the failure (default 'malformed'); 'too-large' for a page past MAX_LINKS_PER_PAGE. */
+export type PageResult = { ok: true; page: ProjectPage } | { ok: false; message: string; kind?: 'malformed' | 'too-large' };
+
+/**
+ * Links one project page may list. PyPI's largest projects have about 50,000 files; four times
+ * that leaves room for any real index while bounding what a hostile page costs (each link is a
+ * few hundred bytes in memory, so 200,000 of them stay under 100 MB).
+ */
+export const MAX_LINKS_PER_PAGE = 200_000;
+
+function tooManyLinks(): PageResult {
+  return { ok: false, kind: 'too-large', message: `the page lists more than ${MAX_LINKS_PER_PAGE.toLocaleString('en-US')} links, more than any real index; not read` };
+}
 
 const SDIST_EXTENSIONS = new Set(['.tar.gz', '.zip', '.tar.bz2', '.tar.xz', '.tgz', '.tar']);
 
@@ -110,6 +122,7 @@ export function parseSimpleJson(body: string, pageUrl: string, project: string):
   }
   const root = asRecord(data);
   if (!root || !Array.isArray(root.files)) return { ok: false, message: 'the index sent JSON without a "files" list' };
+  if (root.files.length > MAX_LINKS_PER_PAGE) return tooManyLinks();
   const files: DistributionFile[] = [];
   for (const raw of root.files) {
     const file = asRecord(raw);
@@ -203,6 +216,7 @@ export function parseSimpleHtml(body: string, pageUrl: string, project: string):
   }
   const files: DistributionFile[] = [];
   for (const match of html.matchAll(/<a\s([^>]*)>([\s\S]*?)<\/a\s*>/gi)) {
+    if (files.length >= MAX_LINKS_PER_PAGE) return tooManyLinks();
     const attributes = parseAttributes(match[1]);
     const href = attributes.get('href');
     if (!href) continue;
