@@ -11,7 +11,7 @@ import type { HttpClient } from './http';
 import type { IndexSelection } from './indexSelection';
 import { jsonApiBase, projectPageUrl, redactUrl } from './urls';
 import { parseProjectDetails, type ProjectDetails } from './jsonApi';
-import { classifyFilename, linkedFile, parseSimpleHtml, parseSimpleJson, type DistributionFile, type PageResult, type ProjectPage } from './simplePage';
+import { classifyFilename, linkedFile, parseProjectList, parseSimpleHtml, parseSimpleJson, type DistributionFile, type PageResult, type ProjectPage } from './simplePage';
 import { sortVersionsDescending } from '../pip/versions';
 import { canonicalizeName } from '../parser/pep508';
 
@@ -100,9 +100,7 @@ function projectListParser(response: StoredResponse): Parsed<string[]> {
     }
   }
   if (type !== 'text/html' && type !== 'application/vnd.pypi.simple.v1+html') return { ok: false, message: `the project list came as ${type || 'no content type'}` };
-  const names: string[] = [];
-  for (const match of response.body.matchAll(/<a\s[^>]*>([^<]*)<\/a\s*>/gi)) if (match[1].trim()) names.push(match[1].trim());
-  return { ok: true, value: names };
+  return { ok: true, value: parseProjectList(response.body) };
 }
 
 function isFileUrl(location: string): boolean {

@@ -3,6 +3,8 @@
 // layer hands in the body and the page URL.
 import { parseWheelFilename, splitExtension, type WheelName } from '../parser/links';
 import { canonicalizeName } from '../parser/pep508';
+import { readStartTags } from './htmlTags';
+import { percentDecode } from './urls';
 
 export interface DistributionFile {
   readonly filename: string;
@@ -49,14 +51,30 @@ function tooManyLinks(): PageResult {
 
 const SDIST_EXTENSIONS = new Set(['.tar.gz', '.zip', '.tar.bz2', '.tar.xz', '.tgz', '.tar']);
 
-/** pip's `_extract_version_from_fragment`: the part after the first `-` where the prefix is the project. */
+/**
+ * pip's `_extract_version_from_fragment`: the part after the first `-` whose prefix is the project
+ * (canonicalized). In one pass: canonicalizing every prefix again costs the square of the name's
+ * length. A prefix's canonical form only grows as the prefix does (each letter lower-cased, each
+ * run of `-_.` one `-`), so it is compared with the project's as it grows, and the first
+ * difference ends the search. (Letters are lower-cased one by one, which differs from lower-casing
+ * the whole name only for a final Greek sigma, never in an ASCII project name.)
+ */
 function sdistVersion(stem: string, canonicalName: string): string | undefined {
-  for (let i = stem.indexOf('-'); i >= 0; i = stem.indexOf('-', i + 1)) {
-    if (canonicalizeName(stem.slice(0, i)) === canonicalName) return stem.slice(i + 1) || undefined;
+  let matched = 0;
+  let previousWasSeparator = false;
+  for (let i = 0; i < stem.length; i++) {
+    const char = stem[i];
+    if (char === '-' && matched === canonicalName.length) return stem.slice(i + 1) || undefined;
+    const isSeparator = char === '-' || char === '_' || char === '.';
+    const canonical = isSeparator ? (previousWasSeparator ? '' : '-') : char.toLowerCase();
+    previousWasSeparator = isSeparator;
+    if (!canonicalName.startsWith(canonical, matched)) return undefined;
+    matched += canonical.length;
   }
   return undefined;
 }
 
+/** Whether a file is a wheel or an sdist of `project`, and of which version (pip's rules). */
 export function classifyFilename(filename: string, project: string): Pick<DistributionFile, 'kind' | 'version' | 'wheel'> {
   const canonicalName = canonicalizeName(project);
   if (filename.endsWith('.whl')) {
@@ -162,73 +180,57 @@ export function parseSimpleJson(body: string, pageUrl: string, project: string):
 
 // ---- PEP 503 HTML -------------------------------------------------------------------------
 
-const NAMED_ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: '\u00a0' };
+const PAGE_TAGS: ReadonlySet<string> = new Set(['a', 'base', 'meta']);
 
-export function unescapeHtml(text: string): string {
-  return text.replace(/&(#x[0-9a-f]+|#[0-9]+|[a-z]+);/gi, (whole, entity: string) => {
-    if (entity[0] === '#') {
-      const code = entity[1] === 'x' || entity[1] === 'X' ? parseInt(entity.slice(2), 16) : parseInt(entity.slice(1), 10);
-      return Number.isFinite(code) && code <= 0x10ffff ? String.fromCodePoint(code) : whole;
-    }
-    return NAMED_ENTITIES[entity.toLowerCase()] ?? whole;
-  });
+/** pip's Link.filename: the last segment of the percent-decoded path, or the host for an empty path. */
+export function linkFilename(url: URL): string {
+  const path = percentDecode(url.pathname).replace(/\/+$/, '');
+  const name = path.slice(path.lastIndexOf('/') + 1);
+  return name ? percentDecode(name) : url.host;
 }
-
-/** Attributes of one start tag: name (lower case) → unescaped value ('' for a bare attribute). */
-function parseAttributes(source: string): Map<string, string> {
-  const attributes = new Map<string, string>();
-  const re = /([^\s"'>/=]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+)))?/g;
-  for (const match of source.matchAll(re)) {
-    attributes.set(match[1].toLowerCase(), unescapeHtml(match[2] ?? match[3] ?? match[4] ?? ''));
-  }
-  return attributes;
-}
-
-/** Where html.parser (Python 3.11, which pip's parse_links uses) ends a comment: `--`, optional whitespace, `>`. */
-const COMMENT_END = /--\s*>/g;
 
 /**
- * The page without its `<!-- … -->` comments, whose links and `<base>` pip never sees. A comment
- * ends at the first COMMENT_END after its `<!--` (so `<!-->` does not end it); pip feeds the page
- * to html.parser without close(), so nothing after an unterminated `<!--` is read. One pass.
+ * What pip's parse_links finds in a page (html.parser's start tags, read by htmlTags): every
+ * `<a>` with a non-empty href (its last href, as `dict(attrs)` keeps), resolved against the first
+ * `<base href>`; the file name comes from the URL, never from the anchor's text.
  */
-function withoutComments(body: string): string {
-  const kept: string[] = [];
-  let from = 0;
-  for (let start = body.indexOf('<!--'); start >= 0; start = body.indexOf('<!--', from)) {
-    kept.push(body.slice(from, start));
-    COMMENT_END.lastIndex = start + 4;
-    const end = COMMENT_END.exec(body);
-    if (!end) return kept.join('');
-    from = end.index + end[0].length;
-  }
-  kept.push(body.slice(from));
-  return kept.join('');
-}
-
 export function parseSimpleHtml(body: string, pageUrl: string, project: string): PageResult {
-  const html = withoutComments(body);
-  let base = pageUrl;
-  const baseTag = /<base\s([^>]*)>/i.exec(html);
-  if (baseTag) {
-    const href = parseAttributes(baseTag[1]).get('href');
-    base = (href && resolveUrl(href, pageUrl)) ?? pageUrl;
-  }
+  const anchors: Map<string, string | null>[] = [];
+  let baseHref: string | undefined;
+  let apiVersion: string | undefined;
+  const outcome = readStartTags(body, PAGE_TAGS, (tag) => {
+    if (tag.name === 'a') {
+      if (anchors.length >= MAX_LINKS_PER_PAGE) return false;
+      anchors.push(new Map(tag.attributes));
+    } else if (tag.name === 'base') {
+      // pip keeps the first <base> whose first href has a value.
+      const href = tag.attributes.find(([name]) => name === 'href')?.[1];
+      if (baseHref === undefined && href !== undefined && href !== null) baseHref = href;
+    } else if (apiVersion === undefined) {
+      const attributes = new Map(tag.attributes);
+      if (attributes.get('name') === 'pypi:repository-version') apiVersion = attributes.get('content') ?? undefined;
+    }
+    return true;
+  });
+  if (outcome.kind === 'stopped') return tooManyLinks();
+  if (outcome.kind === 'fails') return { ok: false, message: `Python's HTML parser, which pip uses, fails on the markup at offset ${outcome.at} ("${body.slice(outcome.at, outcome.at + 20)}…"), so pip cannot read this page` };
+  const base = (baseHref && resolveUrl(baseHref, pageUrl)) || pageUrl;
   const files: DistributionFile[] = [];
-  for (const match of html.matchAll(/<a\s([^>]*)>([\s\S]*?)<\/a\s*>/gi)) {
-    if (files.length >= MAX_LINKS_PER_PAGE) return tooManyLinks();
-    const attributes = parseAttributes(match[1]);
+  for (const attributes of anchors) {
     const href = attributes.get('href');
     if (!href) continue;
-    const absolute = resolveUrl(href, base);
-    if (!absolute) continue;
-    const { url, hashes } = splitFragment(absolute);
-    const text = unescapeHtml(match[2].replace(/<[^>]*>/g, '')).trim();
-    const filename = text || decodeURIComponent(new URL(url).pathname.split('/').pop() ?? '');
+    let absolute: URL;
+    try {
+      absolute = new URL(href, base);
+    } catch {
+      continue;
+    }
+    const { url, hashes } = splitFragment(absolute.href);
+    const filename = linkFilename(absolute);
     const yanked = attributes.has('data-yanked');
     const metadata = attributes.get('data-core-metadata') ?? attributes.get('data-dist-info-metadata');
     let coreMetadata: DistributionFile['coreMetadata'] = false;
-    if (metadata !== undefined && metadata !== 'false') {
+    if (metadata !== undefined && metadata !== null && metadata !== 'false') {
       const hash = /^(\w+)=([0-9a-fA-F]+)$/.exec(metadata);
       coreMetadata = { hashes: hash ? { [hash[1]]: hash[2].toLowerCase() } : {} };
     }
@@ -243,9 +245,20 @@ export function parseSimpleHtml(body: string, pageUrl: string, project: string):
       ...classifyFilename(filename, project),
     });
   }
-  const version = /<meta\s+name="pypi:repository-version"\s+content="([^"]*)"/i.exec(html);
   return {
     ok: true,
-    page: { name: project, files, versions: collectVersions([], files), format: 'html', apiVersion: version?.[1] },
+    page: { name: project, files, versions: collectVersions([], files), format: 'html', apiVersion },
   };
 }
+
+/** The project names of an index's root page (`<a href="/simple/six/">six</a>`), from the anchors' text. */
+export function parseProjectList(body: string): string[] {
+  const names: string[] = [];
+  readStartTags(body, ANCHOR, (tag) => {
+    const name = tag.text();
+    if (name) names.push(name);
+  });
+  return names;
+}
+
+const ANCHOR: ReadonlySet<string> = new Set(['a']);

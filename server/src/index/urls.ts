@@ -10,6 +10,11 @@ export function redactUrl(url: string): string {
   });
 }
 
+/** Python's urllib.parse.unquote: %XX runs decoded as UTF-8 (bad bytes become U+FFFD), a stray % kept. */
+export function percentDecode(text: string): string {
+  return text.replace(/(?:%[0-9a-fA-F]{2})+/g, (run) => Buffer.from(run.replace(/%/g, ''), 'hex').toString('utf8'));
+}
+
 /** The project page URL: the index URL with a trailing slash, then the normalized name and a slash. */
 export function projectPageUrl(indexUrl: string, project: string): string {
   const base = indexUrl.endsWith('/') ? indexUrl : `${indexUrl}/`;
