@@ -15,12 +15,30 @@ import { classifyFilename, linkedFile, parseProjectList, parseSimpleHtml, parseS
 import { sortVersionsDescending } from '../pip/versions';
 import { canonicalizeName } from '../parser/pep508';
 
+/** Why a local file was not read: it is not there, it is not a regular file (`/dev/zero`, a FIFO), or it is over the cap. */
+export type LocalReadFailure = 'missing' | 'not-a-file' | 'too-large';
+
+export type LocalRead<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly reason: LocalReadFailure };
+
 /** File-system access for file:// indexes and find-links folders (injected: nodeIo has the real one). */
 export interface LocalFiles {
   kind(path: string): Promise<'file' | 'directory' | 'missing'>;
-  read(path: string): Promise<Buffer | undefined>;
+  /** A regular file's bytes; one of more than `maxBytes` is refused. */
+  read(path: string, maxBytes: number): Promise<LocalRead<Buffer>>;
   list(dir: string): Promise<readonly string[]>;
-  sha256(path: string): Promise<string | undefined>;
+  /** A regular file's sha256; one of more than `maxBytes` is refused. */
+  sha256(path: string, maxBytes: number): Promise<LocalRead<string>>;
+}
+
+/** Largest index page read, from the network or the disk (PyPI's largest JSON pages are a few MiB). */
+export const MAX_PAGE_BYTES = 50 * 1024 * 1024;
+/** Largest distribution file hashed (the largest wheels on PyPI are under 2 GiB). */
+const MAX_FILE_BYTES = 4 * 1024 * 1024 * 1024;
+
+function localReadError(reason: LocalReadFailure, url: string, path: string, maxBytes: number): IndexError {
+  if (reason === 'missing') return indexError('not-found', url, `${path} cannot be read`);
+  if (reason === 'not-a-file') return indexError('malformed', url, `${path} is not a regular file; not read`);
+  return indexError('too-large', url, `${path} is larger than ${Math.round(maxBytes / 1024 / 1024)} MiB; not read`);
 }
 
 /** How an answer was obtained; 'stale' means the index failed and an older copy was served. */
@@ -200,14 +218,15 @@ export class IndexClient {
   async fileSha256(file: Pick<DistributionFile, 'url' | 'hashes'>, signal?: AbortSignal): Promise<Result<string>> {
     if (file.hashes.sha256) return { ok: true, value: file.hashes.sha256 };
     if (isFileUrl(file.url)) {
-      const digest = await this.options.files.sha256(fileURLToPath(file.url));
-      return digest ? { ok: true, value: digest } : { ok: false, error: indexError('not-found', file.url, `${file.url} cannot be read`) };
+      const path = fileURLToPath(file.url);
+      const digest = await this.options.files.sha256(path, MAX_FILE_BYTES);
+      return digest.ok ? digest : { ok: false, error: localReadError(digest.reason, file.url, path, MAX_FILE_BYTES) };
     }
     const key = `sha256\n${file.url}`;
     const known = await this.options.store?.read(key);
     if (known) return { ok: true, value: known.body };
     if (this.offline) return { ok: false, error: indexError('offline', file.url, `offline: the hash of ${redactUrl(file.url)} is not cached`) };
-    const result = await this.options.http.fetch({ url: file.url, consume: 'sha256', maxBytes: 4 * 1024 * 1024 * 1024, signal });
+    const result = await this.options.http.fetch({ url: file.url, consume: 'sha256', maxBytes: MAX_FILE_BYTES, signal });
     if (!result.ok) return result;
     const digest = result.value.sha256!;
     await this.persist(key, { url: file.url, status: 200, fetchedAt: this.now(), body: digest });
@@ -224,9 +243,9 @@ export class IndexClient {
     let path = fileURLToPath(url);
     // pip reads index.html for a file:// URL that names a folder.
     if ((await this.options.files.kind(path)) === 'directory') path = (isWindowsPath(path) ? win32 : posix).join(path, 'index.html');
-    const body = await this.options.files.read(path);
-    if (body === undefined) return { ok: false, error: indexError('not-found', url, `${path} does not exist`) };
-    const parsed = parseSimpleHtml(body.toString('utf8'), pathToFileURL(path).href, project);
+    const body = await this.options.files.read(path, MAX_PAGE_BYTES);
+    if (!body.ok) return { ok: false, error: localReadError(body.reason, url, path, MAX_PAGE_BYTES) };
+    const parsed = parseSimpleHtml(body.value.toString('utf8'), pathToFileURL(path).href, project);
     return parsed.ok ? this.local(parsed.page) : { ok: false, error: indexError(parsed.kind ?? 'malformed', url, `${path}: ${parsed.message}`) };
   }
 
@@ -254,7 +273,7 @@ export class IndexClient {
     const headers: Record<string, string> = { accept: spec.accept };
     if (usable?.stored.etag) headers['if-none-match'] = usable.stored.etag;
     if (usable?.stored.lastModified) headers['if-modified-since'] = usable.stored.lastModified;
-    const response = await this.options.http.fetch({ url: spec.url, headers, signal, maxBytes: spec.maxBytes });
+    const response = await this.options.http.fetch({ url: spec.url, headers, signal, maxBytes: spec.maxBytes ?? MAX_PAGE_BYTES });
     if (response.ok && response.value.status === 304 && usable) {
       const refreshed = { ...usable.stored, fetchedAt: this.now() };
       await this.persist(key, refreshed);
@@ -328,6 +347,12 @@ export class IndexClient {
 function onlyProject(page: ProjectPage): ProjectPage {
   const files = page.files.filter((file) => file.kind !== 'other');
   return { ...page, files, versions: sortVersionsDescending(files.flatMap((file) => (file.version ? [file.version] : []))) };
+}
+
+/** Said when a remote page links to local files: the check ignored them, so it is incomplete. */
+function ignoredLinksProblem(source: string, project: string, ignored: NonNullable<ProjectPage['ignoredLinks']>): IndexError {
+  const links = ignored.count === 1 ? `a link to ${redactUrl(ignored.first)}, not an http(s) URL` : `${ignored.count} links that are not http(s) URLs, such as ${redactUrl(ignored.first)}`;
+  return indexError('malformed', source, `${source}: the page of ${project} has ${links}; reqguard never reads a local file on a remote index's say-so, so ${ignored.count === 1 ? 'it was' : 'they were'} ignored`);
 }
 
 // ---- one document's view --------------------------------------------------------------------
@@ -424,6 +449,7 @@ export function openIndex(client: IndexClient, selection: IndexSelection, option
           continue;
         }
         const page = result.value.value;
+        if (page.ignoredLinks) problems.push(ignoredLinksProblem(lookup.source, name, page.ignoredLinks));
         // One by one: a spread of a page's hundred thousand versions overflows the call stack.
         for (const file of page.files) files.push({ ...file, source: lookup.source });
         for (const version of page.versions) versions.push(version);

@@ -33,6 +33,8 @@ export interface ProjectPage {
   readonly format: 'json' | 'html';
   readonly apiVersion?: string;
   readonly lastSerial?: number;
+  /** Links a remote page gave to something other than http(s) (a local file): dropped, never followed. */
+  readonly ignoredLinks?: { readonly count: number; readonly first: string };
 }
 
 /** `kind`: what to call the failure (default 'malformed'); 'too-large' for a page past MAX_LINKS_PER_PAGE. */
@@ -113,6 +115,32 @@ function collectVersions(listed: readonly string[], files: readonly Distribution
   return [...seen];
 }
 
+/**
+ * Which links of a page may be followed. A remote (http or https) page gets only http and https
+ * links: pip would fetch a `file:` link from it, reading whatever local file the index names
+ * (`file:///etc/passwd`, `/dev/zero`); reqguard never reads a local file on a remote index's
+ * say-so. Local pages (a file:// index or find-links page the user configured) may link anywhere.
+ */
+class LinkPolicy {
+  private readonly remote: boolean;
+  private count = 0;
+  private first = '';
+
+  constructor(pageUrl: string) {
+    this.remote = /^https?:/i.test(pageUrl);
+  }
+
+  allows(url: string): boolean {
+    if (!this.remote || /^https?:/i.test(url)) return true;
+    if (this.count++ === 0) this.first = url;
+    return false;
+  }
+
+  get ignoredLinks(): ProjectPage['ignoredLinks'] {
+    return this.count ? { count: this.count, first: this.first } : undefined;
+  }
+}
+
 /** A file known only by its name and location (a find-links folder, or a link to one archive). */
 export function linkedFile(filename: string, url: string, project: string): DistributionFile {
   const split = splitFragment(url);
@@ -141,12 +169,13 @@ export function parseSimpleJson(body: string, pageUrl: string, project: string):
   const root = asRecord(data);
   if (!root || !Array.isArray(root.files)) return { ok: false, message: 'the index sent JSON without a "files" list' };
   if (root.files.length > MAX_LINKS_PER_PAGE) return tooManyLinks();
+  const policy = new LinkPolicy(pageUrl);
   const files: DistributionFile[] = [];
   for (const raw of root.files) {
     const file = asRecord(raw);
     if (!file || typeof file.filename !== 'string' || typeof file.url !== 'string') continue;
     const absolute = resolveUrl(file.url, pageUrl);
-    if (!absolute) continue;
+    if (!absolute || !policy.allows(absolute)) continue;
     const { url, hashes: fragmentHashes } = splitFragment(absolute);
     const yanked = file.yanked === true || (typeof file.yanked === 'string' && file.yanked.length > 0);
     const metadata = file['core-metadata'] ?? file['dist-info-metadata'];
@@ -174,6 +203,7 @@ export function parseSimpleJson(body: string, pageUrl: string, project: string):
       format: 'json',
       apiVersion: typeof meta?.['api-version'] === 'string' ? meta['api-version'] : undefined,
       lastSerial: typeof meta?.['_last-serial'] === 'number' ? meta['_last-serial'] : undefined,
+      ignoredLinks: policy.ignoredLinks,
     },
   };
 }
@@ -215,6 +245,7 @@ export function parseSimpleHtml(body: string, pageUrl: string, project: string):
   if (outcome.kind === 'stopped') return tooManyLinks();
   if (outcome.kind === 'fails') return { ok: false, message: `Python's HTML parser, which pip uses, fails on the markup at offset ${outcome.at} ("${body.slice(outcome.at, outcome.at + 20)}…"), so pip cannot read this page` };
   const base = (baseHref && resolveUrl(baseHref, pageUrl)) || pageUrl;
+  const policy = new LinkPolicy(pageUrl);
   const files: DistributionFile[] = [];
   for (const attributes of anchors) {
     const href = attributes.get('href');
@@ -225,6 +256,7 @@ export function parseSimpleHtml(body: string, pageUrl: string, project: string):
     } catch {
       continue;
     }
+    if (!policy.allows(absolute.href)) continue;
     const { url, hashes } = splitFragment(absolute.href);
     const filename = linkFilename(absolute);
     const yanked = attributes.has('data-yanked');
@@ -247,7 +279,7 @@ export function parseSimpleHtml(body: string, pageUrl: string, project: string):
   }
   return {
     ok: true,
-    page: { name: project, files, versions: collectVersions([], files), format: 'html', apiVersion },
+    page: { name: project, files, versions: collectVersions([], files), format: 'html', apiVersion, ignoredLinks: policy.ignoredLinks },
   };
 }
 
