@@ -2,9 +2,13 @@
 // paths of the Simple and JSON APIs.
 import { canonicalizeName } from '../parser/pep508';
 
-/** Hides credentials as pip's redact_auth_from_url does: `user:****@host`, or `****@host` for a token. */
+/**
+ * Hides credentials as pip's redact_auth_from_url does: `user:****@host`, or `****@host` for a
+ * token. The userinfo ends at the LAST `@` before the host ends (`/`, `?` or `#`), as in
+ * urllib.parse.urlsplit, pip and Node's URL: a password may hold `@` (`alice:s3cr@tPW@host`).
+ */
 export function redactUrl(url: string): string {
-  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/)([^/?#@]*)@/i, (_whole, scheme: string, userinfo: string) => {
+  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/)([^/?#]*)@/i, (_whole, scheme: string, userinfo: string) => {
     const colon = userinfo.indexOf(':');
     return colon >= 0 ? `${scheme}${userinfo.slice(0, colon)}:****@` : `${scheme}****@`;
   });
