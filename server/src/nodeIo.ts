@@ -1,7 +1,7 @@
 // Real file-system access for the server and the CLI (the only place they touch the disk).
 import { createHash } from 'node:crypto';
 import { constants, existsSync, readFileSync, statSync } from 'node:fs';
-import { mkdir, open, readdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, open, readdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
 import { dirname, isAbsolute, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { PathProbe } from './pip/localPaths';
@@ -63,9 +63,27 @@ export function diskPathProbe(fromFile: string): PathProbe {
   };
 }
 
-/** Responses persisted as one JSON file per key (its sha256) under `dir`, written atomically. */
+/**
+ * Responses persisted as one JSON file per key (its sha256) under `dir`, written atomically. They
+ * can hold a private index's pages, so only this user may read them: the folder is 0700 (made so,
+ * or narrowed once if it exists wider) and every file 0600 (answers written by older versions
+ * with 0644 are replaced as they are written again, and are out of others' reach meanwhile, behind
+ * the folder).
+ */
 export function fileResponseStore(dir: string): ResponseStore {
   const pathOf = (key: string) => join(dir, `${createHash('sha256').update(key).digest('hex')}.json`);
+  let folderIsPrivate = false;
+  async function privateFolder(): Promise<void> {
+    if (folderIsPrivate) return;
+    await mkdir(dir, { recursive: true, mode: 0o700 });
+    try {
+      const { mode } = await stat(dir);
+      if (mode & 0o077) await chmod(dir, mode & 0o700);
+    } catch {
+      // Not ours to change (a shared folder given as --cache-dir): the files stay 0600.
+    }
+    folderIsPrivate = true;
+  }
   return {
     async read(key) {
       try {
@@ -75,10 +93,10 @@ export function fileResponseStore(dir: string): ResponseStore {
       }
     },
     async write(key, response) {
-      await mkdir(dir, { recursive: true });
+      await privateFolder();
       const target = pathOf(key);
       const temporary = `${target}.${process.pid}.${Date.now()}.tmp`;
-      await writeFile(temporary, JSON.stringify(response));
+      await writeFile(temporary, JSON.stringify(response), { mode: 0o600 });
       await rename(temporary, target);
     },
   };

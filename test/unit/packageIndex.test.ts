@@ -9,6 +9,7 @@ import { pathToFileURL } from 'node:url';
 import { indexError } from '../../server/src/index/errors';
 import type { HttpClient, HttpRequest } from '../../server/src/index/http';
 import type { IndexSelection } from '../../server/src/index/indexSelection';
+import type { ResponseStore, StoredResponse } from '../../server/src/index/cache';
 import { IndexClient, openIndex, type LocalFiles } from '../../server/src/index/packageIndex';
 import { MAX_LINKS_PER_PAGE } from '../../server/src/index/simplePage';
 import { nodeLocalFiles } from '../../server/src/nodeIo';
@@ -173,4 +174,21 @@ describe('local files: regular files only, and capped', { skip: process.platform
     const digest = await nodeLocalFiles.sha256(file, 4 * 1024 * 1024);
     assert.equal(digest.ok && digest.value.length, 64);
   });
+});
+
+test('credentials in a URL an index answers from (a redirect to user:password@…) are never persisted', async () => {
+  const written: StoredResponse[] = [];
+  const store: ResponseStore = { read: async () => undefined, write: async (_key, response) => void written.push(response) };
+  const http: HttpClient = {
+    async fetch(request) {
+      const url = request.url.replace('https://', 'https://mallory:hunter2@');
+      return { ok: true, value: { status: 200, url, headers: { 'content-type': 'text/html' }, body: Buffer.from('<a href="six-1.0.tar.gz">') } };
+    },
+    async close() {},
+  };
+  const index = openIndex(new IndexClient({ http, files: memoryFiles(), store }), { indexUrls: [INDEX], findLinks: [], noIndex: false, source: 'settings' });
+  const result = await index.project('six');
+  assert.ok(result.ok, JSON.stringify(result));
+  assert.deepEqual(written.map((response) => response.url), [`${INDEX}six/`]);
+  assert.equal(result.value.files[0].url, `${INDEX}six/six-1.0.tar.gz`, 'links resolve against the URL without them');
 });

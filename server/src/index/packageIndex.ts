@@ -5,7 +5,7 @@
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { posix, win32 } from 'node:path';
 import { InflightRequests, isFresh, LruCache, type ResponseStore, type StoredResponse } from './cache';
-import type { CredentialStore } from './credentials';
+import { splitUrlCredentials, type CredentialStore } from './credentials';
 import { indexError, type IndexError, type Result } from './errors';
 import type { HttpClient } from './http';
 import type { IndexSelection } from './indexSelection';
@@ -284,7 +284,8 @@ export class IndexClient {
     if (response.ok && response.value.status === 200) {
       const { headers: h } = response.value;
       const fresh: StoredResponse = {
-        url: response.value.url,
+        // A redirect's Location may carry user:password@: never kept, nor inherited by relative links.
+        url: splitUrlCredentials(response.value.url).url,
         status: 200,
         fetchedAt: this.now(),
         body: response.value.body.toString('utf8'),
@@ -320,7 +321,7 @@ export class IndexClient {
 
   private async persist(key: string, response: StoredResponse): Promise<void> {
     try {
-      await this.options.store?.write(key, response);
+      await this.options.store?.write(key, { ...response, url: splitUrlCredentials(response.url).url });
     } catch {
       // A full disk or a read-only cache folder costs a later request, never this answer.
     }
