@@ -192,3 +192,9 @@ test('credentials in a URL an index answers from (a redirect to user:password@â€
   assert.deepEqual(written.map((response) => response.url), [`${INDEX}six/`]);
   assert.equal(result.value.files[0].url, `${INDEX}six/six-1.0.tar.gz`, 'links resolve against the URL without them');
 });
+
+test('a JSON project list of more than 8,000,000 values is "too-large", never read as an empty list', async () => {
+  const http = memoryHttp({ [INDEX]: { body: `{"projects": [${'{},'.repeat(8_000_000)}{}]}`, contentType: 'application/vnd.pypi.simple.v1+json' } });
+  const result = await new IndexClient({ http, files: memoryFiles() }).projectNames(INDEX);
+  assert.equal(!result.ok && result.error.kind, 'too-large', JSON.stringify(!result.ok && result.error));
+});

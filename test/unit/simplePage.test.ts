@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { unescapeHtml } from '../../server/src/index/htmlTags';
-import { classifyFilename, MAX_LINKS_PER_PAGE, parseSimpleHtml, parseSimpleJson } from '../../server/src/index/simplePage';
+import { classifyFilename, MAX_LINKS_PER_PAGE, parseProjectList, parseSimpleHtml, parseSimpleJson } from '../../server/src/index/simplePage';
 
 const PAGE = 'https://index.example/simple/foo-bar/';
 const SHA = 'a'.repeat(64);
@@ -161,4 +161,22 @@ test(`pages of more than ${MAX_LINKS_PER_PAGE} links, HTML or JSON, are "too-lar
   const json = JSON.stringify({ files: Array.from({ length: MAX_LINKS_PER_PAGE + 1 }, () => ({})) });
   const result = parseSimpleJson(json, PAGE, 'foo-bar');
   assert.deepEqual(result.ok ? undefined : result.kind, 'too-large');
+});
+
+test('a page whose anchors hold more than 1,000,000 attributes in all is "too-large", before they are kept', () => {
+  const result = parseSimpleHtml(`<a ${'x '.repeat(1_000_001)}href=foo-bar-1.0.tar.gz>`, PAGE, 'foo-bar');
+  assert.deepEqual(result.ok ? undefined : [result.kind, result.message], ['too-large', 'the page lists links with more than 1,000,000 attributes, more than any real index; not read']);
+  assert.ok(parseSimpleHtml(`<a ${'x '.repeat(1000)}href=foo-bar-1.0.tar.gz>`, PAGE, 'foo-bar').ok);
+});
+
+test('JSON answers with more than 4,000,000 values are "too-large" before JSON.parse builds them', () => {
+  const result = parseSimpleJson(`{"files": [{"filename": "foo-bar-1.0.tar.gz", "url": "x", "junk": [${'0,'.repeat(4_000_000)}0]}]}`, PAGE, 'foo-bar');
+  assert.deepEqual(result.ok ? undefined : result.kind, 'too-large');
+  const fine = parseSimpleJson(`{"files": [{"filename": "foo-bar-1.0.tar.gz", "url": "x", "junk": "${',['.repeat(10)}"}]}`, PAGE, 'foo-bar');
+  assert.ok(fine.ok, 'commas and brackets inside strings are not values');
+  assert.equal(fine.page.files.length, 1);
+});
+
+test("the project list: names from the anchors' text, whatever attributes the anchors carry", () => {
+  assert.deepEqual(parseProjectList(`<a href="/simple/six/">six</a>\n<a ${'x '.repeat(100_000)}>Flask &amp; co</a><a href=x>`), { ok: true, names: ['six', 'Flask & co'] });
 });

@@ -10,8 +10,9 @@
 // Its regular expressions (locatestarttagend_tolerant, attrfind_tolerant) are followed step by
 // step, backtracking included, but without re-scanning: every character is looked at a bounded
 // number of times, and a search for a closing quote that failed is remembered, so a page costs
-// time linear in its length (about 1 µs per link on a 2-core CI machine; see the README's
-// "Hostile input").
+// time linear in its length: about 2 µs per PyPI-style link (with a hash and requires-python) on
+// a loaded 2-core machine, 7-8 µs for the whole of parseSimpleHtml (see the README's "Hostile
+// input").
 
 export type Attribute = readonly [name: string, value: string | null];
 
@@ -237,21 +238,26 @@ class TagReader {
     return -1;
   }
 
-  private attributesOf(nameEnd: number, end: number): { attributes: Attribute[]; closing: 'open' | 'self-closing' | undefined } {
+  /** Attributes kept so far, against the page's budget. */
+  private attributeCount = 0;
+
+  private attributesOf(nameEnd: number, end: number, options: ReadOptions): { attributes: Attribute[]; closing: 'open' | 'self-closing' | undefined } | undefined {
     const attributes: Attribute[] = [];
     let position = this.skipSeparators(nameEnd);
     while (position < end) {
       const attribute = this.matchAttribute(position);
       if (!attribute) break;
+      position = attribute.end;
+      if (options.keepAttributes === false) continue;
+      if (++this.attributeCount > (options.maxAttributes ?? Infinity)) return undefined;
       const name = this.html.slice(attribute.nameStart, attribute.nameEnd).toLowerCase();
       attributes.push([name, attribute.valueStart === undefined ? null : attributeValue(this.html.slice(attribute.valueStart, attribute.valueEnd))]);
-      position = attribute.end;
     }
     return { attributes, closing: this.tagClosing(position, end) };
   }
 
   /** See readStartTags. */
-  read(names: ReadonlySet<string>, visit: (tag: StartTag) => boolean | void): ReadOutcome {
+  read(names: ReadonlySet<string>, visit: (tag: StartTag) => boolean | void, options: ReadOptions): ReadOutcome {
     const { html, length } = this;
     let at = 0;
     let rawText: string | undefined;
@@ -275,7 +281,9 @@ class TagReader {
         const isRawText = name === 'script' || name === 'style';
         // Other tags end at `end` whatever their attributes say; only these need reading.
         if (end >= 0 && (names.has(name) || isRawText)) {
-          const { attributes, closing } = this.attributesOf(nameEnd, end);
+          const read = this.attributesOf(nameEnd, end, options);
+          if (!read) return { kind: 'too-many-attributes' };
+          const { attributes, closing } = read;
           const textFrom = end;
           if (closing && names.has(name) && visit({ name, attributes, text: () => textAfter(html, textFrom) }) === false) return { kind: 'stopped' };
           if (closing === 'open' && isRawText) rawText = name;
@@ -315,15 +323,25 @@ function textAfter(html: string, from: number): string {
 }
 
 /**
- * How reading ended: the whole page was read; `visit` stopped it; markup that does not end at
- * `at` hid the rest (html.parser waits for input pip never sends); or html.parser raises at
- * `at` (pip then fails on the page).
+ * How reading ended: the whole page was read; `visit` stopped it; the tags of `names` held more
+ * than `maxAttributes` attributes; markup that does not end at `at` hid the rest (html.parser
+ * waits for input pip never sends); or html.parser raises at `at` (pip then fails on the page).
  */
-export type ReadOutcome = { readonly kind: 'read' | 'stopped' } | { readonly kind: 'unfinished' | 'fails'; readonly at: number };
+export type ReadOutcome = { readonly kind: 'read' | 'stopped' | 'too-many-attributes' } | { readonly kind: 'unfinished' | 'fails'; readonly at: number };
+
+export interface ReadOptions {
+  /**
+   * Attributes kept for the tags of `names` over the whole page, at most (`<a x x x …>` would
+   * otherwise cost a hundred bytes of memory per two bytes of page).
+   */
+  readonly maxAttributes?: number;
+  /** false: tags come without their attributes (for their text only), and none are counted. */
+  readonly keepAttributes?: boolean;
+}
 
 /** Calls `visit` for each start tag named in `names`, in document order; `visit` returning false stops reading. */
-export function readStartTags(html: string, names: ReadonlySet<string>, visit: (tag: StartTag) => boolean | void): ReadOutcome {
-  return new TagReader(html).read(names, visit);
+export function readStartTags(html: string, names: ReadonlySet<string>, visit: (tag: StartTag) => boolean | void, options: ReadOptions = {}): ReadOutcome {
+  return new TagReader(html).read(names, visit, options);
 }
 
 // ---- character references (Python's html.unescape) ----------------------------------------

@@ -11,7 +11,8 @@ import type { HttpClient } from './http';
 import type { IndexSelection } from './indexSelection';
 import { jsonApiBase, projectPageUrl, redactUrl } from './urls';
 import { parseProjectDetails, type ProjectDetails } from './jsonApi';
-import { classifyFilename, linkedFile, parseProjectList, parseSimpleHtml, parseSimpleJson, type DistributionFile, type PageResult, type ProjectPage } from './simplePage';
+import { parseJson } from './boundedJson';
+import { classifyFilename, linkedFile, MAX_PROJECTS, parseProjectList, parseSimpleHtml, parseSimpleJson, type DistributionFile, type PageResult, type ProjectPage } from './simplePage';
 import { sortVersionsDescending } from '../pip/versions';
 import { canonicalizeName } from '../parser/pep508';
 
@@ -109,16 +110,17 @@ function pageParser(project: string): (response: StoredResponse) => Parsed<Proje
 function projectListParser(response: StoredResponse): Parsed<string[]> {
   const type = (response.contentType ?? '').split(';')[0].trim().toLowerCase();
   if (type === JSON_TYPE) {
-    try {
-      const projects = (JSON.parse(response.body) as { projects?: { name?: unknown }[] }).projects;
-      if (!Array.isArray(projects)) return { ok: false, message: 'the project list has no "projects"' };
-      return { ok: true, value: projects.map((p) => p?.name).filter((n): n is string => typeof n === 'string') };
-    } catch (error) {
-      return { ok: false, message: `the project list is not JSON (${(error as Error).message})` };
-    }
+    // A name and a serial per project, with room to spare.
+    const parsed = parseJson(response.body, 4 * MAX_PROJECTS);
+    if (!parsed.ok) return parsed.kind === 'too-large' ? { ok: false, kind: 'too-large', message: `the project list: ${parsed.message}` } : { ok: false, message: `the project list is not JSON (${parsed.message})` };
+    const projects = (parsed.value as { projects?: { name?: unknown }[] } | null)?.projects;
+    if (!Array.isArray(projects)) return { ok: false, message: 'the project list has no "projects"' };
+    if (projects.length > MAX_PROJECTS) return { ok: false, kind: 'too-large', message: `the project list has more than ${MAX_PROJECTS.toLocaleString('en-US')} names; not read` };
+    return { ok: true, value: projects.map((p) => p?.name).filter((n): n is string => typeof n === 'string') };
   }
   if (type !== 'text/html' && type !== 'application/vnd.pypi.simple.v1+html') return { ok: false, message: `the project list came as ${type || 'no content type'}` };
-  return { ok: true, value: parseProjectList(response.body) };
+  const parsed = parseProjectList(response.body);
+  return parsed.ok ? { ok: true, value: parsed.names } : { ok: false, kind: 'too-large', message: parsed.message };
 }
 
 function isFileUrl(location: string): boolean {

@@ -3,6 +3,7 @@
 // layer hands in the body and the page URL.
 import { parseWheelFilename, splitExtension, type WheelName } from '../parser/links';
 import { canonicalizeName } from '../parser/pep508';
+import { parseJson } from './boundedJson';
 import { readStartTags } from './htmlTags';
 import { percentDecode } from './urls';
 
@@ -46,9 +47,11 @@ export type PageResult = { ok: true; page: ProjectPage } | { ok: false; message:
  * few hundred bytes in memory, so 200,000 of them stay under 100 MB).
  */
 export const MAX_LINKS_PER_PAGE = 200_000;
+/** Attributes of a page's anchors: five per link at the link cap (PyPI's anchors have at most five). */
+const MAX_ATTRIBUTES_PER_PAGE = 5 * MAX_LINKS_PER_PAGE;
 
-function tooManyLinks(): PageResult {
-  return { ok: false, kind: 'too-large', message: `the page lists more than ${MAX_LINKS_PER_PAGE.toLocaleString('en-US')} links, more than any real index; not read` };
+function tooManyLinks(what = `more than ${MAX_LINKS_PER_PAGE.toLocaleString('en-US')} links`): PageResult {
+  return { ok: false, kind: 'too-large', message: `the page lists ${what}, more than any real index; not read` };
 }
 
 const SDIST_EXTENSIONS = new Set(['.tar.gz', '.zip', '.tar.bz2', '.tar.xz', '.tgz', '.tar']);
@@ -160,13 +163,9 @@ function stringRecord(value: unknown): Record<string, string> {
 }
 
 export function parseSimpleJson(body: string, pageUrl: string, project: string): PageResult {
-  let data: unknown;
-  try {
-    data = JSON.parse(body);
-  } catch (error) {
-    return { ok: false, message: `the index sent invalid JSON (${(error as Error).message})` };
-  }
-  const root = asRecord(data);
+  const parsed = parseJson(body);
+  if (!parsed.ok) return parsed.kind === 'too-large' ? { ok: false, kind: 'too-large', message: `the page: ${parsed.message}` } : { ok: false, message: `the index sent invalid JSON (${parsed.message})` };
+  const root = asRecord(parsed.value);
   if (!root || !Array.isArray(root.files)) return { ok: false, message: 'the index sent JSON without a "files" list' };
   if (root.files.length > MAX_LINKS_PER_PAGE) return tooManyLinks();
   const policy = new LinkPolicy(pageUrl);
@@ -241,8 +240,9 @@ export function parseSimpleHtml(body: string, pageUrl: string, project: string):
       if (attributes.get('name') === 'pypi:repository-version') apiVersion = attributes.get('content') ?? undefined;
     }
     return true;
-  });
+  }, { maxAttributes: MAX_ATTRIBUTES_PER_PAGE });
   if (outcome.kind === 'stopped') return tooManyLinks();
+  if (outcome.kind === 'too-many-attributes') return tooManyLinks(`links with more than ${MAX_ATTRIBUTES_PER_PAGE.toLocaleString('en-US')} attributes`);
   if (outcome.kind === 'fails') return { ok: false, message: `Python's HTML parser, which pip uses, fails on the markup at offset ${outcome.at} ("${body.slice(outcome.at, outcome.at + 20)}…"), so pip cannot read this page` };
   const base = (baseHref && resolveUrl(baseHref, pageUrl)) || pageUrl;
   const policy = new LinkPolicy(pageUrl);
@@ -283,14 +283,23 @@ export function parseSimpleHtml(body: string, pageUrl: string, project: string):
   };
 }
 
+/** Projects an index's root page may list: PyPI lists about 600,000. */
+export const MAX_PROJECTS = 2_000_000;
+
 /** The project names of an index's root page (`<a href="/simple/six/">six</a>`), from the anchors' text. */
-export function parseProjectList(body: string): string[] {
+export function parseProjectList(body: string): { ok: true; names: string[] } | { ok: false; message: string } {
   const names: string[] = [];
-  readStartTags(body, ANCHOR, (tag) => {
-    const name = tag.text();
-    if (name) names.push(name);
-  });
-  return names;
+  const outcome = readStartTags(
+    body,
+    ANCHOR,
+    (tag) => {
+      const name = tag.text();
+      if (name) names.push(name);
+      return names.length <= MAX_PROJECTS;
+    },
+    { keepAttributes: false },
+  );
+  return outcome.kind === 'stopped' ? { ok: false, message: `the project list has more than ${MAX_PROJECTS.toLocaleString('en-US')} names; not read` } : { ok: true, names };
 }
 
 const ANCHOR: ReadonlySet<string> = new Set(['a']);
