@@ -2,6 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { unescapeHtml } from '../../server/src/index/htmlTags';
+import { describeLink } from '../../server/src/parser/links';
 import { classifyFilename, MAX_LINKS_PER_PAGE, parseProjectList, parseSimpleHtml, parseSimpleJson } from '../../server/src/index/simplePage';
 
 const PAGE = 'https://index.example/simple/foo-bar/';
@@ -179,4 +180,11 @@ test('JSON answers with more than 4,000,000 values are "too-large" before JSON.p
 
 test("the project list: names from the anchors' text, whatever attributes the anchors carry", () => {
   assert.deepEqual(parseProjectList(`<a href="/simple/six/">six</a>\n<a ${'x '.repeat(100_000)}>Flask &amp; co</a><a href=x>`), { ok: true, names: ['six', 'Flask & co'] });
+});
+
+test('file names behind 200,000 slashes: trailing slashes dropped, the last segment kept (pip\'s Link.filename)', () => {
+  const result = parseSimpleHtml(`<a href="/f${'/'.repeat(200_000)}foo-bar-1.0.tar.gz/">`, PAGE, 'foo-bar');
+  assert.ok(result.ok);
+  assert.deepEqual(result.page.files.map((file) => [file.filename, file.version]), [['foo-bar-1.0.tar.gz', '1.0']]);
+  assert.equal(describeLink(`https://h.example/${'/'.repeat(200_000)}pkg-1.0.tar.gz///`).filename, 'pkg-1.0.tar.gz');
 });

@@ -1,7 +1,7 @@
 // Reading a Simple repository API project page (PEP 503 HTML, PEP 691 JSON, with PEP 592 yanking,
 // PEP 658/714 core metadata, PEP 700 versions/size/upload-time) into one model. Pure: the HTTP
 // layer hands in the body and the page URL.
-import { parseWheelFilename, splitExtension, type WheelName } from '../parser/links';
+import { parseWheelFilename, splitExtension, withoutTrailingSlashes, type WheelName } from '../parser/links';
 import { canonicalizeName } from '../parser/pep508';
 import { parseJson } from './boundedJson';
 import { readStartTags } from './htmlTags';
@@ -213,7 +213,7 @@ const PAGE_TAGS: ReadonlySet<string> = new Set(['a', 'base', 'meta']);
 
 /** pip's Link.filename: the last segment of the percent-decoded path, or the host for an empty path. */
 export function linkFilename(url: URL): string {
-  const path = percentDecode(url.pathname).replace(/\/+$/, '');
+  const path = withoutTrailingSlashes(percentDecode(url.pathname));
   const name = path.slice(path.lastIndexOf('/') + 1);
   return name ? percentDecode(name) : url.host;
 }
