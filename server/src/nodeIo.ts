@@ -1,13 +1,13 @@
 // Real file-system access for the server and the CLI (the only place they touch the disk).
 import { createHash } from 'node:crypto';
-import { createReadStream, existsSync, readFileSync, statSync } from 'node:fs';
-import { mkdir, readdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
+import { constants, existsSync, readFileSync, statSync } from 'node:fs';
+import { chmod, mkdir, open, readdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
 import { dirname, isAbsolute, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { PathProbe } from './pip/localPaths';
 import { asStoredResponse, type ResponseStore } from './index/cache';
 import type { TextReader } from './pip/includes';
-import type { LocalFiles } from './index/packageIndex';
+import type { LocalFiles, LocalRead } from './index/packageIndex';
 import { decodeRequirementsBytes } from './parser/pyText';
 
 /** reqguard's package.json, two folders above the bundle (server/out/*.js); undefined when unreadable. */
@@ -63,9 +63,27 @@ export function diskPathProbe(fromFile: string): PathProbe {
   };
 }
 
-/** Responses persisted as one JSON file per key (its sha256) under `dir`, written atomically. */
+/**
+ * Responses persisted as one JSON file per key (its sha256) under `dir`, written atomically. They
+ * can hold a private index's pages, so only this user may read them: the folder is 0700 (made so,
+ * or narrowed once if it exists wider) and every file 0600 (answers written by older versions
+ * with 0644 are replaced as they are written again, and are out of others' reach meanwhile, behind
+ * the folder).
+ */
 export function fileResponseStore(dir: string): ResponseStore {
   const pathOf = (key: string) => join(dir, `${createHash('sha256').update(key).digest('hex')}.json`);
+  let folderIsPrivate = false;
+  async function privateFolder(): Promise<void> {
+    if (folderIsPrivate) return;
+    await mkdir(dir, { recursive: true, mode: 0o700 });
+    try {
+      const { mode } = await stat(dir);
+      if (mode & 0o077) await chmod(dir, mode & 0o700);
+    } catch {
+      // Not ours to change (a shared folder given as --cache-dir): the files stay 0600.
+    }
+    folderIsPrivate = true;
+  }
   return {
     async read(key) {
       try {
@@ -75,13 +93,51 @@ export function fileResponseStore(dir: string): ResponseStore {
       }
     },
     async write(key, response) {
-      await mkdir(dir, { recursive: true });
+      await privateFolder();
       const target = pathOf(key);
       const temporary = `${target}.${process.pid}.${Date.now()}.tmp`;
-      await writeFile(temporary, JSON.stringify(response));
+      await writeFile(temporary, JSON.stringify(response), { mode: 0o600 });
       await rename(temporary, target);
     },
   };
+}
+
+/**
+ * Streams a regular file's bytes to `take` (each chunk valid only during the call), refusing anything else: `/dev/zero`, a FIFO or a
+ * socket never ends (and opening a FIFO blocks), so they are refused before they are opened, and
+ * again after (the path may have changed in between). A file that grows past `maxBytes` while it
+ * is read is refused too, whatever its size said.
+ */
+async function readRegularFile(path: string, maxBytes: number, take: (chunk: Buffer) => void): Promise<LocalRead<void>> {
+  try {
+    const before = await stat(path);
+    if (!before.isFile()) return { ok: false, reason: 'not-a-file' };
+    if (before.size > maxBytes) return { ok: false, reason: 'too-large' };
+  } catch {
+    return { ok: false, reason: 'missing' };
+  }
+  let handle;
+  try {
+    // O_NONBLOCK: should the path have become a FIFO since, opening it does not wait for a writer.
+    handle = await open(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
+  } catch {
+    return { ok: false, reason: 'missing' };
+  }
+  try {
+    if (!(await handle.stat()).isFile()) return { ok: false, reason: 'not-a-file' };
+    const buffer = Buffer.alloc(1024 * 1024);
+    for (let total = 0; ; ) {
+      const { bytesRead } = await handle.read(buffer, 0, buffer.length, null);
+      if (bytesRead === 0) return { ok: true, value: undefined };
+      total += bytesRead;
+      if (total > maxBytes) return { ok: false, reason: 'too-large' };
+      take(buffer.subarray(0, bytesRead));
+    }
+  } catch {
+    return { ok: false, reason: 'missing' };
+  } finally {
+    await handle.close();
+  }
 }
 
 /** file:// indexes and find-links folders, read from the disk. */
@@ -93,12 +149,11 @@ export const nodeLocalFiles: LocalFiles = {
       return 'missing';
     }
   },
-  async read(path) {
-    try {
-      return await readFile(path);
-    } catch {
-      return undefined;
-    }
+  async read(path, maxBytes) {
+    const chunks: Buffer[] = [];
+    // The chunk's bytes are reused for the next read: keep a copy.
+    const read = await readRegularFile(path, maxBytes, (chunk) => chunks.push(Buffer.from(chunk)));
+    return read.ok ? { ok: true, value: Buffer.concat(chunks) } : read;
   },
   async list(dir) {
     try {
@@ -107,13 +162,9 @@ export const nodeLocalFiles: LocalFiles = {
       return [];
     }
   },
-  sha256(path) {
-    return new Promise((resolve) => {
-      const digest = createHash('sha256');
-      createReadStream(path)
-        .on('data', (chunk) => digest.update(chunk))
-        .on('end', () => resolve(digest.digest('hex')))
-        .on('error', () => resolve(undefined));
-    });
+  async sha256(path, maxBytes) {
+    const digest = createHash('sha256');
+    const read = await readRegularFile(path, maxBytes, (chunk) => digest.update(chunk));
+    return read.ok ? { ok: true, value: digest.digest('hex') } : read;
   },
 };

@@ -194,6 +194,24 @@ describe('credentials', () => {
     }
   });
 
+  test('a password holding @ is sent whole, and shown nowhere', async () => {
+    const t = testClient();
+    try {
+      const view = openIndex(t.client, selection([index.simpleUrl.replace('http://', 'http://alice:s3cr@tPW@')]));
+      assert.ok((await view.project('demo-pkg')).ok);
+      assert.equal(index.requests[index.requests.length - 1].headers.authorization, `Basic ${Buffer.from('alice:s3cr@tPW').toString('base64')}`);
+      index.setFault('simple-project', { kind: 'status', status: 500 });
+      t.advance(11 * 60 * 1000);
+      t.client.clearMemory();
+      const everything = JSON.stringify({ stale: await view.project('demo-pkg'), failed: await view.project('unknown-now'), notices: t.notices, effective: view.effective });
+      assert.match(everything, /alice:\*\*\*\*@127\.0\.0\.1/);
+      assert.ok(!everything.includes('s3cr') && !everything.includes('tPW'), everything);
+    } finally {
+      index.setFault('simple-project', undefined);
+      await t.close();
+    }
+  });
+
   test('a redirect to another host carries no credentials', async () => {
     const t = testClient({ noStore: true });
     index.setFault('/simple/other/', { kind: 'redirect-other-host' });

@@ -4,6 +4,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { gzipSync } from 'node:zlib';
 import { openIndex } from '../../server/src/index/packageIndex';
 import { startTestIndex, type IndexFixture, type TestIndex } from '../support/testIndex';
 import { selection, testClient } from '../support/indexClient';
@@ -291,6 +292,57 @@ describe('faults become typed errors, and stale data is served when there is a c
       assert.deepEqual(t.notices.map((n) => n.kind), ['stale', 'recovered']);
     } finally {
       index.setFault('simple-project', undefined);
+      await t.close();
+    }
+  });
+});
+
+describe('compressed answers that fail midway end with an error and free their slot', () => {
+  test('a gzip body cut off halfway: "unreachable", retried, never a hang', { timeout: 20_000 }, async () => {
+    const t = testClient({ noStore: true, http: { retries: 1 } });
+    index.setFault('/simple/demo-pkg/', { kind: 'gzip-truncated' });
+    try {
+      const before = projectRequests('demo-pkg');
+      const result = await t.client.projectPage(index.simpleUrl, 'demo-pkg');
+      assert.equal(!result.ok && result.error.kind, 'unreachable', JSON.stringify(result));
+      assert.equal(projectRequests('demo-pkg') - before, 2, 'a dropped connection is retried');
+    } finally {
+      index.setFault('/simple/demo-pkg/', undefined);
+      await t.close();
+    }
+  });
+
+  test('a body that ends cleanly but is not the gzip it claims: "malformed", saying so', { timeout: 20_000 }, async () => {
+    const server = createServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'text/html', 'content-encoding': 'gzip' });
+      res.end(gzipSync('<a href="/f/pkg-1.0.tar.gz">pkg-1.0.tar.gz</a>').subarray(0, 20));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const t = testClient({ noStore: true, http: { retries: 0 } });
+    try {
+      const result = await t.client.projectPage(`http://127.0.0.1:${(server.address() as AddressInfo).port}/simple/`, 'pkg');
+      assert.equal(!result.ok && result.error.kind, 'malformed', JSON.stringify(result));
+      assert.match(!result.ok ? result.error.message : '', /sent a gzip body that is cut off or damaged \(unexpected end of file/);
+    } finally {
+      await t.close();
+      server.close();
+    }
+  });
+
+  test('gzip bodies dripping past the timeout: 17 of them (one more than the slots), then a good answer still comes', { timeout: 20_000 }, async () => {
+    const t = testClient({ noStore: true, http: { timeoutMs: 300, retries: 0, concurrency: 16 } });
+    index.setFault('/simple/demo-pkg/', { kind: 'gzip-drip', intervalMs: 200 });
+    try {
+      const pages = Array.from({ length: 17 }, (_, i) => t.http.fetch({ url: `${index.simpleUrl}demo-pkg/?attempt=${i}`, headers: { accept: 'text/html' } }));
+      for (const result of await Promise.all(pages)) {
+        assert.equal(!result.ok && result.error.kind, 'unreachable', JSON.stringify(result));
+        assert.match(!result.ok ? result.error.message : '', /did not send its whole answer within 0\.3 s/);
+      }
+      index.setFault('/simple/demo-pkg/', undefined);
+      const good = await t.client.projectPage(index.simpleUrl, 'demo-pkg');
+      assert.ok(good.ok, JSON.stringify(good));
+    } finally {
+      index.setFault('/simple/demo-pkg/', undefined);
       await t.close();
     }
   });

@@ -9,6 +9,7 @@ import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { gunzipSync } from 'node:zlib';
 import { crc32 } from '../support/archives';
 import { negotiate, startTestIndex, type IndexFixture, type TestIndex } from '../support/testIndex';
 import { PIP, PYTHON3, skipWithout } from '../support/optionalProgram';
@@ -294,6 +295,28 @@ test('faults: malformed body, wrong content type, huge body', async () => {
   // Files themselves are unaffected by a metadata fault.
   assert.equal((await get('files/demo/demo-1.0-py3-none-any.whl')).status, 200);
   index.setFault('metadata', undefined);
+});
+
+test('faults: gzip bodies cut off or dripping, and a body of the test\'s choosing', async () => {
+  index.setFault('simple-project', { kind: 'gzip-truncated' });
+  const cut = await rawGet('simple/demo/');
+  assert.equal(cut.status, 200);
+  assert.ok(cut.error, 'the cut must surface as an error');
+  assert.ok(cut.body.length > 0);
+  assert.throws(() => gunzipSync(cut.body), 'half a gzip stream');
+
+  index.setFault('simple-project', { kind: 'gzip-drip', intervalMs: 1 });
+  const started = Date.now();
+  const dripped = await rawGet('simple/demo/');
+  assert.equal(dripped.status, 200);
+  assert.match(gunzipSync(dripped.body).toString(), /demo-1\.0/, 'every byte arrives, one at a time');
+  assert.ok(Date.now() - started >= dripped.body.length, 'no faster than one byte per interval');
+
+  index.setFault('simple-project', { kind: 'body', body: '<a href=x>' });
+  const replaced = await get('simple/demo/');
+  assert.equal(replaced.headers.get('content-type'), 'text/html; charset=utf-8');
+  assert.equal(await replaced.text(), '<a href=x>');
+  index.setFault('simple-project', undefined);
 });
 
 test('faults: redirect loop, redirect to another host, path-prefix routes', async () => {

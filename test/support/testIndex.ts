@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { gzipSync } from 'node:zlib';
 import { tarGz, zip } from './archives';
 
 // ---------------------------------------------------------------------------------------------
@@ -57,6 +58,12 @@ export type Fault = { latencyMs?: number } & (
   | { kind: 'redirect-loop' }
   | { kind: 'redirect-other-host'; location?: string }
   | { kind: 'huge'; bytes: number }
+  /** The real answer gzipped (Content-Encoding: gzip); the connection is cut halfway through the body. */
+  | { kind: 'gzip-truncated' }
+  /** The real answer gzipped, sent one byte every `intervalMs` (default 100 ms). */
+  | { kind: 'gzip-drip'; intervalMs?: number }
+  /** This body (a hostile page, say) instead of the real answer, with status 200. */
+  | { kind: 'body'; body: string | Buffer; contentType?: string }
 );
 
 export interface RecordedRequest {
@@ -533,6 +540,32 @@ export async function startTestIndex(fixture: IndexFixture, options: TestIndexOp
         // The redirected request (to the other host) is served normally, so clients that follow see content.
         if (!fault.location && host === 'localhost') return finish(real());
         return finish(redirect(location, 302));
+      }
+      case 'gzip-truncated': {
+        const reply = real();
+        const gzipped = gzipSync(reply.body);
+        res.writeHead(reply.status, { ...reply.headers, 'content-encoding': 'gzip', 'content-length': String(gzipped.length) });
+        res.write(gzipped.subarray(0, Math.floor(gzipped.length / 2)));
+        setTimeout(() => req.socket.destroy(), 20);
+        return;
+      }
+      case 'gzip-drip': {
+        const reply = real();
+        const gzipped = gzipSync(reply.body);
+        res.writeHead(reply.status, { ...reply.headers, 'content-encoding': 'gzip', 'content-length': String(gzipped.length) });
+        let sent = 0;
+        const timer = setInterval(() => {
+          if (sent >= gzipped.length) {
+            clearInterval(timer);
+            res.end();
+          } else res.write(gzipped.subarray(sent, ++sent));
+        }, fault.intervalMs ?? 100);
+        res.on('close', () => clearInterval(timer));
+        return;
+      }
+      case 'body': {
+        const body = typeof fault.body === 'string' ? Buffer.from(fault.body) : fault.body;
+        return finish({ status: 200, headers: { 'content-type': fault.contentType ?? 'text/html; charset=utf-8' }, body });
       }
       case 'huge': {
         const reply = real();

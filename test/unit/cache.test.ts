@@ -1,7 +1,7 @@
 // The index cache pieces: shared in-flight requests, LRU with TTL, persisted responses.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { InflightRequests, isFresh, LruCache, type StoredResponse } from '../../server/src/index/cache';
@@ -54,4 +54,24 @@ test('persisted responses survive a new store on the same folder; damaged files 
   assert.equal(await fileResponseStore(dir).read('https://i/simple/\u0000x'), undefined);
   assert.equal(isFresh(response, 10, 14), true);
   assert.equal(isFresh(response, 10, 15), false);
+});
+
+test('the cache folder is private (0700) and so is each answer in it (0600), however the folder was made before', { skip: process.platform === 'win32' ? 'POSIX modes' : undefined }, async () => {
+  const response: StoredResponse = { url: 'https://i/simple/x/', status: 200, fetchedAt: 5, body: '<a>x</a>' };
+  const parent = mkdtempSync(join(tmpdir(), 'reqguard-cache-'));
+  const fresh = join(parent, 'new', 'reqguard');
+  await fileResponseStore(fresh).write('k', response);
+  assert.equal(statSync(fresh).mode & 0o777, 0o700);
+  assert.equal(statSync(join(fresh, readdirSync(fresh)[0])).mode & 0o777, 0o600);
+
+  const old = join(parent, 'old');
+  mkdirSync(old, { mode: 0o755 });
+  chmodSync(old, 0o755);
+  const store = fileResponseStore(old);
+  await store.write('k', response);
+  writeFileSync(join(old, readdirSync(old)[0]), JSON.stringify(response), { mode: 0o644 });
+  chmodSync(join(old, readdirSync(old)[0]), 0o644);
+  await fileResponseStore(old).write('k', response);
+  assert.equal(statSync(old).mode & 0o777, 0o700);
+  assert.equal(statSync(join(old, readdirSync(old)[0])).mode & 0o777, 0o600, 'a world-readable answer is replaced by a private one');
 });

@@ -1,7 +1,9 @@
 // Simple API project pages (PEP 503 HTML, PEP 691 JSON) into the index model.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { classifyFilename, parseSimpleHtml, parseSimpleJson, unescapeHtml } from '../../server/src/index/simplePage';
+import { unescapeHtml } from '../../server/src/index/htmlTags';
+import { describeLink } from '../../server/src/parser/links';
+import { classifyFilename, MAX_LINKS_PER_PAGE, parseProjectList, parseSimpleHtml, parseSimpleJson } from '../../server/src/index/simplePage';
 
 const PAGE = 'https://index.example/simple/foo-bar/';
 const SHA = 'a'.repeat(64);
@@ -122,4 +124,67 @@ test('file names: wheel and sdist rules, normalized project names, other project
 
 test('HTML entities', () => {
   assert.equal(unescapeHtml('&lt;&gt;&amp;&quot;&#39;&#x41;&unknown;'), `<>&"'A&unknown;`);
+});
+
+test('PEP 503 HTML as pip reads it (html.parser): anchors need no </a>, an unterminated quote hides the rest, <script> and <style> hold no links', () => {
+  const files = (body: string) => {
+    const result = parseSimpleHtml(body, PAGE, 'foo-bar');
+    assert.ok(result.ok, JSON.stringify(result));
+    return result.page.files.map((file) => file.filename);
+  };
+  assert.deepEqual(files('<a href=foo-bar-1.0.tar.gz><a href=foo-bar-1.1.tar.gz><a href="foo-bar-1.2.tar.gz"/>'), ['foo-bar-1.0.tar.gz', 'foo-bar-1.1.tar.gz', 'foo-bar-1.2.tar.gz']);
+  assert.deepEqual(files('<a href="foo-bar-1.0.tar.gz"></a><a href="foo-bar-1.1.tar.gz><a href=foo-bar-1.2.tar.gz>'), ['foo-bar-1.0.tar.gz']);
+  assert.deepEqual(files('<script><a href=foo-bar-0.1.tar.gz></script><style><a href=foo-bar-0.2.tar.gz></STYLE ><a href=foo-bar-1.0.tar.gz><script>'), ['foo-bar-1.0.tar.gz']);
+});
+
+test("PEP 503 HTML: the file name comes from the href, as pip's Link.filename, never from the anchor's text", () => {
+  const result = parseSimpleHtml('<a href="/f/foo_bar-1.0-py3-none-any.whl">foo_bar-9.9.tar.gz</a><a href="/f/foo%2Dbar-2.0.tar.gz/">x</a>', PAGE, 'foo-bar');
+  assert.ok(result.ok);
+  assert.deepEqual(result.page.files.map((file) => [file.filename, file.version]), [['foo_bar-1.0-py3-none-any.whl', '1.0'], ['foo-bar-2.0.tar.gz', '2.0']]);
+});
+
+test('PEP 503 HTML: markup on which Python\'s html.parser (and so pip) fails is "malformed", saying where', () => {
+  const result = parseSimpleHtml('<a href=foo-bar-1.0.tar.gz><![unknown[ x ]]>', PAGE, 'foo-bar');
+  assert.equal(result.ok, false);
+  assert.match(!result.ok ? result.message : '', /fails on the markup at offset 27 \("<!\[unknown\[/);
+});
+
+test('sdist names with thousands of dashes: the version after the first dash whose prefix is the project, as pip finds it', () => {
+  const dashes = 'a-'.repeat(20_000);
+  assert.equal(classifyFilename(`foo-bar-${dashes}1.0.tar.gz`, 'foo-bar').version, `${dashes}1.0`);
+  assert.equal(classifyFilename(`foo-barx-${dashes}1.0.tar.gz`, 'foo-bar').kind, 'other');
+  assert.equal(classifyFilename('foo__bar.-1.0.zip', 'foo-bar').version, undefined, "'foo-bar-' is not 'foo-bar'");
+  assert.equal(classifyFilename('foo__bar-1.0.zip', 'foo-bar').version, '1.0');
+  assert.equal(classifyFilename('foo-bar--1.0.zip', 'foo-bar').version, '-1.0');
+});
+
+test(`pages of more than ${MAX_LINKS_PER_PAGE} links, HTML or JSON, are "too-large"`, () => {
+  const json = JSON.stringify({ files: Array.from({ length: MAX_LINKS_PER_PAGE + 1 }, () => ({})) });
+  const result = parseSimpleJson(json, PAGE, 'foo-bar');
+  assert.deepEqual(result.ok ? undefined : result.kind, 'too-large');
+});
+
+test('a page whose anchors hold more than 1,000,000 attributes in all is "too-large", before they are kept', () => {
+  const result = parseSimpleHtml(`<a ${'x '.repeat(1_000_001)}href=foo-bar-1.0.tar.gz>`, PAGE, 'foo-bar');
+  assert.deepEqual(result.ok ? undefined : [result.kind, result.message], ['too-large', 'the page lists links with more than 1,000,000 attributes, more than any real index; not read']);
+  assert.ok(parseSimpleHtml(`<a ${'x '.repeat(1000)}href=foo-bar-1.0.tar.gz>`, PAGE, 'foo-bar').ok);
+});
+
+test('JSON answers with more than 4,000,000 values are "too-large" before JSON.parse builds them', () => {
+  const result = parseSimpleJson(`{"files": [{"filename": "foo-bar-1.0.tar.gz", "url": "x", "junk": [${'0,'.repeat(4_000_000)}0]}]}`, PAGE, 'foo-bar');
+  assert.deepEqual(result.ok ? undefined : result.kind, 'too-large');
+  const fine = parseSimpleJson(`{"files": [{"filename": "foo-bar-1.0.tar.gz", "url": "x", "junk": "${',['.repeat(10)}"}]}`, PAGE, 'foo-bar');
+  assert.ok(fine.ok, 'commas and brackets inside strings are not values');
+  assert.equal(fine.page.files.length, 1);
+});
+
+test("the project list: names from the anchors' text, whatever attributes the anchors carry", () => {
+  assert.deepEqual(parseProjectList(`<a href="/simple/six/">six</a>\n<a ${'x '.repeat(100_000)}>Flask &amp; co</a><a href=x>`), { ok: true, names: ['six', 'Flask & co'] });
+});
+
+test('file names behind 200,000 slashes: trailing slashes dropped, the last segment kept (pip\'s Link.filename)', () => {
+  const result = parseSimpleHtml(`<a href="/f${'/'.repeat(200_000)}foo-bar-1.0.tar.gz/">`, PAGE, 'foo-bar');
+  assert.ok(result.ok);
+  assert.deepEqual(result.page.files.map((file) => [file.filename, file.version]), [['foo-bar-1.0.tar.gz', '1.0']]);
+  assert.equal(describeLink(`https://h.example/${'/'.repeat(200_000)}pkg-1.0.tar.gz///`).filename, 'pkg-1.0.tar.gz');
 });

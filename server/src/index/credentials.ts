@@ -3,6 +3,7 @@
 // Ours: npm's netrc parsers do not follow Python's netrc lexer (quotes, escapes, macdef), which pip uses.
 // The rule that matters: credentials go only to the origin they came with, never to another host,
 // port or scheme (so a redirect elsewhere, or a link to a CDN, carries none).
+import { percentDecode } from './urls';
 
 export interface Credentials {
   readonly username: string;
@@ -99,11 +100,6 @@ export function parseNetrc(text: string): Netrc {
   return { machines, default: defaultEntry };
 }
 
-/** Python's urllib.parse.unquote: %XX runs decoded as UTF-8 (bad bytes become U+FFFD), stray % kept. */
-function unquote(text: string): string {
-  return text.replace(/(?:%[0-9a-fA-F]{2})+/g, (run) => Buffer.from(run.replace(/%/g, ''), 'hex').toString('utf8'));
-}
-
 /**
  * Takes `user:password@` (or a bare `token@`) out of a URL, as pip's split_auth_netloc_from_url
  * does: split at the last @ of the authority, then at the first colon, then percent-decode.
@@ -117,7 +113,7 @@ export function splitUrlCredentials(url: string): { url: string; credentials?: C
   const colon = userinfo.indexOf(':');
   const username = colon < 0 ? userinfo : userinfo.slice(0, colon);
   const password = colon < 0 ? '' : userinfo.slice(colon + 1);
-  return { url: stripped, credentials: { username: unquote(username), password: unquote(password) } };
+  return { url: stripped, credentials: { username: percentDecode(username), password: percentDecode(password) } };
 }
 
 /** scheme://host[:port] for http(s) URLs (WHATWG: host lower-cased, default port dropped). */

@@ -5,7 +5,7 @@ import { Agent, ProxyAgent, type Dispatcher, request } from 'undici';
 import { createHash } from 'node:crypto';
 import { rootCertificates } from 'node:tls';
 import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
-import type { Readable, Transform } from 'node:stream';
+import { pipeline, type Readable, type Transform } from 'node:stream';
 import type { CredentialStore } from './credentials';
 import { indexError, type IndexError, type Result } from './errors';
 import { proxyFor, type ProxySettings } from './proxy';
@@ -166,6 +166,8 @@ function decoderFor(encoding: string | undefined): Transform | undefined {
 }
 
 class BodyTooLarge extends Error {}
+/** The body arrived, but is not the compressed stream its Content-Encoding says (cut short or damaged). */
+class BodyNotDecodable extends Error {}
 
 /** Drops a body we will not read; undici reports the abort as an error event, which is expected here. */
 function discard(body: Readable): void {
@@ -173,10 +175,21 @@ function discard(body: Readable): void {
   body.destroy();
 }
 
-/** Reads a body (decompressing it), stopping as soon as it passes `maxBytes`. */
-async function readBody(body: Readable, encoding: string | undefined, maxBytes: number, consume: 'buffer' | 'sha256'): Promise<{ body: Buffer; sha256?: string }> {
+/**
+ * Reads a body (decompressing it), stopping as soon as it passes `maxBytes`. The body and the
+ * decoder are joined by `pipeline`, not `pipe`: with `pipe` a body that fails (a cut connection,
+ * the timeout) leaves the decoder waiting for more forever, so the read never ends and the
+ * request never frees its slot. `signal` (the attempt's timeout and the caller's cancellation)
+ * destroys the body itself, so the read ends however the transport behaves.
+ */
+async function readBody(body: Readable, encoding: string | undefined, maxBytes: number, consume: 'buffer' | 'sha256', signal: AbortSignal): Promise<{ body: Buffer; sha256?: string }> {
   const decoder = decoderFor(encoding);
-  const source: AsyncIterable<Buffer> = decoder ? body.pipe(decoder) : body;
+  const source: AsyncIterable<Buffer> = decoder ? pipeline(body, decoder, () => undefined) : body;
+  const onAbort = () => body.destroy(signal.reason instanceof Error ? signal.reason : new Error('aborted'));
+  if (signal.aborted) onAbort();
+  else signal.addEventListener('abort', onAbort, { once: true });
+  let bodyFailed = false;
+  body.once('error', () => (bodyFailed = true));
   const chunks: Buffer[] = [];
   const digest = consume === 'sha256' ? createHash('sha256') : undefined;
   let total = 0;
@@ -187,8 +200,12 @@ async function readBody(body: Readable, encoding: string | undefined, maxBytes: 
       if (digest) digest.update(chunk);
       else chunks.push(chunk);
     }
+  } catch (error) {
+    if (decoder && !bodyFailed && !(error instanceof BodyTooLarge)) throw new BodyNotDecodable(describeNetworkError(error));
+    throw error;
   } finally {
-    if (total > maxBytes || body.readableAborted) discard(body);
+    signal.removeEventListener('abort', onAbort);
+    if (!body.readableEnded) discard(body);
     decoder?.destroy();
   }
   return digest ? { body: Buffer.alloc(0), sha256: digest.digest('hex') } : { body: Buffer.concat(chunks) };
@@ -281,11 +298,15 @@ export function createHttpClient(options: HttpOptions): HttpClient {
       return { kind: 'error', error: tooLarge(url, maxBytes) };
     }
     try {
-      const read = await readBody(response.body, responseHeaders['content-encoding'], maxBytes, req.consume ?? 'buffer');
+      const read = await readBody(response.body, responseHeaders['content-encoding'], maxBytes, req.consume ?? 'buffer', signal);
       return { kind: 'response', response: { status, url, headers: responseHeaders, ...read } };
     } catch (error) {
       if (error instanceof BodyTooLarge) return { kind: 'error', error: tooLarge(url, maxBytes) };
-      return networkFailure(error, url, req, timeout);
+      if (error instanceof BodyNotDecodable) {
+        const encoding = responseHeaders['content-encoding'];
+        return { kind: 'retry', error: indexError('malformed', url, `${redactUrl(url)} sent a ${encoding} body that is cut off or damaged (${error.message})`) };
+      }
+      return networkFailure(error, url, req, timeout, 'body');
     }
   }
 
@@ -293,10 +314,12 @@ export function createHttpClient(options: HttpOptions): HttpClient {
     return indexError('too-large', url, `${redactUrl(url)} sent more than ${Math.round(maxBytes / 1024 / 1024)} MiB; stopped reading`);
   }
 
-  function networkFailure(error: unknown, url: string, req: HttpRequest, timeout: AbortSignal): Attempt {
+  /** `during`: whether the headers had arrived (the body was being read) when it failed. */
+  function networkFailure(error: unknown, url: string, req: HttpRequest, timeout: AbortSignal, during: 'request' | 'body' = 'request'): Attempt {
     if (req.signal?.aborted) return { kind: 'error', error: indexError('cancelled', url, 'cancelled') };
     if (timeout.aborted) {
-      return { kind: 'retry', error: indexError('unreachable', url, `${redactUrl(url)} did not answer within ${timeoutMs / 1000} s`) };
+      const what = during === 'body' ? 'send its whole answer' : 'answer';
+      return { kind: 'retry', error: indexError('unreachable', url, `${redactUrl(url)} did not ${what} within ${timeoutMs / 1000} s`) };
     }
     const code = errorCode(error);
     // undici reports a proxy's refusal as an error whose message carries the status, not as a response.

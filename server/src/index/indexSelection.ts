@@ -76,7 +76,7 @@ function applyFileOptions(finder: Finder, document: RequirementsDocument, label:
       finder.source = 'file';
       finder.sourceDetail = label;
     }
-    if (!finder.noIndex) finder.indexUrls.push(...values('extra_index_urls'));
+    if (!finder.noIndex) for (const url of values('extra_index_urls')) finder.indexUrls.push(url);
     const links = values('find_links');
     if (links.length) finder.findLinks.push(links[0]);
   }
@@ -109,8 +109,9 @@ export function selectIndex(options: {
     finder.source = 'settings';
     finder.sourceDetail = 'reqguard.index.url';
   }
-  finder.indexUrls.push(...(settings.extraIndexUrls ?? pip.extraIndexUrls?.value ?? []));
-  finder.findLinks.push(...(pip.findLinks?.value ?? []));
+  // Loops, not push(...): a configuration may list any number of URLs.
+  for (const url of settings.extraIndexUrls ?? pip.extraIndexUrls?.value ?? []) finder.indexUrls.push(url);
+  for (const location of pip.findLinks?.value ?? []) finder.findLinks.push(location);
   if (pip.noIndex?.value) {
     finder.noIndex = true;
     finder.indexUrls = [];

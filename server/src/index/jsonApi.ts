@@ -1,6 +1,7 @@
 // Reading the PyPI JSON API (`/pypi/<name>/json`, `/pypi/<name>/<version>/json`): the optional
 // enrichment on top of the Simple API (summary, license, links, release dates, requires_dist,
 // provides_extra, known vulnerabilities). Pure; malformed fields are dropped, never thrown.
+import { parseJson } from './boundedJson';
 
 export interface Vulnerability {
   readonly id: string;
@@ -52,13 +53,10 @@ function vulnerabilities(value: unknown): Vulnerability[] {
   return found;
 }
 
-export function parseProjectDetails(body: string): { ok: true; details: ProjectDetails } | { ok: false; message: string } {
-  let data: unknown;
-  try {
-    data = JSON.parse(body);
-  } catch (error) {
-    return { ok: false, message: `the JSON API sent invalid JSON (${(error as Error).message})` };
-  }
+export function parseProjectDetails(body: string): { ok: true; details: ProjectDetails } | { ok: false; message: string; kind?: 'too-large' } {
+  const parsed = parseJson(body);
+  if (!parsed.ok) return parsed.kind === 'too-large' ? { ok: false, kind: 'too-large', message: `the JSON API answer: ${parsed.message}` } : { ok: false, message: `the JSON API sent invalid JSON (${parsed.message})` };
+  const data = parsed.value;
   const info = record(record(data)?.info);
   const name = text(info?.name);
   const version = text(info?.version);

@@ -1,5 +1,6 @@
 // OSV (https://osv.dev): known vulnerabilities of PyPI releases, asked in batches through an
 // injected POST so the index layer's proxy, TLS and user agent apply.
+import { parseJson } from './boundedJson';
 
 /** POSTs a JSON body (injected, so proxies, TLS and the user agent stay the caller's). */
 export type OsvPost = (url: string, body: string, signal?: AbortSignal) => Promise<{ readonly status: number; readonly body: string }>;
@@ -30,7 +31,9 @@ export async function queryOsv(post: OsvPost, url: string, queries: readonly Osv
         });
         const response = await post(url, body, signal);
         if (response.status !== 200) return undefined;
-        const results: unknown = (JSON.parse(response.body) as { results?: unknown }).results;
+        const parsed = parseJson(response.body);
+        if (!parsed.ok) return undefined;
+        const results: unknown = (parsed.value as { results?: unknown } | null)?.results;
         if (!Array.isArray(results) || results.length !== chunk.length) return undefined;
         chunk.forEach(({ i }, k) => {
           const result = (results[k] ?? {}) as { vulns?: unknown; next_page_token?: unknown };

@@ -5,22 +5,41 @@
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { posix, win32 } from 'node:path';
 import { InflightRequests, isFresh, LruCache, type ResponseStore, type StoredResponse } from './cache';
-import type { CredentialStore } from './credentials';
+import { splitUrlCredentials, type CredentialStore } from './credentials';
 import { indexError, type IndexError, type Result } from './errors';
 import type { HttpClient } from './http';
 import type { IndexSelection } from './indexSelection';
 import { jsonApiBase, projectPageUrl, redactUrl } from './urls';
 import { parseProjectDetails, type ProjectDetails } from './jsonApi';
-import { classifyFilename, linkedFile, parseSimpleHtml, parseSimpleJson, type DistributionFile, type PageResult, type ProjectPage } from './simplePage';
+import { parseJson } from './boundedJson';
+import { classifyFilename, linkedFile, MAX_PROJECTS, parseProjectList, parseSimpleHtml, parseSimpleJson, type DistributionFile, type PageResult, type ProjectPage } from './simplePage';
 import { sortVersionsDescending } from '../pip/versions';
 import { canonicalizeName } from '../parser/pep508';
+
+/** Why a local file was not read: it is not there, it is not a regular file (`/dev/zero`, a FIFO), or it is over the cap. */
+export type LocalReadFailure = 'missing' | 'not-a-file' | 'too-large';
+
+export type LocalRead<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly reason: LocalReadFailure };
 
 /** File-system access for file:// indexes and find-links folders (injected: nodeIo has the real one). */
 export interface LocalFiles {
   kind(path: string): Promise<'file' | 'directory' | 'missing'>;
-  read(path: string): Promise<Buffer | undefined>;
+  /** A regular file's bytes; one of more than `maxBytes` is refused. */
+  read(path: string, maxBytes: number): Promise<LocalRead<Buffer>>;
   list(dir: string): Promise<readonly string[]>;
-  sha256(path: string): Promise<string | undefined>;
+  /** A regular file's sha256; one of more than `maxBytes` is refused. */
+  sha256(path: string, maxBytes: number): Promise<LocalRead<string>>;
+}
+
+/** Largest index page read, from the network or the disk (PyPI's largest JSON pages are a few MiB). */
+export const MAX_PAGE_BYTES = 50 * 1024 * 1024;
+/** Largest distribution file hashed (the largest wheels on PyPI are under 2 GiB). */
+const MAX_FILE_BYTES = 4 * 1024 * 1024 * 1024;
+
+function localReadError(reason: LocalReadFailure, url: string, path: string, maxBytes: number): IndexError {
+  if (reason === 'missing') return indexError('not-found', url, `${path} cannot be read`);
+  if (reason === 'not-a-file') return indexError('malformed', url, `${path} is not a regular file; not read`);
+  return indexError('too-large', url, `${path} is larger than ${Math.round(maxBytes / 1024 / 1024)} MiB; not read`);
 }
 
 /** How an answer was obtained; 'stale' means the index failed and an older copy was served. */
@@ -65,7 +84,7 @@ const PROJECT_LIST_TTL_MS = 24 * 60 * 60 * 1000;
 /** Failures that say nothing about the data, so an older copy is still the best answer. */
 const STALE_IF: ReadonlySet<IndexError['kind']> = new Set(['unreachable', 'server-error', 'malformed', 'too-large']);
 
-type Parsed<T> = { ok: true; value: T } | { ok: false; message: string };
+type Parsed<T> = { ok: true; value: T } | { ok: false; message: string; kind?: 'malformed' | 'too-large' };
 
 interface LoadSpec<T> {
   /** Cache key prefix: what kind of answer this is. */
@@ -91,18 +110,17 @@ function pageParser(project: string): (response: StoredResponse) => Parsed<Proje
 function projectListParser(response: StoredResponse): Parsed<string[]> {
   const type = (response.contentType ?? '').split(';')[0].trim().toLowerCase();
   if (type === JSON_TYPE) {
-    try {
-      const projects = (JSON.parse(response.body) as { projects?: { name?: unknown }[] }).projects;
-      if (!Array.isArray(projects)) return { ok: false, message: 'the project list has no "projects"' };
-      return { ok: true, value: projects.map((p) => p?.name).filter((n): n is string => typeof n === 'string') };
-    } catch (error) {
-      return { ok: false, message: `the project list is not JSON (${(error as Error).message})` };
-    }
+    // A name and a serial per project, with room to spare.
+    const parsed = parseJson(response.body, 4 * MAX_PROJECTS);
+    if (!parsed.ok) return parsed.kind === 'too-large' ? { ok: false, kind: 'too-large', message: `the project list: ${parsed.message}` } : { ok: false, message: `the project list is not JSON (${parsed.message})` };
+    const projects = (parsed.value as { projects?: { name?: unknown }[] } | null)?.projects;
+    if (!Array.isArray(projects)) return { ok: false, message: 'the project list has no "projects"' };
+    if (projects.length > MAX_PROJECTS) return { ok: false, kind: 'too-large', message: `the project list has more than ${MAX_PROJECTS.toLocaleString('en-US')} names; not read` };
+    return { ok: true, value: projects.map((p) => p?.name).filter((n): n is string => typeof n === 'string') };
   }
   if (type !== 'text/html' && type !== 'application/vnd.pypi.simple.v1+html') return { ok: false, message: `the project list came as ${type || 'no content type'}` };
-  const names: string[] = [];
-  for (const match of response.body.matchAll(/<a\s[^>]*>([^<]*)<\/a\s*>/gi)) if (match[1].trim()) names.push(match[1].trim());
-  return { ok: true, value: names };
+  const parsed = parseProjectList(response.body);
+  return parsed.ok ? { ok: true, value: parsed.names } : { ok: false, kind: 'too-large', message: parsed.message };
 }
 
 function isFileUrl(location: string): boolean {
@@ -202,14 +220,15 @@ export class IndexClient {
   async fileSha256(file: Pick<DistributionFile, 'url' | 'hashes'>, signal?: AbortSignal): Promise<Result<string>> {
     if (file.hashes.sha256) return { ok: true, value: file.hashes.sha256 };
     if (isFileUrl(file.url)) {
-      const digest = await this.options.files.sha256(fileURLToPath(file.url));
-      return digest ? { ok: true, value: digest } : { ok: false, error: indexError('not-found', file.url, `${file.url} cannot be read`) };
+      const path = fileURLToPath(file.url);
+      const digest = await this.options.files.sha256(path, MAX_FILE_BYTES);
+      return digest.ok ? digest : { ok: false, error: localReadError(digest.reason, file.url, path, MAX_FILE_BYTES) };
     }
     const key = `sha256\n${file.url}`;
     const known = await this.options.store?.read(key);
     if (known) return { ok: true, value: known.body };
     if (this.offline) return { ok: false, error: indexError('offline', file.url, `offline: the hash of ${redactUrl(file.url)} is not cached`) };
-    const result = await this.options.http.fetch({ url: file.url, consume: 'sha256', maxBytes: 4 * 1024 * 1024 * 1024, signal });
+    const result = await this.options.http.fetch({ url: file.url, consume: 'sha256', maxBytes: MAX_FILE_BYTES, signal });
     if (!result.ok) return result;
     const digest = result.value.sha256!;
     await this.persist(key, { url: file.url, status: 200, fetchedAt: this.now(), body: digest });
@@ -226,10 +245,10 @@ export class IndexClient {
     let path = fileURLToPath(url);
     // pip reads index.html for a file:// URL that names a folder.
     if ((await this.options.files.kind(path)) === 'directory') path = (isWindowsPath(path) ? win32 : posix).join(path, 'index.html');
-    const body = await this.options.files.read(path);
-    if (body === undefined) return { ok: false, error: indexError('not-found', url, `${path} does not exist`) };
-    const parsed = parseSimpleHtml(body.toString('utf8'), pathToFileURL(path).href, project);
-    return parsed.ok ? this.local(parsed.page) : { ok: false, error: indexError('malformed', url, parsed.message) };
+    const body = await this.options.files.read(path, MAX_PAGE_BYTES);
+    if (!body.ok) return { ok: false, error: localReadError(body.reason, url, path, MAX_PAGE_BYTES) };
+    const parsed = parseSimpleHtml(body.value.toString('utf8'), pathToFileURL(path).href, project);
+    return parsed.ok ? this.local(parsed.page) : { ok: false, error: indexError(parsed.kind ?? 'malformed', url, `${path}: ${parsed.message}`) };
   }
 
   private async load<T>(spec: LoadSpec<T>, signal?: AbortSignal): Promise<Result<Loaded<T>>> {
@@ -256,7 +275,7 @@ export class IndexClient {
     const headers: Record<string, string> = { accept: spec.accept };
     if (usable?.stored.etag) headers['if-none-match'] = usable.stored.etag;
     if (usable?.stored.lastModified) headers['if-modified-since'] = usable.stored.lastModified;
-    const response = await this.options.http.fetch({ url: spec.url, headers, signal, maxBytes: spec.maxBytes });
+    const response = await this.options.http.fetch({ url: spec.url, headers, signal, maxBytes: spec.maxBytes ?? MAX_PAGE_BYTES });
     if (response.ok && response.value.status === 304 && usable) {
       const refreshed = { ...usable.stored, fetchedAt: this.now() };
       await this.persist(key, refreshed);
@@ -267,7 +286,8 @@ export class IndexClient {
     if (response.ok && response.value.status === 200) {
       const { headers: h } = response.value;
       const fresh: StoredResponse = {
-        url: response.value.url,
+        // A redirect's Location may carry user:password@: never kept, nor inherited by relative links.
+        url: splitUrlCredentials(response.value.url).url,
         status: 200,
         fetchedAt: this.now(),
         body: response.value.body.toString('utf8'),
@@ -281,7 +301,7 @@ export class IndexClient {
         this.recovered(spec.url);
         return this.remember(key, { ok: true, value: { value: parsed.value, freshness: 'fetched', fetchedAt: fresh.fetchedAt } }, ttlMs);
       }
-      failure = indexError('malformed', spec.url, `${redactUrl(spec.url)}: ${parsed.message}`);
+      failure = indexError(parsed.kind ?? 'malformed', spec.url, `${redactUrl(spec.url)}: ${parsed.message}`);
     } else if (response.ok) {
       failure = indexError('server-error', spec.url, `${redactUrl(spec.url)} answered ${response.value.status} without a cached copy to revalidate`, response.value.status);
     } else {
@@ -303,7 +323,7 @@ export class IndexClient {
 
   private async persist(key: string, response: StoredResponse): Promise<void> {
     try {
-      await this.options.store?.write(key, response);
+      await this.options.store?.write(key, { ...response, url: splitUrlCredentials(response.url).url });
     } catch {
       // A full disk or a read-only cache folder costs a later request, never this answer.
     }
@@ -330,6 +350,12 @@ export class IndexClient {
 function onlyProject(page: ProjectPage): ProjectPage {
   const files = page.files.filter((file) => file.kind !== 'other');
   return { ...page, files, versions: sortVersionsDescending(files.flatMap((file) => (file.version ? [file.version] : []))) };
+}
+
+/** Said when a remote page links to local files: the check ignored them, so it is incomplete. */
+function ignoredLinksProblem(source: string, project: string, ignored: NonNullable<ProjectPage['ignoredLinks']>): IndexError {
+  const links = ignored.count === 1 ? `a link to ${redactUrl(ignored.first)}, not an http(s) URL` : `${ignored.count} links that are not http(s) URLs, such as ${redactUrl(ignored.first)}`;
+  return indexError('malformed', source, `${source}: the page of ${project} has ${links}; reqguard never reads a local file on a remote index's say-so, so ${ignored.count === 1 ? 'it was' : 'they were'} ignored`);
 }
 
 // ---- one document's view --------------------------------------------------------------------
@@ -419,24 +445,24 @@ export function openIndex(client: IndexClient, selection: IndexSelection, option
       const problems: IndexError[] = [];
       let freshness: Freshness = 'memory';
       let fetchedAt = Infinity;
-      let answered = false;
       for (const lookup of lookups) {
         const result = await lookup.result;
         if (!result.ok) {
           problems.push(result.error);
           continue;
         }
-        answered = true;
         const page = result.value.value;
+        if (page.ignoredLinks) problems.push(ignoredLinksProblem(lookup.source, name, page.ignoredLinks));
+        // One by one: a spread of a page's hundred thousand versions overflows the call stack.
         for (const file of page.files) files.push({ ...file, source: lookup.source });
-        versions.push(...page.versions);
+        for (const version of page.versions) versions.push(version);
         if (FRESHNESS_RANK[result.value.freshness] > FRESHNESS_RANK[freshness]) freshness = result.value.freshness;
         fetchedAt = Math.min(fetchedAt, result.value.fetchedAt);
       }
-      if (!answered) {
-        // "Not found" only when every source said so; otherwise the most telling failure.
-        const notFound = problems.every((problem) => problem.kind === 'not-found');
-        return { ok: false, error: notFound ? problems[0] : problems.find((problem) => problem.kind !== 'not-found')! };
+      // Absent only when every source said so. A source that answered without the project (an
+      // empty find-links folder) says no more than "not found": it never hides a failure.
+      if (files.length === 0 && versions.length === 0 && problems.length > 0) {
+        return { ok: false, error: problems.find((problem) => problem.kind !== 'not-found') ?? problems[0] };
       }
       return { ok: true, value: { name, files, versions: sortVersionsDescending(versions), stale: freshness === 'stale', freshness, fetchedAt, problems: problems.filter((p) => p.kind !== 'not-found') } };
     },

@@ -1,8 +1,11 @@
 // Reading a Simple repository API project page (PEP 503 HTML, PEP 691 JSON, with PEP 592 yanking,
 // PEP 658/714 core metadata, PEP 700 versions/size/upload-time) into one model. Pure: the HTTP
 // layer hands in the body and the page URL.
-import { parseWheelFilename, splitExtension, type WheelName } from '../parser/links';
+import { parseWheelFilename, splitExtension, withoutTrailingSlashes, type WheelName } from '../parser/links';
 import { canonicalizeName } from '../parser/pep508';
+import { parseJson } from './boundedJson';
+import { readStartTags } from './htmlTags';
+import { percentDecode } from './urls';
 
 export interface DistributionFile {
   readonly filename: string;
@@ -31,20 +34,52 @@ export interface ProjectPage {
   readonly format: 'json' | 'html';
   readonly apiVersion?: string;
   readonly lastSerial?: number;
+  /** Links a remote page gave to something other than http(s) (a local file): dropped, never followed. */
+  readonly ignoredLinks?: { readonly count: number; readonly first: string };
 }
 
-export type PageResult = { ok: true; page: ProjectPage } | { ok: false; message: string };
+/** `kind`: what to call the failure (default 'malformed'); 'too-large' for a page past MAX_LINKS_PER_PAGE. */
+export type PageResult = { ok: true; page: ProjectPage } | { ok: false; message: string; kind?: 'malformed' | 'too-large' };
+
+/**
+ * Links one project page may list. PyPI's largest projects have about 50,000 files; four times
+ * that leaves room for any real index while bounding what a hostile page costs (each link is a
+ * few hundred bytes in memory, so 200,000 of them stay under 100 MB).
+ */
+export const MAX_LINKS_PER_PAGE = 200_000;
+/** Attributes of a page's anchors: five per link at the link cap (PyPI's anchors have at most five). */
+const MAX_ATTRIBUTES_PER_PAGE = 5 * MAX_LINKS_PER_PAGE;
+
+function tooManyLinks(what = `more than ${MAX_LINKS_PER_PAGE.toLocaleString('en-US')} links`): PageResult {
+  return { ok: false, kind: 'too-large', message: `the page lists ${what}, more than any real index; not read` };
+}
 
 const SDIST_EXTENSIONS = new Set(['.tar.gz', '.zip', '.tar.bz2', '.tar.xz', '.tgz', '.tar']);
 
-/** pip's `_extract_version_from_fragment`: the part after the first `-` where the prefix is the project. */
+/**
+ * pip's `_extract_version_from_fragment`: the part after the first `-` whose prefix is the project
+ * (canonicalized). In one pass: canonicalizing every prefix again costs the square of the name's
+ * length. A prefix's canonical form only grows as the prefix does (each letter lower-cased, each
+ * run of `-_.` one `-`), so it is compared with the project's as it grows, and the first
+ * difference ends the search. (Letters are lower-cased one by one, which differs from lower-casing
+ * the whole name only for a final Greek sigma, never in an ASCII project name.)
+ */
 function sdistVersion(stem: string, canonicalName: string): string | undefined {
-  for (let i = stem.indexOf('-'); i >= 0; i = stem.indexOf('-', i + 1)) {
-    if (canonicalizeName(stem.slice(0, i)) === canonicalName) return stem.slice(i + 1) || undefined;
+  let matched = 0;
+  let previousWasSeparator = false;
+  for (let i = 0; i < stem.length; i++) {
+    const char = stem[i];
+    if (char === '-' && matched === canonicalName.length) return stem.slice(i + 1) || undefined;
+    const isSeparator = char === '-' || char === '_' || char === '.';
+    const canonical = isSeparator ? (previousWasSeparator ? '' : '-') : char.toLowerCase();
+    previousWasSeparator = isSeparator;
+    if (!canonicalName.startsWith(canonical, matched)) return undefined;
+    matched += canonical.length;
   }
   return undefined;
 }
 
+/** Whether a file is a wheel or an sdist of `project`, and of which version (pip's rules). */
 export function classifyFilename(filename: string, project: string): Pick<DistributionFile, 'kind' | 'version' | 'wheel'> {
   const canonicalName = canonicalizeName(project);
   if (filename.endsWith('.whl')) {
@@ -83,6 +118,32 @@ function collectVersions(listed: readonly string[], files: readonly Distribution
   return [...seen];
 }
 
+/**
+ * Which links of a page may be followed. A remote (http or https) page gets only http and https
+ * links: pip would fetch a `file:` link from it, reading whatever local file the index names
+ * (`file:///etc/passwd`, `/dev/zero`); reqguard never reads a local file on a remote index's
+ * say-so. Local pages (a file:// index or find-links page the user configured) may link anywhere.
+ */
+class LinkPolicy {
+  private readonly remote: boolean;
+  private count = 0;
+  private first = '';
+
+  constructor(pageUrl: string) {
+    this.remote = /^https?:/i.test(pageUrl);
+  }
+
+  allows(url: string): boolean {
+    if (!this.remote || /^https?:/i.test(url)) return true;
+    if (this.count++ === 0) this.first = url;
+    return false;
+  }
+
+  get ignoredLinks(): ProjectPage['ignoredLinks'] {
+    return this.count ? { count: this.count, first: this.first } : undefined;
+  }
+}
+
 /** A file known only by its name and location (a find-links folder, or a link to one archive). */
 export function linkedFile(filename: string, url: string, project: string): DistributionFile {
   const split = splitFragment(url);
@@ -102,20 +163,18 @@ function stringRecord(value: unknown): Record<string, string> {
 }
 
 export function parseSimpleJson(body: string, pageUrl: string, project: string): PageResult {
-  let data: unknown;
-  try {
-    data = JSON.parse(body);
-  } catch (error) {
-    return { ok: false, message: `the index sent invalid JSON (${(error as Error).message})` };
-  }
-  const root = asRecord(data);
+  const parsed = parseJson(body);
+  if (!parsed.ok) return parsed.kind === 'too-large' ? { ok: false, kind: 'too-large', message: `the page: ${parsed.message}` } : { ok: false, message: `the index sent invalid JSON (${parsed.message})` };
+  const root = asRecord(parsed.value);
   if (!root || !Array.isArray(root.files)) return { ok: false, message: 'the index sent JSON without a "files" list' };
+  if (root.files.length > MAX_LINKS_PER_PAGE) return tooManyLinks();
+  const policy = new LinkPolicy(pageUrl);
   const files: DistributionFile[] = [];
   for (const raw of root.files) {
     const file = asRecord(raw);
     if (!file || typeof file.filename !== 'string' || typeof file.url !== 'string') continue;
     const absolute = resolveUrl(file.url, pageUrl);
-    if (!absolute) continue;
+    if (!absolute || !policy.allows(absolute)) continue;
     const { url, hashes: fragmentHashes } = splitFragment(absolute);
     const yanked = file.yanked === true || (typeof file.yanked === 'string' && file.yanked.length > 0);
     const metadata = file['core-metadata'] ?? file['dist-info-metadata'];
@@ -143,78 +202,67 @@ export function parseSimpleJson(body: string, pageUrl: string, project: string):
       format: 'json',
       apiVersion: typeof meta?.['api-version'] === 'string' ? meta['api-version'] : undefined,
       lastSerial: typeof meta?.['_last-serial'] === 'number' ? meta['_last-serial'] : undefined,
+      ignoredLinks: policy.ignoredLinks,
     },
   };
 }
 
 // ---- PEP 503 HTML -------------------------------------------------------------------------
 
-const NAMED_ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: '\u00a0' };
+const PAGE_TAGS: ReadonlySet<string> = new Set(['a', 'base', 'meta']);
 
-export function unescapeHtml(text: string): string {
-  return text.replace(/&(#x[0-9a-f]+|#[0-9]+|[a-z]+);/gi, (whole, entity: string) => {
-    if (entity[0] === '#') {
-      const code = entity[1] === 'x' || entity[1] === 'X' ? parseInt(entity.slice(2), 16) : parseInt(entity.slice(1), 10);
-      return Number.isFinite(code) && code <= 0x10ffff ? String.fromCodePoint(code) : whole;
-    }
-    return NAMED_ENTITIES[entity.toLowerCase()] ?? whole;
-  });
+/** pip's Link.filename: the last segment of the percent-decoded path, or the host for an empty path. */
+export function linkFilename(url: URL): string {
+  const path = withoutTrailingSlashes(percentDecode(url.pathname));
+  const name = path.slice(path.lastIndexOf('/') + 1);
+  return name ? percentDecode(name) : url.host;
 }
-
-/** Attributes of one start tag: name (lower case) → unescaped value ('' for a bare attribute). */
-function parseAttributes(source: string): Map<string, string> {
-  const attributes = new Map<string, string>();
-  const re = /([^\s"'>/=]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+)))?/g;
-  for (const match of source.matchAll(re)) {
-    attributes.set(match[1].toLowerCase(), unescapeHtml(match[2] ?? match[3] ?? match[4] ?? ''));
-  }
-  return attributes;
-}
-
-/** Where html.parser (Python 3.11, which pip's parse_links uses) ends a comment: `--`, optional whitespace, `>`. */
-const COMMENT_END = /--\s*>/g;
 
 /**
- * The page without its `<!-- … -->` comments, whose links and `<base>` pip never sees. A comment
- * ends at the first COMMENT_END after its `<!--` (so `<!-->` does not end it); pip feeds the page
- * to html.parser without close(), so nothing after an unterminated `<!--` is read. One pass.
+ * What pip's parse_links finds in a page (html.parser's start tags, read by htmlTags): every
+ * `<a>` with a non-empty href (its last href, as `dict(attrs)` keeps), resolved against the first
+ * `<base href>`; the file name comes from the URL, never from the anchor's text.
  */
-function withoutComments(body: string): string {
-  const kept: string[] = [];
-  let from = 0;
-  for (let start = body.indexOf('<!--'); start >= 0; start = body.indexOf('<!--', from)) {
-    kept.push(body.slice(from, start));
-    COMMENT_END.lastIndex = start + 4;
-    const end = COMMENT_END.exec(body);
-    if (!end) return kept.join('');
-    from = end.index + end[0].length;
-  }
-  kept.push(body.slice(from));
-  return kept.join('');
-}
-
 export function parseSimpleHtml(body: string, pageUrl: string, project: string): PageResult {
-  const html = withoutComments(body);
-  let base = pageUrl;
-  const baseTag = /<base\s([^>]*)>/i.exec(html);
-  if (baseTag) {
-    const href = parseAttributes(baseTag[1]).get('href');
-    base = (href && resolveUrl(href, pageUrl)) ?? pageUrl;
-  }
+  const anchors: Map<string, string | null>[] = [];
+  let baseHref: string | undefined;
+  let apiVersion: string | undefined;
+  const outcome = readStartTags(body, PAGE_TAGS, (tag) => {
+    if (tag.name === 'a') {
+      if (anchors.length >= MAX_LINKS_PER_PAGE) return false;
+      anchors.push(new Map(tag.attributes));
+    } else if (tag.name === 'base') {
+      // pip keeps the first <base> whose first href has a value.
+      const href = tag.attributes.find(([name]) => name === 'href')?.[1];
+      if (baseHref === undefined && href !== undefined && href !== null) baseHref = href;
+    } else if (apiVersion === undefined) {
+      const attributes = new Map(tag.attributes);
+      if (attributes.get('name') === 'pypi:repository-version') apiVersion = attributes.get('content') ?? undefined;
+    }
+    return true;
+  }, { maxAttributes: MAX_ATTRIBUTES_PER_PAGE });
+  if (outcome.kind === 'stopped') return tooManyLinks();
+  if (outcome.kind === 'too-many-attributes') return tooManyLinks(`links with more than ${MAX_ATTRIBUTES_PER_PAGE.toLocaleString('en-US')} attributes`);
+  if (outcome.kind === 'fails') return { ok: false, message: `Python's HTML parser, which pip uses, fails on the markup at offset ${outcome.at} ("${body.slice(outcome.at, outcome.at + 20)}…"), so pip cannot read this page` };
+  const base = (baseHref && resolveUrl(baseHref, pageUrl)) || pageUrl;
+  const policy = new LinkPolicy(pageUrl);
   const files: DistributionFile[] = [];
-  for (const match of html.matchAll(/<a\s([^>]*)>([\s\S]*?)<\/a\s*>/gi)) {
-    const attributes = parseAttributes(match[1]);
+  for (const attributes of anchors) {
     const href = attributes.get('href');
     if (!href) continue;
-    const absolute = resolveUrl(href, base);
-    if (!absolute) continue;
-    const { url, hashes } = splitFragment(absolute);
-    const text = unescapeHtml(match[2].replace(/<[^>]*>/g, '')).trim();
-    const filename = text || decodeURIComponent(new URL(url).pathname.split('/').pop() ?? '');
+    let absolute: URL;
+    try {
+      absolute = new URL(href, base);
+    } catch {
+      continue;
+    }
+    if (!policy.allows(absolute.href)) continue;
+    const { url, hashes } = splitFragment(absolute.href);
+    const filename = linkFilename(absolute);
     const yanked = attributes.has('data-yanked');
     const metadata = attributes.get('data-core-metadata') ?? attributes.get('data-dist-info-metadata');
     let coreMetadata: DistributionFile['coreMetadata'] = false;
-    if (metadata !== undefined && metadata !== 'false') {
+    if (metadata !== undefined && metadata !== null && metadata !== 'false') {
       const hash = /^(\w+)=([0-9a-fA-F]+)$/.exec(metadata);
       coreMetadata = { hashes: hash ? { [hash[1]]: hash[2].toLowerCase() } : {} };
     }
@@ -229,9 +277,29 @@ export function parseSimpleHtml(body: string, pageUrl: string, project: string):
       ...classifyFilename(filename, project),
     });
   }
-  const version = /<meta\s+name="pypi:repository-version"\s+content="([^"]*)"/i.exec(html);
   return {
     ok: true,
-    page: { name: project, files, versions: collectVersions([], files), format: 'html', apiVersion: version?.[1] },
+    page: { name: project, files, versions: collectVersions([], files), format: 'html', apiVersion, ignoredLinks: policy.ignoredLinks },
   };
 }
+
+/** Projects an index's root page may list: PyPI lists about 600,000. */
+export const MAX_PROJECTS = 2_000_000;
+
+/** The project names of an index's root page (`<a href="/simple/six/">six</a>`), from the anchors' text. */
+export function parseProjectList(body: string): { ok: true; names: string[] } | { ok: false; message: string } {
+  const names: string[] = [];
+  const outcome = readStartTags(
+    body,
+    ANCHOR,
+    (tag) => {
+      const name = tag.text();
+      if (name) names.push(name);
+      return names.length <= MAX_PROJECTS;
+    },
+    { keepAttributes: false },
+  );
+  return outcome.kind === 'stopped' ? { ok: false, message: `the project list has more than ${MAX_PROJECTS.toLocaleString('en-US')} names; not read` } : { ok: true, names };
+}
+
+const ANCHOR: ReadonlySet<string> = new Set(['a']);

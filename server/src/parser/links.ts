@@ -111,9 +111,19 @@ function unquote(text: string): string {
   }
 }
 
+/**
+ * The path without its trailing slashes, in one backwards pass: `/\/+$/` tries again from every
+ * slash of a run that does not end the path, which is quadratic on `/////…/x`.
+ */
+export function withoutTrailingSlashes(path: string): string {
+  let end = path.length;
+  while (end > 0 && path.charCodeAt(end - 1) === 0x2f) end--;
+  return path.slice(0, end);
+}
+
 export function describeLink(url: string): LinkInfo {
   const { scheme, netloc, path } = splitUrl(url);
-  const decodedPath = unquote(path).replace(/\/+$/, '');
+  const decodedPath = withoutTrailingSlashes(unquote(path));
   let filename = decodedPath.slice(decodedPath.lastIndexOf('/') + 1);
   if (!filename) filename = netloc.slice(netloc.lastIndexOf('@') + 1);
   const ext = splitExtension(decodedPath.slice(decodedPath.lastIndexOf('/') + 1))[1];
