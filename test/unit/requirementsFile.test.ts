@@ -1590,3 +1590,22 @@ test('extras after the version and legacy versions are rejected (the latter by m
     assert.deepEqual(codesOf(doc, doc.entries[0]), ['syntax']);
   }
 });
+
+// ---------------------------------------------------------------------------------------------
+// Hostile input: sizes no real file has must give answers (or one clear problem), never a throw.
+
+test('hostile: 200,000 arguments after -- are all dropped, none passed as function arguments', () => {
+  // `push(...tokens)` overflowed the stack here (RangeError), which stopped the CLI and the server.
+  const doc = parse('-- ' + 'a '.repeat(200_000));
+  const entry = optionsAt(doc);
+  assert.equal(entry.ignoredArgs.length, 200_000);
+  assert.equal(entry.rejected, false);
+});
+
+test('hostile: a requirement with 200,000 hashes on one line keeps them all', () => {
+  const doc = parse('six==1.16.0' + ` --hash=sha256:${A64}`.repeat(200_000) + '\n');
+  const entry = requirementAt(doc);
+  assert.equal(entry.hashes.length, 200_000);
+  assert.equal(entry.options.length, 200_000);
+  assert.equal(entry.rejected, false);
+});

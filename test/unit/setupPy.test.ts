@@ -700,3 +700,25 @@ test('never throws, and every span stays inside the text, on mutated and random 
   const deep = analyzeSetupPy(inputs[inputs.length - 3]!);
   assert.equal(deep.calls.length, 1);
 });
+
+// ---------------------------------------------------------------------------------------------
+// Hostile input: sizes no real setup.py has must give answers, never a throw.
+
+test('hostile: 150,000 statements on one line and 150,000 f-string fields parse', () => {
+  // `body.push(...statements)` overflowed the stack and came back as a bogus syntax error.
+  const statements = analyze('x = 1; '.repeat(150_000) + 'setup(install_requires=["a"])\n');
+  assert.equal(statements.syntaxError, undefined);
+  assert.equal(statements.status, 'resolved');
+  const fstring = analyze('x = f"' + '{a}'.repeat(150_000) + '"\nsetup(install_requires=["a"])\n');
+  assert.equal(fstring.syntaxError, undefined);
+  assert.equal(fstring.status, 'resolved');
+});
+
+test('hostile: splicing a 150,000-item list is not a crash', () => {
+  // `entries.push(...items)` threw RangeError: the analysis came back empty, as an internal error.
+  const big = '[' + '"b",'.repeat(150_000) + ']';
+  for (const text of [`r = ${big}\nsetup(install_requires=[*r])\n`, `r = []\nr.extend(${big})\nsetup(install_requires=r)\n`]) {
+    const result = analyze(text);
+    assert.equal(result.calls.length, 1);
+  }
+});

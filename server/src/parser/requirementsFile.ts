@@ -409,13 +409,13 @@ function parseLogicalLine(
 
   const optionNodes: OptionNode[] = [];
   const ignoredArgs: IgnoredText[] = [];
-  const occurrences: OptionOccurrence[] = [];
+  let occurrences: readonly OptionOccurrence[] = [];
   const split = shlexSplit(optionText);
   if (!split.ok) {
     report(context, 'syntax', `pip cannot split the options: ${split.message.toLowerCase()}`, spanOf(line, optionsStart + split.at, text.length));
   } else {
     const parsed = parseOptionTokens(split.tokens);
-    occurrences.push(...parsed.occurrences);
+    occurrences = parsed.occurrences;
     for (const leftover of parsed.leftovers) {
       ignoredArgs.push({ text: leftover.value, span: tokenSpan(line, optionsStart, leftover) });
     }

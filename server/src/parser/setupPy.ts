@@ -15,6 +15,7 @@ import type { Span } from './types';
 import type * as A from './python/ast';
 import { childNodes } from './python/ast';
 import { parseModule } from './python/parser';
+import { appendAll } from './arrays';
 
 export type SetupKeyword = 'install_requires' | 'extras_require' | 'setup_requires' | 'tests_require';
 export const SETUP_KEYWORDS: readonly SetupKeyword[] = [
@@ -346,14 +347,14 @@ class Evaluator {
           if (elt.kind === 'Starred') {
             const inner = this.ev(elt.value, env);
             if (inner.t === 'list') {
-              entries.push(...inner.entries.map((e) => ({ ...e })));
+              appendAll(entries, inner.entries.map((e) => ({ ...e })));
               complete &&= inner.complete;
             } else {
               entries.push({ value: unknown(reasonOf(inner, 'starred expression'), elt), conds: [] });
             }
             continue;
           }
-          entries.push(...this.asEntries(this.ev(elt, env), elt));
+          appendAll(entries, this.asEntries(this.ev(elt, env), elt));
         }
         return listV(entries, complete);
       }
@@ -686,7 +687,7 @@ class Evaluator {
           const extra = this.ev(st.value, env);
           if (current?.t === 'list') {
             const added = this.asEntries(extra, st.value).map((e) => ({ ...e, conds: [...e.conds, ...conds] }));
-            current.entries.push(...added);
+            appendAll(current.entries, added);
             if (extra.t === 'list') current.complete &&= extra.complete;
           } else if (st.target.kind === 'Name') {
             this.bind(env, st.target.id, unknown("'+=' on a value this script cannot follow", st), line, conds);
@@ -766,10 +767,10 @@ class Evaluator {
     if (target?.t === 'list') {
       const args = call.args;
       if (func.attr === 'append' && args.length === 1) {
-        target.entries.push(...withConds(this.asEntries(this.ev(args[0]!, env), args[0]!)));
+        appendAll(target.entries, withConds(this.asEntries(this.ev(args[0]!, env), args[0]!)));
       } else if (func.attr === 'extend' && args.length === 1) {
         const extra = this.ev(args[0]!, env);
-        target.entries.push(...withConds(this.asEntries(extra, args[0]!)));
+        appendAll(target.entries, withConds(this.asEntries(extra, args[0]!)));
         if (extra.t === 'list') target.complete &&= extra.complete;
       } else if (func.attr === 'insert' && args.length === 2) {
         const added = withConds(this.asEntries(this.ev(args[1]!, env), args[1]!));
@@ -777,7 +778,8 @@ class Evaluator {
         const n = target.entries.length;
         let pos = index.kind === 'Constant' && index.int !== undefined ? index.int : n;
         if (pos < 0) pos = Math.max(0, pos + n);
-        target.entries.splice(Math.min(pos, n), 0, ...added);
+        const at = Math.min(pos, n);
+        target.entries = [...target.entries.slice(0, at), ...added, ...target.entries.slice(at)];
       } else if (['remove', 'pop', 'clear', 'sort', 'reverse'].includes(func.attr)) {
         target.complete = false;
         target.notes.push(`.${func.attr}() at line ${this.line(call.start)} is not replayed`);
@@ -820,7 +822,7 @@ class Evaluator {
         continue;
       }
       if (isSetupCall(node)) this.recordCall(node, env, conds, where);
-      todo.push(...childNodes(node, node === st));
+      appendAll(todo, childNodes(node, node === st));
     }
   }
 
