@@ -153,7 +153,7 @@ export function collectSpans(value: unknown, path = '', found: SpanLike[] = [], 
 
 const NAMES = ['six', 'Django', 'foo_bar', 'Foo-Bar', 'requests', 'a', 'zope.interface', 'x1'];
 const SPECIFIERS = ['', '==1.0', '===1.0', '==1.*', '>=2', '>=1,<2', '~=1.4', '==1.0,!=1.1', '!=3', '==1.0+cpu', '== 2'];
-const MARKERS = ['', ' ; python_version < "3.8"', '; sys_platform == "win32"', ' ; extra == "x" and os_name != "nt"'];
+const MARKERS = ['', ' ; python_version < "3.8"', '; sys_platform == "win32"', ' ; extra == "x" and os_name != "nt"', ' ; os_name == "${X}"'];
 const HASHES = [`sha256:${'a'.repeat(64)}`, `sha384:${'b'.repeat(96)}`, `sha512:${'c'.repeat(128)}`, 'sha256:abc', 'md5:0', `sha256:${'g'.repeat(64)}`, 'sha256:'];
 const URLS = [
   'https://x.example/p/pkg-1.0.tar.gz', 'https://x.example/w/pkg-1.0-py3-none-any.whl', 'git+https://x.example/r.git#egg=r',

@@ -1609,3 +1609,44 @@ test('hostile: a requirement with 200,000 hashes on one line keeps them all', ()
   assert.equal(entry.options.length, 200_000);
   assert.equal(entry.rejected, false);
 });
+
+test('marker spans: every comparison, operand and group points at its own text', () => {
+  const text = 'six==1.0\nflask ; (os_name == "nt" or extra == "x") and python_version < "3.9"\n';
+  const doc = parse(text);
+  const marker = requirementAt(doc, 2).marker!;
+  assertSpan(doc, marker.span, '(os_name == "nt" or extra == "x") and python_version < "3.9"');
+  const [group, , comparison] = marker.expression;
+  assert.ok(typeof group !== 'string' && group.kind === 'group' && typeof comparison !== 'string' && comparison.kind === 'comparison');
+  assertSpan(doc, group.span, '(os_name == "nt" or extra == "x")');
+  const first = group.items[0];
+  assert.ok(typeof first !== 'string' && first.kind === 'comparison');
+  assertSpan(doc, first.span, 'os_name == "nt"');
+  assertSpan(doc, first.left.span, 'os_name');
+  assertSpan(doc, first.operatorSpan, '==', text.indexOf('os_name'));
+  assertSpan(doc, first.right.span, '"nt"');
+  assertSpan(doc, comparison.left.span, 'python_version');
+  assertSpan(doc, comparison.right.span, '"3.9"');
+});
+
+test('marker spans: a ${VAR} expanded inside a marker maps to the reference, inside the text', () => {
+  const text = 'x; os_name == "${X}" and python_version < "3"\n';
+  const doc = parse(text, { env: { X: 'a value much longer than the reference' } });
+  const marker = requirementAt(doc).marker!;
+  assert.equal(marker.normalized, 'os_name == "a value much longer than the reference" and python_version < "3"');
+  const [expanded, , after] = marker.expression;
+  assert.ok(typeof expanded !== 'string' && expanded.kind === 'comparison' && typeof after !== 'string' && after.kind === 'comparison');
+  assertSpan(doc, expanded.left.span, 'os_name');
+  assertSpan(doc, expanded.right.span, '"${X}"');
+  assertSpan(doc, after.left.span, 'python_version');
+  assertSpan(doc, after.right.span, '"3"');
+});
+
+test('marker spans: the marker of an #egg= fragment lies on the URL', () => {
+  const text = 'six\nhttps://x.org/p-1.0.tar.gz#egg=p;python_version<"3"\n';
+  const doc = parse(text);
+  const entry = requirementAt(doc, 2);
+  assert.equal(entry.marker?.normalized, 'python_version < "3"');
+  const comparison = entry.marker!.expression[0];
+  assert.ok(typeof comparison !== 'string' && comparison.kind === 'comparison');
+  for (const span of [entry.marker!.span, comparison.span, comparison.left.span, comparison.right.span]) assertSpan(doc, span, 'https://x.org/p-1.0.tar.gz#egg=p;python_version<"3"');
+});

@@ -722,3 +722,15 @@ test('hostile: splicing a 150,000-item list is not a crash', () => {
     assert.equal(result.calls.length, 1);
   }
 });
+
+test('a number prefix at the end of the file is an error inside the text, where CPython puts it', () => {
+  for (const [text, message] of [['x = 0x', 'invalid hexadecimal literal'], ['x = 0b', 'invalid binary literal'], ['x = 0o', 'invalid octal literal']]) {
+    const result = analyze(text);
+    assert.ok(result.syntaxError && result.syntaxError.span.end <= text.length, `${text}: ${JSON.stringify(result.syntaxError)}`);
+    // CPython: offset 6, the prefix letter.
+    assert.deepEqual(syntaxError(text), { message, line: 1, column: 6 });
+  }
+  assert.deepEqual(syntaxError('x = 0x\ny = 1\n'), { message: 'invalid hexadecimal literal', line: 1, column: 6 });
+  assert.deepEqual(syntaxError('x = 0x__1\n'), { message: 'invalid hexadecimal literal', line: 1, column: 7 });
+  assert.deepEqual(syntaxError('x = 0b1_\n'), { message: 'invalid binary literal', line: 1, column: 8 });
+});

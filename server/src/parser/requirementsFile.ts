@@ -11,7 +11,7 @@ import { isPyWhitespace, splitPyLines } from './pyText';
 import { charPosition, shlexSplit, type ShlexToken } from './shlex';
 import { parseOptionTokens, STRONG_HASH_ALGORITHMS, type OptionOccurrence, type OptionSpec } from './pipOptions';
 import { describeLink, isArchiveFile, isPipUrl, looksLikePath, parseWheelFilename, VCS_NAMES, VCS_SCHEMES, type LinkInfo } from './links';
-import { canonicalizeName, parseMarker, parseRequirement, type ExtraName, type MarkerInfo, type SpecifierClause } from './pep508';
+import { canonicalizeName, mapMarkerSpans, parseMarker, parseRequirement, type ExtraName, type MarkerInfo, type SpecifierClause } from './pep508';
 import type { Problem, Span } from './types';
 
 export interface ParseOptions {
@@ -906,7 +906,7 @@ function nameFromEgg(
   result.extras = parsed.value.extras.map((extra) => ({ ...extra, span }));
   result.specifiers = parsed.value.specifiers.map((clause) => ({ ...clause, span, operatorSpan: span, versionSpan: span }));
   // `#egg=p;python_version<"3"` (no "; " to split the line at) still carries a marker, and pip applies it.
-  if (parsed.value.marker && !result.marker) result.marker = { ...parsed.value.marker, span };
+  if (parsed.value.marker && !result.marker) result.marker = mapMarkerSpans(parsed.value.marker, () => span);
 }
 
 /** pip lower-cases an editable's extras (`get_requirement("placeholder" + extras.lower())`). */
@@ -928,7 +928,7 @@ function remapClause(line: LogicalLine, offset: number, clause: SpecifierClause)
 }
 
 function remapMarker(line: LogicalLine, offset: number, marker: MarkerInfo): MarkerInfo {
-  return { ...marker, span: remapSpan(line, offset, marker.span) };
+  return mapMarkerSpans(marker, (local) => remapSpan(line, offset, local));
 }
 
 /** Errors pip raises only after reading the whole file. */
