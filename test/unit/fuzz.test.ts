@@ -258,6 +258,9 @@ test('fuzz: pathological shapes stay fast', () => {
     'variables in a marker': 'x; os_name == "' + '${X}'.repeat(2000) + '"',
     'variables before a marker': '${X}'.repeat(2000) + ' @ https://x/y ; os_name == "a"',
     'number prefixes at the end': 'setup()\nx = 0x',
+    'spaces inside a setup.py string': 'setup(install_requires="a' + ' '.repeat(100_000) + 'b")',
+    'doubled setup.py list': 'r = ["a"]\n' + 'r = r + r\n'.repeat(26) + 'setup(install_requires=r)\n',
+    'conditions piling up': 'r = ["a"]\n' + 'if x:\n    r = r\n'.repeat(5000) + 'setup(install_requires=r)\n',
     'random long': randomText(random, 5000),
   };
   for (const [label, text] of Object.entries(shapes)) exercise(failures, label, text);
