@@ -255,6 +255,7 @@ test('fuzz: pathological shapes stay fast', () => {
     'unterminated string lines': '"\n'.repeat(10000),
     'surrogates': '\ud800'.repeat(5000) + '\udc00'.repeat(5000),
     'unicode names': 'setup(install_requires=["\\N{' + 'LATIN SMALL LETTER A'.repeat(500) + '}"])',
+    'variables on continued lines': '${X} \\\n'.repeat(50_000) + 'x',
     'variables in a marker': 'x; os_name == "' + '${X}'.repeat(2000) + '"',
     'variables before a marker': '${X}'.repeat(2000) + ' @ https://x/y ; os_name == "a"',
     'number prefixes at the end': 'setup()\nx = 0x',

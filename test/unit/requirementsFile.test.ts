@@ -1650,3 +1650,23 @@ test('marker spans: the marker of an #egg= fragment lies on the URL', () => {
   assert.ok(typeof comparison !== 'string' && comparison.kind === 'comparison');
   for (const span of [entry.marker!.span, comparison.span, comparison.left.span, comparison.right.span]) assertSpan(doc, span, 'https://x.org/p-1.0.tar.gz#egg=p;python_version<"3"');
 });
+
+test('hostile: 100,000 ${X} references on continued lines are expanded and mapped in linear time', () => {
+  // Each reference used to re-slice the whole line (quadratic: minutes for this file).
+  const text = '${X} \\\n'.repeat(100_000) + 'x\n';
+  const doc = parse(text, { env: { X: 'a' } });
+  const entry = only(doc);
+  assert.equal(entry.text, 'a '.repeat(100_000) + 'x');
+  assert.equal(doc.envReferences.length, 100_000);
+  assert.ok(doc.envReferences.every((reference) => reference.expanded && text.slice(reference.span.start, reference.span.end) === '${X}'));
+  assert.equal(doc.envReferences[99_999].span.start, text.length - 9);
+  assert.ok(doc.problems.every((problem) => problem.span.end <= text.length));
+});
+
+test('${VAR}: a later reference to a name already expanded replaces what earlier values brought in, as str.replace does', () => {
+  // pip runs line.replace("${NAME}", value) once per reference, in order, on the line as expanded so far.
+  const doc = parse('--index-url ${A}/${B}/${A}\n', { env: { A: '${B}', B: 'b' } });
+  assert.equal(optionsAt(doc).options[0].value, 'b/b/b');
+  const twice = parse('--index-url ${A}${A}\n', { env: { A: 'x${A}' } });
+  assert.equal(optionsAt(twice).options[0].value, 'xx${A}xx${A}');
+});

@@ -259,8 +259,8 @@ function appendLine(line: LogicalLine, other: LogicalLine): void {
   line.text += other.text;
 }
 
-/** The segment holding logical index `index` (binary search: a hashed entry has one per physical line). */
-function segmentAt(line: LogicalLine, index: number): Segment {
+/** Where the segment holding logical index `index` is (binary search: a hashed entry has one per physical line). */
+function segmentIndex(line: LogicalLine, index: number): number {
   const segments = line.segments;
   let low = 0;
   let high = segments.length - 1;
@@ -269,7 +269,11 @@ function segmentAt(line: LogicalLine, index: number): Segment {
     if (segments[mid].at <= index) low = mid;
     else high = mid - 1;
   }
-  return segments[low];
+  return low;
+}
+
+function segmentAt(line: LogicalLine, index: number): Segment {
+  return line.segments[segmentIndex(line, index)];
 }
 
 /** Document offset where logical character `index` starts. */
@@ -286,17 +290,30 @@ function sourceEnd(line: LogicalLine, index: number): number {
 
 function sliceLine(line: LogicalLine, from: number, to: number): LogicalLine {
   const result = newLine();
-  if (to <= from) return result;
-  for (let i = 0; i < line.segments.length; i++) {
-    const segment = line.segments[i];
-    const segmentEnd = i + 1 < line.segments.length ? line.segments[i + 1].at : line.text.length;
-    if (segmentEnd <= from || segment.at >= to) continue;
+  appendSlice(result, line, from, to, segmentIndex(line, from));
+  return result;
+}
+
+/**
+ * Appends [from, to) of `line` to `out`. The segments are searched from index `first` (at or
+ * before the one holding `from`) on; the index returned is where a later slice can start, so
+ * slicing a line piece by piece from left to right looks at each segment once.
+ */
+function appendSlice(out: LogicalLine, line: LogicalLine, from: number, to: number, first: number): number {
+  const segments = line.segments;
+  let index = first;
+  while (index + 1 < segments.length && segments[index + 1].at <= from) index++;
+  if (to <= from) return index;
+  const shift = out.text.length - from;
+  for (let i = index; i < segments.length && segments[i].at < to; i++) {
+    const segment = segments[i];
     const clipped = Math.max(segment.at, from);
     const source = segment.fixedEnd === undefined ? segment.source + (clipped - segment.at) : segment.source;
-    result.segments.push({ at: clipped - from, source, fixedEnd: segment.fixedEnd });
+    out.segments.push({ at: clipped + shift, source, fixedEnd: segment.fixedEnd });
+    index = i;
   }
-  result.text = line.text.slice(from, to);
-  return result;
+  out.text += line.text.slice(from, to);
+  return index;
 }
 
 /** Where pip's comment starts in a line: the first `#` at the start or after whitespace; -1 for none. */
@@ -331,13 +348,23 @@ function expandEnvVariables(
 ): LogicalLine {
   if (!line.text.includes('${')) return line;
   let result = line;
+  // A pass that finds nothing to replace is skipped, so that a name written 100,000 times costs one
+  // pass, not 100,000: `cleanAfter` holds, per name, how many passes had changed the line when
+  // that name's last pass left no reference to it. While no pass has changed the line since, the
+  // next pass for that name would find nothing.
+  let changes = 0;
+  const cleanAfter = new Map<string, number>();
   for (const match of line.text.matchAll(ENV_VAR_RE)) {
     const at = match.index ?? 0;
     const name = match[1];
     const value = env[name];
     const refSpan: Span = { start: sourceStart(line, at), end: sourceEnd(line, at + match[0].length - 1) };
     references.push({ name, span: refSpan, expanded: Boolean(value) });
-    if (value) result = replaceAll(result, match[0], value);
+    if (!value || cleanAfter.get(name) === changes) continue;
+    const replaced = replaceAll(result, match[0], value);
+    if (replaced !== result) changes++;
+    result = replaced;
+    if (!result.text.includes(match[0])) cleanAfter.set(name, changes);
   }
   return result;
 }
@@ -348,13 +375,14 @@ function replaceAll(line: LogicalLine, reference: string, value: string): Logica
   if (at < 0) return line;
   const result = newLine();
   let copied = 0;
+  let segment = 0;
   for (; at >= 0; at = line.text.indexOf(reference, copied)) {
-    appendLine(result, sliceLine(line, copied, at));
+    segment = appendSlice(result, line, copied, at, segment);
     result.segments.push({ at: result.text.length, source: sourceStart(line, at), fixedEnd: sourceEnd(line, at + reference.length - 1) });
     result.text += value;
     copied = at + reference.length;
   }
-  appendLine(result, sliceLine(line, copied, line.text.length));
+  appendSlice(result, line, copied, line.text.length, segment);
   return result;
 }
 
