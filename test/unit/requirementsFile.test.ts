@@ -1602,11 +1602,10 @@ test('hostile: 200,000 arguments after -- are all dropped, none passed as functi
   assert.equal(entry.rejected, false);
 });
 
-test('hostile: a requirement with 200,000 hashes on one line keeps them all', () => {
-  const doc = parse('six==1.16.0' + ` --hash=sha256:${A64}`.repeat(200_000) + '\n');
-  const entry = requirementAt(doc);
-  assert.equal(entry.hashes.length, 200_000);
-  assert.equal(entry.options.length, 200_000);
+test('hostile: 160,000 options on one line are all kept', () => {
+  const doc = parse('--pre '.repeat(160_000) + '\n');
+  const entry = optionsAt(doc);
+  assert.equal(entry.options.length, 160_000);
   assert.equal(entry.rejected, false);
 });
 
@@ -1669,4 +1668,56 @@ test('${VAR}: a later reference to a name already expanded replaces what earlier
   assert.equal(optionsAt(doc).options[0].value, 'b/b/b');
   const twice = parse('--index-url ${A}${A}\n', { env: { A: 'x${A}' } });
   assert.equal(optionsAt(twice).options[0].value, 'xx${A}xx${A}');
+});
+
+// Limits: the longest logical line in the corpus has 13,129 characters (yt-dlp's, hashes for every
+// wheel), the largest file 2,681 lines and 190,271 characters. What is far past that is reported
+// once, as a problem, and left unread, instead of costing gigabytes.
+
+test('hostile: a logical line over 1,000,000 characters is one problem, not read; the lines around it are', () => {
+  const long = 'six==1.16.0' + ` --hash=sha256:${A64}`.repeat(13_000);
+  const text = `a==1\n${long}\nb==2\n`;
+  const doc = parse(text);
+  assert.deepEqual(lines(doc).map(([line]) => line), [1, 3]);
+  assert.equal(doc.problems.length, 1);
+  const problem = doc.problems[0];
+  assert.equal(problem.code, 'syntax');
+  assert.equal(problem.message, `This line has ${long.length.toLocaleString('en-US')} characters: reqguard reads lines of up to 1,000,000 characters (the longest real ones have about 13,000), so nothing on it is checked.`);
+  assertSpan(doc, problem.span, long);
+});
+
+test('hostile: a continued line, or one that ${VAR} expansion makes longer than 1,000,000 characters, is one problem', () => {
+  const continued = parse('six==1.16.0 \\\n' + `    --hash=sha256:${A64} \\\n`.repeat(13_000) + 'b==2\n');
+  assert.deepEqual(continued.entries, []);
+  assert.equal(continued.problems.length, 1);
+  const joined = ('six==1.16.0 ' + `    --hash=sha256:${A64} `.repeat(13_000) + 'b==2').length;
+  assert.ok(continued.problems[0].message.startsWith(`This line has ${joined.toLocaleString('en-US')} characters: reqguard reads lines of up to 1,000,000 characters`));
+  assert.deepEqual([continued.problems[0].span.start, continued.problems[0].span.end], [0, continued.text.length - 1]);
+
+  const expanded = parse('a==1\nsix==1.16.0 ' + '${HASH}'.repeat(20_000) + '\n', { env: { HASH: ` --hash=sha256:${A64}` } });
+  assert.deepEqual(lines(expanded).map(([line]) => line), [1]);
+  assert.equal(expanded.problems.length, 1);
+  assert.match(expanded.problems[0].message, /^This line has more than 1,000,000 characters once \$\{HASH\} is expanded: reqguard reads lines of up to 1,000,000 characters/);
+  assert.equal(expanded.envReferences.length, 20_000);
+});
+
+test('hostile: a file over 200,000 lines is read up to there, with one problem where reading stopped', () => {
+  const text = 'six==1.16.0\n'.repeat(250_000);
+  const doc = parse(text);
+  assert.equal(doc.entries.length, 200_000);
+  assert.equal(doc.lineCount, 250_000);
+  assert.equal(doc.problems.length, 1);
+  assert.equal(doc.problems[0].message, 'This file has 250,000 lines: reqguard reads the first 200,000 lines of a requirements file (the largest real ones have a few thousand), so lines 200,001 to 250,000 are not checked.');
+  assert.deepEqual(doc.problems[0].span, { start: 200_000 * 12, end: 200_000 * 12 + 11 });
+});
+
+test('hostile: a file over 10,000,000 characters is read up to the line where that is reached', () => {
+  const line = `six==1.16.0 --hash=sha256:${A64}\n`;
+  const text = line.repeat(120_000);
+  const doc = parse(text);
+  const readLines = Math.floor(10_000_000 / line.length);
+  assert.equal(doc.entries.length, readLines);
+  assert.equal(doc.problems.length, 1);
+  assert.equal(doc.problems[0].message, `This file has ${text.length.toLocaleString('en-US')} characters: reqguard reads the first 10,000,000 characters of a requirements file (the largest real ones have a few hundred thousand), so lines ${(readLines + 1).toLocaleString('en-US')} to 120,000 are not checked.`);
+  assert.equal(doc.problems[0].span.start, readLines * line.length);
 });

@@ -126,8 +126,11 @@ function mapExpressionSpans(expression: MarkerExpression, map: (span: Span) => S
 
 /** PEP 503 normalization: lowercase, runs of -_. become '-'. */
 export function canonicalizeName(name: string): string {
-  return name.toLowerCase().replace(/[-_.]+/g, '-');
+  // Most names are already normal: keep the string instead of building an equal one.
+  return NOT_CANONICAL.test(name) ? name.toLowerCase().replace(/[-_.]+/g, '-') : name;
 }
+
+const NOT_CANONICAL = /[A-Z_.]|--|[^\x00-\x7f]/;
 
 // ---------------------------------------------------------------------------------------------
 // Token rules (packaging/_tokenizer.py DEFAULT_RULES). Python's `re` differs from JS regexes in
@@ -490,7 +493,8 @@ class Parser {
     const version = spec.slice(versionFrom, versionTo);
     const start = position + from;
     return {
-      text: operator + version,
+      // Written without spaces (nearly always), the clause is its own text: no new string.
+      text: versionFrom === operatorLength && versionTo === spec.length ? spec : operator + version,
       operator,
       version,
       span: this.span(start, start + spec.length),
