@@ -1720,4 +1720,8 @@ test('hostile: a file over 10,000,000 characters is read up to the line where th
   assert.equal(doc.problems.length, 1);
   assert.equal(doc.problems[0].message, `This file has ${text.length.toLocaleString('en-US')} characters: reqguard reads the first 10,000,000 characters of a requirements file (the largest real ones have a few hundred thousand), so lines ${(readLines + 1).toLocaleString('en-US')} to 120,000 are not checked.`);
   assert.equal(doc.problems[0].span.start, readLines * line.length);
+
+  const oneLine = parse('x'.repeat(10_000_001));
+  assert.deepEqual(oneLine.entries, []);
+  assert.match(oneLine.problems[0].message, /so line 1 is not checked\.$/);
 });

@@ -218,7 +218,8 @@ const LINE_LIMIT = `: reqguard reads lines of up to ${count(MAX_LOGICAL_LINE_LEN
 
 /** The one problem for the lines past the file limits. */
 function unreadRest(text: string, split: LimitedLines, firstUnread: PhysicalLine): Problem {
-  const lines = `lines ${count(split.lines.length + 1)} to ${count(split.count)} are not checked.`;
+  const first = split.lines.length + 1;
+  const lines = first === split.count ? `line ${count(first)} is not checked.` : `lines ${count(first)} to ${count(split.count)} are not checked.`;
   const message = split.lines.length >= MAX_FILE_LINES
     ? `This file has ${count(split.count)} lines: reqguard reads the first ${count(MAX_FILE_LINES)} lines of a requirements file (the largest real ones have a few thousand), so ${lines}`
     : `This file has ${count(text.length)} characters: reqguard reads the first ${count(MAX_FILE_LENGTH)} characters of a requirements file (the largest real ones have a few hundred thousand), so ${lines}`;
