@@ -121,6 +121,11 @@
 //   requests==2.0-foo-bar                         23.2.1 LegacyVersion ✓ → modern pip ✗        ✗
 //   . / ./src / .[dev]                            directory: decided on the file system        left to localPaths
 //   six==1.0 read with --constraint               is_constraint ✓                               same
+//   (also checked with pip 26.2.1:)
+//   a==1 \ / --bogus, a==1 \ / --hash=x           error filed under line 1, no requirement ✗    same (the problem starts on line 1)
+//   pkg @ file://server/share/pkg-1.0.tar.gz      "non-local file URIs are not supported" ✗   same (also bare and -e file://host/…)
+//   pkg @ FILE:///tmp/p.tar.gz / FILE:///…        "You can only turn file: urls into filenames" ✗  same
+//   -e .[,abcdef] / -e .[abc,] / ./pkg[,abc]      InvalidRequirement from the extras ✗          same
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
@@ -671,8 +676,9 @@ test('args/options split: a marker before the options', () => {
   assertSpan(doc, entry.marker?.span, 'python_version >= "3"');
   assertSpan(doc, entry.hashes[0].digestSpan, Z64);
 
+  // optparse fails before pip reads the requirement: no requirement on this line.
   const bad = parse('six; sys_platform == "linux" -x\n');
-  const rejected = requirementAt(bad);
+  const rejected = optionsAt(bad);
   assert.equal(rejected.rejected, true);
   assert.deepEqual(codesOf(bad, rejected), ['syntax']);
   assertSpan(bad, problemsOf(bad, rejected)[0].span, '-x');
@@ -852,12 +858,12 @@ test('shlex: a quoted --hash value is unquoted; spans point inside the quotes', 
 
 test('shlex: an unclosed quote is an error (pip: "Could not split options")', () => {
   const doc = parse(`six==1.0 --hash="sha256:${Z64}\n`);
-  const entry = requirementAt(doc);
+  const entry = optionsAt(doc);
   assert.equal(entry.rejected, true);
   assert.deepEqual(codesOf(doc, entry), ['syntax']);
   assert.match(doc.problems[0].message, /no closing quotation/);
   assertSpan(doc, doc.problems[0].span, `--hash="sha256:${Z64}`);
-  assert.deepEqual(entry.hashes, []);
+  assert.deepEqual(entry.options, []);
 
   const option = parse('--index-url "https://x/simple\n');
   assert.equal(option.entries[0].rejected, true);
@@ -913,7 +919,7 @@ test('--use-feature: a known feature is accepted, anything else rejected', () =>
 test('--hash: without ":" is an error; an empty digest passes the parser (as in pip)', () => {
   for (const [text, span] of [['six==1.0 --hash=sha256', '--hash=sha256'], ['six==1.0 --hash=', '--hash=']]) {
     const doc = parse(`${text}\n`);
-    const entry = requirementAt(doc);
+    const entry = optionsAt(doc);
     assert.equal(entry.rejected, true, text);
     assert.deepEqual(codesOf(doc, entry), ['syntax']);
     assert.match(doc.problems[0].message, /must be a hash name followed by a value/);
@@ -928,13 +934,12 @@ test('--hash: without ":" is an error; an empty digest passes the parser (as in 
 test('--hash: md5 (and an upper-case algorithm name) is a weak-hash error', () => {
   const md5 = '0'.repeat(32);
   const doc = parse(`six==1.0 --hash=md5:${md5}\n`);
-  const entry = requirementAt(doc);
+  // pip's --hash callback fails ("Allowed hash algorithms for --hash are …"): no requirement.
+  const entry = optionsAt(doc);
   assert.equal(entry.rejected, true);
   assert.deepEqual(codesOf(doc, entry), ['weak-hash']);
   assertSpan(doc, doc.problems[0].span, 'md5');
-  assert.deepEqual(entry.hashes.map((h) => [h.algorithm, h.digest]), [['md5', md5]]);
-  assertSpan(doc, entry.hashes[0].algorithmSpan, 'md5');
-  assertSpan(doc, entry.hashes[0].digestSpan, md5);
+  assertSpan(doc, entry.options[0].valueSpan, `md5:${md5}`);
 
   const upper = parse(`six==1.0 --hash=SHA256:${Z64}\n`);
   assert.equal(upper.entries[0].rejected, true);
@@ -944,11 +949,10 @@ test('--hash: md5 (and an upper-case algorithm name) is a weak-hash error', () =
 
 test('--hash: an empty algorithm is rejected at the ":"; a digest may contain ":"', () => {
   const doc = parse('six==1.0 --hash=:abc\n');
-  const entry = requirementAt(doc);
+  const entry = optionsAt(doc);
   assert.equal(entry.rejected, true);
   assert.deepEqual(codesOf(doc, entry), ['weak-hash']);
   assert.deepEqual(doc.problems[0].span, { start: doc.text.indexOf(':abc'), end: doc.text.indexOf(':abc') });
-  assertSpan(doc, entry.hashes[0].digestSpan, 'abc');
 
   const colons = parse('six==1.0 --hash=sha256:abc:def\n');
   const hashed = requirementAt(colons);
@@ -1058,11 +1062,11 @@ test('--global-option / --build-option are rejected as removed (pip 25.3), abbre
     ['six==1.0 --global=x', '--global'],
   ]) {
     const doc = parse(`${text}\n`);
-    const entry = requirementAt(doc);
+    // pip 25.3+ has no such option: optparse fails, and there is no requirement on the line.
+    const entry = optionsAt(doc);
     assert.equal(entry.rejected, true, text);
     assert.deepEqual(codesOf(doc, entry), ['removed-option']);
     assertSpan(doc, doc.problems[0].span, written);
-    assert.equal(entry.name, 'six');
   }
 });
 
@@ -1724,4 +1728,79 @@ test('hostile: a file over 10,000,000 characters is read up to the line where th
   const oneLine = parse('x'.repeat(10_000_001));
   assert.deepEqual(oneLine.entries, []);
   assert.match(oneLine.problems[0].message, /so line 1 is not checked\.$/);
+});
+
+// ---------------------------------------------------------------------------------------------
+// Checked with pip 23.2.1 and pip 26.2.1 (`pip install --dry-run --no-index -r FILE`).
+
+test('an option error on a continued line: reported from the first line, and the line is no requirement', () => {
+  // pip: "Invalid requirement: a==1     --bogus / no such option: --bogus"; the oracle files the
+  // error under line 1 and lists no requirement (optparse fails before the requirement is read).
+  for (const [text, message, culprit] of [
+    ['a==1 \\\n    --bogus\n', /^pip rejects this line: no such option: --bogus$/, '--bogus'],
+    ['a==1 \\\n    --hash=x\n', /^pip rejects this line: arguments to --hash must be a hash name/, '--hash=x'],
+    ['a==1 \\\n  \\\n    --hash=md5:abc\n', /^pip rejects the hash algorithm 'md5'/, 'md5'],
+    ['a==1 \\\n    --hash="x\n', /^pip cannot split the options: no closing quotation$/, '--hash="x'],
+  ] as const) {
+    const doc = parse(text);
+    const entry = only(doc);
+    assert.equal(entry.kind, 'options', text);
+    assert.equal(entry.rejected, true, text);
+    assert.equal(entry.line, 1);
+    assert.equal(doc.problems.length, 1, text);
+    const problem = doc.problems[0];
+    assert.match(problem.message, message);
+    assert.equal(problem.span.start, 0, `${text}: the problem starts on line 1`);
+    assert.equal(problem.span.end, text.indexOf(culprit) + culprit.length, `${text}: and runs to the option pip rejects`);
+  }
+  // On one line the option alone is marked, as before; still no requirement.
+  const single = parse('a==1 --bogus\n');
+  assert.equal(only(single).kind, 'options');
+  assertSpan(single, single.problems[0].span, '--bogus');
+});
+
+test('file: URLs with a host are rejected (pip: "non-local file URIs are not supported on this platform")', () => {
+  for (const [text, url] of [
+    ['pkg @ file://server/share/pkg-1.0.tar.gz', 'file://server/share/pkg-1.0.tar.gz'],
+    ['file://server/share/pkg-1.0.tar.gz', 'file://server/share/pkg-1.0.tar.gz'],
+    ['file://server/pkg-1.0-py3-none-any.whl', 'file://server/pkg-1.0-py3-none-any.whl'],
+    ['pkg @ file://LOCALHOST/tmp/pkg-1.0.tar.gz', 'file://LOCALHOST/tmp/pkg-1.0.tar.gz'],
+    ['pkg @ file://u@localhost/tmp/pkg-1.0.tar.gz', 'file://u@localhost/tmp/pkg-1.0.tar.gz'],
+    ['-e file://server/share/pkg#egg=pkg', 'file://server/share/pkg#egg=pkg'],
+  ]) {
+    const doc = parse(`${text}\n`);
+    const entry = requirementAt(doc);
+    assert.equal(entry.rejected, true, text);
+    assert.deepEqual(codesOf(doc, entry), ['syntax'], text);
+    assert.match(doc.problems[0].message, /non-local file URIs are not supported on this platform/, text);
+    assertSpan(doc, doc.problems[0].span, url);
+  }
+  for (const text of ['pkg @ file:///srv/pkg-1.0.tar.gz', 'pkg @ file://localhost/srv/pkg-1.0.tar.gz', 'pkg @ file:///C:/Users/dev/pkg']) {
+    assert.equal(requirementAt(parse(`${text}\n`)).rejected, false, text);
+  }
+});
+
+test('FILE: in upper case is rejected (pip: "You can only turn file: urls into filenames")', () => {
+  for (const text of ['pkg @ FILE:///tmp/pkg-1.0.tar.gz', 'FILE:///tmp/pkg-1.0.tar.gz']) {
+    const doc = parse(`${text}\n`);
+    assert.equal(requirementAt(doc).rejected, true, text);
+    assert.match(doc.problems[0].message, /only turn file: urls into filenames/, text);
+  }
+});
+
+test('extras after a path that packaging cannot read are rejected, editable or not', () => {
+  // pip 26: "Expected matching RIGHT_BRACKET for LEFT_BRACKET, after extras"; 23.2.1: "Parse error at ...".
+  for (const [text, extras, message] of [
+    ['-e .[,abcdef]', '.[,abcdef]', 'Expected matching RIGHT_BRACKET for LEFT_BRACKET, after extras'],
+    ['-e .[abc,]', '.[abc,]', 'Expected extra name after comma'],
+    ['./pkg[,abc]', '[,abc]', 'Expected matching RIGHT_BRACKET for LEFT_BRACKET, after extras'],
+  ]) {
+    const doc = parse(`${text}\n`);
+    const entry = requirementAt(doc);
+    assert.equal(entry.rejected, true, text);
+    assert.deepEqual(codesOf(doc, entry), ['syntax'], text);
+    assert.equal(doc.problems[0].message, `pip rejects the extras '${extras.slice(extras.indexOf('['))}': ${message}`);
+    assertSpan(doc, doc.problems[0].span, extras);
+  }
+  assert.deepEqual(requirementAt(parse('-e .[socks]\n')).extras.map((e) => e.name), ['socks']);
 });

@@ -10,7 +10,7 @@
 import { isPyWhitespace, splitPyLinesWithin, type LimitedLines, type PhysicalLine } from './pyText';
 import { charPosition, shlexSplit, type ShlexToken } from './shlex';
 import { parseOptionTokens, STRONG_HASH_ALGORITHMS, type OptionOccurrence, type OptionSpec } from './pipOptions';
-import { describeLink, isArchiveFile, isPipUrl, looksLikePath, parseWheelFilename, VCS_NAMES, VCS_SCHEMES, type LinkInfo } from './links';
+import { describeLink, isArchiveFile, isPipUrl, looksLikePath, parseWheelFilename, urlScheme, VCS_NAMES, VCS_SCHEMES, type LinkInfo } from './links';
 import { canonicalizeName, mapMarkerSpans, parseMarker, parseRequirement, type ExtraName, type MarkerInfo, type SpecifierClause } from './pep508';
 import type { Problem, Span } from './types';
 
@@ -206,7 +206,7 @@ export function parseRequirementsFile(text: string, options: ParseOptions = {}):
       problems.push({ code: 'syntax', message: `This line has more than ${count(MAX_LOGICAL_LINE_LENGTH)} characters once \${${expanded.overflowing}} is expanded${LINE_LIMIT}`, span });
       continue;
     }
-    const entry = parseLogicalLine(expanded, joined.first, joined.last, span, constraint, problems);
+    const entry = parseLogicalLine(expanded, joined.first, joined.last, span, physical[joined.first - 1].end, constraint, problems);
     entries.push(entry);
   }
   checkFileOptionConflicts(entries, problems);
@@ -463,10 +463,12 @@ function parseLogicalLine(
   first: number,
   last: number,
   span: Span,
+  firstLineEnd: number,
   constraint: boolean,
   problems: Problem[],
 ): Entry {
   const context: LineContext = { line, problems, rejected: false };
+  const optionProblemsFrom = problems.length;
   // break_args_options: tokens split on single spaces up to the first one starting with '-'.
   // Such a token starts the line or follows a space, so the split is at the first " -".
   const text = line.text;
@@ -519,6 +521,12 @@ function parseLogicalLine(
     options: listOrNone(optionNodes),
     ignoredArgs: listOrNone(ignoredArgs),
   };
+  if (context.rejected) {
+    // optparse (or one of pip's option callbacks) failed: pip raises before it reads a requirement
+    // or an include, and names the error by the logical line's first line.
+    for (let i = optionProblemsFrom; i < problems.length; i++) problems[i] = { ...problems[i], span: fromFirstLine(problems[i].span, span.start, firstLineEnd) };
+    return { ...base, kind: 'options', rejected: true };
+  }
 
   const editables = optionNodes.filter((o) => o.spec.dest === 'editables');
   if (args) {
@@ -571,6 +579,11 @@ function parseLogicalLine(
     };
   }
   return { ...base, kind: 'options', rejected: context.rejected };
+}
+
+/** A span that starts past the first physical line, stretched back to the line's start. */
+function fromFirstLine(span: Span, lineStart: number, firstLineEnd: number): Span {
+  return span.start > firstLineEnd ? { start: lineStart, end: span.end } : span;
 }
 
 function tokenSpan(line: LogicalLine, offset: number, token: ShlexToken): Span {
@@ -790,6 +803,7 @@ function interpretRequirement(
   if (isPipUrl(name)) {
     result.form = 'url';
     result.url = { value: name, span: nameSpan };
+    checkFileUrl(context, name, nameSpan);
     applyLink(context, result, describeLink(name), nameSpan);
     return result;
   }
@@ -804,7 +818,7 @@ function interpretRequirement(
       // A local archive: pip uses the file if it exists, and otherwise still tries it as a path.
       result.form = 'path';
       result.url = { value: pathPart, span: spanOf(line, from, from + pathPart.length) };
-      setPathExtras(result, line, from, extrasMatch);
+      setPathExtras(context, result, from, extrasMatch);
       const link = describeLink(pathPart);
       applyLink(context, result, link, nameSpan);
       result.localPath = {
@@ -826,7 +840,7 @@ function interpretRequirement(
     // Valid only as a project directory, which the parser cannot see: leave it to a file-system check.
     result.form = 'path';
     result.url = { value: pathPart, span: spanOf(line, from, from + pathPart.length) };
-    setPathExtras(result, line, from, extrasMatch);
+    setPathExtras(context, result, from, extrasMatch);
     const hint = name.includes('/') ? ` File '${name}' does not exist.` : '';
     result.localPath = {
       path: pathPart,
@@ -850,18 +864,21 @@ function interpretRequirement(
  * The extras of a `path[extra,…]` as pip reads them: it parses `placeholder[extra,…]` as a
  * requirement. `toSpan` maps a span of the bracket text (from its `[`) to the document.
  */
-function trailingExtras(brackets: string, toSpan: (local: Span) => Span): ExtraName[] {
+function trailingExtras(context: LineContext, brackets: string, toSpan: (local: Span) => Span): ExtraName[] {
   const placeholder = 'placeholder';
   const parsed = parseRequirement(placeholder + brackets, 0);
-  if (!parsed.ok) return [];
+  if (!parsed.ok) {
+    report(context, 'syntax', `pip rejects the extras '${brackets}': ${parsed.message}`, toSpan({ start: 0, end: brackets.length }));
+    return [];
+  }
   const shift = (local: Span): Span => ({ start: local.start - placeholder.length, end: local.end - placeholder.length });
   return parsed.value.extras.map((extra) => ({ ...extra, span: toSpan(shift(extra.span)) }));
 }
 
-function setPathExtras(result: { extras: readonly ExtraName[] }, line: LogicalLine, from: number, extrasMatch: TrailingExtras): void {
+function setPathExtras(context: LineContext, result: { extras: readonly ExtraName[] }, from: number, extrasMatch: TrailingExtras): void {
   if (!extrasMatch) return;
   const open = from + extrasMatch[1].length;
-  result.extras = trailingExtras(extrasMatch[2], (local) => remapSpan(line, open, local));
+  result.extras = trailingExtras(context, extrasMatch[2], (local) => remapSpan(context.line, open, local));
 }
 
 function fillFromRequirement(
@@ -882,11 +899,29 @@ function fillFromRequirement(
   if (requirement.url) {
     result.url = { value: requirement.url.value, span: remapSpan(line, offset, requirement.url.span) };
     result.link = describeLink(requirement.url.value);
+    checkFileUrl(context, requirement.url.value, result.url.span);
   }
   for (const clause of result.specifiers) {
     if (clause.text.endsWith(']')) {
       report(context, 'syntax', `pip rejects extras after the version ('${clause.text}'): write name[extra]==version.`, clause.span);
     }
+  }
+}
+
+/**
+ * pip turns a file: URL into a path (InstallRequirement → Link.file_path → url_to_path) and stops
+ * with an error where it cannot: a scheme not written `file:` in lower case (an assertion), or a
+ * host other than `localhost`, which only Windows reads (as a network path).
+ */
+function checkFileUrl(context: LineContext, url: string, span: Span): void {
+  if (urlScheme(url) !== 'file') return;
+  if (!url.startsWith('file:')) {
+    report(context, 'syntax', `pip stops with an error on this URL: it turns only URLs that start with 'file:' in lower case into paths ("You can only turn file: urls into filenames"). Write file: in lower case.`, span);
+    return;
+  }
+  const host = /^file:\/\/([^/?#]*)/.exec(url)?.[1];
+  if (host && host !== 'localhost') {
+    report(context, 'syntax', `pip stops with an error on this URL on Linux and macOS: "non-local file URIs are not supported on this platform". '${host}' is a host: only pip on Windows reads it, as a network path. A local file is file:///path.`, span);
   }
 }
 
@@ -925,10 +960,11 @@ function interpretEditable(context: LineContext, value: string, valueSpan: Span,
   if (withoutExtras.toLowerCase().startsWith('file:')) {
     result.form = 'url';
     result.url = { value: withoutExtras, span: valueSpan };
+    checkFileUrl(context, withoutExtras, valueSpan);
     const link = describeLink(withoutExtras);
     result.link = link;
     nameFromEgg(context, result, link, valueSpan);
-    setEditableExtras(result, extrasMatch, valueSpan);
+    setEditableExtras(context, result, extrasMatch, valueSpan);
     return result;
   }
   let url = value;
@@ -953,7 +989,7 @@ function interpretEditable(context: LineContext, value: string, valueSpan: Span,
   // Anything else must be a local project directory, which only a file-system check can confirm.
   result.form = 'path';
   result.url = { value: withoutExtras, span: valueSpan };
-  setEditableExtras(result, extrasMatch, valueSpan);
+  setEditableExtras(context, result, extrasMatch, valueSpan);
   result.localPath = {
     path: withoutExtras,
     span: valueSpan,
@@ -991,8 +1027,8 @@ function nameFromEgg(
 }
 
 /** pip lower-cases an editable's extras (`get_requirement("placeholder" + extras.lower())`). */
-function setEditableExtras(result: { extras: readonly ExtraName[] }, extrasMatch: TrailingExtras, span: Span): void {
-  if (extrasMatch) result.extras = trailingExtras(extrasMatch[2].toLowerCase(), () => span);
+function setEditableExtras(context: LineContext, result: { extras: readonly ExtraName[] }, extrasMatch: TrailingExtras, span: Span): void {
+  if (extrasMatch) result.extras = trailingExtras(context, extrasMatch[2].toLowerCase(), () => span);
 }
 
 function remapSpan(line: LogicalLine, offset: number, local: Span): Span {
