@@ -1604,6 +1604,20 @@ test('hostile: 200,000 arguments after -- are all dropped, none passed as functi
   const entry = optionsAt(doc);
   assert.equal(entry.ignoredArgs.length, 200_000);
   assert.equal(entry.rejected, false);
+  // One warning for them all, not 200,000.
+  assert.equal(doc.problems.length, 1);
+  assert.equal(doc.problems[0].code, 'ignored');
+  assert.match(doc.problems[0].message, /^pip silently ignores these 200,000 words \('a', 'a', 'a', …\): text after an option is not read as a requirement\./);
+  assert.deepEqual(doc.problems[0].span, { start: 3, end: 3 + 2 * 200_000 - 1 });
+});
+
+test('hostile: one warning for many ignored options on a line, not one each', () => {
+  const doc = parse('six==1.0 ' + '--pre '.repeat(100) + '\n');
+  assert.equal(requirementAt(doc).options.length, 100);
+  assert.deepEqual(doc.problems.map((p) => [p.code, p.message]), [['ignored', 'pip ignores these 100 options on a requirement line. Put each on a line of its own.']]);
+  assertSpan(doc, doc.problems[0].span, '--pre '.repeat(100).trimEnd());
+  const few = parse('six==1.0 --pre --pre\n');
+  assert.deepEqual(codesOf(few, few.entries[0]), ['ignored', 'ignored']);
 });
 
 test('hostile: 160,000 options on one line are all kept', () => {

@@ -543,32 +543,30 @@ function parseLogicalLine(
     const editable = editables[0];
     const value = editable.value ?? '';
     const entry = interpretEditable(context, value, editable.valueSpan ?? editable.span, constraint);
-    for (const extra of editables.slice(1)) {
-      report(context, 'ignored', 'pip installs only the first -e of a line; this one is ignored. Put each editable requirement on its own line.', extra.span, false);
-    }
+    reportIgnored(context, editables.slice(1),
+      () => 'pip installs only the first -e of a line; this one is ignored. Put each editable requirement on its own line.',
+      (n) => `pip installs only the first -e of a line; these ${n} others are ignored. Put each editable requirement on its own line.`);
     reportIgnoredOnRequirement(context, optionNodes, true);
     reportIgnoredArgs(context, ignoredArgs);
     return requirementEntry(base, entry, context.rejected);
   }
   reportIgnoredArgs(context, ignoredArgs);
   const include = optionNodes.find((o) => o.spec.dest === 'requirements') ?? optionNodes.find((o) => o.spec.dest === 'constraints');
-  for (const hash of hashes) {
-    report(context, 'ignored', '--hash applies to the requirement on its own line; pip ignores it on a line without one.', hash.span, false);
-  }
+  reportIgnored(context, hashes,
+    () => '--hash applies to the requirement on its own line; pip ignores it on a line without one.',
+    (n) => `--hash applies to the requirement on its own line; pip ignores these ${n} on a line without one.`);
   if (include && !context.rejected) {
     // pip recurses into the include and never applies the rest of the line.
-    for (const option of optionNodes) {
-      if (option.spec.dest === 'requirements' || option.spec.dest === 'constraints' || option.spec.dest === 'hashes') continue;
-      report(context, 'ignored', `pip ignores ${option.name} on a line that includes another file. Put it on a line of its own.`, option.span, false);
-    }
+    reportIgnored(context, optionNodes.filter((o) => o.spec.dest !== 'requirements' && o.spec.dest !== 'constraints' && o.spec.dest !== 'hashes'),
+      (option) => `pip ignores ${option.name} on a line that includes another file. Put it on a line of its own.`,
+      (n) => `pip ignores these ${n} options on a line that includes another file. Put each on a line of its own.`);
     // pip reads opts.requirements[0], else opts.constraints[0]: every other -r/-c is dropped.
     const siblings = optionNodes.filter((o) => (o.spec.dest === 'requirements' || o.spec.dest === 'constraints') && o !== include);
-    for (const sibling of siblings) {
-      const why = sibling.spec.dest === include.spec.dest
+    reportIgnored(context, siblings,
+      (sibling) => sibling.spec.dest === include.spec.dest
         ? `pip follows only the first ${include.name} of a line; this one is ignored.`
-        : `pip follows only the ${include.name} of this line; this ${sibling.name} is ignored. Put it on a line of its own.`;
-      report(context, 'ignored', why, sibling.span, false);
-    }
+        : `pip follows only the ${include.name} of this line; this ${sibling.name} is ignored. Put it on a line of its own.`,
+      (n) => `pip follows only the ${include.name} of this line; these ${n} other includes are ignored. Put each on a line of its own.`);
     return {
       ...base,
       kind: 'include',
@@ -678,20 +676,32 @@ function valueSubSpan(line: LogicalLine, offset: number, occurrence: OptionOccur
 }
 
 function reportIgnoredOnRequirement(context: LineContext, options: readonly OptionNode[], editable: boolean): void {
-  for (const option of options) {
-    if (option.spec.dest === 'editables' && editable) continue;
-    if (option.spec.scope === 'requirement' && (!editable || option.spec.dest === 'config_settings')) continue;
-    const why = editable
-      ? `pip ignores ${option.name} on an editable requirement line`
-      : `${option.name} is a file-wide option: pip ignores it on a requirement line`;
-    report(context, 'ignored', `${why}. Put it on a line of its own.`, option.span, false);
+  const ignored = options.filter((option) =>
+    !(option.spec.dest === 'editables' && editable) && !(option.spec.scope === 'requirement' && (!editable || option.spec.dest === 'config_settings')));
+  reportIgnored(context, ignored,
+    (option) => editable
+      ? `pip ignores ${option.name} on an editable requirement line. Put it on a line of its own.`
+      : `${option.name} is a file-wide option: pip ignores it on a requirement line. Put it on a line of its own.`,
+    (n) => `pip ignores these ${n} options on ${editable ? 'an editable' : 'a'} requirement line. Put each on a line of its own.`);
+}
+
+/** Past this many ignored items on a line, one warning covers them all. */
+const MAX_IGNORED_LISTED = 20;
+
+/** An 'ignored' warning for each item; for more than MAX_IGNORED_LISTED, one warning (`many(count)`) from the first to the last. */
+function reportIgnored<T extends { readonly span: Span }>(context: LineContext, items: readonly T[], each: (item: T) => string, many: (count: string) => string): void {
+  if (items.length > MAX_IGNORED_LISTED) {
+    report(context, 'ignored', many(count(items.length)), { start: items[0].span.start, end: items[items.length - 1].span.end }, false);
+    return;
   }
+  for (const item of items) report(context, 'ignored', each(item), item.span, false);
 }
 
 function reportIgnoredArgs(context: LineContext, ignored: readonly IgnoredText[]): void {
-  for (const arg of ignored) {
-    report(context, 'ignored', `pip silently ignores '${arg.text}': text after an option is not read as a requirement. Put it on a line of its own.`, arg.span, false);
-  }
+  const some = ignored.slice(0, 3).map((arg) => `'${arg.text}'`).join(', ');
+  reportIgnored(context, ignored,
+    (arg) => `pip silently ignores '${arg.text}': text after an option is not read as a requirement. Put it on a line of its own.`,
+    (n) => `pip silently ignores these ${n} words (${some}, …): text after an option is not read as a requirement. Put each requirement on a line of its own.`);
 }
 
 type RequirementParts = Omit<RequirementEntry, keyof EntryBase>;
