@@ -1773,6 +1773,15 @@ test('an option error on a continued line: reported from the first line, and the
   assertSpan(single, single.problems[0].span, '--bogus');
 });
 
+/** The requirement on the only line of `text`, asserted rejected with one problem of `code`. */
+function rejectedRequirement(text: string, code = 'syntax'): { doc: RequirementsDocument; entry: RequirementEntry } {
+  const doc = parse(`${text}\n`);
+  const entry = requirementAt(doc);
+  assert.equal(entry.rejected, true, text);
+  assert.deepEqual(codesOf(doc, entry), [code], text);
+  return { doc, entry };
+}
+
 test('file: URLs with a host are rejected (pip: "non-local file URIs are not supported on this platform")', () => {
   for (const [text, url] of [
     ['pkg @ file://server/share/pkg-1.0.tar.gz', 'file://server/share/pkg-1.0.tar.gz'],
@@ -1782,10 +1791,7 @@ test('file: URLs with a host are rejected (pip: "non-local file URIs are not sup
     ['pkg @ file://u@localhost/tmp/pkg-1.0.tar.gz', 'file://u@localhost/tmp/pkg-1.0.tar.gz'],
     ['-e file://server/share/pkg#egg=pkg', 'file://server/share/pkg#egg=pkg'],
   ]) {
-    const doc = parse(`${text}\n`);
-    const entry = requirementAt(doc);
-    assert.equal(entry.rejected, true, text);
-    assert.deepEqual(codesOf(doc, entry), ['syntax'], text);
+    const { doc } = rejectedRequirement(text);
     assert.match(doc.problems[0].message, /non-local file URIs are not supported on this platform/, text);
     assertSpan(doc, doc.problems[0].span, url);
   }
@@ -1796,8 +1802,7 @@ test('file: URLs with a host are rejected (pip: "non-local file URIs are not sup
 
 test('FILE: in upper case is rejected (pip: "You can only turn file: urls into filenames")', () => {
   for (const text of ['pkg @ FILE:///tmp/pkg-1.0.tar.gz', 'FILE:///tmp/pkg-1.0.tar.gz']) {
-    const doc = parse(`${text}\n`);
-    assert.equal(requirementAt(doc).rejected, true, text);
+    const { doc } = rejectedRequirement(text);
     assert.match(doc.problems[0].message, /only turn file: urls into filenames/, text);
   }
 });
@@ -1809,10 +1814,7 @@ test('extras after a path that packaging cannot read are rejected, editable or n
     ['-e .[abc,]', '.[abc,]', 'Expected extra name after comma'],
     ['./pkg[,abc]', '[,abc]', 'Expected matching RIGHT_BRACKET for LEFT_BRACKET, after extras'],
   ]) {
-    const doc = parse(`${text}\n`);
-    const entry = requirementAt(doc);
-    assert.equal(entry.rejected, true, text);
-    assert.deepEqual(codesOf(doc, entry), ['syntax'], text);
+    const { doc } = rejectedRequirement(text);
     assert.equal(doc.problems[0].message, `pip rejects the extras '${extras.slice(extras.indexOf('['))}': ${message}`);
     assertSpan(doc, doc.problems[0].span, extras);
   }
