@@ -153,7 +153,7 @@ export function collectSpans(value: unknown, path = '', found: SpanLike[] = [], 
 
 const NAMES = ['six', 'Django', 'foo_bar', 'Foo-Bar', 'requests', 'a', 'zope.interface', 'x1'];
 const SPECIFIERS = ['', '==1.0', '===1.0', '==1.*', '>=2', '>=1,<2', '~=1.4', '==1.0,!=1.1', '!=3', '==1.0+cpu', '== 2'];
-const MARKERS = ['', ' ; python_version < "3.8"', '; sys_platform == "win32"', ' ; extra == "x" and os_name != "nt"'];
+const MARKERS = ['', ' ; python_version < "3.8"', '; sys_platform == "win32"', ' ; extra == "x" and os_name != "nt"', ' ; os_name == "${X}"'];
 const HASHES = [`sha256:${'a'.repeat(64)}`, `sha384:${'b'.repeat(96)}`, `sha512:${'c'.repeat(128)}`, 'sha256:abc', 'md5:0', `sha256:${'g'.repeat(64)}`, 'sha256:'];
 const URLS = [
   'https://x.example/p/pkg-1.0.tar.gz', 'https://x.example/w/pkg-1.0-py3-none-any.whl', 'git+https://x.example/r.git#egg=r',
@@ -247,6 +247,13 @@ export function pathologicalShapes(random: Random): Record<string, string> {
     'unterminated string lines': '"\n'.repeat(10000),
     'surrogates': '\ud800'.repeat(5000) + '\udc00'.repeat(5000),
     'unicode names': 'setup(install_requires=["\\N{' + 'LATIN SMALL LETTER A'.repeat(500) + '}"])',
+    'variables on continued lines': '${X} \\\n'.repeat(50_000) + 'x',
+    'variables in a marker': 'x; os_name == "' + '${X}'.repeat(2000) + '"',
+    'variables before a marker': '${X}'.repeat(2000) + ' @ https://x/y ; os_name == "a"',
+    'number prefixes at the end': 'setup()\nx = 0x',
+    'spaces inside a setup.py string': 'setup(install_requires="a' + ' '.repeat(100_000) + 'b")',
+    'doubled setup.py list': 'r = ["a"]\n' + 'r = r + r\n'.repeat(26) + 'setup(install_requires=r)\n',
+    'conditions piling up': 'r = ["a"]\n' + 'if x:\n    r = r\n'.repeat(5000) + 'setup(install_requires=r)\n',
     'random long': randomText(random, 5000),
   };
 }

@@ -15,7 +15,8 @@ import type { AnalyzedDocument } from '../../server/src/engine/documents';
 import { computeDiagnostics, findingsFor } from '../../server/src/features/diagnostics';
 import type { PathKind, PathProbe } from '../../server/src/pip/localPaths';
 import { resolveIncludes, type TextReader } from '../../server/src/pip/includes';
-import { parseRequirementsFile } from '../../server/src/parser/requirementsFile';
+import { parseRequirementsFile, type RequirementsDocument } from '../../server/src/parser/requirementsFile';
+import type { Span } from '../../server/src/parser/types';
 import { declarationsOf } from '../../server/src/parser/setupPyDeclarations';
 import { analyzeSetupPy } from '../../server/src/parser/setupPy';
 import { DEFAULT_SETTINGS } from '../../server/src/settings';
@@ -79,13 +80,26 @@ function step<T>(failures: Failure[], label: string, name: string, text: string,
   }
 }
 
-function checkSpans(failures: Failure[], label: string, name: string, text: string, value: unknown): void {
+function checkSpans(failures: Failure[], label: string, name: string, text: string, value: unknown, within: Span = { start: 0, end: text.length }): boolean {
   for (const span of collectSpans(value)) {
-    const ok = Number.isInteger(span.start) && Number.isInteger(span.end) && span.start >= 0 && span.start <= span.end && span.end <= text.length;
+    const ok = Number.isInteger(span.start) && Number.isInteger(span.end) && span.start >= within.start && span.start <= span.end && span.end <= within.end;
     if (!ok) {
-      failures.push({ label, problem: `${name}: span ${span.path} = [${span.start}, ${span.end}) is outside [0, ${text.length}]`, text });
-      return; // one bad span per input is enough to see the problem
+      failures.push({ label, problem: `${name}: span ${span.path} = [${span.start}, ${span.end}) is outside [${within.start}, ${within.end}]`, text });
+      return false; // one bad span per input is enough to see the problem
     }
+  }
+  return true;
+}
+
+/**
+ * Every span of an entry lies inside the entry's own lines: a span mapped from the wrong stage of
+ * the line (before ${VAR} expansion, relative to the requirement text) lands outside them even
+ * when it happens to stay inside the document.
+ */
+function checkRequirementSpans(failures: Failure[], label: string, text: string, parsed: RequirementsDocument): void {
+  if (!checkSpans(failures, label, 'parseRequirementsFile', text, parsed)) return;
+  for (const [index, entry] of parsed.entries.entries()) {
+    if (!checkSpans(failures, label, `parseRequirementsFile entries[${index}]`, text, { ...entry, span: undefined }, entry.span)) return;
   }
 }
 
@@ -118,7 +132,7 @@ function checkLineEndings(failures: Failure[], label: string, text: string): voi
 
 function exercise(failures: Failure[], label: string, text: string): void {
   const parsed = step(failures, label, 'parseRequirementsFile', text, () => parseRequirementsFile(text, { env: ENV }));
-  if (parsed) checkSpans(failures, label, 'parseRequirementsFile', text, parsed);
+  if (parsed) checkRequirementSpans(failures, label, text, parsed);
   const analysis = step(failures, label, 'analyzeSetupPy', text, () => analyzeSetupPy(text));
   if (analysis) {
     // analyzeSetupPy catches its own exceptions and reports them here: that is a crash too.

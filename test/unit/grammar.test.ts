@@ -12,6 +12,7 @@ import * as path from 'node:path';
 import * as vsctm from 'vscode-textmate';
 import * as oniguruma from 'vscode-oniguruma';
 import { corpusPath } from '../helpers/corpus';
+import { decodeRequirementsBytes } from '../../server/src/parser/pyText';
 
 // Compiled to out/test/unit/, so the repository root is three levels up.
 const root = path.resolve(__dirname, '../../..');
@@ -92,6 +93,8 @@ function findCorpus(): string | undefined {
 const corpus = findCorpus();
 const skipCorpus = corpus ? false : 'corpus not found: set REQGUARD_CORPUS to the folder holding requirements/';
 const corpusFile = (name: string): string => path.join(corpus!, 'requirements', name);
+/** A corpus file as an editor shows it: decoded by its byte order mark (one is UTF-16), else UTF-8. */
+const readCorpusText = (name: string): string => decodeRequirementsBytes(readFileSync(corpusFile(name))).text;
 const WAREHOUSE = 'pypi__warehouse__requirements__main.txt';
 
 interface HashedEntry {
@@ -203,7 +206,7 @@ test('corpus: invalid scopes appear only on lines pip really rejects', { skip: s
   assert.ok(files.length >= 40, `expected the corpus requirements files, found ${files.length}`);
   const found: Record<string, string> = {};
   for (const file of files) {
-    for (const line of tokenize(grammar, readFileSync(corpusFile(file), 'utf8'))) {
+    for (const line of tokenize(grammar, readCorpusText(file))) {
       const bad = line.tokens.filter((t) => hasPrefix(t, 'invalid.'));
       if (bad.length) found[`${file}:${line.number}`] = show(line);
     }
@@ -248,7 +251,7 @@ test("corpus: names, markers, hashes and options agree with pip's reading (expec
     const expectedPath = path.join(corpus!, 'expected', `${file}.json`);
     if (!existsSync(expectedPath)) continue;
     const expected = JSON.parse(readFileSync(expectedPath, 'utf8')) as ExpectedFile;
-    const lines = tokenize(grammar, readFileSync(corpusFile(file), 'utf8'));
+    const lines = tokenize(grammar, readCorpusText(file));
     // pip follows includes into other corpus files; keep the lines of this file only.
     const own = <T extends { readonly file: string }>(items: readonly T[]): T[] =>
       items.filter((item) => item.file === `requirements/${file}`);
@@ -299,7 +302,7 @@ test("corpus: names, markers, hashes and options agree with pip's reading (expec
 test('CRLF line endings: same scopes as LF, continuations still work', { skip: skipCorpus }, async () => {
   const grammar = await loadGrammar();
   const crlfFiles = readdirSync(path.join(corpus!, 'requirements')).filter((file) =>
-    readFileSync(corpusFile(file), 'utf8').includes('\r\n'),
+    readCorpusText(file).includes('\r\n'),
   );
   assert.ok(crlfFiles.length >= 1, 'no CRLF file in the corpus');
   // Editors strip the CR, but other consumers split on "\n" only and hand the grammar a trailing "\r".
@@ -311,7 +314,7 @@ test('CRLF line endings: same scopes as LF, continuations still work', { skip: s
     "torch==2.5.1+rocm6.2; sys_platform == 'linux'\r\n" +
     '--index-url https://download.pytorch.org/whl/rocm6.2\r\n';
   const texts: [string, string][] = [
-    ...crlfFiles.map((file): [string, string] => [file, readFileSync(corpusFile(file), 'utf8')]),
+    ...crlfFiles.map((file): [string, string] => [file, readCorpusText(file)]),
     ['synthetic', synthetic],
   ];
   for (const [name, text] of texts) {

@@ -2,7 +2,7 @@
 // Python's str.splitlines).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { BINARY_SNIFF_LENGTH, binaryEvidence, decodeRequirementsBytes, splitPyLines } from '../../server/src/parser/pyText';
+import { BINARY_SNIFF_LENGTH, binaryEvidence, decodeRequirementsBytes, splitPyLines, splitPyLinesWithin } from '../../server/src/parser/pyText';
 
 const bytes = (...parts: Array<number[] | string>): Uint8Array =>
   Uint8Array.from(parts.flatMap((p) => (typeof p === 'string' ? [...Buffer.from(p, 'utf8')] : p)));
@@ -71,4 +71,22 @@ test('binary: decoded bytes meet the same rule (an executable; UTF-16 without a 
   assert.equal(binaryEvidence(decodeRequirementsBytes(Buffer.from('six==1.0\n', 'utf16le')).text)?.kind, 'nul');
   assert.equal(binaryEvidence(decodeRequirementsBytes(Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('six==1.0\n', 'utf16le')])).text), undefined);
   assert.equal(binaryEvidence(decodeRequirementsBytes(bytes('flask # ', [0xff, 0xfe, 0x41], '\n')).text), undefined);
+});
+
+test('hostile: a 10 MB file without a line break, a 10 MB coding line and an 8 MB UTF-32 file decode in one piece', () => {
+  // The coding-line check built the first line one character at a time (50 MB: 8 s and 1.8 GB).
+  const long = 'six==1.0' + ' --hash=sha256:0'.repeat(625_000);
+  assert.equal(decodeRequirementsBytes(Buffer.from(long)).text, long);
+  const commented = `# ${'x'.repeat(10_000_000)} coding: latin-1\n${String.fromCharCode(0xe9)}`;
+  assert.equal(decodeRequirementsBytes(Buffer.from(commented, 'latin1')).text, commented);
+  const utf32 = Buffer.alloc(4 + 4 * 2_000_000);
+  utf32.set([0xff, 0xfe, 0, 0]);
+  for (let i = 0; i < 2_000_000; i++) utf32.writeUInt32LE(i % 2 ? 0x1f600 : 0x61, 4 + 4 * i);
+  assert.equal(decodeRequirementsBytes(utf32).text, 'a\u{1f600}'.repeat(1_000_000));
+});
+
+test('splitPyLinesWithin stops at a line or length limit and still counts every line', () => {
+  assert.deepEqual(splitPyLinesWithin('a\nb\r\nc\n', 2, Infinity), { lines: [{ start: 0, end: 1 }, { start: 2, end: 3 }], count: 3, firstUnread: { start: 5, end: 6 } });
+  assert.deepEqual(splitPyLinesWithin('a\nbb\nc', 10, 3), { lines: [{ start: 0, end: 1 }], count: 3, firstUnread: { start: 2, end: 4 } });
+  assert.deepEqual(splitPyLinesWithin('a\nb', 2, 3), { lines: [{ start: 0, end: 1 }, { start: 2, end: 3 }], count: 2 });
 });

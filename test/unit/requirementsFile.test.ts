@@ -121,6 +121,11 @@
 //   requests==2.0-foo-bar                         23.2.1 LegacyVersion ✓ → modern pip ✗        ✗
 //   . / ./src / .[dev]                            directory: decided on the file system        left to localPaths
 //   six==1.0 read with --constraint               is_constraint ✓                               same
+//   (also checked with pip 26.2.1:)
+//   a==1 \ / --bogus, a==1 \ / --hash=x           error filed under line 1, no requirement ✗    same (the problem starts on line 1)
+//   pkg @ file://server/share/pkg-1.0.tar.gz      "non-local file URIs are not supported" ✗   same (also bare and -e file://host/…)
+//   pkg @ FILE:///tmp/p.tar.gz / FILE:///…        "You can only turn file: urls into filenames" ✗  same
+//   -e .[,abcdef] / -e .[abc,] / ./pkg[,abc]      InvalidRequirement from the extras ✗          same
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
@@ -671,8 +676,9 @@ test('args/options split: a marker before the options', () => {
   assertSpan(doc, entry.marker?.span, 'python_version >= "3"');
   assertSpan(doc, entry.hashes[0].digestSpan, Z64);
 
+  // optparse fails before pip reads the requirement: no requirement on this line.
   const bad = parse('six; sys_platform == "linux" -x\n');
-  const rejected = requirementAt(bad);
+  const rejected = optionsAt(bad);
   assert.equal(rejected.rejected, true);
   assert.deepEqual(codesOf(bad, rejected), ['syntax']);
   assertSpan(bad, problemsOf(bad, rejected)[0].span, '-x');
@@ -852,12 +858,12 @@ test('shlex: a quoted --hash value is unquoted; spans point inside the quotes', 
 
 test('shlex: an unclosed quote is an error (pip: "Could not split options")', () => {
   const doc = parse(`six==1.0 --hash="sha256:${Z64}\n`);
-  const entry = requirementAt(doc);
+  const entry = optionsAt(doc);
   assert.equal(entry.rejected, true);
   assert.deepEqual(codesOf(doc, entry), ['syntax']);
   assert.match(doc.problems[0].message, /no closing quotation/);
   assertSpan(doc, doc.problems[0].span, `--hash="sha256:${Z64}`);
-  assert.deepEqual(entry.hashes, []);
+  assert.deepEqual(entry.options, []);
 
   const option = parse('--index-url "https://x/simple\n');
   assert.equal(option.entries[0].rejected, true);
@@ -913,7 +919,7 @@ test('--use-feature: a known feature is accepted, anything else rejected', () =>
 test('--hash: without ":" is an error; an empty digest passes the parser (as in pip)', () => {
   for (const [text, span] of [['six==1.0 --hash=sha256', '--hash=sha256'], ['six==1.0 --hash=', '--hash=']]) {
     const doc = parse(`${text}\n`);
-    const entry = requirementAt(doc);
+    const entry = optionsAt(doc);
     assert.equal(entry.rejected, true, text);
     assert.deepEqual(codesOf(doc, entry), ['syntax']);
     assert.match(doc.problems[0].message, /must be a hash name followed by a value/);
@@ -928,13 +934,12 @@ test('--hash: without ":" is an error; an empty digest passes the parser (as in 
 test('--hash: md5 (and an upper-case algorithm name) is a weak-hash error', () => {
   const md5 = '0'.repeat(32);
   const doc = parse(`six==1.0 --hash=md5:${md5}\n`);
-  const entry = requirementAt(doc);
+  // pip's --hash callback fails ("Allowed hash algorithms for --hash are …"): no requirement.
+  const entry = optionsAt(doc);
   assert.equal(entry.rejected, true);
   assert.deepEqual(codesOf(doc, entry), ['weak-hash']);
   assertSpan(doc, doc.problems[0].span, 'md5');
-  assert.deepEqual(entry.hashes.map((h) => [h.algorithm, h.digest]), [['md5', md5]]);
-  assertSpan(doc, entry.hashes[0].algorithmSpan, 'md5');
-  assertSpan(doc, entry.hashes[0].digestSpan, md5);
+  assertSpan(doc, entry.options[0].valueSpan, `md5:${md5}`);
 
   const upper = parse(`six==1.0 --hash=SHA256:${Z64}\n`);
   assert.equal(upper.entries[0].rejected, true);
@@ -944,11 +949,10 @@ test('--hash: md5 (and an upper-case algorithm name) is a weak-hash error', () =
 
 test('--hash: an empty algorithm is rejected at the ":"; a digest may contain ":"', () => {
   const doc = parse('six==1.0 --hash=:abc\n');
-  const entry = requirementAt(doc);
+  const entry = optionsAt(doc);
   assert.equal(entry.rejected, true);
   assert.deepEqual(codesOf(doc, entry), ['weak-hash']);
   assert.deepEqual(doc.problems[0].span, { start: doc.text.indexOf(':abc'), end: doc.text.indexOf(':abc') });
-  assertSpan(doc, entry.hashes[0].digestSpan, 'abc');
 
   const colons = parse('six==1.0 --hash=sha256:abc:def\n');
   const hashed = requirementAt(colons);
@@ -1058,11 +1062,11 @@ test('--global-option / --build-option are rejected as removed (pip 25.3), abbre
     ['six==1.0 --global=x', '--global'],
   ]) {
     const doc = parse(`${text}\n`);
-    const entry = requirementAt(doc);
+    // pip 25.3+ has no such option: optparse fails, and there is no requirement on the line.
+    const entry = optionsAt(doc);
     assert.equal(entry.rejected, true, text);
     assert.deepEqual(codesOf(doc, entry), ['removed-option']);
     assertSpan(doc, doc.problems[0].span, written);
-    assert.equal(entry.name, 'six');
   }
 });
 
@@ -1589,4 +1593,230 @@ test('extras after the version and legacy versions are rejected (the latter by m
     assert.equal(doc.entries[0].rejected, true, text);
     assert.deepEqual(codesOf(doc, doc.entries[0]), ['syntax']);
   }
+});
+
+// ---------------------------------------------------------------------------------------------
+// Hostile input: sizes no real file has must give answers (or one clear problem), never a throw.
+
+test('hostile: 200,000 arguments after -- are all dropped, none passed as function arguments', () => {
+  // `push(...tokens)` overflowed the stack here (RangeError), which stopped the CLI and the server.
+  const doc = parse('-- ' + 'a '.repeat(200_000));
+  const entry = optionsAt(doc);
+  assert.equal(entry.ignoredArgs.length, 200_000);
+  assert.equal(entry.rejected, false);
+  // One warning for them all, not 200,000.
+  assert.equal(doc.problems.length, 1);
+  assert.equal(doc.problems[0].code, 'ignored');
+  assert.match(doc.problems[0].message, /^pip silently ignores these 200,000 words \('a', 'a', 'a', …\): text after an option is not read as a requirement\./);
+  assert.deepEqual(doc.problems[0].span, { start: 3, end: 3 + 2 * 200_000 - 1 });
+});
+
+test('hostile: one warning for many ignored options on a line, not one each', () => {
+  const doc = parse('six==1.0 ' + '--pre '.repeat(100) + '\n');
+  assert.equal(requirementAt(doc).options.length, 100);
+  assert.deepEqual(doc.problems.map((p) => [p.code, p.message]), [['ignored', 'pip ignores these 100 options on a requirement line. Put each on a line of its own.']]);
+  assertSpan(doc, doc.problems[0].span, '--pre '.repeat(100).trimEnd());
+  const few = parse('six==1.0 --pre --pre\n');
+  assert.deepEqual(codesOf(few, few.entries[0]), ['ignored', 'ignored']);
+});
+
+test('hostile: 160,000 options on one line are all kept', () => {
+  const doc = parse('--pre '.repeat(160_000) + '\n');
+  const entry = optionsAt(doc);
+  assert.equal(entry.options.length, 160_000);
+  assert.equal(entry.rejected, false);
+});
+
+test('marker spans: every comparison, operand and group points at its own text', () => {
+  const text = 'six==1.0\nflask ; (os_name == "nt" or extra == "x") and python_version < "3.9"\n';
+  const doc = parse(text);
+  const marker = requirementAt(doc, 2).marker!;
+  assertSpan(doc, marker.span, '(os_name == "nt" or extra == "x") and python_version < "3.9"');
+  const [group, , comparison] = marker.expression;
+  assert.ok(typeof group !== 'string' && group.kind === 'group' && typeof comparison !== 'string' && comparison.kind === 'comparison');
+  assertSpan(doc, group.span, '(os_name == "nt" or extra == "x")');
+  const first = group.items[0];
+  assert.ok(typeof first !== 'string' && first.kind === 'comparison');
+  assertSpan(doc, first.span, 'os_name == "nt"');
+  assertSpan(doc, first.left.span, 'os_name');
+  assertSpan(doc, first.operatorSpan, '==', text.indexOf('os_name'));
+  assertSpan(doc, first.right.span, '"nt"');
+  assertSpan(doc, comparison.left.span, 'python_version');
+  assertSpan(doc, comparison.right.span, '"3.9"');
+});
+
+test('marker spans: a ${VAR} expanded inside a marker maps to the reference, inside the text', () => {
+  const text = 'x; os_name == "${X}" and python_version < "3"\n';
+  const doc = parse(text, { env: { X: 'a value much longer than the reference' } });
+  const marker = requirementAt(doc).marker!;
+  assert.equal(marker.normalized, 'os_name == "a value much longer than the reference" and python_version < "3"');
+  const [expanded, , after] = marker.expression;
+  assert.ok(typeof expanded !== 'string' && expanded.kind === 'comparison' && typeof after !== 'string' && after.kind === 'comparison');
+  assertSpan(doc, expanded.left.span, 'os_name');
+  assertSpan(doc, expanded.right.span, '"${X}"');
+  assertSpan(doc, after.left.span, 'python_version');
+  assertSpan(doc, after.right.span, '"3"');
+});
+
+test('marker spans: the marker of an #egg= fragment lies on the URL', () => {
+  const text = 'six\nhttps://x.org/p-1.0.tar.gz#egg=p;python_version<"3"\n';
+  const doc = parse(text);
+  const entry = requirementAt(doc, 2);
+  assert.equal(entry.marker?.normalized, 'python_version < "3"');
+  const comparison = entry.marker!.expression[0];
+  assert.ok(typeof comparison !== 'string' && comparison.kind === 'comparison');
+  for (const span of [entry.marker!.span, comparison.span, comparison.left.span, comparison.right.span]) assertSpan(doc, span, 'https://x.org/p-1.0.tar.gz#egg=p;python_version<"3"');
+});
+
+test('hostile: 100,000 ${X} references on continued lines are expanded and mapped in linear time', () => {
+  // Each reference used to re-slice the whole line (quadratic: minutes for this file).
+  const text = '${X} \\\n'.repeat(100_000) + 'x\n';
+  const doc = parse(text, { env: { X: 'a' } });
+  const entry = only(doc);
+  assert.equal(entry.text, 'a '.repeat(100_000) + 'x');
+  assert.equal(doc.envReferences.length, 100_000);
+  assert.ok(doc.envReferences.every((reference) => reference.expanded && text.slice(reference.span.start, reference.span.end) === '${X}'));
+  assert.equal(doc.envReferences[99_999].span.start, text.length - 9);
+  assert.ok(doc.problems.every((problem) => problem.span.end <= text.length));
+});
+
+test('${VAR}: a later reference to a name already expanded replaces what earlier values brought in, as str.replace does', () => {
+  // pip runs line.replace("${NAME}", value) once per reference, in order, on the line as expanded so far.
+  const doc = parse('--index-url ${A}/${B}/${A}\n', { env: { A: '${B}', B: 'b' } });
+  assert.equal(optionsAt(doc).options[0].value, 'b/b/b');
+  const twice = parse('--index-url ${A}${A}\n', { env: { A: 'x${A}' } });
+  assert.equal(optionsAt(twice).options[0].value, 'xx${A}xx${A}');
+});
+
+// Limits: the longest logical line in the corpus has 13,129 characters (yt-dlp's, hashes for every
+// wheel), the largest file 2,681 lines and 190,271 characters. What is far past that is reported
+// once, as a problem, and left unread, instead of costing gigabytes.
+
+test('hostile: a logical line over 1,000,000 characters is one problem, not read; the lines around it are', () => {
+  const long = 'six==1.16.0' + ` --hash=sha256:${A64}`.repeat(13_000);
+  const text = `a==1\n${long}\nb==2\n`;
+  const doc = parse(text);
+  assert.deepEqual(lines(doc).map(([line]) => line), [1, 3]);
+  assert.equal(doc.problems.length, 1);
+  const problem = doc.problems[0];
+  assert.equal(problem.code, 'syntax');
+  assert.equal(problem.message, `This line has ${long.length.toLocaleString('en-US')} characters: reqguard reads lines of up to 1,000,000 characters (the longest real ones have about 13,000), so nothing on it is checked.`);
+  assertSpan(doc, problem.span, long);
+});
+
+test('hostile: a continued line, or one that ${VAR} expansion makes longer than 1,000,000 characters, is one problem', () => {
+  const continued = parse('six==1.16.0 \\\n' + `    --hash=sha256:${A64} \\\n`.repeat(13_000) + 'b==2\n');
+  assert.deepEqual(continued.entries, []);
+  assert.equal(continued.problems.length, 1);
+  const joined = ('six==1.16.0 ' + `    --hash=sha256:${A64} `.repeat(13_000) + 'b==2').length;
+  assert.ok(continued.problems[0].message.startsWith(`This line has ${joined.toLocaleString('en-US')} characters: reqguard reads lines of up to 1,000,000 characters`));
+  assert.deepEqual([continued.problems[0].span.start, continued.problems[0].span.end], [0, continued.text.length - 1]);
+
+  const expanded = parse('a==1\nsix==1.16.0 ' + '${HASH}'.repeat(20_000) + '\n', { env: { HASH: ` --hash=sha256:${A64}` } });
+  assert.deepEqual(lines(expanded).map(([line]) => line), [1]);
+  assert.equal(expanded.problems.length, 1);
+  assert.match(expanded.problems[0].message, /^This line has more than 1,000,000 characters once \$\{HASH\} is expanded: reqguard reads lines of up to 1,000,000 characters/);
+  assert.equal(expanded.envReferences.length, 20_000);
+});
+
+test('hostile: a file over 200,000 lines is read up to there, with one problem where reading stopped', () => {
+  const text = 'six==1.16.0\n'.repeat(250_000);
+  const doc = parse(text);
+  assert.equal(doc.entries.length, 200_000);
+  assert.equal(doc.lineCount, 250_000);
+  assert.equal(doc.problems.length, 1);
+  assert.equal(doc.problems[0].message, 'This file has 250,000 lines: reqguard reads the first 200,000 lines of a requirements file (the largest real ones have a few thousand), so lines 200,001 to 250,000 are not checked.');
+  assert.deepEqual(doc.problems[0].span, { start: 200_000 * 12, end: 200_000 * 12 + 11 });
+});
+
+test('hostile: a file over 10,000,000 characters is read up to the line where that is reached', () => {
+  const line = `six==1.16.0 --hash=sha256:${A64}\n`;
+  const text = line.repeat(120_000);
+  const doc = parse(text);
+  const readLines = Math.floor(10_000_000 / line.length);
+  assert.equal(doc.entries.length, readLines);
+  assert.equal(doc.problems.length, 1);
+  assert.equal(doc.problems[0].message, `This file has ${text.length.toLocaleString('en-US')} characters: reqguard reads the first 10,000,000 characters of a requirements file (the largest real ones have a few hundred thousand), so lines ${(readLines + 1).toLocaleString('en-US')} to 120,000 are not checked.`);
+  assert.equal(doc.problems[0].span.start, readLines * line.length);
+
+  const oneLine = parse('x'.repeat(10_000_001));
+  assert.deepEqual(oneLine.entries, []);
+  assert.match(oneLine.problems[0].message, /so line 1 is not checked\.$/);
+});
+
+// ---------------------------------------------------------------------------------------------
+// Checked with pip 23.2.1 and pip 26.2.1 (`pip install --dry-run --no-index -r FILE`).
+
+test('an option error on a continued line: reported from the first line, and the line is no requirement', () => {
+  // pip: "Invalid requirement: a==1     --bogus / no such option: --bogus"; the oracle files the
+  // error under line 1 and lists no requirement (optparse fails before the requirement is read).
+  for (const [text, message, culprit] of [
+    ['a==1 \\\n    --bogus\n', /^pip rejects this line: no such option: --bogus$/, '--bogus'],
+    ['a==1 \\\n    --hash=x\n', /^pip rejects this line: arguments to --hash must be a hash name/, '--hash=x'],
+    ['a==1 \\\n  \\\n    --hash=md5:abc\n', /^pip rejects the hash algorithm 'md5'/, 'md5'],
+    ['a==1 \\\n    --hash="x\n', /^pip cannot split the options: no closing quotation$/, '--hash="x'],
+  ] as const) {
+    const doc = parse(text);
+    const entry = only(doc);
+    assert.equal(entry.kind, 'options', text);
+    assert.equal(entry.rejected, true, text);
+    assert.equal(entry.line, 1);
+    assert.equal(doc.problems.length, 1, text);
+    const problem = doc.problems[0];
+    assert.match(problem.message, message);
+    assert.equal(problem.span.start, 0, `${text}: the problem starts on line 1`);
+    assert.equal(problem.span.end, text.indexOf(culprit) + culprit.length, `${text}: and runs to the option pip rejects`);
+  }
+  // On one line the option alone is marked, as before; still no requirement.
+  const single = parse('a==1 --bogus\n');
+  assert.equal(only(single).kind, 'options');
+  assertSpan(single, single.problems[0].span, '--bogus');
+});
+
+/** The requirement on the only line of `text`, asserted rejected with one problem of `code`. */
+function rejectedRequirement(text: string, code = 'syntax'): { doc: RequirementsDocument; entry: RequirementEntry } {
+  const doc = parse(`${text}\n`);
+  const entry = requirementAt(doc);
+  assert.equal(entry.rejected, true, text);
+  assert.deepEqual(codesOf(doc, entry), [code], text);
+  return { doc, entry };
+}
+
+test('file: URLs with a host are rejected (pip: "non-local file URIs are not supported on this platform")', () => {
+  for (const [text, url] of [
+    ['pkg @ file://server/share/pkg-1.0.tar.gz', 'file://server/share/pkg-1.0.tar.gz'],
+    ['file://server/share/pkg-1.0.tar.gz', 'file://server/share/pkg-1.0.tar.gz'],
+    ['file://server/pkg-1.0-py3-none-any.whl', 'file://server/pkg-1.0-py3-none-any.whl'],
+    ['pkg @ file://LOCALHOST/tmp/pkg-1.0.tar.gz', 'file://LOCALHOST/tmp/pkg-1.0.tar.gz'],
+    ['pkg @ file://u@localhost/tmp/pkg-1.0.tar.gz', 'file://u@localhost/tmp/pkg-1.0.tar.gz'],
+    ['-e file://server/share/pkg#egg=pkg', 'file://server/share/pkg#egg=pkg'],
+  ]) {
+    const { doc } = rejectedRequirement(text);
+    assert.match(doc.problems[0].message, /non-local file URIs are not supported on this platform/, text);
+    assertSpan(doc, doc.problems[0].span, url);
+  }
+  for (const text of ['pkg @ file:///srv/pkg-1.0.tar.gz', 'pkg @ file://localhost/srv/pkg-1.0.tar.gz', 'pkg @ file:///C:/Users/dev/pkg']) {
+    assert.equal(requirementAt(parse(`${text}\n`)).rejected, false, text);
+  }
+});
+
+test('FILE: in upper case is rejected (pip: "You can only turn file: urls into filenames")', () => {
+  for (const text of ['pkg @ FILE:///tmp/pkg-1.0.tar.gz', 'FILE:///tmp/pkg-1.0.tar.gz']) {
+    const { doc } = rejectedRequirement(text);
+    assert.match(doc.problems[0].message, /only turn file: urls into filenames/, text);
+  }
+});
+
+test('extras after a path that packaging cannot read are rejected, editable or not', () => {
+  // pip 26: "Expected matching RIGHT_BRACKET for LEFT_BRACKET, after extras"; 23.2.1: "Parse error at ...".
+  for (const [text, extras, message] of [
+    ['-e .[,abcdef]', '.[,abcdef]', 'Expected matching RIGHT_BRACKET for LEFT_BRACKET, after extras'],
+    ['-e .[abc,]', '.[abc,]', 'Expected extra name after comma'],
+    ['./pkg[,abc]', '[,abc]', 'Expected matching RIGHT_BRACKET for LEFT_BRACKET, after extras'],
+  ]) {
+    const { doc } = rejectedRequirement(text);
+    assert.equal(doc.problems[0].message, `pip rejects the extras '${extras.slice(extras.indexOf('['))}': ${message}`);
+    assertSpan(doc, doc.problems[0].span, extras);
+  }
+  assert.deepEqual(requirementAt(parse('-e .[socks]\n')).extras.map((e) => e.name), ['socks']);
 });

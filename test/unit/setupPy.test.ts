@@ -700,3 +700,74 @@ test('never throws, and every span stays inside the text, on mutated and random 
   const deep = analyzeSetupPy(inputs[inputs.length - 3]!);
   assert.equal(deep.calls.length, 1);
 });
+
+// ---------------------------------------------------------------------------------------------
+// Hostile input: sizes no real setup.py has must give answers, never a throw.
+
+test('hostile: 150,000 statements on one line and 150,000 f-string fields parse', () => {
+  // `body.push(...statements)` overflowed the stack and came back as a bogus syntax error.
+  const statements = analyze('x = 1; '.repeat(150_000) + 'setup(install_requires=["a"])\n');
+  assert.equal(statements.syntaxError, undefined);
+  assert.equal(statements.status, 'resolved');
+  const fstring = analyze('x = f"' + '{a}'.repeat(150_000) + '"\nsetup(install_requires=["a"])\n');
+  assert.equal(fstring.syntaxError, undefined);
+  assert.equal(fstring.status, 'resolved');
+});
+
+test('hostile: splicing a 150,000-item list is not a crash', () => {
+  // `entries.push(...items)` threw RangeError: the analysis came back empty, as an internal error.
+  const big = '[' + '"b",'.repeat(150_000) + ']';
+  for (const text of [`r = ${big}\nsetup(install_requires=[*r])\n`, `r = []\nr.extend(${big})\nsetup(install_requires=r)\n`]) {
+    const result = analyze(text);
+    assert.equal(result.calls.length, 1);
+  }
+});
+
+test('a number prefix at the end of the file is an error inside the text, where CPython puts it', () => {
+  for (const [text, message] of [['x = 0x', 'invalid hexadecimal literal'], ['x = 0b', 'invalid binary literal'], ['x = 0o', 'invalid octal literal']]) {
+    const result = analyze(text);
+    assert.ok(result.syntaxError && result.syntaxError.span.end <= text.length, `${text}: ${JSON.stringify(result.syntaxError)}`);
+    // CPython: offset 6, the prefix letter.
+    assert.deepEqual(syntaxError(text), { message, line: 1, column: 6 });
+  }
+  assert.deepEqual(syntaxError('x = 0x\ny = 1\n'), { message: 'invalid hexadecimal literal', line: 1, column: 6 });
+  assert.deepEqual(syntaxError('x = 0x__1\n'), { message: 'invalid hexadecimal literal', line: 1, column: 7 });
+  assert.deepEqual(syntaxError('x = 0b1_\n'), { message: 'invalid binary literal', line: 1, column: 8 });
+});
+
+/** The install_requires of the only setup() call: its status and its single dynamic item's reason. */
+function tooLarge(text: string): { status: string; reasons: string[] } {
+  const keyword = firstCall(text).keywords.install_requires;
+  return { status: keyword.status, reasons: keyword.items.map((item) => `${item.kind}: ${item.reason ?? ''}`) };
+}
+
+test('hostile: a list doubled 26 times is too large to evaluate statically, not 67 million items', () => {
+  // 335 bytes: exponential before (2 GB at 22 lines, out of memory at 26).
+  const text = 'r = ["a"]\n' + 'r = r + r\n'.repeat(26) + 'setup(install_requires=r)\n';
+  assert.deepEqual(tooLarge(text), { status: 'unresolved', reasons: ['dynamic: too large to evaluate statically: a list of more than 100,000 items'] });
+  // Every way of growing a list in place or by copying stops at the same size.
+  for (const grow of ['r.extend(r)', 'r += r', 'r = [*r, *r]', 'r = r if x else r', 'r.append(r)\nr.extend(r)', 'r.insert(0, r)\nr = r + r']) {
+    const result = tooLarge('r = ["a"]\n' + `${grow}\n`.repeat(26) + 'setup(install_requires=r)\n');
+    assert.ok(result.reasons.some((reason) => reason.startsWith('dynamic: too large to evaluate statically')), `${grow}: ${JSON.stringify(result)}`);
+  }
+});
+
+test('hostile: a string doubled 30 times is too large to evaluate statically', () => {
+  for (const use of ['s', 's.split()', '[s]']) {
+    const text = 's = "a\\n"\n' + 's = s + s\n'.repeat(30) + `setup(install_requires=${use})\n`;
+    assert.deepEqual(tooLarge(text), { status: 'unresolved', reasons: ['dynamic: too large to evaluate statically: a string of more than 1,000,000 characters'] }, use);
+  }
+});
+
+test('hostile: copying a 50,000-item list again and again stops at the step limit', () => {
+  const text = 'r = [' + '"a",'.repeat(50_000) + ']\n' + 'x = r\n'.repeat(200) + 'setup(install_requires=r)\n';
+  assert.deepEqual(tooLarge(text), { status: 'unresolved', reasons: ['dynamic: too large to evaluate statically: more than 500,000 steps'] });
+});
+
+test('hostile: dicts nested 20,000 deep and dicts doubled 30 times are evaluated to a limit, not a crash', () => {
+  const nested = analyze('d = {}\n' + 'd = {"a": d}\n'.repeat(20_000) + 'setup(install_requires=["x"], **d)\n');
+  assert.equal(nested.status, 'resolved');
+  const doubled = firstCall('d = {"all": ["a"]}\n' + 'd = {"x": d, "y": d}\n'.repeat(30) + 'setup(extras_require=d)\n');
+  assert.equal(doubled.keywords.extras_require.status, 'unresolved');
+  assert.match(doubled.keywords.extras_require.reason ?? '', /^too large to evaluate statically/);
+});

@@ -42,7 +42,7 @@ const empty = (): { isIncomplete: false; items: never[] } => ({ isIncomplete: fa
 /** The completion list at `offset` (UTF-16, as TextDocument.offsetAt gives). */
 export async function completion(analysis: AnalyzedDocument, offset: number, deps: CompletionDeps): Promise<CompletionList> {
   try {
-    const target = analysis.family === 'manifest' ? manifestTarget(analysis.declarations, offset) : requirementsTarget(analysis.parsed, offset);
+    const target = completionTarget(analysis, offset);
     if (!target) return empty();
     const list = await complete(target, deps);
     if (deps.signal?.aborted) return empty();
@@ -63,7 +63,7 @@ interface TargetBase {
   readonly typed: string;
 }
 
-type Target = TargetBase & (
+export type Target = TargetBase & (
   | { readonly kind: 'name' }
   | { readonly kind: 'extra'; readonly project: string; readonly written: readonly string[] }
   | {
@@ -83,18 +83,74 @@ type Target = TargetBase & (
     }
 );
 
-const NAME = '[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?';
-const OPERATOR = '===|~=|==|!=|<=|>=|<|>';
+const OPERATORS = ['===', '~=', '==', '!=', '<=', '>=', '<', '>'];
 /** What a version being typed may contain: anything up to the next separator or operator. */
 const VERSION_CHAR = `[^\\s,;()=<>!~'"\\\\]`;
 const NAME_WORD = /^[A-Za-z0-9._-]*/;
 const VERSION_WORD = new RegExp(`^${VERSION_CHAR}*`);
-/** `name[extras] (op version,)* op partial` up to the cursor. */
-const VERSION_AT_END = new RegExp(
-  `^\\s*(${NAME})\\s*(?:\\[[^\\]]*\\])?\\s*\\(?((?:\\s*(?:${OPERATOR})\\s*${VERSION_CHAR}*\\s*,)*)\\s*(${OPERATOR})\\s*(${VERSION_CHAR}*)$`,
-);
-const CLAUSE = new RegExp(`(?:${OPERATOR})\\s*(${VERSION_CHAR}+)`, 'g');
-const EXTRAS_AT_END = new RegExp(`^\\s*(${NAME})\\s*\\[([^\\]]*)$`);
+const IS_VERSION_CHAR = new RegExp(`^${VERSION_CHAR}$`);
+const CLAUSE = new RegExp(`(?:${OPERATORS.join('|')})\\s*(${VERSION_CHAR}+)`, 'g');
+
+// The text before the cursor is read by hand, not by one regex: a regex with several `\s*` in a row
+// backtracks cubically on a long run of spaces (`six` + 4,000 spaces took 56 s per keystroke).
+
+const isSpace = (ch: string | undefined): boolean => ch !== undefined && /\s/.test(ch);
+const isAlphanumeric = (ch: string | undefined): boolean => ch !== undefined && /[A-Za-z0-9]/.test(ch);
+
+function skipSpaces(text: string, at: number): number {
+  while (isSpace(text[at])) at++;
+  return at;
+}
+
+/** The end of a project name starting at `at` (`[A-Za-z0-9]([A-Za-z0-9._-]*[A-Za-z0-9])?`), or `at` when there is none. */
+function nameEnd(text: string, at: number): number {
+  let end = at;
+  while (end < text.length && /[A-Za-z0-9._-]/.test(text[end])) end++;
+  // A name ends in a letter or digit; what would follow a shorter name here (`.`, `_`, `-`) fits nothing after it.
+  return end > at && isAlphanumeric(text[at]) && isAlphanumeric(text[end - 1]) ? end : at;
+}
+
+function operatorAt(text: string, at: number): string | undefined {
+  return OPERATORS.find((operator) => text.startsWith(operator, at));
+}
+
+/** `name[extras] (op version,)* op partial` up to the end of `before`, as pip-style specifiers are written. */
+function versionAtEnd(before: string): { project: string; clauses: string; operator: string; typed: string } | undefined {
+  const start = skipSpaces(before, 0);
+  const end = nameEnd(before, start);
+  if (end === start) return undefined;
+  let at = skipSpaces(before, end);
+  if (before[at] === '[') {
+    const close = before.indexOf(']', at);
+    if (close < 0) return undefined;
+    at = skipSpaces(before, close + 1);
+  }
+  if (before[at] === '(') at++;
+  const clausesStart = at;
+  for (;;) {
+    const operatorStart = skipSpaces(before, at);
+    const operator = operatorAt(before, operatorStart);
+    if (!operator) return undefined;
+    const versionStart = skipSpaces(before, operatorStart + operator.length);
+    let versionEnd = versionStart;
+    while (versionEnd < before.length && IS_VERSION_CHAR.test(before[versionEnd])) versionEnd++;
+    if (versionEnd === before.length) {
+      return { project: before.slice(start, end), clauses: before.slice(clausesStart, at), operator, typed: before.slice(versionStart) };
+    }
+    const comma = skipSpaces(before, versionEnd);
+    if (before[comma] !== ',') return undefined;
+    at = comma + 1;
+  }
+}
+
+/** `name [partial-extras` up to the end of `before`: the project and what is written inside the bracket. */
+function extrasAtEnd(before: string): { project: string; inside: string } | undefined {
+  const start = skipSpaces(before, 0);
+  const end = nameEnd(before, start);
+  const open = skipSpaces(before, end);
+  if (end === start || before[open] !== '[' || before.includes(']', open)) return undefined;
+  return { project: before.slice(start, end), inside: before.slice(open + 1) };
+}
 
 /** The word around the cursor: `typed` before it, `rest` (matched by `word`) after it. */
 function wordSpan(offset: number, typed: string, after: string, word: RegExp): { span: Span; rest: string } {
@@ -109,25 +165,25 @@ function wordSpan(offset: number, typed: string, after: string, word: RegExp): {
 function requirementTarget(before: string, after: string, offset: number): Target | undefined {
   const name = before.trimStart();
   if (NAME_WORD.exec(name)?.[0] === name) return { kind: 'name', typed: name, ...wordSpan(offset, name, after, NAME_WORD) };
-  const extras = EXTRAS_AT_END.exec(before);
+  const extras = extrasAtEnd(before);
   if (extras) {
-    const parts = extras[2].split(',');
+    const parts = extras.inside.split(',');
     const typed = parts.pop()!.trimStart();
     if (NAME_WORD.exec(typed)?.[0] !== typed) return undefined;
     const { span, rest } = wordSpan(offset, typed, after, NAME_WORD);
     const close = after.indexOf(']');
     const later = (close < 0 ? after : after.slice(0, close)).slice(rest.length).split(',').slice(1);
     const written = [...parts, ...later].map((extra) => canonicalizeName(extra.trim())).filter(Boolean);
-    return { kind: 'extra', project: canonicalizeName(extras[1]), written, typed, span };
+    return { kind: 'extra', project: canonicalizeName(extras.project), written, typed, span };
   }
-  const version = VERSION_AT_END.exec(before);
+  const version = versionAtEnd(before);
   if (!version) return undefined;
-  const typed = version[4];
+  const { typed } = version;
   const { span, rest } = wordSpan(offset, typed, after, VERSION_WORD);
   // Clauses after this one, up to a marker, comment or option.
   const tail = after.slice(rest.length).split(/;|\s#|\s-/)[0];
-  const others = [...`${version[2]}${tail}`.matchAll(CLAUSE)].map((clause) => clause[1]);
-  return { kind: 'version', project: canonicalizeName(version[1]), operator: version[3], word: typed + rest, others, typed, span };
+  const others = [...`${version.clauses}${tail}`.matchAll(CLAUSE)].map((clause) => clause[1]);
+  return { kind: 'version', project: canonicalizeName(version.project), operator: version.operator, word: typed + rest, others, typed, span };
 }
 
 function lineStartBefore(text: string, offset: number): number {
@@ -156,10 +212,24 @@ function logicalPrefix(text: string, offset: number): string | undefined {
     const previousStart = lineStartBefore(text, end);
     const previous = text.slice(previousStart, end);
     if (!previous.endsWith('\\') || isCommentLine(previous)) break;
-    prefix = `${previous.replace(/^\\+|\\+$/g, '')} ${prefix}`;
+    prefix = `${stripBackslashes(previous)} ${prefix}`;
     start = previousStart;
   }
   return hasComment(prefix) ? undefined : prefix;
+}
+
+/** str.strip("\\"), as pip's join_lines applies it (a loop: `\\+$` in a regex is quadratic on a run of backslashes). */
+function stripBackslashes(line: string): string {
+  let from = 0;
+  let to = line.length;
+  while (from < to && line[from] === '\\') from++;
+  while (to > from && line[to - 1] === '\\') to--;
+  return line.slice(from, to);
+}
+
+/** What is being written at `offset` (UTF-16), read from the text around it; undefined where nothing is offered. */
+export function completionTarget(analysis: AnalyzedDocument, offset: number): Target | undefined {
+  return analysis.family === 'manifest' ? manifestTarget(analysis.declarations, offset) : requirementsTarget(analysis.parsed, offset);
 }
 
 function requirementsTarget(parsed: RequirementsDocument, offset: number): Target | undefined {
@@ -214,7 +284,10 @@ function optionsAllowed(where: 'line' | 'requirement', earlier: readonly OptionS
 
 /** An option name being written at the end of `optionText` (the option part of the line up to the cursor). */
 function optionTarget(optionText: string, after: string, offset: number, where: 'line' | 'requirement'): Target | undefined {
-  const typed = /\S*$/.exec(optionText)![0];
+  // The last word, found from the end (`\S*$` is quadratic on a long word before the last space).
+  let wordStart = optionText.length;
+  while (wordStart > 0 && !isSpace(optionText[wordStart - 1])) wordStart--;
+  const typed = optionText.slice(wordStart);
   if (!/^(?:-[A-Za-z]?|--[A-Za-z-]*)$/.test(typed)) return undefined;
   const split = shlexSplit(optionText.slice(0, optionText.length - typed.length));
   if (!split.ok) return undefined;

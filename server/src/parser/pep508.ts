@@ -101,10 +101,36 @@ export function parseMarker(text: string, offset = 0): ParseResult<MarkerInfo> {
   return runParser(text, offset, (parser) => parser.parseFullMarker());
 }
 
+/**
+ * The marker with every span in it mapped by `map`: its own, and those of each comparison,
+ * operand, operator and group (a parser that ran on part of a line gives spans in that part).
+ */
+export function mapMarkerSpans(marker: MarkerInfo, map: (span: Span) => Span): MarkerInfo {
+  return { ...marker, span: map(marker.span), expression: mapExpressionSpans(marker.expression, map) };
+}
+
+// Recursive, like the parser that built the expression: nesting it accepted fits the stack here.
+function mapExpressionSpans(expression: MarkerExpression, map: (span: Span) => Span): MarkerExpression {
+  return expression.map((node) => {
+    if (typeof node === 'string') return node;
+    if (node.kind === 'group') return { ...node, items: mapExpressionSpans(node.items, map), span: map(node.span) };
+    return {
+      ...node,
+      left: { ...node.left, span: map(node.left.span) },
+      operatorSpan: map(node.operatorSpan),
+      right: { ...node.right, span: map(node.right.span) },
+      span: map(node.span),
+    };
+  });
+}
+
 /** PEP 503 normalization: lowercase, runs of -_. become '-'. */
 export function canonicalizeName(name: string): string {
-  return name.toLowerCase().replace(/[-_.]+/g, '-');
+  // Most names are already normal: keep the string instead of building an equal one.
+  return NOT_CANONICAL.test(name) ? name.toLowerCase().replace(/[-_.]+/g, '-') : name;
 }
+
+const NOT_CANONICAL = /[A-Z_.]|--|[^\x00-\x7f]/;
 
 // ---------------------------------------------------------------------------------------------
 // Token rules (packaging/_tokenizer.py DEFAULT_RULES). Python's `re` differs from JS regexes in
@@ -467,7 +493,8 @@ class Parser {
     const version = spec.slice(versionFrom, versionTo);
     const start = position + from;
     return {
-      text: operator + version,
+      // Written without spaces (nearly always), the clause is its own text: no new string.
+      text: versionFrom === operatorLength && versionTo === spec.length ? spec : operator + version,
       operator,
       version,
       span: this.span(start, start + spec.length),

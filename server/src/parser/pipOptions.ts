@@ -140,7 +140,7 @@ export function parseOptionTokens(tokens: readonly ShlexToken[]): OptionParse {
     const token = tokens[i];
     const text = token.value;
     if (text === '--') {
-      leftovers.push(...tokens.slice(i + 1));
+      for (let rest = i + 1; rest < tokens.length; rest++) leftovers.push(tokens[rest]);
       break;
     }
     if (text.startsWith('--')) {

@@ -23,15 +23,37 @@ export interface PhysicalLine {
 
 /** Splits like `str.splitlines()`: `\r\n` is one break, a trailing break adds no empty line. */
 export function splitPyLines(text: string): PhysicalLine[] {
+  return splitPyLinesWithin(text, Infinity, Infinity).lines;
+}
+
+export interface LimitedLines {
+  /** The lines read: at most `maxLines`, each ending at or before `maxEnd`. */
+  readonly lines: PhysicalLine[];
+  /** How many lines the whole text has. */
+  readonly count: number;
+  /** The first line left unread, when the limits cut the text. */
+  readonly firstUnread?: PhysicalLine;
+}
+
+/** splitPyLines up to a limit: the lines past it are counted, not kept. */
+export function splitPyLinesWithin(text: string, maxLines: number, maxEnd: number): LimitedLines {
   const lines: PhysicalLine[] = [];
+  let count = 0;
+  let firstUnread: PhysicalLine | undefined;
+  const add = (start: number, end: number): void => {
+    count++;
+    if (firstUnread) return;
+    if (lines.length < maxLines && end <= maxEnd) lines.push({ start, end });
+    else firstUnread = { start, end };
+  };
   let start = 0;
   for (const match of text.matchAll(PY_LINE_BREAK)) {
     const at = match.index ?? 0;
-    lines.push({ start, end: at });
+    add(start, at);
     start = at + match[0].length;
   }
-  if (start < text.length) lines.push({ start, end: text.length });
-  return lines;
+  if (start < text.length) add(start, text.length);
+  return firstUnread ? { lines, count, firstUnread } : { lines, count };
 }
 
 export interface DecodedText {
@@ -65,20 +87,49 @@ export function decodeRequirementsBytes(bytes: Uint8Array): DecodedText {
   return decodeAs(bytes, 'utf-8');
 }
 
+/**
+ * The first `count` lines (split at LF, CRs dropped) that can hold a coding comment: those starting
+ * with `#`, as pip looks only there. Decoded in one piece each (only ASCII matters to CODING_RE).
+ */
 function latin1Lines(bytes: Uint8Array, count: number): string[] {
   const lines: string[] = [];
-  let current = '';
-  for (let i = 0; i < bytes.length && lines.length < count; i++) {
-    const byte = bytes[i];
-    if (byte === 0x0a) {
-      lines.push(current);
-      current = '';
-    } else if (byte !== 0x0d) {
-      current += String.fromCharCode(byte);
+  const decoder = new TextDecoder('latin1');
+  for (let start = 0, seen = 0; start < bytes.length && seen < count; seen++) {
+    const newline = bytes.indexOf(0x0a, start);
+    const end = newline < 0 ? bytes.length : newline;
+    if (bytes[start] === 0x23) lines.push(decoder.decode(bytes.subarray(start, end)).replace(/\r/g, ''));
+    start = end + 1;
+  }
+  return lines;
+}
+
+/** Collects UTF-16 code units (little-endian, for TextDecoder) for code points given one at a time. */
+class Utf16Builder {
+  private readonly bytes: Uint8Array;
+  private readonly view: DataView;
+  private length = 0;
+
+  constructor(maxUnits: number) {
+    this.bytes = new Uint8Array(2 * maxUnits);
+    this.view = new DataView(this.bytes.buffer);
+  }
+
+  add(point: number): void {
+    if (point > 0xffff) {
+      this.unit(0xd800 + ((point - 0x10000) >> 10));
+      this.unit(0xdc00 + ((point - 0x10000) & 0x3ff));
+    } else {
+      this.unit(point);
     }
   }
-  if (lines.length < count && current) lines.push(current);
-  return lines;
+
+  private unit(code: number): void {
+    this.view.setUint16(2 * this.length++, code, true);
+  }
+
+  text(): string {
+    return new TextDecoder('utf-16le').decode(this.bytes.subarray(0, 2 * this.length));
+  }
 }
 
 const LATIN_1_NAMES = new Set(['latin-1', 'latin1', 'iso-8859-1', 'iso8859-1', 'l1', 'cp819', '8859', 'iso-ir-100']);
@@ -86,16 +137,13 @@ const ASCII_NAMES = new Set(['ascii', 'us-ascii', '646']);
 
 /** Python's latin-1 maps every byte to the same code point (WHATWG's "latin1" is windows-1252). */
 function decodeSingleByte(bytes: Uint8Array, limit: number, name: string): DecodedText {
-  let text = '';
   let bad = false;
-  for (let i = 0; i < bytes.length; i += 8192) {
-    const chunk = Array.from(bytes.subarray(i, i + 8192), (byte) => {
-      if (byte < limit) return byte;
-      bad = true;
-      return 0xfffd;
-    });
-    text += String.fromCharCode(...chunk);
+  const out = new Utf16Builder(bytes.length);
+  for (const byte of bytes) {
+    bad ||= byte >= limit;
+    out.add(byte < limit ? byte : 0xfffd);
   }
+  const text = out.text();
   return bad ? { text, error: `the file is not valid ${name}; undecodable bytes were replaced` } : { text };
 }
 
@@ -124,17 +172,19 @@ function decodeAs(bytes: Uint8Array, declared: string): DecodedText {
 
 function decodeUtf32(bytes: Uint8Array, bigEndian: boolean): DecodedText {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  let text = '';
+  const count = Math.floor(bytes.length / 4);
+  const out = new Utf16Builder(2 * count);
   let error: string | undefined;
-  for (let i = 0; i + 3 < bytes.length; i += 4) {
-    const point = view.getUint32(i, !bigEndian);
+  for (let i = 0; i < count; i++) {
+    const point = view.getUint32(4 * i, !bigEndian);
     if (point > 0x10ffff || (point >= 0xd800 && point <= 0xdfff)) {
       error = 'the file is not valid UTF-32; undecodable code points were replaced';
-      text += '\ufffd';
+      out.add(0xfffd);
     } else {
-      text += String.fromCodePoint(point);
+      out.add(point);
     }
   }
+  const text = out.text();
   if (bytes.length % 4 !== 0) error = 'the file is not valid UTF-32; it ends in the middle of a character';
   return error ? { text, error } : { text };
 }

@@ -7,11 +7,11 @@
 // shlex + optparse the options, then interpret the requirement part. Each stage here keeps, for
 // every character of the logical line, the document range it came from, so spans survive
 // continuations, comments and variable expansion. Nothing here does IO or throws.
-import { isPyWhitespace, splitPyLines } from './pyText';
+import { isPyWhitespace, splitPyLinesWithin, type LimitedLines, type PhysicalLine } from './pyText';
 import { charPosition, shlexSplit, type ShlexToken } from './shlex';
 import { parseOptionTokens, STRONG_HASH_ALGORITHMS, type OptionOccurrence, type OptionSpec } from './pipOptions';
-import { describeLink, isArchiveFile, isPipUrl, looksLikePath, parseWheelFilename, VCS_NAMES, VCS_SCHEMES, type LinkInfo } from './links';
-import { canonicalizeName, parseMarker, parseRequirement, type ExtraName, type MarkerInfo, type SpecifierClause } from './pep508';
+import { describeLink, isArchiveFile, isPipUrl, looksLikePath, parseWheelFilename, urlScheme, VCS_NAMES, VCS_SCHEMES, type LinkInfo } from './links';
+import { canonicalizeName, mapMarkerSpans, parseMarker, parseRequirement, type ExtraName, type MarkerInfo, type SpecifierClause } from './pep508';
 import type { Problem, Span } from './types';
 
 export interface ParseOptions {
@@ -167,24 +167,63 @@ interface LogicalLine {
 
 const ENV_VAR_RE = /\$\{([A-Z0-9_]+)\}/g;
 
+// Limits far past any real file, so that a hostile one costs bounded time and memory (a 50 MB file
+// took 1.3 GB and 29 s). In the corpus the longest logical line has 13,129 characters (a pin with
+// hashes for every wheel), the largest file 2,681 lines and 190,271 characters. What lies beyond
+// is reported as one problem and left unread.
+export const MAX_LOGICAL_LINE_LENGTH = 1_000_000;
+export const MAX_FILE_LINES = 200_000;
+export const MAX_FILE_LENGTH = 10_000_000;
+
+const count = (n: number): string => n.toLocaleString('en-US');
+
+// Memory per entry matters in files of 100,000 lines: entries share one frozen empty list for
+// what they lack (most have no options, extras or hashes), and a span equal to another they hold.
+const NONE: readonly never[] = Object.freeze([]);
+const listOrNone = <T>(list: readonly T[]): readonly T[] => (list.length > 0 ? list : NONE);
+const NO_TOKENS = { ok: true, tokens: NONE } as const;
+const sameSpan = (span: Span, other: Span | undefined): Span => (other && other.start === span.start && other.end === span.end ? other : span);
+
 export function parseRequirementsFile(text: string, options: ParseOptions = {}): RequirementsDocument {
   const problems: Problem[] = [];
   const entries: Entry[] = [];
   const envReferences: EnvReference[] = [];
-  const physical = splitPyLines(text);
+  const split = splitPyLinesWithin(text, MAX_FILE_LINES, MAX_FILE_LENGTH);
+  const physical = split.lines;
   const env = options.env ?? {};
   const constraint = options.constraint ?? false;
 
   for (const joined of joinLines(text, physical)) {
     const logical = stripComment(joined.line);
     if (!logical) continue;
-    const expanded = expandEnvVariables(logical, env, envReferences);
     const span: Span = { start: physical[joined.first - 1].start, end: physical[joined.last - 1].end };
-    const entry = parseLogicalLine(expanded, joined.first, joined.last, span, constraint, problems);
+    if (logical.text.length > MAX_LOGICAL_LINE_LENGTH) {
+      problems.push({ code: 'syntax', message: `This line has ${count(logical.text.length)} characters${LINE_LIMIT}`, span });
+      continue;
+    }
+    const expanded = expandEnvVariables(logical, env, envReferences);
+    if ('overflowing' in expanded) {
+      problems.push({ code: 'syntax', message: `This line has more than ${count(MAX_LOGICAL_LINE_LENGTH)} characters once \${${expanded.overflowing}} is expanded${LINE_LIMIT}`, span });
+      continue;
+    }
+    const entry = parseLogicalLine(expanded, joined.first, joined.last, span, physical[joined.first - 1].end, constraint, problems);
     entries.push(entry);
   }
   checkFileOptionConflicts(entries, problems);
-  return { text, entries, problems, envReferences, lineCount: physical.length };
+  if (split.firstUnread) problems.push(unreadRest(text, split, split.firstUnread));
+  return { text, entries, problems, envReferences, lineCount: split.count };
+}
+
+const LINE_LIMIT = `: reqguard reads lines of up to ${count(MAX_LOGICAL_LINE_LENGTH)} characters (the longest real ones have about 13,000), so nothing on it is checked.`;
+
+/** The one problem for the lines past the file limits. */
+function unreadRest(text: string, split: LimitedLines, firstUnread: PhysicalLine): Problem {
+  const first = split.lines.length + 1;
+  const lines = first === split.count ? `line ${count(first)} is not checked.` : `lines ${count(first)} to ${count(split.count)} are not checked.`;
+  const message = split.lines.length >= MAX_FILE_LINES
+    ? `This file has ${count(split.count)} lines: reqguard reads the first ${count(MAX_FILE_LINES)} lines of a requirements file (the largest real ones have a few thousand), so ${lines}`
+    : `This file has ${count(text.length)} characters: reqguard reads the first ${count(MAX_FILE_LENGTH)} characters of a requirements file (the largest real ones have a few hundred thousand), so ${lines}`;
+  return { code: 'syntax', message, span: { start: firstUnread.start, end: firstUnread.end } };
 }
 
 interface JoinedLine {
@@ -259,8 +298,8 @@ function appendLine(line: LogicalLine, other: LogicalLine): void {
   line.text += other.text;
 }
 
-/** The segment holding logical index `index` (binary search: a hashed entry has one per physical line). */
-function segmentAt(line: LogicalLine, index: number): Segment {
+/** Where the segment holding logical index `index` is (binary search: a hashed entry has one per physical line). */
+function segmentIndex(line: LogicalLine, index: number): number {
   const segments = line.segments;
   let low = 0;
   let high = segments.length - 1;
@@ -269,7 +308,11 @@ function segmentAt(line: LogicalLine, index: number): Segment {
     if (segments[mid].at <= index) low = mid;
     else high = mid - 1;
   }
-  return segments[low];
+  return low;
+}
+
+function segmentAt(line: LogicalLine, index: number): Segment {
+  return line.segments[segmentIndex(line, index)];
 }
 
 /** Document offset where logical character `index` starts. */
@@ -286,17 +329,30 @@ function sourceEnd(line: LogicalLine, index: number): number {
 
 function sliceLine(line: LogicalLine, from: number, to: number): LogicalLine {
   const result = newLine();
-  if (to <= from) return result;
-  for (let i = 0; i < line.segments.length; i++) {
-    const segment = line.segments[i];
-    const segmentEnd = i + 1 < line.segments.length ? line.segments[i + 1].at : line.text.length;
-    if (segmentEnd <= from || segment.at >= to) continue;
+  appendSlice(result, line, from, to, segmentIndex(line, from));
+  return result;
+}
+
+/**
+ * Appends [from, to) of `line` to `out`. The segments are searched from index `first` (at or
+ * before the one holding `from`) on; the index returned is where a later slice can start, so
+ * slicing a line piece by piece from left to right looks at each segment once.
+ */
+function appendSlice(out: LogicalLine, line: LogicalLine, from: number, to: number, first: number): number {
+  const segments = line.segments;
+  let index = first;
+  while (index + 1 < segments.length && segments[index + 1].at <= from) index++;
+  if (to <= from) return index;
+  const shift = out.text.length - from;
+  for (let i = index; i < segments.length && segments[i].at < to; i++) {
+    const segment = segments[i];
     const clipped = Math.max(segment.at, from);
     const source = segment.fixedEnd === undefined ? segment.source + (clipped - segment.at) : segment.source;
-    result.segments.push({ at: clipped - from, source, fixedEnd: segment.fixedEnd });
+    out.segments.push({ at: clipped + shift, source, fixedEnd: segment.fixedEnd });
+    index = i;
   }
-  result.text = line.text.slice(from, to);
-  return result;
+  out.text += line.text.slice(from, to);
+  return index;
 }
 
 /** Where pip's comment starts in a line: the first `#` at the start or after whitespace; -1 for none. */
@@ -328,33 +384,55 @@ function expandEnvVariables(
   line: LogicalLine,
   env: Readonly<Record<string, string | undefined>>,
   references: EnvReference[],
-): LogicalLine {
+): LogicalLine | { overflowing: string } {
   if (!line.text.includes('${')) return line;
-  let result = line;
+  let result: LogicalLine | undefined = line;
+  let overflowing: string | undefined;
+  // A pass that finds nothing to replace is skipped, so that a name written 100,000 times costs one
+  // pass, not 100,000: `cleanAfter` holds, per name, how many passes had changed the line when
+  // that name's last pass left no reference to it. While no pass has changed the line since, the
+  // next pass for that name would find nothing.
+  let changes = 0;
+  const cleanAfter = new Map<string, number>();
   for (const match of line.text.matchAll(ENV_VAR_RE)) {
     const at = match.index ?? 0;
     const name = match[1];
     const value = env[name];
     const refSpan: Span = { start: sourceStart(line, at), end: sourceEnd(line, at + match[0].length - 1) };
     references.push({ name, span: refSpan, expanded: Boolean(value) });
-    if (value) result = replaceAll(result, match[0], value);
+    // Once the line is too long every reference is still listed, and nothing more is expanded.
+    if (!value || !result || cleanAfter.get(name) === changes) continue;
+    const replaced = replaceAll(result, match[0], value);
+    if (!replaced) {
+      overflowing = name;
+      result = undefined;
+      continue;
+    }
+    if (replaced !== result) changes++;
+    result = replaced;
+    if (!result.text.includes(match[0])) cleanAfter.set(name, changes);
   }
-  return result;
+  return result ?? { overflowing: overflowing ?? '' };
 }
 
-/** Python's str.replace on a logical line: each copy of `value` maps to the reference it replaced. */
-function replaceAll(line: LogicalLine, reference: string, value: string): LogicalLine {
+/**
+ * Python's str.replace on a logical line: each copy of `value` maps to the reference it replaced.
+ * Undefined when the line would grow past MAX_LOGICAL_LINE_LENGTH (it stops building there).
+ */
+function replaceAll(line: LogicalLine, reference: string, value: string): LogicalLine | undefined {
   let at = line.text.indexOf(reference);
   if (at < 0) return line;
   const result = newLine();
   let copied = 0;
+  let segment = 0;
   for (; at >= 0; at = line.text.indexOf(reference, copied)) {
-    appendLine(result, sliceLine(line, copied, at));
+    segment = appendSlice(result, line, copied, at, segment);
     result.segments.push({ at: result.text.length, source: sourceStart(line, at), fixedEnd: sourceEnd(line, at + reference.length - 1) });
     result.text += value;
+    if (result.text.length > MAX_LOGICAL_LINE_LENGTH) return undefined;
     copied = at + reference.length;
   }
-  appendLine(result, sliceLine(line, copied, line.text.length));
+  appendSlice(result, line, copied, line.text.length, segment);
   return result;
 }
 
@@ -385,10 +463,12 @@ function parseLogicalLine(
   first: number,
   last: number,
   span: Span,
+  firstLineEnd: number,
   constraint: boolean,
   problems: Problem[],
 ): Entry {
   const context: LineContext = { line, problems, rejected: false };
+  const optionProblemsFrom = problems.length;
   // break_args_options: tokens split on single spaces up to the first one starting with '-'.
   // Such a token starts the line or follows a space, so the split is at the first " -".
   const text = line.text;
@@ -409,13 +489,14 @@ function parseLogicalLine(
 
   const optionNodes: OptionNode[] = [];
   const ignoredArgs: IgnoredText[] = [];
-  const occurrences: OptionOccurrence[] = [];
-  const split = shlexSplit(optionText);
+  let occurrences: readonly OptionOccurrence[] = NONE;
+  // Most lines have no options: nothing to split.
+  const split = optionText ? shlexSplit(optionText) : NO_TOKENS;
   if (!split.ok) {
     report(context, 'syntax', `pip cannot split the options: ${split.message.toLowerCase()}`, spanOf(line, optionsStart + split.at, text.length));
-  } else {
+  } else if (split.tokens.length > 0) {
     const parsed = parseOptionTokens(split.tokens);
-    occurrences.push(...parsed.occurrences);
+    occurrences = parsed.occurrences;
     for (const leftover of parsed.leftovers) {
       ignoredArgs.push({ text: leftover.value, span: tokenSpan(line, optionsStart, leftover) });
     }
@@ -437,9 +518,15 @@ function parseLogicalLine(
     lineEnd: last,
     span,
     text,
-    options: optionNodes,
-    ignoredArgs,
+    options: listOrNone(optionNodes),
+    ignoredArgs: listOrNone(ignoredArgs),
   };
+  if (context.rejected) {
+    // optparse (or one of pip's option callbacks) failed: pip raises before it reads a requirement
+    // or an include, and names the error by the logical line's first line.
+    for (let i = optionProblemsFrom; i < problems.length; i++) problems[i] = { ...problems[i], span: fromFirstLine(problems[i].span, span.start, firstLineEnd) };
+    return { ...base, kind: 'options', rejected: true };
+  }
 
   const editables = optionNodes.filter((o) => o.spec.dest === 'editables');
   if (args) {
@@ -456,32 +543,30 @@ function parseLogicalLine(
     const editable = editables[0];
     const value = editable.value ?? '';
     const entry = interpretEditable(context, value, editable.valueSpan ?? editable.span, constraint);
-    for (const extra of editables.slice(1)) {
-      report(context, 'ignored', 'pip installs only the first -e of a line; this one is ignored. Put each editable requirement on its own line.', extra.span, false);
-    }
+    reportIgnored(context, editables.slice(1),
+      () => 'pip installs only the first -e of a line; this one is ignored. Put each editable requirement on its own line.',
+      (n) => `pip installs only the first -e of a line; these ${n} others are ignored. Put each editable requirement on its own line.`);
     reportIgnoredOnRequirement(context, optionNodes, true);
     reportIgnoredArgs(context, ignoredArgs);
     return requirementEntry(base, entry, context.rejected);
   }
   reportIgnoredArgs(context, ignoredArgs);
   const include = optionNodes.find((o) => o.spec.dest === 'requirements') ?? optionNodes.find((o) => o.spec.dest === 'constraints');
-  for (const hash of hashes) {
-    report(context, 'ignored', '--hash applies to the requirement on its own line; pip ignores it on a line without one.', hash.span, false);
-  }
+  reportIgnored(context, hashes,
+    () => '--hash applies to the requirement on its own line; pip ignores it on a line without one.',
+    (n) => `--hash applies to the requirement on its own line; pip ignores these ${n} on a line without one.`);
   if (include && !context.rejected) {
     // pip recurses into the include and never applies the rest of the line.
-    for (const option of optionNodes) {
-      if (option.spec.dest === 'requirements' || option.spec.dest === 'constraints' || option.spec.dest === 'hashes') continue;
-      report(context, 'ignored', `pip ignores ${option.name} on a line that includes another file. Put it on a line of its own.`, option.span, false);
-    }
+    reportIgnored(context, optionNodes.filter((o) => o.spec.dest !== 'requirements' && o.spec.dest !== 'constraints' && o.spec.dest !== 'hashes'),
+      (option) => `pip ignores ${option.name} on a line that includes another file. Put it on a line of its own.`,
+      (n) => `pip ignores these ${n} options on a line that includes another file. Put each on a line of its own.`);
     // pip reads opts.requirements[0], else opts.constraints[0]: every other -r/-c is dropped.
     const siblings = optionNodes.filter((o) => (o.spec.dest === 'requirements' || o.spec.dest === 'constraints') && o !== include);
-    for (const sibling of siblings) {
-      const why = sibling.spec.dest === include.spec.dest
+    reportIgnored(context, siblings,
+      (sibling) => sibling.spec.dest === include.spec.dest
         ? `pip follows only the first ${include.name} of a line; this one is ignored.`
-        : `pip follows only the ${include.name} of this line; this ${sibling.name} is ignored. Put it on a line of its own.`;
-      report(context, 'ignored', why, sibling.span, false);
-    }
+        : `pip follows only the ${include.name} of this line; this ${sibling.name} is ignored. Put it on a line of its own.`,
+      (n) => `pip follows only the ${include.name} of this line; these ${n} other includes are ignored. Put each on a line of its own.`);
     return {
       ...base,
       kind: 'include',
@@ -492,6 +577,11 @@ function parseLogicalLine(
     };
   }
   return { ...base, kind: 'options', rejected: context.rejected };
+}
+
+/** A span that starts past the first physical line, stretched back to the line's start. */
+function fromFirstLine(span: Span, lineStart: number, firstLineEnd: number): Span {
+  return span.start > firstLineEnd ? { start: lineStart, end: span.end } : span;
 }
 
 function tokenSpan(line: LogicalLine, offset: number, token: ShlexToken): Span {
@@ -586,20 +676,32 @@ function valueSubSpan(line: LogicalLine, offset: number, occurrence: OptionOccur
 }
 
 function reportIgnoredOnRequirement(context: LineContext, options: readonly OptionNode[], editable: boolean): void {
-  for (const option of options) {
-    if (option.spec.dest === 'editables' && editable) continue;
-    if (option.spec.scope === 'requirement' && (!editable || option.spec.dest === 'config_settings')) continue;
-    const why = editable
-      ? `pip ignores ${option.name} on an editable requirement line`
-      : `${option.name} is a file-wide option: pip ignores it on a requirement line`;
-    report(context, 'ignored', `${why}. Put it on a line of its own.`, option.span, false);
+  const ignored = options.filter((option) =>
+    !(option.spec.dest === 'editables' && editable) && !(option.spec.scope === 'requirement' && (!editable || option.spec.dest === 'config_settings')));
+  reportIgnored(context, ignored,
+    (option) => editable
+      ? `pip ignores ${option.name} on an editable requirement line. Put it on a line of its own.`
+      : `${option.name} is a file-wide option: pip ignores it on a requirement line. Put it on a line of its own.`,
+    (n) => `pip ignores these ${n} options on ${editable ? 'an editable' : 'a'} requirement line. Put each on a line of its own.`);
+}
+
+/** Past this many ignored items on a line, one warning covers them all. */
+const MAX_IGNORED_LISTED = 20;
+
+/** An 'ignored' warning for each item; for more than MAX_IGNORED_LISTED, one warning (`many(count)`) from the first to the last. */
+function reportIgnored<T extends { readonly span: Span }>(context: LineContext, items: readonly T[], each: (item: T) => string, many: (count: string) => string): void {
+  if (items.length > MAX_IGNORED_LISTED) {
+    report(context, 'ignored', many(count(items.length)), { start: items[0].span.start, end: items[items.length - 1].span.end }, false);
+    return;
   }
+  for (const item of items) report(context, 'ignored', each(item), item.span, false);
 }
 
 function reportIgnoredArgs(context: LineContext, ignored: readonly IgnoredText[]): void {
-  for (const arg of ignored) {
-    report(context, 'ignored', `pip silently ignores '${arg.text}': text after an option is not read as a requirement. Put it on a line of its own.`, arg.span, false);
-  }
+  const some = ignored.slice(0, 3).map((arg) => `'${arg.text}'`).join(', ');
+  reportIgnored(context, ignored,
+    (arg) => `pip silently ignores '${arg.text}': text after an option is not read as a requirement. Put it on a line of its own.`,
+    (n) => `pip silently ignores these ${n} words (${some}, …): text after an option is not read as a requirement. Put each requirement on a line of its own.`);
 }
 
 type RequirementParts = Omit<RequirementEntry, keyof EntryBase>;
@@ -620,6 +722,8 @@ function splitTrailingExtras(text: string): TrailingExtras {
  * objects assembled by spreading end up with many shapes (or in dictionary mode), which is slow.
  */
 function requirementEntry(base: EntryBase, parts: RequirementParts, rejected: boolean): RequirementEntry {
+  const requirementSpan = sameSpan(parts.requirementSpan, base.span);
+  const specifiers = listOrNone(parts.specifiers);
   return {
     kind: 'requirement',
     line: base.line,
@@ -632,18 +736,18 @@ function requirementEntry(base: EntryBase, parts: RequirementParts, rejected: bo
     editable: parts.editable,
     constraint: parts.constraint,
     requirementText: parts.requirementText,
-    requirementSpan: parts.requirementSpan,
+    requirementSpan,
     form: parts.form,
     name: parts.name,
     normalizedName: parts.normalizedName,
-    nameSpan: parts.nameSpan,
-    extras: parts.extras,
-    specifiers: parts.specifiers,
-    specifierSpan: parts.specifierSpan,
+    nameSpan: parts.nameSpan && sameSpan(parts.nameSpan, requirementSpan),
+    extras: listOrNone(parts.extras),
+    specifiers,
+    specifierSpan: parts.specifierSpan && sameSpan(parts.specifierSpan, specifiers[0]?.span),
     marker: parts.marker,
     url: parts.url,
     link: parts.link,
-    hashes: parts.hashes,
+    hashes: listOrNone(parts.hashes),
     localPath: parts.localPath,
   };
 }
@@ -709,6 +813,7 @@ function interpretRequirement(
   if (isPipUrl(name)) {
     result.form = 'url';
     result.url = { value: name, span: nameSpan };
+    checkFileUrl(context, name, nameSpan);
     applyLink(context, result, describeLink(name), nameSpan);
     return result;
   }
@@ -723,7 +828,7 @@ function interpretRequirement(
       // A local archive: pip uses the file if it exists, and otherwise still tries it as a path.
       result.form = 'path';
       result.url = { value: pathPart, span: spanOf(line, from, from + pathPart.length) };
-      setPathExtras(result, line, from, extrasMatch);
+      setPathExtras(context, result, from, extrasMatch);
       const link = describeLink(pathPart);
       applyLink(context, result, link, nameSpan);
       result.localPath = {
@@ -745,7 +850,7 @@ function interpretRequirement(
     // Valid only as a project directory, which the parser cannot see: leave it to a file-system check.
     result.form = 'path';
     result.url = { value: pathPart, span: spanOf(line, from, from + pathPart.length) };
-    setPathExtras(result, line, from, extrasMatch);
+    setPathExtras(context, result, from, extrasMatch);
     const hint = name.includes('/') ? ` File '${name}' does not exist.` : '';
     result.localPath = {
       path: pathPart,
@@ -769,18 +874,21 @@ function interpretRequirement(
  * The extras of a `path[extra,…]` as pip reads them: it parses `placeholder[extra,…]` as a
  * requirement. `toSpan` maps a span of the bracket text (from its `[`) to the document.
  */
-function trailingExtras(brackets: string, toSpan: (local: Span) => Span): ExtraName[] {
+function trailingExtras(context: LineContext, brackets: string, toSpan: (local: Span) => Span): ExtraName[] {
   const placeholder = 'placeholder';
   const parsed = parseRequirement(placeholder + brackets, 0);
-  if (!parsed.ok) return [];
+  if (!parsed.ok) {
+    report(context, 'syntax', `pip rejects the extras '${brackets}': ${parsed.message}`, toSpan({ start: 0, end: brackets.length }));
+    return [];
+  }
   const shift = (local: Span): Span => ({ start: local.start - placeholder.length, end: local.end - placeholder.length });
   return parsed.value.extras.map((extra) => ({ ...extra, span: toSpan(shift(extra.span)) }));
 }
 
-function setPathExtras(result: { extras: readonly ExtraName[] }, line: LogicalLine, from: number, extrasMatch: TrailingExtras): void {
+function setPathExtras(context: LineContext, result: { extras: readonly ExtraName[] }, from: number, extrasMatch: TrailingExtras): void {
   if (!extrasMatch) return;
   const open = from + extrasMatch[1].length;
-  result.extras = trailingExtras(extrasMatch[2], (local) => remapSpan(line, open, local));
+  result.extras = trailingExtras(context, extrasMatch[2], (local) => remapSpan(context.line, open, local));
 }
 
 function fillFromRequirement(
@@ -801,11 +909,29 @@ function fillFromRequirement(
   if (requirement.url) {
     result.url = { value: requirement.url.value, span: remapSpan(line, offset, requirement.url.span) };
     result.link = describeLink(requirement.url.value);
+    checkFileUrl(context, requirement.url.value, result.url.span);
   }
   for (const clause of result.specifiers) {
     if (clause.text.endsWith(']')) {
       report(context, 'syntax', `pip rejects extras after the version ('${clause.text}'): write name[extra]==version.`, clause.span);
     }
+  }
+}
+
+/**
+ * pip turns a file: URL into a path (InstallRequirement → Link.file_path → url_to_path) and stops
+ * with an error where it cannot: a scheme not written `file:` in lower case (an assertion), or a
+ * host other than `localhost`, which only Windows reads (as a network path).
+ */
+function checkFileUrl(context: LineContext, url: string, span: Span): void {
+  if (urlScheme(url) !== 'file') return;
+  if (!url.startsWith('file:')) {
+    report(context, 'syntax', `pip stops with an error on this URL: it turns only URLs that start with 'file:' in lower case into paths ("You can only turn file: urls into filenames"). Write file: in lower case.`, span);
+    return;
+  }
+  const host = /^file:\/\/([^/?#]*)/.exec(url)?.[1];
+  if (host && host !== 'localhost') {
+    report(context, 'syntax', `pip stops with an error on this URL on Linux and macOS: "non-local file URIs are not supported on this platform". '${host}' is a host: only pip on Windows reads it, as a network path. A local file is file:///path.`, span);
   }
 }
 
@@ -844,10 +970,11 @@ function interpretEditable(context: LineContext, value: string, valueSpan: Span,
   if (withoutExtras.toLowerCase().startsWith('file:')) {
     result.form = 'url';
     result.url = { value: withoutExtras, span: valueSpan };
+    checkFileUrl(context, withoutExtras, valueSpan);
     const link = describeLink(withoutExtras);
     result.link = link;
     nameFromEgg(context, result, link, valueSpan);
-    setEditableExtras(result, extrasMatch, valueSpan);
+    setEditableExtras(context, result, extrasMatch, valueSpan);
     return result;
   }
   let url = value;
@@ -872,7 +999,7 @@ function interpretEditable(context: LineContext, value: string, valueSpan: Span,
   // Anything else must be a local project directory, which only a file-system check can confirm.
   result.form = 'path';
   result.url = { value: withoutExtras, span: valueSpan };
-  setEditableExtras(result, extrasMatch, valueSpan);
+  setEditableExtras(context, result, extrasMatch, valueSpan);
   result.localPath = {
     path: withoutExtras,
     span: valueSpan,
@@ -906,12 +1033,12 @@ function nameFromEgg(
   result.extras = parsed.value.extras.map((extra) => ({ ...extra, span }));
   result.specifiers = parsed.value.specifiers.map((clause) => ({ ...clause, span, operatorSpan: span, versionSpan: span }));
   // `#egg=p;python_version<"3"` (no "; " to split the line at) still carries a marker, and pip applies it.
-  if (parsed.value.marker && !result.marker) result.marker = { ...parsed.value.marker, span };
+  if (parsed.value.marker && !result.marker) result.marker = mapMarkerSpans(parsed.value.marker, () => span);
 }
 
 /** pip lower-cases an editable's extras (`get_requirement("placeholder" + extras.lower())`). */
-function setEditableExtras(result: { extras: readonly ExtraName[] }, extrasMatch: TrailingExtras, span: Span): void {
-  if (extrasMatch) result.extras = trailingExtras(extrasMatch[2].toLowerCase(), () => span);
+function setEditableExtras(context: LineContext, result: { extras: readonly ExtraName[] }, extrasMatch: TrailingExtras, span: Span): void {
+  if (extrasMatch) result.extras = trailingExtras(context, extrasMatch[2].toLowerCase(), () => span);
 }
 
 function remapSpan(line: LogicalLine, offset: number, local: Span): Span {
@@ -928,7 +1055,7 @@ function remapClause(line: LogicalLine, offset: number, clause: SpecifierClause)
 }
 
 function remapMarker(line: LogicalLine, offset: number, marker: MarkerInfo): MarkerInfo {
-  return { ...marker, span: remapSpan(line, offset, marker.span) };
+  return mapMarkerSpans(marker, (local) => remapSpan(line, offset, local));
 }
 
 /** Errors pip raises only after reading the whole file. */

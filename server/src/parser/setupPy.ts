@@ -15,6 +15,8 @@ import type { Span } from './types';
 import type * as A from './python/ast';
 import { childNodes } from './python/ast';
 import { parseModule } from './python/parser';
+import { appendAll } from './arrays';
+import { isPyWhitespace } from './pyText';
 
 export type SetupKeyword = 'install_requires' | 'extras_require' | 'setup_requires' | 'tests_require';
 export const SETUP_KEYWORDS: readonly SetupKeyword[] = [
@@ -163,6 +165,8 @@ interface ListV {
   entries: Entry[];
   complete: boolean;
   notes: string[];
+  /** Set when in-place changes grew the list past MAX_ITEMS: its entries are gone, reading it gives this. */
+  tooLarge?: UnknownV;
 }
 
 type KeyNode = { readonly keyword: A.Keyword } | { readonly expr: A.Expr };
@@ -196,32 +200,102 @@ type Env = Map<string, Binding>;
 const unknown = (reason: string, node: Spanned): UnknownV => ({ t: 'unknown', reason, node });
 const listV = (entries: Entry[], complete = true, notes: string[] = []): ListV => ({ t: 'list', entries, complete, notes });
 
-/** Lists and dicts are copied (they are mutated in place by later statements); strings are immutable. */
-function clone<V extends Value>(v: V): V {
-  if (v.t === 'list') return { ...v, entries: v.entries.map((e) => ({ ...e })), notes: [...v.notes] };
-  if (v.t === 'dict') {
-    const entries = new Map<string, DictEntry>();
-    for (const [k, e] of v.entries) entries.set(k, { ...e, value: clone(e.value) });
-    return { ...v, entries, notes: [...v.notes] };
+// Limits no real setup.py comes near, so that a hostile one costs linear time and memory (`r = r + r`
+// doubles a list on every line: 26 such lines made 67 million items). Real lists hold at most a few
+// hundred requirements, real strings a few thousand characters, and the corpus's largest script
+// takes 572 steps.
+const MAX_ITEMS = 100_000;
+const MAX_STRING_LENGTH = 1_000_000;
+/**
+ * Steps: one per list item, dict or dict entry copied (every read of a name copies its value) and
+ * per condition line written. Each expression is evaluated once, so these are the only costs that
+ * can outgrow the file.
+ */
+const MAX_STEPS = 500_000;
+const TOO_LARGE = 'too large to evaluate statically';
+const LIST_TOO_LARGE = `${TOO_LARGE}: a list of more than 100,000 items`;
+const DICT_TOO_LARGE = `${TOO_LARGE}: a dict holding more than 100,000 items`;
+const STRING_TOO_LARGE = `${TOO_LARGE}: a string of more than 1,000,000 characters`;
+const TOO_MANY_STEPS = `${TOO_LARGE}: more than 500,000 steps`;
+
+/** The items in a value (list items, dicts and their entries, nested ones included), counted up to `limit`. */
+function sizeOf(v: Value, limit: number): number {
+  if (v.t === 'list') return Math.min(v.entries.length, limit);
+  if (v.t !== 'dict') return 1;
+  let size = 1;
+  const todo: DictV[] = [v];
+  while (todo.length > 0) {
+    for (const entry of todo.pop()!.entries.values()) {
+      const value = entry.value;
+      size += value.t === 'list' ? 1 + value.entries.length : value.t === 'dict' ? 2 : 1;
+      if (size >= limit) return limit;
+      if (value.t === 'dict') todo.push(value);
+    }
   }
-  return v;
+  return size;
+}
+
+/**
+ * Lists and dicts are copied (they are mutated in place by later statements); strings are
+ * immutable. A loop, not recursion: dicts may nest as deep as the script writes them.
+ */
+function clone<V extends Value>(v: V): V {
+  const copyList = (list: ListV): ListV => ({ ...list, entries: list.entries.map((e) => ({ ...e })), notes: [...list.notes] });
+  if (v.t === 'list') return copyList(v) as V;
+  if (v.t !== 'dict') return v;
+  const root: DictV = { ...v, entries: new Map(), notes: [...v.notes] };
+  const todo: Array<[DictV, DictV]> = [[v, root]];
+  while (todo.length > 0) {
+    const [from, to] = todo.pop()!;
+    for (const [key, entry] of from.entries) {
+      let value = entry.value;
+      if (value.t === 'list') {
+        value = copyList(value);
+      } else if (value.t === 'dict') {
+        const inner: DictV = { ...value, entries: new Map(), notes: [...value.notes] };
+        todo.push([value, inner]);
+        value = inner;
+      }
+      to.entries.set(key, { ...entry, value });
+    }
+  }
+  return root as V;
 }
 
 function reasonOf(v: Value, fallback: string): string {
   return v.t === 'unknown' ? v.reason : fallback;
 }
 
-function mark(v: Value, conds: readonly number[]): void {
-  if (v.t === 'list') for (const e of v.entries) e.conds = [...e.conds, ...conds];
-  else if (v.t === 'dict') for (const e of v.entries.values()) e.conds = [...e.conds, ...conds];
+/** Adds condition lines to each entry of a list or dict; returns how many line numbers it wrote. */
+function mark(v: Value, conds: readonly number[]): number {
+  let written = 0;
+  const entries = v.t === 'list' ? v.entries : v.t === 'dict' ? v.entries.values() : [];
+  for (const e of entries) {
+    e.conds = [...e.conds, ...conds];
+    written += e.conds.length;
+  }
+  return written;
+}
+
+/** A value too large to evaluate: any list, string or dict built from it is too large as well. */
+function isTooLarge(v: Value): v is UnknownV {
+  return v.t === 'unknown' && v.reason.startsWith(TOO_LARGE);
 }
 
 // Python's str.isspace() characters, used by str.split() / str.strip() (JS \s differs).
 const PY_SPACE = '\\t\\n\\x0b\\x0c\\r\\x1c-\\x1f \\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000';
 const PY_NONSPACE_RUN = new RegExp(`[^${PY_SPACE}]+`, 'g');
-const PY_STRIP = new RegExp(`^[${PY_SPACE}]+|[${PY_SPACE}]+$`, 'g');
 /** str.splitlines() boundaries. */
 const PY_LINE_BREAK = /\r\n|[\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]/g;
+
+/** Python's str.strip(): a loop, since a regex's `\s+$` is quadratic on a long run of inner spaces. */
+function pyStrip(s: string): string {
+  let from = 0;
+  let to = s.length;
+  while (from < to && isPyWhitespace(s.charCodeAt(from))) from++;
+  while (to > from && isPyWhitespace(s.charCodeAt(to - 1))) to--;
+  return s.slice(from, to);
+}
 
 /** Python's str.splitlines(keepends=True). */
 function splitLinesKeepEnds(s: string): string[] {
@@ -277,6 +351,7 @@ class Evaluator {
   private readonly functions: { fn: A.FunctionDef; conds: number[] }[] = [];
   private readonly lineStarts: number[] = [0];
   private depth = 0;
+  private steps = 0;
 
   constructor(private readonly text: string) {
     for (let i = 0; i < text.length; i++) {
@@ -312,12 +387,70 @@ class Evaluator {
     for (let done = 0; done < this.functions.length; done++) {
       const { fn, conds } = this.functions[done]!;
       const local: Env = new Map();
-      for (const [k, b] of env) local.set(k, { ...b, value: clone(b.value) });
+      // Past the step limit every name reads as too large anyway: copying the module is wasted.
+      if (this.charge(env.size)) for (const [k, b] of env) local.set(k, { ...b, value: this.copy(b.value, fn) });
       this.walk(fn.body, local, conds, fn.name);
     }
   }
 
   // -- expressions --------------------------------------------------------------------------------
+
+  /** Counts `count` steps; false once the script has taken more than MAX_STEPS. */
+  private charge(count: number): boolean {
+    this.steps += count;
+    return this.steps <= MAX_STEPS;
+  }
+
+  /** A copy of a value read from a name or a dict, or why it is too large to copy. */
+  private copy(v: Value, node: Spanned): Value {
+    if (v.t === 'list' && v.tooLarge) return unknown(v.tooLarge.reason, node);
+    // A too-large value is shown where it is read, not where it was built.
+    if (v.t === 'unknown') return isTooLarge(v) ? unknown(v.reason, node) : v;
+    if (v.t === 'str') return v;
+    // Counting is work too: it stops at what is left of the budget.
+    const size = sizeOf(v, Math.min(MAX_ITEMS, Math.max(0, MAX_STEPS - this.steps)) + 1);
+    const withinBudget = this.charge(size);
+    if (size > MAX_ITEMS) return unknown(v.t === 'dict' ? DICT_TOO_LARGE : LIST_TOO_LARGE, node);
+    if (!withinBudget) return unknown(TOO_MANY_STEPS, node);
+    return clone(v);
+  }
+
+  /** `entries` (fresh copies) with `conds` added to each, counted: each condition line written is a step. */
+  private withConds(entries: Entry[], conds: readonly number[]): Entry[] {
+    if (conds.length === 0) return entries;
+    let written = 0;
+    for (const e of entries) {
+      e.conds = [...e.conds, ...conds];
+      written += e.conds.length;
+    }
+    this.charge(written);
+    return entries;
+  }
+
+  /** mark(), counted: each condition line written is a step. */
+  private mark(v: Value, conds: readonly number[]): void {
+    if (conds.length > 0) this.charge(mark(v, conds));
+  }
+
+  /** A list of `entries`, unless there are too many of them. */
+  private list(entries: Entry[], node: Spanned, complete = true, notes: string[] = []): ListV | UnknownV {
+    if (entries.length > MAX_ITEMS) return unknown(LIST_TOO_LARGE, node);
+    return listV(entries, complete, notes);
+  }
+
+  /** Appends to a list in place (append, extend, insert, +=); past MAX_ITEMS the list becomes too large to read. */
+  private grow(target: ListV, added: Entry[], node: Spanned, at = target.entries.length): void {
+    if (target.tooLarge) return;
+    const tooLarge = added.find((entry) => isTooLarge(entry.value))?.value;
+    if (tooLarge || target.entries.length + added.length > MAX_ITEMS) {
+      target.entries = [];
+      target.complete = false;
+      target.tooLarge = unknown(tooLarge?.t === 'unknown' ? tooLarge.reason : LIST_TOO_LARGE, node);
+      return;
+    }
+    if (at >= target.entries.length) appendAll(target.entries, added);
+    else target.entries = [...target.entries.slice(0, at), ...added, ...target.entries.slice(at)];
+  }
 
   private ev(node: A.Expr, env: Env): Value {
     if (this.depth >= MAX_EVAL_DEPTH) return unknown('expression too deeply nested', node);
@@ -343,43 +476,45 @@ class Evaluator {
         const entries: Entry[] = [];
         let complete = true;
         for (const elt of node.elts) {
-          if (elt.kind === 'Starred') {
-            const inner = this.ev(elt.value, env);
-            if (inner.t === 'list') {
-              entries.push(...inner.entries.map((e) => ({ ...e })));
-              complete &&= inner.complete;
-            } else {
-              entries.push({ value: unknown(reasonOf(inner, 'starred expression'), elt), conds: [] });
-            }
-            continue;
+          const value = this.ev(elt.kind === 'Starred' ? elt.value : elt, env);
+          if (isTooLarge(value)) return unknown(value.reason, node);
+          if (elt.kind !== 'Starred') {
+            appendAll(entries, this.asEntries(value, elt));
+          } else if (value.t === 'list') {
+            appendAll(entries, value.entries.map((e) => ({ ...e })));
+            complete &&= value.complete;
+          } else {
+            entries.push({ value: unknown(reasonOf(value, 'starred expression'), elt), conds: [] });
           }
-          entries.push(...this.asEntries(this.ev(elt, env), elt));
+          if (entries.length > MAX_ITEMS) return unknown(LIST_TOO_LARGE, node);
         }
         return listV(entries, complete);
       }
       case 'Dict': {
         const entries = new Map<string, DictEntry>();
         let complete = true;
-        node.keys.forEach((key, k) => {
+        for (const [k, key] of node.keys.entries()) {
           const val = node.values[k]!;
+          // A `**` value was copied when it was read.
+          const value = this.ev(val, env);
+          if (isTooLarge(value)) return unknown(value.reason, node);
           if (key === null) {
-            const other = this.ev(val, env);
-            if (other.t === 'dict') for (const [name, e] of clone(other).entries) entries.set(name, e);
+            if (value.t === 'dict') for (const [name, e] of value.entries) entries.set(name, e);
             else complete = false;
-            return;
+            continue;
           }
           const kv = this.ev(key, env);
           if (kv.t !== 'str') {
             complete = false;
-            return;
+            continue;
           }
-          entries.set(kv.value, { value: this.ev(val, env), conds: [], keyNode: { expr: key }, valueNode: val });
-        });
+          entries.set(kv.value, { value, conds: [], keyNode: { expr: key }, valueNode: val });
+        }
         return { t: 'dict', entries, complete, notes: [] };
       }
       case 'Name': {
         const bound = env.get(node.id);
-        if (bound) return clone(bound.value);
+        if (bound) return this.copy(bound.value, node);
         return unknown(`name '${node.id}' is not bound to a value this script can follow`, node);
       }
       case 'BinOp': {
@@ -387,13 +522,17 @@ class Evaluator {
         if (node.op !== 'Add') return unknown(`binary operator ${node.op}`, node);
         const left = this.ev(node.left, env);
         const right = this.ev(node.right, env);
+        const tooLarge = [left, right].find(isTooLarge);
+        if (tooLarge) return unknown(tooLarge.reason, node);
         if (left.t === 'str' && right.t === 'str') {
+          if (left.value.length + right.value.length > MAX_STRING_LENGTH) return unknown(STRING_TOO_LARGE, node);
           return { t: 'str', value: left.value + right.value, node, composed: true };
         }
         if (left.t === 'list' || right.t === 'list') {
-          const lhs = left.t === 'list' ? left : listV(this.asEntries(left, node.left));
-          const rhs = right.t === 'list' ? right : listV(this.asEntries(right, node.right));
-          return listV([...lhs.entries, ...rhs.entries], lhs.complete && rhs.complete);
+          const lhs = left.t === 'list' ? left.entries : this.asEntries(left, node.left);
+          const rhs = right.t === 'list' ? right.entries : this.asEntries(right, node.right);
+          if (lhs.length + rhs.length > MAX_ITEMS) return unknown(LIST_TOO_LARGE, node);
+          return listV([...lhs, ...rhs], (left.t !== 'list' || left.complete) && (right.t !== 'list' || right.complete));
         }
         return unknown(
           reasonOf(left.t === 'unknown' ? left : right, "'+' on values that are not known lists or strings"),
@@ -403,20 +542,23 @@ class Evaluator {
       case 'IfExp': {
         const body = this.ev(node.body, env);
         const orelse = this.ev(node.orelse, env);
+        const tooLarge = [body, orelse].find(isTooLarge);
+        if (tooLarge) return unknown(tooLarge.reason, node);
         const line = this.line(node.start);
         const entries: Entry[] = [];
         for (const [branch, sub] of [[body, node.body], [orelse, node.orelse]] as const) {
-          for (const e of this.asEntries(branch, sub)) entries.push({ ...e, conds: [...e.conds, line] });
+          appendAll(entries, this.withConds(this.asEntries(branch, sub), [line]));
         }
         const complete = [body, orelse].every((b) => b.t !== 'list' || b.complete);
-        return listV(entries, complete, ['conditional expression']);
+        return this.list(entries, node, complete, ['conditional expression']);
       }
       case 'Subscript': {
         const base = this.ev(node.value, env);
         const key = this.ev(node.slice, env);
         if (base.t === 'dict' && key.t === 'str') {
+          // The base was copied when it was read.
           const entry = base.entries.get(key.value);
-          if (entry) return clone(entry.value);
+          if (entry) return entry.value;
           return unknown(`key '${key.value}' not found in the dict`, node);
         }
         if (base.t === 'unknown') {
@@ -456,8 +598,8 @@ class Evaluator {
         for (const kw of node.keywords) {
           if (kw.arg === null) {
             const other = this.ev(kw.value, env);
-            if (other.t !== 'dict') return unknown('dict(**unknown)', node);
-            for (const [name, e] of clone(other).entries) entries.set(name, e);
+            if (other.t !== 'dict') return unknown(other.t === 'unknown' && other.reason.startsWith(TOO_LARGE) ? other.reason : 'dict(**unknown)', node);
+            for (const [name, e] of other.entries) entries.set(name, e);
           } else {
             entries.set(kw.arg, { value: this.ev(kw.value, env), conds: [], keyNode: { keyword: kw } });
           }
@@ -474,6 +616,7 @@ class Evaluator {
         if (base.t === 'str' && (func.attr === 'splitlines' || node.args.length === 0)) {
           return this.splitString(base, func.attr, node);
         }
+        if (base.t === 'unknown' && base.reason.startsWith(TOO_LARGE)) return unknown(base.reason, node);
       }
       return unknown(`call to ${this.seg(func) || func.attr}() is evaluated only at run time`, node);
     }
@@ -482,7 +625,10 @@ class Evaluator {
 
   /** A value where one list element is expected: lists are spliced in, dicts are not strings. */
   private asEntries(v: Value, node: Spanned): Entry[] {
-    if (v.t === 'list') return v.entries.map((e) => ({ ...e }));
+    if (v.t === 'list') {
+      if (!this.charge(v.entries.length)) return [{ value: unknown(TOO_MANY_STEPS, node), conds: [] }];
+      return v.entries.map((e) => ({ ...e }));
+    }
     if (v.t === 'str' || v.t === 'unknown') return [{ value: v, conds: [] }];
     return [{ value: unknown('a dict where a string was expected', node), conds: [] }];
   }
@@ -505,7 +651,7 @@ class Evaluator {
   }
 
   /** `"...".split()` / `.splitlines()` of a known string: one entry per piece. */
-  private splitString(sv: StrV, how: 'split' | 'splitlines', node: A.Call): ListV {
+  private splitString(sv: StrV, how: 'split' | 'splitlines', node: A.Call): ListV | UnknownV {
     const contentStart = sv.composed ? undefined : this.literalInfo(sv.node).contentStart;
     const pieces: [number, number][] = [];
     if (how === 'split') {
@@ -517,6 +663,8 @@ class Evaluator {
         offset += piece.length;
       }
     }
+    if (pieces.length > MAX_ITEMS) return unknown(LIST_TOO_LARGE, node);
+    if (!this.charge(pieces.length)) return unknown(TOO_MANY_STEPS, node);
     const entries: Entry[] = pieces.map(([a, b]) => ({
       value: {
         t: 'str',
@@ -556,17 +704,19 @@ class Evaluator {
 
   /** setuptools accepts a single string: one requirement per line, comments dropped. */
   private itemsFromTextValue(sv: StrV, conds: readonly number[]): RawItem[] {
+    const lines = splitLinesKeepEnds(sv.value);
+    if (lines.length > MAX_ITEMS) return [this.itemFor(unknown(LIST_TOO_LARGE, sv.node), [...conds])];
     const contentStart = sv.composed ? undefined : this.literalInfo(sv.node).contentStart;
     const items: RawItem[] = [];
     let offset = 0;
-    for (const raw of splitLinesKeepEnds(sv.value)) {
+    for (const raw of lines) {
       const text = stripNewlines(raw);
       const start = offset;
       offset += raw.length;
-      const stripped = text.replace(PY_STRIP, '');
+      const stripped = pyStrip(text);
       if (!stripped || stripped.startsWith('#')) continue;
       const hash = text.indexOf(' #');
-      const cleaned = (hash < 0 ? text : text.slice(0, hash)).replace(PY_STRIP, '');
+      const cleaned = pyStrip(hash < 0 ? text : text.slice(0, hash));
       const a = start + text.indexOf(cleaned);
       if (contentStart === undefined) {
         const span = { start: sv.node.start, end: sv.node.end };
@@ -646,7 +796,7 @@ class Evaluator {
 
   private bind(env: Env, name: string, value: Value, line: number, conds: readonly number[]): void {
     env.set(name, { value, line, conds: [...conds] });
-    if (conds.length > 0) mark(value, conds);
+    this.mark(value, conds);
   }
 
   /** The value a statement changes in place (NAME or NAME["key"]...). */
@@ -673,8 +823,9 @@ class Evaluator {
         case 'ClassDef':
           break;
         case 'Assign': {
+          // `a = b = value`: each name gets a copy of its own (lists and dicts change in place).
           const value = this.ev(st.value, env);
-          for (const target of st.targets) this.assign(target, value, env, st, conds);
+          st.targets.forEach((target, i) => this.assign(target, i === 0 ? value : this.copy(value, target), env, st, conds));
           break;
         }
         case 'AnnAssign':
@@ -685,8 +836,8 @@ class Evaluator {
           const current = this.targetValue(st.target, env);
           const extra = this.ev(st.value, env);
           if (current?.t === 'list') {
-            const added = this.asEntries(extra, st.value).map((e) => ({ ...e, conds: [...e.conds, ...conds] }));
-            current.entries.push(...added);
+            const added = this.withConds(this.asEntries(extra, st.value), conds);
+            this.grow(current, added, st);
             if (extra.t === 'list') current.complete &&= extra.complete;
           } else if (st.target.kind === 'Name') {
             this.bind(env, st.target.id, unknown("'+=' on a value this script cannot follow", st), line, conds);
@@ -739,14 +890,13 @@ class Evaluator {
   private assign(target: A.Expr, value: Value, env: Env, st: A.Stmt, conds: readonly number[]): void {
     const line = this.line(st.start);
     if (target.kind === 'Name') {
-      this.bind(env, target.id, clone(value), line, conds);
+      this.bind(env, target.id, value, line, conds);
     } else if (target.kind === 'Subscript') {
       const base = this.targetValue(target.value, env);
       const key = this.ev(target.slice, env);
       if (base?.t === 'dict' && key.t === 'str') {
-        const stored = clone(value);
-        if (conds.length > 0) mark(stored, conds);
-        base.entries.set(key.value, { value: stored, conds: [...conds], keyNode: { expr: target.slice } });
+        this.mark(value, conds);
+        base.entries.set(key.value, { value, conds: [...conds], keyNode: { expr: target.slice } });
       } else if (base?.t === 'dict') {
         base.complete = false;
       }
@@ -762,14 +912,14 @@ class Evaluator {
     const func = call.func;
     if (func.kind !== 'Attribute') return;
     const target = this.targetValue(func.value, env);
-    const withConds = (entries: Entry[]): Entry[] => entries.map((e) => ({ ...e, conds: [...e.conds, ...conds] }));
+    const withConds = (entries: Entry[]): Entry[] => this.withConds(entries, conds);
     if (target?.t === 'list') {
       const args = call.args;
       if (func.attr === 'append' && args.length === 1) {
-        target.entries.push(...withConds(this.asEntries(this.ev(args[0]!, env), args[0]!)));
+        this.grow(target, withConds(this.asEntries(this.ev(args[0]!, env), args[0]!)), call);
       } else if (func.attr === 'extend' && args.length === 1) {
         const extra = this.ev(args[0]!, env);
-        target.entries.push(...withConds(this.asEntries(extra, args[0]!)));
+        this.grow(target, withConds(this.asEntries(extra, args[0]!)), call);
         if (extra.t === 'list') target.complete &&= extra.complete;
       } else if (func.attr === 'insert' && args.length === 2) {
         const added = withConds(this.asEntries(this.ev(args[1]!, env), args[1]!));
@@ -777,7 +927,7 @@ class Evaluator {
         const n = target.entries.length;
         let pos = index.kind === 'Constant' && index.int !== undefined ? index.int : n;
         if (pos < 0) pos = Math.max(0, pos + n);
-        target.entries.splice(Math.min(pos, n), 0, ...added);
+        this.grow(target, added, call, Math.min(pos, n));
       } else if (['remove', 'pop', 'clear', 'sort', 'reverse'].includes(func.attr)) {
         target.complete = false;
         target.notes.push(`.${func.attr}() at line ${this.line(call.start)} is not replayed`);
@@ -790,8 +940,9 @@ class Evaluator {
             target.complete = false;
             continue;
           }
-          for (const [name, e] of clone(other).entries) {
-            mark(e.value, conds);
+          // The value was copied when it was read.
+          for (const [name, e] of other.entries) {
+            this.mark(e.value, conds);
             target.entries.set(name, { ...e, conds: [...e.conds, ...conds] });
           }
         }
@@ -801,7 +952,7 @@ class Evaluator {
             continue;
           }
           const value = this.ev(kw.value, env);
-          mark(value, conds);
+          this.mark(value, conds);
           target.entries.set(kw.arg, { value, conds: [...conds], keyNode: { keyword: kw } });
         }
       } else if (func.attr === 'pop' || func.attr === 'clear' || func.attr === 'setdefault') {
@@ -820,7 +971,7 @@ class Evaluator {
         continue;
       }
       if (isSetupCall(node)) this.recordCall(node, env, conds, where);
-      todo.push(...childNodes(node, node === st));
+      appendAll(todo, childNodes(node, node === st));
     }
   }
 

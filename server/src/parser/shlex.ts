@@ -5,10 +5,11 @@
 export interface ShlexToken {
   readonly value: string;
   /**
-   * Index in the input of each character of `value`, when quotes or escapes were removed;
-   * undefined when `value` is the input from `start` verbatim (the common case, kept cheap).
+   * Where the characters of `value` came from, when quotes or escapes were removed: pairs
+   * [valueIndex, inputIndex], one per run of characters copied from consecutive input positions.
+   * Undefined when `value` is the input from `start` verbatim (the common case, kept cheap).
    */
-  readonly charIndex?: readonly number[];
+  readonly runs?: readonly number[];
   /** Input range the token was read from, quotes included. */
   readonly start: number;
   readonly end: number;
@@ -22,7 +23,54 @@ const PLAIN_TOKENS = /[^ \t\r\n]+/g;
 
 /** Where the k-th character of a token's value sits in the input. */
 export function charPosition(token: ShlexToken, k: number): number {
-  return token.charIndex ? token.charIndex[k] : token.start + k;
+  const runs = token.runs;
+  if (!runs) return token.start + k;
+  let low = 0;
+  let high = runs.length / 2 - 1;
+  while (low < high) {
+    const mid = (low + high + 1) >> 1;
+    if (runs[2 * mid] <= k) low = mid;
+    else high = mid - 1;
+  }
+  return runs[2 * low + 1] + (k - runs[2 * low]);
+}
+
+/** A token's value, built from the input positions it copies; consecutive positions make one run. */
+class TokenBuilder {
+  private readonly parts: string[] = [];
+  private readonly runs: number[] = [];
+  private length = 0;
+  private runStart = -1;
+  private runEnd = -1;
+
+  constructor(private readonly input: string) {}
+
+  get empty(): boolean {
+    return this.length === 0;
+  }
+
+  /** Copies the input character at `at` to the value. */
+  take(at: number): void {
+    if (at !== this.runEnd) {
+      this.flush();
+      this.runs.push(this.length, at);
+      this.runStart = at;
+    }
+    this.runEnd = at + 1;
+    this.length++;
+  }
+
+  finish(start: number, end: number): ShlexToken {
+    this.flush();
+    const value = this.parts.join('');
+    const verbatim = this.runs.length === 2 && this.runs[1] === start && value.length === end - start;
+    return verbatim || this.runs.length === 0 ? { value, start, end } : { value, runs: this.runs, start, end };
+  }
+
+  private flush(): void {
+    if (this.runStart >= 0) this.parts.push(this.input.slice(this.runStart, this.runEnd));
+    this.runStart = -1;
+  }
 }
 
 export function shlexSplit(input: string): ShlexResult {
@@ -42,8 +90,7 @@ export function shlexSplit(input: string): ShlexResult {
     while (i < n && WHITESPACE.includes(input[i])) i++;
     if (i >= n) break;
     const start = i;
-    let value = '';
-    const charIndex: number[] = [];
+    const token = new TokenBuilder(input);
     let quoted = false;
     while (i < n && !WHITESPACE.includes(input[i])) {
       const ch = input[i];
@@ -62,31 +109,24 @@ export function shlexSplit(input: string): ShlexResult {
           if (inner === '\\' && quote === '"') {
             if (i + 1 >= n) return { ok: false, message: 'No escaped character', at: i };
             const escaped = input[i + 1];
-            if (escaped !== quote && escaped !== '\\') {
-              value += inner;
-              charIndex.push(i);
-            }
-            value += escaped;
-            charIndex.push(i + 1);
+            if (escaped !== quote && escaped !== '\\') token.take(i);
+            token.take(i + 1);
             i += 2;
             continue;
           }
-          value += inner;
-          charIndex.push(i);
+          token.take(i);
           i++;
         }
       } else if (ch === '\\') {
         if (i + 1 >= n) return { ok: false, message: 'No escaped character', at: i };
-        value += input[i + 1];
-        charIndex.push(i + 1);
+        token.take(i + 1);
         i += 2;
       } else {
-        value += ch;
-        charIndex.push(i);
+        token.take(i);
         i++;
       }
     }
-    if (value !== '' || quoted) tokens.push({ value, charIndex, start, end: i });
+    if (!token.empty || quoted) tokens.push(token.finish(start, i));
   }
   return { ok: true, tokens };
 }

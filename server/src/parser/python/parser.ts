@@ -6,6 +6,7 @@
 import type * as A from './ast';
 import { decodeBody, stringParts, type StringParts } from './strings';
 import { tokenize, type Token } from './tokenizer';
+import { appendAll } from '../arrays';
 
 export interface PySyntaxError {
   readonly message: string;
@@ -271,7 +272,7 @@ class Parser {
 
   parseFile(): A.Stmt[] {
     const body: A.Stmt[] = [];
-    while (this.peek().type !== 'endmarker') body.push(...this.parseStatement());
+    while (this.peek().type !== 'endmarker') appendAll(body, this.parseStatement());
     return body;
   }
 
@@ -334,7 +335,7 @@ class Parser {
     }
     this.next();
     const body: A.Stmt[] = [];
-    while (this.peek().type !== 'dedent' && this.peek().type !== 'endmarker') body.push(...this.parseStatement());
+    while (this.peek().type !== 'dedent' && this.peek().type !== 'endmarker') appendAll(body, this.parseStatement());
     if (this.peek().type === 'dedent') this.next();
     return body;
   }
@@ -1401,7 +1402,7 @@ class Parser {
       if (k > 0 && p.isBytes !== parts[0]!.isBytes) {
         throw new ParseError('cannot mix bytes and nonbytes literals', t.start, t.end, true);
       }
-      if (p.isFormat) fields.push(...this.fstringSegment(p, t, p.bodyStart, 0).values);
+      if (p.isFormat) appendAll(fields, this.fstringSegment(p, t, p.bodyStart, 0).values);
     });
     if (parts.some((p) => p.isFormat)) return { kind: 'JoinedStr', values: fields, start, end };
     if (parts[0]!.isBytes) return { kind: 'Constant', type: 'bytes', pieces: parts, start, end };

@@ -373,7 +373,8 @@ function scanDigits(text: string, i: number, limit: number, digit: RegExp, kind:
       while (j < limit && digit.test(text[j]!)) j++;
       continue;
     }
-    if (!sawDigit || text[j - 1] === '_') return { message: `invalid ${kind} literal`, at: j - 1 < i ? i : j - 1 };
+    // CPython points at the last character it read: the prefix letter when no digit follows (`0x`).
+    if (!sawDigit || text[j - 1] === '_') return { message: `invalid ${kind} literal`, at: j - 1 };
     return j;
   }
 }
