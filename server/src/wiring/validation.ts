@@ -1,4 +1,4 @@
-// Validation of open documents, coalesced per document (see DocumentSession.schedule): a burst of
+// Validation of open documents, coalesced per document (see PassScheduler): a burst of
 // edits costs one pass over the newest version. Offline findings first; index findings once the
 // typing pauses, dropped when a newer version or closing the document aborts them.
 import { performance } from 'node:perf_hooks';
