@@ -1,12 +1,12 @@
 // Real file-system access for the server and the CLI (the only place they touch the disk).
 import { createHash } from 'node:crypto';
-import { constants, existsSync, readFileSync, statSync } from 'node:fs';
+import { closeSync, constants, existsSync, fstatSync, openSync, readFileSync, readSync, statSync, type Stats } from 'node:fs';
 import { chmod, mkdir, open, readdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
 import { dirname, isAbsolute, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { PathProbe } from './pip/localPaths';
 import { asStoredResponse, type ResponseStore } from './index/cache';
-import type { TextReader } from './pip/includes';
+import { MAX_INCLUDE_BYTES, MAX_INCLUDE_LABEL, type TextReader, type Unreadable } from './pip/includes';
 import type { LocalFiles, LocalRead } from './index/packageIndex';
 import { decodeRequirementsBytes } from './parser/pyText';
 
@@ -25,15 +25,62 @@ export function packageVersion(): string {
   return typeof version === 'string' ? version : 'unknown';
 }
 
+/**
+ * Included files from the disk: regular files only, read to at most MAX_INCLUDE_BYTES whatever
+ * their stated size (/proc files say 0), so `-r /dev/zero`, a FIFO or a huge file costs nothing.
+ */
 export const diskReader: TextReader = {
   read(path) {
+    let fd: number;
     try {
-      return decodeRequirementsBytes(readFileSync(path)).text;
+      // Non-blocking: opening a FIFO must not wait for a writer (the flag does nothing to regular files).
+      fd = openSync(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
+    } catch (error) {
+      return (error as NodeJS.ErrnoException).code === 'EISDIR' ? NOT_READ.directory : undefined;
+    }
+    try {
+      const stats = fstatSync(fd);
+      if (stats.isDirectory()) return NOT_READ.directory;
+      if (!stats.isFile()) return { reason: `is not a regular file (${specialKind(stats)}): reqguard does not read it, so what it holds is not checked`, pipFails: false };
+      const bytes = readAtMost(fd, MAX_INCLUDE_BYTES, stats.size);
+      return bytes ? decodeRequirementsBytes(bytes).text : NOT_READ.tooLarge;
     } catch {
       return undefined;
+    } finally {
+      closeSync(fd);
     }
   },
 };
+
+const NOT_READ = {
+  directory: { reason: 'is a directory: pip cannot open it, and the install stops here', pipFails: true },
+  tooLarge: { reason: `is larger than ${MAX_INCLUDE_LABEL}: reqguard does not read it, so what it holds is not checked`, pipFails: false },
+} as const satisfies Record<string, Unreadable>;
+
+function specialKind(stats: Stats): string {
+  if (stats.isCharacterDevice()) return 'a character device';
+  if (stats.isBlockDevice()) return 'a block device';
+  if (stats.isFIFO()) return 'a named pipe';
+  if (stats.isSocket()) return 'a socket';
+  return 'not a file';
+}
+
+/** The file's bytes, or undefined when it holds more than `limit`; `sizeHint` (fstat's) only sizes the first buffer. */
+function readAtMost(fd: number, limit: number, sizeHint: number): Buffer | undefined {
+  let buffer = Buffer.allocUnsafe(Math.min(limit + 1, Math.max(sizeHint + 1, 64 * 1024)));
+  let length = 0;
+  for (;;) {
+    if (length === buffer.length) {
+      if (length > limit) return undefined;
+      const bigger = Buffer.allocUnsafe(Math.min(limit + 1, buffer.length * 2));
+      buffer.copy(bigger, 0, 0, length);
+      buffer = bigger;
+    }
+    const read = readSync(fd, buffer, length, buffer.length - length, null);
+    if (read === 0) return buffer.subarray(0, length);
+    length += read;
+  }
+}
 
 export function fileUriToPath(uri: string): string | undefined {
   if (!uri.startsWith('file:')) return undefined;

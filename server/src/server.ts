@@ -41,7 +41,7 @@ export function startServer(connection: Connection, deps: ServerDeps): void {
   const sessions = new DocumentSessions();
   const indexes = new IndexSession(deps.indexRuntime, settings, log, () => validation.scheduleAll());
   const states = new DocumentStates(documents, sessions, settings, indexes, deps);
-  const validation = new Validation(connection, documents, sessions, states, indexes, log);
+  const validation = new Validation(connection, documents, sessions, states, indexes, log, deps.uriToPath);
 
   connection.onInitialize((params): InitializeResult => {
     indexes.storagePath = settings.initialize(params);
@@ -73,8 +73,8 @@ export function startServer(connection: Connection, deps: ServerDeps): void {
     validation.scheduleAll();
   });
 
-  documents.onDidOpen((event) => validation.schedule(event.document.uri));
-  documents.onDidChangeContent((event) => validation.schedule(event.document.uri));
+  // Opening a document fires onDidChangeContent too.
+  documents.onDidChangeContent((event) => validation.changed(event.document.uri));
   documents.onDidClose((event) => validation.close(event.document.uri));
   documents.listen(connection);
   connection.listen();

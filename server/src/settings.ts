@@ -31,6 +31,7 @@ export const DIAGNOSTIC_CODES = {
   'hash-mismatch': 'error',
   vulnerable: 'warning',
   'requires-python': 'warning',
+  'index-checks-limited': 'warning',
   // A newer release is news, not a defect: opt-in.
   outdated: 'off',
 } as const satisfies Record<string, DefaultSeverity>;

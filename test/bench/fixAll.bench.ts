@@ -14,7 +14,7 @@
 // reading the same pages, in this process and in a new one (a new server runs unoptimised code
 // too). Prints figures; a missed target prints MISSED but exits 0.
 //   npm run bench
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -29,6 +29,7 @@ import { startLspServer, type LspServer } from '../support/lspServer';
 import { buildFixtureFiles, type IndexFixture } from '../support/testIndex';
 import { benchFixture, CONCURRENCY, LATENCY_MS, PROJECTS, RELEASES_SHAPE } from './indexFixture';
 import { bareUndici, counted, IndexProcess, runScript, type Counted } from './indexProcess';
+import { memoryOf, type Memory } from './processMemory';
 import { best, median, quantile } from './stats';
 
 const COLD_RUNS = 5;
@@ -104,18 +105,6 @@ function checkedFix(text: string, edit: WorkspaceEdit | null, uri: string, versi
 }
 
 // ---- the server, as the editor drives it ---------------------------------------------------------
-
-interface Memory {
-  rssBytes: number;
-  peakRssBytes: number;
-}
-
-/** VmRSS and VmHWM (peak RSS) of a process. */
-function memoryOf(pid: number): Memory {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  const kb = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? NaN) * 1024;
-  return { rssBytes: kb('VmRSS'), peakRssBytes: kb('VmHWM') };
-}
 
 /** One language server with its workspace (its HOME, with the requirements file) and extension storage. */
 class Editor {

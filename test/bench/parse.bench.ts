@@ -2,16 +2,13 @@
 // real pip-compile output, and a denser synthetic stress file. Prints figures; the target is
 // < 5 ms to parse 5,000 lines.
 //   npm run bench
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { parseRequirementsFile } from '../../server/src/parser/requirementsFile';
-import { decodeRequirementsBytes } from '../../server/src/parser/pyText';
 import { analyzeDocument } from '../../server/src/engine/documents';
 import { computeDiagnostics } from '../../server/src/features/diagnostics';
 import { DEFAULT_SETTINGS } from '../../server/src/settings';
-import { corpusDir } from '../helpers/corpus';
+import { corpusRequirements, warehouseLines } from './benchFiles';
 import { best, median } from './stats';
 
 function measure(run: () => void, iterations: number): { median: number; best: number } {
@@ -41,16 +38,9 @@ function generated(lines: number): string {
 }
 
 const cases: Array<[string, string]> = [];
-const dir = corpusDir();
-for (const name of ['pypi__warehouse__requirements__main.txt', 'home-assistant__core__requirements_all.txt']) {
-  cases.push([name, decodeRequirementsBytes(readFileSync(join(dir, 'requirements', name))).text]);
-}
+for (const name of ['pypi__warehouse__requirements__main.txt', 'home-assistant__core__requirements_all.txt']) cases.push([name, corpusRequirements(name)]);
 // 5,000 lines of real pip-compile output: warehouse's main.txt, repeated up to an entry boundary.
-const warehouse = cases[0][1].split('\n');
-const repeated = [...warehouse, ...warehouse];
-let cut = 5000;
-while (cut > 0 && /^\s/.test(repeated[cut])) cut--;
-cases.push(['main.txt repeated, 5,000 lines', repeated.slice(0, cut).join('\n') + '\n']);
+cases.push(['main.txt repeated, 5,000 lines', warehouseLines(5000)]);
 cases.push(['stress: every entry has extras+marker+4 hashes', generated(5000)]);
 
 console.log('file'.padEnd(46), 'lines'.padStart(6), 'parse median'.padStart(13), 'parse best'.padStart(11), 'parse+diag median'.padStart(18));

@@ -14,6 +14,7 @@ import type { Diagnostic } from 'vscode-languageserver-types';
 import { analyzeDocument } from '../../server/src/engine/documents';
 import { severityOf } from '../../server/src/features/diagnostics';
 import { INDEX_DIAGNOSTIC_CODES, indexDiagnostics } from '../../server/src/features/indexDiagnostics';
+import { MAX_PROJECT_LOOKUPS } from '../../server/src/features/indexDiagnostics/shared';
 import { closestName } from '../../server/src/features/indexDiagnostics/suggestions';
 import { queryOsv, type OsvPost } from '../../server/src/index/osv';
 import { openIndex, type PackageIndex } from '../../server/src/index/packageIndex';
@@ -424,6 +425,15 @@ setup(
     const order = first.diagnostics.map((d) => `${d.range.start.line}:${d.code}`);
     assert.deepEqual(order, ['0:unknown-version', '1:unknown-project', '2:yanked', '2:outdated', '2:hash-mismatch', '3:vulnerable', '3:outdated', '4:no-matching-version']);
   });
+});
+
+test(`index-checks-limited: past ${MAX_PROJECT_LOOKUPS} projects nothing more is asked of the index, and that is said once`, async () => {
+  const before = index.requests.length;
+  const names = Array.from({ length: MAX_PROJECT_LOOKUPS + 1 }, (_, i) => `no-such-${i}==1.0`);
+  const { diagnostics } = await run('huge.txt', `${names.join('\n')}\nrequests==2.31.0\n`);
+  const asked = index.requests.slice(before).filter((request) => request.route === 'simple-project');
+  assert.equal(asked.length, MAX_PROJECT_LOOKUPS);
+  assert.match(messageOf({ text: '', diagnostics }, 'index-checks-limited'), /^Index checks stop after 5,000 projects: this one and 1 more projects after it are not looked up/);
 });
 
 test('a code whose default is off is hidden until the user gives it a severity', () => {

@@ -11,6 +11,8 @@ export interface InMemoryServer {
   readonly client: ProtocolConnection;
   /** Files the server reads from "disk" (includes), by absolute path. */
   readonly files: Map<string, string>;
+  /** Every path the server asked the "disk" for, in order. */
+  readonly reads: string[];
   stop(): Promise<void>;
 }
 
@@ -24,10 +26,16 @@ export async function startInMemoryServer(options: {
   const up = new PassThrough();
   const down = new PassThrough();
   const files = new Map<string, string>();
+  const reads: string[] = [];
   const noPaths: PathProbe = { kind: () => 'missing', isInstallableDirectory: () => false };
   const server = createConnection(new StreamMessageReader(up), new StreamMessageWriter(down));
   startServer(server, {
-    files: { read: (path) => files.get(path) },
+    files: {
+      read: (path) => {
+        reads.push(path);
+        return files.get(path);
+      },
+    },
     uriToPath: (uri) => (uri.startsWith('file://') ? new URL(uri).pathname : undefined),
     pathProbe: () => noPaths,
     env: {},
@@ -43,6 +51,7 @@ export async function startInMemoryServer(options: {
   return {
     client,
     files,
+    reads,
     async stop() {
       await client.sendRequest('shutdown');
       client.dispose();

@@ -59,18 +59,83 @@ test('an open file gets its offline diagnostics; an include comes from the injec
   assert.equal(fromBuffer[0].severity, DiagnosticSeverity.Warning);
 });
 
-test('a burst of edits ends on the last version, published in order', async () => {
+test('a burst of edits is validated a few times, not once per edit, and ends on the last version, in order', async () => {
   const uri = 'file:///work/burst/requirements.txt';
   open(uri, 'a\n');
   await diagnostics(uri);
+  const before = published.length;
   for (let version = 2; version <= 50; version++) {
     void client.sendNotification('textDocument/didChange', { textDocument: { uri, version }, contentChanges: [{ text: `pkg${version}==1.0\nunpinned\n` }] });
   }
   const last = await diagnostics(uri, (p) => p.version === 50);
   assert.deepEqual(codes(last), ['0:unhashed', '1:unpinned']);
   assert.match(String(last[0].message), /pkg50/);
-  const versions = published.filter((p) => p.uri === uri).map((p) => p.version ?? 0);
+  const versions = published.slice(before).filter((p) => p.uri === uri).map((p) => p.version ?? 0);
   assert.deepEqual(versions, [...versions].sort((a, b) => a - b), 'an older version published after a newer one');
+  // A few, not one: under messages that never pause a pass still runs every 50 ms or so.
+  assert.ok(versions.length <= 5, `49 edits gave ${versions.length} diagnostic sets (versions ${versions.join(', ')})`);
+});
+
+test('typing: each keystroke an incremental edit; hover answers meanwhile, on the text as it is', async () => {
+  const uri = 'file:///work/typing/requirements.txt';
+  open(uri, 'flask==3.0.0\n\n');
+  await diagnostics(uri);
+  const before = published.length;
+  const typed = '--require-hashes';
+  const hovers: Promise<Hover | null>[] = [];
+  for (let i = 0; i < typed.length; i++) {
+    const at = { line: 1, character: i };
+    void client.sendNotification('textDocument/didChange', { textDocument: { uri, version: i + 2 }, contentChanges: [{ range: { start: at, end: at }, text: typed[i] }] });
+    hovers.push(client.sendRequest('textDocument/hover', { textDocument: { uri }, position: { line: 1, character: 3 } }));
+  }
+  const answers = await Promise.all(hovers);
+  // The last hover was asked after the last keystroke: it reads the whole option, not an older text.
+  assert.match(JSON.stringify(answers.at(-1)?.contents), /require-hashes/);
+  const last = await diagnostics(uri, (p) => p.version === typed.length + 1);
+  // --require-hashes turns hash mode on: the unhashed pin is now an error.
+  assert.equal(last.find((d) => d.code === 'unhashed')?.severity, DiagnosticSeverity.Error);
+  const sets = published.slice(before).filter((p) => p.uri === uri).length;
+  assert.ok(sets <= 5, `${typed.length} keystrokes gave ${sets} diagnostic sets`);
+});
+
+test('includes are read once per version, not again for every hover, completion or code action', async () => {
+  server.files.set('/work/reads/base.txt', 'six==1.16.0\n');
+  const uri = 'file:///work/reads/requirements.txt';
+  open(uri, '-r base.txt\nflask\n');
+  await diagnostics(uri);
+  const reads = () => server.reads.filter((path) => path === '/work/reads/base.txt').length;
+  const afterOpen = reads();
+  assert.equal(afterOpen, 1);
+  const position = { line: 1, character: 2 };
+  for (let i = 0; i < 5; i++) {
+    await client.sendRequest('textDocument/hover', { textDocument: { uri }, position });
+    await client.sendRequest('textDocument/completion', { textDocument: { uri }, position });
+    await client.sendRequest('textDocument/documentLink', { textDocument: { uri } });
+  }
+  assert.equal(reads(), afterOpen);
+  void client.sendNotification('textDocument/didChange', { textDocument: { uri, version: 2 }, contentChanges: [{ text: '-r base.txt\nflask==3.0.0\n' }] });
+  await diagnostics(uri, (p) => p.version === 2);
+  assert.equal(reads(), afterOpen + 1, 'a new version reads its includes again');
+});
+
+test('editing an open included file validates the files that include it again', async () => {
+  server.files.set('/work/includer/base.txt', 'six==1.16.0\n');
+  const uri = 'file:///work/includer/requirements.txt';
+  open(uri, '-r base.txt\nflask\n');
+  assert.equal((await diagnostics(uri)).find((d) => d.code === 'unpinned')?.severity, DiagnosticSeverity.Warning);
+  const baseUri = 'file:///work/includer/base.txt';
+  open(baseUri, 'six==1.16.0\n');
+  await diagnostics(baseUri);
+  const before = published.length;
+  // A --hash in the included file turns hash mode on for the whole install: flask becomes an error there.
+  void client.sendNotification('textDocument/didChange', { textDocument: { uri: baseUri, version: 2 }, contentChanges: [{ text: `six==1.16.0 --hash=sha256:${'a'.repeat(64)}\n` }] });
+  const again = await diagnostics(uri, (p) => published.indexOf(p) >= before);
+  assert.equal(again.find((d) => d.code === 'unpinned')?.severity, DiagnosticSeverity.Error);
+  // Closed, the buffer no longer counts: the disk's base.txt (no hash) does again.
+  const closing = published.length;
+  void client.sendNotification('textDocument/didClose', { textDocument: { uri: baseUri } });
+  const fromDisk = await diagnostics(uri, (p) => published.indexOf(p) >= closing);
+  assert.equal(fromDisk.find((d) => d.code === 'unpinned')?.severity, DiagnosticSeverity.Warning);
 });
 
 test('a settings change takes effect without a restart; closing a document clears its diagnostics', async () => {

@@ -43,14 +43,14 @@ export interface AnalyzeOptions {
   readonly onDisk: boolean;
   /** `parse` reads one file alone. Default true. */
   readonly followIncludes?: boolean;
-  /** An analysis already made of this version (the server caches one per open document). */
-  readonly analysis?: AnalyzedDocument;
+  /** The includes of an earlier version (the server's previous analysis): unchanged files are not parsed again. */
+  readonly earlierIncludes?: readonly IncludedFile[];
 }
 
 export function analyzeFile(document: TextDocument, path: string, sources: FileSources, options: AnalyzeOptions): AnalyzedFile {
-  const analysis = options.analysis ?? analyzeDocument(document, path, sources.env);
+  const analysis = analyzeDocument(document, path, sources.env);
   const includes =
-    analysis.family === 'requirements' && options.onDisk && options.followIncludes !== false ? resolveIncludes(analysis.parsed, path, sources.reader, sources.env) : undefined;
+    analysis.family === 'requirements' && options.onDisk && options.followIncludes !== false ? resolveIncludes(analysis.parsed, path, sources.reader, sources.env, options.earlierIncludes) : undefined;
   const paths = options.onDisk && sources.pathProbe ? sources.pathProbe(path) : undefined;
   return { path, analysis, includes, paths };
 }

@@ -1,6 +1,8 @@
 // Follows -r/-c includes the way pip does (paths relative to the including file, URLs not
 // fetched, cycles stopped), through an injected reader so open editor buffers and tests can
-// stand in for the disk.
+// stand in for the disk. Bounded whatever the files hold: at most MAX_INCLUDED_FILES files,
+// MAX_INCLUDE_DEPTH levels and MAX_INCLUDE_BYTES of text are read for one document; past a
+// bound the include line says what was not read.
 import { dirname, isAbsolute, join } from 'node:path';
 import { parseRequirementsFile, type RequirementsDocument } from '../parser/requirementsFile';
 import type { Span } from '../parser/types';
@@ -8,19 +10,50 @@ import type { Span } from '../parser/types';
 export interface IncludedFile {
   /** Path (or URL) as pip would open it. */
   readonly path: string;
-  readonly status: 'found' | 'missing' | 'remote' | 'cycle';
+  /** `unread`: a file reqguard does not read (see `unread`). */
+  readonly status: 'found' | 'missing' | 'remote' | 'cycle' | 'unread';
   readonly document?: RequirementsDocument;
+  /** How `document` was read: as requirements (`-r`) or as constraints (`-c`). */
+  readonly kind?: '-r' | '-c';
   /** The include line in the document that names this file (the first one, for nested includes). */
   readonly includeSpan: Span;
+  /** Why a file was not read, for `unread`. */
+  readonly unread?: Unreadable;
+}
+
+/** A file that exists but is not read: a directory, a device, a pipe, too large, or past a bound. */
+export interface Unreadable {
+  /** Completes a sentence about the file: "is a directory: pip cannot open it". */
+  readonly reason: string;
+  /** Whether pip fails on it too (a directory); otherwise only reqguard's check is incomplete. */
+  readonly pipFails: boolean;
 }
 
 export interface TextReader {
-  /** The file's text, or undefined when it cannot be read. */
-  read(path: string): string | undefined;
+  /** The file's text; undefined when it does not exist or cannot be opened; why not, when it is not read. */
+  read(path: string): string | Unreadable | undefined;
 }
 
 const REMOTE_RE = /^(http|https|file):/i;
-const MAX_FILES = 200;
+/** Files read for one document's includes (pip has no bound; real projects include a handful). */
+export const MAX_INCLUDED_FILES = 200;
+/** Nesting of includes (pip stops at Python's recursion limit, some hundreds; real projects nest 2 or 3). */
+export const MAX_INCLUDE_DEPTH = 32;
+/**
+ * Text read for one included file, and the text after which no more included files are read:
+ * 20 MB is a hundred times the largest real requirements file we know (warehouse's pip-compile
+ * output, 190 kB); `-r /dev/zero` or a stray log file stops here.
+ */
+export const MAX_INCLUDE_BYTES = 20 * 1024 * 1024;
+export const MAX_INCLUDE_LABEL = '20 MB';
+
+/** Which bound stops reading the next include, at `depth` (the including file's own depth plus one). */
+function boundReached(filesRead: number, charsRead: number, depth: number): string | undefined {
+  if (filesRead >= MAX_INCLUDED_FILES) return `reqguard reads at most ${MAX_INCLUDED_FILES} included files for one file`;
+  if (charsRead >= MAX_INCLUDE_BYTES) return `the files included before it already hold ${MAX_INCLUDE_LABEL}`;
+  if (depth > MAX_INCLUDE_DEPTH) return `it is nested more than ${MAX_INCLUDE_DEPTH} includes deep`;
+  return undefined;
+}
 
 /** The path pip opens for an include target written in `fromFile`. */
 export function includeTargetPath(fromFile: string, target: string): string | undefined {
@@ -28,16 +61,32 @@ export function includeTargetPath(fromFile: string, target: string): string | un
   return isAbsolute(target) ? target : join(dirname(fromFile), target);
 }
 
+/**
+ * The files `document` reaches through -r/-c. `earlier`: the includes of an earlier version of the
+ * same document (with the same `env`): a file whose text has not changed is not parsed again.
+ */
 export function resolveIncludes(
   document: RequirementsDocument,
   filePath: string,
   reader: TextReader,
   env?: Readonly<Record<string, string | undefined>>,
+  earlier?: readonly IncludedFile[],
 ): IncludedFile[] {
+  const parsed = new Map<string, RequirementsDocument>();
+  for (const include of earlier ?? []) if (include.document && include.kind) parsed.set(`${include.kind} ${include.path}`, include.document);
+  const parse = (text: string, kind: '-r' | '-c', path: string): RequirementsDocument => {
+    const known = parsed.get(`${kind} ${path}`);
+    return known?.text === text ? known : parseRequirementsFile(text, { env, constraint: kind === '-c' });
+  };
   const found: IncludedFile[] = [];
-  const visit = (doc: RequirementsDocument, path: string, stack: string[], topSpan: Span | undefined): void => {
+  let filesRead = 0;
+  let charsRead = 0;
+  /** Set once the files or the text read reach their bound: nested files stop, each later include line is told. */
+  let exhausted = false;
+  const visit = (doc: RequirementsDocument, path: string, stack: readonly string[], topSpan: Span | undefined): void => {
     for (const entry of doc.entries) {
-      if (entry.kind !== 'include' || entry.rejected || found.length >= MAX_FILES) continue;
+      if (entry.kind !== 'include' || entry.rejected) continue;
+      if (exhausted && topSpan) return;
       const includeSpan = topSpan ?? entry.targetSpan;
       const target = includeTargetPath(path, entry.target);
       if (target === undefined) {
@@ -48,13 +97,25 @@ export function resolveIncludes(
         found.push({ path: target, status: 'cycle', includeSpan });
         continue;
       }
+      const bound = boundReached(filesRead, charsRead, stack.length);
+      if (bound) {
+        found.push({ path: target, status: 'unread', includeSpan, unread: { reason: `is not read: ${bound}, so what it holds is not checked`, pipFails: false } });
+        exhausted = filesRead >= MAX_INCLUDED_FILES || charsRead >= MAX_INCLUDE_BYTES;
+        continue;
+      }
       const text = reader.read(target);
       if (text === undefined) {
         found.push({ path: target, status: 'missing', includeSpan });
         continue;
       }
-      const child = parseRequirementsFile(text, { env, constraint: entry.includeKind === '-c' });
-      found.push({ path: target, status: 'found', document: child, includeSpan });
+      if (typeof text !== 'string') {
+        found.push({ path: target, status: 'unread', includeSpan, unread: text });
+        continue;
+      }
+      filesRead++;
+      charsRead += text.length;
+      const child = parse(text, entry.includeKind, target);
+      found.push({ path: target, status: 'found', document: child, kind: entry.includeKind, includeSpan });
       visit(child, target, [...stack, target], includeSpan);
     }
   };

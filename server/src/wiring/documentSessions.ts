@@ -1,26 +1,47 @@
-// One session per open document: its last parse, its settings, the pending validation and the
-// index work in flight. Closing a document is one call that drops all of it.
-import type { TextDocument } from 'vscode-languageserver-textdocument';
-import type { AnalyzedDocument } from '../features/document';
-import { analyzeDocument } from '../engine/documents';
+// One session per open document: the analysis of its current version, its settings, when to
+// validate it next, and the index work in flight. Closing a document is one call that drops all of it.
+import { performance } from 'node:perf_hooks';
+import type { AnalyzedFile } from '../engine/engine';
 import type { ReqguardSettings } from '../settings';
-
-type Env = Readonly<Record<string, string | undefined>>;
+import { PassScheduler } from './passScheduler';
 
 export class DocumentSession {
-  private parsed: { readonly version: number; readonly analysis: AnalyzedDocument } | undefined;
+  private file: { readonly version: number; readonly file: AnalyzedFile } | undefined;
+  private includesChanged = false;
   private settingsPromise: Promise<ReqguardSettings> | undefined;
-  private pending: ReturnType<typeof setImmediate> | undefined;
   private indexWork: AbortController | undefined;
+  private seenVersion: number | undefined;
+  /** When the validation passes run. */
+  readonly passes = new PassScheduler();
+  /** What the last analysis cost (parse and includes), part of a pass's cost. */
+  lastAnalysisMs = 0;
   /** The index line last logged (at debug level) for this document: said again only when it changes. */
   loggedIndex: string | undefined;
 
   constructor(readonly uri: string) {}
 
-  /** The parse of this version; hover, completion, code actions and diagnostics ask for the same version in bursts. */
-  analysis(document: TextDocument, path: string, env: Env | undefined): AnalyzedDocument {
-    if (this.parsed?.version !== document.version) this.parsed = { version: document.version, analysis: analyzeDocument(document, path, env) };
-    return this.parsed.analysis;
+  /**
+   * This version's analysis and includes, made once: diagnostics, hover, completion and code
+   * actions ask for the same version in bursts, and only the newest version is kept.
+   */
+  analyzed(version: number, analyze: (earlier: AnalyzedFile | undefined) => AnalyzedFile): AnalyzedFile {
+    if (this.file?.version !== version || this.includesChanged) {
+      const started = performance.now();
+      this.file = { version, file: analyze(this.file?.file) };
+      this.includesChanged = false;
+      this.lastAnalysisMs = performance.now() - started;
+    }
+    return this.file.file;
+  }
+
+  /** Whether the kept analysis read `path` as an include (its text is then out of date when that file changes). */
+  includes(path: string): boolean {
+    return this.file?.file.includes?.some((include) => include.path === path) ?? false;
+  }
+
+  /** An included file changed: even this version is analyzed again (reusing the includes' parses that still hold). */
+  includeChanged(): void {
+    this.includesChanged = true;
   }
 
   settings(pull: (uri: string) => Promise<ReqguardSettings>): Promise<ReqguardSettings> {
@@ -33,13 +54,12 @@ export class DocumentSession {
     this.loggedIndex = undefined;
   }
 
-  /** Runs `validate` on the next turn of the event loop, once however many edits arrive meanwhile. */
-  schedule(validate: () => void): void {
-    if (this.pending) return;
-    this.pending = setImmediate(() => {
-      this.pending = undefined;
-      validate();
-    });
+  /** Validates on the next pass (see PassScheduler); a new version aborts the index work of the old one at once. */
+  schedule(version: number, validate: () => void): void {
+    const edit = this.seenVersion !== undefined && this.seenVersion !== version;
+    if (edit) this.indexWork?.abort();
+    this.seenVersion = version;
+    this.passes.request(validate, edit);
   }
 
   /** Aborts the index work of an older version and returns the signal of the new one. */
@@ -50,11 +70,10 @@ export class DocumentSession {
   }
 
   close(): void {
-    if (this.pending) clearImmediate(this.pending);
-    this.pending = undefined;
+    this.passes.cancel();
     this.indexWork?.abort();
     this.indexWork = undefined;
-    this.parsed = undefined;
+    this.file = undefined;
   }
 }
 
@@ -67,6 +86,11 @@ export class DocumentSessions {
     return session;
   }
 
+  /** The session of an open document, without making one. */
+  find(uri: string): DocumentSession | undefined {
+    return this.sessions.get(uri);
+  }
+
   close(uri: string): void {
     this.sessions.get(uri)?.close();
     this.sessions.delete(uri);
@@ -74,5 +98,15 @@ export class DocumentSessions {
 
   forgetSettings(): void {
     for (const session of this.sessions.values()) session.forgetSettings();
+  }
+
+  /** A request about the document is one more message in a burst: validation waits for the burst's end. */
+  noteRequest(uri: string): void {
+    this.sessions.get(uri)?.passes.noteMessage();
+  }
+
+  /** The sessions whose kept analysis read `path` as an include. */
+  includersOf(path: string): DocumentSession[] {
+    return [...this.sessions.values()].filter((session) => session.includes(path));
   }
 }

@@ -1,9 +1,11 @@
 // Everything the handlers need about one open document at its current version: the engine's
-// analysis (includes through open buffers first, then the disk), its settings and its index.
+// analysis (includes through open buffers first, then the disk), its settings and its index, the
+// analysis and the index made once per version.
 import type { CancellationToken, TextDocuments } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { analyzeFile, fileIndex, type AnalyzedFile, type FileSources } from '../engine/engine';
 import type { PackageIndex } from '../index/packageIndex';
+import type { IndexRuntime } from '../index/runtime';
 import type { TextReader } from '../pip/includes';
 import type { PathProbe } from '../pip/localPaths';
 import type { ReqguardSettings } from '../settings';
@@ -32,6 +34,7 @@ export interface DocumentIo {
 
 export class DocumentStates {
   private readonly sources: FileSources;
+  private readonly chosenIndexes = new WeakMap<AnalyzedFile, { readonly runtime: IndexRuntime; readonly settings: ReqguardSettings; readonly trusted: boolean; readonly index: PackageIndex }>();
 
   constructor(
     private readonly documents: TextDocuments<TextDocument>,
@@ -61,9 +64,19 @@ export class DocumentStates {
     if (!current || current.version !== version) return undefined;
     const onDisk = this.io.uriToPath(uri);
     const path = onDisk ?? new URL(uri).pathname;
-    const file = analyzeFile(current, path, this.sources, { onDisk: onDisk !== undefined, analysis: session.analysis(current, path, this.io.env) });
+    const file = session.analyzed(version, (earlier) => analyzeFile(current, path, this.sources, { onDisk: onDisk !== undefined, earlierIncludes: earlier?.includes }));
     const runtime = await this.indexes.runtime();
-    return { ...file, version, document: current, settings, index: runtime && fileIndex(runtime, file, settings, this.settings.workspaceTrusted) };
+    return { ...file, version, document: current, settings, index: runtime && this.indexOf(file, runtime, settings) };
+  }
+
+  /** The file's index, chosen once per version (and again when the runtime or the settings change). */
+  private indexOf(file: AnalyzedFile, runtime: IndexRuntime, settings: ReqguardSettings): PackageIndex {
+    const chosen = this.chosenIndexes.get(file);
+    const trusted = this.settings.workspaceTrusted;
+    if (chosen?.runtime === runtime && chosen.settings === settings && chosen.trusted === trusted) return chosen.index;
+    const index = fileIndex(runtime, file, settings, trusted);
+    this.chosenIndexes.set(file, { runtime, settings, trusted, index });
+    return index;
   }
 
   /**
@@ -84,7 +97,9 @@ export class DocumentStates {
     run: (state: DocumentState, params: P, signal: AbortSignal) => R | Promise<R>,
   ): (params: P, token: CancellationToken) => Promise<R> {
     return async (params, token) => {
-      const state = await this.of(uriOf(params));
+      const uri = uriOf(params);
+      this.sessions.noteRequest(uri);
+      const state = await this.of(uri);
       return state ? run(state, params, toSignal(token)) : fallback;
     };
   }

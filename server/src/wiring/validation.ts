@@ -1,6 +1,7 @@
-// Validation of open documents: coalesced per document to the next turn of the event loop (a
-// burst of edits costs one pass), offline findings at once, index findings when the data arrives;
-// a new version or closing the document aborts the index work of the old one.
+// Validation of open documents, coalesced per document (see PassScheduler): a burst of
+// edits costs one pass over the newest version. Offline findings first; index findings once the
+// typing pauses, dropped when a newer version or closing the document aborts them.
+import { performance } from 'node:perf_hooks';
 import type { Connection, TextDocuments } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { offlineDiagnostics, onlineDiagnostics } from '../engine/engine';
@@ -10,6 +11,9 @@ import type { DocumentSessions } from './documentSessions';
 import type { DocumentStates } from './documentStates';
 import type { IndexSession } from './indexSession';
 
+/** Index work waits for this long without an edit: a keystroke would abort it anyway. */
+const INDEX_AFTER_PAUSE_MS = 250;
+
 export class Validation {
   constructor(
     private readonly connection: Connection,
@@ -18,43 +22,67 @@ export class Validation {
     private readonly states: DocumentStates,
     private readonly indexes: IndexSession,
     private readonly log: Logger,
+    private readonly uriToPath: (uri: string) => string | undefined,
   ) {}
 
   schedule(uri: string): void {
-    this.sessions.get(uri).schedule(() => void this.validate(uri));
+    const document = this.documents.get(uri);
+    if (document) this.sessions.get(uri).schedule(document.version, () => void this.validate(uri));
   }
 
   scheduleAll(): void {
     for (const document of this.documents.all()) this.schedule(document.uri);
   }
 
+  /**
+   * A document was opened, edited or closed: it is validated again (unless closed), and so are the
+   * documents that include it, whose analyses read its old text (or the disk instead of the buffer).
+   */
+  changed(uri: string): void {
+    this.schedule(uri);
+    const path = this.uriToPath(uri);
+    if (path === undefined) return;
+    for (const includer of this.sessions.includersOf(path)) {
+      if (includer.uri === uri) continue;
+      includer.includeChanged();
+      this.schedule(includer.uri);
+    }
+  }
+
   private async validate(uri: string): Promise<void> {
     const state = await this.states.of(uri);
-    if (!state) return;
+    const session = this.sessions.find(uri);
+    // Gone, or changed meanwhile: the newer version's pass is already scheduled.
+    if (!state || !session || this.documents.get(uri)?.version !== state.version) return;
     const { version, settings, index } = state;
+    const started = performance.now();
     const offline = offlineDiagnostics(state, settings);
+    session.passes.passed(session.lastAnalysisMs + performance.now() - started);
     await this.connection.sendDiagnostics({ uri, version, diagnostics: offline });
     if (!index) return;
     const status = this.indexes.statusOf(uri, index);
-    const session = this.sessions.get(uri);
     if (this.log.enabled('debug')) {
       const line = this.indexes.describe(status);
       if (session.loggedIndex !== line) this.log.debug(`${uri}: installs from ${line}`);
       session.loggedIndex = line;
     }
     await this.connection.sendNotification(INDEX_STATUS_NOTIFICATION, status);
+    if (this.documents.get(uri)?.version !== version) return;
     const signal = session.restartIndexWork();
-    const started = Date.now();
+    await session.passes.idle(INDEX_AFTER_PAUSE_MS, signal);
+    if (signal.aborted) return;
+    const indexStarted = Date.now();
     const online = await onlineDiagnostics(state, { index, settings, runtime: await this.indexes.runtime(), signal });
-    this.log.debug(`${uri} (version ${version}): index data in ${Date.now() - started} ms, ${online.length} index findings${signal.aborted ? ' (superseded)' : ''}`);
+    this.log.debug(`${uri} (version ${version}): index data in ${Date.now() - indexStarted} ms, ${online.length} index findings${signal.aborted ? ' (superseded)' : ''}`);
     // Dropped when the document changed meanwhile: its next validation is already on its way.
     if (signal.aborted || this.documents.get(uri)?.version !== version || online.length === 0) return;
     await this.connection.sendDiagnostics({ uri, version, diagnostics: [...offline, ...online] });
   }
 
-  /** A closed document loses its session and its diagnostics. */
+  /** A closed document loses its session and its diagnostics; documents that include it read the disk again. */
   close(uri: string): void {
     this.sessions.close(uri);
     void this.connection.sendDiagnostics({ uri, diagnostics: [] });
+    this.changed(uri);
   }
 }

@@ -95,6 +95,22 @@ test('index diagnostics follow the offline ones: vulnerable, unknown project', a
   assert.match(upgrade?.title ?? actions.map((a) => a.title).join(' | '), /^Upgrade to 1\.1 .*PYSEC-9/);
 });
 
+test('typing: the index is asked about the last version only, and its findings published once', async () => {
+  const uri = await open('oldlib==1.0\n');
+  await until(() => published.find((p) => p.uri === uri && p.diagnostics.some((d) => d.code === 'vulnerable')), 'index diagnostics of the opened file');
+  const before = published.length;
+  const typed = 'no-such-project';
+  for (let i = 0; i < typed.length; i++) {
+    const at = { line: 1, character: i };
+    void connection.sendNotification('textDocument/didChange', { textDocument: { uri, version: i + 2 }, contentChanges: [{ range: { start: at, end: at }, text: typed[i] }] });
+  }
+  const last = typed.length + 1;
+  const final = await until(() => published.find((p) => p.uri === uri && p.version === last && p.diagnostics.some((d) => d.code === 'unknown-project')), 'index diagnostics of the last version');
+  assert.ok(final.diagnostics.some((d) => d.code === 'vulnerable'));
+  const withIndexFindings = published.slice(before).filter((p) => p.uri === uri && p.diagnostics.some((d) => d.code === 'vulnerable'));
+  assert.deepEqual(withIndexFindings.map((p) => p.version), [last], 'index findings of an older version were published');
+});
+
 test('hover shows the index data', async () => {
   const uri = await open('flask==2.0.0\n');
   const result = (await connection.sendRequest('textDocument/hover', { textDocument: { uri }, position: { line: 0, character: 2 } })) as Hover;

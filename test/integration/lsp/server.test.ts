@@ -2,6 +2,7 @@
 // stdio with real protocol messages, as VS Code drives it.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -131,6 +132,26 @@ test('an include that does not exist is an error; hashes in an included file swi
   const uri = pathToFileURL(join(dir, 'requirements.txt')).href;
   await connection.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'pip-requirements', version: 1, text } });
   assert.deepEqual(summary(await diagnosticsFor(uri, 1)), ['include-not-found@1:3-1:14/1', 'unhashed@2:0-2:12/1']);
+});
+
+test('includes that are not regular files (a device, a named pipe, a directory) are said on their line; the server keeps answering', async () => {
+  const dir = join(workspace, 'special-includes');
+  mkdirSync(join(dir, 'folder'), { recursive: true });
+  // Reading a FIFO with no writer used to block the server for good, and /dev/zero to eat gigabytes.
+  const fifo = spawnSync('mkfifo', [join(dir, 'pipe')]).status === 0;
+  const text = `-r /dev/zero\n-r folder\n${fifo ? '-r pipe\n' : ''}flask==3.0.0\n`;
+  writeFileSync(join(dir, 'requirements.txt'), text);
+  const uri = pathToFileURL(join(dir, 'requirements.txt')).href;
+  await connection.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'pip-requirements', version: 1, text } });
+  const diagnostics = await diagnosticsFor(uri, 1);
+  const messages = diagnostics.filter((d) => d.code === 'include-not-found').map((d) => `${d.range.start.line}/${d.severity} ${String(d.message)}`);
+  assert.deepEqual(messages, [
+    "0/2 '/dev/zero' is not a regular file (a character device): reqguard does not read it, so what it holds is not checked.",
+    "1/1 'folder' is a directory: pip cannot open it, and the install stops here.",
+    ...(fifo ? ["2/2 'pipe' is not a regular file (a named pipe): reqguard does not read it, so what it holds is not checked."] : []),
+  ]);
+  const hover = await connection.sendRequest('textDocument/hover', { textDocument: { uri }, position: { line: 0, character: 1 } });
+  assert.ok(hover, 'the server still answers');
 });
 
 /** The latest index status the server sent for `uri` that satisfies `accept`. */

@@ -190,7 +190,7 @@ function checkInclude(entry: Entry & { kind: 'include' }, includes: readonly Inc
   // or loops back stops pip as surely as this one, and is only visible here, on the top line.
   const reached = includes.filter((include) => include.includeSpan.start === entry.targetSpan.start && include.includeSpan.end === entry.targetSpan.end);
   const direct = reached[0];
-  const resolved = direct?.status === 'found' ? reached.find((include) => include.status === 'missing' || include.status === 'cycle') : direct;
+  const resolved = direct?.status === 'found' ? reached.find((include) => include.status === 'missing' || include.status === 'cycle' || include.status === 'unread') : direct;
   const via = resolved === direct ? '' : ` (included through '${entry.target}')`;
   if (resolved?.status === 'missing') {
     findings.push({
@@ -207,6 +207,14 @@ function checkInclude(entry: Entry & { kind: 'include' }, includes: readonly Inc
         ? `'${entry.target}' includes this file again: pip would recurse without end.`
         : `${resolved.path} is included again from inside itself${via}: pip would recurse without end.`,
       span: entry.targetSpan,
+    });
+  } else if (resolved?.status === 'unread' && resolved.unread) {
+    // A file reqguard will not read (a directory, a device, too large, past a bound): an error only where pip fails too.
+    findings.push({
+      code: 'include-not-found',
+      message: `${resolved === direct ? `'${entry.target}'` : `${resolved.path}${via}`} ${resolved.unread.reason}.`,
+      span: entry.targetSpan,
+      ...(resolved.unread.pipFails ? {} : { severity: 'warning' as const }),
     });
   }
 }

@@ -6,7 +6,6 @@
 import type { Diagnostic } from 'vscode-languageserver-types';
 import { type Declarations, declaredSpan } from '../../parser/declared';
 import { canonicalizeName } from '../../parser/pep508';
-import type { RequirementEntry } from '../../parser/requirementsFile';
 import type { Span } from '../../parser/types';
 import { indexedEntries, pinnedVersion } from '../../pip/projectInfo';
 import { releaseFor } from '../../pip/releases';
@@ -15,7 +14,7 @@ import type { AnalyzedDocument } from '../document';
 import { hashFindings } from './hashes';
 import { pinFindings, rangeFindings, unknownVersionMessage } from './pins';
 import { unknownProjects } from './projects';
-import { type IndexDiagnosticsDeps, type PinnedCheck, byPlace, complete, definitelyMissing, loadAll } from './shared';
+import { type IndexDiagnosticsDeps, type PinnedCheck, byPlace, complete, definitelyMissing, loadAll, withinLookupLimit } from './shared';
 import { osvVulnerabilities, vulnerabilityFindings } from './vulnerabilities';
 
 
@@ -24,7 +23,7 @@ export { INDEX_DIAGNOSTIC_CODES } from './shared';
 /** Index-backed diagnostics of a document, in document order. Never throws; a cancelled run gives none. */
 export async function indexDiagnostics(analysis: AnalyzedDocument, deps: IndexDiagnosticsDeps): Promise<Diagnostic[]> {
   try {
-    const findings = analysis.family === 'manifest' ? await manifestFindings(analysis.declarations, deps) : await requirementFindings(indexedEntries(analysis.parsed.entries), deps);
+    const findings = analysis.family === 'manifest' ? await manifestFindings(analysis.declarations, deps) : await requirementFindings(analysis.parsed.entries, deps);
     if (deps.signal?.aborted) return [];
     return toDiagnostics(analysis.document, findings.sort(byPlace), deps.settings);
   } catch {
@@ -39,15 +38,18 @@ async function manifestFindings(declarations: Declarations, deps: IndexDiagnosti
   for (const { string, parsed } of declarations.requirements) {
     if (parsed.ok && !parsed.value.url) named.push({ name: parsed.value.name, normalized: canonicalizeName(parsed.value.name), span: declaredSpan(string, parsed.value.nameSpan) });
   }
-  const infos = await loadAll(named.map((n) => n.normalized), deps);
-  return unknownProjects(named.filter((n) => definitelyMissing(infos.get(n.normalized)!.data, deps.index)), deps);
+  const { checked, notice } = withinLookupLimit(named, (n) => n);
+  const infos = await loadAll(checked.map((n) => n.normalized), deps);
+  const unknown = await unknownProjects(checked.filter((n) => definitelyMissing(infos.get(n.normalized)!.data, deps.index)), deps);
+  return notice ? [...unknown, notice] : unknown;
 }
 
 // ---- requirements files -----------------------------------------------------------------------
 
-async function requirementFindings(entries: readonly RequirementEntry[], deps: IndexDiagnosticsDeps): Promise<Finding[]> {
+async function requirementFindings(all: readonly { kind: string }[], deps: IndexDiagnosticsDeps): Promise<Finding[]> {
+  const { checked: entries, notice } = withinLookupLimit(indexedEntries(all), (entry) => ({ normalized: entry.normalizedName!, span: entry.nameSpan! }));
   const infos = await loadAll(entries.map((entry) => entry.normalizedName!), deps);
-  const findings: Finding[] = [];
+  const findings: Finding[] = notice ? [notice] : [];
   const missing: { name: string; span: Span }[] = [];
   const pinned: PinnedCheck[] = [];
   for (const entry of entries) {

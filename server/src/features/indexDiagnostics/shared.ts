@@ -21,7 +21,15 @@ export const INDEX_DIAGNOSTIC_CODES = [
   'vulnerable',
   'requires-python',
   'outdated',
+  'index-checks-limited',
 ] as const satisfies readonly DiagnosticCode[];
+
+/**
+ * Projects looked up for one file. Each costs at least one request and its answer in memory; the
+ * corpus's largest file (home-assistant's requirements_all.txt) names 714, while 200,000 lines of
+ * distinct names once ran for minutes and gigabytes without an end.
+ */
+export const MAX_PROJECT_LOOKUPS = 5000;
 
 export interface IndexDiagnosticsDeps {
   /** The index this document installs from. */
@@ -42,6 +50,33 @@ export function byPlace(a: Finding, b: Finding): number {
 /** Whether the user would see `code` at all: work (downloads, extra requests) for hidden codes is skipped. */
 export function shown(code: DiagnosticCode, settings: ReqguardSettings): boolean {
   return severityOf({ code, message: '', span: { start: 0, end: 0 } }, settings) !== undefined;
+}
+
+/**
+ * The items whose project is among the first MAX_PROJECT_LOOKUPS of the file (later mentions of
+ * those projects included), and one finding on the first item past the bound, saying how many
+ * projects were left out.
+ */
+export function withinLookupLimit<T>(items: readonly T[], project: (item: T) => { readonly normalized: string; readonly span: Span }): { checked: T[]; notice?: Finding } {
+  const looked = new Set<string>();
+  const skipped = new Set<string>();
+  const checked: T[] = [];
+  let first: Span | undefined;
+  for (const item of items) {
+    const { normalized, span } = project(item);
+    if (looked.has(normalized) || looked.size < MAX_PROJECT_LOOKUPS) {
+      looked.add(normalized);
+      checked.push(item);
+    } else {
+      first ??= span;
+      skipped.add(normalized);
+    }
+  }
+  if (!first) return { checked };
+  const message =
+    `Index checks stop after ${MAX_PROJECT_LOOKUPS.toLocaleString('en-US')} projects: this one and ${(skipped.size - 1).toLocaleString('en-US')} more ` +
+    `projects after it are not looked up, so they are not checked against the index (the offline checks still cover them).`;
+  return { checked, notice: { code: 'index-checks-limited', message, span: first } };
 }
 
 export async function loadAll(names: Iterable<string>, deps: IndexDiagnosticsDeps): Promise<Map<string, ProjectInfo>> {
