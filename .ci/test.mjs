@@ -7,7 +7,7 @@
 //   No group: both. A FILTER keeps the files whose path contains it; a filter that matches nothing
 //   at all is refused. Every group prints node's own summary; the exit code is 1 when any failed.
 // Browser/e2e suites live elsewhere and are not run here.
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -26,13 +26,29 @@ function collect(dir) {
   return found;
 }
 
-/** The group's compiled tests whose source still exists (tsc -b leaves the output of a moved or deleted test behind). */
-function testsOf(group) {
-  const root = join(OUT, group);
-  const compiled = existsSync(root) ? collect(root).sort() : [];
-  return compiled.filter((file) => existsSync(join(REPO, 'test', relative(OUT, file)).replace(/\.js$/, '.ts')));
+/**
+ * Deletes compiled files whose TypeScript source is gone: tsc -b never does, and a stale
+ * `features/x.js` beside a new `features/x/index.js` would be the one Node loads.
+ */
+function removeStaleOutput(dir = join(REPO, 'out')) {
+  if (!existsSync(dir)) return;
+  for (const entry of readdirSync(dir)) {
+    const path = join(dir, entry);
+    if (statSync(path).isDirectory()) {
+      removeStaleOutput(path);
+      continue;
+    }
+    const stem = /^(.*)\.(js|js\.map|d\.ts|d\.ts\.map)$/.exec(relative(join(REPO, 'out'), path))?.[1];
+    if (stem !== undefined && !existsSync(join(REPO, `${stem}.ts`))) rmSync(path);
+  }
 }
 
+function testsOf(group) {
+  const root = join(OUT, group);
+  return existsSync(root) ? collect(root).sort() : [];
+}
+
+removeStaleOutput();
 const args = process.argv.slice(2);
 const groups = GROUPS.filter((group) => args.includes(group));
 const filters = args.filter((arg) => !GROUPS.includes(arg));
