@@ -82,6 +82,28 @@ function readAtMost(fd: number, limit: number, sizeHint: number): Buffer | undef
   }
 }
 
+/** The most the CLI reads of a file it is named: 3× the 20 MB of includes, far past any real file. */
+export const MAX_NAMED_FILE_BYTES = 64 * 1024 * 1024;
+
+/**
+ * A file named on the command line: a regular file only, opened without blocking and read to at
+ * most `maxBytes`, so `reqguard check /dev/zero` or a FIFO is refused at once. Throws an error
+ * whose `code` is Node's (ENOENT, EISDIR…) or ENOTREG / EFBIG, with a message to show.
+ */
+export function readNamedFile(path: string, maxBytes = MAX_NAMED_FILE_BYTES): Buffer {
+  const fd = openSync(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
+  try {
+    const stats = fstatSync(fd);
+    if (stats.isDirectory()) throw Object.assign(new Error('is a directory'), { code: 'EISDIR' });
+    if (!stats.isFile()) throw Object.assign(new Error(`is not a regular file (${specialKind(stats)})`), { code: 'ENOTREG' });
+    const bytes = readAtMost(fd, maxBytes, stats.size);
+    if (!bytes) throw Object.assign(new Error(`is larger than ${Math.round(maxBytes / 2 ** 20)} MB, more than any real requirements file`), { code: 'EFBIG' });
+    return bytes;
+  } finally {
+    closeSync(fd);
+  }
+}
+
 export function fileUriToPath(uri: string): string | undefined {
   if (!uri.startsWith('file:')) return undefined;
   try {

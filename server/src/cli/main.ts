@@ -3,7 +3,7 @@
 //   reqguard fix [--dry-run] [--pin-only|--hash-only] [options] FILE...
 //   reqguard show [--json] [-r FILE] [index options] PROJECT...
 //   reqguard parse --json FILE
-import { readFileSync } from 'node:fs';
+import { readNamedFile } from '../nodeIo';
 import { terminalSafeJson } from '../features/diagnostics/safeText';
 import { DEFAULT_SETTINGS } from '../settings';
 import { flag, parseArgs, quoted, UsageError } from './args';
@@ -78,7 +78,7 @@ export function runCliProcess(): void {
   void runCli(process.argv.slice(2), {
     stdout: (text) => process.stdout.write(text),
     stderr: (text) => process.stderr.write(text),
-    readFile: (path) => readFileSync(path),
+    readFile: (path) => readNamedFile(path),
     replaceFile: replaceFileAtomically,
     cwd: process.cwd(),
     env: process.env,

@@ -3,6 +3,7 @@
 // must show them harmlessly; and parse --json must report what check reports without an index.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { run, workspace } from './runCli';
 
 /** What a terminal acts on or a viewer reorders (C0 but tab and newline, DEL, C1, bidi controls, line separators). */
@@ -105,5 +106,16 @@ test('parse --json reports the problems check --no-index-checks finds: same code
     const fromParse = JSON.parse(parsed.stdout).problems.map((p: { line: number; code: string; severity: string; message: string }) => [p.line, p.code, p.severity, p.message]);
     assert.ok(fromCheck.length > 0, file);
     assert.deepEqual(fromParse, fromCheck, file);
+  }
+});
+
+test('check and fix refuse a named file that is not a regular file (/dev/zero, a named pipe) at once, reading nothing', async () => {
+  const dir = workspace({ 'requirements.txt': 'six==1.16.0\n' });
+  const fifo = `${dir}/pipe.txt`;
+  execFileSync('mkfifo', [fifo]);
+  for (const [command, name] of [['check', '/dev/zero'], ['check', 'pipe.txt'], ['fix', '/dev/zero']]) {
+    const result = await run([command, '--no-index-checks', name].filter((a) => command === 'check' || a !== '--no-index-checks'), dir);
+    assert.equal(result.status, 2, `${command} ${name}: ${result.stderr}`);
+    assert.match(result.stderr, /cannot read .*: is not a regular file \((a character device|a named pipe)\)/);
   }
 });
