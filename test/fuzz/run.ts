@@ -136,7 +136,9 @@ async function main(): Promise<void> {
     console.log('0 failures');
     return;
   }
-  console.log(`${failures.length} failures; the first 20:`);
+  const kinds = { exception: 0, span: 0, budget: 0 };
+  for (const failure of failures) kinds[/ threw /.test(failure.problem) ? 'exception' : / took \d+ ms/.test(failure.problem) ? 'budget' : 'span']++;
+  console.log(`${failures.length} failures (at most 100 kept per worker): ${kinds.exception} exceptions, ${kinds.span} spans or positions outside the text, ${kinds.budget} steps over the budget; the first 20:`);
   for (const failure of failures.slice(0, 20)) {
     const shown = failure.text.length > 300 ? `${JSON.stringify(failure.text.slice(0, 300))}… (${failure.text.length} chars)` : JSON.stringify(failure.text);
     console.log(`- ${failure.label}: ${failure.problem.split('\n').slice(0, 4).join('\n    ')}\n    input: ${shown}`);
