@@ -6,12 +6,12 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { pathToFileURL } from 'node:url';
 import type { ProtocolConnection } from 'vscode-languageserver-protocol/node';
 import type { CodeAction, Diagnostic, Hover, LogMessageParams, PublishDiagnosticsParams, TextEdit, WorkspaceEdit } from 'vscode-languageserver-protocol';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { startLspServer, type LspServer } from '../../support/lspServer';
+import { until } from '../../support/until';
 import { startTestIndex, type TestIndex } from '../../support/testIndex';
 
 let index: TestIndex;
@@ -58,16 +58,6 @@ after(async () => {
   await lsp.stop();
   await index.close();
 });
-
-async function until<T>(find: () => T | undefined, what: string): Promise<T> {
-  const deadline = Date.now() + 10_000;
-  for (;;) {
-    const found = find();
-    if (found !== undefined) return found;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(20);
-  }
-}
 
 let counter = 0;
 async function open(text: string): Promise<string> {

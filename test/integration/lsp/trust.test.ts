@@ -6,12 +6,12 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { pathToFileURL } from 'node:url';
 import type { PublishDiagnosticsParams } from 'vscode-languageserver-protocol';
 import type { IndexStatus } from '../../../server/src/protocol';
 import { WORKSPACE_TRUSTED_NOTIFICATION } from '../../../server/src/protocol';
 import { startLspServer, type LspServer } from '../../support/lspServer';
+import { until } from '../../support/until';
 import { startTestIndex, type TestIndex } from '../../support/testIndex';
 
 let trustedIndex: TestIndex;
@@ -39,16 +39,6 @@ after(async () => {
   await lsp.stop();
   await Promise.all([trustedIndex.close(), evil.close()]);
 });
-
-async function until<T>(find: () => T | undefined, what: string): Promise<T> {
-  const deadline = Date.now() + 10_000;
-  for (;;) {
-    const found = find();
-    if (found !== undefined) return found;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(20);
-  }
-}
 
 test('Restricted Mode: the file names an index, reqguard asks the user-level one; trusting the workspace switches at once', async () => {
   const text = `--index-url ${evil.simpleUrl}\nflask==1.0\n`;
