@@ -259,6 +259,7 @@ test('fuzz: pathological shapes stay fast', () => {
     'variables in a marker': 'x; os_name == "' + '${X}'.repeat(2000) + '"',
     'variables before a marker': '${X}'.repeat(2000) + ' @ https://x/y ; os_name == "a"',
     'number prefixes at the end': 'setup()\nx = 0x',
+    'a setup.py string of 90,000 requirement lines': 'setup(install_requires="""' + 'a\\n'.repeat(90_000) + '""")',
     'spaces inside a setup.py string': 'setup(install_requires="a' + ' '.repeat(100_000) + 'b")',
     'doubled setup.py list': 'r = ["a"]\n' + 'r = r + r\n'.repeat(26) + 'setup(install_requires=r)\n',
     'conditions piling up': 'r = ["a"]\n' + 'if x:\n    r = r\n'.repeat(5000) + 'setup(install_requires=r)\n',
