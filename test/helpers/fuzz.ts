@@ -254,6 +254,7 @@ export function pathologicalShapes(random: Random): Record<string, string> {
     'spaces inside a setup.py string': 'setup(install_requires="a' + ' '.repeat(100_000) + 'b")',
     'doubled setup.py list': 'r = ["a"]\n' + 'r = r + r\n'.repeat(26) + 'setup(install_requires=r)\n',
     'conditions piling up': 'r = ["a"]\n' + 'if x:\n    r = r\n'.repeat(5000) + 'setup(install_requires=r)\n',
+    'a setup.py string of 90,000 requirement lines': 'setup(install_requires="""' + 'a\\n'.repeat(90_000) + '""")',
     'random long': randomText(random, 5000),
   };
 }

@@ -63,7 +63,7 @@ interface TargetBase {
   readonly typed: string;
 }
 
-export type Target = TargetBase & (
+type Target = TargetBase & (
   | { readonly kind: 'name' }
   | { readonly kind: 'extra'; readonly project: string; readonly written: readonly string[] }
   | {
@@ -228,7 +228,7 @@ function stripBackslashes(line: string): string {
 }
 
 /** What is being written at `offset` (UTF-16), read from the text around it; undefined where nothing is offered. */
-export function completionTarget(analysis: AnalyzedDocument, offset: number): Target | undefined {
+function completionTarget(analysis: AnalyzedDocument, offset: number): Target | undefined {
   return analysis.family === 'manifest' ? manifestTarget(analysis.declarations, offset) : requirementsTarget(analysis.parsed, offset);
 }
 

@@ -3,7 +3,7 @@
 // the build backend reads it, and what cannot be read statically. Every feature that looks at a
 // manifest (diagnostics, index diagnostics, hover, completion, `parse --json`) reads this one list.
 import { parseRequirement, type Requirement } from './pep508';
-import { isPyWhitespace, splitPyLines } from './pyText';
+import { pyStripBounds, splitPyLines } from './pyText';
 import type { Problem, Span } from './types';
 
 /** One string of a dependency list, as written in the manifest. */
@@ -54,14 +54,12 @@ export function declaredSpan(string: DeclaredString, span: Span): Span {
 export function setuptoolsLines(value: string): { text: string; offset: number }[] {
   const lines: { text: string; offset: number }[] = [];
   for (const line of splitPyLines(value)) {
-    let start = line.start;
-    let end = line.end;
-    while (start < end && isPyWhitespace(value.charCodeAt(start))) start++;
-    while (end > start && isPyWhitespace(value.charCodeAt(end - 1))) end--;
+    const [start, end] = pyStripBounds(value, line.start, line.end);
     if (start === end || value[start] === '#') continue;
-    const comment = value.indexOf(' #', start);
-    if (comment >= 0 && comment < end) end = comment;
-    lines.push({ text: value.slice(start, end), offset: start });
+    // Looked for in the line only: searching the rest of the value from every line is quadratic.
+    const text = value.slice(start, end);
+    const comment = text.indexOf(' #');
+    lines.push({ text: comment < 0 ? text : text.slice(0, comment), offset: start });
   }
   return lines;
 }

@@ -3,7 +3,7 @@
 // Pure and total: every input gives a result, errors are data.
 // Ours: npm has no port of packaging's parser (pip-requirements-js has PEP 508's grammar, not packaging's).
 
-import { isPyWhitespace } from './pyText';
+import { pyStripBounds } from './pyText';
 import type { Span } from './types';
 
 export interface SpecifierClause {
@@ -644,13 +644,6 @@ function serializeOperand(operand: MarkerOperand): string {
 
 // ---------------------------------------------------------------------------------------------
 // Python helpers.
-
-/** Bounds of `text.slice(from, to).strip()` (Python whitespace). */
-function pyStripBounds(text: string, from: number, to: number): [number, number] {
-  while (from < to && isPyWhitespace(text.charCodeAt(from))) from++;
-  while (to > from && isPyWhitespace(text.charCodeAt(to - 1))) to--;
-  return [from, to];
-}
 
 function trimmedEnd(text: string): number {
   return pyStripBounds(text, 0, text.length)[1];

@@ -11,6 +11,19 @@ export function isPyWhitespace(code: number): boolean {
   );
 }
 
+/** Bounds of `text.slice(from, to).strip()` (Python whitespace). */
+export function pyStripBounds(text: string, from: number, to: number): [number, number] {
+  while (from < to && isPyWhitespace(text.charCodeAt(from))) from++;
+  while (to > from && isPyWhitespace(text.charCodeAt(to - 1))) to--;
+  return [from, to];
+}
+
+/** Python's `str.strip()` (a loop: a regex's `\s+$` is quadratic on a long run of inner spaces). */
+export function pyStrip(text: string): string {
+  const [from, to] = pyStripBounds(text, 0, text.length);
+  return text.slice(from, to);
+}
+
 /** Line breaks recognised by Python's `str.splitlines()` (pip numbers lines with it). */
 const PY_LINE_BREAK = /\r\n|[\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029]/g;
 

@@ -7,7 +7,7 @@
 // shlex + optparse the options, then interpret the requirement part. Each stage here keeps, for
 // every character of the logical line, the document range it came from, so spans survive
 // continuations, comments and variable expansion. Nothing here does IO or throws.
-import { isPyWhitespace, splitPyLinesWithin, type LimitedLines, type PhysicalLine } from './pyText';
+import { isPyWhitespace, pyStripBounds, splitPyLinesWithin, type LimitedLines, type PhysicalLine } from './pyText';
 import { charPosition, shlexSplit, type ShlexToken } from './shlex';
 import { parseOptionTokens, STRONG_HASH_ALGORITHMS, type OptionOccurrence, type OptionSpec } from './pipOptions';
 import { describeLink, isArchiveFile, isPipUrl, looksLikePath, parseWheelFilename, urlScheme, VCS_NAMES, VCS_SCHEMES, type LinkInfo } from './links';
@@ -367,11 +367,7 @@ export function commentStart(text: string): number {
 function stripComment(line: LogicalLine): LogicalLine | undefined {
   const text = line.text;
   const comment = commentStart(text);
-  const cut = comment < 0 ? text.length : comment;
-  let from = 0;
-  let to = cut;
-  while (from < to && isPyWhitespace(text.charCodeAt(from))) from++;
-  while (to > from && isPyWhitespace(text.charCodeAt(to - 1))) to--;
+  const [from, to] = pyStripBounds(text, 0, comment < 0 ? text.length : comment);
   return from < to ? sliceLine(line, from, to) : undefined;
 }
 
@@ -803,10 +799,7 @@ function interpretRequirement(
     }
   }
   // name.strip()
-  let from = 0;
-  let to = requirementEnd;
-  while (from < to && isPyWhitespace(args.charCodeAt(from))) from++;
-  while (to > from && isPyWhitespace(args.charCodeAt(to - 1))) to--;
+  const [from, to] = pyStripBounds(args, 0, requirementEnd);
   const name = args.slice(from, to);
   const nameSpan = spanOf(line, from, to);
 

@@ -16,7 +16,7 @@ import type * as A from './python/ast';
 import { childNodes } from './python/ast';
 import { parseModule } from './python/parser';
 import { appendAll } from './arrays';
-import { isPyWhitespace } from './pyText';
+import { pyStrip } from './pyText';
 
 export type SetupKeyword = 'install_requires' | 'extras_require' | 'setup_requires' | 'tests_require';
 export const SETUP_KEYWORDS: readonly SetupKeyword[] = [
@@ -288,15 +288,6 @@ const PY_NONSPACE_RUN = new RegExp(`[^${PY_SPACE}]+`, 'g');
 /** str.splitlines() boundaries. */
 const PY_LINE_BREAK = /\r\n|[\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]/g;
 
-/** Python's str.strip(): a loop, since a regex's `\s+$` is quadratic on a long run of inner spaces. */
-function pyStrip(s: string): string {
-  let from = 0;
-  let to = s.length;
-  while (from < to && isPyWhitespace(s.charCodeAt(from))) from++;
-  while (to > from && isPyWhitespace(s.charCodeAt(to - 1))) to--;
-  return s.slice(from, to);
-}
-
 /** Python's str.splitlines(keepends=True). */
 function splitLinesKeepEnds(s: string): string[] {
   const out: string[] = [];
@@ -441,11 +432,11 @@ class Evaluator {
   /** Appends to a list in place (append, extend, insert, +=); past MAX_ITEMS the list becomes too large to read. */
   private grow(target: ListV, added: Entry[], node: Spanned, at = target.entries.length): void {
     if (target.tooLarge) return;
-    const tooLarge = added.find((entry) => isTooLarge(entry.value))?.value;
+    const tooLarge = added.map((entry) => entry.value).find(isTooLarge);
     if (tooLarge || target.entries.length + added.length > MAX_ITEMS) {
       target.entries = [];
       target.complete = false;
-      target.tooLarge = unknown(tooLarge?.t === 'unknown' ? tooLarge.reason : LIST_TOO_LARGE, node);
+      target.tooLarge = unknown(tooLarge ? tooLarge.reason : LIST_TOO_LARGE, node);
       return;
     }
     if (at >= target.entries.length) appendAll(target.entries, added);
@@ -598,7 +589,7 @@ class Evaluator {
         for (const kw of node.keywords) {
           if (kw.arg === null) {
             const other = this.ev(kw.value, env);
-            if (other.t !== 'dict') return unknown(other.t === 'unknown' && other.reason.startsWith(TOO_LARGE) ? other.reason : 'dict(**unknown)', node);
+            if (other.t !== 'dict') return unknown(isTooLarge(other) ? other.reason : 'dict(**unknown)', node);
             for (const [name, e] of other.entries) entries.set(name, e);
           } else {
             entries.set(kw.arg, { value: this.ev(kw.value, env), conds: [], keyNode: { keyword: kw } });
@@ -616,7 +607,7 @@ class Evaluator {
         if (base.t === 'str' && (func.attr === 'splitlines' || node.args.length === 0)) {
           return this.splitString(base, func.attr, node);
         }
-        if (base.t === 'unknown' && base.reason.startsWith(TOO_LARGE)) return unknown(base.reason, node);
+        if (isTooLarge(base)) return unknown(base.reason, node);
       }
       return unknown(`call to ${this.seg(func) || func.attr}() is evaluated only at run time`, node);
     }
