@@ -65,6 +65,44 @@ async function lineBox(page: Page, text: string): Promise<{ x: number; y: number
   return box;
 }
 
+/** What the workbench shows, for a failure message: editor tabs, the quick input, notifications, dialogs. */
+async function describeWorkbench(page: Page): Promise<string> {
+  const texts = (selector: string) => page.locator(selector).allInnerTexts().catch(() => [] as string[]);
+  const [tabs, activeTabs, quickInput, notifications, dialogs] = await Promise.all([
+    texts('.tabs-container .tab'),
+    texts('.editor-group-container.active .tab.active'),
+    texts('.quick-input-widget:visible .monaco-list-row'),
+    texts('.notification-toast'),
+    texts('.monaco-dialog-box'),
+  ]);
+  const focused = await page.evaluate(() => document.activeElement?.className ?? '(none)').catch(() => '(unknown)');
+  const one = (list: string[]) => (list.length ? list.map((t) => t.replace(/\s+/g, ' ').trim()).join(' | ') : '(none)');
+  return [`tabs: ${one(tabs)}`, `active tab: ${one(activeTabs)}`, `quick open rows: ${one(quickInput)}`, `notifications: ${one(notifications)}`, `dialogs: ${one(dialogs)}`, `focus: ${focused}`].join('\n');
+}
+
+/**
+ * Ctrl+P, the file name, a click on its row. Tried three times: focus can move while the quick
+ * input fills (a notification, the file search finishing), and a lost Enter opens nothing.
+ */
+async function quickOpen(page: Page): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    await page.keyboard.press('Escape');
+    await page.keyboard.press('Control+P');
+    const input = page.locator('.quick-input-widget input').first();
+    await input.waitFor({ state: 'visible', timeout: STEP_TIMEOUT });
+    await input.fill(UI_FILE);
+    const row = page.locator('.quick-input-list .monaco-list-row', { hasText: UI_FILE }).first();
+    await row.waitFor({ state: 'visible', timeout: STEP_TIMEOUT });
+    await row.click();
+    try {
+      await editorOf(page).waitFor({ state: 'visible', timeout: STEP_TIMEOUT / 3 });
+      return;
+    } catch (error) {
+      if (attempt === 3) throw new Error(`${error instanceof Error ? error.message : String(error)}\n${await describeWorkbench(page)}`);
+    }
+  }
+}
+
 export async function runUiChecks(context: UiContext): Promise<TestResult[]> {
   const { page, screenshotDir } = context;
   const results: TestResult[] = [];
@@ -95,13 +133,7 @@ export async function runUiChecks(context: UiContext): Promise<TestResult[]> {
       await page.keyboard.press('Control+B');
       await page.locator('.part.sidebar').waitFor({ state: 'hidden', timeout: STEP_TIMEOUT });
     }
-    await page.keyboard.press('Control+P');
-    const input = page.locator('.quick-input-widget input').first();
-    await input.waitFor({ state: 'visible', timeout: STEP_TIMEOUT });
-    await page.keyboard.type(UI_FILE);
-    await page.locator('.quick-input-list .monaco-list-row', { hasText: UI_FILE }).first().waitFor({ state: 'visible', timeout: STEP_TIMEOUT });
-    await page.keyboard.press('Enter');
-    await editorOf(page).waitFor({ state: 'visible', timeout: STEP_TIMEOUT });
+    await quickOpen(page);
     await waitForText(page, 'the file in the editor', (lines) => lines.includes(UNPINNED_TEXT));
   });
 
