@@ -1,0 +1,31 @@
+// The environment a requirements file will be installed into: what PEP 508 markers are evaluated
+// against, which Python decides Requires-Python, and which wheel tags it accepts. A file deployed
+// to several places has several targets.
+
+/** PEP 508 marker variables, as `packaging.markers.default_environment()` reports them. */
+export interface MarkerEnvironment {
+  readonly implementation_name: string;
+  readonly implementation_version: string;
+  readonly os_name: string;
+  readonly platform_machine: string;
+  readonly platform_release: string;
+  readonly platform_system: string;
+  readonly platform_version: string;
+  readonly python_full_version: string;
+  readonly platform_python_implementation: string;
+  readonly python_version: string;
+  readonly sys_platform: string;
+}
+
+export interface TargetEnvironment {
+  /** For people: "CPython 3.11 on Linux x86_64 (/usr/bin/python3)". */
+  readonly label: string;
+  /** Where it came from: an interpreter that was asked, a setting, a flag. */
+  readonly source: 'interpreter' | 'setting' | 'flag' | 'default';
+  readonly markers: MarkerEnvironment;
+  /**
+   * Wheel tags the target installs (`cp311-cp311-manylinux_2_17_x86_64`, …), most preferred first,
+   * as `packaging.tags.sys_tags()` lists them; undefined when unknown (every wheel is considered).
+   */
+  readonly tags?: readonly string[];
+}
