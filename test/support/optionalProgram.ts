@@ -74,6 +74,22 @@ export const PIP = optionalProgram(
   },
 );
 
+/**
+ * A second, modern pip (26.x: `pip lock`, pylock.toml, its current resolver) in its own venv,
+ * named by REQGUARD_PIP26_PYTHON (that venv's python); `.ci/run` builds it.
+ */
+export const PIP26 = optionalProgram(
+  'pip 26 (REQGUARD_PIP26_PYTHON)',
+  "the tests that use pip 26's resolver, `pip lock` and pylock.toml as the judge",
+  'python3 -m venv V && V/bin/pip install pip-26.2.1-py3-none-any.whl, then REQGUARD_PIP26_PYTHON=V/bin/python',
+  () => {
+    const python = process.env.REQGUARD_PIP26_PYTHON;
+    if (!python) return undefined;
+    const run = spawnSync(python, ['-m', 'pip', '--version'], { encoding: 'utf8', timeout: 60_000, env: { ...process.env, PIP_CONFIG_FILE: '/dev/null' } });
+    return run.status === 0 && /^pip 2[6-9]\./.test(run.stdout) ? python : undefined;
+  },
+);
+
 export const OPENSSL = optionalProgram(
   'openssl',
   'the TLS tests (a private CA and certificates for 127.0.0.1 made by the openssl CLI)',

@@ -1,7 +1,7 @@
 // The real pip, for tests that prove an index or a requirements file works with it. python3 and
 // pip are optional: tests using them declare `{ skip: skipWithout(PIP) }` (support/optionalProgram).
 import { execFile } from 'node:child_process';
-import { PYTHON3, requireProgram } from './optionalProgram';
+import { PIP26, PYTHON3, requireProgram } from './optionalProgram';
 
 export interface PythonRun {
   status: number;
@@ -13,14 +13,14 @@ export interface PythonRun {
  * python3 with nothing from this machine's pip configuration (PIP_FIND_LINKS and friends) or
  * proxies; asynchronous, because the index pip talks to runs in the test's own process.
  */
-export async function python(args: string[]): Promise<PythonRun> {
-  requireProgram(PYTHON3);
+export async function python(args: string[], interpreter = 'python3'): Promise<PythonRun> {
+  if (interpreter === 'python3') requireProgram(PYTHON3);
   const env: Record<string, string> = { PIP_CONFIG_FILE: '/dev/null' };
   for (const [key, value] of Object.entries(process.env)) {
     if (value !== undefined && !/^pip_/i.test(key) && !/_proxy$/i.test(key)) env[key] = value;
   }
   return new Promise((resolve) => {
-    execFile('python3', args, { encoding: 'utf8', env, timeout: 120_000 }, (error, stdout, stderr) => {
+    execFile(interpreter, args, { encoding: 'utf8', env, timeout: 120_000 }, (error, stdout, stderr) => {
       resolve({ status: error ? (typeof error.code === 'number' ? error.code : -1) : 0, stdout, stderr });
     });
   });
@@ -46,4 +46,13 @@ export function pipInstallDryRun(requirementsFile: string, indexUrl: string, ...
  */
 export function pipDownload(requirementsFile: string, indexUrl: string, dest: string, ...extra: string[]): Promise<PythonRun> {
   return python(['-m', 'pip', '--isolated', '--no-cache-dir', 'download', '--no-deps', '--require-hashes', '-r', requirementsFile, '--index-url', indexUrl, '-d', dest, ...extra]);
+}
+
+/** Which pip judges: this machine's (23.2.1 here) or the modern one in its venv (PIP26). */
+export type PipVersion = 'system' | 'pip26';
+
+/** `python -m pip --isolated ARGS` with the chosen pip (nothing from this machine's pip configuration). */
+export function runPip(which: PipVersion, args: string[]): Promise<PythonRun> {
+  const interpreter = which === 'pip26' ? requireProgram(PIP26) : 'python3';
+  return python(['-m', 'pip', '--isolated', '--no-cache-dir', ...args], interpreter);
 }
