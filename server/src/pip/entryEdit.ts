@@ -61,6 +61,16 @@ function otherTokens(text: string, entry: RequirementEntry): string[] {
   return spans.sort((a, b) => a.start - b.start).map((span) => text.slice(span.start, span.end));
 }
 
+/** `--hash=sha256:…` options for digests: lower case, once each, sorted (pip-compile's order). */
+export function hashOptions(sha256: readonly string[]): string[] {
+  return [...new Set(sha256.map((digest) => digest.toLowerCase()))].sort().map((digest) => `--hash=sha256:${digest}`);
+}
+
+/** A requirement line followed by its hash options, one per indented continuation line. */
+export function continuedEntry(firstLine: string, hashes: readonly string[], eol: string): string {
+  return [firstLine, ...hashes.map((hash) => HASH_INDENT + hash)].join(` \\${eol}`);
+}
+
 /**
  * The replacement for one entry, or undefined when the entry already reads exactly so (applying
  * a fix twice changes nothing).
@@ -72,13 +82,9 @@ export function rewriteEntry(text: string, entry: RequirementEntry, change: Entr
     change.version !== undefined && isPinnable(entry)
       ? pinnedRequirement(text, entry, change.version)
       : text.slice(entry.requirementSpan.start, entry.requirementSpan.end);
-  const hashes =
-    change.sha256 !== undefined
-      ? [...new Set(change.sha256.map((digest) => digest.toLowerCase()))].sort().map((digest) => `--hash=sha256:${digest}`)
-      : entry.hashes.map((hash) => text.slice(hash.span.start, hash.span.end));
+  const hashes = change.sha256 !== undefined ? hashOptions(change.sha256) : entry.hashes.map((hash) => text.slice(hash.span.start, hash.span.end));
   const firstLine = [requirement, ...otherTokens(text, entry)].join(' ');
-  const eol = lineBreakOf(text);
-  const newText = [firstLine, ...hashes.map((hash) => HASH_INDENT + hash)].join(` \\${eol}`);
+  const newText = continuedEntry(firstLine, hashes, lineBreakOf(text));
   return text.slice(start, end) === newText ? undefined : { span: { start, end }, newText };
 }
 
