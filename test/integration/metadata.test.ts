@@ -67,6 +67,18 @@ async function metadataOf(
   }
 }
 
+/** Asks again with a new client on the first one's store: nothing reaches the index, the answer is the same. */
+async function askAgainFromStore(first: Asked, filename: string, client: Parameters<typeof testClient>[0] = {}): Promise<void> {
+  const second = testClient({ cacheDir: first.client.cacheDir, ...client });
+  try {
+    const again = await metadataOf(filename, { client: second });
+    assert.deepEqual(again.requests, [], 'from the store, forever: no revalidation');
+    assert.deepEqual(again.result, first.result);
+  } finally {
+    await second.close();
+  }
+}
+
 const paths = (requests: RecordedRequest[]) => requests.map((request) => `${request.route} ${request.path}`);
 const fileBytes = (requests: RecordedRequest[]) => requests.filter((r) => r.route === 'files').reduce((sum, r) => sum + (r.bytes ?? 0), 0);
 
@@ -119,26 +131,25 @@ describe('sources, cheapest first', () => {
     assert.deepEqual(paths(extra.requests), [`files /files/demo-pkg/${WHEEL}`]);
   });
 
+  /** A wheel's metadata with neither PEP 658 nor the JSON API's list: read by ranges. */
+  async function byRanges(filename: string) {
+    const asked = await metadataOf(filename, { switches: { coreMetadata: false, jsonRequiresDist: false } });
+    assert.ok(asked.result.ok, JSON.stringify(asked.result));
+    assert.equal(asked.result.value.source, 'range-request');
+    const { requests } = asked;
+    return { size: index.file(filename)!.body.length, requests, files: requests.filter((r) => r.route === 'files'), metadata: asked.result.value.metadata };
+  }
+
   test('a large wheel over ranges: a few small requests, far fewer bytes than the wheel', async () => {
-    const filename = 'big-2.0-py3-none-any.whl';
-    const size = index.file(filename)!.body.length;
-    const { requests, result } = await metadataOf(filename, { switches: { coreMetadata: false, jsonRequiresDist: false } });
-    assert.ok(result.ok, JSON.stringify(result));
-    assert.equal(result.value.source, 'range-request');
-    assert.deepEqual(result.value.metadata.requiresDist, ['dep']);
-    const files = requests.filter((r) => r.route === 'files');
+    const { size, requests, files, metadata } = await byRanges('big-2.0-py3-none-any.whl');
+    assert.deepEqual(metadata.requiresDist, ['dep']);
     assert.ok(files.length >= 1 && files.length <= 3, paths(requests).join(', '));
     assert.ok(files.every((r) => r.status === 206 && r.headers.range));
     assert.ok(fileBytes(requests) < size / 20, `${fileBytes(requests)} bytes of a ${size}-byte wheel`);
   });
 
   test('a central directory larger than the tail: the tail, the rest of the directory, then METADATA', async () => {
-    const filename = 'wide-1.0-py3-none-any.whl';
-    const size = index.file(filename)!.body.length;
-    const { requests, result } = await metadataOf(filename, { switches: { coreMetadata: false, jsonRequiresDist: false } });
-    assert.ok(result.ok, JSON.stringify(result));
-    assert.equal(result.value.source, 'range-request');
-    const files = requests.filter((r) => r.route === 'files');
+    const { size, requests, files } = await byRanges('wide-1.0-py3-none-any.whl');
     assert.equal(files.length, 3, paths(requests).join(', '));
     assert.match(String(files[1].headers.range), /^bytes=\d+-\d+$/);
     assert.ok(fileBytes(requests) < size, 'never the whole wheel');
@@ -257,14 +268,7 @@ describe('cache, offline, cancellation', () => {
       const again = await metadataOf(WHEEL, { client: first.client });
       assert.deepEqual(again.requests, [], 'from memory');
       assert.deepEqual(again.result, first.result);
-      const second = testClient({ cacheDir: first.client.cacheDir });
-      try {
-        const fromDisk = await metadataOf(WHEEL, { client: second });
-        assert.deepEqual(fromDisk.requests, [], 'from the store, forever: no revalidation');
-        assert.deepEqual(fromDisk.result, first.result);
-      } finally {
-        await second.close();
-      }
+      await askAgainFromStore(first, WHEEL);
     } finally {
       await first.client.close();
     }
@@ -274,14 +278,7 @@ describe('cache, offline, cancellation', () => {
     const first = await metadataOf('dynamic-1.0.tar.gz', { switches: { coreMetadata: false }, keep: true });
     try {
       assert.equal(!first.result.ok && first.result.error.kind, 'not-static');
-      const second = testClient({ cacheDir: first.client.cacheDir });
-      try {
-        const again = await metadataOf('dynamic-1.0.tar.gz', { client: second });
-        assert.deepEqual(again.requests, []);
-        assert.deepEqual(again.result, first.result);
-      } finally {
-        await second.close();
-      }
+      await askAgainFromStore(first, 'dynamic-1.0.tar.gz');
     } finally {
       await first.client.close();
     }
@@ -291,11 +288,10 @@ describe('cache, offline, cancellation', () => {
     const online = await metadataOf(WHEEL, { keep: true });
     try {
       assert.ok(online.result.ok);
-      const offline = testClient({ cacheDir: online.client.cacheDir, client: { offline: true, now: () => Date.now() + 365 * 24 * 3600 * 1000 } });
+      const aYearLater = { offline: true, now: () => Date.now() + 365 * 24 * 3600 * 1000 };
+      await askAgainFromStore(online, WHEEL, { client: aYearLater });
+      const offline = testClient({ cacheDir: online.client.cacheDir, client: aYearLater });
       try {
-        const cached = await metadataOf(WHEEL, { client: offline });
-        assert.deepEqual(cached.requests, []);
-        assert.deepEqual(cached.result, online.result);
         const missing = await metadataOf('big-2.0-py3-none-any.whl', { client: offline }).catch((error: Error) => error);
         // The page of `big` was never fetched by this cache: the page itself is the offline error.
         assert.ok(missing instanceof Error && /offline/.test(missing.message), String(missing));
