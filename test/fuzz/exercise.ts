@@ -115,6 +115,7 @@ export function faultyIndex(seed: number): PackageIndex {
         version: version ?? '1.0',
         summary: random.pick(PIECES),
         requiresDist: random.chance(0.5) ? [random.pick(PIECES), 'six>=1 ; extra == "socks"'] : [],
+        requiresDistKnown: true,
         ...(random.chance(0.5) ? { providesExtra: [random.pick(PIECES)] } : {}),
         projectUrls: { Homepage: random.pick(['https://x.invalid/', random.pick(PIECES)]) },
         releaseDates: { '1.0': random.pick(['2024-01-01T00:00:00Z', random.pick(PIECES)]) },
@@ -124,6 +125,7 @@ export function faultyIndex(seed: number): PackageIndex {
     },
     fileSha256: async (file) => (seedOf(file.url) % 3 === 0 ? { ok: false, error: indexError('server-error', file.url, 'download failed') } : { ok: true, value: seedOf(file.url).toString(16).padStart(64, '0') }),
     projectNames: async () => ({ ok: true, value: ['six', 'flask', 'requests', 'django', 'pkg', 'foo-bar'] }),
+    metadata: async (file) => ({ ok: false, error: indexError('not-static', file.url, 'needs a build') }),
   };
 }
 

@@ -5,7 +5,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -14,6 +14,8 @@ import { startNginx, type Nginx } from '../support/nginx';
 import { writeFindLinksDir, writeStaticMirror } from '../support/staticMirror';
 import type { BuiltFile, IndexFixture } from '../support/testIndex';
 import { NGINX, PIP, PYTHON3, skipWithout } from '../support/optionalProgram';
+import { openIndex } from '../../server/src/index/packageIndex';
+import { selection, testClient } from '../support/indexClient';
 
 const run = promisify(execFile);
 const REASON = 'broken <build> & "bad"';
@@ -146,6 +148,29 @@ test('nginx serves the tree: directory index as text/html, bytes matching the fr
   assert.equal(bare.status, 301);
   assert.equal(bare.headers.get('location'), new URL('simple/demo-pkg/', nginx.url).href);
   assert.equal((await fetch(new URL('simple/nope/', nginx.url))).status, 404);
+});
+
+test("reqguard reads a wheel's metadata from nginx: the PEP 658 sibling, else by range requests", { skip: skipWithout(NGINX) }, async () => {
+  const sibling = join(root, 'packages', `${WHEEL}.metadata`);
+  const client = testClient({ noStore: true });
+  try {
+    const view = openIndex(client.client, selection([`${nginx.url}simple/`]));
+    const page = await view.project('demo-pkg');
+    assert.ok(page.ok, JSON.stringify(page));
+    const wheel = page.value.files.find((f) => f.filename === WHEEL)!;
+    const viaSibling = await view.metadata(wheel);
+    assert.ok(viaSibling.ok && viaSibling.value.source === 'core-metadata', JSON.stringify(viaSibling));
+    renameSync(sibling, `${sibling}.gone`);
+    client.client.clearMemory();
+    // No sibling (404), no JSON API (404): nginx answers the range requests into the wheel.
+    const viaRanges = await view.metadata(wheel);
+    assert.ok(viaRanges.ok && viaRanges.value.source === 'range-request', JSON.stringify(viaRanges));
+    assert.deepEqual(viaRanges.value.metadata, viaSibling.value.metadata);
+    assert.match(readFileSync(nginx.accessLog, 'utf8'), new RegExp(`GET /packages/${WHEEL.replace(/\./g, '\\.')} [^"]*" 206 `));
+  } finally {
+    if (existsSync(`${sibling}.gone`)) renameSync(`${sibling}.gone`, sibling);
+    await client.close();
+  }
 });
 
 // pip must see only what the test passes: no user/site config, no PIP_* variables, no proxy.

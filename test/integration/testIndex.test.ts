@@ -235,6 +235,62 @@ function rawGet(path: string, headers: Record<string, string> = {}): Promise<{ s
   });
 }
 
+test('files: single HTTP ranges (206, 416, suffix, open-ended), the whole file for others, and the switch that ignores Range', async () => {
+  const name = 'demo-1.0-py3-none-any.whl';
+  const body = index.file(name)!.body;
+  const path = `files/demo/${name}`;
+  const range = async (value: string) => {
+    const res = await get(path, { range: value });
+    return { status: res.status, contentRange: res.headers.get('content-range'), body: Buffer.from(await res.arrayBuffer()) };
+  };
+  const size = body.length;
+  assert.deepEqual(await range('bytes=0-9'), { status: 206, contentRange: `bytes 0-9/${size}`, body: body.subarray(0, 10) });
+  assert.deepEqual(await range('bytes=-100'), { status: 206, contentRange: `bytes ${size - 100}-${size - 1}/${size}`, body: body.subarray(size - 100) });
+  assert.deepEqual(await range(`bytes=${size - 5}-`), { status: 206, contentRange: `bytes ${size - 5}-${size - 1}/${size}`, body: body.subarray(size - 5) });
+  assert.deepEqual(await range(`bytes=-${size * 2}`), { status: 206, contentRange: `bytes 0-${size - 1}/${size}`, body }, 'a suffix longer than the file: all of it');
+  assert.equal((await range(`bytes=${size}-`)).status, 416);
+  assert.equal((await range(`bytes=${size}-`)).contentRange, `bytes */${size}`);
+  assert.deepEqual(await range('bytes=0-1,5-6'), { status: 200, contentRange: null, body }, 'several ranges: the whole file');
+  assert.equal((await get(path)).headers.get('accept-ranges'), 'bytes');
+  assert.equal(index.requests.at(-1)?.bytes, size, 'the log records the bytes sent');
+  index.configure({ ranges: false });
+  try {
+    assert.deepEqual(await range('bytes=0-9'), { status: 200, contentRange: null, body });
+    assert.equal((await get(path)).headers.get('accept-ranges'), null);
+  } finally {
+    index.configure({ ranges: true });
+  }
+});
+
+test('switches: no PEP 658 attributes or files, and requires_dist null in the JSON API', async () => {
+  index.configure({ coreMetadata: false, jsonRequiresDist: false });
+  try {
+    const html = await (await get('simple/demo/', { accept: 'text/html' })).text();
+    assert.doesNotMatch(html, /data-core-metadata|data-dist-info-metadata/);
+    const json = (await (await get('simple/demo/', { accept: JSON_TYPE })).json()) as { files: Record<string, unknown>[] };
+    assert.ok(json.files.every((f) => !('core-metadata' in f) && !('dist-info-metadata' in f)));
+    assert.equal((await get('files/demo/demo-1.0-py3-none-any.whl.metadata')).status, 404);
+    const api = (await (await get('pypi/demo/1.0/json')).json()) as { info: { requires_dist: unknown } };
+    assert.equal(api.info.requires_dist, null);
+  } finally {
+    index.configure({ coreMetadata: true, jsonRequiresDist: true });
+  }
+  const api = (await (await get('pypi/demo/1.0/json')).json()) as { info: { requires_dist: unknown } };
+  assert.deepEqual(api.info.requires_dist, ['requests>=2; python_version < "4"']);
+});
+
+test('metadataVersion and dynamic: Metadata-Version and Dynamic lines in METADATA and PKG-INFO; by default the bytes of before', async () => {
+  const fixed = await startTestIndex({ projects: { p: { versions: { '1.0': { metadataVersion: '2.2', dynamic: ['Requires-Dist'], requiresDist: ['x'] }, '2.0': {} } } } });
+  try {
+    const [wheel, sdist] = ['p-1.0-py3-none-any.whl', 'p-1.0.tar.gz'].map((n) => fixed.file(n)!);
+    assert.equal(wheel.metadata.toString(), 'Metadata-Version: 2.2\nName: p\nVersion: 1.0\nDynamic: Requires-Dist\nRequires-Dist: x\n\n');
+    assert.deepEqual(sdist.metadata, wheel.metadata);
+    assert.equal(fixed.file('p-2.0-py3-none-any.whl')!.metadata.toString(), 'Metadata-Version: 2.1\nName: p\nVersion: 2.0\n\n');
+  } finally {
+    await fixed.close();
+  }
+});
+
 test('faults: status codes, Retry-After, latency, and the request log', async () => {
   for (const status of [404, 401, 429, 500, 503]) {
     index.setFault('simple-project', { kind: 'status', status });

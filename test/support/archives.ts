@@ -7,6 +7,8 @@ import { crc32 as zlibCrc32, gzipSync } from 'node:zlib';
 export interface ArchiveEntry {
   path: string;
   data: Buffer | string;
+  /** zip: stored even when the archive deflates (for data that does not compress). */
+  store?: boolean;
 }
 
 const toBuffer = (data: Buffer | string) => (typeof data === 'string' ? Buffer.from(data, 'utf8') : data);
@@ -28,7 +30,7 @@ export function zip(entries: ArchiveEntry[], options: { deflate?: boolean } = {}
   for (const entry of entries) {
     // fflate takes an object: its keys keep the caller's order unless they look like array indexes.
     if (Object.hasOwn(files, entry.path) || /^\d+$/.test(entry.path)) throw new Error(`zip: cannot keep the order of ${entry.path}`);
-    files[entry.path] = toBuffer(entry.data);
+    files[entry.path] = entry.store ? [toBuffer(entry.data), { level: 0 }] : toBuffer(entry.data);
   }
   return Buffer.from(zipSync(files, { level: options.deflate ? 9 : 0, mtime: ZIP_MTIME, ...ZIP_ATTRIBUTES }));
 }

@@ -15,7 +15,16 @@ import { tarGz, zip } from './archives';
 export type FileSpec =
   | 'wheel'
   | 'sdist'
-  | { kind: 'wheel'; pythonTag?: string; abiTag?: string; platformTag?: string }
+  | {
+      kind: 'wheel';
+      pythonTag?: string;
+      abiTag?: string;
+      platformTag?: string;
+      /** A stored member of this many incompressible bytes before the .dist-info folder (a large wheel). */
+      payloadBytes?: number;
+      /** This many more small members before the .dist-info folder (a large central directory). */
+      payloadFiles?: number;
+    }
   | { kind: 'sdist' };
 
 export interface VulnerabilitySpec {
@@ -33,6 +42,10 @@ export interface VersionSpec {
   requiresDist?: string[];
   /** Provides-Extra in the metadata and `provides_extra` in the JSON API (null there when absent). */
   providesExtra?: string[];
+  /** Metadata-Version of METADATA and PKG-INFO (default 2.1, the bytes every fixture had before). */
+  metadataVersion?: string;
+  /** `Dynamic:` fields (PEP 643), e.g. ['Requires-Dist'] for an sdist whose dependencies need a build. */
+  dynamic?: string[];
   uploadTime?: string;
   summary?: string;
   vulnerabilities?: VulnerabilitySpec[];
@@ -71,6 +84,19 @@ export interface RecordedRequest {
   path: string;
   route: Route | 'other';
   headers: IncomingMessage['headers'];
+  /** The status and body bytes sent (not set for faults that write by hand: truncated, gzip, huge). */
+  status?: number;
+  bytes?: number;
+}
+
+/** What the index offers, switched per test (`configure`); all on by default. */
+export interface IndexSwitches {
+  /** Single HTTP ranges on files (206, 416); off: Range is ignored and the whole file sent (200). */
+  ranges: boolean;
+  /** PEP 658/714 attributes on pages and the `.metadata` files (off: none on pages, 404 for the files). */
+  coreMetadata: boolean;
+  /** The JSON API's `info.requires_dist` (off: null, as for a release whose metadata the index does not know). */
+  jsonRequiresDist: boolean;
 }
 
 export interface TestIndex {
@@ -81,6 +107,8 @@ export interface TestIndex {
   setFault(route: Route | string, fault: Fault | undefined): void;
   /** The generated file, by file name (for tests that want bytes/hashes directly). */
   file(filename: string): BuiltFile | undefined;
+  /** Turns offers on or off for what follows (until changed again). */
+  configure(switches: Partial<IndexSwitches>): void;
   close(): Promise<void>;
 }
 
@@ -118,7 +146,8 @@ export interface BuiltFile {
 }
 
 function metadataText(name: string, version: string, spec: VersionSpec): string {
-  const lines = ['Metadata-Version: 2.1', `Name: ${name}`, `Version: ${version}`];
+  const lines = [`Metadata-Version: ${spec.metadataVersion ?? '2.1'}`, `Name: ${name}`, `Version: ${version}`];
+  for (const field of spec.dynamic ?? []) lines.push(`Dynamic: ${field}`);
   if (spec.summary !== undefined) lines.push(`Summary: ${spec.summary}`);
   if (spec.requiresPython !== undefined) lines.push(`Requires-Python: ${spec.requiresPython}`);
   for (const extra of spec.providesExtra ?? []) lines.push(`Provides-Extra: ${extra}`);
@@ -126,20 +155,39 @@ function metadataText(name: string, version: string, spec: VersionSpec): string 
   return lines.join('\n') + '\n\n';
 }
 
-function buildWheel(name: string, version: string, spec: VersionSpec, py: string, abi: string, plat: string) {
+/** Deterministic bytes that do not compress (xorshift32), so a wheel can be made large. */
+function incompressible(length: number, seed: number): Buffer {
+  const bytes = Buffer.alloc(length);
+  let x = seed | 1;
+  for (let at = 0; at < length; at++) {
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    bytes[at] = x & 0xff;
+  }
+  return bytes;
+}
+
+type WheelOptions = { payloadBytes?: number; payloadFiles?: number };
+
+function buildWheel(name: string, version: string, spec: VersionSpec, py: string, abi: string, plat: string, options: WheelOptions = {}) {
   const dist = distName(name);
   const distInfo = `${dist}-${version}.dist-info`;
   const metadata = Buffer.from(metadataText(name, version, spec));
   const tags: string[] = [];
   for (const p of py.split('.')) for (const a of abi.split('.')) for (const t of plat.split('.')) tags.push(`Tag: ${p}-${a}-${t}`);
+  const payload: [string, Buffer][] = [];
+  if (options.payloadBytes) payload.push([`${dist}/_payload.bin`, incompressible(options.payloadBytes, options.payloadBytes)]);
+  for (let i = 0; i < (options.payloadFiles ?? 0); i++) payload.push([`${dist}/data/file_${i}.txt`, Buffer.from(`${i}\n`)]);
   const files: [string, Buffer][] = [
     [`${dist}/__init__.py`, Buffer.from(`__version__ = ${JSON.stringify(version)}\n`)],
+    ...payload,
     [`${distInfo}/METADATA`, metadata],
     [`${distInfo}/WHEEL`, Buffer.from(['Wheel-Version: 1.0', 'Generator: reqguard-test-index', `Root-Is-Purelib: ${plat === 'any'}`, ...tags].join('\n') + '\n')],
   ];
   const record =
     files.map(([path, data]) => `${path},${recordHash(data)},${data.length}`).join('\n') + `\n${distInfo}/RECORD,,\n`;
-  const entries = [...files, [`${distInfo}/RECORD`, Buffer.from(record)] as [string, Buffer]].map(([path, data]) => ({ path, data }));
+  const entries = [...files, [`${distInfo}/RECORD`, Buffer.from(record)] as [string, Buffer]].map(([path, data]) => ({ path, data, store: path.endsWith('_payload.bin') }));
   return { filename: `${dist}-${version}-${py}-${abi}-${plat}.whl`, body: zip(entries, { deflate: true }), metadata };
 }
 
@@ -204,7 +252,7 @@ function buildProjects(fixture: IndexFixture): Map<string, Project> {
         if (kind === 'wheel') {
           const w = typeof f === 'object' && f.kind === 'wheel' ? f : { kind: 'wheel' as const };
           pythonTag = w.pythonTag ?? 'py3';
-          built = buildWheel(name, version, spec, pythonTag, w.abiTag ?? 'none', w.platformTag ?? 'any');
+          built = buildWheel(name, version, spec, pythonTag, w.abiTag ?? 'none', w.platformTag ?? 'any', w);
         } else {
           built = buildSdist(name, version, spec);
         }
@@ -298,6 +346,7 @@ export async function startTestIndex(fixture: IndexFixture, options: TestIndexOp
   for (const p of projects.values()) for (const f of p.files) filesByPath.set(`/files/${p.normalized}/${f.filename}`, f);
   const faults = new Map<string, Fault>();
   const requests: RecordedRequest[] = [];
+  const switches: IndexSwitches = { ranges: true, coreMetadata: true, jsonRequiresDist: true };
   const sockets = new Set<Socket>();
   let port = 0;
 
@@ -329,9 +378,9 @@ export async function startTestIndex(fixture: IndexFixture, options: TestIndexOp
             url: fileUrl(f),
             hashes: { sha256: f.sha256 },
             ...(f.spec.requiresPython !== undefined ? { 'requires-python': f.spec.requiresPython } : {}),
-            'core-metadata': { sha256: f.metadataSha256 },
-            'dist-info-metadata': { sha256: f.metadataSha256 },
-            'data-dist-info-metadata': { sha256: f.metadataSha256 },
+            ...(switches.coreMetadata
+              ? { 'core-metadata': { sha256: f.metadataSha256 }, 'dist-info-metadata': { sha256: f.metadataSha256 }, 'data-dist-info-metadata': { sha256: f.metadataSha256 } }
+              : {}),
             yanked: yanked === false ? false : yanked === '' ? true : yanked,
             size: f.body.length,
             'upload-time': f.uploadTime,
@@ -345,7 +394,7 @@ export async function startTestIndex(fixture: IndexFixture, options: TestIndexOp
       if (f.spec.requiresPython !== undefined) attrs.push(`data-requires-python="${escapeHtml(f.spec.requiresPython)}"`);
       const yanked = yankedOf(f.spec);
       if (yanked !== false) attrs.push(`data-yanked="${escapeHtml(yanked)}"`);
-      attrs.push(`data-dist-info-metadata="sha256=${f.metadataSha256}"`, `data-core-metadata="sha256=${f.metadataSha256}"`);
+      if (switches.coreMetadata) attrs.push(`data-dist-info-metadata="sha256=${f.metadataSha256}"`, `data-core-metadata="sha256=${f.metadataSha256}"`);
       return `    <a ${attrs.join(' ')}>${escapeHtml(f.filename)}</a><br />\n`;
     });
     const html =
@@ -390,7 +439,7 @@ export async function startTestIndex(fixture: IndexFixture, options: TestIndexOp
       name: project.name,
       version: chosen,
       summary: spec.summary ?? null,
-      requires_dist: spec.requiresDist ?? null,
+      requires_dist: switches.jsonRequiresDist ? (spec.requiresDist ?? null) : null,
       provides_extra: spec.providesExtra ?? null,
       requires_python: spec.requiresPython ?? null,
       yanked: yanked !== false,
@@ -461,7 +510,7 @@ export async function startTestIndex(fixture: IndexFixture, options: TestIndexOp
     }
     if (kind === 'metadata') {
       const f = filesByPath.get(path.slice(0, -'.metadata'.length));
-      if (!f) return notFound();
+      if (!f || !switches.coreMetadata) return notFound();
       return { status: 200, headers: { 'content-type': 'text/plain; charset=utf-8' }, body: f.metadata };
     }
     if (kind === 'files') {
@@ -479,26 +528,55 @@ export async function startTestIndex(fixture: IndexFixture, options: TestIndexOp
     return best === undefined ? undefined : faults.get(best);
   }
 
-  function send(res: ServerResponse, reply: Reply) {
+  function send(res: ServerResponse, reply: Reply, record?: RecordedRequest) {
     res.writeHead(reply.status, { ...reply.headers, 'content-length': String(reply.body.length) });
     res.end(reply.body);
+    if (record) Object.assign(record, { status: reply.status, bytes: reply.body.length });
+  }
+
+  /**
+   * One `Range: bytes=…` on a file (first-last, first-, -suffix): 206 with that slice, 416 past the
+   * end; several ranges, or a header that is not one, get the whole file (200), as RFC 9110 allows.
+   */
+  function applyRange(req: IncomingMessage, reply: Reply): Reply {
+    if (!switches.ranges || reply.status !== 200) return reply;
+    const headers = { ...reply.headers, 'accept-ranges': 'bytes' };
+    const match = /^bytes=(\d*)-(\d*)$/.exec(String(req.headers.range ?? '').trim());
+    if (!match || (match[1] === '' && match[2] === '')) return { ...reply, headers };
+    const size = reply.body.length;
+    let start: number;
+    let end: number;
+    if (match[1] === '') {
+      start = Math.max(0, size - Number(match[2]));
+      end = size - 1;
+      if (Number(match[2]) === 0) start = size;
+    } else {
+      start = Number(match[1]);
+      end = match[2] === '' ? size - 1 : Math.min(Number(match[2]), size - 1);
+      if (match[2] !== '' && Number(match[2]) < start) return { ...reply, headers };
+    }
+    if (start >= size) return { status: 416, headers: { 'content-type': 'text/plain', 'content-range': `bytes */${size}` }, body: Buffer.from('416 Range Not Satisfiable\n') };
+    return { status: 206, headers: { ...headers, 'content-range': `bytes ${start}-${end}/${size}` }, body: reply.body.subarray(start, end + 1) };
   }
 
   async function handle(req: IncomingMessage, res: ServerResponse) {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     const path = url.pathname;
     const kind = classify(path);
-    requests.push({ method: req.method ?? 'GET', path: req.url ?? '/', route: kind, headers: { ...req.headers } });
+    const record: RecordedRequest = { method: req.method ?? 'GET', path: req.url ?? '/', route: kind, headers: { ...req.headers } };
+    requests.push(record);
     const fault = faultFor(path, kind);
     if (fault?.latencyMs) await sleep(fault.latencyMs);
     if (fault?.kind === 'latency') await sleep(fault.ms);
     const real = () => route(req, path);
     const head = req.method === 'HEAD';
-    const finish = (reply: Reply) => {
+    const finish = (whole: Reply) => {
+      const reply = kind === 'files' ? applyRange(req, whole) : whole;
       if (head) {
         res.writeHead(reply.status, { ...reply.headers, 'content-length': String(reply.body.length) });
         res.end();
-      } else send(res, reply);
+        Object.assign(record, { status: reply.status, bytes: 0 });
+      } else send(res, reply, record);
     };
     switch (fault?.kind) {
       case undefined:
@@ -615,6 +693,9 @@ export async function startTestIndex(fixture: IndexFixture, options: TestIndexOp
       else faults.set(key, fault);
     },
     file: (filename) => byName.get(filename),
+    configure(changes) {
+      Object.assign(switches, changes);
+    },
     close() {
       return new Promise<void>((resolve) => {
         server.close(() => resolve());

@@ -8,6 +8,7 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { CompletionList, TextEdit } from 'vscode-languageserver-types';
 import { analyzeDocument } from '../../server/src/engine/documents';
 import { completion } from '../../server/src/features/completion';
+import { indexError } from '../../server/src/index/errors';
 import type { PackageIndex, ProjectData } from '../../server/src/index/packageIndex';
 
 const VERSIONS = ['1.16.0', '1.15.0'];
@@ -44,6 +45,7 @@ function fakeIndex(asked: string[]): PackageIndex {
       return undefined;
     },
     fileSha256: async () => ({ ok: true, value: '' }),
+    metadata: async () => ({ ok: false, error: indexError('not-found', '', 'no metadata') }),
     projectNames: async () => {
       asked.push('names');
       return { ok: true, value: ['six', 'sixer'] };

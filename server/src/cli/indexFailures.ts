@@ -13,9 +13,12 @@ export interface WatchedIndex {
   readonly staleSince: () => number | undefined;
 }
 
-/** Failures worth reporting: a caller that stopped caring, or a definite "not found", is none. */
+/**
+ * Failures worth reporting: a caller that stopped caring, a definite "not found", or an sdist whose
+ * dependencies need a build (an answer about that file) is none.
+ */
 function isFailure(error: IndexError): boolean {
-  return error.kind !== 'not-found' && error.kind !== 'cancelled';
+  return error.kind !== 'not-found' && error.kind !== 'cancelled' && error.kind !== 'not-static';
 }
 
 export function watchFailures(index: PackageIndex): WatchedIndex {
@@ -45,6 +48,11 @@ export function watchFailures(index: PackageIndex): WatchedIndex {
         return result;
       },
       projectNames: (signal) => index.projectNames(signal),
+      async metadata(file, signal) {
+        const result = await index.metadata(file, signal);
+        if (!result.ok) record(result.error);
+        return result;
+      },
     },
   };
 }

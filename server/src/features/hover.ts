@@ -205,6 +205,8 @@ const FAILURES: Record<Exclude<IndexError['kind'], 'not-found' | 'cancelled'>, s
   malformed: 'Index sent an unreadable answer',
   'too-large': 'Index answer too large',
   offline: 'Offline',
+  'hash-mismatch': 'Index sent a file that does not match its hash',
+  'not-static': 'Dependencies known only after a build',
 };
 
 /** One line for an index that could not answer; undefined when the request was cancelled. */

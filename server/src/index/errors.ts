@@ -17,6 +17,10 @@ export type IndexErrorKind =
   | 'too-large'
   /** Offline mode and nothing cached. */
   | 'offline'
+  /** A file (or its PEP 658 metadata) whose bytes do not match the hash its index page gives. */
+  | 'hash-mismatch'
+  /** An sdist whose dependencies are only known by building it (PEP 643: not static). */
+  | 'not-static'
   /** The caller stopped caring (document closed, request cancelled); never shown. */
   | 'cancelled';
 

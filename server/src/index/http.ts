@@ -46,6 +46,11 @@ export interface HttpRequest {
 }
 
 export interface HttpResponse {
+  /**
+   * Any 2xx, or 304. A request with a `range` header (and `accept-encoding: identity`, so the range
+   * is of the file's own bytes) gets 206 with `content-range` from a server that honours it, or 200
+   * and the whole body, within `maxBytes`, from one that does not: the caller tells them apart.
+   */
   readonly status: number;
   /** The URL that answered, after redirects. */
   readonly url: string;

@@ -20,6 +20,8 @@ export interface ProjectDetails {
   readonly license?: string;
   readonly requiresPython?: string;
   readonly requiresDist: readonly string[];
+  /** Whether `requires_dist` was a list: null means the index does not know (not "no dependencies"). */
+  readonly requiresDistKnown: boolean;
   /** The extras the release declares (`provides_extra`); undefined when the index does not say. */
   readonly providesExtra?: readonly string[];
   /** Label → URL: Homepage, Source, Documentation, … */
@@ -79,6 +81,7 @@ export function parseProjectDetails(body: string): { ok: true; details: ProjectD
       license: text(info.license_expression) ?? text(info.license),
       requiresPython: text(info.requires_python),
       requiresDist: strings(info.requires_dist),
+      requiresDistKnown: Array.isArray(info.requires_dist),
       providesExtra: Array.isArray(info.provides_extra) ? strings(info.provides_extra) : undefined,
       projectUrls,
       releaseDates,

@@ -15,32 +15,16 @@ import { parseJson } from './boundedJson';
 import { classifyFilename, linkedFile, MAX_PROJECTS, parseProjectList, parseSimpleHtml, parseSimpleJson, type DistributionFile, type PageResult, type ProjectPage } from './simplePage';
 import { sortVersionsDescending } from '../pip/versions';
 import { canonicalizeName } from '../parser/pep508';
+import { isFileUrl, localReadError, type LocalFiles } from './localFiles';
+import { fetchDistributionMetadata } from './metadata';
+import type { CoreMetadata, DistributionMetadata, MetadataSource } from '../pip/metadata';
 
-/** Why a local file was not read: it is not there, it is not a regular file (`/dev/zero`, a FIFO), or it is over the cap. */
-export type LocalReadFailure = 'missing' | 'not-a-file' | 'too-large';
-
-export type LocalRead<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly reason: LocalReadFailure };
-
-/** File-system access for file:// indexes and find-links folders (injected: nodeIo has the real one). */
-export interface LocalFiles {
-  kind(path: string): Promise<'file' | 'directory' | 'missing'>;
-  /** A regular file's bytes; one of more than `maxBytes` is refused. */
-  read(path: string, maxBytes: number): Promise<LocalRead<Buffer>>;
-  list(dir: string): Promise<readonly string[]>;
-  /** A regular file's sha256; one of more than `maxBytes` is refused. */
-  sha256(path: string, maxBytes: number): Promise<LocalRead<string>>;
-}
+export type { LocalFiles, LocalRead, LocalReadFailure } from './localFiles';
 
 /** Largest index page read, from the network or the disk (PyPI's largest JSON pages are a few MiB). */
 export const MAX_PAGE_BYTES = 50 * 1024 * 1024;
 /** Largest distribution file hashed (the largest wheels on PyPI are under 2 GiB). */
 const MAX_FILE_BYTES = 4 * 1024 * 1024 * 1024;
-
-function localReadError(reason: LocalReadFailure, url: string, path: string, maxBytes: number): IndexError {
-  if (reason === 'missing') return indexError('not-found', url, `${path} cannot be read`);
-  if (reason === 'not-a-file') return indexError('malformed', url, `${path} is not a regular file; not read`);
-  return indexError('too-large', url, `${path} is larger than ${Math.round(maxBytes / 1024 / 1024)} MiB; not read`);
-}
 
 /** How an answer was obtained; 'stale' means the index failed and an older copy was served. */
 export type Freshness = 'memory' | 'cached' | 'revalidated' | 'fetched' | 'local' | 'stale';
@@ -123,10 +107,6 @@ function projectListParser(response: StoredResponse): Parsed<string[]> {
   return parsed.ok ? { ok: true, value: parsed.names } : { ok: false, kind: 'too-large', message: parsed.message };
 }
 
-function isFileUrl(location: string): boolean {
-  return /^file:/i.test(location);
-}
-
 function isWindowsPath(path: string): boolean {
   return /^[a-z]:[\\/]/i.test(path);
 }
@@ -134,6 +114,9 @@ function isWindowsPath(path: string): boolean {
 export class IndexClient {
   private readonly inflight = new InflightRequests<Result<Loaded<unknown>>>();
   private readonly memory: LruCache<Result<Loaded<unknown>>>;
+  private readonly metadataInflight = new InflightRequests<Result<DistributionMetadata>>();
+  /** Metadata of files never changes: kept until evicted (errors for ERROR_TTL_MS, local files for the TTL). */
+  private readonly metadataMemory: LruCache<Result<DistributionMetadata>>;
   private readonly ttlMs: number;
   private readonly now: () => number;
   /** Origins currently served from stale data, so the notice is given once, not per request. */
@@ -143,6 +126,7 @@ export class IndexClient {
     this.ttlMs = options.ttlMs ?? 10 * 60 * 1000;
     this.now = options.now ?? Date.now;
     this.memory = new LruCache(options.memoryEntries ?? 4000, this.ttlMs, this.now);
+    this.metadataMemory = new LruCache(options.memoryEntries ?? 4000, Infinity, this.now);
   }
 
   get offline(): boolean {
@@ -233,6 +217,47 @@ export class IndexClient {
     const digest = result.value.sha256!;
     await this.persist(key, { url: file.url, status: 200, fetchedAt: this.now(), body: digest });
     return { ok: true, value: digest };
+  }
+
+  /**
+   * The dependency metadata of a distribution file, from the cheapest source (index/metadata.ts).
+   * `jsonApiBase`: the JSON API of the index the file came from, when it has one. A file's
+   * metadata never changes, so the answer (and an sdist's "not static") is kept on disk under
+   * the file's sha256 (its URL when the index gives no hash), for as long as the cache lives.
+   */
+  async metadata(file: DistributionFile, jsonApiBase: string | undefined, signal?: AbortSignal): Promise<Result<DistributionMetadata>> {
+    const key = `metadata\n${file.hashes.sha256 ? `sha256:${file.hashes.sha256}` : file.url}`;
+    const remembered = this.metadataMemory.get(key);
+    if (remembered) return remembered;
+    try {
+      return await this.metadataInflight.run(key, (shared) => this.metadataOnce(key, file, jsonApiBase, shared), signal);
+    } catch {
+      return { ok: false, error: indexError('cancelled', file.url, 'cancelled') };
+    }
+  }
+
+  private async metadataOnce(key: string, file: DistributionFile, jsonApiBase: string | undefined, signal: AbortSignal): Promise<Result<DistributionMetadata>> {
+    const local = isFileUrl(file.url);
+    if (!local) {
+      const stored = await this.options.store?.read(key);
+      const known = stored && storedMetadata(stored.body);
+      if (known) {
+        this.metadataMemory.set(key, known);
+        return known;
+      }
+    }
+    const jsonApi = jsonApiBase
+      ? async (project: string, version: string, apiSignal?: AbortSignal) => {
+          const details = await this.projectDetails(jsonApiBase, project, version, apiSignal);
+          return details.ok ? { ok: true as const, value: details.value?.value } : details;
+        }
+      : undefined;
+    const result = await fetchDistributionMetadata(file, { http: this.options.http, files: this.options.files, offline: this.offline, jsonApi }, signal);
+    if (!result.ok && result.error.kind === 'cancelled') return result;
+    const lasting = result.ok || result.error.kind === 'not-static';
+    if (lasting && !local) await this.persist(key, { url: file.url, status: 200, fetchedAt: this.now(), contentType: METADATA_TYPE, body: JSON.stringify(result) });
+    this.metadataMemory.set(key, result, !lasting ? ERROR_TTL_MS : local ? this.ttlMs : Infinity);
+    return result;
   }
 
   // ---- caching ---------------------------------------------------------------------------
@@ -344,7 +369,45 @@ export class IndexClient {
   /** Forgets what is in memory (the "Refresh index data" command); the disk copy is revalidated next time. */
   clearMemory(): void {
     this.memory.clear();
+    this.metadataMemory.clear();
   }
+}
+
+/** How a metadata answer is kept on disk. */
+const METADATA_TYPE = 'application/vnd.reqguard.metadata+json';
+const METADATA_SOURCES: ReadonlySet<string> = new Set<MetadataSource>(['core-metadata', 'json-api', 'range-request', 'download', 'sdist']);
+
+/** A kept metadata answer read back: a damaged or foreign file is a miss, never a crash. */
+function storedMetadata(body: string): Result<DistributionMetadata> | undefined {
+  let value: unknown;
+  try {
+    value = JSON.parse(body);
+  } catch {
+    return undefined;
+  }
+  const record = (v: unknown) => (typeof v === 'object' && v !== null ? (v as Record<string, unknown>) : undefined);
+  const strings = (v: unknown) => Array.isArray(v) && v.every((item) => typeof item === 'string');
+  const stored = record(value);
+  if (stored?.ok === false) {
+    const error = record(stored.error);
+    return error?.kind === 'not-static' && typeof error.message === 'string' && typeof error.url === 'string' ? { ok: false, error: indexError('not-static', error.url, error.message) } : undefined;
+  }
+  const answer = record(stored?.value);
+  const metadata = record(answer?.metadata);
+  if (stored?.ok !== true || !metadata || typeof answer?.source !== 'string' || !METADATA_SOURCES.has(answer.source)) return undefined;
+  const { metadataVersion, name, version, requiresDist, requiresPython, providesExtra, dynamic } = metadata;
+  if (typeof metadataVersion !== 'string' || typeof name !== 'string' || typeof version !== 'string' || !strings(requiresDist) || !strings(providesExtra) || !strings(dynamic)) return undefined;
+  if (requiresPython !== undefined && typeof requiresPython !== 'string') return undefined;
+  const read: CoreMetadata = {
+    metadataVersion,
+    name,
+    version,
+    requiresDist: requiresDist as string[],
+    ...(requiresPython !== undefined ? { requiresPython: requiresPython as string } : {}),
+    providesExtra: providesExtra as string[],
+    dynamic: dynamic as string[],
+  };
+  return { ok: true, value: { metadata: read, source: answer.source as MetadataSource } };
 }
 
 function onlyProject(page: ProjectPage): ProjectPage {
@@ -403,6 +466,11 @@ export interface PackageIndex {
   details(name: string, version?: string, signal?: AbortSignal): Promise<ProjectDetails | undefined>;
   fileSha256(file: Pick<DistributionFile, 'url' | 'hashes'>, signal?: AbortSignal): Promise<Result<string>>;
   projectNames(signal?: AbortSignal): Promise<Result<readonly string[]>>;
+  /**
+   * A file's dependency metadata (Requires-Dist, Provides-Extra, Requires-Python), from the
+   * cheapest source that has it; an sdist whose dependencies need a build is a 'not-static' error.
+   */
+  metadata(file: IndexedFile, signal?: AbortSignal): Promise<Result<DistributionMetadata>>;
 }
 
 export interface OpenIndexOptions {
@@ -474,6 +542,9 @@ export function openIndex(client: IndexClient, selection: IndexSelection, option
     },
 
     fileSha256: (file, signal) => client.fileSha256(file, signal),
+
+    // The JSON API describes the primary index's releases only: a file from elsewhere never uses it.
+    metadata: (file, signal) => client.metadata(file, primary !== undefined && file.source === redactUrl(primary) ? apiBase : undefined, signal),
 
     async projectNames(signal) {
       if (!primary) return { ok: true, value: [] };
