@@ -3,7 +3,7 @@
 // way in the editor and in CI; neither re-implements a step.
 import type { Diagnostic } from 'vscode-languageserver-types';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import { computeDiagnostics } from '../features/diagnostics';
+import { computeDiagnostics, includedFileDiagnostics, type IncludedFileDiagnostics } from '../features/diagnostics';
 import type { AnalyzedDocument } from '../features/document';
 import { indexDiagnostics } from '../features/indexDiagnostics';
 import type { OsvPost } from '../index/osv';
@@ -57,7 +57,16 @@ export function analyzeFile(document: TextDocument, path: string, sources: FileS
 
 /** Findings that need no network: syntax, pins, hashes, includes, index options, library rules. */
 export function offlineDiagnostics(file: AnalyzedFile, settings: ReqguardSettings): Diagnostic[] {
-  return computeDiagnostics(file.analysis, settings, { includes: file.includes, paths: file.paths });
+  return computeDiagnostics(file.analysis, settings, { includes: file.includes, paths: file.paths, filePath: file.path });
+}
+
+/**
+ * Findings the file puts in the files it includes: in hash-checking mode, what pip refuses there
+ * (each diagnostic in its own file, naming this one). The CLI prints them under the included
+ * file's path; the server adds them to the included file when it is open.
+ */
+export function includedDiagnostics(file: AnalyzedFile, settings: ReqguardSettings): IncludedFileDiagnostics[] {
+  return includedFileDiagnostics(file.analysis, settings, { includes: file.includes, filePath: file.path });
 }
 
 /**
