@@ -74,6 +74,28 @@ export function includedFileDiagnostics(analysis: AnalyzedDocument, settings: Re
 }
 
 /**
+ * A file's own diagnostics with those the files including it put there (hash mode). At one place
+ * with one code only one stays, the more severe (its own on a tie): on its own a file may be
+ * outside hash mode, where its unhashed pin is a warning, while the file that includes it makes
+ * that an error.
+ */
+export function withIncludersDiagnostics(own: readonly Diagnostic[], fromIncluders: readonly Diagnostic[]): Diagnostic[] {
+  const key = (d: Diagnostic) => `${d.code}@${d.range.start.line}:${d.range.start.character}-${d.range.end.line}:${d.range.end.character}`;
+  const kept = new Map<string, Diagnostic>();
+  const rank = (d: Diagnostic) => d.severity ?? DiagnosticSeverity.Error;
+  const merged: Diagnostic[] = [];
+  for (const diagnostic of [...own, ...fromIncluders]) {
+    const at = key(diagnostic);
+    const earlier = kept.get(at);
+    if (earlier && rank(earlier) <= rank(diagnostic)) continue;
+    if (earlier) merged[merged.indexOf(earlier)] = diagnostic;
+    else merged.push(diagnostic);
+    kept.set(at, diagnostic);
+  }
+  return merged;
+}
+
+/**
  * Findings as LSP diagnostics of `document`, with the user's severities; codes turned off are
  * dropped. Every finding, offline or from the index, leaves through here on its way to the editor
  * and to each of `check`'s formats, so this is where messages, which quote lines of the file and

@@ -1,11 +1,11 @@
 // Offline findings for a requirements file: what pip rejects, what is not pinned or hashed (with
 // pip's hash-checking verdicts), and index settings that make installs unsafe.
 import type { DiagnosticCode, Severity } from '../../settings';
-import { dirname, isAbsolute, relative } from 'node:path';
+import { dirname } from 'node:path';
 import type { Entry, IncludeEntry, OptionNode, RequirementEntry, RequirementsDocument } from '../../parser/requirementsFile';
 import type { Span } from '../../parser/types';
 import { constraintHashesOf, hashModeOf, hashModeVerdict, includedRequirementFiles, type ConstraintHashes, type HashMode, type LentHashes } from '../../pip/hashMode';
-import type { IncludedFile } from '../../pip/includes';
+import { pathBelow, type IncludedFile } from '../../pip/includes';
 import { localPathProblem, type PathProbe } from '../../pip/localPaths';
 import { DIGEST_LENGTHS, hasHash, isDirectReference, isPinned, unhashableReason } from '../../pip/pinning';
 import { isDiagnosticCode } from '../../settings';
@@ -76,11 +76,9 @@ function hashContext(document: RequirementsDocument, deps: Pick<RequirementsChec
   return { mode, constraints: constraintHashesOf(deps.includes), related: hashModeNote(mode, label), label };
 }
 
-/** `path` relative to the folder of `from` when it lies below it; else as it is. */
+/** `path` relative to the folder of the file `from` when it lies below it; else as it is. */
 function labelFrom(from: string | undefined, path: string): string {
-  if (!from) return path;
-  const relativePath = relative(dirname(from), path);
-  return relativePath && !relativePath.startsWith('..') && !isAbsolute(relativePath) ? relativePath : path;
+  return from ? pathBelow(dirname(from), path) : path;
 }
 
 function hashModeNote(mode: HashMode, label: (path: string) => string): { span: Span; message: string } | undefined {
