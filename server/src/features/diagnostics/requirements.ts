@@ -1,7 +1,7 @@
 // Offline findings for a requirements file: what pip rejects, what is not pinned or hashed (with
 // pip's hash-checking verdicts), and index settings that make installs unsafe.
 import type { DiagnosticCode, Severity } from '../../settings';
-import { dirname } from 'node:path';
+import { dirname, relative } from 'node:path';
 import type { Entry, IncludeEntry, OptionNode, RequirementEntry, RequirementsDocument } from '../../parser/requirementsFile';
 import type { Span } from '../../parser/types';
 import { constraintHashesOf, hashModeOf, hashModeVerdict, includedRequirementFiles, type ConstraintHashes, type HashMode, type LentHashes } from '../../pip/hashMode';
@@ -261,7 +261,8 @@ export function includedFileFindings(document: RequirementsDocument, deps: Pick<
 
 /** "requirements.txt includes this file (through 'base.txt'), and its --hash on line 4 turns on hash-checking mode for everything it installs". */
 function includerSentence(include: IncludedFile, document: RequirementsDocument, context: HashContext, deps: Pick<RequirementsCheckDeps, 'filePath' | 'includes'>): string {
-  const includer = deps.filePath ? labelFrom(include.path, deps.filePath) : 'the file that includes it';
+  // Named from the included file's folder, as its own -r lines would name it.
+  const includer = deps.filePath ? relative(dirname(include.path), deps.filePath) : 'the file that includes it';
   const line = document.entries.find((entry): entry is IncludeEntry => entry.kind === 'include' && entry.targetSpan.start === include.includeSpan.start);
   const named = line && includesThrough(line, deps.includes)[0];
   const through = line && named && named.path !== include.path ? ` (through '${line.target}')` : '';
