@@ -179,6 +179,20 @@ test('hash mode reaches down: an open included file gets what pip refuses there,
   void client.sendNotification('textDocument/didClose', { textDocument: { uri: baseUri } });
 });
 
+test('hash mode reaches down: an included file opened after the file that includes it gets its findings too', async () => {
+  const uri = 'file:///work/later/requirements.txt';
+  const baseUri = 'file:///work/later/base.txt';
+  server.files.set('/work/later/base.txt', 'six==1.16.0\n');
+  open(uri, `-r base.txt\ntzdata==2024.1 --hash=sha256:${'b'.repeat(64)}\n`);
+  assert.deepEqual(codes(await diagnostics(uri)), ['0:hash-mode-include']);
+  open(baseUri, 'six==1.16.0\n');
+  const found = await diagnostics(baseUri, (p) => p.diagnostics.some((d) => d.severity === DiagnosticSeverity.Error));
+  assert.deepEqual(found.map((d) => `${d.range.start.line}:${d.code}`), ['0:unhashed']);
+  assert.match(String(found[0].message), /\(requirements\.txt includes this file, and its --hash on line 2 turns on/);
+  void client.sendNotification('textDocument/didClose', { textDocument: { uri } });
+  void client.sendNotification('textDocument/didClose', { textDocument: { uri: baseUri } });
+});
+
 test('a settings change takes effect without a restart; closing a document clears its diagnostics', async () => {
   const uri = 'file:///work/settings/requirements.txt';
   open(uri, 'flask\n');

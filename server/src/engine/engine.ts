@@ -65,10 +65,10 @@ export function offlineDiagnostics(file: AnalyzedFile, settings: ReqguardSetting
 /**
  * Findings the file puts in the files it includes: in hash-checking mode, what pip refuses there
  * (each diagnostic in its own file, naming this one). The CLI prints them under the included
- * file's path; the server adds them to the included file when it is open.
+ * file's path; the server adds them to the included files that are open (`wanted`).
  */
-export function includedDiagnostics(file: AnalyzedFile, settings: ReqguardSettings): IncludedFileDiagnostics[] {
-  return includedFileDiagnostics(file.analysis, settings, { includes: file.includes, filePath: file.path });
+export function includedDiagnostics(file: AnalyzedFile, settings: ReqguardSettings, wanted?: (path: string) => boolean): IncludedFileDiagnostics[] {
+  return includedFileDiagnostics(file.analysis, settings, { includes: file.includes, filePath: file.path }, wanted);
 }
 
 /**

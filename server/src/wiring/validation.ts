@@ -60,7 +60,9 @@ export class Validation {
     if (!state || !session || this.documents.get(uri)?.version !== state.version) return;
     const { version, settings, index } = state;
     const started = performance.now();
-    this.keepIncludedFindings(uri, session, includedDiagnostics(state, settings));
+    // Only open files show them: an included file opened later validates this one again (changed()).
+    const openPaths = this.openPaths();
+    this.keepIncludedFindings(uri, session, includedDiagnostics(state, settings, (path) => openPaths.has(path)));
     const offline = withIncludersDiagnostics(offlineDiagnostics(state, settings), this.sessions.fromIncluders(state.path, state.document.getText()));
     session.passes.passed(session.lastAnalysisMs + performance.now() - started);
     await this.connection.sendDiagnostics({ uri, version, diagnostics: offline });
@@ -96,10 +98,15 @@ export class Validation {
     this.scheduleOpen(uri, [...new Set([...previous.keys(), ...next.keys()])].filter((path) => !same(previous.get(path), next.get(path))));
   }
 
+  /** The open documents' URIs, by path. */
+  private openPaths(): Map<string | undefined, string> {
+    return new Map(this.documents.all().map((document) => [this.uriToPath(document.uri), document.uri]));
+  }
+
   /** Validates the open documents at `paths` (but `except`). */
   private scheduleOpen(except: string, paths: readonly string[]): void {
     if (paths.length === 0) return;
-    const open = new Map(this.documents.all().map((document) => [this.uriToPath(document.uri), document.uri]));
+    const open = this.openPaths();
     for (const path of paths) {
       const target = open.get(path);
       if (target && target !== except) this.schedule(target);

@@ -64,9 +64,14 @@ export interface IncludedFileDiagnostics {
  * hash-checking mode: diagnostics of those files, naming the file that includes them. Nothing for
  * a pip-compile input, whose ranges are meant to stay.
  */
-export function includedFileDiagnostics(analysis: AnalyzedDocument, settings: ReqguardSettings, deps: Pick<RequirementsCheckDeps, 'includes' | 'filePath'>): IncludedFileDiagnostics[] {
+export function includedFileDiagnostics(
+  analysis: AnalyzedDocument,
+  settings: ReqguardSettings,
+  deps: Pick<RequirementsCheckDeps, 'includes' | 'filePath'>,
+  wanted?: (path: string) => boolean,
+): IncludedFileDiagnostics[] {
   if (analysis.family !== 'requirements' || analysis.kind !== 'requirements') return [];
-  return includedFileFindings(analysis.parsed, deps).map(({ include, findings }) => {
+  return includedFileFindings(analysis.parsed, deps, wanted).map(({ include, findings }) => {
     const text = include.document!.text;
     const document = TextDocument.create(pathToFileURL(include.path).href, analysis.document.languageId, 0, text);
     return { path: include.path, text, diagnostics: toDiagnostics(document, findings, settings) };

@@ -40,11 +40,13 @@ export function checkRequirements(document: RequirementsDocument, deps: Requirem
     findings.push({ code: isDiagnosticCode(problem.code) ? problem.code : 'syntax', message: problem.message, span: problem.span });
   }
   const context = hashContext(document, deps);
+  const byLine = deps.includes && includesByLine(deps.includes);
   for (const entry of document.entries) {
     checkOptions(entry, findings);
-    if (entry.kind === 'include') {
-      checkInclude(entry, deps.includes, findings);
-      if (!deps.abstract) checkIncludedHashMode(entry, context, deps, findings);
+    if (entry.kind === 'include' && byLine) {
+      const reached = byLine.get(entry.targetSpan.start) ?? [];
+      checkInclude(entry, reached, findings);
+      if (!deps.abstract) checkIncludedHashMode(entry, reached, context, findings);
     }
     if (entry.kind !== 'requirement' || entry.rejected) continue;
     if (deps.paths) {
@@ -197,9 +199,8 @@ const LISTED_REFUSALS = 3;
  * files that one includes, -r at any depth) must be pinned and hashed too: the include line says
  * how many pip refuses, and names the first few.
  */
-function checkIncludedHashMode(entry: IncludeEntry, context: HashContext, deps: RequirementsCheckDeps, findings: Finding[]): void {
-  if (!context.mode.on || !deps.includes) return;
-  const throughLine = includesThrough(entry, deps.includes);
+function checkIncludedHashMode(entry: IncludeEntry, throughLine: readonly IncludedFile[], context: HashContext, findings: Finding[]): void {
+  if (!context.mode.on) return;
   const reached = includedRequirementFiles(throughLine);
   const refused: { include: IncludedFile; entry: RequirementEntry; refused: Refused }[] = [];
   for (const include of reached) {
@@ -240,14 +241,21 @@ export interface IncludedFileFindings {
 /**
  * What pip refuses in the files `document` includes with -r (at any depth), when the whole
  * install is in hash-checking mode: each finding in its own file, its message naming the file
- * being checked. Files with nothing refused are left out.
+ * being checked. Files with nothing refused, and those `wanted` turns down, are left out.
  */
-export function includedFileFindings(document: RequirementsDocument, deps: Pick<RequirementsCheckDeps, 'includes' | 'filePath'>): IncludedFileFindings[] {
+export function includedFileFindings(document: RequirementsDocument, deps: Pick<RequirementsCheckDeps, 'includes' | 'filePath'>, wanted: (path: string) => boolean = () => true): IncludedFileFindings[] {
   const context = hashContext(document, deps);
   if (!context.mode.on || !deps.includes) return [];
+  const byLine = includesByLine(deps.includes);
+  const lines = new Map(document.entries.filter((entry): entry is IncludeEntry => entry.kind === 'include').map((entry) => [entry.targetSpan.start, entry]));
+  const trigger = context.mode.trigger!;
+  const triggerLine = trigger.inFile ? 0 : lineOf(document.text, trigger.span.start);
   const result: IncludedFileFindings[] = [];
   for (const include of includedRequirementFiles(deps.includes)) {
-    const includedBy = `(${includerSentence(include, document, context, deps)})`;
+    if (!wanted(include.path)) continue;
+    const line = lines.get(include.includeSpan.start);
+    const through = line && byLine.get(line.targetSpan.start)?.[0]?.path !== include.path ? line.target : undefined;
+    const includedBy = `(${includerSentence(include, through, trigger, triggerLine, deps.filePath)})`;
     const findings: Finding[] = [];
     for (const entry of include.document!.entries) {
       if (entry.kind !== 'requirement' || entry.rejected) continue;
@@ -259,19 +267,19 @@ export function includedFileFindings(document: RequirementsDocument, deps: Pick<
   return result;
 }
 
-/** "requirements.txt includes this file (through 'base.txt'), and its --hash on line 4 turns on hash-checking mode for everything it installs". */
-function includerSentence(include: IncludedFile, document: RequirementsDocument, context: HashContext, deps: Pick<RequirementsCheckDeps, 'filePath' | 'includes'>): string {
+/**
+ * "requirements.txt includes this file (through 'base.txt'), and its --hash on line 4 turns on
+ * hash-checking mode for everything it installs". `through`: the target of the include line that
+ * leads to a file it does not name; `triggerLine`: the line of a trigger in the file being checked.
+ */
+function includerSentence(include: IncludedFile, through: string | undefined, trigger: NonNullable<HashMode['trigger']>, triggerLine: number, filePath: string | undefined): string {
   // Named from the included file's folder, as its own -r lines would name it.
-  const includer = deps.filePath ? relative(dirname(include.path), deps.filePath) : 'the file that includes it';
-  const line = document.entries.find((entry): entry is IncludeEntry => entry.kind === 'include' && entry.targetSpan.start === include.includeSpan.start);
-  const named = line && includesThrough(line, deps.includes)[0];
-  const through = line && named && named.path !== include.path ? ` (through '${line.target}')` : '';
-  const trigger = context.mode.trigger!;
+  const includer = filePath ? relative(dirname(include.path), filePath) : 'the file that includes it';
   const option = trigger.kind === 'require-hashes' ? '--require-hashes' : 'the --hash';
   const where = trigger.inFile
     ? trigger.inFile === include.path ? `${option} in this file` : `${option} in ${labelFrom(include.path, trigger.inFile)}`
-    : `${trigger.kind === 'require-hashes' ? 'its --require-hashes' : 'its --hash'} on line ${lineOf(document.text, trigger.span.start)}`;
-  return `${includer} includes this file${through}, and ${where} turns on hash-checking mode for everything it installs`;
+    : `${trigger.kind === 'require-hashes' ? 'its --require-hashes' : 'its --hash'} on line ${triggerLine}`;
+  return `${includer} includes this file${through === undefined ? '' : ` (through '${through}')`}, and ${where} turns on hash-checking mode for everything it installs`;
 }
 
 /** 1-based line of an offset. */
@@ -358,16 +366,24 @@ function checkInsecureUrl(option: OptionNode, findings: Finding[]): void {
   });
 }
 
-/** The files reached through an include line of the file being checked, the file it names first. */
-function includesThrough(entry: IncludeEntry, includes: readonly IncludedFile[] = []): IncludedFile[] {
-  return includes.filter((include) => include.includeSpan.start === entry.targetSpan.start && include.includeSpan.end === entry.targetSpan.end);
+/**
+ * The files reached through each include line of the file being checked, by where the line's
+ * target starts, the file it names first: grouped once, so a file of many include lines costs no
+ * more than it holds.
+ */
+function includesByLine(includes: readonly IncludedFile[]): Map<number, IncludedFile[]> {
+  const byLine = new Map<number, IncludedFile[]>();
+  for (const include of includes) {
+    const reached = byLine.get(include.includeSpan.start);
+    if (reached) reached.push(include);
+    else byLine.set(include.includeSpan.start, [include]);
+  }
+  return byLine;
 }
 
-function checkInclude(entry: IncludeEntry, includes: readonly IncludedFile[] | undefined, findings: Finding[]): void {
-  if (!includes) return;
+function checkInclude(entry: IncludeEntry, reached: readonly IncludedFile[], findings: Finding[]): void {
   // Files reached through this line, the file it names first: a nested include that is missing
   // or loops back stops pip as surely as this one, and is only visible here, on the top line.
-  const reached = includesThrough(entry, includes);
   const direct = reached[0];
   const resolved = direct?.status === 'found' ? reached.find((include) => include.status === 'missing' || include.status === 'cycle' || include.status === 'unread') : direct;
   const via = resolved === direct ? '' : ` (included through '${entry.target}')`;
