@@ -80,14 +80,17 @@ async function checkFile(file: CliFile, settings: ReqguardSettings, runtime: Ind
 function checkRecords(files: readonly CliFile[], checks: readonly FileCheck[], cwd: string): CheckRecord[] {
   const fromIncluders = new Map<string, Diagnostic[]>();
   for (const { included } of checks) for (const { path, diagnostics } of included) fromIncluders.set(path, [...(fromIncluders.get(path) ?? []), ...diagnostics]);
-  const named = new Set(files.map((file) => file.path));
-  const written = new Set<string>();
+  // Included files not named on the command line, each after the first file that includes it.
+  const listed = new Set(files.map((file) => file.path));
+  const firstTime = (path: string): boolean => {
+    if (listed.has(path)) return false;
+    listed.add(path);
+    return true;
+  };
   const merged = (own: readonly Diagnostic[], path: string) => withIncludersDiagnostics(own, fromIncluders.get(path) ?? []).sort(byPosition);
   return files.flatMap((file, i) => [
     ...toCheckRecords(file.file, merged(checks[i].diagnostics, file.path)),
-    ...checks[i].included
-      .filter(({ path }) => !named.has(path) && !written.has(path) && written.add(path))
-      .flatMap(({ path }) => toCheckRecords(pathBelow(cwd, path), merged([], path))),
+    ...checks[i].included.filter(({ path }) => firstTime(path)).flatMap(({ path }) => toCheckRecords(pathBelow(cwd, path), merged([], path))),
   ]);
 }
 
