@@ -61,9 +61,10 @@ export function startServer(connection: Connection, deps: ServerDeps): void {
   connection.onHover(states.handler(null, async (state, params, signal) => (await hover(state.analysis, state.document.offsetAt(params.position), featureContext(state.settings, state.index, signal))) ?? null));
   connection.onCompletion(states.handler(null, (state, params, signal) => completion(state.analysis, state.document.offsetAt(params.position), featureContext(state.settings, state.index, signal))));
   connection.onDocumentLinks(states.handler([], (state) => documentLinks(state.analysis, deps.uriToPath(state.document.uri))));
-  connection.onCodeAction(states.handler([], codeActionsAt));
+  const open = { documents, uriToPath: deps.uriToPath };
+  connection.onCodeAction(states.handler([], (state, params, signal) => codeActionsAt(state, params, signal, open)));
   // "Pin and hash all" as a command: the client shows progress and can cancel.
-  connection.onRequest(PIN_AND_HASH_ALL_REQUEST, states.handlerFor((params) => params.uri, null, (state, params, signal) => pinAndHashAll(state, params, signal, documents, log)));
+  connection.onRequest(PIN_AND_HASH_ALL_REQUEST, states.handlerFor((params) => params.uri, null, (state, params, signal) => pinAndHashAll(state, params, signal, open, log)));
   connection.onNotification(WORKSPACE_TRUSTED_NOTIFICATION, () => {
     settings.workspaceTrusted = true;
     validation.scheduleAll();

@@ -9,6 +9,7 @@ export const DIAGNOSTIC_CODES = {
   unpinned: 'warning',
   unhashed: 'warning',
   'hash-mode-unhashable': 'error',
+  'hash-mode-include': 'error',
   'weak-hash': 'error',
   'extra-index-url': 'warning',
   'insecure-index': 'warning',

@@ -53,7 +53,7 @@ export function diagnose(name: string, source: string, options: DiagnoseOptions 
     ? resolveIncludes(analysis.parsed, `${ROOT}/${name}`, memoryReader(options.files), options.env)
     : undefined;
   const paths = options.disk ? fakeDisk(options.disk) : undefined;
-  const diagnostics = computeDiagnostics(analysis, options.settings ?? DEFAULT_SETTINGS, { includes, paths });
+  const diagnostics = computeDiagnostics(analysis, options.settings ?? DEFAULT_SETTINGS, { includes, paths, filePath: `${ROOT}/${name}` });
   return { ...mark, analysis, diagnostics, includes };
 }
 

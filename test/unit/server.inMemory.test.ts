@@ -138,6 +138,61 @@ test('editing an open included file validates the files that include it again', 
   assert.equal(fromDisk.find((d) => d.code === 'unpinned')?.severity, DiagnosticSeverity.Warning);
 });
 
+test('hash mode reaches down: an open included file gets what pip refuses there, naming the file that includes it, kept up to date as either changes', async () => {
+  const hash = `--hash=sha256:${'a'.repeat(64)}`;
+  const baseUri = 'file:///work/down/base.txt';
+  const uri = 'file:///work/down/requirements.txt';
+  // Opened first, on its own: not in hash mode, its unhashed pin is reqguard's warning.
+  open(baseUri, '# shared\nitsdangerous==2.2.0\n');
+  const alone = await diagnostics(baseUri);
+  assert.deepEqual(alone.map((d) => `${d.range.start.line}:${d.code}:${d.severity}`), [`1:unhashed:${DiagnosticSeverity.Warning}`]);
+
+  // Opened beside it, a hashed file that includes it makes that pip's refusal: an error, which names it.
+  let mark = published.length;
+  open(uri, `-r base.txt\nsix==1.16.0 ${hash}\n`);
+  const including = await diagnostics(uri);
+  assert.deepEqual(codes(including), ['0:hash-mode-include']);
+  const refused = await diagnostics(baseUri, (p) => published.indexOf(p) >= mark && p.diagnostics.some((d) => d.severity === DiagnosticSeverity.Error));
+  assert.deepEqual(refused.map((d) => `${d.range.start.line}:${d.code}:${d.severity}`), [`1:unhashed:${DiagnosticSeverity.Error}`]);
+  assert.match(String(refused[0].message), /^pip refuses 'itsdangerous==2\.2\.0' in hash-checking mode: .* \(requirements\.txt includes this file, and its --hash on line 2 turns on hash-checking mode for everything it installs\)$/);
+
+  // The including file drops its hash: no hash mode, the included file is back to its own warning.
+  mark = published.length;
+  void client.sendNotification('textDocument/didChange', { textDocument: { uri, version: 2 }, contentChanges: [{ text: '-r base.txt\nsix==1.16.0\n' }] });
+  const back = await diagnostics(baseUri, (p) => published.indexOf(p) >= mark);
+  assert.deepEqual(back.map((d) => `${d.range.start.line}:${d.code}:${d.severity}`), [`1:unhashed:${DiagnosticSeverity.Warning}`]);
+
+  // Hashed again, then the included file is edited: the finding follows its new text (a line down).
+  void client.sendNotification('textDocument/didChange', { textDocument: { uri, version: 3 }, contentChanges: [{ text: `-r base.txt\nsix==1.16.0 ${hash}\n` }] });
+  await diagnostics(baseUri, (p) => p.diagnostics.some((d) => d.severity === DiagnosticSeverity.Error && published.indexOf(p) >= mark));
+  mark = published.length;
+  void client.sendNotification('textDocument/didChange', { textDocument: { uri: baseUri, version: 2 }, contentChanges: [{ text: '# shared\n\ntzdata\n' }] });
+  const moved = await diagnostics(baseUri, (p) => published.indexOf(p) >= mark && p.version === 2 && p.diagnostics.some((d) => d.severity === DiagnosticSeverity.Error));
+  assert.deepEqual(moved.map((d) => `${d.range.start.line}:${d.code}:${d.severity}`), [`2:unpinned:${DiagnosticSeverity.Error}`]);
+  assert.match(String((await diagnostics(uri, (p) => published.indexOf(p) >= mark)).find((d) => d.code === 'hash-mode-include')?.message), /tzdata is not pinned with == \(line 3\)/);
+
+  // Closing the including file takes its findings away from the included one.
+  mark = published.length;
+  void client.sendNotification('textDocument/didClose', { textDocument: { uri } });
+  const closed = await diagnostics(baseUri, (p) => published.indexOf(p) >= mark);
+  assert.deepEqual(closed.map((d) => `${d.range.start.line}:${d.code}:${d.severity}`), [`2:unpinned:${DiagnosticSeverity.Warning}`]);
+  void client.sendNotification('textDocument/didClose', { textDocument: { uri: baseUri } });
+});
+
+test('hash mode reaches down: an included file opened after the file that includes it gets its findings too', async () => {
+  const uri = 'file:///work/later/requirements.txt';
+  const baseUri = 'file:///work/later/base.txt';
+  server.files.set('/work/later/base.txt', 'six==1.16.0\n');
+  open(uri, `-r base.txt\ntzdata==2024.1 --hash=sha256:${'b'.repeat(64)}\n`);
+  assert.deepEqual(codes(await diagnostics(uri)), ['0:hash-mode-include']);
+  open(baseUri, 'six==1.16.0\n');
+  const found = await diagnostics(baseUri, (p) => p.diagnostics.some((d) => d.severity === DiagnosticSeverity.Error));
+  assert.deepEqual(found.map((d) => `${d.range.start.line}:${d.code}`), ['0:unhashed']);
+  assert.match(String(found[0].message), /\(requirements\.txt includes this file, and its --hash on line 2 turns on/);
+  void client.sendNotification('textDocument/didClose', { textDocument: { uri } });
+  void client.sendNotification('textDocument/didClose', { textDocument: { uri: baseUri } });
+});
+
 test('a settings change takes effect without a restart; closing a document clears its diagnostics', async () => {
   const uri = 'file:///work/settings/requirements.txt';
   open(uri, 'flask\n');

@@ -2,7 +2,9 @@
 // findings alike, through the same engine (offline diagnostics, then index diagnostics against
 // the index the file itself installs from).
 import type { Diagnostic } from 'vscode-languageserver-types';
-import { fileIndex, offlineDiagnostics, onlineDiagnostics } from '../engine/engine';
+import { fileIndex, includedDiagnostics, offlineDiagnostics, onlineDiagnostics } from '../engine/engine';
+import { withIncludersDiagnostics, type IncludedFileDiagnostics } from '../features/diagnostics';
+import { pathBelow } from '../pip/includes';
 import type { IndexRuntime } from '../index/runtime';
 import type { ReqguardSettings } from '../settings';
 import { flag, parseArgs, quoted, UsageError, valued } from './args';
@@ -15,7 +17,8 @@ import { formatCheckSarif } from './sarif';
 export const CHECK_USAGE = `check   reports unpinned and unhashed requirements, pip syntax errors and unsafe index settings
         in requirements files and setup.py, then asks each file's own index (its --index-url
         and includes win over the flags, as in pip) about unknown projects and versions,
-        yanked releases, wrong hashes and known vulnerabilities.
+        yanked releases, wrong hashes and known vulnerabilities. In hash-checking mode, what
+        pip refuses in the files a FILE includes is reported there too, under their own paths.
           --format text|json|sarif   output (sarif: SARIF 2.1.0 for code scanning)
           --fail-on error|warning    what makes the exit status 1 (default: error)
           --python-version X.Y       the target Python, checked against requires-python
@@ -43,6 +46,8 @@ function choice<T extends string>(option: string, value: string | undefined, all
 /** A file's diagnostics, and what to tell about its index lookups. */
 interface FileCheck {
   readonly diagnostics: readonly Diagnostic[];
+  /** What the file puts in the files it includes (hash mode). */
+  readonly included: readonly IncludedFileDiagnostics[];
   /** Lines for stderr. */
   readonly notices: readonly string[];
   readonly indexFailed: boolean;
@@ -60,10 +65,33 @@ export function offlineFindings(file: CliFile, settings: ReqguardSettings): Diag
 
 async function checkFile(file: CliFile, settings: ReqguardSettings, runtime: IndexRuntime | undefined): Promise<FileCheck> {
   const offline = offlineFindings(file, settings);
-  if (!runtime) return { diagnostics: offline, notices: [], indexFailed: false };
+  const included = includedDiagnostics(file, settings);
+  if (!runtime) return { diagnostics: offline, included, notices: [], indexFailed: false };
   const watched = watchFailures(fileIndex(runtime, file, settings));
   const online = await onlineDiagnostics(file, { index: watched.index, settings, runtime });
-  return { diagnostics: [...offline, ...online].sort(byPosition), notices: describeLookups(file.file, watched), indexFailed: watched.failures().length > 0 };
+  return { diagnostics: [...offline, ...online].sort(byPosition), included, notices: describeLookups(file.file, watched), indexFailed: watched.failures().length > 0 };
+}
+
+/**
+ * Each file's records, then those it puts in the files it includes (hash mode) under their paths
+ * (relative to the working folder when below it): once for a file included twice, and with its
+ * own records for a file also named on the command line.
+ */
+function checkRecords(files: readonly CliFile[], checks: readonly FileCheck[], cwd: string): CheckRecord[] {
+  const fromIncluders = new Map<string, Diagnostic[]>();
+  for (const { included } of checks) for (const { path, diagnostics } of included) fromIncluders.set(path, [...(fromIncluders.get(path) ?? []), ...diagnostics]);
+  // Included files not named on the command line, each after the first file that includes it.
+  const listed = new Set(files.map((file) => file.path));
+  const firstTime = (path: string): boolean => {
+    if (listed.has(path)) return false;
+    listed.add(path);
+    return true;
+  };
+  const merged = (own: readonly Diagnostic[], path: string) => withIncludersDiagnostics(own, fromIncluders.get(path) ?? []).sort(byPosition);
+  return files.flatMap((file, i) => [
+    ...toCheckRecords(file.file, merged(checks[i].diagnostics, file.path)),
+    ...checks[i].included.filter(({ path }) => firstTime(path)).flatMap(({ path }) => toCheckRecords(pathBelow(cwd, path), merged([], path))),
+  ]);
 }
 
 export async function check(argv: readonly string[], io: CliIo): Promise<number> {
@@ -85,7 +113,7 @@ export async function check(argv: readonly string[], io: CliIo): Promise<number>
     await runtime?.close();
   }
   for (const result of checks) result.notices.forEach((line) => io.stderr(line));
-  const records: CheckRecord[] = readable.flatMap((file, i) => toCheckRecords(file.file, checks[i].diagnostics));
+  const records = checkRecords(readable, checks, io.cwd);
   io.stdout(format === 'json' ? formatCheckJson(records) : format === 'sarif' ? formatCheckSarif(records, { tool: io.tool, cwd: io.cwd }) : formatCheckText(records, { unreadable: files.length - readable.length, indexIncomplete: checks.filter((result) => result.indexFailed).length }));
   if (readable.length < files.length || checks.some((result) => result.indexFailed)) return 2;
   const failing = failOn === 'warning' ? ['error', 'warning'] : ['error'];

@@ -1,10 +1,13 @@
 // `reqguard fix`: "Pin and hash all" on files, through the code the editor runs (planFixes, then
-// applyReplacements). Only the named files are written, never the files they include; a file is
-// written only when it changes, atomically, and byte for byte as it was outside the rewritten
-// entries. `--dry-run` writes nothing and prints the change as a unified diff.
+// applyReplacements). The named files are written, and in hash-checking mode the files they
+// include with -r too (pip refuses their unpinned or unhashed entries as well); outside it those
+// stay as they are. A file is written only when it changes, atomically, and byte for byte as it
+// was outside the rewritten entries. `--dry-run` writes nothing and prints the change as a unified diff.
 import { relative, resolve, sep } from 'node:path';
-import { fileIndex, planFileFixes } from '../engine/engine';
+import { fileIndex, planFileFixes, planIncludedFixes } from '../engine/engine';
 import { applyReplacements, type TextReplacement } from '../pip/entryEdit';
+import type { FixPlan } from '../pip/fixPlan';
+import { pathBelow, type IncludedFile } from '../pip/includes';
 import type { IndexRuntime } from '../index/runtime';
 import { flag, parseArgs, UsageError } from './args';
 import { readFile, type CliFile, type CliIo } from './files';
@@ -14,8 +17,10 @@ import { unifiedDiff } from './unifiedDiff';
 
 export const FIX_USAGE = `fix     pins each requirement of each FILE to the release pip would install and adds the
         sha256 of every file of that release (the editor's "Pin and hash all"). Entries that
-        cannot be fixed are listed on stderr and left as they are. Only the named files are
-        written (atomically, only when they change), never the files they include.
+        cannot be fixed are listed on stderr and left as they are. Files are written
+        atomically, only when they change, each listed on stdout. In hash-checking mode (once
+        hashed) the files a FILE includes with -r are fixed too, since pip refuses their
+        unpinned or unhashed entries as well; otherwise they are left as they are.
           --dry-run                  write nothing; print the change as a unified diff
           --pin-only, --hash-only    only pin (hashes already written follow a new pin), or
                                      only hash the pins as written
@@ -48,6 +53,8 @@ interface FixRun {
   readonly dryRun: boolean;
   readonly pin: boolean;
   readonly hash: boolean;
+  /** Files written (or diffed) so far, named or included: each once. */
+  readonly done: Set<string>;
 }
 
 export async function fix(argv: readonly string[], io: CliIo): Promise<number> {
@@ -59,7 +66,7 @@ export async function fix(argv: readonly string[], io: CliIo): Promise<number> {
   // A file named twice is fixed (or diffed) once: a second diff of the same file would not apply.
   const named = new Map<string, string>();
   for (const file of args.positionals) if (!named.has(resolve(io.cwd, file))) named.set(resolve(io.cwd, file), file);
-  const run: FixRun = { io, named, options, runtime, dryRun: args.has('--dry-run'), pin: !args.has('--hash-only'), hash: !args.has('--pin-only') };
+  const run: FixRun = { io, named, options, runtime, dryRun: args.has('--dry-run'), pin: !args.has('--hash-only'), hash: !args.has('--pin-only'), done: new Set() };
   let status = 0;
   try {
     for (const file of named.values()) status = Math.max(status, await fixFile(file, run));
@@ -88,6 +95,8 @@ function diffLabel(file: CliFile, cwd: string): string {
 
 async function fixFile(name: string, run: FixRun): Promise<number> {
   const { io, options } = run;
+  // Already written (or diffed) as a file an earlier one includes.
+  if (run.done.has(resolve(io.cwd, name))) return 0;
   const file = readFile(name, io, { followIncludes: true });
   if (!file) return 2;
   const { analysis } = file;
@@ -98,10 +107,63 @@ async function fixFile(name: string, run: FixRun): Promise<number> {
   // Checked first: no index work for a file that will not be written.
   const onDisk = utf8TextOnDisk(file);
   if (onDisk === undefined) {
-    io.stderr(`reqguard: ${name}: nothing written: reqguard writes UTF-8 files only, and this file is not UTF-8 (${file.decodeError ?? 'it declares another encoding'})\n`);
+    io.stderr(`reqguard: ${name}: nothing written: ${notUtf8(file)}\n`);
     return 2;
   }
-  const plan = await planFileFixes(file, fileIndex(run.runtime, file, options.settings), options.settings, { pin: run.pin, hash: run.hash });
+  const index = fileIndex(run.runtime, file, options.settings);
+  const wanted = { pin: run.pin, hash: run.hash };
+  const [plan, included] = await Promise.all([planFileFixes(file, index, options.settings, wanted), planIncludedFixes(file, index, options.settings, wanted)]);
+  run.done.add(file.path);
+  let status = writeFixes({ name, file, onDisk }, plan, run, true);
+  for (const { include, plan: includePlan } of included) {
+    if (run.done.has(include.path)) continue;
+    run.done.add(include.path);
+    status = Math.max(status, writeIncludedFixes(include, includePlan, run));
+  }
+  if (included.length === 0 && plan.replacements.length > 0) noteIncludes(file, run);
+  return status;
+}
+
+/** A file to write: its name as said in messages, as read, and its text as on disk (BOM included). */
+interface FixTarget {
+  readonly name: string;
+  readonly file: CliFile;
+  readonly onDisk: string;
+}
+
+function notUtf8(file: CliFile): string {
+  return `reqguard writes UTF-8 files only, and this file is not UTF-8 (${file.decodeError ?? 'it declares another encoding'})`;
+}
+
+/**
+ * A file the fixed one includes, planned from the text read with the includes: read again for its
+ * bytes, and written only when that text has not changed meanwhile.
+ */
+function writeIncludedFixes(include: IncludedFile, plan: FixPlan, run: FixRun): number {
+  const name = pathBelow(run.io.cwd, include.path);
+  if (plan.replacements.length === 0 && plan.skipped.length === 0) return 0;
+  const file = readFile(include.path, run.io, { followIncludes: false });
+  if (!file) return 2;
+  const onDisk = utf8TextOnDisk(file);
+  if (onDisk === undefined) {
+    run.io.stderr(`reqguard: ${name}: nothing written: ${notUtf8(file)}\n`);
+    return 2;
+  }
+  if (file.analysis.document.getText() !== include.document!.text) {
+    run.io.stderr(`reqguard: ${name}: nothing written: the file changed while reqguard was working on it; run fix again\n`);
+    return 2;
+  }
+  return writeFixes({ name, file, onDisk }, plan, run, false);
+}
+
+/**
+ * Reports what could not be fixed and writes (or diffs) the rest. `named`: the file is on the
+ * command line, where "nothing to change" is said too; an included file is listed only when written.
+ */
+function writeFixes(target: FixTarget, plan: FixPlan, run: FixRun, named: boolean): number {
+  const { io } = run;
+  const { name, file, onDisk } = target;
+  const { analysis } = file;
   if (analysis.kind === 'requirements-in') {
     // Every entry is skipped for the same reason: say it once, for the file.
     if (plan.skipped.length === 0) return 0;
@@ -112,13 +174,12 @@ async function fixFile(name: string, run: FixRun): Promise<number> {
   for (const { entry, reason } of plan.skipped) io.stderr(`${name}:${document.positionAt(entry.span.start).line + 1}: not fixed: ${reason}\n`);
   const skipped = plan.skipped.length > 0 ? 1 : 0;
   if (plan.replacements.length === 0) {
-    if (!run.dryRun) io.stdout(`${name}: nothing to change\n`);
+    if (!run.dryRun && named) io.stdout(`${name}: nothing to change\n`);
     return skipped;
   }
   // Spans count from the start of the decoded text, which a BOM precedes on disk.
   const bom = onDisk.length - document.getText().length;
   const replacements = plan.replacements.map(({ span, newText }): TextReplacement => ({ span: { start: span.start + bom, end: span.end + bom }, newText }));
-  noteIncludes(file, run);
   if (run.dryRun) {
     io.stdout(unifiedDiff(diffLabel(file, io.cwd), onDisk, replacements));
     return skipped;
@@ -135,10 +196,10 @@ async function fixFile(name: string, run: FixRun): Promise<number> {
   return skipped;
 }
 
-/** pip reads the files a fixed file includes as well: say that they are left as they are, unless named too. */
+/** Outside hash mode the files a fixed file includes stay as they are: say so, unless they are named too. */
 function noteIncludes(file: CliFile, run: FixRun): void {
   const others = (file.includes ?? []).filter((include) => include.status === 'found' && !run.named.has(include.path));
   if (others.length === 0) return;
-  const names = others.map((include) => relative(run.io.cwd, include.path) || include.path).join(', ');
+  const names = others.map((include) => pathBelow(run.io.cwd, include.path)).join(', ');
   run.io.stderr(`reqguard: ${file.file}: the files it includes are not written: ${names} (name them too to fix them)\n`);
 }

@@ -3,14 +3,16 @@
 // way in the editor and in CI; neither re-implements a step.
 import type { Diagnostic } from 'vscode-languageserver-types';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import { computeDiagnostics } from '../features/diagnostics';
+import { computeDiagnostics, includedFileDiagnostics, type IncludedFileDiagnostics } from '../features/diagnostics';
 import type { AnalyzedDocument } from '../features/document';
 import { indexDiagnostics } from '../features/indexDiagnostics';
 import type { OsvPost } from '../index/osv';
 import type { PackageIndex } from '../index/packageIndex';
 import { osvPost, type IndexRuntime } from '../index/runtime';
 import { planFixes, type FixOptions, type FixPlan } from '../pip/fixPlan';
+import { hashModeOf, includedRequirementFiles } from '../pip/hashMode';
 import { resolveIncludes, type IncludedFile, type TextReader } from '../pip/includes';
+import { documentKindOf, type ParsedFile } from '../parser/documentKinds';
 import type { PathProbe } from '../pip/localPaths';
 import type { ReqguardSettings } from '../settings';
 import { analyzeDocument } from './documents';
@@ -57,7 +59,16 @@ export function analyzeFile(document: TextDocument, path: string, sources: FileS
 
 /** Findings that need no network: syntax, pins, hashes, includes, index options, library rules. */
 export function offlineDiagnostics(file: AnalyzedFile, settings: ReqguardSettings): Diagnostic[] {
-  return computeDiagnostics(file.analysis, settings, { includes: file.includes, paths: file.paths });
+  return computeDiagnostics(file.analysis, settings, { includes: file.includes, paths: file.paths, filePath: file.path });
+}
+
+/**
+ * Findings the file puts in the files it includes: in hash-checking mode, what pip refuses there
+ * (each diagnostic in its own file, naming this one). The CLI prints them under the included
+ * file's path; the server adds them to the included files that are open (`wanted`).
+ */
+export function includedDiagnostics(file: AnalyzedFile, settings: ReqguardSettings, wanted?: (path: string) => boolean): IncludedFileDiagnostics[] {
+  return includedFileDiagnostics(file.analysis, settings, { includes: file.includes, filePath: file.path }, wanted);
 }
 
 /**
@@ -100,4 +111,31 @@ export function featureContext(settings: ReqguardSettings, index: PackageIndex |
 /** "Pin and hash all" (and its variants) for the file: the replacements to make and what was left. */
 export function planFileFixes(file: AnalyzedFile, index: PackageIndex, settings: ReqguardSettings, options: Omit<FixOptions, 'targets'>, signal?: AbortSignal): Promise<FixPlan> {
   return planFixes(file.analysis, { index, pythonVersion: settings.pythonVersion, signal }, { ...options, targets: settings.hashes });
+}
+
+/** The plan for one file the fixed file includes: its replacements are in `include.document.text`. */
+export interface IncludedFixPlan {
+  readonly include: IncludedFile;
+  readonly plan: FixPlan;
+}
+
+/**
+ * "Pin and hash all" reaches down into the files the file includes with -r (at any depth) when the
+ * install is in hash-checking mode, or will be once hashed: pip refuses every entry of theirs left
+ * unpinned or unhashed. They are planned against the fixed file's index (pip reads their entries
+ * in the same install); their pins stay where they are, even for "Update all". Nothing outside
+ * hash mode, nor for a pip-compile input.
+ */
+export function planIncludedFixes(file: AnalyzedFile, index: PackageIndex, settings: ReqguardSettings, options: Omit<FixOptions, 'targets'>, signal?: AbortSignal): Promise<IncludedFixPlan[]> {
+  const { analysis } = file;
+  if (analysis.family !== 'requirements' || analysis.kind !== 'requirements') return Promise.resolve([]);
+  if (!options.hash && !hashModeOf(analysis.parsed, file.includes).on) return Promise.resolve([]);
+  const pin = options.pin || options.update === true;
+  return Promise.all(
+    includedRequirementFiles(file.includes).map(async (include): Promise<IncludedFixPlan> => {
+      const document = include.document!;
+      const parsed: ParsedFile = { family: 'requirements', kind: documentKindOf(include.path) === 'requirements-in' ? 'requirements-in' : 'requirements', text: document.text, parsed: document };
+      return { include, plan: await planFixes(parsed, { index, pythonVersion: settings.pythonVersion, signal }, { pin, hash: options.hash, targets: settings.hashes }) };
+    }),
+  );
 }

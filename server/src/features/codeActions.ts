@@ -39,6 +39,11 @@ export interface CodeActionDeps {
   readonly signal?: AbortSignal;
   readonly uri: string;
   readonly toRange: (span: Span) => Range;
+  /**
+   * The edits the fix-all action makes in the files this one includes (hash mode reaches them),
+   * asked for only with the fix-all action; absent: this file alone.
+   */
+  readonly includedFixes?: () => Promise<readonly { readonly uri: string; readonly edits: readonly TextEdit[] }[]>;
 }
 
 export interface CodeActionRequest {
@@ -226,19 +231,23 @@ export async function codeActions(analysis: AnalyzedDocument, range: Span, conte
       const end = document.offsetAt(diagnostic.range.end);
       return start <= entry.span.end && entry.span.start <= end;
     });
-  const [perEntry, plan] = await Promise.all([
+  const [perEntry, plan, included] = await Promise.all([
     Promise.all(entries.map((entry) => entryActions(analysis, entry, onEntry(entry), deps))),
     wantFixAll ? planFixes(analysis, deps, { pin: true, hash: true, targets: deps.targets }) : undefined,
+    wantFixAll && deps.includedFixes ? deps.includedFixes() : [],
   ]);
   if (deps.signal?.aborted) return [];
   const actions = perEntry.flat();
-  if (plan && plan.replacements.length > 0) {
-    const fixed = plan.replacements.length;
+  const fixed = (plan?.replacements.length ?? 0) + included.reduce((sum, file) => sum + file.edits.length, 0);
+  if (plan && fixed > 0) {
+    const edit = workspaceEdit(deps, plan.replacements);
+    for (const file of included) edit.changes![file.uri] = [...file.edits];
+    const files = included.length + (plan.replacements.length > 0 ? 1 : 0);
     actions.push({
-      title: `Pin and hash all requirements (${fixed} ${fixed === 1 ? 'entry' : 'entries'})`,
+      title: `Pin and hash all requirements (${fixed} ${fixed === 1 ? 'entry' : 'entries'}${files > 1 ? ` in ${files} files` : ''})`,
       kind: FIX_ALL_KIND,
-      edit: workspaceEdit(deps, plan.replacements),
-      diagnostics: context.diagnostics.filter((diagnostic) => diagnostic.code === 'unpinned' || diagnostic.code === 'unhashed'),
+      edit,
+      diagnostics: context.diagnostics.filter((diagnostic) => diagnostic.code === 'unpinned' || diagnostic.code === 'unhashed' || diagnostic.code === 'hash-mode-include'),
     });
   }
   return actions;

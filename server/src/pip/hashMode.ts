@@ -1,9 +1,10 @@
 // Whether pip will run a file in hash-checking mode, and why. pip decides once per install: any
 // --require-hashes, or any requirement with a --hash (unless --no-require-hashes), in the file or
 // in a file it includes with -r/-c, turns it on for every requirement.
-import type { RequirementsDocument } from '../parser/requirementsFile';
+import { hashesByAlgorithm, type RequirementEntry, type RequirementsDocument } from '../parser/requirementsFile';
 import type { Span } from '../parser/types';
 import type { IncludedFile } from './includes';
+import { hasHash, isDirectReference, isPinnedForPip } from './pinning';
 
 export interface HashMode {
   readonly on: boolean;
@@ -43,4 +44,90 @@ export function hashModeOf(document: RequirementsDocument, includes: readonly In
   if (requireHashes) return { on: true, trigger: requireHashes };
   if (firstHash && !suppressedBy) return { on: true, trigger: firstHash };
   return { on: false, suppressedBy: firstHash ? suppressedBy : undefined };
+}
+
+/**
+ * A -c constraint whose hashes pip 26.1+ lends to a requirement of the same project that has no
+ * --hash of its own (resolvelib factory: the constraint's hash options become the requirement's,
+ * and the requirement is pinned to the version found; pypa/pip#13887). pip before 26.1 never does.
+ */
+export interface LentHashes {
+  /** The constraint file (the first one naming the project with hashes). */
+  readonly path: string;
+  readonly entry: RequirementEntry;
+}
+
+/** By normalized project name. */
+export type ConstraintHashes = ReadonlyMap<string, LentHashes>;
+
+/**
+ * The hashes the -c files among `includes` lend, by project. As pip combines several constraints
+ * on one project: one without hashes changes nothing, two with hashes keep only the digests both
+ * list (per algorithm), and none left lends nothing. Markers do not matter: pip 26.2.1 lends the
+ * hashes of a constraint whose marker is false too.
+ */
+export function constraintHashesOf(includes: readonly IncludedFile[] = []): ConstraintHashes {
+  const combined = new Map<string, { source: LentHashes; digests: Map<string, Set<string>> }>();
+  for (const include of includes) {
+    if (include.kind !== '-c' || !include.document) continue;
+    for (const entry of include.document.entries) {
+      if (entry.kind !== 'requirement' || entry.rejected || !entry.normalizedName || entry.hashes.length === 0) continue;
+      const own = new Map(Object.entries(hashesByAlgorithm(entry)).map(([algorithm, digests]) => [algorithm, new Set(digests)]));
+      const known = combined.get(entry.normalizedName);
+      if (!known) {
+        combined.set(entry.normalizedName, { source: { path: include.path, entry }, digests: own });
+        continue;
+      }
+      const common = new Map<string, Set<string>>();
+      for (const [algorithm, digests] of known.digests) {
+        const theirs = own.get(algorithm);
+        if (theirs) common.set(algorithm, new Set([...digests].filter((digest) => theirs.has(digest))));
+      }
+      known.digests = common;
+    }
+  }
+  const lent = new Map<string, LentHashes>();
+  for (const [name, { source, digests }] of combined) if ([...digests.values()].some((set) => set.size > 0)) lent.set(name, source);
+  return lent;
+}
+
+/** Why pip refuses a requirement in hash-checking mode: not pinned with ==, or no hash to check. */
+export type Refusal = 'unpinned' | 'unhashed';
+
+/**
+ * pip's verdict on one hashable requirement in hash-checking mode (operations/prepare.py
+ * `_get_linked_req_hashes`), for the two behaviours there are, checked with pip 23.2.1 and 26.2.1.
+ * Before 26.1 the requirement itself must be pinned (a direct reference need not be) and carry
+ * a hash. From 26.1 a requirement with hash options, its own or lent by a constraint, is pinned to
+ * the version pip finds, so only a requirement with no hash at all is refused.
+ */
+export interface HashModeVerdict {
+  /** Why pip before 26.1 refuses it, if it does. */
+  readonly before26_1?: Refusal;
+  /** Why pip 26.1+ refuses it, if it does (pip before 26.1 then refuses it too). */
+  readonly from26_1?: Refusal;
+  /** The constraint whose hashes pip 26.1+ uses for it. */
+  readonly lent?: LentHashes;
+}
+
+export function hashModeVerdict(entry: RequirementEntry, constraints: ConstraintHashes): HashModeVerdict {
+  const direct = isDirectReference(entry);
+  const ownOptions = entry.hashes.length > 0;
+  // Only requirements found on an index borrow: pip resolves a direct reference without constraints' hashes.
+  const lent = !ownOptions && !direct && entry.normalizedName ? constraints.get(entry.normalizedName) : undefined;
+  const pinned = direct || isPinnedForPip(entry);
+  const hashed = hasHash(entry);
+  const refusal = (isPinned: boolean, isHashed: boolean): Refusal | undefined => (!isPinned ? 'unpinned' : !isHashed ? 'unhashed' : undefined);
+  return {
+    before26_1: refusal(pinned, hashed),
+    from26_1: refusal(pinned || ownOptions || lent !== undefined, hashed || lent !== undefined),
+    ...(lent ? { lent } : {}),
+  };
+}
+
+/** The files whose requirements pip installs from `includes`: each file read with -r, at any depth (a -r inside a -c file too), once. */
+export function includedRequirementFiles(includes: readonly IncludedFile[] = []): IncludedFile[] {
+  const byPath = new Map<string, IncludedFile>();
+  for (const include of includes) if (include.kind === '-r' && include.document && !byPath.has(include.path)) byPath.set(include.path, include);
+  return [...byPath.values()];
 }

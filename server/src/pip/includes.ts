@@ -3,7 +3,7 @@
 // stand in for the disk. Bounded whatever the files hold: at most MAX_INCLUDED_FILES files,
 // MAX_INCLUDE_DEPTH levels and MAX_INCLUDE_BYTES of text are read for one document; past a
 // bound the include line says what was not read.
-import { dirname, isAbsolute, join } from 'node:path';
+import { dirname, isAbsolute, join, relative } from 'node:path';
 import { parseRequirementsFile, type RequirementsDocument } from '../parser/requirementsFile';
 import type { Span } from '../parser/types';
 
@@ -53,6 +53,12 @@ function boundReached(filesRead: number, charsRead: number, depth: number): stri
   if (charsRead >= MAX_INCLUDE_BYTES) return `the files included before it already hold ${MAX_INCLUDE_LABEL}`;
   if (depth > MAX_INCLUDE_DEPTH) return `it is nested more than ${MAX_INCLUDE_DEPTH} includes deep`;
   return undefined;
+}
+
+/** `path` relative to `folder` when it lies below it (how messages and the CLI name files), else as it is. */
+export function pathBelow(folder: string, path: string): string {
+  const relativePath = relative(folder, path);
+  return relativePath && !relativePath.startsWith('..') && !isAbsolute(relativePath) ? relativePath : path;
 }
 
 /** The path pip opens for an include target written in `fromFile`. */

@@ -1,7 +1,9 @@
 // One session per open document: the analysis of its current version, its settings, when to
 // validate it next, and the index work in flight. Closing a document is one call that drops all of it.
 import { performance } from 'node:perf_hooks';
+import type { Diagnostic } from 'vscode-languageserver';
 import type { AnalyzedFile } from '../engine/engine';
+import type { IncludedFileDiagnostics } from '../features/diagnostics';
 import type { ReqguardSettings } from '../settings';
 import { PassScheduler } from './passScheduler';
 
@@ -17,6 +19,8 @@ export class DocumentSession {
   lastAnalysisMs = 0;
   /** The index line last logged (at debug level) for this document: said again only when it changes. */
   loggedIndex: string | undefined;
+  /** What the last validation found in the files this document includes (hash mode), by path. */
+  toIncluded: ReadonlyMap<string, IncludedFileDiagnostics> = new Map();
 
   constructor(readonly uri: string) {}
 
@@ -74,6 +78,7 @@ export class DocumentSession {
     this.indexWork?.abort();
     this.indexWork = undefined;
     this.file = undefined;
+    this.toIncluded = new Map();
   }
 }
 
@@ -103,6 +108,14 @@ export class DocumentSessions {
   /** A request about the document is one more message in a burst: validation waits for the burst's end. */
   noteRequest(uri: string): void {
     this.sessions.get(uri)?.passes.noteMessage();
+  }
+
+  /** What the other open documents found in the file at `path`, for this text of it (older texts are left out). */
+  fromIncluders(path: string, text: string): Diagnostic[] {
+    return [...this.sessions.values()].flatMap((session) => {
+      const found = session.toIncluded.get(path);
+      return found?.text === text ? found.diagnostics : [];
+    });
   }
 
   /** The sessions whose kept analysis read `path` as an include. */

@@ -1,13 +1,16 @@
 // Validation of open documents, coalesced per document (see PassScheduler): a burst of
 // edits costs one pass over the newest version. Offline findings first; index findings once the
-// typing pauses, dropped when a newer version or closing the document aborts them.
+// typing pauses, dropped when a newer version or closing the document aborts them. A document in
+// hash-checking mode also finds what pip refuses in the files it includes: an open one shows it
+// (validated again whenever that changes), beside its own findings.
 import { performance } from 'node:perf_hooks';
 import type { Connection, TextDocuments } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import { offlineDiagnostics, onlineDiagnostics } from '../engine/engine';
+import { includedDiagnostics, offlineDiagnostics, onlineDiagnostics } from '../engine/engine';
+import { withIncludersDiagnostics, type IncludedFileDiagnostics } from '../features/diagnostics';
 import type { Logger } from '../log';
 import { INDEX_STATUS_NOTIFICATION } from '../protocol';
-import type { DocumentSessions } from './documentSessions';
+import type { DocumentSession, DocumentSessions } from './documentSessions';
 import type { DocumentStates } from './documentStates';
 import type { IndexSession } from './indexSession';
 
@@ -56,7 +59,10 @@ export class Validation {
     if (!state || !session || this.documents.get(uri)?.version !== state.version) return;
     const { version, settings, index } = state;
     const started = performance.now();
-    const offline = offlineDiagnostics(state, settings);
+    // Only open files show them: an included file opened later validates this one again (changed()).
+    const openPaths = this.openPaths();
+    this.keepIncludedFindings(uri, session, includedDiagnostics(state, settings, (path) => openPaths.has(path)));
+    const offline = withIncludersDiagnostics(offlineDiagnostics(state, settings), this.sessions.fromIncluders(state.path, state.document.getText()));
     session.passes.passed(session.lastAnalysisMs + performance.now() - started);
     await this.connection.sendDiagnostics({ uri, version, diagnostics: offline });
     if (!index) return;
@@ -79,10 +85,42 @@ export class Validation {
     await this.connection.sendDiagnostics({ uri, version, diagnostics: [...offline, ...online] });
   }
 
-  /** A closed document loses its session and its diagnostics; documents that include it read the disk again. */
+  /**
+   * Keeps what a document found in the files it includes (hash mode), and validates again each open
+   * one whose findings from it appeared, changed or went away.
+   */
+  private keepIncludedFindings(uri: string, session: DocumentSession, found: readonly IncludedFileDiagnostics[]): void {
+    const previous = session.toIncluded;
+    const next = new Map(found.map((item) => [item.path, item]));
+    session.toIncluded = next;
+    const same = (a: IncludedFileDiagnostics | undefined, b: IncludedFileDiagnostics | undefined) => a?.text === b?.text && JSON.stringify(a?.diagnostics) === JSON.stringify(b?.diagnostics);
+    this.scheduleOpen(uri, [...new Set([...previous.keys(), ...next.keys()])].filter((path) => !same(previous.get(path), next.get(path))));
+  }
+
+  /** The open documents' URIs, by path. */
+  private openPaths(): Map<string | undefined, string> {
+    return new Map(this.documents.all().map((document) => [this.uriToPath(document.uri), document.uri]));
+  }
+
+  /** Validates the open documents at `paths` (but `except`). */
+  private scheduleOpen(except: string, paths: readonly string[]): void {
+    if (paths.length === 0) return;
+    const open = this.openPaths();
+    for (const path of paths) {
+      const target = open.get(path);
+      if (target && target !== except) this.schedule(target);
+    }
+  }
+
+  /**
+   * A closed document loses its session and its diagnostics; documents that include it read the
+   * disk again, and those it included lose what it found in them.
+   */
   close(uri: string): void {
+    const foundIn = [...(this.sessions.find(uri)?.toIncluded.keys() ?? [])];
     this.sessions.close(uri);
     void this.connection.sendDiagnostics({ uri, diagnostics: [] });
     this.changed(uri);
+    this.scheduleOpen(uri, foundIn);
   }
 }

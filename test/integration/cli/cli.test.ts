@@ -112,13 +112,15 @@ test('parse --json: flat requirement, option, include and problem records; inclu
     editable: true, hashes: {}, constraint: false,
   });
   assert.equal(report.requirements.length, 3, 'the invalid line is still listed');
-  // The problems are check's offline findings: the range refused in hash mode, the editable, the invalid line.
+  // The problems are check's offline findings: the included file's unhashed pin, the hashed range
+  // (refused in hash mode before pip 26.1), the editable, the invalid line.
   assert.deepEqual(report.problems.map((p: { line: number; code: string; severity: string }) => [p.line, p.code, p.severity]), [
-    [3, 'unpinned', 'error'],
+    [2, 'hash-mode-include', 'error'],
+    [3, 'unpinned', 'warning'],
     [5, 'hash-mode-unhashable', 'error'],
     [6, 'syntax', 'error'],
   ]);
-  assert.match(report.problems[2].message, /^Invalid requirement 'bad=='/);
+  assert.match(report.problems[3].message, /^Invalid requirement 'bad=='/);
 });
 
 // ---- show, against real loopback indexes --------------------------------------------------------

@@ -241,24 +241,34 @@ test('fix refuses what it must not write: setup.py and *.in (with the reason), f
   assert.equal((await run(['fix', ...onIndex(), 'missing.txt'], dir)).status, 2);
 });
 
-test('fix writes atomically and keeps what the file was: its mode, a symlink stays a link; includes are not written', async () => {
-  const dir = workspace({ 'real/requirements.txt': '-r base.txt\ntzdata==2024.1\n', 'real/base.txt': 'six\n' });
+test('fix writes atomically and keeps what the file was: its mode, a symlink stays a link; outside hash mode includes are not written', async () => {
+  const dir = workspace({ 'real/requirements.txt': '-r base.txt\ntzdata<2024.2\n', 'real/base.txt': 'six\n' });
   chmodSync(join(dir, 'real/requirements.txt'), 0o640);
   symlinkSync('requirements.txt', join(dir, 'real/link.txt'));
-  const result = await run(['fix', ...onIndex(), 'real/link.txt'], dir);
+  const result = await run(['fix', '--pin-only', ...onIndex(), 'real/link.txt'], dir);
   assert.equal(result.status, 0, result.stderr);
+  assert.equal(result.stdout, 'real/link.txt: rewrote 1 entry\n');
   assert.equal(result.stderr, 'reqguard: real/link.txt: the files it includes are not written: real/base.txt (name them too to fix them)\n');
   assert.ok(lstatSync(join(dir, 'real/link.txt')).isSymbolicLink());
   assert.equal(statSync(join(dir, 'real/requirements.txt')).mode & 0o777, 0o640);
-  assert.equal(read(dir, 'real/requirements.txt'), `-r base.txt\ntzdata==2024.1${hashes('\n', 'tzdata-2024.1-py3-none-any.whl', 'tzdata-2024.1.tar.gz')}\n`);
+  assert.equal(read(dir, 'real/requirements.txt'), '-r base.txt\ntzdata==2024.1\n');
   assert.equal(read(dir, 'real/base.txt'), 'six\n');
   assert.deepEqual(readdirSync(join(dir, 'real')).sort(), ['base.txt', 'link.txt', 'requirements.txt']);
 
   // Named too, the included file is fixed as well, and nothing is said about it.
-  const both = await run(['fix', ...onIndex(), 'real/requirements.txt', 'real/base.txt'], dir);
+  const both = await run(['fix', '--pin-only', ...onIndex(), 'real/requirements.txt', 'real/base.txt'], dir);
   assert.equal(both.status, 0, both.stderr);
   assert.equal(both.stderr, '');
+  assert.equal(read(dir, 'real/base.txt'), 'six==1.16.0\n');
+
+  // Hashed, the install is in hash-checking mode: pip would refuse base.txt's unhashed pin, so it is written too.
+  const hashed = await run(['fix', ...onIndex(), 'real/link.txt'], dir);
+  assert.equal(hashed.status, 0, hashed.stderr);
+  assert.equal(hashed.stderr, '');
+  assert.equal(hashed.stdout, 'real/link.txt: rewrote 1 entry\nreal/base.txt: rewrote 1 entry\n');
   assert.equal(read(dir, 'real/base.txt'), `six==1.16.0${hashes('\n', 'six-1.16.0-py3-none-any.whl', 'six-1.16.0.tar.gz')}\n`);
+  assert.ok(lstatSync(join(dir, 'real/link.txt')).isSymbolicLink());
+  assert.deepEqual(readdirSync(join(dir, 'real')).sort(), ['base.txt', 'link.txt', 'requirements.txt']);
 });
 
 test('fix: usage errors exit 2 with the usage', async () => {

@@ -3,7 +3,7 @@
 // bytes; the log level setting filtering what the server logs.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -195,6 +195,44 @@ test('"Update all" (pinAndHashAll with update): pins move to the newest final re
   assert.equal(await fixAll(await open(updated), updated, { update: true }), updated);
   // Without update the pins stay: only hashes are added or replaced.
   assert.match(await fixAll(uri, text), /^# app\r\nflask==2\.0\.0 \\\r\n[\s\S]*\r\noldlib==1\.0 \\\r\n/);
+});
+
+test('hash mode reaches down: "Pin and hash all" and the fix-all action edit the included files too, one open (its buffer, its version), one only on disk', async () => {
+  const dir = join(workspace, 'down');
+  mkdirSync(dir, { recursive: true });
+  const flask = [index.file('flask-3.0.0-py3-none-any.whl')!, index.file('flask-3.0.0.tar.gz')!].map((f) => f.sha256).sort();
+  const oldlib = [index.file('oldlib-1.1-py3-none-any.whl')!, index.file('oldlib-1.1.tar.gz')!].map((f) => f.sha256).sort();
+  const text = `-r base.txt\n-r extra.txt\nflask==3.0.0 \\\n    --hash=sha256:${flask[0]} \\\n    --hash=sha256:${flask[1]}\n`;
+  const base = '# shared\r\noldlib==1.1  # pinned\r\n';
+  writeFileSync(join(dir, 'requirements.txt'), text);
+  writeFileSync(join(dir, 'base.txt'), base);
+  writeFileSync(join(dir, 'extra.txt'), 'on disk, not read\n');
+  const uri = pathToFileURL(join(dir, 'requirements.txt')).href;
+  const extraUri = pathToFileURL(join(dir, 'extra.txt')).href;
+  const baseUri = pathToFileURL(join(dir, 'base.txt')).href;
+  // extra.txt is open with unsaved text: that buffer is what gets planned and edited.
+  await connection.sendNotification('textDocument/didOpen', { textDocument: { uri: extraUri, languageId: 'pip-requirements', version: 7, text: 'flask>=2\n' } });
+  await connection.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'pip-requirements', version: 1, text } });
+
+  const edit = (await connection.sendRequest('reqguard/pinAndHashAll', { uri })) as WorkspaceEdit;
+  const changes = (edit.documentChanges ?? []).map((change) => {
+    assert.ok('edits' in change);
+    return change;
+  });
+  assert.deepEqual(changes.map((change) => [change.textDocument.uri, change.textDocument.version]), [[uri, 1], [baseUri, null], [extraUri, 7]]);
+  assert.equal(changes[0].edits.length, 0, 'the file itself is pinned and hashed already');
+  const hashLines = (eol: string, digests: string[]) => digests.map((digest) => ` \\${eol}    --hash=sha256:${digest}`).join('');
+  assert.equal(apply(base, changes[1].edits as TextEdit[]), `# shared\r\noldlib==1.1${hashLines('\r\n', oldlib)}  # pinned\r\n`);
+  assert.equal(apply('flask>=2\n', changes[2].edits as TextEdit[]), `flask==3.0.0${hashLines('\n', flask)}\n`);
+
+  const actions = (await connection.sendRequest('textDocument/codeAction', { textDocument: { uri }, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, context: { diagnostics: [], only: ['source.fixAll.reqguard'] } })) as CodeAction[];
+  assert.equal(actions.length, 1);
+  assert.equal(actions[0].title, 'Pin and hash all requirements (2 entries in 2 files)');
+  const fixAll = actions[0].edit!.changes!;
+  assert.deepEqual(Object.keys(fixAll).sort(), [uri, baseUri, extraUri].sort());
+  assert.deepEqual(fixAll[baseUri], changes[1].edits);
+  assert.deepEqual(fixAll[extraUri], changes[2].edits);
+  await connection.sendNotification('textDocument/didClose', { textDocument: { uri: extraUri } });
 });
 
 test('reqguard.log.level filters the server\'s log lines; a settings change takes effect without a restart', async () => {

@@ -1,12 +1,13 @@
 // The diagnostics feature: an analysed document (plus optional disk access) to LSP diagnostics,
 // with severities from the user's settings.
+import { pathToFileURL } from 'node:url';
 import { DiagnosticSeverity, type Diagnostic } from 'vscode-languageserver-types';
-import type { TextDocument } from 'vscode-languageserver-textdocument';
+import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { AnalyzedDocument } from '../document';
 import { DIAGNOSTIC_CODES, type ReqguardSettings, type Severity } from '../../settings';
 import type { Span } from '../../parser/types';
 import { binaryFileFinding } from './binaryFile';
-import { checkRequirements, type Finding, type RequirementsCheckDeps } from './requirements';
+import { checkRequirements, includedFileFindings, type Finding, type RequirementsCheckDeps } from './requirements';
 import { checkManifest } from './manifest';
 import { safeMessage } from './safeText';
 
@@ -48,6 +49,55 @@ export function computeDiagnostics(
   deps: Omit<RequirementsCheckDeps, 'abstract'> = {},
 ): Diagnostic[] {
   return toDiagnostics(analysis.document, findingsFor(analysis, deps), settings);
+}
+
+/** Diagnostics located in a file that the checked file includes: its path, the text they are for, and the diagnostics. */
+export interface IncludedFileDiagnostics {
+  readonly path: string;
+  /** The included file's text as read: ranges hold for this text only. */
+  readonly text: string;
+  readonly diagnostics: Diagnostic[];
+}
+
+/**
+ * What pip refuses in the files a requirements file includes, when it puts the whole install in
+ * hash-checking mode: diagnostics of those files, naming the file that includes them. Nothing for
+ * a pip-compile input, whose ranges are meant to stay.
+ */
+export function includedFileDiagnostics(
+  analysis: AnalyzedDocument,
+  settings: ReqguardSettings,
+  deps: Pick<RequirementsCheckDeps, 'includes' | 'filePath'>,
+  wanted?: (path: string) => boolean,
+): IncludedFileDiagnostics[] {
+  if (analysis.family !== 'requirements' || analysis.kind !== 'requirements') return [];
+  return includedFileFindings(analysis.parsed, deps, wanted).map(({ include, findings }) => {
+    const text = include.document!.text;
+    const document = TextDocument.create(pathToFileURL(include.path).href, analysis.document.languageId, 0, text);
+    return { path: include.path, text, diagnostics: toDiagnostics(document, findings, settings) };
+  });
+}
+
+/**
+ * A file's own diagnostics with those the files including it put there (hash mode). At one place
+ * with one code only one stays, the more severe (its own on a tie): on its own a file may be
+ * outside hash mode, where its unhashed pin is a warning, while the file that includes it makes
+ * that an error.
+ */
+export function withIncludersDiagnostics(own: readonly Diagnostic[], fromIncluders: readonly Diagnostic[]): Diagnostic[] {
+  const key = (d: Diagnostic) => `${d.code}@${d.range.start.line}:${d.range.start.character}-${d.range.end.line}:${d.range.end.character}`;
+  const kept = new Map<string, Diagnostic>();
+  const rank = (d: Diagnostic) => d.severity ?? DiagnosticSeverity.Error;
+  const merged: Diagnostic[] = [];
+  for (const diagnostic of [...own, ...fromIncluders]) {
+    const at = key(diagnostic);
+    const earlier = kept.get(at);
+    if (earlier && rank(earlier) <= rank(diagnostic)) continue;
+    if (earlier) merged[merged.indexOf(earlier)] = diagnostic;
+    else merged.push(diagnostic);
+    kept.set(at, diagnostic);
+  }
+  return merged;
 }
 
 /**

@@ -1,12 +1,13 @@
 // Offline findings for a requirements file: what pip rejects, what is not pinned or hashed (with
 // pip's hash-checking verdicts), and index settings that make installs unsafe.
 import type { DiagnosticCode, Severity } from '../../settings';
-import type { Entry, OptionNode, RequirementEntry, RequirementsDocument } from '../../parser/requirementsFile';
+import { dirname, relative } from 'node:path';
+import type { Entry, IncludeEntry, OptionNode, RequirementEntry, RequirementsDocument } from '../../parser/requirementsFile';
 import type { Span } from '../../parser/types';
-import { hashModeOf, type HashMode } from '../../pip/hashMode';
-import type { IncludedFile } from '../../pip/includes';
+import { constraintHashesOf, hashModeOf, hashModeVerdict, includedRequirementFiles, type ConstraintHashes, type HashMode, type LentHashes } from '../../pip/hashMode';
+import { pathBelow, type IncludedFile } from '../../pip/includes';
 import { localPathProblem, type PathProbe } from '../../pip/localPaths';
-import { DIGEST_LENGTHS, hasHash, isDirectReference, isPinned, isPinnedForPip, unhashableReason } from '../../pip/pinning';
+import { DIGEST_LENGTHS, hasHash, isDirectReference, isPinned, unhashableReason } from '../../pip/pinning';
 import { isDiagnosticCode } from '../../settings';
 import { satisfies } from '../../pip/versions';
 
@@ -29,6 +30,8 @@ export interface RequirementsCheckDeps {
   readonly includes?: readonly IncludedFile[];
   /** A pip-compile input (`*.in`): ranges are intended there, so pins and hashes are not asked for. */
   readonly abstract?: boolean;
+  /** The file's path: other files are named relative to its folder. */
+  readonly filePath?: string;
 }
 
 export function checkRequirements(document: RequirementsDocument, deps: RequirementsCheckDeps = {}): Finding[] {
@@ -36,75 +39,254 @@ export function checkRequirements(document: RequirementsDocument, deps: Requirem
   for (const problem of document.problems) {
     findings.push({ code: isDiagnosticCode(problem.code) ? problem.code : 'syntax', message: problem.message, span: problem.span });
   }
-  const hashMode = hashModeOf(document, deps.includes);
+  const context = hashContext(document, deps);
+  const byLine = deps.includes && includesByLine(deps.includes);
   for (const entry of document.entries) {
     checkOptions(entry, findings);
-    if (entry.kind === 'include') checkInclude(entry, deps.includes, findings);
+    if (entry.kind === 'include' && byLine) {
+      const reached = byLine.get(entry.targetSpan.start) ?? [];
+      checkInclude(entry, reached, findings);
+      if (!deps.abstract) checkIncludedHashMode(entry, reached, context, findings);
+    }
     if (entry.kind !== 'requirement' || entry.rejected) continue;
     if (deps.paths) {
       const problem = localPathProblem(entry, deps.paths);
       if (problem) findings.push({ code: problem.code as DiagnosticCode, message: problem.message, span: problem.span });
     }
     checkHashDigests(entry, findings);
-    if (!deps.abstract) checkPinAndHash(entry, hashMode, findings);
+    if (!deps.abstract) checkPinAndHash(entry, context, findings);
   }
   checkDuplicates(document, findings);
   return findings;
 }
 
-function hashModeNote(mode: HashMode): { span: Span; message: string } | undefined {
+/** What requirements are judged against: pip's hash mode for the whole install, and the hashes -c files lend (pip 26.1+). */
+interface HashContext {
+  readonly mode: HashMode;
+  readonly constraints: ConstraintHashes;
+  /** The line that switched hash mode on, in the file being checked. */
+  readonly related?: { readonly span: Span; readonly message: string };
+  /** Names other files relative to the folder of the file being checked. */
+  readonly label: (path: string) => string;
+  /** For the entries of an included file: the sentence that names the file being checked, which includes it. */
+  readonly includedBy?: string;
+}
+
+function hashContext(document: RequirementsDocument, deps: Pick<RequirementsCheckDeps, 'includes' | 'filePath'>): HashContext {
+  const mode = hashModeOf(document, deps.includes);
+  const label = (path: string) => labelFrom(deps.filePath, path);
+  return { mode, constraints: constraintHashesOf(deps.includes), related: hashModeNote(mode, label), label };
+}
+
+/** `path` relative to the folder of the file `from` when it lies below it; else as it is. */
+function labelFrom(from: string | undefined, path: string): string {
+  return from ? pathBelow(dirname(from), path) : path;
+}
+
+function hashModeNote(mode: HashMode, label: (path: string) => string): { span: Span; message: string } | undefined {
   if (!mode.trigger) return undefined;
-  const where = mode.trigger.inFile ? ` in ${mode.trigger.inFile}` : '';
+  const where = mode.trigger.inFile ? ` in ${label(mode.trigger.inFile)}` : '';
   const message = mode.trigger.kind === 'require-hashes'
     ? `--require-hashes${where} turns on hash-checking mode`
     : `this --hash${where} turns on hash-checking mode for every requirement`;
   return { span: mode.trigger.span, message };
 }
 
-function checkPinAndHash(entry: RequirementEntry, mode: HashMode, findings: Finding[]): void {
-  const related = hashModeNote(mode);
+/** One requirement pip refuses in hash-checking mode: the finding, a short line for the -r line that includes it, and whether every pip refuses it. */
+interface Refused {
+  readonly finding: Finding;
+  readonly summary: string;
+  readonly everyPip: boolean;
+}
+
+const BEFORE_26_1 = 'pip before 26.1 (such as 23.2.1)';
+
+/** How an unpinned requirement reads: "has no version", "allows more than one version (>=2)". */
+function unpinnedHow(entry: RequirementEntry): string {
+  return entry.specifiers.length === 0 ? 'has no version' : `allows more than one version (${entry.specifiers.map((s) => s.text).join(',')})`;
+}
+
+function pinLabel(entry: RequirementEntry): string {
+  return entry.name ? `${entry.name}${entry.specifiers.map((s) => s.text).join(',')}` : entry.requirementText;
+}
+
+/** Where the constraint that lends hashes is: "constraints.txt (line 4)". */
+function lentFrom(lent: LentHashes, context: HashContext): string {
+  return `${context.label(lent.path)} (line ${lent.entry.line})`;
+}
+
+/** The finding for a requirement pip refuses in hash-checking mode (with either pip version), or undefined when pip installs it. */
+function hashModeRefusal(entry: RequirementEntry, context: HashContext): Refused | undefined {
+  const note = context.includedBy ? ` ${context.includedBy}` : '';
+  const related = context.includedBy ? undefined : context.related;
+  const span = refusedSpan(entry);
   const unhashable = unhashableReason(entry);
   if (unhashable) {
-    if (mode.on) {
-      findings.push({
+    return {
+      finding: {
         code: 'hash-mode-unhashable',
-        message: `pip refuses this requirement in hash-checking mode: ${unhashable}. Install it separately, replace it with a pinned, hashed release, or add --no-require-hashes (pip 26.2+) if only some entries are hashed.`,
+        message: `pip refuses this requirement in hash-checking mode: ${unhashable}. Install it separately, replace it with a pinned, hashed release, or add --no-require-hashes (pip 26.2+) if only some entries are hashed.${note}`,
         span: entry.requirementSpan,
         related,
+      },
+      summary: `'${entry.editable ? '-e ' : ''}${entry.requirementText}' cannot be hash-checked`,
+      everyPip: true,
+    };
+  }
+  const verdict = hashModeVerdict(entry, context.constraints);
+  if (!verdict.before26_1) return undefined;
+  const everyPip = verdict.from26_1 !== undefined;
+  const severity = everyPip ? 'error' : 'warning';
+  // pip 26.1+ refuses only a requirement with no hash at all; pip before 26.1 refuses an unpinned one first.
+  if (verdict.before26_1 === 'unpinned') {
+    const label = entry.name ?? entry.requirementText;
+    const how = unpinnedHow(entry);
+    const message = everyPip
+      ? `pip refuses '${label}' in hash-checking mode: it ${how}; every requirement must be pinned with ==. Pin it to one version and hash it.`
+      : verdict.lent
+        ? `${BEFORE_26_1} refuses '${label}' in hash-checking mode: it ${how} and no --hash. pip 26.1+ installs it with the hashes of the constraint in ${lentFrom(verdict.lent, context)}. Pin and hash it here so that every pip installs it.`
+        : `${BEFORE_26_1} refuses '${label}' in hash-checking mode: it ${how}. pip 26.1+ installs it, pinned to the release whose file matches one of its hashes. Pin it with == so that every pip installs it.`;
+    return { finding: { code: 'unpinned', message: message + note, span, severity, related }, summary: `${pinLabel(entry)} is not pinned with ==`, everyPip };
+  }
+  const label = pinLabel(entry);
+  const message = everyPip
+    ? `pip refuses '${label}' in hash-checking mode: it has no --hash. Add a --hash=sha256:… for each file of this release.`
+    : `${BEFORE_26_1} refuses '${label}' in hash-checking mode: it has no --hash. pip 26.1+ installs it with the hashes of the constraint in ${lentFrom(verdict.lent!, context)}. Add its --hash here so that every pip installs it.`;
+  return { finding: { code: 'unhashed', message: message + note, span, severity, related }, summary: `${label} has no --hash`, everyPip };
+}
+
+/**
+ * What pip refuses (hash mode) and what reqguard asks for on top: a pin (==, no wildcard) and a
+ * hash for every requirement, as warnings while hash mode is off.
+ */
+function checkPinAndHash(entry: RequirementEntry, context: HashContext, findings: Finding[]): void {
+  const { mode } = context;
+  const refused = mode.on ? hashModeRefusal(entry, context) : undefined;
+  if (refused) findings.push(refused.finding);
+  if (unhashableReason(entry)) return;
+  if (!isDirectReference(entry) && !isPinned(entry)) {
+    // pip's own is_pinned takes any single == clause, wildcards included: in hash mode it accepts
+    // a hashed `pkg==1.*`, so that is only reqguard's warning, and a missing hash is reported by pip's verdict.
+    if (refused?.finding.code !== 'unpinned') {
+      findings.push({
+        code: 'unpinned',
+        message: `'${entry.name ?? entry.requirementText}' ${unpinnedHow(entry)}: a new release can change what gets deployed. Pin it to one version with == (and add --hash for each of its files).`,
+        span: refusedSpan(entry),
       });
     }
-    return;
+    if (!mode.on) return;
   }
-  const target = entry.nameSpan ?? entry.requirementSpan;
-  if (!isDirectReference(entry) && !isPinned(entry)) {
-    const label = entry.name ?? entry.requirementText;
-    const how = entry.specifiers.length === 0 ? 'has no version' : `allows more than one version (${entry.specifiers.map((s) => s.text).join(',')})`;
-    // pip's own is_pinned takes any single == clause, wildcards included: in hash mode it accepts
-    // a hashed `pkg==1.*`, so that is only reqguard's warning, and a missing hash is reported below.
-    const refused = mode.on && !isPinnedForPip(entry);
-    findings.push({
-      code: 'unpinned',
-      message: refused
-        ? `pip refuses '${label}' in hash-checking mode: it ${how}; every requirement must be pinned with ==. Pin it to one version and hash it.`
-        : `'${label}' ${how}: a new release can change what gets deployed. Pin it to one version with == (and add --hash for each of its files).`,
-      span: entry.specifierSpan ? { start: target.start, end: entry.specifierSpan.end } : target,
-      severity: refused ? 'error' : undefined,
-      related: refused ? related : undefined,
-    });
-    if (!mode.on || refused) return;
-  }
-  if (!hasHash(entry)) {
-    const label = entry.name ? `${entry.name}${entry.specifiers.map((s) => s.text).join(',')}` : entry.requirementText;
+  if (!mode.on && !hasHash(entry)) {
     findings.push({
       code: 'unhashed',
-      message: mode.on
-        ? `pip refuses '${label}' in hash-checking mode: it has no --hash. Add a --hash=sha256:… for each file of this release.`
-        : `'${label}' has no --hash: pip cannot tell a tampered file from the real one. Add --hash=sha256:… for each file of this release (one hash turns on pip's hash-checking mode for the whole file).`,
-      span: entry.specifierSpan ? { start: target.start, end: entry.specifierSpan.end } : target,
-      severity: mode.on ? 'error' : undefined,
-      related: mode.on ? related : undefined,
+      message: `'${pinLabel(entry)}' has no --hash: pip cannot tell a tampered file from the real one. Add --hash=sha256:… for each file of this release (one hash turns on pip's hash-checking mode for the whole file).`,
+      span: refusedSpan(entry),
     });
   }
+}
+
+/** The name and specifier of an entry, where pins and hashes are reported. */
+function refusedSpan(entry: RequirementEntry): Span {
+  const target = entry.nameSpan ?? entry.requirementSpan;
+  return entry.specifierSpan ? { start: target.start, end: entry.specifierSpan.end } : target;
+}
+
+/** At most this many refused entries are named on an include line; the rest are counted. */
+const LISTED_REFUSALS = 3;
+
+/**
+ * In hash mode, the requirements of the files an include line reaches (the file it names and the
+ * files that one includes, -r at any depth) must be pinned and hashed too: the include line says
+ * how many pip refuses, and names the first few.
+ */
+function checkIncludedHashMode(entry: IncludeEntry, throughLine: readonly IncludedFile[], context: HashContext, findings: Finding[]): void {
+  if (!context.mode.on) return;
+  const reached = includedRequirementFiles(throughLine);
+  const refused: { include: IncludedFile; entry: RequirementEntry; refused: Refused }[] = [];
+  for (const include of reached) {
+    for (const included of include.document!.entries) {
+      if (included.kind !== 'requirement' || included.rejected) continue;
+      const verdict = hashModeRefusal(included, context);
+      if (verdict) refused.push({ include, entry: included, refused: verdict });
+    }
+  }
+  if (refused.length === 0) return;
+  const everyPip = refused.some((item) => item.refused.everyPip);
+  // The file the line names is the first one reached through it.
+  const named = throughLine[0]?.path;
+  // Under "pip refuses", the entries only older pips refuse say so.
+  const listed = refused.slice(0, LISTED_REFUSALS).map((item) => {
+    const where = `${item.include.path === named ? '' : `${context.label(item.include.path)}, `}line ${item.entry.line}`;
+    return `${item.refused.summary} (${where}${everyPip && !item.refused.everyPip ? '; pip before 26.1 only' : ''})`;
+  });
+  const more = refused.length > LISTED_REFUSALS ? `, and ${refused.length - LISTED_REFUSALS} more` : '';
+  const count = `${refused.length} ${refused.length === 1 ? 'entry' : 'entries'}`;
+  const holder = reached.some((include) => include.path !== named) ? `'${entry.target}' and the files it includes hold` : `'${entry.target}' holds`;
+  findings.push({
+    code: 'hash-mode-include',
+    message: `${holder} ${count} ${everyPip ? 'pip' : BEFORE_26_1} refuses in hash-checking mode: ${listed.join(', ')}${more}. Hash mode covers every file pip reads: pin and hash ${refused.length === 1 ? 'it' : 'them'} there (reqguard fix does it for included files too).`,
+    span: entry.targetSpan,
+    severity: everyPip ? 'error' : 'warning',
+    related: context.related,
+  });
+}
+
+/** The findings of one included file that the file being checked puts in hash-checking mode. */
+export interface IncludedFileFindings {
+  readonly include: IncludedFile;
+  /** Spans in `include.document`. */
+  readonly findings: readonly Finding[];
+}
+
+/**
+ * What pip refuses in the files `document` includes with -r (at any depth), when the whole
+ * install is in hash-checking mode: each finding in its own file, its message naming the file
+ * being checked. Files with nothing refused, and those `wanted` turns down, are left out.
+ */
+export function includedFileFindings(document: RequirementsDocument, deps: Pick<RequirementsCheckDeps, 'includes' | 'filePath'>, wanted: (path: string) => boolean = () => true): IncludedFileFindings[] {
+  const context = hashContext(document, deps);
+  if (!context.mode.on || !deps.includes) return [];
+  const byLine = includesByLine(deps.includes);
+  const lines = new Map(document.entries.filter((entry): entry is IncludeEntry => entry.kind === 'include').map((entry) => [entry.targetSpan.start, entry]));
+  const trigger = context.mode.trigger!;
+  const triggerLine = trigger.inFile ? 0 : lineOf(document.text, trigger.span.start);
+  const result: IncludedFileFindings[] = [];
+  for (const include of includedRequirementFiles(deps.includes)) {
+    if (!wanted(include.path)) continue;
+    const line = lines.get(include.includeSpan.start);
+    const through = line && byLine.get(line.targetSpan.start)?.[0]?.path !== include.path ? line.target : undefined;
+    const includedBy = `(${includerSentence(include, through, trigger, triggerLine, deps.filePath)})`;
+    const findings: Finding[] = [];
+    for (const entry of include.document!.entries) {
+      if (entry.kind !== 'requirement' || entry.rejected) continue;
+      const refused = hashModeRefusal(entry, { ...context, label: (path) => labelFrom(include.path, path), includedBy });
+      if (refused) findings.push(refused.finding);
+    }
+    if (findings.length > 0) result.push({ include, findings });
+  }
+  return result;
+}
+
+/**
+ * "requirements.txt includes this file (through 'base.txt'), and its --hash on line 4 turns on
+ * hash-checking mode for everything it installs". `through`: the target of the include line that
+ * leads to a file it does not name; `triggerLine`: the line of a trigger in the file being checked.
+ */
+function includerSentence(include: IncludedFile, through: string | undefined, trigger: NonNullable<HashMode['trigger']>, triggerLine: number, filePath: string | undefined): string {
+  // Named from the included file's folder, as its own -r lines would name it.
+  const includer = filePath ? relative(dirname(include.path), filePath) : 'the file that includes it';
+  const option = trigger.kind === 'require-hashes' ? '--require-hashes' : 'the --hash';
+  const where = trigger.inFile
+    ? trigger.inFile === include.path ? `${option} in this file` : `${option} in ${labelFrom(include.path, trigger.inFile)}`
+    : `${trigger.kind === 'require-hashes' ? 'its --require-hashes' : 'its --hash'} on line ${triggerLine}`;
+  return `${includer} includes this file${through === undefined ? '' : ` (through '${through}')`}, and ${where} turns on hash-checking mode for everything it installs`;
+}
+
+/** 1-based line of an offset. */
+function lineOf(text: string, offset: number): number {
+  let line = 1;
+  for (let at = text.indexOf('\n'); at !== -1 && at < offset; at = text.indexOf('\n', at + 1)) line++;
+  return line;
 }
 
 
@@ -184,11 +366,24 @@ function checkInsecureUrl(option: OptionNode, findings: Finding[]): void {
   });
 }
 
-function checkInclude(entry: Entry & { kind: 'include' }, includes: readonly IncludedFile[] | undefined, findings: Finding[]): void {
-  if (!includes) return;
+/**
+ * The files reached through each include line of the file being checked, by where the line's
+ * target starts, the file it names first: grouped once, so a file of many include lines costs no
+ * more than it holds.
+ */
+function includesByLine(includes: readonly IncludedFile[]): Map<number, IncludedFile[]> {
+  const byLine = new Map<number, IncludedFile[]>();
+  for (const include of includes) {
+    const reached = byLine.get(include.includeSpan.start);
+    if (reached) reached.push(include);
+    else byLine.set(include.includeSpan.start, [include]);
+  }
+  return byLine;
+}
+
+function checkInclude(entry: IncludeEntry, reached: readonly IncludedFile[], findings: Finding[]): void {
   // Files reached through this line, the file it names first: a nested include that is missing
   // or loops back stops pip as surely as this one, and is only visible here, on the top line.
-  const reached = includes.filter((include) => include.includeSpan.start === entry.targetSpan.start && include.includeSpan.end === entry.targetSpan.end);
   const direct = reached[0];
   const resolved = direct?.status === 'found' ? reached.find((include) => include.status === 'missing' || include.status === 'cycle' || include.status === 'unread') : direct;
   const via = resolved === direct ? '' : ` (included through '${entry.target}')`;
