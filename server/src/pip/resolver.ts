@@ -69,7 +69,7 @@ export interface ResolvedPackage {
   readonly metadata: CoreMetadata;
   /** Extras requested of it (normalized, sorted). */
   readonly extras: readonly string[];
-  /** For `# via`: in the order the resolver met them. */
+  /** For `# via`: top-level requirements (by file and line), then packages (by name). */
   readonly requiredBy: readonly Requester[];
   /** Constraints that applied to it. */
   readonly constrainedBy: readonly { readonly requirement: string; readonly origin: RequirementOrigin }[];
@@ -571,11 +571,11 @@ class PipRules implements SearchProvider<ResolverRequirement, Candidate> {
         file: entry.base.file,
         metadata: this.read.get(entry.base)!.metadata,
         extras: [...entry.extras].sort(),
-        requiredBy: entry.requiredBy,
+        requiredBy: [...entry.requiredBy].sort(compareRequesters),
         constrainedBy: constraintOrigins.get(project) ?? [],
       });
     }
-    return packages.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    return packages.sort((a, b) => byText(a.name, b.name));
   }
 
   /** What messages say about a project's versions. */
@@ -586,13 +586,21 @@ class PipRules implements SearchProvider<ResolverRequirement, Candidate> {
     const yanked = [...new Set(entry.files.filter((f) => f.yanked).map((f) => f.release.version))].filter((v) => !usable.includes(v));
     return {
       versions: usable.sort(compare),
-      excluded: [...entry.excluded, ...yanked.map((version) => ({ version, reason: 'yanked' }))],
+      excluded: [...entry.excluded, ...yanked.map((version) => ({ version, reason: 'yanked' }))].sort((a, b) => compare(a.version, b.version)),
       prereleasesSkipped: this.options.prereleases ? [] : usable.filter((version) => entry.releases.find((r) => r.version === version)?.prerelease),
     };
   }
 }
 
 const CONFLICT_PRIORITY_THRESHOLD = 5;
+
+const byText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+function compareRequesters(a: Requester, b: Requester): number {
+  if (a.kind === 'root' && b.kind === 'root') return byText(a.origin.file, b.origin.file) || a.origin.line - b.origin.line;
+  if (a.kind === 'package' && b.kind === 'package') return byText(a.name, b.name) || byText(a.requirement, b.requirement);
+  return a.kind === 'root' ? -1 : 1;
+}
 
 function projectOf(identifier: string): string {
   const bracket = identifier.indexOf('[');

@@ -67,6 +67,7 @@ function describeAvailability(project: string, availability: Availability): stri
   const parts: string[] = [];
   parts.push(availability.versions.length ? `the index offers ${project} ${listVersions(availability.versions)}` : `the index offers no usable release of ${project}`);
   const byReason = new Map<string, string[]>();
+  // Reasons in the order of the oldest release each one leaves out.
   for (const { version, reason } of availability.excluded) (byReason.get(reason) ?? byReason.set(reason, []).get(reason)!).push(version);
   for (const [reason, versions] of byReason) parts.push(`${listVersions(versions)} left out (${reason})`);
   if (availability.prereleasesSkipped.length) parts.push(`pre-releases ${listVersions(availability.prereleasesSkipped)} are candidates only with --pre or a specifier that names a pre-release`);
