@@ -6,6 +6,7 @@ import { indexError } from '../../server/src/index/errors';
 import type { IndexedFile, PackageIndex } from '../../server/src/index/packageIndex';
 import type { DistributionMetadata } from '../../server/src/pip/metadata';
 import type { ResolverIndex } from '../../server/src/pip/resolver';
+import { fixtureCoreMetadata } from './memoryResolverIndex';
 import type { TestIndex } from './testIndex';
 
 export interface FixtureMetadataIndex extends ResolverIndex {
@@ -24,18 +25,7 @@ export function resolverIndexWithFixtureMetadata(view: PackageIndex, testIndex: 
       if (signal?.aborted) return { ok: false, error: indexError('cancelled', file.url, 'cancelled') };
       const built = testIndex.file(file.filename);
       if (!built) return { ok: false, error: indexError('not-found', file.url, `${file.filename} is not a file of the test index`) };
-      const value: DistributionMetadata = {
-        source: 'core-metadata',
-        metadata: {
-          metadataVersion: '2.1',
-          name: built.project,
-          version: built.version,
-          requiresDist: built.spec.requiresDist ?? [],
-          requiresPython: built.spec.requiresPython,
-          providesExtra: built.spec.providesExtra ?? [],
-          dynamic: [],
-        },
-      };
+      const value: DistributionMetadata = { source: 'core-metadata', metadata: fixtureCoreMetadata(built.project, built.version, built.spec) };
       return { ok: true, value };
     },
   };

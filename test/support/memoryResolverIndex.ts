@@ -30,6 +30,19 @@ export interface MemoryIndexOptions {
 
 const URL_BASE = 'https://index.test/files/';
 
+/** The core metadata the test index writes into a file built from `spec` (its METADATA / PKG-INFO). */
+export function fixtureCoreMetadata(name: string, version: string, spec: VersionSpec): CoreMetadata {
+  return {
+    metadataVersion: '2.1',
+    name,
+    version,
+    requiresDist: spec.requiresDist ?? [],
+    requiresPython: spec.requiresPython,
+    providesExtra: spec.providesExtra ?? [],
+    dynamic: [],
+  };
+}
+
 function filesOf(name: string, version: string, spec: VersionSpec): IndexedFile[] {
   return (spec.files ?? ['wheel']).map((file) => {
     const kind = typeof file === 'string' ? file : file.kind;
@@ -95,16 +108,7 @@ export function memoryResolverIndex(fixture: IndexFixture, options: MemoryIndexO
       return request(file.filename, file.url, signal, (): Result<DistributionMetadata> => {
         const built = byFile.get(file.filename);
         if (!built) return { ok: false, error: indexError('not-found', file.url, `${file.filename} is not on the index`) };
-        const metadata: CoreMetadata = {
-          metadataVersion: '2.1',
-          name: built.name,
-          version: built.version,
-          requiresDist: built.spec.requiresDist ?? [],
-          requiresPython: built.spec.requiresPython,
-          providesExtra: built.spec.providesExtra ?? [],
-          dynamic: [],
-          ...options.metadataOverrides?.[file.filename],
-        };
+        const metadata = { ...fixtureCoreMetadata(built.name, built.version, built.spec), ...options.metadataOverrides?.[file.filename] };
         return { ok: true, value: { metadata, source: 'core-metadata' } };
       });
     },

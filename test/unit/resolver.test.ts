@@ -9,6 +9,7 @@ import { parseRequirement } from '../../server/src/parser/pep508';
 import type { MarkerEnvironment, TargetEnvironment } from '../../server/src/pip/environment';
 import { resolve, type Resolution, type ResolveOptions, type RootRequirement } from '../../server/src/pip/resolver';
 import { memoryResolverIndex, type MemoryIndexOptions } from '../support/memoryResolverIndex';
+import { KNOTS_FIXTURE, KNOTS_PICKS } from '../support/resolverGraphs';
 import type { IndexFixture, VersionSpec } from '../support/testIndex';
 
 const LINUX_MARKERS: MarkerEnvironment = {
@@ -92,6 +93,13 @@ describe('finding versions', () => {
     const { resolution } = await run(fixture, { requirements: ['framework', 'plugin'] });
     assert.deepEqual(picks(resolution), ['core==2.0', 'framework==2.0', 'plugin==1.0']);
     assert.ok(resolution.kind === 'resolved' && resolution.steps > 5, 'several rounds');
+  });
+
+  test('a tangled graph lands where pip 26 lands after 138 rounds', async () => {
+    const { resolution } = await run(KNOTS_FIXTURE, { requirements: ['knot1', 'knot0'] });
+    assert.ok(resolution.kind === 'resolved');
+    assert.deepEqual(resolution.packages.map((p) => `${p.name}==${p.version}`).sort(), [...KNOTS_PICKS].sort());
+    assert.equal(resolution.kind === 'resolved' && resolution.steps, 138);
   });
 
   test('a package only an abandoned candidate needed is left out', async () => {

@@ -6,6 +6,7 @@
 import { parseMarker, parseSpecifier, withNormalizedExtra, canonicalizeName, type MarkerComparison, type MarkerExpression, type MarkerInfo, type MarkerOperand } from '../parser/pep508';
 import type { MarkerEnvironment } from './environment';
 import { clauseContains } from './specifiers';
+import { remembered } from './versions';
 
 export type MarkerResult = { readonly ok: true; readonly value: boolean } | { readonly ok: false; readonly message: string };
 
@@ -107,9 +108,12 @@ function valueOf(name: string, values: Readonly<Record<string, string>>): string
   return value;
 }
 
+/** `Specifier(text)` of a marker comparison; the same few are asked for again and again. */
+const markerSpecifier = remembered((text: string) => parseSpecifier(text));
+
 function compareValues(left: string, operator: string, right: string, key: string): boolean {
   if (VERSION_VARIABLES.has(key)) {
-    const specifier = parseSpecifier(`${operator}${right}`);
+    const specifier = markerSpecifier(`${operator}${right}`);
     if (specifier) return clauseContains(specifier, left, true);
   }
   const compare = STRING_OPERATORS[operator];

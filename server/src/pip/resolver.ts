@@ -192,6 +192,12 @@ class PipRules implements SearchProvider<ResolverRequirement, Candidate> {
   private readonly tagRanks: ReadonlyMap<string, number> | undefined;
   private readonly conflictCounts = new Map<string, number>();
   private readonly promoted = new Set<string>();
+  /** Why pip would skip a candidate (said in the notes once the search meets it). */
+  private readonly skipped = new Map<ReleaseCandidate, string>();
+  private readonly dependencyCache = new Map<Candidate, readonly ResolverRequirement[]>();
+  private readonly satisfaction = new WeakMap<ResolverRequirement, Map<Candidate, boolean>>();
+  private readAhead = 0;
+  private finished = false;
   private readonly upgradeAll: boolean;
   private readonly upgradeNames: ReadonlySet<string>;
   private readonly preferred: ReadonlyMap<string, string>;
@@ -219,7 +225,7 @@ class PipRules implements SearchProvider<ResolverRequirement, Candidate> {
   }
 
   stop(reason: IncompleteReason, message: string, extra: { project?: string; file?: string; error?: IndexError } = {}): ResolutionStopped {
-    return new ResolutionStopped({ kind: 'incomplete', reason, message, ...extra, notes: this.notes });
+    return new ResolutionStopped({ kind: 'incomplete', reason, message, ...extra, notes: [...this.notes] });
   }
 
   // -- index access
@@ -281,15 +287,22 @@ class PipRules implements SearchProvider<ResolverRequirement, Candidate> {
     return { priority };
   }
 
-  /** The metadata of a release candidate, read once; undefined when pip would skip the candidate. */
+  /**
+   * The metadata of a release candidate, read once; undefined when pip would skip the candidate.
+   * Once read, the pages and metadata its dependencies will likely need are asked for too.
+   */
   private readMetadata(candidate: ReleaseCandidate): Promise<ReadMetadata | undefined> {
     let pending = this.metadata.get(candidate);
     if (!pending) {
       pending = this.index.metadata(candidate.file, this.options.signal).then((result) => {
         const read = this.checkMetadata(candidate, result);
-        if (read) this.read.set(candidate, read);
+        if (read) {
+          this.read.set(candidate, read);
+          this.warmDependencies(read);
+        }
         return read;
       });
+      // Handled where awaited; a read ahead that nobody awaits must not be an unhandled rejection.
       pending.catch(() => undefined);
       this.metadata.set(candidate, pending);
     }
@@ -305,7 +318,7 @@ class PipRules implements SearchProvider<ResolverRequirement, Candidate> {
     const metadata = result.value.metadata;
     // pip discards a candidate whose metadata names another project or version (MetadataInconsistent)…
     if (canonicalizeName(metadata.name) !== candidate.project || !sameVersion(metadata.version, candidate.version)) {
-      this.notes.push(`${candidate.project} ${candidate.version} was skipped: the metadata of ${file} says ${metadata.name} ${metadata.version}`);
+      this.skipped.set(candidate, `${candidate.project} ${candidate.version} was skipped: the metadata of ${file} says ${metadata.name} ${metadata.version}`);
       return undefined;
     }
     // …and, since pip 24.1, one with a Requires-Dist it cannot parse (MetadataInvalid).
@@ -313,7 +326,7 @@ class PipRules implements SearchProvider<ResolverRequirement, Candidate> {
     for (const text of metadata.requiresDist) {
       const parsed = parseRequirement(text.trim());
       if (!parsed.ok) {
-        this.notes.push(`${candidate.project} ${candidate.version} was skipped: its Requires-Dist '${text}' is invalid (${parsed.message})`);
+        this.skipped.set(candidate, `${candidate.project} ${candidate.version} was skipped: its Requires-Dist '${text}' is invalid (${parsed.message})`);
         return undefined;
       }
       dependencies.push(parsed.value);
@@ -323,17 +336,42 @@ class PipRules implements SearchProvider<ResolverRequirement, Candidate> {
   }
 
   async prefetch(requirements: readonly ResolverRequirement[]): Promise<void> {
-    const projects = [...new Set(requirements.filter((r) => r.kind === 'specifier').map((r) => r.project))];
-    const entries = await Promise.allSettled(projects.map((name) => this.project(name)));
-    // Read the metadata each requirement alone would pick first: pip reads it as soon as the
-    // requirement is added, so fetching them together saves a round trip each.
-    for (const requirement of requirements) {
-      if (requirement.kind !== 'specifier') continue;
-      const settled = entries[projects.indexOf(requirement.project)];
-      if (settled.status !== 'fulfilled') continue;
-      const best = this.orderedFiles(settled.value, [...(this.constraints.get(requirement.project) ?? []), ...requirement.specifiers])[0];
-      if (best) void this.readMetadata(this.releaseCandidate(settled.value, best)).catch(() => undefined);
+    const wanted = requirements.filter((requirement) => requirement.kind === 'specifier');
+    for (const requirement of wanted) this.warm(requirement);
+    await Promise.allSettled(wanted.map((requirement) => this.project(requirement.project)));
+  }
+
+  /**
+   * Reads ahead for a requirement: its page, then the metadata of the release it alone would pick
+   * (pip reads that as soon as the requirement is added), whose own dependencies are then read
+   * ahead in turn. Requests run together instead of one round trip per resolver step; a read
+   * ahead that turns out unneeded costs one request, and there are at most READ_AHEAD_LIMIT.
+   */
+  private warm(requirement: SpecifierRequirement): void {
+    if (this.finished || this.readAhead >= READ_AHEAD_LIMIT) return;
+    this.readAhead++;
+    this.project(requirement.project)
+      .then((entry) => {
+        const best = this.bestFile(entry, [...(this.constraints.get(requirement.project) ?? []), ...requirement.specifiers]);
+        return best && !this.finished ? this.readMetadata(this.releaseCandidate(entry, best)) : undefined;
+      })
+      .catch(() => undefined);
+  }
+
+  private warmDependencies(read: ReadMetadata): void {
+    for (const dependency of read.dependencies) {
+      if (dependency.url) continue;
+      if (dependency.marker) {
+        const applies = dependencyMarkerApplies(dependency.marker, this.options.target.markers, []);
+        if (!applies.ok || !applies.value) continue;
+      }
+      for (const requirement of this.requirementsFrom(dependency)) this.warm(requirement);
     }
+  }
+
+  /** Stops reading ahead (the resolution has its answer). */
+  finish(): void {
+    this.finished = true;
   }
 
   // -- candidates
@@ -418,6 +456,11 @@ class PipRules implements SearchProvider<ResolverRequirement, Candidate> {
     return candidates.filter((candidate) => !incompatible.has(candidate));
   }
 
+  /** The file of the candidate these clauses try first. */
+  private bestFile(entry: ProjectEntry, specifiers: readonly VersionSpecifier[]): UsableFile | undefined {
+    return this.preferredFile(entry, specifiers) ?? this.orderedFiles(entry, specifiers)[0];
+  }
+
   /**
    * An existing pin to try first, as pip tries an installed version first when not upgrading it:
    * when it satisfies the clauses (pre-release or not) and has a usable, non-yanked file.
@@ -430,18 +473,35 @@ class PipRules implements SearchProvider<ResolverRequirement, Candidate> {
     return entry.files.find((usable) => usable.release === release && !usable.yanked);
   }
 
+  /** Remembered per requirement and candidate, as pip does (the search asks again every round). */
   isSatisfiedBy(requirement: ResolverRequirement, candidate: Candidate): boolean {
     if (requirement.kind === 'explicit') return candidate === requirement.candidate;
-    return specifiersContain(requirement.specifiers, candidate.version, true);
+    let answers = this.satisfaction.get(requirement);
+    if (!answers) this.satisfaction.set(requirement, (answers = new Map()));
+    let answer = answers.get(candidate);
+    if (answer === undefined) answers.set(candidate, (answer = specifiersContain(requirement.specifiers, candidate.version, true)));
+    return answer;
   }
 
   async isUsable(candidate: Candidate): Promise<boolean> {
     if (candidate.kind === 'python') return true;
-    return (await this.readMetadata(candidate.kind === 'extras' ? candidate.base : candidate)) !== undefined;
+    const base = candidate.kind === 'extras' ? candidate.base : candidate;
+    if ((await this.readMetadata(base)) !== undefined) return true;
+    this.note(this.skipped.get(base)!);
+    return false;
   }
 
-  /** The dependencies pip derives from a candidate (candidates.py iter_dependencies). */
+  /** The dependencies pip derives from a candidate (candidates.py iter_dependencies), worked out once. */
   dependencies(candidate: Candidate): readonly ResolverRequirement[] {
+    let dependencies = this.dependencyCache.get(candidate);
+    if (!dependencies) {
+      dependencies = this.dependenciesOf(candidate);
+      this.dependencyCache.set(candidate, dependencies);
+    }
+    return dependencies;
+  }
+
+  private dependenciesOf(candidate: Candidate): readonly ResolverRequirement[] {
     if (candidate.kind === 'python') return [];
     const base = candidate.kind === 'extras' ? candidate.base : candidate;
     const read = this.read.get(base);
@@ -522,12 +582,21 @@ class PipRules implements SearchProvider<ResolverRequirement, Candidate> {
   }
 
   preference(identifier: string, state: SearchState<ResolverRequirement, Candidate>): readonly (boolean | number | string)[] {
-    const information = state.criteria.get(identifier)?.information ?? [];
-    const direct = information.some((info) => info.requirement.kind === 'explicit');
-    const clauses = information.flatMap((info) => (info.requirement.kind === 'specifier' ? info.requirement.specifiers : []));
-    const pinned = clauses.some((clause) => clause.operator.startsWith('==') && !clause.version.includes('*'));
-    const upperBounded = clauses.some((clause) => ['<', '<=', '~='].includes(clause.operator) || (clause.operator === '==' && clause.version.includes('*')));
-    return [!this.promoted.has(identifier), !direct, !pinned, !upperBounded, this.userRequested.get(identifier) ?? Infinity, clauses.length === 0, identifier];
+    let direct = false;
+    let pinned = false;
+    let upperBounded = false;
+    let unfree = false;
+    for (const { requirement } of state.criteria.get(identifier)?.information ?? []) {
+      if (requirement.kind === 'explicit') direct = true;
+      if (requirement.kind !== 'specifier') continue;
+      for (const { operator, version } of requirement.specifiers) {
+        unfree = true;
+        const wildcard = version.includes('*');
+        if (operator.startsWith('==') && !wildcard) pinned = true;
+        if (operator === '<' || operator === '<=' || operator === '~=' || (operator === '==' && wildcard)) upperBounded = true;
+      }
+    }
+    return [!this.promoted.has(identifier), !direct, !pinned, !upperBounded, this.userRequested.get(identifier) ?? Infinity, !unfree, identifier];
   }
 
   // -- results
@@ -593,6 +662,8 @@ class PipRules implements SearchProvider<ResolverRequirement, Candidate> {
 }
 
 const CONFLICT_PRIORITY_THRESHOLD = 5;
+/** Requirements read ahead at most in one resolution (each costs a page and a metadata request at most). */
+const READ_AHEAD_LIMIT = 2_000;
 
 const byText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
@@ -678,14 +749,14 @@ export async function resolve(index: ResolverIndex, requirements: readonly RootR
     roots.sort((a, b) => Number(a.name !== a.project) - Number(b.name !== b.project));
 
     const search = new BacktrackingSearch(rules);
-    const outcome = await search.run(roots, options.stepLimit ?? DEFAULT_STEP_LIMIT);
-    if (outcome.kind === 'resolved') return { kind: 'resolved', packages: rules.packages(outcome.state, constraintOrigins), notes: rules.notes, steps: outcome.rounds };
+    const outcome = await search.run(roots, options.stepLimit ?? DEFAULT_STEP_LIMIT).finally(() => rules.finish());
+    if (outcome.kind === 'resolved') return { kind: 'resolved', packages: rules.packages(outcome.state, constraintOrigins), notes: [...rules.notes], steps: outcome.rounds };
     if (outcome.kind === 'too-deep') {
-      return { kind: 'incomplete', reason: 'step-limit', message: `The resolver gave up after ${outcome.rounds.toLocaleString('en-US')} steps without finding a set of versions that satisfies every requirement: the requirements leave too many combinations to try. Narrowing the ranges of the packages that conflict helps.`, notes: rules.notes };
+      return { kind: 'incomplete', reason: 'step-limit', message: `The resolver gave up after ${outcome.rounds.toLocaleString('en-US')} steps without finding a set of versions that satisfies every requirement: the requirements leave too many combinations to try. Narrowing the ranges of the packages that conflict helps.`, notes: [...rules.notes] };
     }
     const causes = outcome.causes.map((info) => describeCause(info, outcome.state));
     const message = await explainConflict(causes, constraintOrigins, rules.pythonVersion, (project) => rules.availability(project));
-    return { kind: 'conflict', message, causes, notes: rules.notes, steps: outcome.rounds };
+    return { kind: 'conflict', message, causes, notes: [...rules.notes], steps: outcome.rounds };
   } catch (error) {
     if (error instanceof ResolutionStopped) return error.result;
     throw error;

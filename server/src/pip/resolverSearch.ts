@@ -109,9 +109,13 @@ export class BacktrackingSearch<R, C> {
         }
       }
 
-      const unsatisfied = [...this.state.criteria].filter(([name, criterion]) => !this.isCurrentPinSatisfying(name, criterion)).map(([name]) => name);
+      const unsatisfied: string[] = [];
+      const satisfied = new Set<string>();
+      for (const [name, criterion] of this.state.criteria) {
+        if (this.isCurrentPinSatisfying(name, criterion)) satisfied.add(name);
+        else unsatisfied.push(name);
+      }
       if (unsatisfied.length === 0) return { kind: 'resolved', state: this.state, rounds: round };
-      const satisfied = new Set([...this.state.criteria.keys()].filter((name) => !unsatisfied.includes(name)));
 
       const narrowed = unsatisfied.length > 1 ? this.provider.narrow(unsatisfied, this.state) : unsatisfied;
       if (narrowed.length === 0) throw new Error('narrow returned no identifier');

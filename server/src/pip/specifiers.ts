@@ -27,6 +27,8 @@ interface ParsedVersion {
   readonly parts: VersionParts;
   /** `str(Version)`: the normalized form. */
   readonly text: string;
+  /** Without its local segment (`Version.public`). */
+  readonly publicText: string;
   readonly isPrerelease: boolean;
   readonly isPostrelease: boolean;
 }
@@ -43,7 +45,8 @@ const parseVersion = remembered((text: string): ParsedVersion | undefined => {
     dev: (explained.dev as unknown as number | null) ?? null,
     local: explained.local,
   };
-  return { parts, text: formatVersion(parts), isPrerelease: explained.is_prerelease, isPostrelease: explained.is_postrelease };
+  const normalized = formatVersion(parts);
+  return { parts, text: normalized, publicText: parts.local ? formatVersion({ ...parts, local: null }) : normalized, isPrerelease: explained.is_prerelease, isPostrelease: explained.is_postrelease };
 });
 
 /** `str(Version)`. */
@@ -68,7 +71,7 @@ function replaced(version: ParsedVersion, changes: Partial<Pick<VersionParts, 'p
 }
 
 const isPre = (version: ParsedVersion) => version.isPrerelease;
-const publicOf = (version: ParsedVersion) => replaced(version, { local: null });
+const publicOf = (version: ParsedVersion) => version.publicText;
 
 // ---- one clause (packaging's Specifier) -------------------------------------------------------
 
@@ -201,7 +204,10 @@ export function filterVersions<T>(clauses: readonly VersionSpecifier[], items: r
   return matching.some((m) => !m.pre && parseVersion(versionOf(m.item))) ? matching.filter((m) => !m.pre).map((m) => m.item) : matching.map((m) => m.item);
 }
 
-/** `SpecifierSet(clauses).contains(item, prereleases)`. */
+/** `SpecifierSet(clauses).contains(item, prereleases)` (filterVersions of one item, without its lists: the resolver asks often). */
 export function specifiersContain(clauses: readonly VersionSpecifier[], item: string, prereleases?: boolean): boolean {
-  return filterVersions(clauses, [item], (text) => text, prereleases).length > 0;
+  const version = parseVersion(item);
+  if (clauses.length > 0 && !matchesAll(clauses, item, version)) return false;
+  // A lone matching pre-release passes unless pre-releases are refused: no final matched it.
+  return !version?.isPrerelease || (prereleases ?? specifiersAllowPrereleases(clauses)) !== false;
 }
