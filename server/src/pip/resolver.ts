@@ -253,12 +253,16 @@ class PipRules implements SearchProvider<ResolverRequirement, Candidate> {
     const excluded: { version: string; reason: string }[] = [];
     for (const release of releases) {
       const reasons = new Set<string>();
+      let usable = false;
       for (const file of release.files) {
         const verdict = this.judgeFile(name, file);
         if (typeof verdict === 'string') reasons.add(verdict);
-        else files.push({ release, file, yanked: file.yanked, priority: verdict.priority });
+        else {
+          usable = true;
+          files.push({ release, file, yanked: file.yanked, priority: verdict.priority });
+        }
       }
-      if (!files.some((usable) => usable.release === release)) excluded.push({ version: release.version, reason: reasons.size ? [...reasons].join('; ') : 'no files' });
+      if (!usable) excluded.push({ version: release.version, reason: reasons.size ? [...reasons].join('; ') : 'no files' });
     }
     // pip's order: non-yanked before yanked, then newest, then the best tag.
     files.sort((a, b) => Number(a.yanked) - Number(b.yanked) || compare(b.release.version, a.release.version) || b.priority - a.priority);
