@@ -1,6 +1,9 @@
 // The real pip, for tests that prove an index or a requirements file works with it. python3 and
 // pip are optional: tests using them declare `{ skip: skipWithout(PIP) }` (support/optionalProgram).
 import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { PIP26, PYTHON3, requireProgram } from './optionalProgram';
 
 export interface PythonRun {
@@ -55,4 +58,29 @@ export type PipVersion = 'system' | 'pip26';
 export function runPip(which: PipVersion, args: string[]): Promise<PythonRun> {
   const interpreter = which === 'pip26' ? requireProgram(PIP26) : 'python3';
   return python(['-m', 'pip', '--isolated', '--no-cache-dir', ...args], interpreter);
+}
+
+export interface PipResolution {
+  readonly status: number;
+  /** `name==version` of everything pip would install (names PEP 503 normalized), sorted; empty when pip failed. */
+  readonly picks: string[];
+  readonly stderr: string;
+}
+
+/**
+ * What pip's resolver picks for a requirements file: `pip install --dry-run --ignore-installed
+ * --report` (nothing is installed; the report lists every distribution pip would install).
+ */
+export async function pipResolution(which: PipVersion, requirementsFile: string, indexUrl: string, ...extra: string[]): Promise<PipResolution> {
+  const dir = mkdtempSync(join(tmpdir(), 'reqguard-pip-report-'));
+  const report = join(dir, 'report.json');
+  try {
+    const run = await runPip(which, ['install', '--dry-run', '--ignore-installed', '--quiet', '--report', report, '-r', requirementsFile, '--index-url', indexUrl, ...extra]);
+    if (run.status !== 0) return { status: run.status, picks: [], stderr: run.stderr };
+    const installs = (JSON.parse(readFileSync(report, 'utf8')) as { install: { metadata: { name: string; version: string } }[] }).install;
+    const picks = installs.map(({ metadata }) => `${metadata.name.toLowerCase().replace(/[-_.]+/g, '-')}==${metadata.version}`).sort();
+    return { status: 0, picks, stderr: run.stderr };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }

@@ -481,26 +481,12 @@ class Parser {
   }
 
   private buildClause(piece: string, position: number): SpecifierClause | undefined {
-    const [from, to] = pyStripBounds(piece, 0, piece.length);
-    if (from === to) return undefined;
-    const spec = piece.slice(from, to);
-    if (!SPECIFIER_FULL.test(spec)) {
-      this.fail(`Invalid specifier: ${pyRepr(spec)}`, position + from, position + to, 'specifier');
+    const clause = specifierClause(piece, position + this.offset);
+    if (clause === 'invalid') {
+      const [from, to] = pyStripBounds(piece, 0, piece.length);
+      return this.fail(`Invalid specifier: ${pyRepr(piece.slice(from, to))}`, position + from, position + to, 'specifier');
     }
-    const operatorLength = spec.startsWith('===') ? 3 : /^(?:~=|==|!=|<=|>=)/.test(spec) ? 2 : 1;
-    const [versionFrom, versionTo] = pyStripBounds(spec, operatorLength, spec.length);
-    const operator = spec.slice(0, operatorLength);
-    const version = spec.slice(versionFrom, versionTo);
-    const start = position + from;
-    return {
-      // Written without spaces (nearly always), the clause is its own text: no new string.
-      text: versionFrom === operatorLength && versionTo === spec.length ? spec : operator + version,
-      operator,
-      version,
-      span: this.span(start, start + spec.length),
-      operatorSpan: this.span(start, start + operatorLength),
-      versionSpan: this.span(start + versionFrom, start + versionTo),
-    };
+    return clause;
   }
 
   // --- Marker ---
@@ -607,6 +593,53 @@ class Parser {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Specifiers outside a requirement: packaging's Specifier(text) and SpecifierSet(text).
+
+/**
+ * One clause as `packaging.specifiers.Specifier(piece)` reads it (surrounding whitespace allowed),
+ * with spans from `offset`; undefined for a blank piece, 'invalid' where packaging raises InvalidSpecifier.
+ */
+function specifierClause(piece: string, offset: number): SpecifierClause | 'invalid' | undefined {
+  const [from, to] = pyStripBounds(piece, 0, piece.length);
+  if (from === to) return undefined;
+  const spec = piece.slice(from, to);
+  if (!SPECIFIER_FULL.test(spec)) return 'invalid';
+  const operatorLength = spec.startsWith('===') ? 3 : /^(?:~=|==|!=|<=|>=)/.test(spec) ? 2 : 1;
+  const [versionFrom, versionTo] = pyStripBounds(spec, operatorLength, spec.length);
+  const operator = spec.slice(0, operatorLength);
+  const version = spec.slice(versionFrom, versionTo);
+  const start = offset + from;
+  return {
+    // Written without spaces (nearly always), the clause is its own text: no new string.
+    text: versionFrom === operatorLength && versionTo === spec.length ? spec : operator + version,
+    operator,
+    version,
+    span: { start, end: start + spec.length },
+    operatorSpan: { start, end: start + operatorLength },
+    versionSpan: { start: start + versionFrom, end: start + versionTo },
+  };
+}
+
+/** `packaging.specifiers.Specifier(text)`: undefined where packaging raises InvalidSpecifier (a blank text included). */
+export function parseSpecifier(text: string): SpecifierClause | undefined {
+  const clause = specifierClause(text, 0);
+  return clause === 'invalid' ? undefined : clause;
+}
+
+/** `packaging.specifiers.SpecifierSet(text)`: its clauses (none for ''), or undefined where packaging raises InvalidSpecifier. */
+export function parseSpecifierSet(text: string): SpecifierClause[] | undefined {
+  const clauses: SpecifierClause[] = [];
+  let start = 0;
+  for (const piece of text.split(',')) {
+    const clause = specifierClause(piece, start);
+    if (clause === 'invalid') return undefined;
+    if (clause) clauses.push(clause);
+    start += piece.length + 1;
+  }
+  return clauses;
+}
+
+// ---------------------------------------------------------------------------------------------
 // Marker formatting (markers.py `_format_marker`, `_normalize_extra_values`).
 
 function formatMarker(expression: MarkerExpression): string {
@@ -624,12 +657,19 @@ function formatList(list: MarkerExpression, first: boolean, normalizeExtras: boo
 function formatNode(node: MarkerExpression[number], first: boolean, normalizeExtras: boolean): string {
   if (typeof node === 'string') return node;
   if (node.kind === 'group') return formatList(node.items, first, false);
-  let { left, right } = node;
-  if (normalizeExtras) {
-    if (left.kind === 'variable' && left.name === 'extra') right = asNormalizedExtra(right);
-    else if (right.kind === 'variable' && right.name === 'extra') left = asNormalizedExtra(left);
-  }
+  const { left, right } = normalizeExtras ? withNormalizedExtra(node) : node;
   return `${serializeOperand(left)} ${node.operator} ${serializeOperand(right)}`;
+}
+
+/**
+ * The operands of a top-level comparison as packaging's Marker holds them: the other side of an
+ * `extra` comparison is canonicalized (`_normalize_extra_values`; only the top-level list, not
+ * inside parentheses, which evaluation must follow too).
+ */
+export function withNormalizedExtra(node: MarkerComparison): { left: MarkerOperand; right: MarkerOperand } {
+  if (node.left.kind === 'variable' && node.left.name === 'extra') return { left: node.left, right: asNormalizedExtra(node.right) };
+  if (node.right.kind === 'variable' && node.right.name === 'extra') return { left: asNormalizedExtra(node.left), right: node.right };
+  return node;
 }
 
 /** packaging replaces the other side of `extra ==` with Value(canonicalize_name(node.value)), even a variable. */

@@ -7,7 +7,8 @@ import * as pep440 from '@renovatebot/pep440';
 /** Enough for every version of a few thousand projects; cleared, not evicted, when full. */
 const MEMO_LIMIT = 50_000;
 
-function remembered<T>(parse: (version: string) => T): (version: string) => T {
+/** `parse`, remembering its answer per version string. */
+export function remembered<T>(parse: (version: string) => T): (version: string) => T {
   const memo = new Map<string, T>();
   return (version) => {
     if (memo.has(version)) return memo.get(version) as T;

@@ -1,0 +1,319 @@
+// The backtracking search pip's resolver runs (resolvelib 1.2, as vendored by pip 26.2.1): pin one
+// identifier per round (the provider chooses which), add the pinned candidate's dependencies to
+// the criteria, and when no candidate of an identifier works, backjump to the pin that caused it,
+// remember that candidate as incompatible, and go on. Reproducing it step for step (state stack,
+// insertion orders, optimistic backjumping and its rollback) is what makes backtracking land where
+// pip lands. Generic over requirements and candidates; all knowledge of packages is the provider's.
+
+/** A requirement and the candidate that asked for it (null: a root requirement). */
+export interface Information<R, C> {
+  readonly requirement: R;
+  readonly parent: C | null;
+}
+
+export interface Criterion<R, C> {
+  /** The candidates still possible, best first (some may turn out unusable when their metadata is read). */
+  readonly candidates: readonly C[];
+  readonly information: readonly Information<R, C>[];
+  readonly incompatibilities: readonly C[];
+}
+
+export interface SearchState<R, C> {
+  /** Pins in the order they were made (backjumping undoes the last one first). */
+  readonly mapping: Map<string, C>;
+  readonly criteria: Map<string, Criterion<R, C>>;
+  backtrackCauses: Information<R, C>[];
+}
+
+/** What the search asks of the package world (resolvelib's AbstractProvider, with pip's answers). */
+export interface SearchProvider<R, C> {
+  requirementName(requirement: R): string;
+  candidateName(candidate: C): string;
+  /** The identifiers to choose among this round (pip's narrow_requirement_selection). */
+  narrow(identifiers: readonly string[], state: SearchState<R, C>): readonly string[];
+  /** Sort key: the smallest is pinned next (pip's get_preference). */
+  preference(identifier: string, state: SearchState<R, C>): readonly (boolean | number | string)[];
+  /** The candidates satisfying `requirements(identifier)`, minus `incompatibilities(identifier)`, best first. */
+  findMatches(identifier: string, requirements: (identifier: string) => readonly R[], incompatibilities: (identifier: string) => readonly C[]): Promise<readonly C[]>;
+  isSatisfiedBy(requirement: R, candidate: C): boolean;
+  /** Whether the candidate can be used at all (its metadata read and valid); may fetch. */
+  isUsable(candidate: C): Promise<boolean>;
+  /** Dependencies of a usable candidate. */
+  dependencies(candidate: C): readonly R[];
+  /** Called before a candidate's dependencies are added, so their pages can be fetched together. */
+  prefetch?(requirements: readonly R[]): Promise<void>;
+  /** Called at the start of every round: throws to stop (cancellation). */
+  checkpoint?(round: number): void;
+}
+
+export type SearchOutcome<R, C> =
+  | { readonly kind: 'resolved'; readonly state: SearchState<R, C>; readonly rounds: number }
+  | { readonly kind: 'impossible'; readonly causes: readonly Information<R, C>[]; readonly state: SearchState<R, C>; readonly rounds: number }
+  | { readonly kind: 'too-deep'; readonly rounds: number };
+
+/** The criteria that could not all be satisfied at once. */
+class RequirementsConflicted<R, C> {
+  constructor(readonly criterion: Criterion<R, C>) {}
+}
+
+class ResolutionImpossible<R, C> {
+  constructor(readonly causes: readonly Information<R, C>[]) {}
+}
+
+/** resolvelib gives up optimistic backjumping after this share of the remaining rounds. */
+const OPTIMISTIC_BACKJUMPING_RATIO = 0.1;
+
+function copyState<R, C>(state: SearchState<R, C>): SearchState<R, C> {
+  return { mapping: new Map(state.mapping), criteria: new Map(state.criteria), backtrackCauses: [...state.backtrackCauses] };
+}
+
+export class BacktrackingSearch<R, C> {
+  private states: SearchState<R, C>[] = [];
+  private optimisticRatio = OPTIMISTIC_BACKJUMPING_RATIO;
+  private savedStates: SearchState<R, C>[] | undefined;
+
+  constructor(private readonly provider: SearchProvider<R, C>) {}
+
+  private get state(): SearchState<R, C> {
+    return this.states[this.states.length - 1];
+  }
+
+  async run(roots: readonly R[], maxRounds: number): Promise<SearchOutcome<R, C>> {
+    this.states = [{ mapping: new Map(), criteria: new Map(), backtrackCauses: [] }];
+    await this.provider.prefetch?.(roots);
+    for (const root of roots) {
+      try {
+        await this.addToCriteria(this.state.criteria, root, null);
+      } catch (error) {
+        if (error instanceof RequirementsConflicted) return { kind: 'impossible', causes: (error as RequirementsConflicted<R, C>).criterion.information, state: this.state, rounds: 0 };
+        throw error;
+      }
+    }
+    // The root state stays as a sentinel so the first pin has something to backtrack to.
+    this.pushNewState();
+    let optimisticStart: number | undefined;
+    let optimisticCutoff: number | undefined;
+    for (let round = 0; round < maxRounds; round++) {
+      this.provider.checkpoint?.(round);
+      if (this.optimisticRatio && this.savedStates !== undefined) {
+        if (optimisticStart === undefined) {
+          optimisticStart = round;
+          optimisticCutoff = Math.trunc((maxRounds - round) * this.optimisticRatio);
+          if (optimisticCutoff <= 0) {
+            this.rollbackStates();
+            continue;
+          }
+        } else if (optimisticCutoff !== undefined && round - optimisticStart >= optimisticCutoff) {
+          this.rollbackStates();
+          continue;
+        }
+      }
+
+      const unsatisfied: string[] = [];
+      const satisfied = new Set<string>();
+      for (const [name, criterion] of this.state.criteria) {
+        if (this.isCurrentPinSatisfying(name, criterion)) satisfied.add(name);
+        else unsatisfied.push(name);
+      }
+      if (unsatisfied.length === 0) return { kind: 'resolved', state: this.state, rounds: round };
+
+      const narrowed = unsatisfied.length > 1 ? this.provider.narrow(unsatisfied, this.state) : unsatisfied;
+      if (narrowed.length === 0) throw new Error('narrow returned no identifier');
+      const name = narrowed.length > 1 ? this.mostPreferred(narrowed) : narrowed[0];
+
+      const failures = await this.attemptToPin(name);
+      if (failures.length > 0) {
+        const causes = extractCauses(failures);
+        let success = false;
+        let failedOptimistic: boolean;
+        try {
+          success = await this.backjump(causes);
+          failedOptimistic = !success && this.optimisticRatio > 0 && !!this.savedStates?.length;
+        } catch (error) {
+          if (!(error instanceof ResolutionImpossible)) throw error;
+          if (this.optimisticRatio > 0 && this.savedStates?.length) failedOptimistic = true;
+          else return { kind: 'impossible', causes: (error as ResolutionImpossible<R, C>).causes, state: this.state, rounds: round + 1 };
+        }
+        if (failedOptimistic && this.savedStates?.length) {
+          this.rollbackStates();
+        } else {
+          this.state.backtrackCauses = causes;
+          if (!success) return { kind: 'impossible', causes: this.state.backtrackCauses, state: this.state, rounds: round + 1 };
+        }
+      } else {
+        // Requirements of pins that no longer hold stop counting as information.
+        const invalidated = new Set<string>();
+        for (const [key, criterion] of this.state.criteria) if (satisfied.has(key) && !this.isCurrentPinSatisfying(key, criterion)) invalidated.add(key);
+        this.removeInformationFrom(this.state.criteria, invalidated);
+        this.pushNewState();
+      }
+    }
+    return { kind: 'too-deep', rounds: maxRounds };
+  }
+
+  private mostPreferred(names: readonly string[]): string {
+    let best = names[0];
+    let bestKey = this.provider.preference(best, this.state);
+    for (const name of names.slice(1)) {
+      const key = this.provider.preference(name, this.state);
+      if (compareKeys(key, bestKey) < 0) {
+        best = name;
+        bestKey = key;
+      }
+    }
+    return best;
+  }
+
+  private pushNewState(): void {
+    this.states.push(copyState(this.state));
+  }
+
+  private isCurrentPinSatisfying(name: string, criterion: Criterion<R, C>): boolean {
+    const pin = this.state.mapping.get(name);
+    return pin !== undefined && criterion.information.every((info) => this.provider.isSatisfiedBy(info.requirement, pin));
+  }
+
+  private async firstUsable(candidates: readonly C[]): Promise<boolean> {
+    for (const candidate of candidates) if (await this.provider.isUsable(candidate)) return true;
+    return false;
+  }
+
+  private async addToCriteria(criteria: Map<string, Criterion<R, C>>, requirement: R, parent: C | null): Promise<void> {
+    const identifier = this.provider.requirementName(requirement);
+    const existing = criteria.get(identifier);
+    const incompatibilities = existing ? [...existing.incompatibilities] : [];
+    const candidates = await this.provider.findMatches(
+      identifier,
+      (name) => [...(criteria.get(name)?.information.map((info) => info.requirement) ?? []), ...(name === identifier ? [requirement] : [])],
+      (name) => [...(criteria.get(name)?.incompatibilities ?? []), ...(name === identifier ? incompatibilities : [])],
+    );
+    const criterion: Criterion<R, C> = { candidates, information: [...(existing?.information ?? []), { requirement, parent }], incompatibilities };
+    if (!(await this.firstUsable(candidates))) throw new RequirementsConflicted(criterion);
+    criteria.set(identifier, criterion);
+  }
+
+  private removeInformationFrom(criteria: Map<string, Criterion<R, C>>, parents: ReadonlySet<string>): void {
+    if (parents.size === 0) return;
+    for (const [key, criterion] of criteria) {
+      criteria.set(key, {
+        ...criterion,
+        information: criterion.information.filter((info) => info.parent === null || !parents.has(this.provider.candidateName(info.parent))),
+      });
+    }
+  }
+
+  private async updatedCriteria(candidate: C): Promise<Map<string, Criterion<R, C>>> {
+    const criteria = new Map(this.state.criteria);
+    const dependencies = this.provider.dependencies(candidate);
+    await this.provider.prefetch?.(dependencies);
+    for (const requirement of dependencies) await this.addToCriteria(criteria, requirement, candidate);
+    return criteria;
+  }
+
+  /** Pins the first candidate whose dependencies fit; the criteria that refused each one otherwise. */
+  private async attemptToPin(name: string): Promise<Criterion<R, C>[]> {
+    const criterion = this.state.criteria.get(name)!;
+    const causes: Criterion<R, C>[] = [];
+    for (const candidate of criterion.candidates) {
+      if (!(await this.provider.isUsable(candidate))) continue;
+      let criteria: Map<string, Criterion<R, C>>;
+      try {
+        criteria = await this.updatedCriteria(candidate);
+      } catch (error) {
+        if (!(error instanceof RequirementsConflicted)) throw error;
+        causes.push((error as RequirementsConflicted<R, C>).criterion);
+        continue;
+      }
+      for (const [key, value] of criteria) this.state.criteria.set(key, value);
+      // The newest pin goes last: backjumping undoes pins from the end.
+      this.state.mapping.delete(name);
+      this.state.mapping.set(name, candidate);
+      return [];
+    }
+    return causes;
+  }
+
+  private async patchCriteria(fromBroken: readonly (readonly [string, C[]])[]): Promise<boolean> {
+    for (const [key, incompatibilities] of fromBroken) {
+      if (incompatibilities.length === 0) continue;
+      const criterion = this.state.criteria.get(key);
+      if (!criterion) continue;
+      const criteria = this.state.criteria;
+      const candidates = await this.provider.findMatches(
+        key,
+        (name) => criteria.get(name)?.information.map((info) => info.requirement) ?? [],
+        (name) => [...(criteria.get(name)?.incompatibilities ?? []), ...(name === key ? incompatibilities : [])],
+      );
+      if (!(await this.firstUsable(candidates))) return false;
+      incompatibilities.push(...criterion.incompatibilities);
+      criteria.set(key, { candidates, information: [...criterion.information], incompatibilities });
+    }
+    return true;
+  }
+
+  private saveStates(): void {
+    this.savedStates ??= this.states.map(copyState);
+  }
+
+  private rollbackStates(): void {
+    this.optimisticRatio = 0;
+    if (this.savedStates?.length) {
+      this.states = this.savedStates;
+      this.savedStates = undefined;
+    }
+  }
+
+  /**
+   * Undoes pins until one whose removal lets the search go on: the state before it gets the
+   * incompatibilities learnt since, plus that pin itself. False when no state is left to try.
+   */
+  private async backjump(causes: readonly Information<R, C>[]): Promise<boolean> {
+    const incompatibleDeps = new Set<string>();
+    for (const cause of causes) if (cause.parent !== null) incompatibleDeps.add(this.provider.candidateName(cause.parent));
+    for (const cause of causes) incompatibleDeps.add(this.provider.requirementName(cause.requirement));
+    while (this.states.length >= 3) {
+      // Drop the state that triggered backtracking.
+      this.states.pop();
+      let brokenState: SearchState<R, C>;
+      let name: string;
+      let candidate: C;
+      for (;;) {
+        const popped = this.states.pop();
+        const last = popped ? [...popped.mapping].pop() : undefined;
+        if (!popped || !last) throw new ResolutionImpossible(causes);
+        brokenState = popped;
+        [name, candidate] = last;
+        brokenState.mapping.delete(name);
+        if (!this.optimisticRatio && !incompatibleDeps.has(name)) break;
+        if (this.optimisticRatio && this.savedStates === undefined && !incompatibleDeps.has(name)) this.saveStates();
+        const dependencyNames = this.provider.dependencies(candidate).map((requirement) => this.provider.requirementName(requirement));
+        if (dependencyNames.some((dependency) => incompatibleDeps.has(dependency))) break;
+        if (brokenState.mapping.size === 0) break;
+        if (this.states.length <= 1) throw new ResolutionImpossible(causes);
+      }
+      const fromBroken: (readonly [string, C[]])[] = [...brokenState.criteria].map(([key, criterion]) => [key, [...criterion.incompatibilities]] as const);
+      fromBroken.push([name, [candidate]]);
+      this.pushNewState();
+      if (await this.patchCriteria(fromBroken)) return true;
+    }
+    return false;
+  }
+}
+
+/** resolvelib's `_extract_causes`: every information of the failed criteria, each once, in order. */
+function extractCauses<R, C>(criteria: readonly Criterion<R, C>[]): Information<R, C>[] {
+  const seen = new Set<Information<R, C>>();
+  for (const criterion of criteria) for (const info of criterion.information) seen.add(info);
+  return [...seen];
+}
+
+/** Python tuple order: element by element, false < true, numbers and strings as Python orders them. */
+export function compareKeys(a: readonly (boolean | number | string)[], b: readonly (boolean | number | string)[]): number {
+  for (let i = 0; i < Math.min(a.length, b.length); i++) {
+    const x = typeof a[i] === 'boolean' ? Number(a[i]) : a[i];
+    const y = typeof b[i] === 'boolean' ? Number(b[i]) : b[i];
+    if (x < y) return -1;
+    if (x > y) return 1;
+  }
+  return a.length - b.length;
+}
