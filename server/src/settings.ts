@@ -23,8 +23,10 @@ export const DIAGNOSTIC_CODES = {
   'exact-pin-in-library': 'information',
   unbounded: 'information',
   'unresolved-install-requires': 'information',
-  // From the package index (features/indexDiagnostics.ts).
+  // From the package index (features/indexDiagnostics/).
   'unknown-project': 'error',
+  quarantined: 'error',
+  'project-status': 'warning',
   'unknown-version': 'error',
   'no-matching-version': 'error',
   yanked: 'warning',

@@ -95,7 +95,7 @@ export function faultyIndex(seed: number): PackageIndex {
       });
     }
     const versions = [...new Set(files.map((file) => file.version).filter((v): v is string => v !== undefined))];
-    return { ok: true, value: { name, files, versions, stale: random.chance(0.05), freshness: 'fetched', fetchedAt: 0, problems: [] } };
+    return { ok: true, value: { name, files, versions, stale: random.chance(0.05), freshness: 'fetched', fetchedAt: 0, problems: [], indexes: [], statuses: [] } };
   };
   // One answer per project and input, as the index layer's cache gives.
   const answers = new Map<string, Result<ProjectData>>();

@@ -32,6 +32,8 @@ function fakeIndex(asked: string[]): PackageIndex {
     freshness: 'memory',
     fetchedAt: 0,
     problems: [],
+    indexes: [{ source: 'https://index.example/simple/', newest: VERSIONS[0] }],
+    statuses: [],
   });
   return {
     effective: { extra: [], findLinks: [], source: 'default', offline: true, prereleases: false, ignoredFileOptions: [] },

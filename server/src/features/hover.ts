@@ -249,6 +249,7 @@ async function projectMarkdown(target: ProjectTarget, deps: HoverDeps): Promise<
   if (pinned) vulnerabilities = pinned.version === target.pinned ? pinnedDetails : index.details(target.normalized, pinned.version, deps.signal);
   return paragraphs([
     title,
+    ...statusLines(data),
     ...freshnessLines(data),
     chosenLine(target, chosen, releases, data, deps.pythonVersion),
     latestLine(releases),
@@ -257,6 +258,16 @@ async function projectMarkdown(target: ProjectTarget, deps: HoverDeps): Promise<
     aboutLine(info.details),
     indexLine(index.effective),
   ]);
+}
+
+/** PEP 792: what the index says of the project as a whole, with its reason. */
+function statusLines(data: ProjectData): string[] {
+  const several = new Set(data.statuses.map((status) => status.source)).size > 1 || data.indexes.length > 1;
+  return data.statuses.map(({ status, reason, source }) => {
+    const where = several ? ` (${code(source)})` : '';
+    if (status === 'quarantined') return `⛔ **Quarantined** by the index${where}${reason ? `, saying: ${sentence(shorten(reason, 300))}` : '.'} It offers none of the project's files, so pip cannot install it.`;
+    return `⚠ **${status === 'archived' ? 'Archived' : 'Deprecated'}** on the index${where}${reason ? `: ${sentence(shorten(reason, 300))}` : '.'}`;
+  });
 }
 
 function titleLine(name: string, details: ProjectDetails | undefined): string {

@@ -12,7 +12,7 @@ import type { IndexSelection } from './indexSelection';
 import { jsonApiBase, projectPageUrl, redactUrl } from './urls';
 import { parseProjectDetails, type ProjectDetails } from './jsonApi';
 import { parseJson } from './boundedJson';
-import { classifyFilename, linkedFile, MAX_PROJECTS, parseProjectList, parseSimpleHtml, parseSimpleJson, type DistributionFile, type PageResult, type ProjectPage } from './simplePage';
+import { classifyFilename, linkedFile, MAX_PROJECTS, parseProjectList, parseSimpleHtml, parseSimpleJson, type DistributionFile, type PageResult, type ProjectPage, type ProjectStatus } from './simplePage';
 import { sortVersionsDescending } from '../pip/versions';
 import { canonicalizeName } from '../parser/pep508';
 
@@ -347,6 +347,12 @@ export class IndexClient {
   }
 }
 
+/** The newest version a page's installable files offer (yanked ones aside), if any. */
+function newestOffered(files: readonly DistributionFile[]): string | undefined {
+  const offered = files.flatMap((file) => (file.version && !file.yanked && file.kind !== 'other' ? [file.version] : []));
+  return sortVersionsDescending([...new Set(offered)])[0];
+}
+
 function onlyProject(page: ProjectPage): ProjectPage {
   const files = page.files.filter((file) => file.kind !== 'other');
   return { ...page, files, versions: sortVersionsDescending(files.flatMap((file) => (file.version ? [file.version] : []))) };
@@ -378,6 +384,19 @@ export interface ProjectData {
   readonly fetchedAt: number;
   /** Sources that failed while others answered. */
   readonly problems: readonly IndexError[];
+  /**
+   * Every index (find-links aside) with files of the project, in pip's order, with the newest
+   * version each offers (yanked files aside): two or more is a dependency-confusion risk.
+   */
+  readonly indexes: readonly ProjectOnIndex[];
+  /** PEP 792 statuses other than `active`, with the index that gave each. */
+  readonly statuses: readonly (ProjectStatus & { readonly source: string })[];
+}
+
+export interface ProjectOnIndex {
+  /** Redacted, as the files' `source`. */
+  readonly source: string;
+  readonly newest?: string;
 }
 
 /** What the hover and the status bar say about where packages come from. */
@@ -436,13 +455,15 @@ export function openIndex(client: IndexClient, selection: IndexSelection, option
 
     async project(name, signal) {
       const lookups = [
-        ...indexUrls.map((url) => ({ source: redactUrl(url), result: client.projectPage(url, name, signal) })),
-        ...findLinks.map((location) => ({ source: redactUrl(location), result: client.findLinks(location, name, signal) })),
+        ...indexUrls.map((url) => ({ source: redactUrl(url), isIndex: true, result: client.projectPage(url, name, signal) })),
+        ...findLinks.map((location) => ({ source: redactUrl(location), isIndex: false, result: client.findLinks(location, name, signal) })),
       ];
       if (lookups.length === 0) return { ok: false, error: indexError('not-found', '', `--no-index without --find-links: there is nowhere to look for ${name}`) };
       const files: IndexedFile[] = [];
       const versions: string[] = [];
       const problems: IndexError[] = [];
+      const onIndexes: ProjectOnIndex[] = [];
+      const statuses: ProjectData['statuses'][number][] = [];
       let freshness: Freshness = 'memory';
       let fetchedAt = Infinity;
       for (const lookup of lookups) {
@@ -456,15 +477,30 @@ export function openIndex(client: IndexClient, selection: IndexSelection, option
         // One by one: a spread of a page's hundred thousand versions overflows the call stack.
         for (const file of page.files) files.push({ ...file, source: lookup.source });
         for (const version of page.versions) versions.push(version);
+        if (page.status) statuses.push({ ...page.status, source: lookup.source });
+        if (lookup.isIndex && page.files.some((file) => file.kind !== 'other')) onIndexes.push({ source: lookup.source, newest: newestOffered(page.files) });
         if (FRESHNESS_RANK[result.value.freshness] > FRESHNESS_RANK[freshness]) freshness = result.value.freshness;
         fetchedAt = Math.min(fetchedAt, result.value.fetchedAt);
       }
       // Absent only when every source said so. A source that answered without the project (an
       // empty find-links folder) says no more than "not found": it never hides a failure.
-      if (files.length === 0 && versions.length === 0 && problems.length > 0) {
+      if (files.length === 0 && versions.length === 0 && statuses.length === 0 && problems.length > 0) {
         return { ok: false, error: problems.find((problem) => problem.kind !== 'not-found') ?? problems[0] };
       }
-      return { ok: true, value: { name, files, versions: sortVersionsDescending(versions), stale: freshness === 'stale', freshness, fetchedAt, problems: problems.filter((p) => p.kind !== 'not-found') } };
+      return {
+        ok: true,
+        value: {
+          name,
+          files,
+          versions: sortVersionsDescending(versions),
+          stale: freshness === 'stale',
+          freshness,
+          fetchedAt,
+          problems: problems.filter((p) => p.kind !== 'not-found'),
+          indexes: onIndexes,
+          statuses,
+        },
+      };
     },
 
     async details(name, version, signal) {

@@ -1,8 +1,9 @@
-// Diagnostics that need the package index: projects and versions that do not exist, yanked
-// releases, hashes that match no file, known vulnerabilities, requires-python and newer releases.
-// Every project is loaded once, all in parallel; an index that fails yields nothing here (the
-// outage is reported once, elsewhere), and only a definite "not found" is said to be one. One
-// module per concern: projects, pins, hashes, vulnerabilities, suggestions.
+// Diagnostics that need the package index: projects and versions that do not exist, projects the
+// index marks (quarantined, archived, deprecated), yanked releases, hashes that match no file,
+// known vulnerabilities, requires-python and newer releases. Every project is loaded once, all
+// in parallel; an index that fails yields nothing here (the outage is reported once, elsewhere),
+// and only a definite "not found" is said to be one. One module per concern: projects, status,
+// pins, hashes, vulnerabilities, suggestions.
 import type { Diagnostic } from 'vscode-languageserver-types';
 import { type Declarations, declaredSpan } from '../../parser/declared';
 import { canonicalizeName } from '../../parser/pep508';
@@ -14,7 +15,8 @@ import type { AnalyzedDocument } from '../document';
 import { hashFindings } from './hashes';
 import { pinFindings, rangeFindings, unknownVersionMessage } from './pins';
 import { unknownProjects } from './projects';
-import { type IndexDiagnosticsDeps, type PinnedCheck, byPlace, complete, definitelyMissing, loadAll, withinLookupLimit } from './shared';
+import { type IndexDiagnosticsDeps, type PinnedCheck, byPlace, complete, definitelyMissing, loadAll, severalSources, withinLookupLimit } from './shared';
+import { quarantinedOnly, statusFindings } from './status';
 import { osvVulnerabilities, vulnerabilityFindings } from './vulnerabilities';
 
 
@@ -41,7 +43,11 @@ async function manifestFindings(declarations: Declarations, deps: IndexDiagnosti
   const { checked, notice } = withinLookupLimit(named, (n) => n);
   const infos = await loadAll(checked.map((n) => n.normalized), deps);
   const unknown = await unknownProjects(checked.filter((n) => definitelyMissing(infos.get(n.normalized)!.data, deps.index)), deps);
-  return notice ? [...unknown, notice] : unknown;
+  const statuses = checked.flatMap(({ name, normalized, span }) => {
+    const { data } = infos.get(normalized)!;
+    return data.ok ? statusFindings(data.value, name, span, severalSources(deps.index)) : [];
+  });
+  return [...unknown, ...statuses, ...(notice ? [notice] : [])];
 }
 
 // ---- requirements files -----------------------------------------------------------------------
@@ -58,6 +64,8 @@ async function requirementFindings(all: readonly { kind: string }[], deps: Index
       if (definitelyMissing(info.data, deps.index)) missing.push({ name: entry.name!, span: entry.nameSpan! });
       continue;
     }
+    findings.push(...statusFindings(info.data.value, entry.name!, entry.nameSpan!, severalSources(deps.index)));
+    if (quarantinedOnly(info.data.value)) continue;
     const pin = pinnedVersion(entry);
     if (pin === undefined) {
       findings.push(...rangeFindings(entry, info, info.data.value, deps.settings, deps.index.effective.prereleases));

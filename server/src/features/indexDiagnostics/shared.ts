@@ -14,6 +14,8 @@ import { type Finding, severityOf } from '../diagnostics';
 /** The codes only this module reports, in the order findings on one range are listed. */
 export const INDEX_DIAGNOSTIC_CODES = [
   'unknown-project',
+  'quarantined',
+  'project-status',
   'unknown-version',
   'no-matching-version',
   'hash-mismatch',
@@ -92,6 +94,12 @@ export function definitelyMissing(data: Result<ProjectData>, index: PackageIndex
   return hasSources && !data.ok && data.error.kind === 'not-found';
 }
 
+
+/** Whether the document looks in more than one place, so a finding should say which one answered. */
+export function severalSources(index: PackageIndex): boolean {
+  const { primary, extra, findLinks } = index.effective;
+  return (primary === undefined ? 0 : 1) + extra.length + findLinks.length > 1;
+}
 
 /** Absence is only claimed from complete, current data: a stale copy or a failed index may lack what exists. */
 export function complete(data: ProjectData): boolean {
