@@ -27,6 +27,7 @@ export const DIAGNOSTIC_CODES = {
   'unknown-project': 'error',
   quarantined: 'error',
   'project-status': 'warning',
+  'dependency-confusion': 'warning',
   'unknown-version': 'error',
   'no-matching-version': 'error',
   yanked: 'warning',

@@ -105,7 +105,7 @@ export function faultyIndex(seed: number): PackageIndex {
     return answer;
   };
   return {
-    effective: { primary: 'https://fuzz.invalid/simple/', extra: [], findLinks: [], source: 'settings', offline: false, prereleases: false, ignoredFileOptions: [] },
+    effective: { primary: 'https://fuzz.invalid/simple/', extra: [], extraOrigins: [], findLinks: [], source: 'settings', offline: false, prereleases: false, ignoredFileOptions: [] },
     project: async (name) => cached(name),
     details: async (name, version) => {
       const random = new Random(seed ^ seedOf(`${name}@${version}`));

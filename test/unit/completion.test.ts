@@ -36,7 +36,7 @@ function fakeIndex(asked: string[]): PackageIndex {
     statuses: [],
   });
   return {
-    effective: { extra: [], findLinks: [], source: 'default', offline: true, prereleases: false, ignoredFileOptions: [] },
+    effective: { extra: [], extraOrigins: [], findLinks: [], source: 'default', offline: true, prereleases: false, ignoredFileOptions: [] },
     project: async (name) => {
       asked.push(`project ${name}`);
       return { ok: true, value: project(name) };

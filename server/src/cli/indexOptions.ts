@@ -104,5 +104,6 @@ export function openIndexRuntime(options: IndexOptions, io: Pick<CliIo, 'env' | 
     env: io.env,
     cacheDir: options.cacheDir,
     userAgent: `reqguard/${io.tool.version} (cli; node ${process.version})`,
+    settingsLabels: { indexUrl: '--index-url on the command line', extraIndexUrls: '--extra-index-url on the command line' },
   });
 }

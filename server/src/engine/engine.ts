@@ -65,7 +65,7 @@ export function offlineDiagnostics(file: AnalyzedFile, settings: ReqguardSetting
  * configuration. A file from an untrusted workspace (`trusted` false) does not choose: its index
  * options are reported, not followed. The CLI trusts the files it is given, as pip does.
  */
-export function fileIndex(runtime: Pick<IndexRuntime, 'client' | 'pip'>, file: AnalyzedFile, settings: ReqguardSettings, trusted = true): PackageIndex {
+export function fileIndex(runtime: Pick<IndexRuntime, 'client' | 'pip' | 'settingsLabels'>, file: AnalyzedFile, settings: ReqguardSettings, trusted = true): PackageIndex {
   return documentIndex(runtime, file.analysis, file.path, file.includes, settings.index, trusted);
 }
 

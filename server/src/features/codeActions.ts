@@ -1,11 +1,13 @@
 // Quick fixes from the index: pin an entry to the release pip would pick (or the latest), add its
-// hashes, move a pin forward, leave a vulnerable release; and "Pin and hash all" for the whole
+// hashes, move a pin forward, leave a vulnerable release, keep a project that is on two indexes
+// to one of them; and "Pin and hash all" for the whole
 // file (source.fixAll.reqguard, built from planFixes). Every edit is one rewrite of one entry in
 // pip-compile's layout (entryEdit), so applying a fix twice changes nothing.
 import { compare } from '../pip/versions';
 import { CodeActionKind, type CodeAction, type Diagnostic, type Range, type TextEdit, type WorkspaceEdit } from 'vscode-languageserver-types';
 import type { AnalyzedDocument } from './document';
-import type { PackageIndex } from '../index/packageIndex';
+import type { PackageIndex, ProjectData } from '../index/packageIndex';
+import { oneIndexEdits, releasesOn } from '../pip/dependencyConfusion';
 import type { RequirementEntry } from '../parser/requirementsFile';
 import type { Span } from '../parser/types';
 import { rewriteEntry, type EntryChange, type TextReplacement } from '../pip/entryEdit';
@@ -179,6 +181,37 @@ async function vulnerableActions(ctx: EntryContext, pinned: string | undefined):
   return [await pinAction(ctx, target, `Upgrade to ${target.version} (fixes ${ids})`, { codes: ['vulnerable'], preferred: true })];
 }
 
+/** Indexes a confusion fix is offered for, at most: each is one action (two for a pin and its hashes). */
+const MAX_CONFUSION_INDEXES = 4;
+
+/**
+ * For a project on several indexes (dependency-confusion): per index, its release pinned with the
+ * digests of that index's files only, so pip refuses every other copy; and "install from this
+ * index alone", the file's index options rewritten to one --index-url.
+ */
+async function confusionActions(ctx: EntryContext, analysis: AnalyzedDocument & { family: 'requirements' }, data: ProjectData): Promise<(CodeAction | undefined)[]> {
+  const confusion = ctx.diagnostics.filter((diagnostic) => diagnostic.code === 'dependency-confusion');
+  if (confusion.length === 0) return [];
+  const { entry, deps } = ctx;
+  const pinned = pinnedVersion(entry);
+  const indexes = data.indexes.slice(0, MAX_CONFUSION_INDEXES);
+  const pins = indexes.map(async ({ source }) => {
+    const releases = releasesOn(data, source);
+    const release = pinned !== undefined ? releaseFor(releases, pinned) : pickRelease(releases, { specifier: specifierText(entry), pythonVersion: deps.pythonVersion, allowPrereleases: deps.index.effective.prereleases });
+    if (!release) return undefined;
+    const digests = await releaseDigests(deps.index, release, deps.targets, deps.signal);
+    if (!digests.ok) return undefined;
+    const title = pinned !== undefined ? `Hash only the files of ${release.version} from ${source}` : `Pin to ${release.version} and hash only the files from ${source}`;
+    return quickFix(ctx, title, { ...(pinned === undefined ? { version: release.version } : {}), sha256: digests.sha256 }, ['dependency-confusion']);
+  });
+  // A redacted URL (user:****@) cannot be written back.
+  const oneIndex = indexes.filter(({ source }) => !source.includes('@')).map(({ source }): CodeAction | undefined => {
+    const edits = oneIndexEdits(analysis.parsed, source);
+    return edits && { title: `Install from one index only: --index-url ${source}`, kind: CodeActionKind.QuickFix, edit: workspaceEdit(deps, edits), diagnostics: confusion };
+  });
+  return [...(await Promise.all(pins)), ...oneIndex];
+}
+
 async function entryActions(analysis: AnalyzedDocument, entry: RequirementEntry, diagnostics: readonly Diagnostic[], deps: CodeActionDeps): Promise<CodeAction[]> {
   const info = await loadProjectInfo(deps.index, entry.normalizedName!, deps.signal);
   // An index failure is the diagnostics' news; a quick fix without data has nothing to offer.
@@ -197,7 +230,11 @@ async function entryActions(analysis: AnalyzedDocument, entry: RequirementEntry,
     },
   };
   const pinned = pinnedVersion(entry);
-  const groups = await Promise.all([pinned === undefined ? unpinnedActions(ctx) : pinnedActions(ctx, pinned), vulnerableActions(ctx, pinned)]);
+  const groups = await Promise.all([
+    pinned === undefined ? unpinnedActions(ctx) : pinnedActions(ctx, pinned),
+    vulnerableActions(ctx, pinned),
+    analysis.family === 'requirements' ? confusionActions(ctx, analysis, info.data.value) : [],
+  ]);
   return groups.flat().filter((action): action is CodeAction => action !== undefined);
 }
 

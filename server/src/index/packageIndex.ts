@@ -8,7 +8,7 @@ import { InflightRequests, isFresh, LruCache, type ResponseStore, type StoredRes
 import { splitUrlCredentials, type CredentialStore } from './credentials';
 import { indexError, type IndexError, type Result } from './errors';
 import type { HttpClient } from './http';
-import type { IndexSelection } from './indexSelection';
+import type { IndexOrigin, IndexSelection } from './indexSelection';
 import { jsonApiBase, projectPageUrl, redactUrl } from './urls';
 import { parseProjectDetails, type ProjectDetails } from './jsonApi';
 import { parseJson } from './boundedJson';
@@ -404,6 +404,8 @@ export interface EffectiveIndex {
   /** Redacted; undefined with --no-index. */
   readonly primary?: string;
   readonly extra: readonly string[];
+  /** Where each of `extra` was added (the file, settings, pip's configuration), in the same order. */
+  readonly extraOrigins: readonly IndexOrigin[];
   readonly findLinks: readonly string[];
   readonly source: IndexSelection['source'];
   readonly sourceDetail?: string;
@@ -445,6 +447,7 @@ export function openIndex(client: IndexClient, selection: IndexSelection, option
       // Redacted from the URLs as written, so `user:****@` still shows that credentials are in use.
       primary: selection.indexUrls[0] && redactUrl(selection.indexUrls[0]),
       extra: selection.indexUrls.slice(1).map(redactUrl),
+      extraOrigins: selection.extraOrigins ?? selection.indexUrls.slice(1).map(() => ({ source: selection.source })),
       findLinks: selection.findLinks.map(redactUrl),
       source: selection.source,
       sourceDetail: selection.sourceDetail,

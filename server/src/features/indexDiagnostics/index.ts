@@ -17,6 +17,7 @@ import { pinFindings, rangeFindings, unknownVersionMessage } from './pins';
 import { unknownProjects } from './projects';
 import { type IndexDiagnosticsDeps, type PinnedCheck, byPlace, complete, definitelyMissing, loadAll, severalSources, withinLookupLimit } from './shared';
 import { quarantinedOnly, statusFindings } from './status';
+import { configuredExtraIndexes, confusionFinding } from './confusion';
 import { osvVulnerabilities, vulnerabilityFindings } from './vulnerabilities';
 
 
@@ -25,7 +26,7 @@ export { INDEX_DIAGNOSTIC_CODES } from './shared';
 /** Index-backed diagnostics of a document, in document order. Never throws; a cancelled run gives none. */
 export async function indexDiagnostics(analysis: AnalyzedDocument, deps: IndexDiagnosticsDeps): Promise<Diagnostic[]> {
   try {
-    const findings = analysis.family === 'manifest' ? await manifestFindings(analysis.declarations, deps) : await requirementFindings(analysis.parsed.entries, deps);
+    const findings = analysis.family === 'manifest' ? await manifestFindings(analysis.declarations, deps) : await requirementFindings(analysis.parsed.entries, firstLine(analysis.text), deps);
     if (deps.signal?.aborted) return [];
     return toDiagnostics(analysis.document, findings.sort(byPlace), deps.settings);
   } catch {
@@ -52,10 +53,16 @@ async function manifestFindings(declarations: Declarations, deps: IndexDiagnosti
 
 // ---- requirements files -----------------------------------------------------------------------
 
-async function requirementFindings(all: readonly { kind: string }[], deps: IndexDiagnosticsDeps): Promise<Finding[]> {
+/** The first line, where findings about the whole file's index go. */
+function firstLine(text: string): Span {
+  const end = text.search(/[\r\n]/);
+  return { start: 0, end: end < 0 ? text.length : end };
+}
+
+async function requirementFindings(all: readonly { kind: string }[], fileSpan: Span, deps: IndexDiagnosticsDeps): Promise<Finding[]> {
   const { checked: entries, notice } = withinLookupLimit(indexedEntries(all), (entry) => ({ normalized: entry.normalizedName!, span: entry.nameSpan! }));
   const infos = await loadAll(entries.map((entry) => entry.normalizedName!), deps);
-  const findings: Finding[] = notice ? [notice] : [];
+  const findings: Finding[] = [...configuredExtraIndexes(deps.index.effective, fileSpan), ...(notice ? [notice] : [])];
   const missing: { name: string; span: Span }[] = [];
   const pinned: PinnedCheck[] = [];
   for (const entry of entries) {
@@ -66,6 +73,8 @@ async function requirementFindings(all: readonly { kind: string }[], deps: Index
     }
     findings.push(...statusFindings(info.data.value, entry.name!, entry.nameSpan!, severalSources(deps.index)));
     if (quarantinedOnly(info.data.value)) continue;
+    const confusion = confusionFinding(entry, info.data.value);
+    if (confusion) findings.push(confusion);
     const pin = pinnedVersion(entry);
     if (pin === undefined) {
       findings.push(...rangeFindings(entry, info, info.data.value, deps.settings, deps.index.effective.prereleases));

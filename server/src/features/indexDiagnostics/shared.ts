@@ -16,6 +16,7 @@ export const INDEX_DIAGNOSTIC_CODES = [
   'unknown-project',
   'quarantined',
   'project-status',
+  'dependency-confusion',
   'unknown-version',
   'no-matching-version',
   'hash-mismatch',
