@@ -8,7 +8,7 @@ import { applyReplacements, type TextReplacement } from '../pip/entryEdit';
 import type { IndexRuntime } from '../index/runtime';
 import { flag, parseArgs, UsageError } from './args';
 import { readFile, type CliFile, type CliIo } from './files';
-import { HASH_TARGET_OPTIONS, INDEX_OPTIONS, openIndexRuntime, PYTHON_OPTIONS, readIndexOptions, type IndexOptions } from './indexOptions';
+import { COOLDOWN_OPTIONS, HASH_TARGET_OPTIONS, INDEX_OPTIONS, openIndexRuntime, PYTHON_OPTIONS, readIndexOptions, type IndexOptions } from './indexOptions';
 import { FileChangedError } from './replaceFile';
 import { unifiedDiff } from './unifiedDiff';
 
@@ -20,6 +20,8 @@ export const FIX_USAGE = `fix     pins each requirement of each FILE to the rele
           --pin-only, --hash-only    only pin (hashes already written follow a new pin), or
                                      only hash the pins as written
           --python-version X.Y       pick releases that support this Python
+          --minimum-release-age AGE  pick only releases uploaded at least AGE ago ("7 days",
+                                     "12 hours", P7D), as pip --uploaded-prior-to does
           --hash-python X.Y          hash only wheels for these Pythons (repeatable; sdists stay)
           --hash-platform TAG        hash only wheels for these platforms, such as manylinux or
                                      win_amd64 (repeatable; any-platform wheels and sdists stay)
@@ -33,6 +35,7 @@ const FIX_OPTIONS = {
   '--pin-only': flag,
   '--hash-only': flag,
   ...PYTHON_OPTIONS,
+  ...COOLDOWN_OPTIONS,
   ...HASH_TARGET_OPTIONS,
   ...INDEX_OPTIONS,
 };

@@ -6,6 +6,7 @@ import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { computeDiagnostics } from '../features/diagnostics';
 import type { AnalyzedDocument } from '../features/document';
 import { indexDiagnostics } from '../features/indexDiagnostics';
+import { cooldownCutoff } from '../features/indexDiagnostics/cooldown';
 import type { OsvPost } from '../index/osv';
 import type { PackageIndex } from '../index/packageIndex';
 import { osvPost, type IndexRuntime } from '../index/runtime';
@@ -90,14 +91,16 @@ export function onlineDiagnostics(file: AnalyzedFile, context: OnlineContext): P
 export interface FeatureContext {
   readonly index?: PackageIndex;
   readonly pythonVersion?: string;
+  /** The cooldown's cutoff (reqguard.minimumReleaseAge), for the releases fixes pick. */
+  readonly uploadedBefore?: number;
   readonly signal?: AbortSignal;
 }
 
 export function featureContext(settings: ReqguardSettings, index: PackageIndex | undefined, signal?: AbortSignal): FeatureContext {
-  return { index, pythonVersion: settings.pythonVersion, signal };
+  return { index, pythonVersion: settings.pythonVersion, uploadedBefore: cooldownCutoff(settings, Date.now()), signal };
 }
 
 /** "Pin and hash all" (and its variants) for the file: the replacements to make and what was left. */
 export function planFileFixes(file: AnalyzedFile, index: PackageIndex, settings: ReqguardSettings, options: Omit<FixOptions, 'targets'>, signal?: AbortSignal): Promise<FixPlan> {
-  return planFixes(file.analysis, { index, pythonVersion: settings.pythonVersion, signal }, { ...options, targets: settings.hashes });
+  return planFixes(file.analysis, { index, pythonVersion: settings.pythonVersion, uploadedBefore: cooldownCutoff(settings, Date.now()), signal }, { ...options, targets: settings.hashes });
 }

@@ -11,9 +11,9 @@ import { oneIndexEdits, releasesOn } from '../pip/dependencyConfusion';
 import type { RequirementEntry } from '../parser/requirementsFile';
 import type { Span } from '../parser/types';
 import { rewriteEntry, type EntryChange, type TextReplacement } from '../pip/entryEdit';
-import { digestDifference, order, planFixes, releaseDigests, unfixableReason, updateTarget, type Digests, type FixTargets } from '../pip/fixPlan';
+import { digestDifference, order, pickOptions, planFixes, releaseDigests, unfixableReason, updateTarget, type Digests, type FixTargets } from '../pip/fixPlan';
 import { loadProjectInfo, pinnedVersion, specifierText } from '../pip/projectInfo';
-import { latestReleases, pickRelease, releaseFor, supportsPython, type Release } from '../pip/releases';
+import { latestReleases, oldEnough, pickRelease, releaseFor, supportsPython, type Release } from '../pip/releases';
 
 /** The kind of the document-wide fix (a sub-kind of source.fixAll, so "fix all on save" runs it). */
 export const FIX_ALL_KIND = `${CodeActionKind.SourceFixAll}.reqguard`;
@@ -36,6 +36,8 @@ export function isVulnerableData(data: unknown): data is VulnerableData {
 export interface CodeActionDeps {
   readonly index: PackageIndex;
   readonly pythonVersion?: string;
+  /** The cooldown (reqguard.minimumReleaseAge): only releases uploaded before then are picked. */
+  readonly uploadedBefore?: number;
   /** Which installs hashes are written for; default: every file of the release. */
   readonly targets?: FixTargets;
   readonly signal?: AbortSignal;
@@ -97,8 +99,8 @@ function hasCode(ctx: EntryContext, ...codes: string[]): boolean {
 async function unpinnedActions(ctx: EntryContext): Promise<(CodeAction | undefined)[]> {
   const { entry, releases, deps } = ctx;
   const hashed = entry.hashes.length > 0;
-  const chosen = pickRelease(releases, { specifier: specifierText(entry), pythonVersion: deps.pythonVersion, allowPrereleases: deps.index.effective.prereleases });
-  const latest = latestReleases(releases.filter((release) => release.files.length > 0)).final;
+  const chosen = pickRelease(releases, pickOptions(deps, specifierText(entry)));
+  const latest = latestReleases(releases.filter((release) => release.files.length > 0 && oldEnough(release, deps.uploadedBefore))).final;
   const suffix = hashed ? ' and rehash' : '';
   const codes = ['unpinned', 'unhashed'];
   const preferred = hasCode(ctx, ...codes);
@@ -128,7 +130,7 @@ async function pinnedActions(ctx: EntryContext, pinned: string): Promise<(CodeAc
     );
   }
   // The same move as "Update all" (planFixes with update).
-  const target = updateTarget(releases, pinned, { pythonVersion: deps.pythonVersion, allowPrereleases: deps.index.effective.prereleases });
+  const target = updateTarget(releases, pinned, pickOptions(deps, ''));
   if (target?.direction === 'up') {
     const title = `Update to ${target.release.version} and ${entry.hashes.length ? 'rehash' : 'add hashes'}`;
     actions.push(pinAction(ctx, target.release, title, { hash: true, codes: ['outdated', 'yanked', 'unknown-version', 'unhashed'] }));
@@ -151,12 +153,13 @@ async function safeUpgrade(ctx: EntryContext, data: VulnerableData, current: str
     !release.yanked &&
     release.files.length > 0 &&
     supportsPython(release.requiresPython, deps.pythonVersion) &&
+    oldEnough(release, deps.uploadedBefore) &&
     (current === undefined || order(release.version, current) > 0);
   const fixed = data.fixedIn
     .map((version) => releaseFor(releases, version))
     .filter(usable)
     .sort((a, b) => compare(a.version, b.version));
-  const newest = pickRelease(releases, { specifier: '', pythonVersion: deps.pythonVersion, allowPrereleases: deps.index.effective.prereleases });
+  const newest = pickRelease(releases, pickOptions(deps, ''));
   const candidates = [...new Map([...fixed, ...(usable(newest) ? [newest] : [])].map((release) => [release.version, release])).values()];
   const clean = await Promise.all(
     candidates.map(async (release) => {
@@ -197,7 +200,7 @@ async function confusionActions(ctx: EntryContext, analysis: AnalyzedDocument & 
   const indexes = data.indexes.slice(0, MAX_CONFUSION_INDEXES);
   const pins = indexes.map(async ({ source }) => {
     const releases = releasesOn(data, source);
-    const release = pinned !== undefined ? releaseFor(releases, pinned) : pickRelease(releases, { specifier: specifierText(entry), pythonVersion: deps.pythonVersion, allowPrereleases: deps.index.effective.prereleases });
+    const release = pinned !== undefined ? releaseFor(releases, pinned) : pickRelease(releases, pickOptions(deps, specifierText(entry)));
     if (!release) return undefined;
     const digests = await releaseDigests(deps.index, release, deps.targets, deps.signal);
     if (!digests.ok) return undefined;

@@ -11,7 +11,7 @@ import type { RequirementEntry } from '../parser/requirementsFile';
 import { rewriteEntry, type TextReplacement } from './entryEdit';
 import { unhashableReason } from './pinning';
 import { loadProjectInfo, pinnedVersion, specifierText } from './projectInfo';
-import { filesToHash, pickRelease, releaseFor, type Release } from './releases';
+import { filesToHash, pickRelease, releaseFor, type PinOptions, type Release } from './releases';
 
 /** Which installs the hashes are for; files for other Pythons or platforms are left out (sdists always stay). */
 export interface FixTargets {
@@ -28,8 +28,15 @@ export interface FixDeps {
   readonly index: PackageIndex;
   /** The target Python, so releases whose requires-python refuses it are not picked. */
   readonly pythonVersion?: string;
+  /** The cooldown (reqguard.minimumReleaseAge): only releases uploaded before then are picked. */
+  readonly uploadedBefore?: number;
   readonly signal?: AbortSignal;
   readonly onProgress?: (done: number, total: number) => void;
+}
+
+/** How pip would pick a release for `specifier` with what the document and the settings say (--pre, target Python, cooldown). */
+export function pickOptions(deps: Pick<FixDeps, 'index' | 'pythonVersion' | 'uploadedBefore'>, specifier: string): PinOptions {
+  return { specifier, pythonVersion: deps.pythonVersion, allowPrereleases: deps.index.effective.prereleases, uploadedBefore: deps.uploadedBefore };
 }
 
 export interface FixOptions {
@@ -140,9 +147,9 @@ export function order(version: string, pinned: string): number {
 export function updateTarget(
   releases: readonly Release[],
   pinned: string,
-  options: { readonly pythonVersion?: string; readonly allowPrereleases?: boolean },
+  options: Omit<PinOptions, 'specifier'>,
 ): { readonly release: Release; readonly direction: 'up' | 'down' } | undefined {
-  const newest = pickRelease(releases, { specifier: '', pythonVersion: options.pythonVersion, allowPrereleases: options.allowPrereleases });
+  const newest = pickRelease(releases, { ...options, specifier: '' });
   if (!newest) return undefined;
   if (order(newest.version, pinned) > 0) return { release: newest, direction: 'up' };
   const current = releaseFor(releases, pinned);
@@ -172,14 +179,14 @@ async function planEntry(analysis: ParsedFile, entry: RequirementEntry, deps: Fi
   let sha256: string[] | undefined;
   if (pinned === undefined) {
     const specifier = specifierText(entry);
-    release = pickRelease(info.releases, { specifier, pythonVersion: deps.pythonVersion, allowPrereleases: deps.index.effective.prereleases });
+    release = pickRelease(info.releases, pickOptions(deps, specifier));
     if (!release) {
       const python = deps.pythonVersion ? ` on Python ${deps.pythonVersion}` : '';
       return { skipped: `no release of '${name}' satisfies '${specifier || 'any version'}'${python} (yanked releases are never picked)` };
     }
     version = release.version;
   } else {
-    const target = update ? updateTarget(info.releases, pinned, { pythonVersion: deps.pythonVersion, allowPrereleases: deps.index.effective.prereleases }) : undefined;
+    const target = update ? updateTarget(info.releases, pinned, pickOptions(deps, '')) : undefined;
     release = target?.release ?? releaseFor(info.releases, pinned);
     version = target?.release.version;
     if (!release) return options.hash ? { skipped: `'${name}' ${pinned} is not on the index: there are no files to hash` } : {};

@@ -18,6 +18,7 @@ import { unknownProjects } from './projects';
 import { type IndexDiagnosticsDeps, type PinnedCheck, byPlace, complete, definitelyMissing, loadAll, severalSources, withinLookupLimit } from './shared';
 import { quarantinedOnly, statusFindings } from './status';
 import { configuredExtraIndexes, confusionFinding } from './confusion';
+import { tooNewFindings } from './cooldown';
 import { osvVulnerabilities, vulnerabilityFindings } from './vulnerabilities';
 
 
@@ -89,9 +90,11 @@ async function requirementFindings(all: readonly { kind: string }[], fileSpan: S
     pinned.push({ entry, info, data: info.data.value, release, span, label: `${entry.name} ${release.version}` });
   }
   const osv = osvVulnerabilities(pinned, deps);
+  const now = (deps.now ?? Date.now)();
   const [perPin, unknown] = await Promise.all([
     Promise.all(pinned.map(async (check, i) => [
       ...pinFindings(check, deps.settings),
+      ...tooNewFindings(check, deps.settings, now, deps.index.effective.prereleases),
       ...(await hashFindings(check, deps)),
       ...(await vulnerabilityFindings(check, osv.then((ids) => ids?.[i] ?? []), deps)),
     ])),

@@ -23,6 +23,7 @@ export const INDEX_DIAGNOSTIC_CODES = [
   'yanked',
   'vulnerable',
   'requires-python',
+  'too-new',
   'outdated',
   'index-checks-limited',
 ] as const satisfies readonly DiagnosticCode[];
@@ -41,6 +42,8 @@ export interface IndexDiagnosticsDeps {
   readonly signal?: AbortSignal;
   /** How to reach OSV; asked only when `settings.vulnerabilities.osv` is on. */
   readonly osv?: { readonly post: OsvPost };
+  /** The clock release ages are measured with (default: Date.now). */
+  readonly now?: () => number;
 }
 
 const CODE_ORDER = new Map<string, number>(INDEX_DIAGNOSTIC_CODES.map((code, i) => [code, i]));
