@@ -124,6 +124,7 @@ export function faultyIndex(seed: number): PackageIndex {
     },
     fileSha256: async (file) => (seedOf(file.url) % 3 === 0 ? { ok: false, error: indexError('server-error', file.url, 'download failed') } : { ok: true, value: seedOf(file.url).toString(16).padStart(64, '0') }),
     projectNames: async () => ({ ok: true, value: ['six', 'flask', 'requests', 'django', 'pkg', 'foo-bar'] }),
+    provenance: async () => undefined,
   };
 }
 

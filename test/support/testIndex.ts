@@ -17,8 +17,9 @@ import { tarGz, zip } from './archives';
 export type FileSpec =
   | 'wheel'
   | 'sdist'
-  | { kind: 'wheel'; pythonTag?: string; abiTag?: string; platformTag?: string }
-  | { kind: 'sdist' };
+  /** `publisher`: this file's own (null: none), instead of the version's. */
+  | { kind: 'wheel'; pythonTag?: string; abiTag?: string; platformTag?: string; publisher?: PublisherSpec | null }
+  | { kind: 'sdist'; publisher?: PublisherSpec | null };
 
 export interface VulnerabilitySpec {
   id: string;
@@ -130,6 +131,8 @@ export interface BuiltFile {
   metadataSha256: string;
   uploadTime: string;
   spec: VersionSpec;
+  /** PEP 740: who published it, when it has a provenance object. */
+  publisher?: PublisherSpec;
 }
 
 function metadataText(name: string, version: string, spec: VersionSpec): string {
@@ -234,6 +237,7 @@ function buildProjects(fixture: IndexFixture): Map<string, Project> {
           metadataSha256: sha256(built.metadata),
           uploadTime: spec.uploadTime ?? '2024-01-01T00:00:00.000000Z',
           spec,
+          publisher: (typeof f === 'object' && f.publisher !== undefined ? f.publisher : spec.publisher) ?? undefined,
         });
       }
     }
@@ -366,7 +370,7 @@ export async function startTestIndex(fixture: IndexFixture, options: TestIndexOp
             yanked: yanked === false ? false : yanked === '' ? true : yanked,
             size: f.body.length,
             'upload-time': f.uploadTime,
-            ...(f.spec.publisher ? { provenance: `http://127.0.0.1:${port}${provenanceUrl(f)}` } : {}),
+            ...(f.publisher ? { provenance: `http://127.0.0.1:${port}${provenanceUrl(f)}` } : {}),
           };
         }),
       };
@@ -374,7 +378,7 @@ export async function startTestIndex(fixture: IndexFixture, options: TestIndexOp
     }
     const anchors = files.map((f) => {
       const attrs = [`href="${escapeHtml(`${fileUrl(f)}#sha256=${f.sha256}`)}"`];
-      if (f.spec.publisher) attrs.push(`data-provenance="${escapeHtml(provenanceUrl(f))}"`);
+      if (f.publisher) attrs.push(`data-provenance="${escapeHtml(provenanceUrl(f))}"`);
       if (f.spec.requiresPython !== undefined) attrs.push(`data-requires-python="${escapeHtml(f.spec.requiresPython)}"`);
       const yanked = yankedOf(f.spec);
       if (yanked !== false) attrs.push(`data-yanked="${escapeHtml(yanked)}"`);
@@ -473,13 +477,13 @@ export async function startTestIndex(fixture: IndexFixture, options: TestIndexOp
   function provenance(path: string): Reply {
     const m = /^\/integrity\/([^/]+)\/([^/]+)\/([^/]+)\/provenance$/.exec(path);
     const f = m ? byName.get(decodeURIComponent(m[3])) : undefined;
-    if (!m || !f || f.project !== m[1] || f.version !== decodeURIComponent(m[2]) || !f.spec.publisher) return notFound();
+    if (!m || !f || f.project !== m[1] || f.version !== decodeURIComponent(m[2]) || !f.publisher) return notFound();
     const attestation = {
       version: 1,
       verification_material: { certificate: Buffer.from(`test certificate for ${f.filename}`).toString('base64'), transparency_entries: [] },
       envelope: { statement: Buffer.from(JSON.stringify({ subject: [{ name: f.filename, digest: { sha256: f.sha256 } }] })).toString('base64'), signature: 'dGVzdA==' },
     };
-    const body = { version: 1, attestation_bundles: [{ publisher: f.spec.publisher, attestations: [attestation] }] };
+    const body = { version: 1, attestation_bundles: [{ publisher: f.publisher, attestations: [attestation] }] };
     return { status: 200, headers: { 'content-type': 'application/vnd.pypi.integrity.v1+json' }, body: Buffer.from(JSON.stringify(body)) };
   }
 

@@ -46,6 +46,7 @@ function fakeIndex(asked: string[]): PackageIndex {
       return undefined;
     },
     fileSha256: async () => ({ ok: true, value: '' }),
+    provenance: async () => undefined,
     projectNames: async () => {
       asked.push('names');
       return { ok: true, value: ['six', 'sixer'] };

@@ -22,6 +22,7 @@ function emptyIndex(): { index: PackageIndex; asked: string[] } {
     details: async () => undefined,
     fileSha256: async () => ({ ok: false, error: indexError('not-found', '', 'no file') }),
     projectNames: async () => ({ ok: true, value: [] }),
+    provenance: async () => undefined,
   };
   return { index, asked };
 }

@@ -45,6 +45,7 @@ export function watchFailures(index: PackageIndex): WatchedIndex {
         return result;
       },
       projectNames: (signal) => index.projectNames(signal),
+      provenance: (file, signal) => index.provenance(file, signal),
     },
   };
 }

@@ -11,6 +11,7 @@ import type { HttpClient } from './http';
 import type { IndexOrigin, IndexSelection } from './indexSelection';
 import { jsonApiBase, projectPageUrl, redactUrl } from './urls';
 import { parseProjectDetails, type ProjectDetails } from './jsonApi';
+import { parseProvenance, type Provenance } from './provenance';
 import { parseJson } from './boundedJson';
 import { classifyFilename, linkedFile, MAX_PROJECTS, parseProjectList, parseSimpleHtml, parseSimpleJson, type DistributionFile, type PageResult, type ProjectPage, type ProjectStatus } from './simplePage';
 import { sortVersionsDescending } from '../pip/versions';
@@ -88,7 +89,7 @@ type Parsed<T> = { ok: true; value: T } | { ok: false; message: string; kind?: '
 
 interface LoadSpec<T> {
   /** Cache key prefix: what kind of answer this is. */
-  readonly kind: 'simple' | 'html' | 'json-api' | 'projects' | 'find-links' | 'sha256';
+  readonly kind: 'simple' | 'html' | 'json-api' | 'projects' | 'find-links' | 'sha256' | 'provenance';
   readonly url: string;
   readonly accept: string;
   readonly parse: (response: StoredResponse) => Parsed<T>;
@@ -176,6 +177,15 @@ export class IndexClient {
     const result = await this.load({ kind: 'json-api', url, accept: 'application/json', parse }, signal);
     if (!result.ok && result.error.kind === 'not-found') return { ok: true, value: undefined };
     return result;
+  }
+
+  /** A file's PEP 740 provenance object, from the URL its index page gave (PyPI's Integrity API). */
+  provenance(url: string, signal?: AbortSignal): Promise<Result<Loaded<Provenance>>> {
+    const parse = (response: StoredResponse): Parsed<Provenance> => {
+      const parsed = parseProvenance(response.body);
+      return parsed.ok ? { ok: true, value: parsed.provenance } : parsed;
+    };
+    return this.load({ kind: 'provenance', url: this.stripCredentials(url), accept: 'application/vnd.pypi.integrity.v1+json, application/json;q=0.9', parse }, signal);
   }
 
   /** Every project name the index lists (its `/simple/` root), for completion. */
@@ -424,6 +434,8 @@ export interface PackageIndex {
   details(name: string, version?: string, signal?: AbortSignal): Promise<ProjectDetails | undefined>;
   fileSha256(file: Pick<DistributionFile, 'url' | 'hashes'>, signal?: AbortSignal): Promise<Result<string>>;
   projectNames(signal?: AbortSignal): Promise<Result<readonly string[]>>;
+  /** Who published a file (PEP 740), where its index offers a provenance object; undefined where it offers none. */
+  provenance(file: Pick<DistributionFile, 'provenance'>, signal?: AbortSignal): Promise<Result<Provenance> | undefined>;
 }
 
 export interface OpenIndexOptions {
@@ -513,6 +525,12 @@ export function openIndex(client: IndexClient, selection: IndexSelection, option
     },
 
     fileSha256: (file, signal) => client.fileSha256(file, signal),
+
+    async provenance(file, signal) {
+      if (!file.provenance) return undefined;
+      const result = await client.provenance(file.provenance, signal);
+      return result.ok ? { ok: true, value: result.value.value } : result;
+    },
 
     async projectNames(signal) {
       if (!primary) return { ok: true, value: [] };
