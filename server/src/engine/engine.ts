@@ -7,6 +7,7 @@ import { computeDiagnostics } from '../features/diagnostics';
 import type { AnalyzedDocument } from '../features/document';
 import { indexDiagnostics } from '../features/indexDiagnostics';
 import { cooldownCutoff } from '../features/indexDiagnostics/cooldown';
+import { advisoryLookup } from '../features/indexDiagnostics/vulnerabilities';
 import type { OsvPost } from '../index/osv';
 import type { PackageIndex } from '../index/packageIndex';
 import { osvPost, type IndexRuntime } from '../index/runtime';
@@ -100,7 +101,11 @@ export function featureContext(settings: ReqguardSettings, index: PackageIndex |
   return { index, pythonVersion: settings.pythonVersion, uploadedBefore: cooldownCutoff(settings, Date.now()), signal };
 }
 
-/** "Pin and hash all" (and its variants) for the file: the replacements to make and what was left. */
-export function planFileFixes(file: AnalyzedFile, index: PackageIndex, settings: ReqguardSettings, options: Omit<FixOptions, 'targets'>, signal?: AbortSignal): Promise<FixPlan> {
-  return planFixes(file.analysis, { index, pythonVersion: settings.pythonVersion, uploadedBefore: cooldownCutoff(settings, Date.now()), signal }, { ...options, targets: settings.hashes });
+/**
+ * "Pin and hash all" (and its variants, `fix --upgrade-vulnerable` among them) for the file: the
+ * replacements to make and what was left. `runtime` lets the vulnerability upgrade ask OSV too.
+ */
+export function planFileFixes(file: AnalyzedFile, index: PackageIndex, settings: ReqguardSettings, options: Omit<FixOptions, 'targets'>, signal?: AbortSignal, runtime?: IndexRuntime): Promise<FixPlan> {
+  const advisories = options.upgradeVulnerable ? advisoryLookup(index, settings, osvAccess(runtime, settings)) : undefined;
+  return planFixes(file.analysis, { index, pythonVersion: settings.pythonVersion, uploadedBefore: cooldownCutoff(settings, Date.now()), advisories, signal }, { ...options, targets: settings.hashes });
 }

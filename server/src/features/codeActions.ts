@@ -3,17 +3,17 @@
 // to one of them; and "Pin and hash all" for the whole
 // file (source.fixAll.reqguard, built from planFixes). Every edit is one rewrite of one entry in
 // pip-compile's layout (entryEdit), so applying a fix twice changes nothing.
-import { compare } from '../pip/versions';
 import { CodeActionKind, type CodeAction, type Diagnostic, type Range, type TextEdit, type WorkspaceEdit } from 'vscode-languageserver-types';
 import type { AnalyzedDocument } from './document';
 import type { PackageIndex, ProjectData } from '../index/packageIndex';
 import { oneIndexEdits, releasesOn } from '../pip/dependencyConfusion';
+import { mergeAdvisories } from './indexDiagnostics/vulnerabilities';
 import type { RequirementEntry } from '../parser/requirementsFile';
 import type { Span } from '../parser/types';
 import { rewriteEntry, type EntryChange, type TextReplacement } from '../pip/entryEdit';
-import { digestDifference, order, pickOptions, planFixes, releaseDigests, unfixableReason, updateTarget, type Digests, type FixTargets } from '../pip/fixPlan';
+import { digestDifference, order, pickOptions, planFixes, releaseDigests, safeUpgrade, unfixableReason, updateTarget, type Digests, type FixTargets } from '../pip/fixPlan';
 import { loadProjectInfo, pinnedVersion, specifierText } from '../pip/projectInfo';
-import { latestReleases, oldEnough, pickRelease, releaseFor, supportsPython, type Release } from '../pip/releases';
+import { latestReleases, oldEnough, pickRelease, releaseFor, type Release } from '../pip/releases';
 
 /** The kind of the document-wide fix (a sub-kind of source.fixAll, so "fix all on save" runs it). */
 export const FIX_ALL_KIND = `${CodeActionKind.SourceFixAll}.reqguard`;
@@ -141,35 +141,6 @@ async function pinnedActions(ctx: EntryContext, pinned: string): Promise<(CodeAc
   return Promise.all(actions);
 }
 
-/**
- * The lowest release past the pin that the index says has no known vulnerability: the versions
- * the advisories name as fixed first (the smallest step), then the newest release. A release
- * whose vulnerabilities cannot be read is never offered: "fixed" must be checked, not assumed.
- */
-async function safeUpgrade(ctx: EntryContext, data: VulnerableData, current: string | undefined): Promise<Release | undefined> {
-  const { releases, deps, entry } = ctx;
-  const usable = (release: Release | undefined): release is Release =>
-    !!release &&
-    !release.yanked &&
-    release.files.length > 0 &&
-    supportsPython(release.requiresPython, deps.pythonVersion) &&
-    oldEnough(release, deps.uploadedBefore) &&
-    (current === undefined || order(release.version, current) > 0);
-  const fixed = data.fixedIn
-    .map((version) => releaseFor(releases, version))
-    .filter(usable)
-    .sort((a, b) => compare(a.version, b.version));
-  const newest = pickRelease(releases, pickOptions(deps, ''));
-  const candidates = [...new Map([...fixed, ...(usable(newest) ? [newest] : [])].map((release) => [release.version, release])).values()];
-  const clean = await Promise.all(
-    candidates.map(async (release) => {
-      const details = await deps.index.details(entry.normalizedName!, release.version, deps.signal);
-      return details !== undefined && details.vulnerabilities.length === 0;
-    }),
-  );
-  return candidates.find((_, i) => clean[i]);
-}
-
 async function vulnerableActions(ctx: EntryContext, pinned: string | undefined): Promise<(CodeAction | undefined)[]> {
   const vulnerable = ctx.diagnostics.filter((diagnostic) => diagnostic.code === 'vulnerable' && isVulnerableData(diagnostic.data));
   if (vulnerable.length === 0) return [];
@@ -178,7 +149,12 @@ async function vulnerableActions(ctx: EntryContext, pinned: string | undefined):
     ids: [...new Set(vulnerable.flatMap((diagnostic) => (diagnostic.data as VulnerableData).ids))],
     fixedIn: [...new Set(vulnerable.flatMap((diagnostic) => (diagnostic.data as VulnerableData).fixedIn))],
   };
-  const target = await safeUpgrade(ctx, data, pinned);
+  const { deps, entry } = ctx;
+  const advisoriesOf = async (version: string) => {
+    const details = await deps.index.details(entry.normalizedName!, version, deps.signal);
+    return details && mergeAdvisories(details.vulnerabilities, []);
+  };
+  const target = await safeUpgrade(ctx.releases, data.fixedIn, pinned, pickOptions(deps, ''), advisoriesOf);
   if (!target) return [];
   const ids = data.ids.length > 3 ? `${data.ids.slice(0, 3).join(', ')} and ${data.ids.length - 3} more` : data.ids.join(', ');
   return [await pinAction(ctx, target, `Upgrade to ${target.version} (fixes ${ids})`, { codes: ['vulnerable'], preferred: true })];
