@@ -275,11 +275,14 @@ export class IndexClient {
   private async loadOnce<T>(key: string, spec: LoadSpec<T>, signal: AbortSignal): Promise<Result<Loaded<T>>> {
     const ttlMs = spec.ttlMs ?? this.ttlMs;
     const stored = await this.options.store?.read(key);
-    const storedValue = stored ? spec.parse(stored) : undefined;
+    // A kept "not found" is an answer like a page: used while fresh (or offline), and while the index fails.
+    const absent = stored && NOT_FOUND.has(stored.status) ? stored : undefined;
+    const storedValue = stored && !absent ? spec.parse(stored) : undefined;
     const usable = stored && storedValue?.ok ? { stored, value: storedValue.value } : undefined;
     if (usable && (this.offline || isFresh(usable.stored, ttlMs, this.now()))) {
       return this.remember(key, { ok: true, value: { value: usable.value, freshness: 'cached', fetchedAt: usable.stored.fetchedAt } }, ttlMs - (this.now() - usable.stored.fetchedAt));
     }
+    if (absent && (this.offline || isFresh(absent, ttlMs, this.now()))) return this.remember(key, { ok: false, error: keptAbsence(spec.url, absent) }, ttlMs - (this.now() - absent.fetchedAt));
     if (this.offline) return { ok: false, error: indexError('offline', spec.url, `offline, and ${redactUrl(spec.url)} is not in the cache`) };
 
     const headers: Record<string, string> = { accept: spec.accept };
@@ -322,7 +325,15 @@ export class IndexClient {
       this.stale(spec.url, failure, usable.stored.fetchedAt);
       return this.remember(key, { ok: true, value: { value: usable.value, freshness: 'stale', fetchedAt: usable.stored.fetchedAt } }, ERROR_TTL_MS);
     }
-    // "Not found" is an answer and lasts as long as any other; other failures are retried soon.
+    if (absent && STALE_IF.has(failure.kind)) {
+      this.stale(spec.url, failure, absent.fetchedAt);
+      return this.remember(key, { ok: false, error: keptAbsence(spec.url, absent) }, ERROR_TTL_MS);
+    }
+    // "Not found" is an answer: it lasts as long as any other, and is kept on disk like a page; other failures are retried soon.
+    if (failure.kind === 'not-found' && failure.status !== undefined) {
+      await this.persist(key, { url: spec.url, status: failure.status, fetchedAt: this.now(), body: '' });
+      this.recovered(spec.url);
+    }
     return this.remember(key, { ok: false, error: failure }, failure.kind === 'not-found' ? ttlMs : ERROR_TTL_MS);
   }
 
@@ -361,6 +372,14 @@ export class IndexClient {
 function newestOffered(files: readonly DistributionFile[]): string | undefined {
   const offered = files.flatMap((file) => (file.version && !file.yanked && file.kind !== 'other' ? [file.version] : []));
   return sortVersionsDescending([...new Set(offered)])[0];
+}
+
+/** Statuses that say "not on this index", kept like pages. */
+const NOT_FOUND: ReadonlySet<number> = new Set([404, 410]);
+
+/** The "not found" an index gave earlier, as its answer now (offline, within the TTL, or while it fails). */
+function keptAbsence(url: string, stored: StoredResponse): IndexError {
+  return indexError('not-found', url, `${redactUrl(url)} answered ${stored.status} (not found) at ${new Date(stored.fetchedAt).toISOString()}`, stored.status);
 }
 
 function onlyProject(page: ProjectPage): ProjectPage {
