@@ -11,12 +11,13 @@ const EXCLUDED = '**/{node_modules,.git,.hg,.venv,venv,.tox,.nox,site-packages,_
 /** Files per request: small enough that progress moves and cancelling is quick. */
 const BATCH = 8;
 
-/** The workspace's dependency files, sorted, at most `limit` + 1 (so "more than the limit" can be told). */
-async function findDependencyFiles(languages: readonly ManifestLanguage[], extraPatterns: readonly string[], limit: number, token: vscode.CancellationToken): Promise<vscode.Uri[]> {
+/** The dependency files of the workspace (or of `folder`), sorted, at most `limit` + 1 (so "more than the limit" can be told). */
+async function findDependencyFiles(languages: readonly ManifestLanguage[], extraPatterns: readonly string[], folder: vscode.Uri | undefined, limit: number, token: vscode.CancellationToken): Promise<vscode.Uri[]> {
   const found = new Map<string, vscode.Uri>();
   for (const glob of dependencyFileGlobs(languages, extraPatterns)) {
     if (token.isCancellationRequested || found.size > limit) break;
-    for (const uri of await vscode.workspace.findFiles(glob, EXCLUDED, limit + 1, token)) if (uri.scheme === 'file') found.set(uri.toString(), uri);
+    const pattern = folder ? new vscode.RelativePattern(folder, glob) : glob;
+    for (const uri of await vscode.workspace.findFiles(pattern, EXCLUDED, limit + 1, token)) if (uri.scheme === 'file') found.set(uri.toString(), uri);
   }
   return [...found.values()].sort((a, b) => a.fsPath.localeCompare(b.fsPath)).slice(0, limit + 1);
 }
@@ -27,12 +28,13 @@ export interface CheckAllSummary extends CheckFilesResult {
   readonly cancelled: boolean;
 }
 
-export async function checkAllDependencyFiles(client: LanguageClient, languages: readonly ManifestLanguage[], extraPatterns: readonly string[]): Promise<CheckAllSummary> {
+/** `folder`: only the files under it (the Explorer's context menu on a folder passes it). */
+export async function checkAllDependencyFiles(client: LanguageClient, languages: readonly ManifestLanguage[], extraPatterns: readonly string[], folder?: vscode.Uri): Promise<CheckAllSummary> {
   const summary = await vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title: 'reqguard: checking dependency files', cancellable: true },
     async (progress, token): Promise<CheckAllSummary> => {
       progress.report({ message: 'finding files…' });
-      const found = await findDependencyFiles(languages, extraPatterns, MAX_CHECKED_FILES, token);
+      const found = await findDependencyFiles(languages, extraPatterns, folder, MAX_CHECKED_FILES, token);
       const files = found.slice(0, MAX_CHECKED_FILES);
       const total = { checked: 0, errors: 0, warnings: 0 };
       for (let start = 0; start < files.length && !token.isCancellationRequested; start += BATCH) {

@@ -82,7 +82,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<{ clie
     vscode.commands.registerCommand('reqguard.pinAndHashAll', () => fixActiveDocument({ pin: true, hash: true })),
     vscode.commands.registerCommand('reqguard.hashAll', () => fixActiveDocument({ pin: false, hash: true })),
     vscode.commands.registerCommand('reqguard.updateAll', () => fixActiveDocument({ pin: true, hash: true, update: true })),
-    vscode.commands.registerCommand('reqguard.checkAll', () => client && checkAllDependencyFiles(client, context.extension.packageJSON.contributes?.languages ?? [], extraPatterns())),
+    vscode.commands.registerCommand('reqguard.checkAll', (folder?: unknown) =>
+      client && checkAllDependencyFiles(client, context.extension.packageJSON.contributes?.languages ?? [], extraPatterns(), folder instanceof vscode.Uri ? folder : undefined),
+    ),
     // The server filters its log by `reqguard.log.level`; VS Code's level of this channel filters again.
     output.onDidChangeLogLevel(() => explainDebugLevel(output)),
     vscode.workspace.onDidChangeConfiguration((event) => event.affectsConfiguration('reqguard.log.level') && explainDebugLevel(output)),
