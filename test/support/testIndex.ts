@@ -52,6 +52,19 @@ export interface ProjectStatusSpec {
   reason?: string;
 }
 
+/**
+ * A project whose 1.0 is vulnerable, fixed (its advisory says) in 1.2, which is yanked, and in 1.3,
+ * which has an advisory of its own fixed in 1.4; 2.0rc1 is a pre-release. Shared by the
+ * vulnerability fix tests (the quick fix, `fix --upgrade-vulnerable`).
+ */
+export const VULNERABLE_VERSIONS: Readonly<Record<string, VersionSpec>> = {
+  '1.0': { vulnerabilities: [{ id: 'PYSEC-2024-1', fixedIn: ['1.2', '1.3'] }] },
+  '1.2': { yanked: true },
+  '1.3': { vulnerabilities: [{ id: 'PYSEC-2024-2', fixedIn: ['1.4'] }] },
+  '1.4': {},
+  '2.0rc1': {},
+};
+
 export interface IndexFixture {
   projects: { [name: string]: { versions: { [version: string]: VersionSpec }; status?: ProjectStatusSpec } };
 }

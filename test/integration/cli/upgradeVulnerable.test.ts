@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PIP, skipWithout } from '../../support/optionalProgram';
 import { pipDownload } from '../../support/pip';
-import { startTestIndex, type TestIndex } from '../../support/testIndex';
+import { startTestIndex, VULNERABLE_VERSIONS, type TestIndex } from '../../support/testIndex';
 import { run, workspace } from './runCli';
 
 let index: TestIndex;
@@ -20,16 +20,8 @@ let advisories: TestIndex;
 before(async () => {
   index = await startTestIndex({
     projects: {
-      vulnpkg: {
-        versions: {
-          '1.0': { vulnerabilities: [{ id: 'PYSEC-2024-1', fixedIn: ['1.2', '1.3'] }] },
-          '1.2': { yanked: true },
-          '1.3': { vulnerabilities: [{ id: 'PYSEC-2024-2', fixedIn: ['1.4'] }] },
-          '1.4': {},
-          '1.5': {},
-          '2.0rc1': {},
-        },
-      },
+      // 1.5 is the newest: the nearest clean release, 1.4, is found through 1.3's advisory.
+      vulnpkg: { versions: { ...VULNERABLE_VERSIONS, '1.5': {} } },
       osvonly: { versions: { '1.0': {}, '1.1': {}, '1.2': {} } },
       nofix: { versions: { '1.0': { vulnerabilities: [{ id: 'PYSEC-NOFIX' }] }, '1.1': { vulnerabilities: [{ id: 'PYSEC-NOFIX' }] } } },
       six: { versions: { '1.16.0': {} } },
