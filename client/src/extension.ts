@@ -3,6 +3,7 @@
 import * as vscode from 'vscode';
 import { LanguageClient, TransportKind, type DocumentSelector, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
 import { INDEX_STATUS_NOTIFICATION, WORKSPACE_TRUSTED_NOTIFICATION, PIN_AND_HASH_ALL_REQUEST, type PinAndHashAllParams, REFRESH_INDEX_REQUEST, REQUIREMENTS_LANGUAGE_ID, SERVER_NODE_FLAGS, type InitializationOptions } from '../../server/src/protocol';
+import { checkAllDependencyFiles } from './checkAll';
 import { IndexStatusBar } from './statusBar';
 
 let client: LanguageClient | undefined;
@@ -81,6 +82,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<{ clie
     vscode.commands.registerCommand('reqguard.pinAndHashAll', () => fixActiveDocument({ pin: true, hash: true })),
     vscode.commands.registerCommand('reqguard.hashAll', () => fixActiveDocument({ pin: false, hash: true })),
     vscode.commands.registerCommand('reqguard.updateAll', () => fixActiveDocument({ pin: true, hash: true, update: true })),
+    vscode.commands.registerCommand('reqguard.checkAll', (folder?: unknown) =>
+      client && checkAllDependencyFiles(client, context.extension.packageJSON.contributes?.languages ?? [], extraPatterns(), folder instanceof vscode.Uri ? folder : undefined),
+    ),
     // The server filters its log by `reqguard.log.level`; VS Code's level of this channel filters again.
     output.onDidChangeLogLevel(() => explainDebugLevel(output)),
     vscode.workspace.onDidChangeConfiguration((event) => event.affectsConfiguration('reqguard.log.level') && explainDebugLevel(output)),

@@ -3,6 +3,10 @@
 import * as vscode from 'vscode';
 import { describeIndexSource, type IndexStatus } from '../../server/src/protocol';
 
+/** The Workspace Trust editor, where one click trusts the folder. */
+const TRUST_COMMAND = 'workbench.trust.manage';
+const TRUST_TITLE = "Trust to use this file's index";
+
 function hostOf(url: string | undefined): string {
   if (!url) return 'no index';
   try {
@@ -37,17 +41,19 @@ export class IndexStatusBar implements vscode.Disposable {
     const host = hostOf(status.primary);
     const restricted = status.ignoredFileOptions !== undefined;
     const icon = restricted ? '$(shield)' : status.offline ? '$(cloud-offline)' : status.stale ? '$(warning)' : '$(package)';
-    const state = restricted ? ' (restricted)' : status.offline ? ' (offline)' : status.stale ? ' (cached)' : '';
+    const state = restricted ? ' (Restricted Mode)' : status.offline ? ' (offline)' : status.stale ? ' (cached)' : '';
     this.item.text = `${icon} ${host}${state}`;
     // One click to the Workspace Trust editor: trusting the folder lets this file choose its index.
-    this.item.command = restricted ? { command: 'workbench.trust.manage', title: "Trust to use this file's index" } : 'reqguard.showOutput';
+    this.item.command = restricted ? { command: TRUST_COMMAND, title: TRUST_TITLE } : 'reqguard.showOutput';
     this.item.backgroundColor = status.stale ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;
+    // The one command link of the tooltip ("Trust to use this file's index") may run; nothing else.
     const tooltip = new vscode.MarkdownString();
+    tooltip.isTrusted = { enabledCommands: [TRUST_COMMAND] };
     tooltip.appendMarkdown(`**Index:** \`${status.primary ?? '--no-index'}\` (${describeIndexSource(status.source, status.sourceDetail)})\n\n`);
     if (status.extra.length) tooltip.appendMarkdown(`**Extra indexes:** ${status.extra.map((u) => `\`${u}\``).join(', ')}\n\n`);
     if (status.findLinks.length) tooltip.appendMarkdown(`**Find links:** ${status.findLinks.map((u) => `\`${u}\``).join(', ')}\n\n`);
     if (status.ignoredFileOptions) {
-      tooltip.appendMarkdown(`**Restricted Mode:** this file's ${status.ignoredFileOptions.map((o) => `\`${o}\``).join(', ')} ${status.ignoredFileOptions.length === 1 ? 'is' : 'are'} not followed until you trust the workspace, so an untrusted repository never chooses which hosts reqguard contacts. Click to trust it and use this file's index.\n\n`);
+      tooltip.appendMarkdown(`**Restricted Mode:** this file's ${status.ignoredFileOptions.map((o) => `\`${o}\``).join(', ')} ${status.ignoredFileOptions.length === 1 ? 'is' : 'are'} not followed until you trust the workspace, so an untrusted repository never chooses which hosts reqguard contacts. [${TRUST_TITLE}](command:${TRUST_COMMAND})\n\n`);
     }
     if (status.offline) tooltip.appendMarkdown('Offline: cached data only (`reqguard.index.offline`).\n\n');
     if (status.stale) tooltip.appendText(`${status.stale.message}. Showing data cached ${new Date(status.stale.cachedAt).toLocaleString()}.`);

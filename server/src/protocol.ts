@@ -73,5 +73,51 @@ export const PIN_AND_HASH_ALL_REQUEST = new RequestType<PinAndHashAllParams, Wor
 /** Client → server: the user trusted the workspace; files' own index options now apply. */
 export const WORKSPACE_TRUSTED_NOTIFICATION = new NotificationType0('reqguard/workspaceTrusted');
 
+/** What the manifest says of a language: `contributes.languages[i]`. */
+export interface ManifestLanguage {
+  readonly id: string;
+  readonly filenames?: readonly string[];
+  readonly filenamePatterns?: readonly string[];
+  readonly extensions?: readonly string[];
+}
+
+/**
+ * The globs "Check all dependency files" searches the workspace with: the manifest's file names,
+ * patterns and extensions of requirements files, setup.py, and the user's extra patterns
+ * (`reqguard.files.requirementsPatterns`), each made to match in any folder.
+ */
+export function dependencyFileGlobs(languages: readonly ManifestLanguage[], extraPatterns: readonly string[]): string[] {
+  const anywhere = (pattern: string) => (pattern.startsWith('**/') || pattern.startsWith('/') ? pattern : `**/${pattern}`);
+  const requirements = languages.filter((language) => language.id === REQUIREMENTS_LANGUAGE_ID);
+  const globs = [
+    ...requirements.flatMap((language) => [...(language.filenames ?? []), ...(language.filenamePatterns ?? []), ...(language.extensions ?? []).map((extension) => `*${extension}`)]),
+    'setup.py',
+    ...extraPatterns,
+  ].map(anywhere);
+  return [...new Set(globs)];
+}
+
+/** Files "Check all dependency files" looks at, at most: each costs a parse and its index lookups. */
+export const MAX_CHECKED_FILES = 1000;
+
+export interface CheckFilesParams {
+  /** Files of the workspace (file: URIs); the client sends them in small batches, for progress and cancellation. */
+  readonly uris: readonly string[];
+}
+
+export interface CheckFilesResult {
+  /** Files read and checked (a file that could not be read, or one past MAX_CHECKED_FILES, is not). */
+  readonly checked: number;
+  readonly errors: number;
+  readonly warnings: number;
+}
+
+/**
+ * Client → server: "Check all dependency files". The server checks each file as if it were open
+ * (offline and index diagnostics) and publishes the diagnostics of the files that are not open
+ * (open ones keep theirs), so the Problems view lists the whole workspace.
+ */
+export const CHECK_FILES_REQUEST = new RequestType<CheckFilesParams, CheckFilesResult, void>('reqguard/checkFiles');
+
 /** Client → server: forget in-memory index answers and revalidate (the "Refresh index data" command). */
 export const REFRESH_INDEX_REQUEST = new RequestType0<void, void>('reqguard/refreshIndex');

@@ -9,11 +9,12 @@ import { completion, COMPLETION_TRIGGER_CHARACTERS } from './features/completion
 import { documentLinks } from './features/documentLinks';
 import { hover } from './features/hover';
 import { Logger } from './log';
-import { PIN_AND_HASH_ALL_REQUEST, REFRESH_INDEX_REQUEST, WORKSPACE_TRUSTED_NOTIFICATION } from './protocol';
+import { CHECK_FILES_REQUEST, PIN_AND_HASH_ALL_REQUEST, REFRESH_INDEX_REQUEST, WORKSPACE_TRUSTED_NOTIFICATION } from './protocol';
 import { DEFAULT_SETTINGS } from './settings';
 import { DocumentSessions } from './wiring/documentSessions';
-import { DocumentStates, type DocumentIo } from './wiring/documentStates';
+import { DocumentStates, toSignal, type DocumentIo } from './wiring/documentStates';
 import { IndexSession, type RuntimeFactory } from './wiring/indexSession';
+import { checkFiles } from './wiring/checkFiles';
 import { codeActionsAt, pinAndHashAll } from './wiring/requests';
 import { SettingsStore } from './wiring/settingsStore';
 import { Validation } from './wiring/validation';
@@ -65,6 +66,8 @@ export function startServer(connection: Connection, deps: ServerDeps): void {
   connection.onCodeAction(states.handler([], (state, params, signal) => codeActionsAt(state, params, signal, open)));
   // "Pin and hash all" as a command: the client shows progress and can cancel.
   connection.onRequest(PIN_AND_HASH_ALL_REQUEST, states.handlerFor((params) => params.uri, null, (state, params, signal) => pinAndHashAll(state, params, signal, open, log)));
+  // "Check all dependency files": the client sends the workspace's files in batches.
+  connection.onRequest(CHECK_FILES_REQUEST, (params, token) => checkFiles(params, toSignal(token), { connection, documents, states, indexes }));
   connection.onNotification(WORKSPACE_TRUSTED_NOTIFICATION, () => {
     settings.workspaceTrusted = true;
     validation.scheduleAll();

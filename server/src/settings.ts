@@ -24,14 +24,19 @@ export const DIAGNOSTIC_CODES = {
   'exact-pin-in-library': 'information',
   unbounded: 'information',
   'unresolved-install-requires': 'information',
-  // From the package index (features/indexDiagnostics.ts).
+  // From the package index (features/indexDiagnostics/).
   'unknown-project': 'error',
+  quarantined: 'error',
+  'project-status': 'warning',
+  'dependency-confusion': 'warning',
   'unknown-version': 'error',
   'no-matching-version': 'error',
   yanked: 'warning',
   'hash-mismatch': 'error',
   vulnerable: 'warning',
   'requires-python': 'warning',
+  // Said only when reqguard.minimumReleaseAge is set.
+  'too-new': 'warning',
   'index-checks-limited': 'warning',
   // A newer release is news, not a defect: opt-in.
   outdated: 'off',
@@ -99,12 +104,42 @@ export interface ReqguardSettings {
   readonly severity: Readonly<Partial<Record<DiagnosticCode, SeveritySetting>>>;
   /** The Python the files are installed for (`3.11`), checked against requires-python; unset: not checked. */
   readonly pythonVersion?: string;
+  /**
+   * A cooldown (`7 days`): pins to releases uploaded more recently are reported (too-new), and
+   * the fixes pick the newest release at least this old, as pip's `--uploaded-prior-to P7D` and
+   * uv's `exclude-newer` would. Unset: no cooldown.
+   */
+  readonly minimumReleaseAge?: ReleaseAge;
   readonly index: IndexSettings;
   readonly http: HttpSettings;
   readonly vulnerabilities: VulnerabilitySettings;
   readonly hashes: HashTargetSettings;
   /** Window-wide: the server's log lines below this level are not sent. */
   readonly log: { readonly level: LogLevel };
+}
+
+export interface ReleaseAge {
+  /** As the user wrote it, for messages. */
+  readonly text: string;
+  readonly ms: number;
+}
+
+const AGE_UNITS: Record<string, number> = { minute: 60_000, hour: 3_600_000, day: 86_400_000, week: 7 * 86_400_000 };
+const AGE_UNIT_NAMES: Record<string, string> = { m: 'minute', min: 'minute', minute: 'minute', h: 'hour', hour: 'hour', d: 'day', day: 'day', w: 'week', week: 'week' };
+/** A year: a longer cooldown is surely a typo, and would hide every release. */
+const MAX_RELEASE_AGE_MS = 366 * 86_400_000;
+
+/** `7 days`, `12h`, `2 weeks`, `30 minutes`, or pip's `P7D`; undefined for anything else, zero or over a year. */
+export function parseReleaseAge(value: unknown): ReleaseAge | undefined {
+  if (typeof value !== 'string') return undefined;
+  const text = value.trim();
+  const iso = /^P(\d{1,4})D$/.exec(text);
+  const spelled = /^(\d{1,6}(?:\.\d{1,3})?)\s*([a-z]+?)s?$/i.exec(text);
+  const unit = spelled ? AGE_UNIT_NAMES[spelled[2].toLowerCase()] : iso ? 'day' : undefined;
+  const amount = Number(iso?.[1] ?? spelled?.[1]);
+  if (!unit || !(amount > 0)) return undefined;
+  const ms = amount * AGE_UNITS[unit];
+  return ms <= MAX_RELEASE_AGE_MS ? { text, ms } : undefined;
 }
 
 export const DEFAULT_OSV_URL = 'https://api.osv.dev/v1/querybatch';
@@ -146,12 +181,14 @@ export function normalizeSettings(raw: unknown): ReqguardSettings {
   const hashes = isRecord(root.hashes) ? root.hashes : {};
   const log = isRecord(root.log) ? root.log : {};
   const pythonVersion = typeof root.pythonVersion === 'string' && PYTHON_VERSION.test(root.pythonVersion.trim()) ? root.pythonVersion.trim() : undefined;
+  const minimumReleaseAge = parseReleaseAge(root.minimumReleaseAge);
   const url = nonEmptyString(index.url);
   const jsonApiUrl = nonEmptyString(index.jsonApiUrl);
   const extraUrls = Array.isArray(index.extraUrls) ? index.extraUrls.map(nonEmptyString).filter((u): u is string => u !== undefined) : [];
   return {
     severity,
     ...(pythonVersion ? { pythonVersion } : {}),
+    ...(minimumReleaseAge ? { minimumReleaseAge } : {}),
     index: {
       ...(url ? { url } : {}),
       ...(extraUrls.length ? { extraUrls } : {}),

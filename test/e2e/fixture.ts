@@ -78,6 +78,10 @@ export const WORKSPACE_FILES: Record<string, string> = {
   'requirements-save-off.txt': 'flask>=2\n',
   'requirements-severity.txt': 'flask\n',
   'requirements-offline.txt': 'flask\nno-such-project==1.0\n',
+  // "Check all dependency files" on this folder; never opened.
+  'services/api/requirements.txt': 'flaskk==1.0\n',
+  'services/worker/requirements.txt': 'requests==2.31.0\n',
+  'services/node_modules/pkg/requirements.txt': 'flaskk\n',
   // The Playwright UI checks (after the suite).
   'requirements-ui.txt': '# web service\nflask>=2.0\nurllib3==2.2.3\n',
 };

@@ -6,7 +6,9 @@
 //   code-server → Chromium → the runner extension runs the mocha suite and writes result.json →
 //   UI checks with screenshots → everything stopped → exit 1 on any failure.
 //
-// Usage: node out/test/e2e/runCodeServer.js [--keep] [--no-ui] [--update-screenshots]
+//   Then the workspace trust checks, in a second code-server window with trust on (harness/trust.ts).
+//
+// Usage: node out/test/e2e/runCodeServer.js [--keep] [--no-ui] [--no-trust] [--update-screenshots]
 // Environment:
 //   REQGUARD_E2E_CACHE        where .ci/run installs Node 24 and code-server (~/.cache/reqguard-e2e)
 //   REQGUARD_E2E_NODE         a Node 24 binary            (default $CACHE/node24/bin/node)
@@ -23,9 +25,10 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { chromium, type Browser } from 'playwright-core';
 import { missingLine, optionalProgram, PIP, programsRequired } from '../support/optionalProgram';
 import { startTestIndex, type TestIndex } from '../support/testIndex';
-import { INDEX_FIXTURE } from './fixture';
+import { EXPECTED, INDEX_FIXTURE } from './fixture';
 import { chooseReqguardPackage, installExtensions, writeRunnerExtension, type CodeServerTools } from './harness/extensions';
 import { freePort, startCodeServer, tail, type RunningCodeServer } from './harness/processes';
+import { runTrustChecks } from './harness/trust';
 import { runUiChecks, screenshotName, type UiStep } from './harness/ui';
 import { createWorkspace, writeUserSettings } from './harness/workspace';
 import { printResults, type SuiteResult, type TestResult } from './results';
@@ -35,6 +38,7 @@ const SUITE_INDEX = join(__dirname, 'suite', 'index.js');
 const SCREENSHOTS = join(REPO, 'test', 'e2e', 'screenshots');
 /** The steps whose screenshots are kept in the repository (README), by step name. */
 const KEPT_SCREENSHOTS: UiStep[] = ['squiggle', 'hover', 'quick-fix-menu', 'pin-and-hash-all'];
+const VIEWPORT = { width: 1280, height: 720 };
 const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'];
 
 /** The programs the run needs, or the one line saying which is missing (optional programs, as in the unit tests). */
@@ -127,7 +131,7 @@ async function main(): Promise<number> {
 
     since = Date.now();
     browser = await chromium.launch({ executablePath: found.chromium, headless: true, args: CHROMIUM_ARGS });
-    const page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
+    const page = await browser.newPage({ viewport: VIEWPORT });
     page.on('pageerror', (error) => console.log(`[browser] ${error.message}`));
     await page.goto(`${server.url}/?folder=${encodeURIComponent(workspace)}`);
     await page.locator('.monaco-workbench').waitFor({ state: 'visible', timeout: 60_000 });
@@ -152,6 +156,14 @@ async function main(): Promise<number> {
         }
         console.log(`kept screenshots updated in ${SCREENSHOTS}`);
       }
+    }
+    if (!result.fatal && !args.has('--no-trust')) {
+      since = Date.now();
+      await page.close();
+      const trust = await runTrustChecks({ tools: found, pkg, browser, userIndexUrl: index.simpleUrl, userIndexNewest: EXPECTED.flaskLatest, temp, screenshotDir: runShots, chromiumViewport: VIEWPORT });
+      mark('trust checks', since);
+      const trustResult = { ...result, tests: trust, passed: count(trust, 'passed'), failed: count(trust, 'failed'), pending: count(trust, 'pending'), durationMs: Date.now() - since };
+      passed = printResults(trustResult, 'Workspace trust (code-server with trust on, Playwright, Chromium)') && passed;
     }
     ok = passed;
   } catch (error) {

@@ -95,7 +95,7 @@ export function faultyIndex(seed: number): PackageIndex {
       });
     }
     const versions = [...new Set(files.map((file) => file.version).filter((v): v is string => v !== undefined))];
-    return { ok: true, value: { name, files, versions, stale: random.chance(0.05), freshness: 'fetched', fetchedAt: 0, problems: [] } };
+    return { ok: true, value: { name, files, versions, stale: random.chance(0.05), freshness: 'fetched', fetchedAt: 0, problems: [], indexes: [], statuses: [] } };
   };
   // One answer per project and input, as the index layer's cache gives.
   const answers = new Map<string, Result<ProjectData>>();
@@ -105,7 +105,7 @@ export function faultyIndex(seed: number): PackageIndex {
     return answer;
   };
   return {
-    effective: { primary: 'https://fuzz.invalid/simple/', extra: [], findLinks: [], source: 'settings', offline: false, prereleases: false, ignoredFileOptions: [] },
+    effective: { primary: 'https://fuzz.invalid/simple/', extra: [], extraOrigins: [], findLinks: [], source: 'settings', offline: false, prereleases: false, ignoredFileOptions: [] },
     project: async (name) => cached(name),
     details: async (name, version) => {
       const random = new Random(seed ^ seedOf(`${name}@${version}`));
@@ -126,6 +126,7 @@ export function faultyIndex(seed: number): PackageIndex {
     fileSha256: async (file) => (seedOf(file.url) % 3 === 0 ? { ok: false, error: indexError('server-error', file.url, 'download failed') } : { ok: true, value: seedOf(file.url).toString(16).padStart(64, '0') }),
     projectNames: async () => ({ ok: true, value: ['six', 'flask', 'requests', 'django', 'pkg', 'foo-bar'] }),
     metadata: async (file) => ({ ok: false, error: indexError('not-static', file.url, 'needs a build') }),
+    provenance: async () => undefined,
   };
 }
 

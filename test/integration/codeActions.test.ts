@@ -20,7 +20,7 @@ import { selection, testClient, type TestClient } from '../support/indexClient';
 import { startNginx } from '../support/nginx';
 import { pipDownload, pipInstallDryRun, pipPythonVersion } from '../support/pip';
 import { writeFindLinksDir, writeStaticMirror } from '../support/staticMirror';
-import type { IndexFixture, TestIndex } from '../support/testIndex';
+import { VULNERABLE_VERSIONS, type IndexFixture, type TestIndex } from '../support/testIndex';
 import { useFixtureIndex } from '../support/fixtureIndex';
 import { NGINX, PIP, skipWithout } from '../support/optionalProgram';
 
@@ -49,15 +49,7 @@ const FIXTURE: IndexFixture = {
     },
     newpy: { versions: { '1.0': { requiresPython: '>=3.13' } } },
     flaky: { versions: { '1.0': {} } },
-    vulnpkg: {
-      versions: {
-        '1.0': { vulnerabilities: [{ id: 'PYSEC-2024-1', fixedIn: ['1.2', '1.3'] }] },
-        '1.2': { yanked: true },
-        '1.3': { vulnerabilities: [{ id: 'PYSEC-2024-2', fixedIn: ['1.4'] }] },
-        '1.4': {},
-        '2.0rc1': {},
-      },
-    },
+    vulnpkg: { versions: { ...VULNERABLE_VERSIONS } },
   },
 };
 

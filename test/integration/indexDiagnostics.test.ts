@@ -6,7 +6,7 @@ import { after, before, describe as suite, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TextDocument } from 'vscode-languageserver-textdocument';
@@ -21,6 +21,7 @@ import { openIndex, type PackageIndex } from '../../server/src/index/packageInde
 import { DEFAULT_SETTINGS, normalizeSettings, type ReqguardSettings } from '../../server/src/settings';
 import { actualLines, expectedLines, messageText, type Expected } from '../helpers/diagnose';
 import { marked } from '../helpers/marked';
+import { REPO_ROOT } from '../helpers/corpus';
 import { selection, testClient, type TestClient } from '../support/indexClient';
 import { writeFindLinksDir } from '../support/staticMirror';
 import type { IndexFixture, TestIndex } from '../support/testIndex';
@@ -443,7 +444,18 @@ test('a code whose default is off is hidden until the user gives it a severity',
   assert.equal(severityOf(finding, normalizeSettings({ severity: { outdated: 'information' } })), 'information');
 });
 
-test('every index diagnostic code is exercised above', () => {
-  assert.deepEqual(INDEX_DIAGNOSTIC_CODES.filter((code) => !seenCodes.has(code)), []);
+/** Codes whose tests need an index of their own (project statuses, two indexes, upload times relative to now), and the file that checks each. */
+const EXERCISED_ELSEWHERE: Readonly<Record<string, string>> = {
+  quarantined: 'projectStatus.test.ts',
+  'project-status': 'projectStatus.test.ts',
+  'dependency-confusion': 'dependencyConfusion.test.ts',
+  'too-new': 'cooldown.test.ts',
+};
+
+test('every index diagnostic code is exercised above, or expected with its severity in its own test file', () => {
+  assert.deepEqual(INDEX_DIAGNOSTIC_CODES.filter((code) => !seenCodes.has(code) && !(code in EXERCISED_ELSEWHERE)), []);
+  for (const [code, file] of Object.entries(EXERCISED_ELSEWHERE)) {
+    assert.match(readFileSync(join(REPO_ROOT, 'test', 'integration', file), 'utf8'), new RegExp(`\\['${code}', '(error|warning)', \\d+\\]`), `${file} expects ${code}`);
+  }
   assert.deepEqual([...seenCodes].filter((code) => !(INDEX_DIAGNOSTIC_CODES as readonly string[]).includes(code)), []);
 });

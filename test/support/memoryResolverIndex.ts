@@ -100,7 +100,7 @@ export function memoryResolverIndex(fixture: IndexFixture, options: MemoryIndexO
         const project = projects.get(normalizeName(name));
         if (!project) return { ok: false, error: indexError('not-found', url, `${name} is not on the index`) };
         const files = Object.entries(project.versions).flatMap(([version, spec]) => filesOf(project.name, version, spec));
-        return { ok: true, value: { name, files, versions: [], stale: false, freshness: 'fetched', fetchedAt: 0, problems: [] } };
+        return { ok: true, value: { name, files, versions: [], stale: false, freshness: 'fetched', fetchedAt: 0, problems: [], indexes: [], statuses: [] } };
       });
     },
     metadata(file, signal) {

@@ -1,6 +1,8 @@
 // A real package index for tests: PEP 503/691 Simple API (with content negotiation), the PyPI
-// JSON API, PEP 658 metadata and real, installable, deterministic wheels and sdists, served on
-// 127.0.0.1 from a declarative fixture, with per-route fault injection and a request log.
+// JSON API, PEP 658 metadata, PEP 700 upload times, PEP 740 provenance (the Integrity API),
+// PEP 792 project status, an OSV querybatch route, and real, installable, deterministic wheels
+// and sdists, served on 127.0.0.1 from a declarative fixture, with per-route fault injection and
+// a request log.
 import { compare } from '@renovatebot/pep440';
 import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
@@ -15,6 +17,7 @@ import { tarGz, zip } from './archives';
 export type FileSpec =
   | 'wheel'
   | 'sdist'
+  /** `publisher`: this file's own (null: none), instead of the version's. */
   | {
       kind: 'wheel';
       pythonTag?: string;
@@ -24,8 +27,9 @@ export type FileSpec =
       payloadBytes?: number;
       /** This many more small members before the .dist-info folder (a large central directory). */
       payloadFiles?: number;
+      publisher?: PublisherSpec | null;
     }
-  | { kind: 'sdist' };
+  | { kind: 'sdist'; publisher?: PublisherSpec | null };
 
 export interface VulnerabilitySpec {
   id: string;
@@ -49,16 +53,40 @@ export interface VersionSpec {
   uploadTime?: string;
   summary?: string;
   vulnerabilities?: VulnerabilitySpec[];
+  /** PEP 740: every file of the release gets a provenance object with this publisher. */
+  publisher?: PublisherSpec;
 }
 
+/** A Trusted Publisher as PyPI's provenance objects name it. */
+export type PublisherSpec = { kind: 'GitHub'; repository: string; workflow: string; environment?: string } | { kind: 'GitLab'; repository: string; workflow_filepath: string; environment?: string } | { kind: string; [claim: string]: string };
+
+/** PEP 792. A quarantined project's page lists no files, as the spec requires of the index. */
+export interface ProjectStatusSpec {
+  status: 'active' | 'archived' | 'quarantined' | 'deprecated';
+  reason?: string;
+}
+
+/**
+ * A project whose 1.0 is vulnerable, fixed (its advisory says) in 1.2, which is yanked, and in 1.3,
+ * which has an advisory of its own fixed in 1.4; 2.0rc1 is a pre-release. Shared by the
+ * vulnerability fix tests (the quick fix, `fix --upgrade-vulnerable`).
+ */
+export const VULNERABLE_VERSIONS: Readonly<Record<string, VersionSpec>> = {
+  '1.0': { vulnerabilities: [{ id: 'PYSEC-2024-1', fixedIn: ['1.2', '1.3'] }] },
+  '1.2': { yanked: true },
+  '1.3': { vulnerabilities: [{ id: 'PYSEC-2024-2', fixedIn: ['1.4'] }] },
+  '1.4': {},
+  '2.0rc1': {},
+};
+
 export interface IndexFixture {
-  projects: { [name: string]: { versions: { [version: string]: VersionSpec } } };
+  projects: { [name: string]: { versions: { [version: string]: VersionSpec }; status?: ProjectStatusSpec } };
 }
 
 // ---------------------------------------------------------------------------------------------
 // Faults
 
-export type Route = 'simple-project' | 'simple-index' | 'json' | 'files' | 'metadata';
+export type Route = 'simple-project' | 'simple-index' | 'json' | 'files' | 'metadata' | 'provenance' | 'osv';
 
 export type Fault = { latencyMs?: number } & (
   | { kind: 'latency'; ms: number }
@@ -102,6 +130,8 @@ export interface IndexSwitches {
 export interface TestIndex {
   url: string;
   simpleUrl: string;
+  /** OSV's querybatch, answered from the fixture's (not withdrawn) vulnerabilities. */
+  osvUrl: string;
   requests: RecordedRequest[];
   /** `route` is a route name or a path prefix (starting with `/`); undefined clears the fault. */
   setFault(route: Route | string, fault: Fault | undefined): void;
@@ -143,6 +173,8 @@ export interface BuiltFile {
   metadataSha256: string;
   uploadTime: string;
   spec: VersionSpec;
+  /** PEP 740: who published it, when it has a provenance object. */
+  publisher?: PublisherSpec;
 }
 
 function metadataText(name: string, version: string, spec: VersionSpec): string {
@@ -227,6 +259,7 @@ function compareVersions(a: string, b: string): number {
 interface Project {
   name: string; // as given
   normalized: string;
+  status?: ProjectStatusSpec;
   versions: string[]; // sorted ascending
   specs: Map<string, VersionSpec>;
   files: BuiltFile[];
@@ -239,9 +272,9 @@ export function buildFixtureFiles(fixture: IndexFixture): BuiltFile[] {
 
 function buildProjects(fixture: IndexFixture): Map<string, Project> {
   const projects = new Map<string, Project>();
-  for (const [name, { versions }] of Object.entries(fixture.projects)) {
+  for (const [name, { versions, status }] of Object.entries(fixture.projects)) {
     const normalized = normalizeName(name);
-    const project: Project = { name, normalized, versions: Object.keys(versions).sort(compareVersions), specs: new Map(), files: [] };
+    const project: Project = { name, normalized, status, versions: Object.keys(versions).sort(compareVersions), specs: new Map(), files: [] };
     for (const version of project.versions) {
       const spec = versions[version];
       project.specs.set(version, spec);
@@ -266,6 +299,7 @@ function buildProjects(fixture: IndexFixture): Map<string, Project> {
           metadataSha256: sha256(built.metadata),
           uploadTime: spec.uploadTime ?? '2024-01-01T00:00:00.000000Z',
           spec,
+          publisher: (typeof f === 'object' && f.publisher !== undefined ? f.publisher : spec.publisher) ?? undefined,
         });
       }
     }
@@ -334,6 +368,8 @@ interface Reply {
 
 function classify(path: string): Route | 'other' {
   if (path === '/simple/' || path === '/simple') return 'simple-index';
+  if (path.startsWith('/integrity/')) return 'provenance';
+  if (path === '/osv/v1/querybatch') return 'osv';
   if (path.startsWith('/simple/')) return 'simple-project';
   if (path.startsWith('/pypi/')) return 'json';
   if (path.startsWith('/files/')) return path.endsWith('.metadata') ? 'metadata' : 'files';
@@ -344,6 +380,8 @@ export async function startTestIndex(fixture: IndexFixture, options: TestIndexOp
   const projects = buildProjects(fixture);
   const filesByPath = new Map<string, BuiltFile>();
   for (const p of projects.values()) for (const f of p.files) filesByPath.set(`/files/${p.normalized}/${f.filename}`, f);
+  const byName = new Map<string, BuiltFile>();
+  for (const f of filesByPath.values()) byName.set(f.filename, f);
   const faults = new Map<string, Fault>();
   const requests: RecordedRequest[] = [];
   const switches: IndexSwitches = { ranges: true, coreMetadata: true, jsonRequiresDist: true };
@@ -365,13 +403,24 @@ export async function startTestIndex(fixture: IndexFixture, options: TestIndexOp
     return { status: 200, headers: { 'content-type': type === TEXT_HTML ? 'text/html; charset=utf-8' : type }, body: Buffer.from(html) };
   }
 
+  /** A quarantined project's distributions are offered nowhere (PEP 792). */
+  const quarantined = (normalized: string) => projects.get(normalized)?.status?.status === 'quarantined';
+  /** What the project page lists: nothing of a quarantined project. */
+  const offered = (project: Project) => (project.status?.status === 'quarantined' ? { versions: [], files: [] } : project);
+  const provenanceUrl = (f: BuiltFile) => `/integrity/${f.project}/${f.version}/${f.filename}/provenance`;
+
   function simpleProject(project: Project, type: string): Reply {
+    const { versions, files } = offered(project);
+    const status = project.status;
+    // Simple API 1.4 carries the project status (PEP 792).
+    const apiVersion = status ? '1.4' : '1.1';
     if (type === JSON_TYPE) {
       const body = {
-        meta: { 'api-version': '1.1' },
+        meta: { 'api-version': apiVersion },
         name: project.normalized,
-        versions: project.versions,
-        files: project.files.map((f) => {
+        versions,
+        ...(status ? { 'project-status': { status: status.status, ...(status.reason !== undefined ? { reason: status.reason } : {}) } } : {}),
+        files: files.map((f) => {
           const yanked = yankedOf(f.spec);
           return {
             filename: f.filename,
@@ -384,21 +433,27 @@ export async function startTestIndex(fixture: IndexFixture, options: TestIndexOp
             yanked: yanked === false ? false : yanked === '' ? true : yanked,
             size: f.body.length,
             'upload-time': f.uploadTime,
+            ...(f.publisher ? { provenance: `http://127.0.0.1:${port}${provenanceUrl(f)}` } : {}),
           };
         }),
       };
       return { status: 200, headers: { 'content-type': JSON_TYPE }, body: Buffer.from(JSON.stringify(body)) };
     }
-    const anchors = project.files.map((f) => {
+    const anchors = files.map((f) => {
       const attrs = [`href="${escapeHtml(`${fileUrl(f)}#sha256=${f.sha256}`)}"`];
+      if (f.publisher) attrs.push(`data-provenance="${escapeHtml(provenanceUrl(f))}"`);
       if (f.spec.requiresPython !== undefined) attrs.push(`data-requires-python="${escapeHtml(f.spec.requiresPython)}"`);
       const yanked = yankedOf(f.spec);
       if (yanked !== false) attrs.push(`data-yanked="${escapeHtml(yanked)}"`);
       if (switches.coreMetadata) attrs.push(`data-dist-info-metadata="sha256=${f.metadataSha256}"`, `data-core-metadata="sha256=${f.metadataSha256}"`);
       return `    <a ${attrs.join(' ')}>${escapeHtml(f.filename)}</a><br />\n`;
     });
+    const statusMeta = status
+      ? `    <meta name="pypi:project-status" content="${escapeHtml(status.status)}">\n` +
+        (status.reason !== undefined ? `    <meta name="pypi:project-status-reason" content="${escapeHtml(status.reason)}">\n` : '')
+      : '';
     const html =
-      `<!DOCTYPE html>\n<html>\n  <head>\n    <meta name="pypi:repository-version" content="1.1">\n    <title>Links for ${escapeHtml(project.name)}</title>\n  </head>\n  <body>\n    <h1>Links for ${escapeHtml(project.name)}</h1>\n` +
+      `<!DOCTYPE html>\n<html>\n  <head>\n    <meta name="pypi:repository-version" content="${apiVersion}">\n${statusMeta}    <title>Links for ${escapeHtml(project.name)}</title>\n  </head>\n  <body>\n    <h1>Links for ${escapeHtml(project.name)}</h1>\n` +
       anchors.join('') +
       '  </body>\n</html>\n';
     return { status: 200, headers: { 'content-type': type === TEXT_HTML ? 'text/html; charset=utf-8' : type }, body: Buffer.from(html) };
@@ -481,8 +536,42 @@ export async function startTestIndex(fixture: IndexFixture, options: TestIndexOp
     return { ...reply, headers };
   }
 
-  function route(req: IncomingMessage, path: string): Reply {
+  /** PEP 740's provenance object for a file (the Integrity API); the attestations are shaped, not signed. */
+  function provenance(path: string): Reply {
+    const m = /^\/integrity\/([^/]+)\/([^/]+)\/([^/]+)\/provenance$/.exec(path);
+    const f = m ? byName.get(decodeURIComponent(m[3])) : undefined;
+    if (!m || !f || f.project !== m[1] || f.version !== decodeURIComponent(m[2]) || !f.publisher) return notFound();
+    const attestation = {
+      version: 1,
+      verification_material: { certificate: Buffer.from(`test certificate for ${f.filename}`).toString('base64'), transparency_entries: [] },
+      envelope: { statement: Buffer.from(JSON.stringify({ subject: [{ name: f.filename, digest: { sha256: f.sha256 } }] })).toString('base64'), signature: 'dGVzdA==' },
+    };
+    const body = { version: 1, attestation_bundles: [{ publisher: f.publisher, attestations: [attestation] }] };
+    return { status: 200, headers: { 'content-type': 'application/vnd.pypi.integrity.v1+json' }, body: Buffer.from(JSON.stringify(body)) };
+  }
+
+  /** OSV's querybatch over the fixture: the ids of each release's advisories that are not withdrawn. */
+  function osv(body: string): Reply {
+    let queries: { package?: { name?: string; ecosystem?: string }; version?: string }[];
+    try {
+      queries = (JSON.parse(body) as { queries: typeof queries }).queries;
+      if (!Array.isArray(queries)) throw new Error('no queries');
+    } catch {
+      return { status: 400, headers: { 'content-type': 'application/json' }, body: Buffer.from('{"code":3,"message":"Invalid query."}') };
+    }
+    const results = queries.map((query) => {
+      const project = query.package?.ecosystem === 'PyPI' && query.package.name ? projects.get(normalizeName(query.package.name)) : undefined;
+      const spec = project && query.version !== undefined ? project.specs.get(query.version) : undefined;
+      const vulns = (spec?.vulnerabilities ?? []).filter((v) => !v.withdrawn).map((v) => ({ id: v.id, modified: '2024-01-01T00:00:00Z' }));
+      return vulns.length ? { vulns } : {};
+    });
+    return { status: 200, headers: { 'content-type': 'application/json' }, body: Buffer.from(JSON.stringify({ results })) };
+  }
+
+  function route(req: IncomingMessage, path: string, body: string): Reply {
     const kind = classify(path);
+    if (kind === 'provenance') return withEtag(req, provenance(path));
+    if (kind === 'osv') return req.method === 'POST' ? osv(body) : { status: 405, headers: { 'content-type': 'text/plain' }, body: Buffer.from('405 Method Not Allowed\n') };
     if (kind === 'simple-index' || kind === 'simple-project') {
       if (kind === 'simple-index' && path === '/simple') return redirect('/simple/');
       let reply: Reply;
@@ -505,17 +594,17 @@ export async function startTestIndex(fixture: IndexFixture, options: TestIndexOp
     if (kind === 'json') {
       const m = /^\/pypi\/([^/]+)\/(?:([^/]+)\/)?json\/?$/.exec(path);
       const project = m && projects.get(normalizeName(decodeURIComponent(m[1])));
-      if (!m || !project) return notFound();
+      if (!m || !project || quarantined(project.normalized)) return notFound();
       return withEtag(req, jsonApi(project, m[2] === undefined ? undefined : decodeURIComponent(m[2])));
     }
     if (kind === 'metadata') {
       const f = filesByPath.get(path.slice(0, -'.metadata'.length));
-      if (!f || !switches.coreMetadata) return notFound();
+      if (!f || !switches.coreMetadata || quarantined(f.project)) return notFound();
       return { status: 200, headers: { 'content-type': 'text/plain; charset=utf-8' }, body: f.metadata };
     }
     if (kind === 'files') {
       const f = filesByPath.get(path);
-      if (!f) return notFound();
+      if (!f || quarantined(f.project)) return notFound();
       return withEtag(req, { status: 200, headers: { 'content-type': f.kind === 'wheel' ? 'application/zip' : 'application/x-tar' }, body: f.body });
     }
     return notFound();
@@ -565,10 +654,11 @@ export async function startTestIndex(fixture: IndexFixture, options: TestIndexOp
     const kind = classify(path);
     const record: RecordedRequest = { method: req.method ?? 'GET', path: req.url ?? '/', route: kind, headers: { ...req.headers } };
     requests.push(record);
+    const body = await readBody(req);
     const fault = faultFor(path, kind);
     if (fault?.latencyMs) await sleep(fault.latencyMs);
     if (fault?.kind === 'latency') await sleep(fault.ms);
-    const real = () => route(req, path);
+    const real = () => route(req, path, body);
     const head = req.method === 'HEAD';
     const finish = (whole: Reply) => {
       const reply = kind === 'files' ? applyRange(req, whole) : whole;
@@ -665,6 +755,12 @@ export async function startTestIndex(fixture: IndexFixture, options: TestIndexOp
     }
   }
 
+  async function readBody(req: IncomingMessage): Promise<string> {
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    return Buffer.concat(chunks).toString('utf8');
+  }
+
   const server = createServer((req, res) => {
     handle(req, res).catch((err) => {
       if (!res.headersSent) send(res, { status: 500, headers: { 'content-type': 'text/plain' }, body: Buffer.from(String(err)) });
@@ -681,12 +777,11 @@ export async function startTestIndex(fixture: IndexFixture, options: TestIndexOp
   });
   port = (server.address() as AddressInfo).port;
   const url = `http://127.0.0.1:${port}/`;
-  const byName = new Map<string, BuiltFile>();
-  for (const f of filesByPath.values()) byName.set(f.filename, f);
 
   return {
     url,
     simpleUrl: `${url}simple/`,
+    osvUrl: `${url}osv/v1/querybatch`,
     requests,
     setFault(key, fault) {
       if (fault === undefined) faults.delete(key);

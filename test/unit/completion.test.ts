@@ -33,9 +33,11 @@ function fakeIndex(asked: string[]): PackageIndex {
     freshness: 'memory',
     fetchedAt: 0,
     problems: [],
+    indexes: [{ source: 'https://index.example/simple/', newest: VERSIONS[0] }],
+    statuses: [],
   });
   return {
-    effective: { extra: [], findLinks: [], source: 'default', offline: true, prereleases: false, ignoredFileOptions: [] },
+    effective: { extra: [], extraOrigins: [], findLinks: [], source: 'default', offline: true, prereleases: false, ignoredFileOptions: [] },
     project: async (name) => {
       asked.push(`project ${name}`);
       return { ok: true, value: project(name) };
@@ -46,6 +48,7 @@ function fakeIndex(asked: string[]): PackageIndex {
     },
     fileSha256: async () => ({ ok: true, value: '' }),
     metadata: async () => ({ ok: false, error: indexError('not-found', '', 'no metadata') }),
+    provenance: async () => undefined,
     projectNames: async () => {
       asked.push('names');
       return { ok: true, value: ['six', 'sixer'] };

@@ -14,7 +14,7 @@ import { DEFAULT_SETTINGS } from '../../server/src/settings';
 function emptyIndex(): { index: PackageIndex; asked: string[] } {
   const asked: string[] = [];
   const index: PackageIndex = {
-    effective: { primary: 'https://index.example/simple/', extra: [], findLinks: [], source: 'default', offline: false, prereleases: false, ignoredFileOptions: [] },
+    effective: { primary: 'https://index.example/simple/', extra: [], extraOrigins: [], findLinks: [], source: 'default', offline: false, prereleases: false, ignoredFileOptions: [] },
     project: async (name) => {
       asked.push(name);
       return { ok: false, error: indexError('not-found', `https://index.example/simple/${name}/`, 'not found', 404) };
@@ -23,6 +23,7 @@ function emptyIndex(): { index: PackageIndex; asked: string[] } {
     fileSha256: async () => ({ ok: false, error: indexError('not-found', '', 'no file') }),
     metadata: async () => ({ ok: false, error: indexError('not-found', '', 'no file') }),
     projectNames: async () => ({ ok: true, value: [] }),
+    provenance: async () => undefined,
   };
   return { index, asked };
 }

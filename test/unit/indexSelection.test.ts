@@ -90,3 +90,21 @@ test('an untrusted file (Restricted Mode) does not choose: its index options and
   assert.equal(trusted.noIndex, true);
   assert.equal(trusted.ignoredFileOptions, undefined);
 });
+
+test('where each extra index comes from: pip.conf or PIP_EXTRA_INDEX_URL, the settings (or the CLI flags, by their label), the file; an index named twice is asked once, where first named', () => {
+  const fromConf: PipIndexConfig = { extraIndexUrls: { value: ['https://conf.example/simple/'], origin: { kind: 'user', where: '/home/u/.config/pip/pip.conf' } } };
+  assert.deepEqual(select('flask\n', { pip: fromConf }).extraOrigins, [{ source: 'pip', detail: '/home/u/.config/pip/pip.conf' }]);
+  const cli = select('--extra-index-url https://file.example/simple/\n--extra-index-url https://conf.example/simple/\nflask\n', {
+    pip: fromConf,
+    settings: { extraIndexUrls: ['https://flag.example/simple/'], labels: { indexUrl: '--index-url', extraIndexUrls: '--extra-index-url on the command line' } },
+  });
+  assert.deepEqual(cli.indexUrls, [PYPI_SIMPLE_URL, 'https://flag.example/simple/', 'https://file.example/simple/', 'https://conf.example/simple/']);
+  assert.deepEqual(cli.extraOrigins, [
+    { source: 'settings', detail: '--extra-index-url on the command line' },
+    { source: 'file', detail: 'requirements.txt' },
+    { source: 'file', detail: 'requirements.txt' },
+  ]);
+  const twice = select('--extra-index-url https://extra.example/simple/\nflask\n', { pip });
+  assert.deepEqual(twice.indexUrls, ['https://pipconf.example/simple/', 'https://extra.example/simple/']);
+  assert.deepEqual(twice.extraOrigins, [{ source: 'pip', detail: 'PIP_EXTRA_INDEX_URL' }]);
+});

@@ -26,6 +26,8 @@ const project: ProjectData = {
   freshness: 'fetched',
   fetchedAt: 0,
   problems: [],
+  indexes: [],
+  statuses: [],
 };
 const releases = releasesOf(project);
 

@@ -95,3 +95,25 @@ test('VS Code http settings: proxy, noProxy, and TLS verification on unless turn
     strictSSL: false,
   });
 });
+
+test('minimumReleaseAge: a number and a unit (minutes to weeks) or pip\'s PnD, up to a year; anything else is no cooldown', () => {
+  const DAY = 86_400_000;
+  const age = (value: unknown) => normalizeSettings({ minimumReleaseAge: value }).minimumReleaseAge?.ms;
+  assert.equal(age('7 days'), 7 * DAY);
+  assert.equal(age(' 7d '), 7 * DAY);
+  assert.equal(age('P7D'), 7 * DAY);
+  assert.equal(age('12 hours'), DAY / 2);
+  assert.equal(age('2 Weeks'), 14 * DAY);
+  assert.equal(age('30 min'), 30 * 60_000);
+  assert.equal(age('1.5 days'), 1.5 * DAY);
+  assert.equal(age('366 days'), 366 * DAY);
+  for (const bad of ['', '0 days', '7', 'days', '7 fortnights', '-1 day', '367 days', 'P7W', 'PT12H', 7, null]) assert.equal(age(bad), undefined, String(bad));
+  assert.deepEqual(normalizeSettings({ minimumReleaseAge: ' 7 days ' }).minimumReleaseAge, { text: '7 days', ms: 7 * DAY });
+  assert.equal('minimumReleaseAge' in DEFAULT_SETTINGS, false);
+  const declared = properties['reqguard.minimumReleaseAge'];
+  assert.equal(declared.default, '');
+  // The manifest's pattern accepts what normalizeSettings accepts.
+  const pattern = new RegExp(declared.pattern);
+  for (const good of ['', '7 days', 'P7D', '12h', '2 weeks', '30 minutes']) assert.ok(pattern.test(good), good);
+  for (const bad of ['7 fortnights', 'soon', 'PT12H']) assert.ok(!pattern.test(bad), bad);
+});

@@ -188,3 +188,44 @@ test('file names behind 200,000 slashes: trailing slashes dropped, the last segm
   assert.deepEqual(result.page.files.map((file) => [file.filename, file.version]), [['foo-bar-1.0.tar.gz', '1.0']]);
   assert.equal(describeLink(`https://h.example/${'/'.repeat(200_000)}pkg-1.0.tar.gz///`).filename, 'pkg-1.0.tar.gz');
 });
+
+test('PEP 792 project status: JSON `project-status` and the HTML meta tags; active, unknown and malformed ones are no status', () => {
+  const json = (status: unknown) => {
+    const result = parseSimpleJson(JSON.stringify({ meta: { 'api-version': '1.4' }, name: 'foo-bar', files: [], 'project-status': status }), PAGE, 'foo-bar');
+    assert.ok(result.ok);
+    return result.page.status;
+  };
+  assert.deepEqual(json({ status: 'quarantined', reason: ' malware ' }), { status: 'quarantined', reason: 'malware' });
+  assert.deepEqual(json({ status: 'archived' }), { status: 'archived' });
+  assert.deepEqual(json({ status: 'deprecated', reason: 42 }), { status: 'deprecated' });
+  for (const none of [{ status: 'active', reason: 'x' }, { status: 'Quarantined' }, { status: 'frozen' }, 'quarantined', null, undefined]) assert.equal(json(none), undefined, JSON.stringify(none));
+
+  const html = (head: string) => {
+    const result = parseSimpleHtml(`<html><head>${head}</head><body></body></html>`, PAGE, 'foo-bar');
+    assert.ok(result.ok);
+    return result.page;
+  };
+  const page = html('<meta name="pypi:repository-version" content="1.4"><meta name="pypi:project-status" content="archived"><meta name="pypi:project-status-reason" content="use &quot;baz&quot; instead">');
+  assert.equal(page.apiVersion, '1.4');
+  assert.deepEqual(page.status, { status: 'archived', reason: 'use "baz" instead' });
+  // The first of each tag counts, as for the repository version.
+  assert.deepEqual(html('<meta name="pypi:project-status" content="quarantined"><meta name="pypi:project-status" content="active">').status, { status: 'quarantined' });
+  assert.equal(html('<meta name="pypi:project-status-reason" content="no status, no marker">').status, undefined);
+  assert.equal(html('<meta name="pypi:project-status" content="active">').status, undefined);
+});
+
+test('PEP 740 provenance: the JSON `provenance` URL and HTML `data-provenance`, resolved; only http(s) is kept', () => {
+  const result = parseSimpleJson(JSON.stringify({
+    name: 'foo-bar',
+    files: [
+      { filename: 'foo_bar-1.0-py3-none-any.whl', url: '/f/a.whl', hashes: {}, provenance: '/integrity/foo-bar/1.0/foo_bar-1.0-py3-none-any.whl/provenance' },
+      { filename: 'foo-bar-1.0.tar.gz', url: '/f/b.tar.gz', hashes: {}, provenance: null },
+      { filename: 'foo-bar-1.1.tar.gz', url: '/f/c.tar.gz', hashes: {}, provenance: 'file:///etc/passwd' },
+    ],
+  }), PAGE, 'foo-bar');
+  assert.ok(result.ok);
+  assert.deepEqual(result.page.files.map((file) => file.provenance), ['https://index.example/integrity/foo-bar/1.0/foo_bar-1.0-py3-none-any.whl/provenance', undefined, undefined]);
+  const html = parseSimpleHtml('<a href="/f/foo_bar-1.0-py3-none-any.whl" data-provenance="../../p/1">w</a><a href="/f/foo-bar-1.0.tar.gz">s</a>', PAGE, 'foo-bar');
+  assert.ok(html.ok);
+  assert.deepEqual(html.page.files.map((file) => file.provenance), ['https://index.example/p/1', undefined]);
+});

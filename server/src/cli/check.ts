@@ -11,7 +11,7 @@ import { flag, parseArgs, quoted, UsageError, valued } from './args';
 import { formatCheckJson, formatCheckText, toCheckRecords, type CheckRecord } from './checkOutput';
 import { readFile, type CliFile, type CliIo } from './files';
 import { describeLookups, watchFailures } from './indexFailures';
-import { INDEX_OPTIONS, openIndexRuntime, OSV_OPTIONS, PYTHON_OPTIONS, readIndexOptions } from './indexOptions';
+import { COOLDOWN_OPTIONS, INDEX_OPTIONS, openIndexRuntime, OSV_OPTIONS, PYTHON_OPTIONS, readIndexOptions } from './indexOptions';
 import { formatCheckSarif } from './sarif';
 
 export const CHECK_USAGE = `check   reports unpinned and unhashed requirements, pip syntax errors and unsafe index settings
@@ -23,6 +23,8 @@ export const CHECK_USAGE = `check   reports unpinned and unhashed requirements, 
           --fail-on error|warning    what makes the exit status 1 (default: error)
           --python-version X.Y       the target Python, checked against requires-python
           --osv, --osv-url URL       also ask OSV (osv.dev, or URL) about vulnerabilities
+          --minimum-release-age AGE  a cooldown ("7 days", "12 hours", P7D): report pins to
+                                     releases uploaded more recently (too-new)
           --no-index-checks          offline findings only: no index is asked
         Exit status: 0 when nothing reaches --fail-on, 1 when something does, 2 for usage
         errors, files that cannot be read, or an index that could not be asked (said on
@@ -34,6 +36,7 @@ const CHECK_OPTIONS = {
   '--no-index-checks': flag,
   ...PYTHON_OPTIONS,
   ...OSV_OPTIONS,
+  ...COOLDOWN_OPTIONS,
   ...INDEX_OPTIONS,
 };
 

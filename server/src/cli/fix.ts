@@ -11,7 +11,7 @@ import { pathBelow, type IncludedFile } from '../pip/includes';
 import type { IndexRuntime } from '../index/runtime';
 import { flag, parseArgs, UsageError } from './args';
 import { readFile, type CliFile, type CliIo } from './files';
-import { HASH_TARGET_OPTIONS, INDEX_OPTIONS, openIndexRuntime, PYTHON_OPTIONS, readIndexOptions, type IndexOptions } from './indexOptions';
+import { COOLDOWN_OPTIONS, HASH_TARGET_OPTIONS, INDEX_OPTIONS, openIndexRuntime, OSV_OPTIONS, PYTHON_OPTIONS, readIndexOptions, type IndexOptions } from './indexOptions';
 import { FileChangedError } from './replaceFile';
 import { unifiedDiff } from './unifiedDiff';
 
@@ -24,12 +24,19 @@ export const FIX_USAGE = `fix     pins each requirement of each FILE to the rele
           --dry-run                  write nothing; print the change as a unified diff
           --pin-only, --hash-only    only pin (hashes already written follow a new pin), or
                                      only hash the pins as written
+          --upgrade-vulnerable       only move each pin with known vulnerabilities to the
+                                     nearest release known to fix them all (the editor's
+                                     "Upgrade to X" quick fix; hashes follow the new pin);
+                                     with --osv or --osv-url URL, OSV is asked too
           --python-version X.Y       pick releases that support this Python
+          --minimum-release-age AGE  pick only releases uploaded at least AGE ago ("7 days",
+                                     "12 hours", P7D), as pip --uploaded-prior-to does
           --hash-python X.Y          hash only wheels for these Pythons (repeatable; sdists stay)
           --hash-platform TAG        hash only wheels for these platforms, such as manylinux or
                                      win_amd64 (repeatable; any-platform wheels and sdists stay)
-        Exit status: 0 when every entry is pinned and hashed (or already was), 1 when an entry
-        was left as it is (the index failed, no release fits, a URL…) or FILE is setup.py or a
+        Exit status: 0 when every entry is pinned and hashed (or already was; with
+        --upgrade-vulnerable: when no pin is left vulnerable), 1 when an entry was left as it
+        is (the index failed, no release fits, no fixed release is known, a URL…) or FILE is setup.py or a
         pip-compile input (*.in), 2 for usage errors and files that cannot be read or written
         (files that are not UTF-8 are never written).`;
 
@@ -37,7 +44,10 @@ const FIX_OPTIONS = {
   '--dry-run': flag,
   '--pin-only': flag,
   '--hash-only': flag,
+  '--upgrade-vulnerable': flag,
+  ...OSV_OPTIONS,
   ...PYTHON_OPTIONS,
+  ...COOLDOWN_OPTIONS,
   ...HASH_TARGET_OPTIONS,
   ...INDEX_OPTIONS,
 };
@@ -55,18 +65,22 @@ interface FixRun {
   readonly hash: boolean;
   /** Files written (or diffed) so far, named or included: each once. */
   readonly done: Set<string>;
+  readonly upgradeVulnerable: boolean;
 }
 
 export async function fix(argv: readonly string[], io: CliIo): Promise<number> {
   const args = parseArgs(argv, FIX_OPTIONS);
   if (args.has('--pin-only') && args.has('--hash-only')) throw new UsageError('--pin-only and --hash-only exclude each other');
+  if (args.has('--upgrade-vulnerable') && (args.has('--pin-only') || args.has('--hash-only'))) throw new UsageError('--upgrade-vulnerable changes only vulnerable pins: it excludes --pin-only and --hash-only');
+  if (!args.has('--upgrade-vulnerable') && (args.has('--osv') || args.has('--osv-url'))) throw new UsageError('--osv and --osv-url go with --upgrade-vulnerable');
   const options = readIndexOptions(args, io);
   if (args.positionals.length === 0) throw new UsageError('fix needs at least one FILE');
   const runtime = openIndexRuntime(options, io);
   // A file named twice is fixed (or diffed) once: a second diff of the same file would not apply.
   const named = new Map<string, string>();
   for (const file of args.positionals) if (!named.has(resolve(io.cwd, file))) named.set(resolve(io.cwd, file), file);
-  const run: FixRun = { io, named, options, runtime, dryRun: args.has('--dry-run'), pin: !args.has('--hash-only'), hash: !args.has('--pin-only'), done: new Set() };
+  const upgradeVulnerable = args.has('--upgrade-vulnerable');
+  const run: FixRun = { io, named, options, runtime, dryRun: args.has('--dry-run'), pin: !upgradeVulnerable && !args.has('--hash-only'), hash: !upgradeVulnerable && !args.has('--pin-only'), upgradeVulnerable, done: new Set() };
   let status = 0;
   try {
     for (const file of named.values()) status = Math.max(status, await fixFile(file, run));
@@ -111,8 +125,8 @@ async function fixFile(name: string, run: FixRun): Promise<number> {
     return 2;
   }
   const index = fileIndex(run.runtime, file, options.settings);
-  const wanted = { pin: run.pin, hash: run.hash };
-  const [plan, included] = await Promise.all([planFileFixes(file, index, options.settings, wanted), planIncludedFixes(file, index, options.settings, wanted)]);
+  const wanted = { pin: run.pin, hash: run.hash, upgradeVulnerable: run.upgradeVulnerable };
+  const [plan, included] = await Promise.all([planFileFixes(file, index, options.settings, wanted, undefined, run.runtime), planIncludedFixes(file, index, options.settings, wanted)]);
   run.done.add(file.path);
   let status = writeFixes({ name, file, onDisk }, plan, run, true);
   for (const { include, plan: includePlan } of included) {

@@ -53,6 +53,7 @@ export function watchFailures(index: PackageIndex): WatchedIndex {
         if (!result.ok) record(result.error);
         return result;
       },
+      provenance: (file, signal) => index.provenance(file, signal),
     },
   };
 }

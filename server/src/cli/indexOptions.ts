@@ -31,6 +31,8 @@ export const INDEX_USAGE = `Index options (check, fix, show):
 /** The Python the files are installed for (check: requires-python; fix: pip's pick). */
 export const PYTHON_OPTIONS: OptionSpecs = { '--python-version': valued };
 export const OSV_OPTIONS: OptionSpecs = { '--osv': flag, '--osv-url': valued };
+/** The cooldown (check: too-new; fix: the newest release at least this old). */
+export const COOLDOWN_OPTIONS: OptionSpecs = { '--minimum-release-age': valued };
 export const HASH_TARGET_OPTIONS: OptionSpecs = { '--hash-python': valued, '--hash-platform': valued };
 
 export interface IndexOptions {
@@ -72,16 +74,19 @@ export function readIndexOptions(args: ParsedArgs, io: Pick<CliIo, 'cwd' | 'env'
   if (cacheDir !== undefined && args.has('--no-cache')) throw new UsageError('--cache-dir and --no-cache exclude each other');
   if (cacheDir === '') throw new UsageError('--cache-dir needs a folder');
   const pythonVersion = args.last('--python-version');
+  const minimumReleaseAge = args.last('--minimum-release-age');
   const osvUrl = args.last('--osv-url');
   const hashPythons = args.all('--hash-python');
   const hashPlatforms = args.all('--hash-platform');
   requireValid('--python-version', pythonVersion === undefined ? [] : [pythonVersion], (value) => normalizeSettings({ pythonVersion: value }).pythonVersion !== undefined, 'a Python version such as 3.11');
+  requireValid('--minimum-release-age', minimumReleaseAge === undefined ? [] : [minimumReleaseAge], (value) => normalizeSettings({ minimumReleaseAge: value }).minimumReleaseAge !== undefined, 'an age such as "7 days", "12 hours" or P7D (at most a year)');
   requireValid('--osv-url', osvUrl === undefined ? [] : [osvUrl], (value) => normalizeSettings({ vulnerabilities: { osvUrl: value } }).vulnerabilities.osvUrl === value.trim(), 'an http(s) URL');
   requireValid('--hash-python', hashPythons, (value) => normalizeSettings({ hashes: { pythonVersions: [value] } }).hashes.pythonVersions.length === 1, 'a Python version such as 3.11');
   requireValid('--hash-platform', hashPlatforms, (value) => normalizeSettings({ hashes: { platforms: [value] } }).hashes.platforms.length === 1, 'a wheel platform tag or its beginning, such as manylinux or win_amd64');
   // The flags play the editor settings' part: pip's configuration is below them, the file's own options above.
   const settings = normalizeSettings({
     pythonVersion,
+    minimumReleaseAge,
     index: {
       url: url === undefined ? undefined : indexUrl('--index-url', url),
       extraUrls: args.all('--extra-index-url').map((extra) => indexUrl('--extra-index-url', extra)),
@@ -104,5 +109,6 @@ export function openIndexRuntime(options: IndexOptions, io: Pick<CliIo, 'env' | 
     env: io.env,
     cacheDir: options.cacheDir,
     userAgent: `reqguard/${io.tool.version} (cli; node ${process.version})`,
+    settingsLabels: { indexUrl: '--index-url on the command line', extraIndexUrls: '--extra-index-url on the command line' },
   });
 }

@@ -8,7 +8,7 @@ import { openIndex, type PackageIndex } from '../index/packageIndex';
 import type { IndexRuntime } from '../index/runtime';
 import type { IndexSettings } from '../settings';
 
-type Runtime = Pick<IndexRuntime, 'client' | 'pip'>;
+type Runtime = Pick<IndexRuntime, 'client' | 'pip' | 'settingsLabels'>;
 
 export function documentIndex(
   runtime: Runtime,
@@ -29,6 +29,6 @@ export function settingsIndex(runtime: Runtime, settings: IndexSettings): Packag
 }
 
 function openSelected(runtime: Runtime, settings: IndexSettings, file: Pick<Parameters<typeof selectIndex>[0], 'document' | 'documentLabel' | 'includes' | 'trustFileOptions'>, baseDir?: string): PackageIndex {
-  const selection = selectIndex({ ...file, settings: { indexUrl: settings.url, extraIndexUrls: settings.extraUrls }, pip: runtime.pip });
+  const selection = selectIndex({ ...file, settings: { indexUrl: settings.url, extraIndexUrls: settings.extraUrls, labels: runtime.settingsLabels }, pip: runtime.pip });
   return openIndex(runtime.client, selection, { baseDir, jsonApiUrl: settings.jsonApiUrl });
 }

@@ -6,10 +6,12 @@ import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { computeDiagnostics, includedFileDiagnostics, type IncludedFileDiagnostics } from '../features/diagnostics';
 import type { AnalyzedDocument } from '../features/document';
 import { indexDiagnostics } from '../features/indexDiagnostics';
+import { cooldownCutoff } from '../features/indexDiagnostics/cooldown';
+import { advisoryLookup } from '../features/indexDiagnostics/vulnerabilities';
 import type { OsvPost } from '../index/osv';
 import type { PackageIndex } from '../index/packageIndex';
 import { osvPost, type IndexRuntime } from '../index/runtime';
-import { planFixes, type FixOptions, type FixPlan } from '../pip/fixPlan';
+import { planFixes, type FixDeps, type FixOptions, type FixPlan } from '../pip/fixPlan';
 import { hashModeOf, includedRequirementFiles } from '../pip/hashMode';
 import { resolveIncludes, type IncludedFile, type TextReader } from '../pip/includes';
 import { documentKindOf, type ParsedFile } from '../parser/documentKinds';
@@ -76,7 +78,7 @@ export function includedDiagnostics(file: AnalyzedFile, settings: ReqguardSettin
  * configuration. A file from an untrusted workspace (`trusted` false) does not choose: its index
  * options are reported, not followed. The CLI trusts the files it is given, as pip does.
  */
-export function fileIndex(runtime: Pick<IndexRuntime, 'client' | 'pip'>, file: AnalyzedFile, settings: ReqguardSettings, trusted = true): PackageIndex {
+export function fileIndex(runtime: Pick<IndexRuntime, 'client' | 'pip' | 'settingsLabels'>, file: AnalyzedFile, settings: ReqguardSettings, trusted = true): PackageIndex {
   return documentIndex(runtime, file.analysis, file.path, file.includes, settings.index, trusted);
 }
 
@@ -101,16 +103,27 @@ export function onlineDiagnostics(file: AnalyzedFile, context: OnlineContext): P
 export interface FeatureContext {
   readonly index?: PackageIndex;
   readonly pythonVersion?: string;
+  /** The cooldown's cutoff (reqguard.minimumReleaseAge), for the releases fixes pick. */
+  readonly uploadedBefore?: number;
   readonly signal?: AbortSignal;
 }
 
 export function featureContext(settings: ReqguardSettings, index: PackageIndex | undefined, signal?: AbortSignal): FeatureContext {
-  return { index, pythonVersion: settings.pythonVersion, signal };
+  return { index, pythonVersion: settings.pythonVersion, uploadedBefore: cooldownCutoff(settings, Date.now()), signal };
 }
 
-/** "Pin and hash all" (and its variants) for the file: the replacements to make and what was left. */
-export function planFileFixes(file: AnalyzedFile, index: PackageIndex, settings: ReqguardSettings, options: Omit<FixOptions, 'targets'>, signal?: AbortSignal): Promise<FixPlan> {
-  return planFixes(file.analysis, { index, pythonVersion: settings.pythonVersion, signal }, { ...options, targets: settings.hashes });
+/** What the fix planner needs from the settings: the target Python and the cooldown, for every file fixed. */
+function fixDeps(index: PackageIndex, settings: ReqguardSettings, signal?: AbortSignal, advisories?: FixDeps['advisories']): FixDeps {
+  return { index, pythonVersion: settings.pythonVersion, uploadedBefore: cooldownCutoff(settings, Date.now()), advisories, signal };
+}
+
+/**
+ * "Pin and hash all" (and its variants, `fix --upgrade-vulnerable` among them) for the file: the
+ * replacements to make and what was left. `runtime` lets the vulnerability upgrade ask OSV too.
+ */
+export function planFileFixes(file: AnalyzedFile, index: PackageIndex, settings: ReqguardSettings, options: Omit<FixOptions, 'targets'>, signal?: AbortSignal, runtime?: IndexRuntime): Promise<FixPlan> {
+  const advisories = options.upgradeVulnerable ? advisoryLookup(index, settings, osvAccess(runtime, settings)) : undefined;
+  return planFixes(file.analysis, fixDeps(index, settings, signal, advisories), { ...options, targets: settings.hashes });
 }
 
 /** The plan for one file the fixed file includes: its replacements are in `include.document.text`. */
@@ -135,7 +148,7 @@ export function planIncludedFixes(file: AnalyzedFile, index: PackageIndex, setti
     includedRequirementFiles(file.includes).map(async (include): Promise<IncludedFixPlan> => {
       const document = include.document!;
       const parsed: ParsedFile = { family: 'requirements', kind: documentKindOf(include.path) === 'requirements-in' ? 'requirements-in' : 'requirements', text: document.text, parsed: document };
-      return { include, plan: await planFixes(parsed, { index, pythonVersion: settings.pythonVersion, signal }, { pin, hash: options.hash, targets: settings.hashes }) };
+      return { include, plan: await planFixes(parsed, fixDeps(index, settings, signal), { pin, hash: options.hash, targets: settings.hashes }) };
     }),
   );
 }

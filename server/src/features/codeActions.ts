@@ -1,17 +1,19 @@
 // Quick fixes from the index: pin an entry to the release pip would pick (or the latest), add its
-// hashes, move a pin forward, leave a vulnerable release; and "Pin and hash all" for the whole
+// hashes, move a pin forward, leave a vulnerable release, keep a project that is on two indexes
+// to one of them; and "Pin and hash all" for the whole
 // file (source.fixAll.reqguard, built from planFixes). Every edit is one rewrite of one entry in
 // pip-compile's layout (entryEdit), so applying a fix twice changes nothing.
-import { compare } from '../pip/versions';
 import { CodeActionKind, type CodeAction, type Diagnostic, type Range, type TextEdit, type WorkspaceEdit } from 'vscode-languageserver-types';
 import type { AnalyzedDocument } from './document';
-import type { PackageIndex } from '../index/packageIndex';
+import type { PackageIndex, ProjectData } from '../index/packageIndex';
+import { oneIndexEdits, releasesOn } from '../pip/dependencyConfusion';
+import { mergeAdvisories } from './indexDiagnostics/vulnerabilities';
 import type { RequirementEntry } from '../parser/requirementsFile';
 import type { Span } from '../parser/types';
 import { rewriteEntry, type EntryChange, type TextReplacement } from '../pip/entryEdit';
-import { digestDifference, order, planFixes, releaseDigests, unfixableReason, updateTarget, type Digests, type FixTargets } from '../pip/fixPlan';
+import { digestDifference, order, pickOptions, planFixes, releaseDigests, safeUpgrade, unfixableReason, updateTarget, type Digests, type FixTargets } from '../pip/fixPlan';
 import { loadProjectInfo, pinnedVersion, specifierText } from '../pip/projectInfo';
-import { latestReleases, pickRelease, releaseFor, supportsPython, type Release } from '../pip/releases';
+import { latestReleases, oldEnough, pickRelease, releaseFor, type Release } from '../pip/releases';
 
 /** The kind of the document-wide fix (a sub-kind of source.fixAll, so "fix all on save" runs it). */
 export const FIX_ALL_KIND = `${CodeActionKind.SourceFixAll}.reqguard`;
@@ -34,6 +36,8 @@ export function isVulnerableData(data: unknown): data is VulnerableData {
 export interface CodeActionDeps {
   readonly index: PackageIndex;
   readonly pythonVersion?: string;
+  /** The cooldown (reqguard.minimumReleaseAge): only releases uploaded before then are picked. */
+  readonly uploadedBefore?: number;
   /** Which installs hashes are written for; default: every file of the release. */
   readonly targets?: FixTargets;
   readonly signal?: AbortSignal;
@@ -100,8 +104,8 @@ function hasCode(ctx: EntryContext, ...codes: string[]): boolean {
 async function unpinnedActions(ctx: EntryContext): Promise<(CodeAction | undefined)[]> {
   const { entry, releases, deps } = ctx;
   const hashed = entry.hashes.length > 0;
-  const chosen = pickRelease(releases, { specifier: specifierText(entry), pythonVersion: deps.pythonVersion, allowPrereleases: deps.index.effective.prereleases });
-  const latest = latestReleases(releases.filter((release) => release.files.length > 0)).final;
+  const chosen = pickRelease(releases, pickOptions(deps, specifierText(entry)));
+  const latest = latestReleases(releases.filter((release) => release.files.length > 0 && oldEnough(release, deps.uploadedBefore))).final;
   const suffix = hashed ? ' and rehash' : '';
   const codes = ['unpinned', 'unhashed'];
   const preferred = hasCode(ctx, ...codes);
@@ -131,7 +135,7 @@ async function pinnedActions(ctx: EntryContext, pinned: string): Promise<(CodeAc
     );
   }
   // The same move as "Update all" (planFixes with update).
-  const target = updateTarget(releases, pinned, { pythonVersion: deps.pythonVersion, allowPrereleases: deps.index.effective.prereleases });
+  const target = updateTarget(releases, pinned, pickOptions(deps, ''));
   if (target?.direction === 'up') {
     const title = `Update to ${target.release.version} and ${entry.hashes.length ? 'rehash' : 'add hashes'}`;
     actions.push(pinAction(ctx, target.release, title, { hash: true, codes: ['outdated', 'yanked', 'unknown-version', 'unhashed'] }));
@@ -142,34 +146,6 @@ async function pinnedActions(ctx: EntryContext, pinned: string): Promise<(CodeAc
   return Promise.all(actions);
 }
 
-/**
- * The lowest release past the pin that the index says has no known vulnerability: the versions
- * the advisories name as fixed first (the smallest step), then the newest release. A release
- * whose vulnerabilities cannot be read is never offered: "fixed" must be checked, not assumed.
- */
-async function safeUpgrade(ctx: EntryContext, data: VulnerableData, current: string | undefined): Promise<Release | undefined> {
-  const { releases, deps, entry } = ctx;
-  const usable = (release: Release | undefined): release is Release =>
-    !!release &&
-    !release.yanked &&
-    release.files.length > 0 &&
-    supportsPython(release.requiresPython, deps.pythonVersion) &&
-    (current === undefined || order(release.version, current) > 0);
-  const fixed = data.fixedIn
-    .map((version) => releaseFor(releases, version))
-    .filter(usable)
-    .sort((a, b) => compare(a.version, b.version));
-  const newest = pickRelease(releases, { specifier: '', pythonVersion: deps.pythonVersion, allowPrereleases: deps.index.effective.prereleases });
-  const candidates = [...new Map([...fixed, ...(usable(newest) ? [newest] : [])].map((release) => [release.version, release])).values()];
-  const clean = await Promise.all(
-    candidates.map(async (release) => {
-      const details = await deps.index.details(entry.normalizedName!, release.version, deps.signal);
-      return details !== undefined && details.vulnerabilities.length === 0;
-    }),
-  );
-  return candidates.find((_, i) => clean[i]);
-}
-
 async function vulnerableActions(ctx: EntryContext, pinned: string | undefined): Promise<(CodeAction | undefined)[]> {
   const vulnerable = ctx.diagnostics.filter((diagnostic) => diagnostic.code === 'vulnerable' && isVulnerableData(diagnostic.data));
   if (vulnerable.length === 0) return [];
@@ -178,10 +154,46 @@ async function vulnerableActions(ctx: EntryContext, pinned: string | undefined):
     ids: [...new Set(vulnerable.flatMap((diagnostic) => (diagnostic.data as VulnerableData).ids))],
     fixedIn: [...new Set(vulnerable.flatMap((diagnostic) => (diagnostic.data as VulnerableData).fixedIn))],
   };
-  const target = await safeUpgrade(ctx, data, pinned);
+  const { deps, entry } = ctx;
+  const advisoriesOf = async (version: string) => {
+    const details = await deps.index.details(entry.normalizedName!, version, deps.signal);
+    return details && mergeAdvisories(details.vulnerabilities, []);
+  };
+  const target = await safeUpgrade(ctx.releases, data.fixedIn, pinned, pickOptions(deps, ''), advisoriesOf);
   if (!target) return [];
   const ids = data.ids.length > 3 ? `${data.ids.slice(0, 3).join(', ')} and ${data.ids.length - 3} more` : data.ids.join(', ');
   return [await pinAction(ctx, target, `Upgrade to ${target.version} (fixes ${ids})`, { codes: ['vulnerable'], preferred: true })];
+}
+
+/** Indexes a confusion fix is offered for, at most: each is one action (two for a pin and its hashes). */
+const MAX_CONFUSION_INDEXES = 4;
+
+/**
+ * For a project on several indexes (dependency-confusion): per index, its release pinned with the
+ * digests of that index's files only, so pip refuses every other copy; and "install from this
+ * index alone", the file's index options rewritten to one --index-url.
+ */
+async function confusionActions(ctx: EntryContext, analysis: AnalyzedDocument & { family: 'requirements' }, data: ProjectData): Promise<(CodeAction | undefined)[]> {
+  const confusion = ctx.diagnostics.filter((diagnostic) => diagnostic.code === 'dependency-confusion');
+  if (confusion.length === 0) return [];
+  const { entry, deps } = ctx;
+  const pinned = pinnedVersion(entry);
+  const indexes = data.indexes.slice(0, MAX_CONFUSION_INDEXES);
+  const pins = indexes.map(async ({ source }) => {
+    const releases = releasesOn(data, source);
+    const release = pinned !== undefined ? releaseFor(releases, pinned) : pickRelease(releases, pickOptions(deps, specifierText(entry)));
+    if (!release) return undefined;
+    const digests = await releaseDigests(deps.index, release, deps.targets, deps.signal);
+    if (!digests.ok) return undefined;
+    const title = pinned !== undefined ? `Hash only the files of ${release.version} from ${source}` : `Pin to ${release.version} and hash only the files from ${source}`;
+    return quickFix(ctx, title, { ...(pinned === undefined ? { version: release.version } : {}), sha256: digests.sha256 }, ['dependency-confusion']);
+  });
+  // A redacted URL (user:****@) cannot be written back.
+  const oneIndex = indexes.filter(({ source }) => !source.includes('@')).map(({ source }): CodeAction | undefined => {
+    const edits = oneIndexEdits(analysis.parsed, source);
+    return edits && { title: `Install from one index only: --index-url ${source}`, kind: CodeActionKind.QuickFix, edit: workspaceEdit(deps, edits), diagnostics: confusion };
+  });
+  return [...(await Promise.all(pins)), ...oneIndex];
 }
 
 async function entryActions(analysis: AnalyzedDocument, entry: RequirementEntry, diagnostics: readonly Diagnostic[], deps: CodeActionDeps): Promise<CodeAction[]> {
@@ -202,7 +214,11 @@ async function entryActions(analysis: AnalyzedDocument, entry: RequirementEntry,
     },
   };
   const pinned = pinnedVersion(entry);
-  const groups = await Promise.all([pinned === undefined ? unpinnedActions(ctx) : pinnedActions(ctx, pinned), vulnerableActions(ctx, pinned)]);
+  const groups = await Promise.all([
+    pinned === undefined ? unpinnedActions(ctx) : pinnedActions(ctx, pinned),
+    vulnerableActions(ctx, pinned),
+    analysis.family === 'requirements' ? confusionActions(ctx, analysis, info.data.value) : [],
+  ]);
   return groups.flat().filter((action): action is CodeAction => action !== undefined);
 }
 

@@ -1,5 +1,6 @@
 // Hovers: what the index knows about the project under the cursor (summary, where it comes from,
-// the pinned or selected release against the latest ones, recent versions, vulnerabilities), which
+// the pinned or selected release against the latest ones, recent versions, vulnerabilities, who
+// published the pinned release's files (PEP 740), fetched only here, when a hover asks), which
 // file of the pinned release a --hash is for, and what a pip option does. Pure apart from the
 // index; never throws. Text from the index is escaped: a summary cannot inject links or images.
 import { validRange } from '../pip/versions';
@@ -7,6 +8,7 @@ import { MarkupKind, type Hover } from 'vscode-languageserver-types';
 import type { AnalyzedDocument } from './document';
 import type { IndexError } from '../index/errors';
 import type { ProjectDetails, Vulnerability } from '../index/jsonApi';
+import type { Publisher } from '../index/provenance';
 import type { EffectiveIndex, IndexedFile, PackageIndex, ProjectData } from '../index/packageIndex';
 import { redactUrl } from '../index/urls';
 import { canonicalizeName } from '../parser/pep508';
@@ -249,16 +251,29 @@ async function projectMarkdown(target: ProjectTarget, deps: HoverDeps): Promise<
   const chosen = target.pinned !== undefined ? pinned : selectedRelease(target, releases, deps.pythonVersion, deps.index?.effective.prereleases);
   let vulnerabilities: Promise<ProjectDetails | undefined> | undefined;
   if (pinned) vulnerabilities = pinned.version === target.pinned ? pinnedDetails : index.details(target.normalized, pinned.version, deps.signal);
+  const provenance = pinned ? provenanceMarkdown(pinned, index, deps.signal) : undefined;
   return paragraphs([
     title,
+    ...statusLines(data),
     ...freshnessLines(data),
     chosenLine(target, chosen, releases, data, deps.pythonVersion),
     latestLine(releases),
     pinned ? vulnerabilityMarkdown(pinned.version, await vulnerabilities) : undefined,
+    await provenance,
     recentMarkdown(releases, chosen),
     aboutLine(info.details),
     indexLine(index.effective),
   ]);
+}
+
+/** PEP 792: what the index says of the project as a whole, with its reason. */
+function statusLines(data: ProjectData): string[] {
+  const several = new Set(data.statuses.map((status) => status.source)).size > 1 || data.indexes.length > 1;
+  return data.statuses.map(({ status, reason, source }) => {
+    const where = several ? ` (${code(source)})` : '';
+    if (status === 'quarantined') return `⛔ **Quarantined** by the index${where}${reason ? `, saying: ${sentence(shorten(reason, 300))}` : '.'} It offers none of the project's files, so pip cannot install it.`;
+    return `⚠ **${status === 'archived' ? 'Archived' : 'Deprecated'}** on the index${where}${reason ? `: ${sentence(shorten(reason, 300))}` : '.'}`;
+  });
 }
 
 function titleLine(name: string, details: ProjectDetails | undefined): string {
@@ -337,6 +352,51 @@ function vulnerabilityLine(vuln: Vulnerability): string {
     about ? `: ${escape(shorten(about, 200))}` : '',
     vuln.fixedIn.length ? `; fixed in ${vuln.fixedIn.map(escape).join(', ')}` : '; no fixed version known',
   ].join('');
+}
+
+/** Files whose provenance a hover reads at most (one request each, the first time). */
+const MAX_PROVENANCE_FILES = 12;
+
+/** A publisher in one line: kind, repository (linked for GitHub and GitLab), workflow, environment. */
+function publisherText(publisher: Publisher): string {
+  const hosts: Record<string, string> = { GitHub: 'https://github.com/', GitLab: 'https://gitlab.com/' };
+  const { repository } = publisher;
+  const where = repository && hosts[publisher.kind] && /^[\w.-]+(\/[\w.-]+)+$/.test(repository) ? link(repository, `${hosts[publisher.kind]}${repository}`) : repository && code(repository);
+  const parts = [escape(publisher.kind), where, publisher.email && code(publisher.email)].filter(Boolean).join(' ');
+  const details = [publisher.workflow && `workflow ${code(publisher.workflow)}`, publisher.environment && `environment ${code(publisher.environment)}`].filter(Boolean);
+  return details.length ? `${parts} (${details.join(', ')})` : parts;
+}
+
+/**
+ * Who published the files of the pinned release (PEP 740), from the provenance objects the index
+ * links to: read only when a hover asks, at most MAX_PROVENANCE_FILES of them. Nothing is said
+ * when the index offers none (most indexes do not implement PEP 740).
+ */
+async function provenanceMarkdown(release: Release, index: PackageIndex, signal?: AbortSignal): Promise<string | undefined> {
+  const files = release.files.filter((file) => file.kind !== 'other');
+  const attested = files.filter((file) => file.provenance).slice(0, MAX_PROVENANCE_FILES);
+  if (attested.length === 0) return undefined;
+  const results = await Promise.all(attested.map((file) => index.provenance(file, signal)));
+  const byPublisher = new Map<string, string[]>();
+  const failures: string[] = [];
+  results.forEach((result, i) => {
+    if (!result) return;
+    if (!result.ok) {
+      if (result.error.kind !== 'cancelled') failures.push(`${attested[i].filename}: ${result.error.message}`);
+      return;
+    }
+    for (const publisher of result.value.publishers.length ? result.value.publishers : [undefined]) {
+      const key = publisher ? publisherText(publisher) : 'no publisher named';
+      byPublisher.set(key, [...(byPublisher.get(key) ?? []), attested[i].filename]);
+    }
+  });
+  const counted = (names: readonly string[]) => (names.length === files.length ? `all ${files.length === 1 ? 'its file' : `${files.length} files`}` : `${names.length} of ${files.length} files`);
+  const lines = [...byPublisher].map(([publisher, names]) => `- ${publisher}: ${counted(names)}`);
+  const unattested = files.filter((file) => !file.provenance);
+  if (unattested.length) lines.push(`- no attestation: ${unattested.slice(0, 5).map((file) => code(file.filename)).join(', ')}${unattested.length > 5 ? ` and ${unattested.length - 5} more` : ''}`);
+  if (files.length > attested.length + unattested.length) lines.push(`- not read: ${files.length - attested.length - unattested.length} more files`);
+  if (failures.length) lines.push(`- could not be read: ${sentence(failures.join('; '))}`);
+  return `Published by (PEP 740 attestations of ${release.version}, as the index reports them; reqguard does not check the signatures):\n\n${lines.join('\n')}`;
 }
 
 function aboutLine(details: ProjectDetails | undefined): string | undefined {

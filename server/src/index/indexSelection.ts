@@ -10,6 +10,12 @@ export const PYPI_SIMPLE_URL = 'https://pypi.org/simple/';
 
 export type IndexSource = 'file' | 'settings' | 'pip' | 'default';
 
+/** Where one index URL was chosen: the source and the file, variable or setting behind it. */
+export interface IndexOrigin {
+  readonly source: IndexSource;
+  readonly detail?: string;
+}
+
 export interface IndexSelection {
   /** The primary index first, then extra indexes, in pip's order. Empty with --no-index. */
   readonly indexUrls: readonly string[];
@@ -19,6 +25,8 @@ export interface IndexSelection {
   readonly source: IndexSource;
   /** The file or variable behind `source` ('requirements.txt', 'PIP_INDEX_URL', '/etc/pip.conf'). */
   readonly sourceDetail?: string;
+  /** Where each extra index (`indexUrls` after the first) was added, in the same order; absent without extras. */
+  readonly extraOrigins?: readonly IndexOrigin[];
   /** `--pre` in the file or an include, or pip's `pre`: pip picks pre-releases like final releases. */
   readonly prereleases?: boolean;
   /**
@@ -31,10 +39,21 @@ export interface IndexSelection {
 export interface EditorIndexSettings {
   readonly indexUrl?: string;
   readonly extraIndexUrls?: readonly string[];
+  /** What to call these two where they are shown (the CLI's flags play the settings' part). */
+  readonly labels?: SettingsLabels;
 }
+
+export interface SettingsLabels {
+  readonly indexUrl: string;
+  readonly extraIndexUrls: string;
+}
+
+const EDITOR_LABELS: SettingsLabels = { indexUrl: 'reqguard.index.url', extraIndexUrls: 'reqguard.index.extraUrls' };
 
 interface Finder {
   indexUrls: string[];
+  /** Where each of `indexUrls` was chosen, in the same order. */
+  origins: IndexOrigin[];
   findLinks: string[];
   noIndex: boolean;
   source: IndexSource;
@@ -69,14 +88,23 @@ function applyFileOptions(finder: Finder, document: RequirementsDocument, label:
     if (entry.options.some((o) => o.spec.dest === 'no_index')) {
       finder.noIndex = true;
       finder.indexUrls = [];
+      finder.origins = [];
     }
     const index = values('index_url');
+    const origin: IndexOrigin = { source: 'file', detail: label };
     if (index.length && !finder.noIndex) {
+      // pip replaces the whole list, extra indexes of its configuration included.
       finder.indexUrls = [index[index.length - 1]];
+      finder.origins = [origin];
       finder.source = 'file';
       finder.sourceDetail = label;
     }
-    if (!finder.noIndex) for (const url of values('extra_index_urls')) finder.indexUrls.push(url);
+    if (!finder.noIndex) {
+      for (const url of values('extra_index_urls')) {
+        finder.indexUrls.push(url);
+        finder.origins.push(origin);
+      }
+    }
     const links = values('find_links');
     if (links.length) finder.findLinks.push(links[0]);
   }
@@ -97,26 +125,48 @@ export function selectIndex(options: {
   readonly trustFileOptions?: boolean;
 }): IndexSelection {
   const { settings = {}, pip = {} } = options;
-  const finder: Finder = { indexUrls: [PYPI_SIMPLE_URL], findLinks: [], noIndex: false, source: 'default', prereleases: pip.pre?.value ?? false };
+  const labels = settings.labels ?? EDITOR_LABELS;
+  const finder: Finder = { indexUrls: [PYPI_SIMPLE_URL], origins: [{ source: 'default' }], findLinks: [], noIndex: false, source: 'default', prereleases: pip.pre?.value ?? false };
   if (options.trustFileOptions === false) finder.ignored = [];
   if (pip.indexUrl) {
     finder.indexUrls = [pip.indexUrl.value];
     finder.source = 'pip';
     finder.sourceDetail = pip.indexUrl.origin.where;
+    finder.origins = [{ source: 'pip', detail: finder.sourceDetail }];
   }
   if (settings.indexUrl) {
     finder.indexUrls = [settings.indexUrl];
     finder.source = 'settings';
-    finder.sourceDetail = 'reqguard.index.url';
+    finder.sourceDetail = labels.indexUrl;
+    finder.origins = [{ source: 'settings', detail: finder.sourceDetail }];
   }
+  const extraOrigin: IndexOrigin = settings.extraIndexUrls ? { source: 'settings', detail: labels.extraIndexUrls } : { source: 'pip', detail: pip.extraIndexUrls?.origin.where };
   // Loops, not push(...): a configuration may list any number of URLs.
-  for (const url of settings.extraIndexUrls ?? pip.extraIndexUrls?.value ?? []) finder.indexUrls.push(url);
+  for (const url of settings.extraIndexUrls ?? pip.extraIndexUrls?.value ?? []) {
+    finder.indexUrls.push(url);
+    finder.origins.push(extraOrigin);
+  }
   for (const location of pip.findLinks?.value ?? []) finder.findLinks.push(location);
   if (pip.noIndex?.value) {
     finder.noIndex = true;
     finder.indexUrls = [];
+    finder.origins = [];
   }
   if (options.document) applyFileOptions(finder, options.document, options.documentLabel, options.includes ?? []);
   const { findLinks, noIndex, source, sourceDetail, prereleases, ignored } = finder;
-  return { indexUrls: [...new Set(finder.indexUrls)], findLinks, noIndex, source, sourceDetail, prereleases, ...(ignored?.length ? { ignoredFileOptions: ignored } : {}) };
+  // An index named twice is asked once, where it was first named.
+  const firstOf = new Map<string, IndexOrigin>();
+  finder.indexUrls.forEach((url, i) => firstOf.has(url) || firstOf.set(url, finder.origins[i]));
+  const indexUrls = [...firstOf.keys()];
+  const extraOrigins = [...firstOf.values()].slice(1);
+  return {
+    indexUrls,
+    findLinks,
+    noIndex,
+    source,
+    sourceDetail,
+    prereleases,
+    ...(extraOrigins.length ? { extraOrigins } : {}),
+    ...(ignored?.length ? { ignoredFileOptions: ignored } : {}),
+  };
 }

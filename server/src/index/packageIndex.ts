@@ -8,11 +8,12 @@ import { InflightRequests, isFresh, LruCache, type ResponseStore, type StoredRes
 import { splitUrlCredentials, type CredentialStore } from './credentials';
 import { indexError, type IndexError, type Result } from './errors';
 import type { HttpClient } from './http';
-import type { IndexSelection } from './indexSelection';
+import type { IndexOrigin, IndexSelection } from './indexSelection';
 import { jsonApiBase, projectPageUrl, redactUrl } from './urls';
 import { parseProjectDetails, type ProjectDetails } from './jsonApi';
+import { parseProvenance, type Provenance } from './provenance';
 import { parseJson } from './boundedJson';
-import { classifyFilename, linkedFile, MAX_PROJECTS, parseProjectList, parseSimpleHtml, parseSimpleJson, type DistributionFile, type PageResult, type ProjectPage } from './simplePage';
+import { classifyFilename, linkedFile, MAX_PROJECTS, parseProjectList, parseSimpleHtml, parseSimpleJson, type DistributionFile, type PageResult, type ProjectPage, type ProjectStatus } from './simplePage';
 import { sortVersionsDescending } from '../pip/versions';
 import { canonicalizeName } from '../parser/pep508';
 import { isFileUrl, localReadError, type LocalFiles } from './localFiles';
@@ -72,7 +73,7 @@ type Parsed<T> = { ok: true; value: T } | { ok: false; message: string; kind?: '
 
 interface LoadSpec<T> {
   /** Cache key prefix: what kind of answer this is. */
-  readonly kind: 'simple' | 'html' | 'json-api' | 'projects' | 'find-links' | 'sha256';
+  readonly kind: 'simple' | 'html' | 'json-api' | 'projects' | 'find-links' | 'sha256' | 'provenance';
   readonly url: string;
   readonly accept: string;
   readonly parse: (response: StoredResponse) => Parsed<T>;
@@ -160,6 +161,15 @@ export class IndexClient {
     const result = await this.load({ kind: 'json-api', url, accept: 'application/json', parse }, signal);
     if (!result.ok && result.error.kind === 'not-found') return { ok: true, value: undefined };
     return result;
+  }
+
+  /** A file's PEP 740 provenance object, from the URL its index page gave (PyPI's Integrity API). */
+  provenance(url: string, signal?: AbortSignal): Promise<Result<Loaded<Provenance>>> {
+    const parse = (response: StoredResponse): Parsed<Provenance> => {
+      const parsed = parseProvenance(response.body);
+      return parsed.ok ? { ok: true, value: parsed.provenance } : parsed;
+    };
+    return this.load({ kind: 'provenance', url: this.stripCredentials(url), accept: 'application/vnd.pypi.integrity.v1+json, application/json;q=0.9', parse }, signal);
   }
 
   /** Every project name the index lists (its `/simple/` root), for completion. */
@@ -290,11 +300,14 @@ export class IndexClient {
   private async loadOnce<T>(key: string, spec: LoadSpec<T>, signal: AbortSignal): Promise<Result<Loaded<T>>> {
     const ttlMs = spec.ttlMs ?? this.ttlMs;
     const stored = await this.options.store?.read(key);
-    const storedValue = stored ? spec.parse(stored) : undefined;
+    // A kept "not found" is an answer like a page: used while fresh (or offline), and while the index fails.
+    const absent = stored && NOT_FOUND.has(stored.status) ? stored : undefined;
+    const storedValue = stored && !absent ? spec.parse(stored) : undefined;
     const usable = stored && storedValue?.ok ? { stored, value: storedValue.value } : undefined;
     if (usable && (this.offline || isFresh(usable.stored, ttlMs, this.now()))) {
       return this.remember(key, { ok: true, value: { value: usable.value, freshness: 'cached', fetchedAt: usable.stored.fetchedAt } }, ttlMs - (this.now() - usable.stored.fetchedAt));
     }
+    if (absent && (this.offline || isFresh(absent, ttlMs, this.now()))) return this.remember(key, { ok: false, error: keptAbsence(spec.url, absent) }, ttlMs - (this.now() - absent.fetchedAt));
     if (this.offline) return { ok: false, error: indexError('offline', spec.url, `offline, and ${redactUrl(spec.url)} is not in the cache`) };
 
     const headers: Record<string, string> = { accept: spec.accept };
@@ -337,7 +350,15 @@ export class IndexClient {
       this.stale(spec.url, failure, usable.stored.fetchedAt);
       return this.remember(key, { ok: true, value: { value: usable.value, freshness: 'stale', fetchedAt: usable.stored.fetchedAt } }, ERROR_TTL_MS);
     }
-    // "Not found" is an answer and lasts as long as any other; other failures are retried soon.
+    if (absent && STALE_IF.has(failure.kind)) {
+      this.stale(spec.url, failure, absent.fetchedAt);
+      return this.remember(key, { ok: false, error: keptAbsence(spec.url, absent) }, ERROR_TTL_MS);
+    }
+    // "Not found" is an answer: it lasts as long as any other, and is kept on disk like a page; other failures are retried soon.
+    if (failure.kind === 'not-found' && failure.status !== undefined) {
+      await this.persist(key, { url: spec.url, status: failure.status, fetchedAt: this.now(), body: '' });
+      this.recovered(spec.url);
+    }
     return this.remember(key, { ok: false, error: failure }, failure.kind === 'not-found' ? ttlMs : ERROR_TTL_MS);
   }
 
@@ -410,6 +431,20 @@ function storedMetadata(body: string): Result<DistributionMetadata> | undefined 
   return { ok: true, value: { metadata: read, source: answer.source as MetadataSource } };
 }
 
+/** The newest version a page's installable files offer (yanked ones aside), if any. */
+function newestOffered(files: readonly DistributionFile[]): string | undefined {
+  const offered = files.flatMap((file) => (file.version && !file.yanked && file.kind !== 'other' ? [file.version] : []));
+  return sortVersionsDescending([...new Set(offered)])[0];
+}
+
+/** Statuses that say "not on this index", kept like pages. */
+const NOT_FOUND: ReadonlySet<number> = new Set([404, 410]);
+
+/** The "not found" an index gave earlier, as its answer now (offline, within the TTL, or while it fails). */
+function keptAbsence(url: string, stored: StoredResponse): IndexError {
+  return indexError('not-found', url, `${redactUrl(url)} answered ${stored.status} (not found) at ${new Date(stored.fetchedAt).toISOString()}`, stored.status);
+}
+
 function onlyProject(page: ProjectPage): ProjectPage {
   const files = page.files.filter((file) => file.kind !== 'other');
   return { ...page, files, versions: sortVersionsDescending(files.flatMap((file) => (file.version ? [file.version] : []))) };
@@ -441,6 +476,19 @@ export interface ProjectData {
   readonly fetchedAt: number;
   /** Sources that failed while others answered. */
   readonly problems: readonly IndexError[];
+  /**
+   * Every index (find-links aside) with files of the project, in pip's order, with the newest
+   * version each offers (yanked files aside): two or more is a dependency-confusion risk.
+   */
+  readonly indexes: readonly ProjectOnIndex[];
+  /** PEP 792 statuses other than `active`, with the index that gave each. */
+  readonly statuses: readonly (ProjectStatus & { readonly source: string })[];
+}
+
+export interface ProjectOnIndex {
+  /** Redacted, as the files' `source`. */
+  readonly source: string;
+  readonly newest?: string;
 }
 
 /** What the hover and the status bar say about where packages come from. */
@@ -448,6 +496,8 @@ export interface EffectiveIndex {
   /** Redacted; undefined with --no-index. */
   readonly primary?: string;
   readonly extra: readonly string[];
+  /** Where each of `extra` was added (the file, settings, pip's configuration), in the same order. */
+  readonly extraOrigins: readonly IndexOrigin[];
   readonly findLinks: readonly string[];
   readonly source: IndexSelection['source'];
   readonly sourceDetail?: string;
@@ -471,6 +521,8 @@ export interface PackageIndex {
    * cheapest source that has it; an sdist whose dependencies need a build is a 'not-static' error.
    */
   metadata(file: IndexedFile, signal?: AbortSignal): Promise<Result<DistributionMetadata>>;
+  /** Who published a file (PEP 740), where its index offers a provenance object; undefined where it offers none. */
+  provenance(file: Pick<DistributionFile, 'provenance'>, signal?: AbortSignal): Promise<Result<Provenance> | undefined>;
 }
 
 export interface OpenIndexOptions {
@@ -494,6 +546,7 @@ export function openIndex(client: IndexClient, selection: IndexSelection, option
       // Redacted from the URLs as written, so `user:****@` still shows that credentials are in use.
       primary: selection.indexUrls[0] && redactUrl(selection.indexUrls[0]),
       extra: selection.indexUrls.slice(1).map(redactUrl),
+      extraOrigins: selection.extraOrigins ?? selection.indexUrls.slice(1).map(() => ({ source: selection.source })),
       findLinks: selection.findLinks.map(redactUrl),
       source: selection.source,
       sourceDetail: selection.sourceDetail,
@@ -504,13 +557,15 @@ export function openIndex(client: IndexClient, selection: IndexSelection, option
 
     async project(name, signal) {
       const lookups = [
-        ...indexUrls.map((url) => ({ source: redactUrl(url), result: client.projectPage(url, name, signal) })),
-        ...findLinks.map((location) => ({ source: redactUrl(location), result: client.findLinks(location, name, signal) })),
+        ...indexUrls.map((url) => ({ source: redactUrl(url), isIndex: true, result: client.projectPage(url, name, signal) })),
+        ...findLinks.map((location) => ({ source: redactUrl(location), isIndex: false, result: client.findLinks(location, name, signal) })),
       ];
       if (lookups.length === 0) return { ok: false, error: indexError('not-found', '', `--no-index without --find-links: there is nowhere to look for ${name}`) };
       const files: IndexedFile[] = [];
       const versions: string[] = [];
       const problems: IndexError[] = [];
+      const onIndexes: ProjectOnIndex[] = [];
+      const statuses: ProjectData['statuses'][number][] = [];
       let freshness: Freshness = 'memory';
       let fetchedAt = Infinity;
       for (const lookup of lookups) {
@@ -524,15 +579,30 @@ export function openIndex(client: IndexClient, selection: IndexSelection, option
         // One by one: a spread of a page's hundred thousand versions overflows the call stack.
         for (const file of page.files) files.push({ ...file, source: lookup.source });
         for (const version of page.versions) versions.push(version);
+        if (page.status) statuses.push({ ...page.status, source: lookup.source });
+        if (lookup.isIndex && page.files.some((file) => file.kind !== 'other')) onIndexes.push({ source: lookup.source, newest: newestOffered(page.files) });
         if (FRESHNESS_RANK[result.value.freshness] > FRESHNESS_RANK[freshness]) freshness = result.value.freshness;
         fetchedAt = Math.min(fetchedAt, result.value.fetchedAt);
       }
       // Absent only when every source said so. A source that answered without the project (an
       // empty find-links folder) says no more than "not found": it never hides a failure.
-      if (files.length === 0 && versions.length === 0 && problems.length > 0) {
+      if (files.length === 0 && versions.length === 0 && statuses.length === 0 && problems.length > 0) {
         return { ok: false, error: problems.find((problem) => problem.kind !== 'not-found') ?? problems[0] };
       }
-      return { ok: true, value: { name, files, versions: sortVersionsDescending(versions), stale: freshness === 'stale', freshness, fetchedAt, problems: problems.filter((p) => p.kind !== 'not-found') } };
+      return {
+        ok: true,
+        value: {
+          name,
+          files,
+          versions: sortVersionsDescending(versions),
+          stale: freshness === 'stale',
+          freshness,
+          fetchedAt,
+          problems: problems.filter((p) => p.kind !== 'not-found'),
+          indexes: onIndexes,
+          statuses,
+        },
+      };
     },
 
     async details(name, version, signal) {
@@ -545,6 +615,11 @@ export function openIndex(client: IndexClient, selection: IndexSelection, option
 
     // The JSON API describes the primary index's releases only: a file from elsewhere never uses it.
     metadata: (file, signal) => client.metadata(file, primary !== undefined && file.source === redactUrl(primary) ? apiBase : undefined, signal),
+    async provenance(file, signal) {
+      if (!file.provenance) return undefined;
+      const result = await client.provenance(file.provenance, signal);
+      return result.ok ? { ok: true, value: result.value.value } : result;
+    },
 
     async projectNames(signal) {
       if (!primary) return { ok: true, value: [] };

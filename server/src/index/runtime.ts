@@ -11,6 +11,7 @@ import { pipConfigFiles, resolvePipIndexConfig, type PipIndexConfig } from './pi
 import { fileResponseStore, nodeLocalFiles } from '../nodeIo';
 import type { OsvPost } from './osv';
 import type { EditorHttpSettings, ReqguardSettings } from '../settings';
+import type { SettingsLabels } from './indexSelection';
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -56,12 +57,15 @@ export interface IndexRuntimeOptions {
   readonly cacheDir?: string;
   readonly userAgent: string;
   readonly onNotice?: (notice: IndexNotice) => void;
+  /** What to call the index settings where they are shown (default: the editor's setting names). */
+  readonly settingsLabels?: SettingsLabels;
 }
 
 export interface IndexRuntime {
   readonly client: IndexClient;
   readonly http: HttpClient;
   readonly pip: PipIndexConfig;
+  readonly settingsLabels?: SettingsLabels;
   close(): Promise<void>;
 }
 
@@ -90,7 +94,7 @@ export function createIndexRuntime(options: IndexRuntimeOptions): IndexRuntime {
     offline: settings.index.offline,
     onNotice: options.onNotice,
   });
-  return { client, http, pip, close: () => http.close() };
+  return { client, http, pip, settingsLabels: options.settingsLabels, close: () => http.close() };
 }
 
 /** OSV's querybatch through the index layer's HTTP client (same proxy, CAs and user agent). */

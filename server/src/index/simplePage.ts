@@ -1,5 +1,6 @@
 // Reading a Simple repository API project page (PEP 503 HTML, PEP 691 JSON, with PEP 592 yanking,
-// PEP 658/714 core metadata, PEP 700 versions/size/upload-time) into one model. Pure: the HTTP
+// PEP 658/714 core metadata, PEP 700 versions/size/upload-time, PEP 740 provenance, PEP 792
+// project status) into one model. Pure: the HTTP
 // layer hands in the body and the page URL.
 import { parseWheelFilename, splitExtension, withoutTrailingSlashes, type WheelName } from '../parser/links';
 import { canonicalizeName } from '../parser/pep508';
@@ -20,6 +21,8 @@ export interface DistributionFile {
   readonly uploadTime?: string;
   /** PEP 658/714: whether `<url>.metadata` exists, with its hashes when given. */
   readonly coreMetadata: false | { readonly hashes: Readonly<Record<string, string>> };
+  /** PEP 740: where the file's provenance object (its attestations) is, absolute. */
+  readonly provenance?: string;
   readonly kind: 'wheel' | 'sdist' | 'other';
   /** The version from the file name, when the name follows the wheel or sdist rules. */
   readonly version?: string;
@@ -36,6 +39,23 @@ export interface ProjectPage {
   readonly lastSerial?: number;
   /** Links a remote page gave to something other than http(s) (a local file): dropped, never followed. */
   readonly ignoredLinks?: { readonly count: number; readonly first: string };
+  /** PEP 792, when the index marks the project as anything but `active`. */
+  readonly status?: ProjectStatus;
+}
+
+/** PEP 792 project status markers (Simple API 1.4); `active` is the default and is not kept. */
+export const PROJECT_STATUSES = ['archived', 'quarantined', 'deprecated'] as const;
+
+export interface ProjectStatus {
+  readonly status: (typeof PROJECT_STATUSES)[number];
+  readonly reason?: string;
+}
+
+/** A status as the index wrote it, or undefined for `active`, a missing one, or one this version does not know. */
+function projectStatus(status: unknown, reason: unknown): ProjectStatus | undefined {
+  const known = PROJECT_STATUSES.find((name) => name === status);
+  if (!known) return undefined;
+  return typeof reason === 'string' && reason.trim() ? { status: known, reason: reason.trim() } : { status: known };
 }
 
 /** `kind`: what to call the failure (default 'malformed'); 'too-large' for a page past MAX_LINKS_PER_PAGE. */
@@ -144,6 +164,15 @@ class LinkPolicy {
   }
 }
 
+/**
+ * A file's PEP 740 provenance URL, resolved against the page: only http(s), which is all an
+ * index serves it over; anything else (a `file:` URL from a remote page) is never fetched.
+ */
+function provenanceOf(value: unknown, pageUrl: string): { provenance?: string } {
+  const url = typeof value === 'string' && value ? resolveUrl(value, pageUrl) : undefined;
+  return url && /^https?:/i.test(url) ? { provenance: url } : {};
+}
+
 /** A file known only by its name and location (a find-links folder, or a link to one archive). */
 export function linkedFile(filename: string, url: string, project: string): DistributionFile {
   const split = splitFragment(url);
@@ -188,6 +217,7 @@ export function parseSimpleJson(body: string, pageUrl: string, project: string):
       size: typeof file.size === 'number' ? file.size : undefined,
       uploadTime: typeof file['upload-time'] === 'string' ? file['upload-time'] : undefined,
       coreMetadata: metadata === true ? { hashes: {} } : asRecord(metadata) ? { hashes: stringRecord(metadata) } : false,
+      ...provenanceOf(file.provenance, pageUrl),
       ...classifyFilename(file.filename, project),
     });
   }
@@ -203,6 +233,7 @@ export function parseSimpleJson(body: string, pageUrl: string, project: string):
       apiVersion: typeof meta?.['api-version'] === 'string' ? meta['api-version'] : undefined,
       lastSerial: typeof meta?.['_last-serial'] === 'number' ? meta['_last-serial'] : undefined,
       ignoredLinks: policy.ignoredLinks,
+      status: projectStatus(asRecord(root['project-status'])?.status, asRecord(root['project-status'])?.reason),
     },
   };
 }
@@ -227,6 +258,8 @@ export function parseSimpleHtml(body: string, pageUrl: string, project: string):
   const anchors: Map<string, string | null>[] = [];
   let baseHref: string | undefined;
   let apiVersion: string | undefined;
+  let status: string | undefined;
+  let statusReason: string | undefined;
   const outcome = readStartTags(body, PAGE_TAGS, (tag) => {
     if (tag.name === 'a') {
       if (anchors.length >= MAX_LINKS_PER_PAGE) return false;
@@ -235,9 +268,14 @@ export function parseSimpleHtml(body: string, pageUrl: string, project: string):
       // pip keeps the first <base> whose first href has a value.
       const href = tag.attributes.find(([name]) => name === 'href')?.[1];
       if (baseHref === undefined && href !== undefined && href !== null) baseHref = href;
-    } else if (apiVersion === undefined) {
+    } else {
+      // The first of each meta tag counts.
       const attributes = new Map(tag.attributes);
-      if (attributes.get('name') === 'pypi:repository-version') apiVersion = attributes.get('content') ?? undefined;
+      const content = attributes.get('content') ?? undefined;
+      const name = attributes.get('name');
+      if (name === 'pypi:repository-version') apiVersion ??= content;
+      else if (name === 'pypi:project-status') status ??= content;
+      else if (name === 'pypi:project-status-reason') statusReason ??= content;
     }
     return true;
   }, { maxAttributes: MAX_ATTRIBUTES_PER_PAGE });
@@ -274,12 +312,13 @@ export function parseSimpleHtml(body: string, pageUrl: string, project: string):
       yanked,
       yankedReason: yanked ? attributes.get('data-yanked') || undefined : undefined,
       coreMetadata,
+      ...provenanceOf(attributes.get('data-provenance'), base),
       ...classifyFilename(filename, project),
     });
   }
   return {
     ok: true,
-    page: { name: project, files, versions: collectVersions([], files), format: 'html', apiVersion, ignoredLinks: policy.ignoredLinks },
+    page: { name: project, files, versions: collectVersions([], files), format: 'html', apiVersion, ignoredLinks: policy.ignoredLinks, status: projectStatus(status, statusReason) },
   };
 }
 

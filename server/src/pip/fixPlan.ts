@@ -11,7 +11,7 @@ import type { RequirementEntry } from '../parser/requirementsFile';
 import { rewriteEntry, type TextReplacement } from './entryEdit';
 import { unhashableReason } from './pinning';
 import { loadProjectInfo, pinnedVersion, specifierText } from './projectInfo';
-import { filesToHash, pickRelease, releaseFor, type Release } from './releases';
+import { filesToHash, oldEnough, pickRelease, releaseFor, supportsPython, type PinOptions, type Release } from './releases';
 
 /** Which installs the hashes are for; files for other Pythons or platforms are left out (sdists always stay). */
 export interface FixTargets {
@@ -28,8 +28,20 @@ export interface FixDeps {
   readonly index: PackageIndex;
   /** The target Python, so releases whose requires-python refuses it are not picked. */
   readonly pythonVersion?: string;
+  /** The cooldown (reqguard.minimumReleaseAge): only releases uploaded before then are picked. */
+  readonly uploadedBefore?: number;
+  /** Known advisories of a release, for `upgradeVulnerable`. */
+  readonly advisories?: AdvisoryLookup;
   readonly signal?: AbortSignal;
   readonly onProgress?: (done: number, total: number) => void;
+}
+
+/** A release's known advisories: their ids, and the versions they say fix them; undefined when they cannot be read. */
+export type AdvisoryLookup = (project: string, version: string, signal?: AbortSignal) => Promise<{ readonly ids: readonly string[]; readonly fixedIn: readonly string[] } | undefined>;
+
+/** How pip would pick a release for `specifier` with what the document and the settings say (--pre, target Python, cooldown). */
+export function pickOptions(deps: Pick<FixDeps, 'index' | 'pythonVersion' | 'uploadedBefore'>, specifier: string): PinOptions {
+  return { specifier, pythonVersion: deps.pythonVersion, allowPrereleases: deps.index.effective.prereleases, uploadedBefore: deps.uploadedBefore };
 }
 
 export interface FixOptions {
@@ -41,6 +53,11 @@ export interface FixOptions {
    * update moves that pin on like any other.
    */
   readonly update?: boolean;
+  /**
+   * `fix --upgrade-vulnerable`, the vulnerability quick fix for every entry: each pin with known
+   * advisories moves to safeUpgrade's release (hashes follow the new pin); nothing else changes.
+   */
+  readonly upgradeVulnerable?: boolean;
   /** Default: every requirement of the file. */
   readonly entries?: readonly RequirementEntry[];
   readonly targets?: FixTargets;
@@ -140,13 +157,53 @@ export function order(version: string, pinned: string): number {
 export function updateTarget(
   releases: readonly Release[],
   pinned: string,
-  options: { readonly pythonVersion?: string; readonly allowPrereleases?: boolean },
+  options: Omit<PinOptions, 'specifier'>,
 ): { readonly release: Release; readonly direction: 'up' | 'down' } | undefined {
-  const newest = pickRelease(releases, { specifier: '', pythonVersion: options.pythonVersion, allowPrereleases: options.allowPrereleases });
+  const newest = pickRelease(releases, { ...options, specifier: '' });
   if (!newest) return undefined;
   if (order(newest.version, pinned) > 0) return { release: newest, direction: 'up' };
   const current = releaseFor(releases, pinned);
   return (!current || current.yanked) && order(newest.version, pinned) < 0 ? { release: newest, direction: 'down' } : undefined;
+}
+
+/** Rounds of "fixed in" that safeUpgrade follows (each asks about the versions the last round's advisories named). */
+const MAX_FIX_ROUNDS = 4;
+
+type Advisories = Awaited<ReturnType<AdvisoryLookup>>;
+
+/**
+ * The lowest release past the pin (`current`) that is known to have no vulnerability: the
+ * versions the advisories name as fixed (`fixedIn`) and the release pip would pick (`pick`:
+ * target Python, --pre, cooldown) are asked about (`advisoriesOf`); a fixed version with
+ * advisories of its own leads to the versions those name, a few rounds deep, so the step is the
+ * smallest known. A release whose vulnerabilities cannot be read is never chosen: "fixed" must be
+ * checked, not assumed.
+ */
+export async function safeUpgrade(
+  releases: readonly Release[],
+  fixedIn: readonly string[],
+  current: string | undefined,
+  pick: PinOptions,
+  advisoriesOf: (version: string) => Promise<Advisories>,
+): Promise<Release | undefined> {
+  const usable = (release: Release | undefined): release is Release =>
+    !!release &&
+    !release.yanked &&
+    release.files.length > 0 &&
+    supportsPython(release.requiresPython, pick.pythonVersion) &&
+    oldEnough(release, pick.uploadedBefore) &&
+    (current === undefined || order(release.version, current) > 0);
+  const clean = new Map<Release, boolean>();
+  const newest = pickRelease(releases, { ...pick, specifier: '' });
+  let named: readonly string[] = fixedIn;
+  for (let round = 0; round < MAX_FIX_ROUNDS; round++) {
+    const candidates = [...new Set([...named.map((version) => releaseFor(releases, version)), ...(round === 0 ? [newest] : [])])].filter((release): release is Release => usable(release) && !clean.has(release));
+    if (candidates.length === 0) break;
+    const answers = await Promise.all(candidates.map((release) => advisoriesOf(release.version)));
+    candidates.forEach((release, i) => clean.set(release, answers[i]?.ids.length === 0));
+    named = answers.flatMap((answer) => (answer && answer.ids.length > 0 ? answer.fixedIn : []));
+  }
+  return [...clean].filter(([, isClean]) => isClean).map(([release]) => release).sort((a, b) => compare(a.version, b.version))[0];
 }
 
 type EntryOutcome = { replacement?: TextReplacement } | { skipped: string };
@@ -156,6 +213,7 @@ async function planEntry(analysis: ParsedFile, entry: RequirementEntry, deps: Fi
   if (unfixable) return { skipped: unfixable };
   const name = entry.name!;
   const pinned = pinnedVersion(entry);
+  if (options.upgradeVulnerable) return pinned === undefined ? {} : upgradeVulnerable(analysis, entry, pinned, deps, options);
   const update = options.update === true;
   const pin = options.pin || update;
   // Nothing asked of this entry: pinned with no hashes wanted and no update, or unpinned with neither pin nor hash wanted.
@@ -172,14 +230,14 @@ async function planEntry(analysis: ParsedFile, entry: RequirementEntry, deps: Fi
   let sha256: string[] | undefined;
   if (pinned === undefined) {
     const specifier = specifierText(entry);
-    release = pickRelease(info.releases, { specifier, pythonVersion: deps.pythonVersion, allowPrereleases: deps.index.effective.prereleases });
+    release = pickRelease(info.releases, pickOptions(deps, specifier));
     if (!release) {
       const python = deps.pythonVersion ? ` on Python ${deps.pythonVersion}` : '';
       return { skipped: `no release of '${name}' satisfies '${specifier || 'any version'}'${python} (yanked releases are never picked)` };
     }
     version = release.version;
   } else {
-    const target = update ? updateTarget(info.releases, pinned, { pythonVersion: deps.pythonVersion, allowPrereleases: deps.index.effective.prereleases }) : undefined;
+    const target = update ? updateTarget(info.releases, pinned, pickOptions(deps, '')) : undefined;
     release = target?.release ?? releaseFor(info.releases, pinned);
     version = target?.release.version;
     if (!release) return options.hash ? { skipped: `'${name}' ${pinned} is not on the index: there are no files to hash` } : {};
@@ -194,6 +252,27 @@ async function planEntry(analysis: ParsedFile, entry: RequirementEntry, deps: Fi
   }
   if (version === undefined && sha256 === undefined) return {};
   return { replacement: rewriteEntry(analysis.text, entry, { version, sha256 }) };
+}
+
+/** The vulnerability quick fix for one pin: the nearest release known to be clean, rehashed when the entry is hashed. */
+async function upgradeVulnerable(analysis: ParsedFile, entry: RequirementEntry, pinned: string, deps: FixDeps, options: FixOptions): Promise<EntryOutcome> {
+  const name = entry.name!;
+  const lookup = deps.advisories;
+  if (!lookup) return { skipped: 'no vulnerability data source' };
+  const known = await lookup(entry.normalizedName!, pinned, deps.signal);
+  if (!known || known.ids.length === 0) return {};
+  const info = await loadProjectInfo(deps.index, entry.normalizedName!, deps.signal);
+  if (!info.data.ok) return { skipped: `the index failed for '${name}': ${info.data.error.message}` };
+  const target = await safeUpgrade(info.releases, known.fixedIn, pinned, pickOptions(deps, ''), (version) => lookup(entry.normalizedName!, version, deps.signal));
+  const ids = known.ids.join(', ');
+  if (!target) return { skipped: `'${name}' ${pinned} has known vulnerabilities (${ids}) and no later release is known to be free of them` };
+  let sha256: string[] | undefined;
+  if (entry.hashes.length > 0) {
+    const digests = await releaseDigests(deps.index, target, options.targets, deps.signal);
+    if (!digests.ok) return { skipped: digests.reason };
+    sha256 = digests.sha256;
+  }
+  return { replacement: rewriteEntry(analysis.text, entry, { version: target.version, sha256 }) };
 }
 
 /**

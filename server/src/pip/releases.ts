@@ -66,6 +66,17 @@ export interface PinOptions {
   readonly pythonVersion?: string;
   /** pip --pre. */
   readonly allowPrereleases?: boolean;
+  /** A cooldown (ms since the epoch): only releases uploaded before then, as pip's --uploaded-prior-to. */
+  readonly uploadedBefore?: number;
+}
+
+/**
+ * Whether a release was uploaded before `uploadedBefore` (no cooldown: always). pip's
+ * --uploaded-prior-to keeps a file only when its upload time is known and earlier; a release's
+ * time is its earliest file's, so this is "some file of it is old enough".
+ */
+export function oldEnough(release: Release, uploadedBefore: number | undefined): boolean {
+  return uploadedBefore === undefined || (release.uploadTime !== undefined && Date.parse(release.uploadTime) < uploadedBefore);
 }
 
 /**
@@ -74,7 +85,7 @@ export interface PinOptions {
  * (packaging's rule, which pip uses).
  */
 export function pickRelease(releases: readonly Release[], options: PinOptions): Release | undefined {
-  const candidates = releases.filter((release) => !release.yanked && release.files.length > 0 && supportsPython(release.requiresPython, options.pythonVersion));
+  const candidates = releases.filter((release) => !release.yanked && release.files.length > 0 && supportsPython(release.requiresPython, options.pythonVersion) && oldEnough(release, options.uploadedBefore));
   const versions = candidates.map((release) => release.version);
   let matching: string[];
   try {

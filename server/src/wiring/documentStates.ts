@@ -2,7 +2,8 @@
 // analysis (includes through open buffers first, then the disk), its settings and its index, the
 // analysis and the index made once per version.
 import type { CancellationToken, TextDocuments } from 'vscode-languageserver';
-import type { TextDocument } from 'vscode-languageserver-textdocument';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { REQUIREMENTS_LANGUAGE_ID } from '../protocol';
 import { analyzeFile, fileIndex, type AnalyzedFile, type FileSources } from '../engine/engine';
 import type { PackageIndex } from '../index/packageIndex';
 import type { IndexRuntime } from '../index/runtime';
@@ -67,6 +68,23 @@ export class DocumentStates {
     const file = session.analyzed(version, (earlier) => analyzeFile(current, path, this.sources, { onDisk: onDisk !== undefined, earlierIncludes: earlier?.includes }));
     const runtime = await this.indexes.runtime();
     return { ...file, version, document: current, settings, index: runtime && this.indexOf(file, runtime, settings) };
+  }
+
+  /**
+   * The state of a file that is not open ("Check all dependency files"): read through the same
+   * reader as includes (an open buffer first, else the disk), analyzed as the editor would, with
+   * version 0 and no session; undefined when it cannot be read.
+   */
+  async ofClosedFile(uri: string): Promise<DocumentState | undefined> {
+    const path = this.io.uriToPath(uri);
+    // A directory, a device or a file past the include reader's bound is not read either.
+    const text = path === undefined ? undefined : this.sources.reader.read(path);
+    if (path === undefined || typeof text !== 'string') return undefined;
+    const document = TextDocument.create(uri, REQUIREMENTS_LANGUAGE_ID, 0, text);
+    const settings = await this.settings.forDocument(uri);
+    const file = analyzeFile(document, path, this.sources, { onDisk: true });
+    const runtime = await this.indexes.runtime();
+    return { ...file, version: 0, document, settings, index: runtime && fileIndex(runtime, file, settings, this.settings.workspaceTrusted) };
   }
 
   /** The file's index, chosen once per version (and again when the runtime or the settings change). */

@@ -156,6 +156,8 @@ export async function installExtensions(
   tools: CodeServerTools,
   pkg: ReqguardPackage,
   dirs: { extensionsDir: string; userDataDir: string },
+  /** The extensions the folder must then hold (without the runner: a window that runs no suite). */
+  expected: readonly string[] = ['reqguard.reqguard', RUNNER_ID],
 ): Promise<string[]> {
   const common = ['--extensions-dir', dirs.extensionsDir, '--user-data-dir', dirs.userDataDir];
   if (pkg.kind === 'vsix') {
@@ -168,7 +170,7 @@ export async function installExtensions(
   }
   const list = await execCodeServer(tools, ['--list-extensions', '--show-versions', ...common]);
   const installed = list.output.split('\n').map((line) => line.trim()).filter((line) => /^[\w-]+\.[\w-]+@/.test(line));
-  for (const id of ['reqguard.reqguard', RUNNER_ID]) {
+  for (const id of expected) {
     if (!installed.some((line) => line.startsWith(`${id}@`))) throw new Error(`${id} is not installed in ${dirs.extensionsDir}:\n${list.output}`);
   }
   return installed;

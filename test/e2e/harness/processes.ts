@@ -33,6 +33,8 @@ export interface CodeServerOptions {
   configFile: string;
   /** stdout and stderr go here. */
   logFile: string;
+  /** Leave VS Code's workspace trust on (the trust checks); off by default, so the suite runs trusted. */
+  workspaceTrust?: boolean;
 }
 
 export async function startCodeServer(tools: CodeServerTools, options: CodeServerOptions, deadlineMs = 60_000): Promise<RunningCodeServer> {
@@ -44,7 +46,7 @@ export async function startCodeServer(tools: CodeServerTools, options: CodeServe
     '--bind-addr', `127.0.0.1:${options.port}`,
     '--disable-telemetry',
     '--disable-update-check',
-    '--disable-workspace-trust',
+    ...(options.workspaceTrust ? [] : ['--disable-workspace-trust']),
     '--disable-getting-started-override',
     '--user-data-dir', options.userDataDir,
     '--extensions-dir', options.extensionsDir,

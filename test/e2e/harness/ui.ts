@@ -15,7 +15,7 @@ export interface UiContext {
   screenshotDir: string;
 }
 
-const STEP_TIMEOUT = 30_000;
+export const STEP_TIMEOUT = 30_000;
 
 /** The steps, in order; each leaves `NN-name.png`. */
 export const UI_STEPS = ['quick-open', 'squiggle', 'hover', 'quick-fix-menu', 'quick-fix-applied', 'pin-and-hash-all', 'saved'] as const;
@@ -24,8 +24,8 @@ export const screenshotName = (step: UiStep): string => `${String(UI_STEPS.index
 const PIN_AND_HASH = `Pin to ${EXPECTED.flaskLatest} and add hashes`;
 const UNPINNED_TEXT = WORKSPACE_FILES[UI_FILE].split('\n')[UI_UNPINNED_LINE];
 
-/** The editor showing the UI file in the active group. */
-const editorOf = (page: Page): Locator => page.locator(`.editor-group-container.active .monaco-editor[data-uri$="${UI_FILE}"]`).first();
+/** The editor showing the UI file (or `file`) in the active group. */
+export const editorOf = (page: Page, file = UI_FILE): Locator => page.locator(`.editor-group-container.active .monaco-editor[data-uri$="/${file}"]`).first();
 
 /** The editor's rendered lines in order (only what is on screen, which is the whole small file). */
 async function editorLines(page: Page): Promise<string[]> {
@@ -66,7 +66,7 @@ async function lineBox(page: Page, text: string): Promise<{ x: number; y: number
 }
 
 /** What the workbench shows, for a failure message: editor tabs, the quick input, notifications, dialogs. */
-async function describeWorkbench(page: Page): Promise<string> {
+export async function describeWorkbench(page: Page): Promise<string> {
   const texts = (selector: string) => page.locator(selector).allInnerTexts().catch(() => [] as string[]);
   const [tabs, activeTabs, quickInput, notifications, dialogs] = await Promise.all([
     texts('.tabs-container .tab'),
@@ -84,18 +84,18 @@ async function describeWorkbench(page: Page): Promise<string> {
  * Ctrl+P, the file name, a click on its row. Tried three times: focus can move while the quick
  * input fills (a notification, the file search finishing), and a lost Enter opens nothing.
  */
-async function quickOpen(page: Page): Promise<void> {
+export async function quickOpen(page: Page, file = UI_FILE): Promise<void> {
   for (let attempt = 1; ; attempt++) {
     await page.keyboard.press('Escape');
     await page.keyboard.press('Control+P');
     const input = page.locator('.quick-input-widget input').first();
     await input.waitFor({ state: 'visible', timeout: STEP_TIMEOUT });
-    await input.fill(UI_FILE);
-    const row = page.locator('.quick-input-list .monaco-list-row', { hasText: UI_FILE }).first();
+    await input.fill(file);
+    const row = page.locator('.quick-input-list .monaco-list-row', { hasText: file }).first();
     await row.waitFor({ state: 'visible', timeout: STEP_TIMEOUT });
     await row.click();
     try {
-      await editorOf(page).waitFor({ state: 'visible', timeout: STEP_TIMEOUT / 3 });
+      await editorOf(page, file).waitFor({ state: 'visible', timeout: STEP_TIMEOUT / 3 });
       return;
     } catch (error) {
       if (attempt === 3) throw new Error(`${error instanceof Error ? error.message : String(error)}\n${await describeWorkbench(page)}`, { cause: error });
@@ -103,18 +103,21 @@ async function quickOpen(page: Page): Promise<void> {
   }
 }
 
-export async function runUiChecks(context: UiContext): Promise<TestResult[]> {
-  const { page, screenshotDir } = context;
+/**
+ * Steps run in order, each leaving a screenshot (`screenshotOf(name)`, `…-failed.png` when it
+ * fails); after a failure the rest are reported as not run. `results` lists every step.
+ */
+export function uiSteps<Name extends string>(page: Page, titlePrefix: string, screenshotOf: (name: Name) => string): { step: (title: string, name: Name, body: () => Promise<void>) => Promise<void>; results: TestResult[] } {
   const results: TestResult[] = [];
   let failed = false;
-  const step = async (title: string, name: UiStep, body: () => Promise<void>) => {
-    const fullTitle = `UI ${title}`;
+  const step = async (title: string, name: Name, body: () => Promise<void>) => {
+    const fullTitle = `${titlePrefix} ${title}`;
     if (failed) {
-      results.push({ title: fullTitle, state: 'pending', durationMs: 0, error: 'not run: an earlier UI step failed' });
+      results.push({ title: fullTitle, state: 'pending', durationMs: 0, error: 'not run: an earlier step failed' });
       return;
     }
     const started = Date.now();
-    const file = join(screenshotDir, screenshotName(name));
+    const file = screenshotOf(name);
     try {
       await body();
       await page.screenshot({ path: file });
@@ -122,9 +125,15 @@ export async function runUiChecks(context: UiContext): Promise<TestResult[]> {
     } catch (error) {
       failed = true;
       await page.screenshot({ path: file.replace(/\.png$/, '-failed.png') }).catch(() => undefined);
-      results.push({ title: fullTitle, state: 'failed', durationMs: Date.now() - started, error: error instanceof Error ? (error.stack ?? error.message) : String(error) });
+      results.push({ title: fullTitle, state: 'failed', durationMs: Date.now() - started, error: `${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n${await describeWorkbench(page)}` });
     }
   };
+  return { step, results };
+}
+
+export async function runUiChecks(context: UiContext): Promise<TestResult[]> {
+  const { page, screenshotDir } = context;
+  const { step, results } = uiSteps<UiStep>(page, 'UI', (name) => join(screenshotDir, screenshotName(name)));
 
   await step(`opens ${UI_FILE} with Ctrl+P`, 'quick-open', async () => {
     await page.keyboard.press('Escape');

@@ -44,7 +44,7 @@ export const USER_SETTINGS = {
   'git.openRepositoryInParentFolders': 'never',
 };
 
-export function writeUserSettings(userDataDir: string): void {
+export function writeUserSettings(userDataDir: string, extra: Record<string, unknown> = {}): void {
   mkdirSync(join(userDataDir, 'User'), { recursive: true });
-  writeFileSync(join(userDataDir, 'User', 'settings.json'), JSON.stringify(USER_SETTINGS, null, 2) + '\n');
+  writeFileSync(join(userDataDir, 'User', 'settings.json'), JSON.stringify({ ...USER_SETTINGS, ...extra }, null, 2) + '\n');
 }

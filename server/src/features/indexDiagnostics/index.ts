@@ -1,8 +1,9 @@
-// Diagnostics that need the package index: projects and versions that do not exist, yanked
-// releases, hashes that match no file, known vulnerabilities, requires-python and newer releases.
-// Every project is loaded once, all in parallel; an index that fails yields nothing here (the
-// outage is reported once, elsewhere), and only a definite "not found" is said to be one. One
-// module per concern: projects, pins, hashes, vulnerabilities, suggestions.
+// Diagnostics that need the package index: projects and versions that do not exist, projects the
+// index marks (quarantined, archived, deprecated), yanked releases, hashes that match no file,
+// known vulnerabilities, requires-python and newer releases. Every project is loaded once, all
+// in parallel; an index that fails yields nothing here (the outage is reported once, elsewhere),
+// and only a definite "not found" is said to be one. One module per concern: projects, status,
+// pins, hashes, vulnerabilities, suggestions.
 import type { Diagnostic } from 'vscode-languageserver-types';
 import { type Declarations, declaredSpan } from '../../parser/declared';
 import { canonicalizeName } from '../../parser/pep508';
@@ -14,7 +15,10 @@ import type { AnalyzedDocument } from '../document';
 import { hashFindings } from './hashes';
 import { pinFindings, rangeFindings, unknownVersionMessage } from './pins';
 import { unknownProjects } from './projects';
-import { type IndexDiagnosticsDeps, type PinnedCheck, byPlace, complete, definitelyMissing, loadAll, withinLookupLimit } from './shared';
+import { type IndexDiagnosticsDeps, type PinnedCheck, byPlace, complete, definitelyMissing, loadAll, severalSources, withinLookupLimit } from './shared';
+import { quarantinedOnly, statusFindings } from './status';
+import { configuredExtraIndexes, confusionFinding } from './confusion';
+import { tooNewFindings } from './cooldown';
 import { osvVulnerabilities, vulnerabilityFindings } from './vulnerabilities';
 
 
@@ -23,7 +27,7 @@ export { INDEX_DIAGNOSTIC_CODES } from './shared';
 /** Index-backed diagnostics of a document, in document order. Never throws; a cancelled run gives none. */
 export async function indexDiagnostics(analysis: AnalyzedDocument, deps: IndexDiagnosticsDeps): Promise<Diagnostic[]> {
   try {
-    const findings = analysis.family === 'manifest' ? await manifestFindings(analysis.declarations, deps) : await requirementFindings(analysis.parsed.entries, deps);
+    const findings = analysis.family === 'manifest' ? await manifestFindings(analysis.declarations, deps) : await requirementFindings(analysis.parsed.entries, firstLine(analysis.text), deps);
     if (deps.signal?.aborted) return [];
     return toDiagnostics(analysis.document, findings.sort(byPlace), deps.settings);
   } catch {
@@ -41,15 +45,25 @@ async function manifestFindings(declarations: Declarations, deps: IndexDiagnosti
   const { checked, notice } = withinLookupLimit(named, (n) => n);
   const infos = await loadAll(checked.map((n) => n.normalized), deps);
   const unknown = await unknownProjects(checked.filter((n) => definitelyMissing(infos.get(n.normalized)!.data, deps.index)), deps);
-  return notice ? [...unknown, notice] : unknown;
+  const statuses = checked.flatMap(({ name, normalized, span }) => {
+    const { data } = infos.get(normalized)!;
+    return data.ok ? statusFindings(data.value, name, span, severalSources(deps.index)) : [];
+  });
+  return [...unknown, ...statuses, ...(notice ? [notice] : [])];
 }
 
 // ---- requirements files -----------------------------------------------------------------------
 
-async function requirementFindings(all: readonly { kind: string }[], deps: IndexDiagnosticsDeps): Promise<Finding[]> {
+/** The first line, where findings about the whole file's index go. */
+function firstLine(text: string): Span {
+  const end = text.search(/[\r\n]/);
+  return { start: 0, end: end < 0 ? text.length : end };
+}
+
+async function requirementFindings(all: readonly { kind: string }[], fileSpan: Span, deps: IndexDiagnosticsDeps): Promise<Finding[]> {
   const { checked: entries, notice } = withinLookupLimit(indexedEntries(all), (entry) => ({ normalized: entry.normalizedName!, span: entry.nameSpan! }));
   const infos = await loadAll(entries.map((entry) => entry.normalizedName!), deps);
-  const findings: Finding[] = notice ? [notice] : [];
+  const findings: Finding[] = [...configuredExtraIndexes(deps.index.effective, fileSpan), ...(notice ? [notice] : [])];
   const missing: { name: string; span: Span }[] = [];
   const pinned: PinnedCheck[] = [];
   for (const entry of entries) {
@@ -58,6 +72,10 @@ async function requirementFindings(all: readonly { kind: string }[], deps: Index
       if (definitelyMissing(info.data, deps.index)) missing.push({ name: entry.name!, span: entry.nameSpan! });
       continue;
     }
+    findings.push(...statusFindings(info.data.value, entry.name!, entry.nameSpan!, severalSources(deps.index)));
+    if (quarantinedOnly(info.data.value)) continue;
+    const confusion = confusionFinding(entry, info.data.value);
+    if (confusion) findings.push(confusion);
     const pin = pinnedVersion(entry);
     if (pin === undefined) {
       findings.push(...rangeFindings(entry, info, info.data.value, deps.settings, deps.index.effective.prereleases));
@@ -72,9 +90,11 @@ async function requirementFindings(all: readonly { kind: string }[], deps: Index
     pinned.push({ entry, info, data: info.data.value, release, span, label: `${entry.name} ${release.version}` });
   }
   const osv = osvVulnerabilities(pinned, deps);
+  const now = (deps.now ?? Date.now)();
   const [perPin, unknown] = await Promise.all([
     Promise.all(pinned.map(async (check, i) => [
       ...pinFindings(check, deps.settings),
+      ...tooNewFindings(check, deps.settings, now, deps.index.effective.prereleases),
       ...(await hashFindings(check, deps)),
       ...(await vulnerabilityFindings(check, osv.then((ids) => ids?.[i] ?? []), deps)),
     ])),

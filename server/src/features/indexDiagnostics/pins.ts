@@ -49,7 +49,7 @@ export function rangeFindings(entry: RequirementEntry, info: ProjectInfo, data: 
  * The Python to check requires-python against: unset, or for an entry whose marker names Python
  * versions (`; python_version < "3.9"`), none: the line says itself which Pythons it is for.
  */
-function targetPython(entry: RequirementEntry, settings: ReqguardSettings): string | undefined {
+export function targetPython(entry: RequirementEntry, settings: ReqguardSettings): string | undefined {
   return entry.marker && /\bpython_(full_)?version\b/.test(entry.marker.normalized) ? undefined : settings.pythonVersion;
 }
 

@@ -14,12 +14,16 @@ import { type Finding, severityOf } from '../diagnostics';
 /** The codes only this module reports, in the order findings on one range are listed. */
 export const INDEX_DIAGNOSTIC_CODES = [
   'unknown-project',
+  'quarantined',
+  'project-status',
+  'dependency-confusion',
   'unknown-version',
   'no-matching-version',
   'hash-mismatch',
   'yanked',
   'vulnerable',
   'requires-python',
+  'too-new',
   'outdated',
   'index-checks-limited',
 ] as const satisfies readonly DiagnosticCode[];
@@ -38,6 +42,8 @@ export interface IndexDiagnosticsDeps {
   readonly signal?: AbortSignal;
   /** How to reach OSV; asked only when `settings.vulnerabilities.osv` is on. */
   readonly osv?: { readonly post: OsvPost };
+  /** The clock release ages are measured with (default: Date.now). */
+  readonly now?: () => number;
 }
 
 const CODE_ORDER = new Map<string, number>(INDEX_DIAGNOSTIC_CODES.map((code, i) => [code, i]));
@@ -92,6 +98,12 @@ export function definitelyMissing(data: Result<ProjectData>, index: PackageIndex
   return hasSources && !data.ok && data.error.kind === 'not-found';
 }
 
+
+/** Whether the document looks in more than one place, so a finding should say which one answered. */
+export function severalSources(index: PackageIndex): boolean {
+  const { primary, extra, findLinks } = index.effective;
+  return (primary === undefined ? 0 : 1) + extra.length + findLinks.length > 1;
+}
 
 /** Absence is only claimed from complete, current data: a stale copy or a failed index may lack what exists. */
 export function complete(data: ProjectData): boolean {

@@ -1,5 +1,8 @@
 // Known vulnerabilities of pinned releases: the JSON API's advisories, and OSV when the user opted in.
 import type { Vulnerability } from '../../index/jsonApi';
+import type { PackageIndex } from '../../index/packageIndex';
+import type { AdvisoryLookup } from '../../pip/fixPlan';
+import type { ReqguardSettings } from '../../settings';
 import { queryOsv } from '../../index/osv';
 import { compare, gt, valid } from '../../pip/versions';
 import type { VulnerableData } from '../codeActions';
@@ -18,12 +21,33 @@ export async function vulnerabilityFindings(check: PinnedCheck, osvIds: Promise<
   const [details, fromOsv] = await Promise.all([deps.index.details(check.data.name, check.release.version, deps.signal), osvIds]);
   // Withdrawn advisories were already dropped by the JSON API reader.
   const known = details?.vulnerabilities ?? [];
+  const { ids, fixedIn, osvOnly } = mergeAdvisories(known, fromOsv);
+  if (ids.length === 0) return [];
+  // The quick fix reads what to upgrade to from here (codeActions.ts VulnerableData).
+  const data: VulnerableData = { ids, fixedIn };
+  return [{ code: 'vulnerable', message: vulnerabilityMessage(check.label, check.release.version, known, osvOnly), span: check.span, data }];
+}
+
+/** The JSON API's advisories and OSV's ids as one list (an OSV id that is an advisory's id or alias counts once), with the versions the advisories say fix them. */
+export function mergeAdvisories(known: readonly Vulnerability[], fromOsv: readonly string[]): VulnerableData & { readonly osvOnly: readonly string[] } {
   const seen = new Set(known.flatMap((vuln) => [vuln.id, ...vuln.aliases]));
   const osvOnly = fromOsv.filter((id) => !seen.has(id) && seen.add(id));
-  if (known.length + osvOnly.length === 0) return [];
-  // The quick fix reads what to upgrade to from here (codeActions.ts VulnerableData).
-  const data: VulnerableData = { ids: [...known.map((vuln) => vuln.id), ...osvOnly], fixedIn: [...new Set(known.flatMap((vuln) => vuln.fixedIn))] };
-  return [{ code: 'vulnerable', message: vulnerabilityMessage(check.label, check.release.version, known, osvOnly), span: check.span, data }];
+  return { ids: [...known.map((vuln) => vuln.id), ...osvOnly], fixedIn: [...new Set(known.flatMap((vuln) => vuln.fixedIn))], osvOnly };
+}
+
+/**
+ * A release's advisories for `reqguard fix --upgrade-vulnerable`: the index's JSON API, and OSV
+ * when the user opted in. Unknown (undefined) when a source that was to be asked could not answer
+ * (with OSV on, the JSON API alone does not make a release clean), or when there is none.
+ */
+export function advisoryLookup(index: PackageIndex, settings: ReqguardSettings, osv: IndexDiagnosticsDeps['osv']): AdvisoryLookup {
+  const { osvUrl } = settings.vulnerabilities;
+  const useOsv = settings.vulnerabilities.osv && osv !== undefined;
+  return async (project, version, signal) => {
+    const [details, fromOsv] = await Promise.all([index.details(project, version, signal), useOsv ? queryOsv(osv.post, osvUrl, [{ name: project, version }], signal) : undefined]);
+    if (useOsv ? fromOsv === undefined : details === undefined) return undefined;
+    return mergeAdvisories(details?.vulnerabilities ?? [], fromOsv?.[0] ?? []);
+  };
 }
 
 function vulnerabilityMessage(label: string, version: string, known: readonly Vulnerability[], osvOnly: readonly string[]): string {
