@@ -23,6 +23,7 @@ export const DIAGNOSTIC_CODES = {
   'exact-pin-in-library': 'information',
   unbounded: 'information',
   'unresolved-install-requires': 'information',
+  'dependency-group': 'error',
   // From the package index (features/indexDiagnostics.ts).
   'unknown-project': 'error',
   'unknown-version': 'error',

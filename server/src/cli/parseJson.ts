@@ -27,7 +27,8 @@ export interface ParsedRequirementRecord {
 export interface ParseReport {
   file: string;
   kind: string;
-  requirements: Array<ParsedRequirementRecord & { keyword?: string; extra?: string | null }>;
+  /** Manifests add the list (`keyword`), the extra and the PEP 735 dependency group each requirement is in. */
+  requirements: Array<ParsedRequirementRecord & { keyword?: string; extra?: string | null; group?: string | null }>;
   options: Array<{ line: number; option: string; value: string | null }>;
   includes: Array<{ line: number; kind: '-r' | '-c'; target: string; path: string | null }>;
   /** The findings `check --no-index-checks` reports, with pip's line numbers. */
@@ -88,6 +89,7 @@ export function describeParse(label: string, absolutePath: string, analysis: Ana
         line: lineAt(lineStarts, declaredSpan(string, { start: offset, end: offset }).start),
         keyword: string.group,
         extra: string.extra ?? null,
+        group: string.dependencyGroup ?? null,
         name: canonicalizeName(r.name),
         extras: r.extras.map((e) => e.name),
         specifier: r.specifiers.map((s) => s.text).join(','),
