@@ -129,7 +129,10 @@ class Reader {
       return 'dynamic';
     }
     const files = setuptoolsDynamicFiles(root, field);
-    const source = files.length > 0 ? ` (setuptools reads them from ${files.join(', ')}, per [tool.setuptools.dynamic])` : '';
+    const templates = field === 'dependencies' && tableAt(root, ['tool', 'setuptools_dynamic_dependencies'])?.entries.has('dependencies');
+    const source = files.length > 0
+      ? ` (setuptools reads them from ${files.join(', ')}, per [tool.setuptools.dynamic])`
+      : templates ? ' (the setuptools-dynamic-dependencies plugin fills in the templates of [tool.setuptools_dynamic_dependencies])' : '';
     const advice = files.length > 0 ? ` Open ${files.length === 1 ? 'that file' : 'those files'} to check them.` : '';
     this.problem(
       'unresolved-install-requires',
@@ -189,11 +192,17 @@ function includeOf(table: AST.TOMLInlineTable): AST.TOMLStringValue | undefined 
   return key === 'include-group' && only.value.type === 'TOMLValue' && only.value.kind === 'string' ? only.value : undefined;
 }
 
+/** The table at a key path, if every part of it is a table. */
+function tableAt(root: TomlTable, keys: readonly string[]): TomlTable | undefined {
+  let entry: TomlEntry | undefined = root;
+  for (const key of keys) entry = entry?.kind === 'table' ? entry.entries.get(key) : undefined;
+  return entry?.kind === 'table' ? entry : undefined;
+}
+
 /** `[tool.setuptools.dynamic] dependencies = {file = [...]}` (or optional-dependencies.X): the files named. */
 function setuptoolsDynamicFiles(root: TomlTable, field: 'dependencies' | 'optional-dependencies'): string[] {
-  let entry: TomlEntry | undefined = root;
-  for (const key of ['tool', 'setuptools', 'dynamic', field]) entry = entry?.kind === 'table' ? entry.entries.get(key) : undefined;
-  if (entry?.kind !== 'table') return [];
+  const entry = tableAt(root, ['tool', 'setuptools', 'dynamic', field]);
+  if (!entry) return [];
   const tables = field === 'dependencies' ? [entry] : [...entry.entries.values()].filter((e): e is TomlTable => e.kind === 'table');
   const files: string[] = [];
   for (const table of tables) {

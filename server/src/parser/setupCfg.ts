@@ -206,7 +206,12 @@ function interpolate(line: IniValueLine, where: string): LineValue | { problem: 
     const next = line.text[at + 1];
     const span = { start: line.span.start + at, end: Math.min(line.span.start + at + 2, line.span.end) };
     if (next === '(') {
-      return { problem: { code: 'unresolved-install-requires', message: `${where} takes another option's value through configparser interpolation (%(…)s), which reqguard does not follow; those dependencies are not checked.`, span } };
+      const reference = /^%\(([^)]+)\)s/.exec(line.text.slice(at, at + 1000));
+      if (reference) {
+        const whole = { start: span.start, end: span.start + reference[0].length };
+        return { problem: { code: 'unresolved-install-requires', message: `${where} takes the value of option '${reference[1]}' through configparser interpolation (${reference[0]}), which reqguard does not follow; those dependencies are not checked.`, span: whole } };
+      }
+      return { problem: { code: 'syntax', message: `configparser rejects this '%(' in ${where} (a bad interpolation variable reference), and setuptools with it: write %% for a literal %.`, span } };
     }
     if (next !== '%') {
       const found = line.text.slice(at, at + 40);
