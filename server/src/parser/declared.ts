@@ -193,8 +193,8 @@ export function pep508Requirements(strings: readonly DeclaredString[]): Declared
   return strings.map((string) => ({ string, text: string.value, offset: 0, parsed: parseRequirement(string.value) }));
 }
 
-/** The longest manifest read: real ones have a few thousand characters. */
-export const MAX_MANIFEST_LENGTH = 1_000_000;
+/** The longest manifest read: real ones have a few thousand characters, and a TOML file this long takes the parser about a second. */
+export const MAX_MANIFEST_LENGTH = 500_000;
 
 /** A manifest too long to read, as a problem: nothing in it is then checked. */
 export function oversizedManifest(text: string, label: string): Problem | undefined {
