@@ -4,6 +4,7 @@ import type { Diagnostic } from 'vscode-languageserver-types';
 import type { AnalyzedDocument } from '../engine/documents';
 import { redactCredentials } from '../features/diagnostics/safeText';
 import { includeTargetPath } from '../pip/includes';
+import { lastIndexAtOrBefore } from '../parser/arrays';
 import { declaredSpan } from '../parser/declared';
 import { documentKindLabel } from '../parser/documentKinds';
 import { canonicalizeName } from '../parser/pep508';
@@ -36,14 +37,7 @@ export interface ParseReport {
 }
 
 function lineAt(lineStarts: readonly number[], offset: number): number {
-  let low = 0;
-  let high = lineStarts.length - 1;
-  while (low < high) {
-    const mid = (low + high + 1) >> 1;
-    if (lineStarts[mid] <= offset) low = mid;
-    else high = mid - 1;
-  }
-  return low + 1;
+  return lastIndexAtOrBefore(lineStarts.length, (i) => lineStarts[i], offset) + 1;
 }
 
 /** URLs may carry credentials (`https://user:token@host/…`): printed as `user:****`, as everywhere. */

@@ -2,6 +2,7 @@
 // it states, each split and parsed the way the build backend reads it, and what cannot be read
 // statically. Every feature that looks at a manifest (diagnostics, index diagnostics, hover,
 // completion, `parse --json`) reads this one list.
+import { lastIndexAtOrBefore } from './arrays';
 import { parseRequirement, type Requirement } from './pep508';
 import { pyStripBounds, splitPyLines } from './pyText';
 import type { Problem, Span } from './types';
@@ -104,14 +105,7 @@ export class ValuePieces {
 
 /** The index of the last piece that starts at or before value offset `at` (pieces are sorted and non-empty). */
 function pieceIndexAt(pieces: readonly ValuePiece[], at: number): number {
-  let low = 0;
-  let high = pieces.length - 1;
-  while (low < high) {
-    const mid = (low + high + 1) >> 1;
-    if (pieces[mid].value <= at) low = mid;
-    else high = mid - 1;
-  }
-  return low;
+  return lastIndexAtOrBefore(pieces.length, (i) => pieces[i].value, at);
 }
 
 /** Where value offset `at` starts (`edge` 'start') or where the character before it ends ('end'). */
