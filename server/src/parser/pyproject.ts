@@ -40,7 +40,8 @@ export function readPyproject(text: string): PyprojectReading {
   if (oversized) return { ...empty, problems: [oversized] };
   const toml = readToml(text, LABEL);
   if (!toml.ok) return { ...empty, problems: [toml.problem] };
-  return new Reader(text).read(toml.root);
+  const reading = new Reader(text).read(toml.root);
+  return toml.problem ? { ...reading, problems: [toml.problem, ...reading.problems] } : reading;
 }
 
 class Reader {

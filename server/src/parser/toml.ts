@@ -37,15 +37,32 @@ export interface TomlTableArray {
 
 export type TomlEntry = TomlTable | TomlLeaf | TomlTableArray;
 
-export type TomlReading = { readonly ok: true; readonly root: TomlTable } | { readonly ok: false; readonly problem: Problem };
+/**
+ * A document read (`problem`: it needs TOML 1.1, which only some Pythons read), or the reason it
+ * could not be read at all.
+ */
+export type TomlReading = { readonly ok: true; readonly root: TomlTable; readonly problem?: Problem } | { readonly ok: false; readonly problem: Problem };
 
-/** Reads a TOML document; `label` names the file in messages. */
+/**
+ * Reads a TOML document as Python's tomllib does on 3.11 to 3.14 (TOML 1.0), which pip and
+ * setuptools use there. A document only TOML 1.1 reads (Python 3.15's tomllib, and the tomli pip
+ * vendors for older Pythons) is read, with a problem: it fails on the Pythons in between.
+ * `label` names the file in messages.
+ */
 export function readToml(text: string, label: string): TomlReading {
   let program: AST.TOMLProgram;
+  let problem: Problem | undefined;
   try {
     program = tomlParser.parseTOML(text, { tomlVersion: '1.0.0' });
   } catch (error) {
-    return { ok: false, problem: parseFailure(text, label, error) };
+    problem = parseFailure(text, label, error);
+    try {
+      if (problem.code !== 'syntax') throw error;
+      program = tomlParser.parseTOML(text, { tomlVersion: '1.1.0' });
+    } catch {
+      return { ok: false, problem };
+    }
+    problem = { ...problem, message: `${label} needs TOML 1.1 here (${(error as Error).message}): Python 3.11 to 3.14 read TOML 1.0 only (tomllib), so pip and setuptools there refuse this file.` };
   }
   const root: TomlTable = { kind: 'table', keySpan: { start: 0, end: 0 }, entries: new Map() };
   for (const item of program.body[0].body) {
@@ -63,7 +80,7 @@ export function readToml(text: string, label: string): TomlReading {
     const table = tableAt(root, item.key.keys);
     if (table) for (const keyValue of item.body) addKeyValue(table, keyValue);
   }
-  return { ok: true, root };
+  return problem ? { ok: true, root, problem } : { ok: true, root };
 }
 
 function parseFailure(text: string, label: string, error: unknown): Problem {
@@ -135,7 +152,10 @@ export interface TomlStringLayout {
   readonly pieces?: readonly ValuePiece[];
 }
 
-const SIMPLE_ESCAPES: Readonly<Record<string, string>> = { b: '\b', t: '\t', n: '\n', f: '\f', r: '\r', '"': '"', '\\': '\\' };
+// `\e` is TOML 1.1's, read when a document needs 1.1 anyway.
+const SIMPLE_ESCAPES: Readonly<Record<string, string>> = { b: '\b', t: '\t', n: '\n', f: '\f', r: '\r', e: '\x1b', '"': '"', '\\': '\\' };
+/** Hex digits after `\x` (TOML 1.1), `\u` and `\U`. */
+const HEX_ESCAPES: Readonly<Record<string, number>> = { x: 2, u: 4, U: 8 };
 
 /**
  * Maps a string node's value onto its source: escape sequences (`\u00e9`, `\\`), the line break
@@ -186,8 +206,8 @@ export function tomlStringLayout(text: string, node: TomlStringNode): TomlString
 function readEscape(text: string, at: number, end: number, multiline: boolean): { value: string; length: number } | undefined {
   const next = text[at + 1];
   if (next in SIMPLE_ESCAPES) return { value: SIMPLE_ESCAPES[next], length: 2 };
-  if (next === 'u' || next === 'U') {
-    const digits = next === 'u' ? 4 : 8;
+  const digits = HEX_ESCAPES[next];
+  if (digits !== undefined) {
     const hex = text.slice(at + 2, at + 2 + digits);
     if (!/^[0-9A-Fa-f]+$/.test(hex) || hex.length !== digits) return undefined;
     const point = parseInt(hex, 16);
