@@ -9,12 +9,18 @@ import { IndexStatusBar } from './statusBar';
 let client: LanguageClient | undefined;
 let statusBar: IndexStatusBar | undefined;
 
-/** Documents the server analyses: requirements files, setup.py, and globs the user adds. */
+/**
+ * Documents the server analyses: requirements files, the library manifests (setup.py,
+ * setup.cfg, pyproject.toml) and globs the user adds. The manifests keep their own languages (the
+ * TOML and INI ids depend on the extensions installed), so they are picked by name alone.
+ */
 export function documentSelector(extraPatterns: readonly string[]): DocumentSelector {
   const schemes = ['file', 'untitled'];
   return [
     ...schemes.map((scheme) => ({ scheme, language: REQUIREMENTS_LANGUAGE_ID })),
     { scheme: 'file', language: 'python', pattern: '**/setup.py' },
+    { scheme: 'file', pattern: '**/setup.cfg' },
+    { scheme: 'file', pattern: '**/pyproject.toml' },
     ...extraPatterns.map((pattern) => ({ scheme: 'file', pattern })),
   ];
 }

@@ -24,6 +24,7 @@ export const DIAGNOSTIC_CODES = {
   'exact-pin-in-library': 'information',
   unbounded: 'information',
   'unresolved-install-requires': 'information',
+  'dependency-group': 'error',
   // From the package index (features/indexDiagnostics/).
   'unknown-project': 'error',
   quarantined: 'error',

@@ -1,5 +1,5 @@
 // One fuzz input through every layer that reads untrusted text: the requirements parser and the
-// setup.py reader, offline diagnostics (as requirements.txt, *.in and setup.py, with includes and
+// manifest readers (setup.py, setup.cfg, pyproject.toml), offline diagnostics (as requirements.txt, *.in and setup.py, with includes and
 // a fake disk), completion, hover and code actions at random places, the fix planner, and the
 // Simple-page readers (HTML and JSON) on the same bytes served as an index page, all against a
 // fault-injecting in-memory index. Each step must not throw, must keep its spans inside the text,
@@ -187,11 +187,13 @@ const KINDS = [
   { path: '/fuzz/requirements.txt', label: 'requirements.txt' },
   { path: '/fuzz/requirements.in', label: 'requirements.in' },
   { path: '/fuzz/setup.py', label: 'setup.py' },
+  { path: '/fuzz/setup.cfg', label: 'setup.cfg' },
+  { path: '/fuzz/pyproject.toml', label: 'pyproject.toml' },
 ] as const;
 
 /**
  * Every layer over one input; `random` picks the offsets and the index's answers, and, unless
- * `allKinds`, which one kind of file (requirements.txt, *.in, setup.py) the text is read as.
+ * `allKinds`, which one kind of file (requirements.txt, *.in, setup.py, setup.cfg, pyproject.toml) the text is read as.
  */
 export async function exercise(label: string, text: string, random: Random, options: { budget?: FuzzBudget; allKinds?: boolean } = {}): Promise<FuzzOutcome> {
   const run = new Run(label, text, options.budget ?? { stepMs: 100 });

@@ -42,3 +42,28 @@ export function readExpected(dir: string, file: string): any {
   const name = file.split('/').pop()!;
   return JSON.parse(readFileSync(join(dir, 'expected', `${name}.json`), 'utf8'));
 }
+
+export interface LspRange {
+  start: { line: number; character: number };
+  end: { line: number; character: number };
+}
+
+/** Offsets to LSP positions, as the oracles' `lsp` ranges give them: 0-based line (breaks at \n, \r\n, \r) and UTF-16 character. */
+export class Lines {
+  private readonly starts: number[] = [0];
+  constructor(text: string) {
+    for (let i = 0; i < text.length; i++) {
+      const c = text[i];
+      if (c === '\r' && text[i + 1] === '\n') i++;
+      if (c === '\n' || c === '\r') this.starts.push(i + 1);
+    }
+  }
+  position(offset: number): { line: number; character: number } {
+    let line = 0;
+    while (line + 1 < this.starts.length && this.starts[line + 1]! <= offset) line++;
+    return { line, character: offset - this.starts[line]! };
+  }
+  range(span: { readonly start: number; readonly end: number }): LspRange {
+    return { start: this.position(span.start), end: this.position(span.end) };
+  }
+}

@@ -49,7 +49,7 @@ export function diagnose(name: string, source: string, options: DiagnoseOptions 
   const mark = marked(source);
   const document = TextDocument.create(`file://${ROOT}/${name}`, name.endsWith('.py') ? 'python' : 'pip-requirements', 1, mark.text);
   const analysis = analyzeDocument(document, `${ROOT}/${name}`, options.env);
-  const includes = options.files && analysis.kind !== 'setup-py'
+  const includes = options.files && analysis.family === 'requirements'
     ? resolveIncludes(analysis.parsed, `${ROOT}/${name}`, memoryReader(options.files), options.env)
     : undefined;
   const paths = options.disk ? fakeDisk(options.disk) : undefined;

@@ -255,6 +255,11 @@ export function pathologicalShapes(random: Random): Record<string, string> {
     'doubled setup.py list': 'r = ["a"]\n' + 'r = r + r\n'.repeat(26) + 'setup(install_requires=r)\n',
     'conditions piling up': 'r = ["a"]\n' + 'if x:\n    r = r\n'.repeat(5000) + 'setup(install_requires=r)\n',
     'a setup.py string of 90,000 requirement lines': 'setup(install_requires="""' + 'a\\n'.repeat(90_000) + '""")',
+    'pyproject.toml: 5,000 dependency groups, each including the next': '[dependency-groups]\n' + Array.from({ length: 5_000 }, (_, i) => `g${i} = ["a>=1", {include-group = "g${(i + 1) % 5_000}"}]`).join('\n'),
+    'pyproject.toml: arrays nested 30,000 deep': 'a = ' + '['.repeat(30_000) + ']'.repeat(30_000),
+    'pyproject.toml: a string of 60,000 escapes': '[project]\ndependencies = ["' + '\\u0061'.repeat(60_000) + '"]',
+    'setup.cfg: 30,000 continuation lines': '[options]\ninstall_requires =\n' + '    a>=1 # c\n'.repeat(30_000),
+    'setup.cfg: a line of 100,000 %%': '[options]\ninstall_requires = a' + '%%'.repeat(100_000) + ';b',
     'random long': randomText(random, 5000),
   };
 }

@@ -334,6 +334,23 @@ suite('setup.py', () => {
   });
 });
 
+suite('pyproject.toml and setup.cfg', () => {
+  test('versions and names inside requirement strings and setup.cfg lines', async () => {
+    const versions = await completeAt('[project]\ndependencies = ["flask>=3", "requests>=⟦2.‸⟧"]\n', { index: packages }, 'pyproject.toml');
+    assert.deepEqual(versions.labels, ['2.31.0', '2.20.0', '2.19.0']);
+    assert.equal(versions.range, versions.marked);
+    const names = await completeAt('[dependency-groups]\ndev = [\n  "⟦fl‸⟧",\n]\n', { index: packages }, 'pyproject.toml');
+    assert.deepEqual(names.labels, ['Flask', 'flask_login', 'Flask-SQLAlchemy']);
+    const cfg = await completeAt('[options]\ninstall_requires =\n    flask>=3\n    requests~=⟦‸⟧\n', { index: packages }, 'setup.cfg');
+    assert.deepEqual(cfg.labels, ['2.31.0', '2.20.0', '2.19.0']);
+    assert.equal(cfg.range, cfg.marked);
+    // Not in other strings, not in a string with escapes (a completion would have to be escaped too).
+    for (const source of ['[project]\nname = "fl‸"\n', '[project]\ndependencies = ["\\u0072equests>=‸"]\n']) {
+      assert.deepEqual((await completeAt(source, { index: packages }, 'pyproject.toml')).labels, [], source);
+    }
+  });
+});
+
 test('the JSON API: provides_extra is read when given, undefined when the index does not say', () => {
   const details = (info: Record<string, unknown>) => {
     const parsed = parseProjectDetails(JSON.stringify({ info: { name: 'demo', version: '1.0', ...info } }));

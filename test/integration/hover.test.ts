@@ -353,3 +353,18 @@ suite('setup.py', () => {
     assert.equal((await hoverAt('setup(‸install_requires=["requests"])\n', {}, 'setup.py')).hover, undefined);
   });
 });
+
+suite('pyproject.toml and setup.cfg', () => {
+  test('requirement strings hover like requirements, on their exact range (through an escape too)', async () => {
+    const toml = await hoverAt('[project]\ndependencies = ["⟦req‸uests>=2.20,<2.31⟧"]\n', { index: packages }, 'pyproject.toml');
+    assert.equal(toml.range, toml.marked);
+    assert.match(toml.text, /^Selected: \*\*2\.20\.0\*\*/m);
+    const escaped = await hoverAt('[dependency-groups]\ndev = ["⟦req\\u0075‸ests>=2⟧"]\n', { index: packages }, 'pyproject.toml');
+    assert.equal(escaped.range, escaped.marked);
+    assert.match(escaped.text, /^\*\*requests\*\*/m);
+    const cfg = await hoverAt('[options]\ninstall_requires =\n    ⟦requests==2.19‸.0⟧ # pinned\n', { index: packages }, 'setup.cfg');
+    assert.equal(cfg.range, cfg.marked);
+    assert.match(cfg.text, /2 known vulnerabilities of 2\.19\.0/);
+    assert.equal((await hoverAt('[project]\nname = "requ‸ests"\n', { index: packages }, 'pyproject.toml')).hover, undefined);
+  });
+});

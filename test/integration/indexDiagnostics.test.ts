@@ -390,17 +390,38 @@ suite('outages, setup.py, ranges and order', () => {
     await check('requirements.txt', 'reqeusts==1.0\nrequests==9.9\n', [], { signal: controller.signal });
   });
 
-  test('setup.py: only unknown-project (a library states ranges; pins are not judged)', async () => {
+  test('manifests: unknown projects and ranges no release satisfies; pins are not judged (a library states ranges)', async () => {
     const result = await check('setup.py', `from setuptools import setup
 setup(
-    install_requires=["⟦reqeusts⟧>=2", "requests==9.9", "Demo-Pkg==1.5", "Demo-Pkg>=3"],
+    install_requires=["⟦reqeusts⟧>=2", "requests⟦==9.9⟧", "Demo-Pkg==1.5", "Demo-Pkg⟦>=3⟧", "requests<3"],
     extras_require={"x": ["⟦nope-nope-nope⟧"]},
 )
 `, [
       ['unknown-project', 'error', 0],
-      ['unknown-project', 'error', 1],
-    ], { settings: normalizeSettings({ severity: { outdated: 'hint' }, pythonVersion: '3.8' }) });
+      ['no-matching-version', 'error', 1],
+      ['no-matching-version', 'error', 2],
+      ['unknown-project', 'error', 3],
+    ], { settings: normalizeSettings({ severity: { outdated: 'hint' } }) });
     assert.match(messageText(result.diagnostics[0]), /did you mean requests\?/);
+    assert.match(messageText(result.diagnostics[2]), /^No release of Demo-Pkg satisfies 'Demo-Pkg>=3'/);
+    // pyproject.toml and setup.cfg alike, with exact ranges (through an escape) and requires-python for the target Python.
+    await check('pyproject.toml', `[project]
+dependencies = ["⟦reqeusts⟧", "Demo-Pkg⟦\\u003e=2⟧"]
+[dependency-groups]
+dev = ["Demo-Pkg⟦>=3⟧"]
+`, [
+      ['unknown-project', 'error', 0],
+      ['requires-python', 'warning', 1],
+      ['no-matching-version', 'error', 2],
+    ], { settings: normalizeSettings({ pythonVersion: '3.8' }) });
+    await check('setup.cfg', `[options]
+install_requires =
+    ⟦reqeusts⟧
+    Demo-Pkg⟦>=3⟧  # too new
+`, [
+      ['unknown-project', 'error', 0],
+      ['no-matching-version', 'error', 1],
+    ]);
   });
 
   test('CRLF and continuation lines: ranges are exact', async () => {

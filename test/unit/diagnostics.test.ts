@@ -755,6 +755,176 @@ setup(install_requires=⟦[⟧"a>=1"
   });
 });
 
+suite('pyproject.toml', () => {
+  test('library rules on [project] dependencies, optional-dependencies and [build-system] requires; none on dependency groups', () => {
+    check('pyproject.toml', `[build-system]
+requires = ["⟦setuptools⟧", "wheel>=0.40"]
+
+[project]
+name = "example"
+dependencies = [
+    "pytz⟦==2018.4⟧",
+    '⟦requests⟧',
+    "six>=1.10",
+    "foo⟦===1.0⟧",
+    "bar==1.*",
+    "baz @ https://example.com/baz-1.0.tar.gz",
+    """⟦ok⟧; python_version < '3.8'""",
+]
+
+[project.optional-dependencies]
+dev = ["pytest⟦==7.0⟧", "⟦black⟧"]
+
+[dependency-groups]
+lint = ["ruff==0.5.0", "mypy"]
+`, [
+      ['unbounded', 'information', 0],
+      ['exact-pin-in-library', 'information', 1],
+      ['unbounded', 'information', 2],
+      ['exact-pin-in-library', 'information', 3],
+      ['unbounded', 'information', 4],
+      ['exact-pin-in-library', 'information', 5],
+      ['unbounded', 'information', 6],
+    ]);
+  });
+
+  test('escapes map exactly: the range covers the escape that spells a character', () => {
+    check('pyproject.toml', `[project]
+dependencies = ["pytz⟦\\u003d=2018.4⟧", "caf\\u0065⟦==1⟧", """
+  ⟦a\\
+     b⟧"""]
+`, [
+      ['exact-pin-in-library', 'information', 0],
+      ['exact-pin-in-library', 'information', 1],
+      ['unbounded', 'information', 2],
+    ]);
+  });
+
+  test('invalid requirements, wrong types and TOML syntax are errors where they are', () => {
+    const result = check('pyproject.toml', `[project]
+dependencies = ["bad⟦⟧==", ⟦3⟧]
+optional-dependencies.test = ⟦"pytest"⟧
+`, [
+      ['syntax', 'error', 0],
+      ['syntax', 'error', 1],
+      ['syntax', 'error', 2],
+    ]);
+    assert.ok(result.diagnostics.some((d) => /^Invalid requirement 'bad==' in project\.dependencies: /.test(messageText(d))));
+    // Where tomllib also stops: "Unclosed array (at end of document)", "Illegal character '\n' (at line 2, column 7)".
+    const unclosed = check('pyproject.toml', '[project]\ndependencies = ["a"\n\n⟦⟧', [['syntax', 'error', 0]]);
+    assert.match(messageText(unclosed.diagnostics[0]), /^pyproject\.toml is not valid TOML: Unterminated array \(line 4, column 1\)/);
+    check('pyproject.toml', '[project]\na = "x⟦\n⟧', [['syntax', 'error', 0]]);
+  });
+
+  test('dynamic dependencies are said, with setuptools\' files; both dynamic and listed is an error', () => {
+    const result = check('pyproject.toml', `[project]
+dynamic = ["version", ⟦"dependencies"⟧]
+
+[tool.setuptools.dynamic]
+dependencies = {file = ["requirements.txt"]}
+`, [['unresolved-install-requires', 'information', 0]]);
+    assert.match(messageText(result.diagnostics[0]), /dynamic: .*requirements\.txt, per \[tool\.setuptools\.dynamic\]/);
+    check('pyproject.toml', `[project]
+dynamic = [⟦"dependencies"⟧]
+dependencies = ["a>=1"]
+`, [['syntax', 'error', 0]]);
+  });
+
+  test('[build-system] without requires: pip refuses to build', () => {
+    check('pyproject.toml', '[⟦build-system⟧]\nbuild-backend = "setuptools.build_meta"\n', [['syntax', 'error', 0]]);
+  });
+
+  test('dependency-group: unknown include, cycle, malformed item, duplicate names, a string for a list', () => {
+    const result = check('pyproject.toml', `[dependency-groups]
+test = ["pytest>=8", {include-group = ⟦"typing"⟧}]
+dev = [{include-group = "test"}, {include-group = "lint"}]
+lint = ["ruff>=0.5", {include-group = ⟦"Dev"⟧}]
+docs = [⟦{include-group = "test", extra = 1}⟧]
+single = ⟦"pytest"⟧
+`, [
+      ['dependency-group', 'error', 0],
+      ['dependency-group', 'error', 1],
+      ['dependency-group', 'error', 2],
+      ['dependency-group', 'error', 3],
+    ]);
+    const messages = result.diagnostics.map(messageText);
+    assert.ok(messages.some((m) => /^Dependency group 'typing' not found: 'test' includes it/.test(m)), messages.join('\n'));
+    assert.ok(messages.some((m) => /^Cyclic dependency group include: dev → lint → dev\./.test(m)), messages.join('\n'));
+    const duplicate = check('pyproject.toml', '[dependency-groups]\nlint = ["ruff>=0.5"]\n⟦Lint⟧ = []\n', [['dependency-group', 'error', 0]]);
+    assert.match(messageText(duplicate.diagnostics[0]), /'lint' and 'Lint' are the same once normalized \(lint\): pip rejects the whole \[dependency-groups\] table/);
+  });
+});
+
+suite('setup.cfg', () => {
+  test('library rules on install_requires, extras_require and setup_requires, with configparser\'s and setuptools\' line rules', () => {
+    check('setup.cfg', `[metadata]
+name = example
+
+[options]
+setup_requires = ⟦setuptools_scm⟧
+install_requires =
+    # pinned below
+    pytz⟦==2018.4⟧
+\t⟦requests⟧  # why
+    six>=1.10
+
+    ⟦ok⟧; python_version < "3.8"
+tests_require = mock
+
+[options.extras_require]
+dev = pytest⟦==7.0⟧; ⟦black⟧
+`, [
+      ['unbounded', 'information', 0],
+      ['exact-pin-in-library', 'information', 1],
+      ['unbounded', 'information', 2],
+      ['unbounded', 'information', 3],
+      ['exact-pin-in-library', 'information', 4],
+      ['unbounded', 'information', 5],
+    ]);
+  });
+
+  test('a marker cut off by ";" on one line, file: where setuptools does not follow it, a lone %: errors', () => {
+    check('setup.cfg', `[options]
+install_requires = foo>=1; ⟦python_version < "3.8"⟧
+setup_requires = ⟦file: build.txt⟧
+
+[options.extras_require]
+dev =
+    ⟦file: dev.txt⟧
+url = pkg @ https://example.com/a⟦%2⟧0b.whl
+`, [
+      ['syntax', 'error', 0],
+      ['syntax', 'error', 1],
+      ['syntax', 'error', 2],
+      ['syntax', 'error', 3],
+    ]);
+  });
+
+  test('file: directives and interpolation are said, not followed; %% is one %', () => {
+    check('setup.cfg', `[options]
+install_requires = ⟦file: requirements.txt, extra.txt⟧
+
+[options.extras_require]
+a = ⟦%(base)s⟧
+b = pkg@https://example.com/a%%20b.whl
+`, [
+      ['unresolved-install-requires', 'information', 0],
+      ['unresolved-install-requires', 'information', 1],
+    ]);
+  });
+
+  test('what configparser rejects stops setuptools: one syntax error, nothing else read', () => {
+    check('setup.cfg', `⟦name = x⟧
+[options]
+install_requires = requests
+`, [['syntax', 'error', 0]]);
+    check('setup.cfg', `[options]
+install_requires = requests
+[⟦options⟧]
+`, [['syntax', 'error', 0]]);
+  });
+});
+
 suite('hostile input', () => {
   /** What a terminal would act on, or a bidi viewer reorder (Trojan Source): C0 but tab, DEL, C1, bidi controls. */
   const UNSAFE = /(?!\t)[\p{Cc}\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029]/u;

@@ -1,7 +1,8 @@
 // Deterministic fuzzing of the parsers and the diagnostics: random texts, mutations of every real
-// file in the corpus (requirements/ and setup_py/), and a few pathological shapes. For each input,
-// parseRequirementsFile, analyzeSetupPy and computeDiagnostics (as requirements.txt, *.in and
-// setup.py, with includes and a fake disk) must not throw, every span must lie inside the text, and
+// file in the corpus (requirements/, setup_py/, setup_cfg/, pyproject/), and a few pathological
+// shapes. For each input, parseRequirementsFile, analyzeSetupPy, the setup.cfg and pyproject.toml
+// readers and computeDiagnostics (as requirements.txt, *.in, setup.py, setup.cfg and pyproject.toml,
+// with includes and a fake disk) must not throw, every span must lie inside the text, and
 // each step must finish quickly: the time bound is a guard against hangs and catastrophic regex
 // backtracking, not a benchmark. Set REQGUARD_FUZZ_SEED / REQGUARD_FUZZ_ROUNDS to explore further;
 // a failure prints the seed and the input so it can be replayed.
@@ -17,6 +18,9 @@ import type { PathKind, PathProbe } from '../../server/src/pip/localPaths';
 import { resolveIncludes, type TextReader } from '../../server/src/pip/includes';
 import { parseRequirementsFile, type RequirementsDocument } from '../../server/src/parser/requirementsFile';
 import type { Span } from '../../server/src/parser/types';
+import { declaredSpan, type Declarations } from '../../server/src/parser/declared';
+import { pyprojectDeclarations } from '../../server/src/parser/pyproject';
+import { setupCfgDeclarations } from '../../server/src/parser/setupCfg';
 import { declarationsOf } from '../../server/src/parser/setupPyDeclarations';
 import { analyzeSetupPy } from '../../server/src/parser/setupPy';
 import { DEFAULT_SETTINGS } from '../../server/src/settings';
@@ -144,6 +148,10 @@ function exercise(failures: Failure[], label: string, text: string): void {
   const analyzed: AnalyzedDocument[] = [];
   if (parsed) analyzed.push({ family: 'requirements', kind: 'requirements', text, document, parsed }, { family: 'requirements', kind: 'requirements-in', text, document, parsed });
   if (analysis) analyzed.push({ family: 'manifest', kind: 'setup-py', text, document, declarations: declarationsOf(analysis) });
+  for (const [kind, read] of [['setup-cfg', setupCfgDeclarations], ['pyproject-toml', pyprojectDeclarations]] as const) {
+    const declarations = step(failures, label, kind, text, () => read(text));
+    if (declarations && checkDeclarationSpans(failures, label, kind, text, declarations)) analyzed.push({ family: 'manifest', kind, text, document, declarations });
+  }
   const includes = parsed && step(failures, label, 'resolveIncludes', text, () => resolveIncludes(parsed, '/fuzz/requirements.txt', reader, ENV));
   if (includes) checkSpans(failures, label, 'resolveIncludes', text, includes.map((include) => include.includeSpan));
   for (const item of analyzed) {
@@ -157,10 +165,17 @@ function exercise(failures: Failure[], label: string, text: string): void {
   }
 }
 
+/** Spans of declarations, and every requirement's parts placed through the string's pieces. */
+function checkDeclarationSpans(failures: Failure[], label: string, name: string, text: string, declarations: Declarations): boolean {
+  if (!checkSpans(failures, label, name, text, declarations)) return false;
+  const placed = declarations.requirements.flatMap(({ string, parsed }) => (parsed.ok ? [declaredSpan(string, parsed.value.nameSpan)] : [declaredSpan(string, parsed.span)]));
+  return checkSpans(failures, label, `${name} (placed)`, text, placed);
+}
+
 function corpusFiles(): Array<{ name: string; text: string }> {
   const dir = corpusDir();
   const files: Array<{ name: string; text: string }> = [];
-  for (const folder of ['requirements', 'setup_py']) {
+  for (const folder of ['requirements', 'setup_py', 'setup_cfg', 'pyproject']) {
     for (const name of readdirSync(join(dir, folder)).sort()) {
       files.push({ name: `${folder}/${name}`, text: readFileSync(join(dir, folder, name), 'utf8') });
     }

@@ -219,3 +219,17 @@ test('handlers: hover on an option, no links or code actions for a closed docume
   assert.equal(await client.sendRequest(PIN_AND_HASH_ALL_REQUEST, { uri }), null);
   assert.equal(await client.sendRequest(REFRESH_INDEX_REQUEST), null);
 });
+
+test('pyproject.toml and setup.cfg get the library rules whatever their language id; a lock file a glob sends is left alone', async () => {
+  const lock = 'file:///work/manifests/pylock.toml';
+  open(lock, 'lock-version = "1.0"\n[[packages]]\nname = "x"\n', 'toml');
+  const pyproject = 'file:///work/manifests/pyproject.toml';
+  open(pyproject, '[project]\nname = "app"\ndependencies = [\n  "requests==2.31.0",\n  "flask",\n]\n[dependency-groups]\ndev = [{include-group = "test"}]\n', 'toml');
+  assert.deepEqual(codes(await diagnostics(pyproject)).sort(), ['3:exact-pin-in-library', '4:unbounded', '7:dependency-group']);
+  const setupCfg = 'file:///work/manifests/setup.cfg';
+  open(setupCfg, '[options]\ninstall_requires =\n    requests==2.31.0\n    flask>=3\n', 'ini');
+  assert.deepEqual(codes(await diagnostics(setupCfg)), ['2:exact-pin-in-library']);
+  const hover = (await client.sendRequest('textDocument/hover', { textDocument: { uri: lock }, position: { line: 2, character: 8 } })) as Hover | null;
+  assert.equal(hover, null);
+  assert.equal(published.some((params) => params.uri === lock), false, 'nothing is published for the lock file');
+});

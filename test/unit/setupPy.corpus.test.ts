@@ -5,37 +5,11 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { analyzeSetupPy, SETUP_KEYWORDS, type SetupItem, type SetupKeywordResult } from '../../server/src/parser/setupPy';
-import type { Span } from '../../server/src/parser/types';
-import { corpusPath } from '../helpers/corpus';
+import { corpusPath, Lines, type LspRange } from '../helpers/corpus';
 
 const corpus = corpusPath();
 const setupDir = path.join(corpus, 'setup_py');
 const expectedDir = path.join(corpus, 'expected');
-
-interface LspRange {
-  start: { line: number; character: number };
-  end: { line: number; character: number };
-}
-
-/** Offsets to LSP positions: 0-based line (breaks at \n, \r\n, \r) and UTF-16 character. */
-class Lines {
-  private readonly starts: number[] = [0];
-  constructor(text: string) {
-    for (let i = 0; i < text.length; i++) {
-      const c = text[i];
-      if (c === '\r' && text[i + 1] === '\n') i++;
-      if (c === '\n' || c === '\r') this.starts.push(i + 1);
-    }
-  }
-  position(offset: number): { line: number; character: number } {
-    let line = 0;
-    while (line + 1 < this.starts.length && this.starts[line + 1]! <= offset) line++;
-    return { line, character: offset - this.starts[line]! };
-  }
-  range(span: Span): LspRange {
-    return { start: this.position(span.start), end: this.position(span.end) };
-  }
-}
 
 // The oracle's JSON, as far as this test reads it.
 interface OracleRange {

@@ -15,10 +15,11 @@ import { COOLDOWN_OPTIONS, INDEX_OPTIONS, openIndexRuntime, OSV_OPTIONS, PYTHON_
 import { formatCheckSarif } from './sarif';
 
 export const CHECK_USAGE = `check   reports unpinned and unhashed requirements, pip syntax errors and unsafe index settings
-        in requirements files and setup.py, then asks each file's own index (its --index-url
-        and includes win over the flags, as in pip) about unknown projects and versions,
-        yanked releases, wrong hashes and known vulnerabilities. In hash-checking mode, what
-        pip refuses in the files a FILE includes is reported there too, under their own paths.
+        in requirements files, and the library rules in setup.py, setup.cfg and pyproject.toml,
+        then asks each file's own index (its --index-url and includes win over the flags, as in
+        pip) about unknown projects and versions, yanked releases, wrong hashes and known
+        vulnerabilities. In hash-checking mode, what pip refuses in the files a FILE includes
+        is reported there too, under their own paths.
           --format text|json|sarif   output (sarif: SARIF 2.1.0 for code scanning)
           --fail-on error|warning    what makes the exit status 1 (default: error)
           --python-version X.Y       the target Python, checked against requires-python

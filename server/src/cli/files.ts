@@ -1,11 +1,12 @@
-// What every command needs from the outside world, and reading one requirements file or setup.py
-// the way the language server reads an open document.
+// What every command needs from the outside world, and reading one requirements file or manifest
+// (setup.py, setup.cfg, pyproject.toml) the way the language server reads an open document.
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { analyzeFile, type AnalyzedFile, type FileSources } from '../engine/engine';
 import { escapeControlCharacters } from '../features/diagnostics/safeText';
 import { diskPathProbe, diskReader } from '../nodeIo';
+import { isUnreadFile } from '../parser/documentKinds';
 import { decodeRequirementsBytes } from '../parser/pyText';
 import { REQUIREMENTS_LANGUAGE_ID } from '../protocol';
 import type { ToolInfo } from './manifest';
@@ -42,6 +43,10 @@ export function diskSources(io: Pick<CliIo, 'env'>): FileSources {
 /** Reads and analyzes a file; undefined (with a message on stderr) when it cannot be read. */
 export function readFile(file: string, io: CliIo, options: { followIncludes: boolean }): CliFile | undefined {
   const absolute = resolve(io.cwd, file);
+  if (isUnreadFile(absolute)) {
+    io.stderr(`reqguard: ${escapeControlCharacters(file)}: not a file reqguard reads: it reads requirements files, setup.py, setup.cfg and pyproject.toml\n`);
+    return undefined;
+  }
   let bytes: Uint8Array;
   try {
     bytes = io.readFile(absolute);

@@ -36,9 +36,10 @@ export const FIX_USAGE = `fix     pins each requirement of each FILE to the rele
                                      win_amd64 (repeatable; any-platform wheels and sdists stay)
         Exit status: 0 when every entry is pinned and hashed (or already was; with
         --upgrade-vulnerable: when no pin is left vulnerable), 1 when an entry was left as it
-        is (the index failed, no release fits, no fixed release is known, a URL…) or FILE is setup.py or a
-        pip-compile input (*.in), 2 for usage errors and files that cannot be read or written
-        (files that are not UTF-8 are never written).`;
+        is (the index failed, no release fits, no fixed release is known, a URL…) or FILE is a
+        library manifest (setup.py, setup.cfg, pyproject.toml) or a pip-compile input (*.in), 2
+        for usage errors and files that cannot be read or written (files that are not UTF-8 are
+        never written).`;
 
 const FIX_OPTIONS = {
   '--dry-run': flag,
@@ -115,7 +116,7 @@ async function fixFile(name: string, run: FixRun): Promise<number> {
   if (!file) return 2;
   const { analysis } = file;
   if (analysis.family === 'manifest') {
-    io.stderr(`reqguard: ${name}: nothing written: a setup script states the versions a library supports; pins and hashes belong in the application's requirements file\n`);
+    io.stderr(`reqguard: ${name}: nothing written: a library manifest states the versions a library supports; pins and hashes belong in the application's requirements file\n`);
     return 1;
   }
   // Checked first: no index work for a file that will not be written.

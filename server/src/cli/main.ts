@@ -34,7 +34,8 @@ show    prints the index each PROJECT comes from and its versions there, newest 
         yanked ones marked. -r FILE takes the index from that requirements file (its options
         and includes win over --index-url, as in pip). Exit status: 0 when every project was
         found, 1 when one was not (or its index failed), 2 for usage or file errors.
-parse   prints what pip reads in a requirements file (or setup.py), as JSON.
+parse   prints what pip reads in a requirements file (or a setup.py, setup.cfg or
+        pyproject.toml), as JSON.
 
 ${INDEX_USAGE}`;
 

@@ -4,6 +4,7 @@ import type { Diagnostic } from 'vscode-languageserver-types';
 import type { AnalyzedDocument } from '../engine/documents';
 import { redactCredentials } from '../features/diagnostics/safeText';
 import { includeTargetPath } from '../pip/includes';
+import { lastIndexAtOrBefore } from '../parser/arrays';
 import { declaredSpan } from '../parser/declared';
 import { documentKindLabel } from '../parser/documentKinds';
 import { canonicalizeName } from '../parser/pep508';
@@ -27,7 +28,8 @@ export interface ParsedRequirementRecord {
 export interface ParseReport {
   file: string;
   kind: string;
-  requirements: Array<ParsedRequirementRecord & { keyword?: string; extra?: string | null }>;
+  /** Manifests add the list (`keyword`), the extra and the PEP 735 dependency group each requirement is in. */
+  requirements: Array<ParsedRequirementRecord & { keyword?: string; extra?: string | null; group?: string | null }>;
   options: Array<{ line: number; option: string; value: string | null }>;
   includes: Array<{ line: number; kind: '-r' | '-c'; target: string; path: string | null }>;
   /** The findings `check --no-index-checks` reports, with pip's line numbers. */
@@ -35,14 +37,7 @@ export interface ParseReport {
 }
 
 function lineAt(lineStarts: readonly number[], offset: number): number {
-  let low = 0;
-  let high = lineStarts.length - 1;
-  while (low < high) {
-    const mid = (low + high + 1) >> 1;
-    if (lineStarts[mid] <= offset) low = mid;
-    else high = mid - 1;
-  }
-  return low + 1;
+  return lastIndexAtOrBefore(lineStarts.length, (i) => lineStarts[i], offset) + 1;
 }
 
 /** URLs may carry credentials (`https://user:token@host/…`): printed as `user:****`, as everywhere. */
@@ -88,6 +83,7 @@ export function describeParse(label: string, absolutePath: string, analysis: Ana
         line: lineAt(lineStarts, declaredSpan(string, { start: offset, end: offset }).start),
         keyword: string.group,
         extra: string.extra ?? null,
+        group: string.dependencyGroup ?? null,
         name: canonicalizeName(r.name),
         extras: r.extras.map((e) => e.name),
         specifier: r.specifiers.map((s) => s.text).join(','),

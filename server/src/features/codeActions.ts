@@ -229,7 +229,7 @@ async function entryActions(analysis: AnalyzedDocument, entry: RequirementEntry,
  * source actions anyway.
  */
 export async function codeActions(analysis: AnalyzedDocument, range: Span, context: CodeActionRequest, deps: CodeActionDeps): Promise<CodeAction[]> {
-  // Pins are wrong in a pip-compile input and in setup.py; only requirements files get fixes.
+  // Pins are wrong in a pip-compile input and in a library manifest; only requirements files get fixes.
   if (analysis.kind !== 'requirements') return [];
   const { document } = analysis;
   const wantQuickFixes = !context.only || context.only.some((kind) => kindMatches(CodeActionKind.QuickFix, kind));

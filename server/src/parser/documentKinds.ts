@@ -1,15 +1,17 @@
 // The document-kind table: which parser reads a file, chosen by its name. A new manifest format
-// (pyproject.toml, setup.cfg) is a parser module that returns Declarations plus one row here
-// (and the client's document selector); every feature then handles it.
+// is a parser module that returns Declarations plus one row here (and the client's document
+// selector); every feature then handles it.
 import type { Declarations } from './declared';
+import { pyprojectDeclarations } from './pyproject';
 import { binaryEvidence } from './pyText';
 import { parseRequirementsFile, type RequirementsDocument } from './requirementsFile';
+import { setupCfgDeclarations } from './setupCfg';
 import { setupPyDeclarations } from './setupPyDeclarations';
 
 /** `requirements`: a file pip installs from; `requirements-in`: a pip-compile input, where ranges are the point. */
 export type RequirementsKind = 'requirements' | 'requirements-in';
 /** A library's manifest: it declares the ranges it supports. */
-export type ManifestKind = 'setup-py';
+export type ManifestKind = 'setup-py' | 'setup-cfg' | 'pyproject-toml';
 export type DocumentKind = RequirementsKind | ManifestKind;
 
 export type ParsedFile =
@@ -27,17 +29,42 @@ interface KindRow {
   readonly parse: (text: string, env: Env | undefined) => ParsedFile;
 }
 
+const manifest = (kind: ManifestKind, label: string, matches: (name: string) => boolean, declare: (text: string) => Declarations): KindRow => ({
+  kind,
+  label,
+  matches,
+  parse: (text) => ({ family: 'manifest', kind, text, declarations: declare(text) }),
+});
+
 /** First match wins; the last row takes every other name (the editor sends only requirements-like files). */
 const DOCUMENT_KINDS: readonly KindRow[] = [
   // Python source is only ever a setup script here (the editor sends only setup.py; the CLI may be given any name).
-  { kind: 'setup-py', label: 'setup.py', matches: (name) => name.endsWith('.py'), parse: (text) => ({ family: 'manifest', kind: 'setup-py', text, declarations: setupPyDeclarations(text) }) },
+  manifest('setup-py', 'setup.py', (name) => name.endsWith('.py'), setupPyDeclarations),
+  // The editor sends these two by their exact names; the CLI also reads renamed copies (`x__setup.cfg`).
+  manifest('setup-cfg', 'setup.cfg', (name) => name.endsWith('setup.cfg'), setupCfgDeclarations),
+  manifest('pyproject-toml', 'pyproject.toml', (name) => name.endsWith('pyproject.toml'), pyprojectDeclarations),
   { kind: 'requirements-in', label: 'requirements', matches: (name) => name.endsWith('.in'), parse: (text, env) => ({ family: 'requirements', kind: 'requirements-in', text, parsed: parseRequirementsFile(text, { env }) }) },
   { kind: 'requirements', label: 'requirements', matches: () => true, parse: (text, env) => ({ family: 'requirements', kind: 'requirements', text, parsed: parseRequirementsFile(text, { env }) }) },
 ];
 
+function fileName(path: string): string {
+  return (path.replace(/\\/g, '/').split('/').pop() ?? path).toLowerCase();
+}
+
 function rowOf(path: string): KindRow {
-  const name = (path.replace(/\\/g, '/').split('/').pop() ?? path).toLowerCase();
+  const name = fileName(path);
   return DOCUMENT_KINDS.find((row) => row.matches(name))!;
+}
+
+/**
+ * Dependency files of other formats that reqguard does not read (yet): lock files (pylock.toml,
+ * Pipfile.lock, uv.lock, poetry.lock), Pipfile, and any other TOML file. They are not requirements
+ * files, and reading them as such gives nothing but bogus syntax errors: the editor and the CLI
+ * leave them alone.
+ */
+export function isUnreadFile(path: string): boolean {
+  const name = fileName(path);
+  return !DOCUMENT_KINDS.some((row) => row.kind !== 'requirements' && row.matches(name)) && (name.endsWith('.toml') || name.endsWith('.lock') || name === 'pipfile');
 }
 
 export function documentKindOf(path: string): DocumentKind {

@@ -7,6 +7,7 @@
 // shlex + optparse the options, then interpret the requirement part. Each stage here keeps, for
 // every character of the logical line, the document range it came from, so spans survive
 // continuations, comments and variable expansion. Nothing here does IO or throws.
+import { lastIndexAtOrBefore } from './arrays';
 import { isPyWhitespace, pyStripBounds, splitPyLinesWithin, type LimitedLines, type PhysicalLine } from './pyText';
 import { charPosition, shlexSplit, type ShlexToken } from './shlex';
 import { parseOptionTokens, STRONG_HASH_ALGORITHMS, type OptionOccurrence, type OptionSpec } from './pipOptions';
@@ -300,15 +301,7 @@ function appendLine(line: LogicalLine, other: LogicalLine): void {
 
 /** Where the segment holding logical index `index` is (binary search: a hashed entry has one per physical line). */
 function segmentIndex(line: LogicalLine, index: number): number {
-  const segments = line.segments;
-  let low = 0;
-  let high = segments.length - 1;
-  while (low < high) {
-    const mid = (low + high + 1) >> 1;
-    if (segments[mid].at <= index) low = mid;
-    else high = mid - 1;
-  }
-  return low;
+  return lastIndexAtOrBefore(line.segments.length, (i) => line.segments[i].at, index);
 }
 
 function segmentAt(line: LogicalLine, index: number): Segment {

@@ -2,6 +2,8 @@
 // line, extended to remember where every character of every token came from.
 // Ours: npm's shlex returns bare strings and shell-quote follows sh, not Python; spans need each position.
 
+import { lastIndexAtOrBefore } from './arrays';
+
 export interface ShlexToken {
   readonly value: string;
   /**
@@ -25,14 +27,8 @@ const PLAIN_TOKENS = /[^ \t\r\n]+/g;
 export function charPosition(token: ShlexToken, k: number): number {
   const runs = token.runs;
   if (!runs) return token.start + k;
-  let low = 0;
-  let high = runs.length / 2 - 1;
-  while (low < high) {
-    const mid = (low + high + 1) >> 1;
-    if (runs[2 * mid] <= k) low = mid;
-    else high = mid - 1;
-  }
-  return runs[2 * low + 1] + (k - runs[2 * low]);
+  const run = lastIndexAtOrBefore(runs.length / 2, (i) => runs[2 * i], k);
+  return runs[2 * run + 1] + (k - runs[2 * run]);
 }
 
 /** A token's value, built from the input positions it copies; consecutive positions make one run. */

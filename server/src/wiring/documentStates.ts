@@ -6,6 +6,7 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import { REQUIREMENTS_LANGUAGE_ID } from '../protocol';
 import { analyzeFile, fileIndex, type AnalyzedFile, type FileSources } from '../engine/engine';
 import type { PackageIndex } from '../index/packageIndex';
+import { isUnreadFile } from '../parser/documentKinds';
 import type { IndexRuntime } from '../index/runtime';
 import type { TextReader } from '../pip/includes';
 import type { PathProbe } from '../pip/localPaths';
@@ -54,10 +55,13 @@ export class DocumentStates {
     this.sources = { reader, pathProbe: io.pathProbe, env: io.env };
   }
 
-  /** The document's state, or undefined when it is closed or changed while its settings were read. */
+  /**
+   * The document's state, or undefined when it is closed, changed while its settings were read, or
+   * a kind of file reqguard does not read (a user's glob may send a lock file).
+   */
   async of(uri: string): Promise<DocumentState | undefined> {
     const document = this.documents.get(uri);
-    if (!document) return undefined;
+    if (!document || isUnreadFile(this.io.uriToPath(uri) ?? new URL(uri).pathname)) return undefined;
     const { version } = document;
     const session = this.sessions.get(uri);
     const settings = await session.settings((scope) => this.settings.forDocument(scope));

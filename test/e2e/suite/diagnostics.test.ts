@@ -1,5 +1,5 @@
 // Diagnostics as VS Code shows them: the offline findings of a requirements file, the library
-// rules of setup.py, and an index finding (which also proves *.in files are not asked for pins).
+// rules of setup.py, pyproject.toml and setup.cfg, a lock file left alone, and an index finding (which also proves *.in files are not asked for pins).
 import assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { diagnosticsWhere, hasCode, uriOf } from './helpers';
@@ -31,6 +31,28 @@ describe('diagnostics', () => {
     assert.equal(document.getText(pin.range), '==2.31.0');
     assert.equal(pin.range.start.line, 5);
     assert.equal(diagnostics.filter((d) => d.range.start.line === 5).length, 1, 'nothing about flask>=2');
+  });
+
+  for (const file of ['pyproject.toml', 'lib/setup.cfg']) {
+    it(`${file}: an exact pin is exact-pin-in-library (information), a range is fine`, async () => {
+      const uri = uriOf(file);
+      const document = await vscode.workspace.openTextDocument(uri);
+      const diagnostics = await diagnosticsWhere(uri, 'exact-pin-in-library', (d) => Boolean(hasCode(d, 'exact-pin-in-library')));
+      const pin = hasCode(diagnostics, 'exact-pin-in-library')!;
+      assert.equal(pin.severity, vscode.DiagnosticSeverity.Information);
+      assert.equal(document.getText(pin.range), '==2.31.0');
+      assert.deepEqual(diagnostics.filter((d) => document.lineAt(d.range.start.line).text.includes('flask')), [], 'nothing about flask>=2');
+    });
+  }
+
+  it('pylock.toml: a lock file is not read as a requirements file (no bogus syntax errors)', async () => {
+    const uri = uriOf('pylock.toml');
+    await vscode.workspace.openTextDocument(uri);
+    // A manifest opened after it gets its diagnostics: by then the lock file's turn has passed.
+    const after = uriOf('lib/setup.cfg');
+    await vscode.workspace.openTextDocument(after);
+    await diagnosticsWhere(after, 'exact-pin-in-library', (d) => Boolean(hasCode(d, 'exact-pin-in-library')));
+    assert.deepEqual(vscode.languages.getDiagnostics(uri), []);
   });
 
   it('requirements.in: an unknown project is reported, but pip-compile inputs are not asked for pins', async () => {

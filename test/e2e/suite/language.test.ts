@@ -41,6 +41,13 @@ describe('language detection', () => {
     assert.equal(document.languageId, 'python');
   });
 
+  for (const file of ['pyproject.toml', 'lib/setup.cfg', 'pylock.toml', 'Pipfile.lock']) {
+    it(`${file} keeps its own language (reqguard picks manifests by name, and leaves lock files alone)`, async () => {
+      const document = await vscode.workspace.openTextDocument(uriOf(file));
+      assert.notEqual(document.languageId, 'pip-requirements');
+    });
+  }
+
   it('an unrelated .txt file stays plain text', async () => {
     const document = await vscode.workspace.openTextDocument(uriOf('notes.txt'));
     assert.equal(document.languageId, 'plaintext');

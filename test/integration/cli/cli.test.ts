@@ -86,6 +86,55 @@ test('check reads setup.py with the library rules', async () => {
   assert.deepEqual(JSON.parse((await run(['check', '--format', 'json', '--no-index-checks', 'lib_setup.py'], renamed)).stdout).map((r: { code: string }) => r.code), ['unbounded']);
 });
 
+test('check and parse read pyproject.toml and setup.cfg as manifests; lock files are refused, not misread', async () => {
+  const pyproject = [
+    '[build-system]',
+    'requires = ["setuptools>=61"]',
+    '[project]',
+    'name = "app"',
+    'dependencies = [',
+    '    "requests==2.31.0",',
+    '    "bad==",',
+    ']',
+    '[project.optional-dependencies]',
+    'socks = ["PySocks>=1.5; python_version >= \'3.8\'"]',
+    '[dependency-groups]',
+    'test = ["pytest", {include-group = "lint"}]',
+    '',
+  ].join('\n');
+  const dir = workspace({
+    'pyproject.toml': pyproject,
+    'setup.cfg': '[options]\ninstall_requires =\n    flask>=3\n    six\n',
+    'pylock.toml': 'lock-version = "1.0"\ncreated-by = "pip"\n',
+    'Pipfile.lock': '{"_meta": {}, "default": {}}\n',
+  });
+  const checked = await run(['check', '--format', 'json', '--no-index-checks', 'pyproject.toml', 'setup.cfg'], dir);
+  assert.equal(checked.status, 1, checked.stderr);
+  assert.deepEqual(JSON.parse(checked.stdout).map((r: { file: string; line: number; code: string }) => `${r.file}:${r.line} ${r.code}`), [
+    'pyproject.toml:6 exact-pin-in-library',
+    'pyproject.toml:7 syntax',
+    'pyproject.toml:12 dependency-group',
+    'setup.cfg:4 unbounded',
+  ]);
+  const parsed = await run(['parse', '--json', 'pyproject.toml'], dir);
+  assert.equal(parsed.status, 0, parsed.stderr);
+  const report = JSON.parse(parsed.stdout);
+  assert.equal(report.kind, 'pyproject.toml');
+  assert.deepEqual(report.requirements.map((r: Record<string, unknown>) => [r.line, r.keyword, r.extra, r.group, r.name, r.specifier, r.marker]), [
+    [2, 'build-system.requires', null, null, 'setuptools', '>=61', null],
+    [6, 'project.dependencies', null, null, 'requests', '==2.31.0', null],
+    [10, 'project.optional-dependencies', 'socks', null, 'pysocks', '>=1.5', 'python_version >= "3.8"'],
+    [12, 'dependency-groups', null, 'test', 'pytest', '', null],
+  ]);
+  assert.match(report.problems.find((p: { code: string }) => p.code === 'dependency-group').message, /^Dependency group 'lint' not found/);
+  for (const lock of ['pylock.toml', 'Pipfile.lock']) {
+    const refused = await run(['check', '--no-index-checks', lock], dir);
+    assert.equal(refused.status, 2, lock);
+    assert.equal(refused.stderr, `reqguard: ${lock}: not a file reqguard reads: it reads requirements files, setup.py, setup.cfg and pyproject.toml\n`);
+    assert.doesNotMatch(refused.stdout, /syntax/);
+  }
+});
+
 test('parse --json: flat requirement, option, include and problem records; includes listed, their requirements not', async () => {
   const text = [
     '--index-url https://pypi.example/simple',

@@ -210,12 +210,15 @@ test('fix: an index that cannot be asked leaves the file untouched, says why, ex
   }
 });
 
-test('fix refuses what it must not write: setup.py and *.in (with the reason), files that are not UTF-8; nothing is touched', async () => {
+test('fix refuses what it must not write: manifests and *.in (with the reason), files that are not UTF-8, lock files; nothing is touched', async () => {
   const latin1 = Buffer.concat([Buffer.from('webfw>=3  # caf'), Buffer.from([0xe9]), Buffer.from('\n')]);
   const declared = Buffer.concat([Buffer.from('# -*- coding: latin-1 -*-\nwebfw>=3  # caf'), Buffer.from([0xe9]), Buffer.from('\n')]);
   const utf16 = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('webfw>=3\n', 'utf16le')]);
   const files: Record<string, string | Buffer> = {
     'setup.py': 'from setuptools import setup\nsetup(install_requires=["webfw>=3"])\n',
+    'setup.cfg': '[options]\ninstall_requires =\n    webfw>=3\n',
+    'pyproject.toml': '[project]\nname = "app"\ndependencies = ["webfw>=3"]\n',
+    'pylock.toml': 'lock-version = "1.0"\n',
     'requirements.in': 'webfw>=3\ntzdata\n',
     'invalid-utf8.txt': latin1,
     'latin1.txt': declared,
@@ -223,7 +226,10 @@ test('fix refuses what it must not write: setup.py and *.in (with the reason), f
   };
   const dir = workspace(files);
   const expectations: [string, number, RegExp][] = [
-    ['setup.py', 1, /^reqguard: setup\.py: nothing written: a setup script states the versions a library supports/m],
+    ['setup.py', 1, /^reqguard: setup\.py: nothing written: a library manifest states the versions a library supports/m],
+    ['setup.cfg', 1, /^reqguard: setup\.cfg: nothing written: a library manifest states the versions a library supports/m],
+    ['pyproject.toml', 1, /^reqguard: pyproject\.toml: nothing written: a library manifest states the versions a library supports/m],
+    ['pylock.toml', 2, /^reqguard: pylock\.toml: not a file reqguard reads/m],
     ['requirements.in', 1, /^reqguard: requirements\.in: nothing written: a pip-compile input \(\*\.in\) keeps ranges on purpose/m],
     ['invalid-utf8.txt', 2, /^reqguard: invalid-utf8\.txt: nothing written: reqguard writes UTF-8 files only, and this file is not UTF-8 \(the file is not valid UTF-8/m],
     ['latin1.txt', 2, /^reqguard: latin1\.txt: nothing written: reqguard writes UTF-8 files only, and this file is not UTF-8 \(it declares another encoding\)$/m],

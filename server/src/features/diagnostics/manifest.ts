@@ -1,7 +1,8 @@
-// Library rules for manifests (setup.py and the formats that declare dependencies the same way):
-// a library states the range of versions it supports, so an exact pin there is a smell (it forces
-// every user onto one version) and no bound at all is worth a note. Pins and hashes belong in the
-// requirements file of the application that deploys it.
+// Library rules for manifests (setup.py, setup.cfg, pyproject.toml): a library states the range of
+// versions it supports, so an exact pin there is a smell (it forces every user onto one version)
+// and no bound at all is worth a note. Pins and hashes belong in the requirements file of the
+// application that deploys it. A PEP 735 dependency group is not part of the package (a
+// development tool list, like a requirements file): these rules leave it alone.
 import { declarationProblems, declaredSpan, type Declarations, type DeclaredRequirement } from '../../parser/declared';
 import { isDiagnosticCode } from '../../settings';
 import type { Span } from '../../parser/types';
@@ -17,7 +18,7 @@ export function checkManifest(declarations: Declarations): Finding[] {
 }
 
 function checkRequirement({ string, parsed }: DeclaredRequirement, findings: Finding[]): void {
-  if (!parsed.ok) return;
+  if (!parsed.ok || string.dependencyGroup !== undefined) return;
   const at = (span: Span): Span => declaredSpan(string, span);
   const requirement = parsed.value;
   const exact = requirement.specifiers.find((clause) => clause.operator === '===' || (clause.operator === '==' && !clause.version.endsWith('.*')));

@@ -13,7 +13,7 @@ import { releaseFor } from '../../pip/releases';
 import { type Finding, toDiagnostics } from '../diagnostics';
 import type { AnalyzedDocument } from '../document';
 import { hashFindings } from './hashes';
-import { pinFindings, rangeFindings, unknownVersionMessage } from './pins';
+import { pinFindings, rangeFindings, unknownVersionMessage, type RangeRequirement } from './pins';
 import { unknownProjects } from './projects';
 import { type IndexDiagnosticsDeps, type PinnedCheck, byPlace, complete, definitelyMissing, loadAll, severalSources, withinLookupLimit } from './shared';
 import { quarantinedOnly, statusFindings } from './status';
@@ -36,20 +36,35 @@ export async function indexDiagnostics(analysis: AnalyzedDocument, deps: IndexDi
 }
 
 
-/** A library states ranges, so only names are checked: pins are the application's business. */
+/**
+ * A library states ranges, so names and ranges are checked (a project the index does not have, a
+ * range no release satisfies): pins and hashes are the application's business.
+ */
 async function manifestFindings(declarations: Declarations, deps: IndexDiagnosticsDeps): Promise<Finding[]> {
-  const named: { name: string; normalized: string; span: Span }[] = [];
+  const named: { normalized: string; span: Span; requirement: RangeRequirement }[] = [];
   for (const { string, parsed } of declarations.requirements) {
-    if (parsed.ok && !parsed.value.url) named.push({ name: parsed.value.name, normalized: canonicalizeName(parsed.value.name), span: declaredSpan(string, parsed.value.nameSpan) });
+    if (!parsed.ok || parsed.value.url) continue;
+    const { name, nameSpan, specifiers, specifierSpan, marker } = parsed.value;
+    const placed = { name, nameSpan: declaredSpan(string, nameSpan), specifiers, specifierSpan: specifierSpan && declaredSpan(string, specifierSpan), marker };
+    named.push({ normalized: canonicalizeName(name), span: placed.nameSpan, requirement: placed });
   }
   const { checked, notice } = withinLookupLimit(named, (n) => n);
   const infos = await loadAll(checked.map((n) => n.normalized), deps);
-  const unknown = await unknownProjects(checked.filter((n) => definitelyMissing(infos.get(n.normalized)!.data, deps.index)), deps);
-  const statuses = checked.flatMap(({ name, normalized, span }) => {
-    const { data } = infos.get(normalized)!;
-    return data.ok ? statusFindings(data.value, name, span, severalSources(deps.index)) : [];
+  const missing = checked.filter((n) => definitelyMissing(infos.get(n.normalized)!.data, deps.index));
+  const ranges = checked.flatMap(({ normalized, requirement }) => {
+    const info = infos.get(normalized)!;
+    if (!info.data.ok) return [];
+    // A pin of a release the index has is not judged, yanked or not: pip installs a yanked release a pin names.
+    const pin = pinnedVersion(requirement);
+    if (pin !== undefined && releaseFor(info.releases, pin)?.files.length) return [];
+    return rangeFindings(requirement, info, info.data.value, deps.settings, deps.index.effective.prereleases);
   });
-  return [...unknown, ...statuses, ...(notice ? [notice] : [])];
+  const statuses = checked.flatMap(({ normalized, span, requirement }) => {
+    const { data } = infos.get(normalized)!;
+    return data.ok ? statusFindings(data.value, requirement.name!, span, severalSources(deps.index)) : [];
+  });
+  const unknown = await unknownProjects(missing.map((n) => ({ name: n.requirement.name!, span: n.span })), deps);
+  return [...unknown, ...statuses, ...ranges, ...(notice ? [notice] : [])];
 }
 
 // ---- requirements files -----------------------------------------------------------------------

@@ -19,8 +19,11 @@ export function unknownVersionMessage(name: string, pin: string, listed: Release
   return `${what}: ${newestVersions(releases)}. pip will fail to install this file.`;
 }
 
+/** What a range check reads of a requirement: a requirements-file entry, or a manifest's requirement placed in its document. */
+export type RangeRequirement = Pick<RequirementEntry, 'name' | 'nameSpan' | 'specifiers' | 'specifierSpan' | 'marker'>;
+
 /** An entry with a range (or none): does any release satisfy it, and one for the target Python? */
-export function rangeFindings(entry: RequirementEntry, info: ProjectInfo, data: ProjectData, settings: ReqguardSettings, allowPrereleases: boolean): Finding[] {
+export function rangeFindings(entry: RangeRequirement, info: ProjectInfo, data: ProjectData, settings: ReqguardSettings, allowPrereleases: boolean): Finding[] {
   const specifier = specifierText(entry);
   // An unreadable specifier matches nothing here but is the syntax check's to report.
   if (specifier && !validRange(specifier)) return [];
@@ -49,7 +52,7 @@ export function rangeFindings(entry: RequirementEntry, info: ProjectInfo, data: 
  * The Python to check requires-python against: unset, or for an entry whose marker names Python
  * versions (`; python_version < "3.9"`), none: the line says itself which Pythons it is for.
  */
-export function targetPython(entry: RequirementEntry, settings: ReqguardSettings): string | undefined {
+export function targetPython(entry: Pick<RequirementEntry, 'marker'>, settings: ReqguardSettings): string | undefined {
   return entry.marker && /\bpython_(full_)?version\b/.test(entry.marker.normalized) ? undefined : settings.pythonVersion;
 }
 
