@@ -13,7 +13,7 @@ import type { AnalyzedFile } from './engine';
 import { fileTarget } from './targets';
 
 export type CompletionPlan =
-  | { readonly kind: 'complete'; readonly added: readonly CompiledEntry[]; readonly insertions: readonly TextReplacement[] }
+  | { readonly kind: 'complete'; readonly added: readonly CompiledEntry[]; readonly insertions: readonly TextReplacement[]; readonly hashed: boolean }
   | { readonly kind: 'not-complete'; readonly reason: string }
   | { readonly kind: 'cancelled' };
 
@@ -33,7 +33,7 @@ export interface CompletionOptions {
  */
 export async function planCompletion(file: AnalyzedFile, index: PackageIndex, settings: ReqguardSettings, options: CompletionOptions): Promise<CompletionPlan> {
   const { analysis } = file;
-  if (analysis.family !== 'requirements' || analysis.kind !== 'requirements') return { kind: 'complete', added: [], insertions: [] };
+  if (analysis.family !== 'requirements' || analysis.kind !== 'requirements') return { kind: 'complete', added: [], insertions: [], hashed: false };
   const fixed = options.fixedText === undefined ? analysis.parsed : parseRequirementsFile(options.fixedText);
   const set = await resolveFileSet(index, { document: fixed, path: file.path, includes: file.includes }, { target: fileTarget(settings), prereleases: index.effective.prereleases, hashMode: options.hash, signal: options.signal });
   if (options.signal?.aborted) return { kind: 'cancelled' };
@@ -49,5 +49,5 @@ export async function planCompletion(file: AnalyzedFile, index: PackageIndex, se
     if (hashes && !hashes.ok) return { kind: 'not-complete', reason: `missing dependencies not added: ${item.package.name} ${item.package.version}: ${hashes.reason}` };
     added.push({ name: item.package.name, version: item.package.version, sha256: hashes?.sha256 ?? [], via: viaOf(item) });
   }
-  return { kind: 'complete', added, insertions: insertEntries(analysis.text, analysis.parsed, added) };
+  return { kind: 'complete', added, insertions: insertEntries(analysis.text, analysis.parsed, added), hashed: set.hashMode };
 }
