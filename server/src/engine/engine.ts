@@ -128,6 +128,8 @@ export async function planFileFixes(file: AnalyzedFile, index: PackageIndex, set
   const plan = await planFixes(file.analysis, { index, pythonVersion: settings.pythonVersion, signal }, { ...options, targets: settings.hashes });
   const complete = (options.addMissing ?? settings.fix.addMissingDependencies) && (options.pin || options.update === true);
   if (!complete || plan.cancelled || file.analysis.family !== 'requirements') return plan;
+  // What pip installs is known only once every entry is pinned: the skipped entries say why here.
+  if (plan.skipped.length > 0) return { ...plan, notCompleted: 'missing dependencies not added: some entries are not pinned (above)' };
   const completion = await planCompletion(file, index, settings, { fixedText: applyReplacements(file.analysis.text, plan.replacements), hash: options.hash, targets: settings.hashes, signal });
   if (completion.kind === 'cancelled') return { replacements: [], skipped: [], cancelled: true };
   if (completion.kind === 'not-complete') return { ...plan, notCompleted: completion.reason };
