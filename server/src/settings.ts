@@ -38,6 +38,10 @@ export const DIAGNOSTIC_CODES = {
   'requires-python': 'warning',
   // Said only when reqguard.minimumReleaseAge is set.
   'too-new': 'warning',
+  // Hash mode makes it an error: pip refuses the file.
+  'missing-dependency': 'warning',
+  'dependency-conflict': 'error',
+  'dependencies-unknown': 'information',
   'index-checks-limited': 'warning',
   // A newer release is news, not a defect: opt-in.
   outdated: 'off',
@@ -115,6 +119,8 @@ export interface ReqguardSettings {
   readonly http: HttpSettings;
   readonly vulnerabilities: VulnerabilitySettings;
   readonly hashes: HashTargetSettings;
+  /** "Pin and hash all" and `reqguard fix`: add the dependencies pip installs that the file does not pin (`reqguard.fix.addMissingDependencies`). */
+  readonly fix: { readonly addMissingDependencies: boolean };
   /** Window-wide: the server's log lines below this level are not sent. */
   readonly log: { readonly level: LogLevel };
 }
@@ -151,6 +157,7 @@ export const DEFAULT_SETTINGS: ReqguardSettings = {
   http: { timeoutSeconds: 10, concurrency: 16 },
   vulnerabilities: { osv: false, osvUrl: DEFAULT_OSV_URL },
   hashes: { pythonVersions: [], platforms: [] },
+  fix: { addMissingDependencies: true },
   log: { level: 'info' },
 };
 
@@ -181,6 +188,7 @@ export function normalizeSettings(raw: unknown): ReqguardSettings {
   const osvUrl = nonEmptyString(vulnerabilities.osvUrl);
   const hashes = isRecord(root.hashes) ? root.hashes : {};
   const log = isRecord(root.log) ? root.log : {};
+  const fix = isRecord(root.fix) ? root.fix : {};
   const pythonVersion = typeof root.pythonVersion === 'string' && PYTHON_VERSION.test(root.pythonVersion.trim()) ? root.pythonVersion.trim() : undefined;
   const minimumReleaseAge = parseReleaseAge(root.minimumReleaseAge);
   const url = nonEmptyString(index.url);
@@ -210,6 +218,7 @@ export function normalizeSettings(raw: unknown): ReqguardSettings {
       pythonVersions: matchingStrings(hashes.pythonVersions, PYTHON_VERSION),
       platforms: matchingStrings(hashes.platforms, PLATFORM_TAG, (tag) => tag.toLowerCase()),
     },
+    fix: { addMissingDependencies: fix.addMissingDependencies !== false },
     log: { level: (LOG_LEVELS as readonly unknown[]).includes(log.level) ? (log.level as LogLevel) : defaults.log.level },
   };
 }

@@ -26,6 +26,7 @@ import { selection, testClient, type TestClient } from '../support/indexClient';
 import { writeFindLinksDir } from '../support/staticMirror';
 import type { IndexFixture, TestIndex } from '../support/testIndex';
 import { useFixtureIndex } from '../support/fixtureIndex';
+import { fileTarget } from '../../server/src/engine/targets';
 
 const FIXTURE: IndexFixture = {
   projects: {
@@ -52,6 +53,10 @@ const FIXTURE: IndexFixture = {
       },
     },
     'sdist-only': { versions: { '0.1': { files: ['sdist'] } } },
+    // Dependencies: web-app needs demo-pkg, strict-app excludes demo-pkg 1.0, built-app's sdist needs a build to say.
+    'web-app': { versions: { '1.0': { requiresDist: ['demo-pkg>=1', 'requests>=2.20; extra == "http"'], providesExtra: ['http'] } } },
+    'strict-app': { versions: { '1.0': { requiresDist: ['demo-pkg<1'] } } },
+    'built-app': { versions: { '1.0': { files: ['sdist'], requiresDist: ['requests'], metadataVersion: '2.2', dynamic: ['Requires-Dist'] } } },
   },
 };
 
@@ -68,7 +73,7 @@ interface Run {
 }
 
 /** Runs indexDiagnostics on `source` (with ⟦marks⟧) as `name`. */
-async function run(name: string, source: string, options: { settings?: ReqguardSettings; index?: PackageIndex; osv?: { post: OsvPost }; signal?: AbortSignal } = {}) {
+async function run(name: string, source: string, options: { settings?: ReqguardSettings; index?: PackageIndex; osv?: { post: OsvPost }; signal?: AbortSignal; dependencies?: boolean } = {}) {
   const mark = marked(source);
   const document = TextDocument.create(`file:///work/project/${name}`, name.endsWith('.py') ? 'python' : 'pip-requirements', 1, mark.text);
   const diagnostics = await indexDiagnostics(analyzeDocument(document, `/work/project/${name}`), {
@@ -76,6 +81,7 @@ async function run(name: string, source: string, options: { settings?: ReqguardS
     settings: options.settings ?? DEFAULT_SETTINGS,
     osv: options.osv,
     signal: options.signal,
+    ...(options.dependencies ? { dependencies: { path: `/work/project/${name}`, target: fileTarget({ pythonVersion: '3.11' }) } } : {}),
   });
   for (const diagnostic of diagnostics) {
     seenCodes.add(String(diagnostic.code));
@@ -463,6 +469,18 @@ test('a code whose default is off is hidden until the user gives it a severity',
   assert.equal(severityOf(finding, DEFAULT_SETTINGS), undefined);
   assert.equal(severityOf(finding, normalizeSettings({ severity: { outdated: 'default' } })), undefined);
   assert.equal(severityOf(finding, normalizeSettings({ severity: { outdated: 'information' } })), 'information');
+});
+
+test("pins' dependencies: missing (extras add theirs), a conflict naming both sides, an sdist that needs a build (a note, never 'missing')", async () => {
+  const missing = await check('requirements.txt', '⟦web-app[http]==1.0⟧\n', [['missing-dependency', 'warning', 0]], { dependencies: true });
+  assert.equal(messageOf(missing, 'missing-dependency'), 'web-app==1.0 requires demo-pkg>=1 and requests>=2.20, which this file does not pin: they float to whatever the index offers when pip installs.');
+  // Present anywhere in the file, in any form: nothing to say.
+  await check('requirements.txt', 'web-app[http]==1.0\nDemo_Pkg\nrequests\n', [], { dependencies: true });
+  const conflict = await run('requirements.txt', 'strict-app==1.0\ndemo-pkg==1.0\n', { dependencies: true });
+  assert.match(messageOf({ text: '', diagnostics: conflict.diagnostics }, 'dependency-conflict'), /^demo-pkg==1\.0 does not satisfy demo-pkg<1 \(required by strict-app 1\.0\): pip fails with ResolutionImpossible\./);
+  const unknown = await run('requirements.txt', 'built-app==1.0\n', { dependencies: true });
+  assert.deepEqual(unknown.diagnostics.map((d) => `${d.code} ${d.severity}`), ['dependencies-unknown 3']);
+  assert.match(messageText(unknown.diagnostics[0]), /only known after building it/);
 });
 
 /** Codes whose tests need an index of their own (project statuses, two indexes, upload times relative to now), and the file that checks each. */

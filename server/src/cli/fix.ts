@@ -20,8 +20,13 @@ export const FIX_USAGE = `fix     pins each requirement of each FILE to the rele
         cannot be fixed are listed on stderr and left as they are. Files are written
         atomically, only when they change, each listed on stdout. In hash-checking mode (once
         hashed) the files a FILE includes with -r are fixed too, since pip refuses their
-        unpinned or unhashed entries as well; otherwise they are left as they are.
+        unpinned or unhashed entries as well; otherwise they are left as they are. The
+        file is completed as well: the dependencies pip installs that no file of its set
+        pins are added, pinned (and hashed in hash-checking mode) with # via comments,
+        sorted into place when the file is sorted, else appended; a conflict or an index
+        failure is said on stderr and nothing is added.
           --dry-run                  write nothing; print the change as a unified diff
+          --no-add-missing           do not add missing dependencies
           --pin-only, --hash-only    only pin (hashes already written follow a new pin), or
                                      only hash the pins as written
           --upgrade-vulnerable       only move each pin with known vulnerabilities to the
@@ -47,6 +52,7 @@ const FIX_OPTIONS = {
   '--hash-only': flag,
   '--upgrade-vulnerable': flag,
   ...OSV_OPTIONS,
+  '--no-add-missing': flag,
   ...PYTHON_OPTIONS,
   ...COOLDOWN_OPTIONS,
   ...HASH_TARGET_OPTIONS,
@@ -64,6 +70,8 @@ interface FixRun {
   readonly dryRun: boolean;
   readonly pin: boolean;
   readonly hash: boolean;
+  /** False with --no-add-missing; otherwise the setting's default. */
+  readonly addMissing?: false;
   /** Files written (or diffed) so far, named or included: each once. */
   readonly done: Set<string>;
   readonly upgradeVulnerable: boolean;
@@ -81,7 +89,7 @@ export async function fix(argv: readonly string[], io: CliIo): Promise<number> {
   const named = new Map<string, string>();
   for (const file of args.positionals) if (!named.has(resolve(io.cwd, file))) named.set(resolve(io.cwd, file), file);
   const upgradeVulnerable = args.has('--upgrade-vulnerable');
-  const run: FixRun = { io, named, options, runtime, dryRun: args.has('--dry-run'), pin: !upgradeVulnerable && !args.has('--hash-only'), hash: !upgradeVulnerable && !args.has('--pin-only'), upgradeVulnerable, done: new Set() };
+  const run: FixRun = { io, named, options, runtime, dryRun: args.has('--dry-run'), pin: !upgradeVulnerable && !args.has('--hash-only'), hash: !upgradeVulnerable && !args.has('--pin-only'), upgradeVulnerable, ...(args.has('--no-add-missing') ? { addMissing: false as const } : {}), done: new Set() };
   let status = 0;
   try {
     for (const file of named.values()) status = Math.max(status, await fixFile(file, run));
@@ -127,7 +135,7 @@ async function fixFile(name: string, run: FixRun): Promise<number> {
   }
   const index = fileIndex(run.runtime, file, options.settings);
   const wanted = { pin: run.pin, hash: run.hash, upgradeVulnerable: run.upgradeVulnerable };
-  const [plan, included] = await Promise.all([planFileFixes(file, index, options.settings, wanted, undefined, run.runtime), planIncludedFixes(file, index, options.settings, wanted)]);
+  const [plan, included] = await Promise.all([planFileFixes(file, index, options.settings, { ...wanted, addMissing: run.addMissing }, undefined, run.runtime), planIncludedFixes(file, index, options.settings, wanted)]);
   run.done.add(file.path);
   let status = writeFixes({ name, file, onDisk }, plan, run, true);
   for (const { include, plan: includePlan } of included) {
@@ -187,7 +195,8 @@ function writeFixes(target: FixTarget, plan: FixPlan, run: FixRun, named: boolea
   }
   const document = analysis.document;
   for (const { entry, reason } of plan.skipped) io.stderr(`${name}:${document.positionAt(entry.span.start).line + 1}: not fixed: ${reason}\n`);
-  const skipped = plan.skipped.length > 0 ? 1 : 0;
+  if (plan.notCompleted) io.stderr(`${name}: ${plan.notCompleted}\n`);
+  const skipped = plan.skipped.length > 0 || plan.notCompleted ? 1 : 0;
   if (plan.replacements.length === 0) {
     if (!run.dryRun && named) io.stdout(`${name}: nothing to change\n`);
     return skipped;
@@ -206,8 +215,10 @@ function writeFixes(target: FixTarget, plan: FixPlan, run: FixRun, named: boolea
     io.stderr(`reqguard: ${name}: nothing written: ${reason}\n`);
     return 2;
   }
-  const count = plan.replacements.length;
-  io.stdout(`${name}: rewrote ${count} ${count === 1 ? 'entry' : 'entries'}\n`);
+  // A pure insertion adds an entry; every other replacement rewrites one (perhaps with added entries before it).
+  const count = plan.replacements.filter(({ span }) => span.end > span.start).length;
+  const added = plan.added?.length ? `, added ${plan.added.length} missing ${plan.added.length === 1 ? 'dependency' : 'dependencies'} (${plan.added.map((entry) => `${entry.name}==${entry.version}`).join(', ')})` : '';
+  io.stdout(`${name}: rewrote ${count} ${count === 1 ? 'entry' : 'entries'}${added}\n`);
   return skipped;
 }
 

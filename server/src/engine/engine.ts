@@ -11,6 +11,7 @@ import { advisoryLookup } from '../features/indexDiagnostics/vulnerabilities';
 import type { OsvPost } from '../index/osv';
 import type { PackageIndex } from '../index/packageIndex';
 import { osvPost, type IndexRuntime } from '../index/runtime';
+import { applyReplacements } from '../pip/entryEdit';
 import { planFixes, type FixDeps, type FixOptions, type FixPlan } from '../pip/fixPlan';
 import { hashModeOf, includedRequirementFiles } from '../pip/hashMode';
 import { resolveIncludes, type IncludedFile, type TextReader } from '../pip/includes';
@@ -18,7 +19,10 @@ import { documentKindOf, type ParsedFile } from '../parser/documentKinds';
 import type { PathProbe } from '../pip/localPaths';
 import type { ReqguardSettings } from '../settings';
 import { analyzeDocument } from './documents';
+import { planCompletion } from './completeFile';
+import { withInsertions } from '../pip/completeness';
 import { documentIndex } from './documentIndex';
+import { fileTarget } from './targets';
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -96,7 +100,8 @@ export interface OnlineContext {
 
 /** Findings from the index (unknown projects and versions, yanked, hashes, vulnerabilities…). Never throws. */
 export function onlineDiagnostics(file: AnalyzedFile, context: OnlineContext): Promise<Diagnostic[]> {
-  return indexDiagnostics(file.analysis, { index: context.index, settings: context.settings, signal: context.signal, osv: osvAccess(context.runtime, context.settings) });
+  const dependencies = { path: file.path, includes: file.includes, target: fileTarget(context.settings) };
+  return indexDiagnostics(file.analysis, { index: context.index, settings: context.settings, signal: context.signal, osv: osvAccess(context.runtime, context.settings), dependencies });
 }
 
 /** What the index-backed features (hover, completion, quick fixes) need about a file. */
@@ -117,13 +122,29 @@ function fixDeps(index: PackageIndex, settings: ReqguardSettings, signal?: Abort
   return { index, pythonVersion: settings.pythonVersion, uploadedBefore: cooldownCutoff(settings, Date.now()), advisories, signal };
 }
 
+/** What "Pin and hash all" is asked to do. */
+export interface FileFixOptions extends Omit<FixOptions, 'targets'> {
+  /** Also add the dependencies the file does not pin (when pinning); default: `settings.fix.addMissingDependencies`. */
+  readonly addMissing?: boolean;
+}
+
 /**
- * "Pin and hash all" (and its variants, `fix --upgrade-vulnerable` among them) for the file: the
- * replacements to make and what was left. `runtime` lets the vulnerability upgrade ask OSV too.
+ * "Pin and hash all" (and its variants) for the file: the replacements to make and what was left.
+ * `runtime` lets the vulnerability upgrade (`fix --upgrade-vulnerable`) ask OSV too. When pinning,
+ * the file is completed too: the dependencies pip installs that no file of its set
+ * names are added (planCompletion), resolved against the pins the plan writes.
  */
-export function planFileFixes(file: AnalyzedFile, index: PackageIndex, settings: ReqguardSettings, options: Omit<FixOptions, 'targets'>, signal?: AbortSignal, runtime?: IndexRuntime): Promise<FixPlan> {
+export async function planFileFixes(file: AnalyzedFile, index: PackageIndex, settings: ReqguardSettings, options: FileFixOptions, signal?: AbortSignal, runtime?: IndexRuntime): Promise<FixPlan> {
   const advisories = options.upgradeVulnerable ? advisoryLookup(index, settings, osvAccess(runtime, settings)) : undefined;
-  return planFixes(file.analysis, fixDeps(index, settings, signal, advisories), { ...options, targets: settings.hashes });
+  const plan = await planFixes(file.analysis, fixDeps(index, settings, signal, advisories), { ...options, targets: settings.hashes });
+  const complete = (options.addMissing ?? settings.fix.addMissingDependencies) && (options.pin || options.update === true);
+  if (!complete || plan.cancelled || file.analysis.family !== 'requirements') return plan;
+  // What pip installs is known only once every entry is pinned: the skipped entries say why here.
+  if (plan.skipped.length > 0) return { ...plan, notCompleted: 'missing dependencies not added: some entries are not pinned (above)' };
+  const completion = await planCompletion(file, index, settings, { fixedText: applyReplacements(file.analysis.text, plan.replacements), hash: options.hash, targets: settings.hashes, signal });
+  if (completion.kind === 'cancelled') return { replacements: [], skipped: [], cancelled: true };
+  if (completion.kind === 'not-complete') return { ...plan, notCompleted: completion.reason };
+  return { ...plan, replacements: withInsertions(plan.replacements, completion.insertions), added: completion.added };
 }
 
 /** The plan for one file the fixed file includes: its replacements are in `include.document.text`. */

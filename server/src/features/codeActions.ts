@@ -11,7 +11,9 @@ import { mergeAdvisories } from './indexDiagnostics/vulnerabilities';
 import type { RequirementEntry } from '../parser/requirementsFile';
 import type { Span } from '../parser/types';
 import { rewriteEntry, type EntryChange, type TextReplacement } from '../pip/entryEdit';
-import { digestDifference, order, pickOptions, planFixes, releaseDigests, safeUpgrade, unfixableReason, updateTarget, type Digests, type FixTargets } from '../pip/fixPlan';
+import { digestDifference, order, pickOptions, planFixes, releaseDigests, safeUpgrade, unfixableReason, updateTarget, type Digests, type FixPlan, type FixTargets } from '../pip/fixPlan';
+import { isConflictData } from './indexDiagnostics/dependencies';
+import { parseRequirement } from '../parser/pep508';
 import { loadProjectInfo, pinnedVersion, specifierText } from '../pip/projectInfo';
 import { latestReleases, oldEnough, pickRelease, releaseFor, type Release } from '../pip/releases';
 
@@ -48,6 +50,17 @@ export interface CodeActionDeps {
    * asked for only with the fix-all action; absent: this file alone.
    */
   readonly includedFixes?: () => Promise<readonly { readonly uri: string; readonly edits: readonly TextEdit[] }[]>;
+  /** The whole-file plan of the fix-all action (the engine's, which completes the file); default: pins and hashes alone. */
+  readonly planAll?: () => Promise<FixPlan>;
+  /** The entries that complete the file (asked for when a missing-dependency diagnostic is in the request). */
+  readonly missingDependencies?: () => Promise<MissingDependencies | undefined>;
+}
+
+/** What adding the missing dependencies writes: the new entries and where they go. */
+export interface MissingDependencies {
+  readonly added: readonly { readonly name: string; readonly version: string }[];
+  readonly insertions: readonly TextReplacement[];
+  readonly hashed: boolean;
 }
 
 export interface CodeActionRequest {
@@ -196,6 +209,24 @@ async function confusionActions(ctx: EntryContext, analysis: AnalyzedDocument & 
   return [...(await Promise.all(pins)), ...oneIndex];
 }
 
+/** On dependency-conflict: the newest version of the pinned project that every requiring release admits. */
+async function conflictActions(ctx: EntryContext): Promise<(CodeAction | undefined)[]> {
+  const conflicts = ctx.diagnostics.filter((diagnostic) => diagnostic.code === 'dependency-conflict' && isConflictData(diagnostic.data));
+  if (conflicts.length === 0) return [];
+  const clauses: string[] = [];
+  for (const diagnostic of conflicts) {
+    if (!isConflictData(diagnostic.data)) continue;
+    for (const requirement of diagnostic.data.requirements) {
+      const parsed = parseRequirement(requirement);
+      if (!parsed.ok) return [];
+      clauses.push(...parsed.value.specifiers.map((clause) => clause.text));
+    }
+  }
+  const release = pickRelease(ctx.releases, pickOptions(ctx.deps, clauses.join(',')));
+  if (!release || release.version === pinnedVersion(ctx.entry)) return [];
+  return [await pinAction(ctx, release, `Pin to ${release.version} (satisfies ${clauses.join(',')})`, { codes: ['dependency-conflict'], preferred: true })];
+}
+
 async function entryActions(analysis: AnalyzedDocument, entry: RequirementEntry, diagnostics: readonly Diagnostic[], deps: CodeActionDeps): Promise<CodeAction[]> {
   const info = await loadProjectInfo(deps.index, entry.normalizedName!, deps.signal);
   // An index failure is the diagnostics' news; a quick fix without data has nothing to offer.
@@ -218,6 +249,7 @@ async function entryActions(analysis: AnalyzedDocument, entry: RequirementEntry,
     pinned === undefined ? unpinnedActions(ctx) : pinnedActions(ctx, pinned),
     vulnerableActions(ctx, pinned),
     analysis.family === 'requirements' ? confusionActions(ctx, analysis, info.data.value) : [],
+    conflictActions(ctx),
   ]);
   return groups.flat().filter((action): action is CodeAction => action !== undefined);
 }
@@ -247,13 +279,25 @@ export async function codeActions(analysis: AnalyzedDocument, range: Span, conte
       const end = document.offsetAt(diagnostic.range.end);
       return start <= entry.span.end && entry.span.start <= end;
     });
-  const [perEntry, plan, included] = await Promise.all([
+  const missingHere = wantQuickFixes ? context.diagnostics.filter((diagnostic) => diagnostic.code === 'missing-dependency') : [];
+  const [perEntry, plan, included, missing] = await Promise.all([
     Promise.all(entries.map((entry) => entryActions(analysis, entry, onEntry(entry), deps))),
-    wantFixAll ? planFixes(analysis, deps, { pin: true, hash: true, targets: deps.targets }) : undefined,
+    wantFixAll ? (deps.planAll ? deps.planAll() : planFixes(analysis, deps, { pin: true, hash: true, targets: deps.targets })) : undefined,
     wantFixAll && deps.includedFixes ? deps.includedFixes() : [],
+    missingHere.length && deps.missingDependencies ? deps.missingDependencies() : undefined,
   ]);
   if (deps.signal?.aborted) return [];
   const actions = perEntry.flat();
+  if (missing && missing.added.length > 0) {
+    const count = missing.added.length;
+    actions.push({
+      title: `Add ${count} missing ${count === 1 ? 'dependency' : 'dependencies'} (pinned${missing.hashed ? ' and hashed' : ''})`,
+      kind: CodeActionKind.QuickFix,
+      edit: workspaceEdit(deps, missing.insertions),
+      diagnostics: missingHere,
+      isPreferred: true,
+    });
+  }
   const fixed = (plan?.replacements.length ?? 0) + included.reduce((sum, file) => sum + file.edits.length, 0);
   if (plan && fixed > 0) {
     const edit = workspaceEdit(deps, plan.replacements);
@@ -263,7 +307,7 @@ export async function codeActions(analysis: AnalyzedDocument, range: Span, conte
       title: `Pin and hash all requirements (${fixed} ${fixed === 1 ? 'entry' : 'entries'}${files > 1 ? ` in ${files} files` : ''})`,
       kind: FIX_ALL_KIND,
       edit,
-      diagnostics: context.diagnostics.filter((diagnostic) => diagnostic.code === 'unpinned' || diagnostic.code === 'unhashed' || diagnostic.code === 'hash-mode-include'),
+      diagnostics: context.diagnostics.filter((diagnostic) => ['unpinned', 'unhashed', 'hash-mode-include', 'missing-dependency'].includes(String(diagnostic.code))),
     });
   }
   return actions;

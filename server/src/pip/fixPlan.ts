@@ -74,6 +74,10 @@ export interface FixPlan {
   readonly skipped: SkippedEntry[];
   /** The signal aborted: nothing is returned, so a file is never left half fixed. */
   readonly cancelled: boolean;
+  /** Entries added to complete the file (their insertions are among the replacements). */
+  readonly added?: readonly { readonly name: string; readonly version: string }[];
+  /** Why the file was not completed (a conflict, an index failure): nothing was added. */
+  readonly notCompleted?: string;
 }
 
 export type Digests = { ok: true; sha256: string[] } | { ok: false; reason: string };

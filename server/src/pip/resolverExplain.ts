@@ -54,7 +54,7 @@ function triggersOf(cause: ConflictCause): string[] {
 }
 
 /** "a, b and c". */
-function joinWords(parts: readonly string[]): string {
+export function joinWords(parts: readonly string[]): string {
   return parts.length <= 1 ? (parts[0] ?? '') : `${parts.slice(0, -1).join(', ')} and ${parts[parts.length - 1]}`;
 }
 

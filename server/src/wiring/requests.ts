@@ -5,6 +5,7 @@
 import { pathToFileURL } from 'node:url';
 import type { CodeAction, CodeActionParams, TextDocuments, TextEdit, WorkspaceEdit } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
+import { planCompletion } from '../engine/completeFile';
 import { featureContext, planFileFixes, planIncludedFixes, type IncludedFixPlan } from '../engine/engine';
 import { codeActions } from '../features/codeActions';
 import { rangeOf } from '../features/diagnostics';
@@ -52,7 +53,12 @@ export function codeActionsAt(state: DocumentState, params: CodeActionParams, si
   const toRange = (span: Span) => rangeOf(document, span);
   // The fix-all action reaches the included files as "Pin and hash all" does.
   const includedFixes = async () => includedEdits(await planIncludedFixes(state, index, settings, { pin: true, hash: true }, signal), open) ?? [];
-  return codeActions(state.analysis, range, params.context, { ...featureContext(settings, index, signal), index, targets: settings.hashes, uri: params.textDocument.uri, toRange, includedFixes });
+  const planAll = () => planFileFixes(state, index, settings, { pin: true, hash: true }, signal);
+  const missingDependencies = async () => {
+    const completion = await planCompletion(state, index, settings, { targets: settings.hashes, signal });
+    return completion.kind === 'complete' ? completion : undefined;
+  };
+  return codeActions(state.analysis, range, params.context, { ...featureContext(settings, index, signal), index, targets: settings.hashes, uri: params.textDocument.uri, toRange, includedFixes, planAll, missingDependencies });
 }
 
 export async function pinAndHashAll(state: DocumentState, params: PinAndHashAllParams, signal: AbortSignal, open: OpenDocuments, log: Logger): Promise<WorkspaceEdit | null> {

@@ -7,11 +7,13 @@
 import type { Diagnostic } from 'vscode-languageserver-types';
 import { type Declarations, declaredSpan } from '../../parser/declared';
 import { canonicalizeName } from '../../parser/pep508';
+import type { RequirementsDocument } from '../../parser/requirementsFile';
 import type { Span } from '../../parser/types';
 import { indexedEntries, pinnedVersion } from '../../pip/projectInfo';
 import { releaseFor } from '../../pip/releases';
 import { type Finding, toDiagnostics } from '../diagnostics';
 import type { AnalyzedDocument } from '../document';
+import { dependencyFindings } from './dependencies';
 import { hashFindings } from './hashes';
 import { pinFindings, rangeFindings, unknownVersionMessage, type RangeRequirement } from './pins';
 import { unknownProjects } from './projects';
@@ -27,7 +29,7 @@ export { INDEX_DIAGNOSTIC_CODES } from './shared';
 /** Index-backed diagnostics of a document, in document order. Never throws; a cancelled run gives none. */
 export async function indexDiagnostics(analysis: AnalyzedDocument, deps: IndexDiagnosticsDeps): Promise<Diagnostic[]> {
   try {
-    const findings = analysis.family === 'manifest' ? await manifestFindings(analysis.declarations, deps) : await requirementFindings(analysis.parsed.entries, firstLine(analysis.text), deps);
+    const findings = analysis.family === 'manifest' ? await manifestFindings(analysis.declarations, deps) : await requirementFindings(analysis.parsed.entries, firstLine(analysis.text), deps, analysis.kind === 'requirements' ? analysis.parsed : undefined);
     if (deps.signal?.aborted) return [];
     return toDiagnostics(analysis.document, findings.sort(byPlace), deps.settings);
   } catch {
@@ -75,7 +77,8 @@ function firstLine(text: string): Span {
   return { start: 0, end: end < 0 ? text.length : end };
 }
 
-async function requirementFindings(all: readonly { kind: string }[], fileSpan: Span, deps: IndexDiagnosticsDeps): Promise<Finding[]> {
+/** `completeSet`: the document whose pins' dependencies are checked (a pip-compile input states ranges, not a complete set). */
+async function requirementFindings(all: readonly { kind: string }[], fileSpan: Span, deps: IndexDiagnosticsDeps, completeSet?: RequirementsDocument): Promise<Finding[]> {
   const { checked: entries, notice } = withinLookupLimit(indexedEntries(all), (entry) => ({ normalized: entry.normalizedName!, span: entry.nameSpan! }));
   const infos = await loadAll(entries.map((entry) => entry.normalizedName!), deps);
   const findings: Finding[] = [...configuredExtraIndexes(deps.index.effective, fileSpan), ...(notice ? [notice] : [])];
@@ -106,7 +109,7 @@ async function requirementFindings(all: readonly { kind: string }[], fileSpan: S
   }
   const osv = osvVulnerabilities(pinned, deps);
   const now = (deps.now ?? Date.now)();
-  const [perPin, unknown] = await Promise.all([
+  const [perPin, unknown, dependencies] = await Promise.all([
     Promise.all(pinned.map(async (check, i) => [
       ...pinFindings(check, deps.settings),
       ...tooNewFindings(check, deps.settings, now, deps.index.effective.prereleases),
@@ -114,6 +117,7 @@ async function requirementFindings(all: readonly { kind: string }[], fileSpan: S
       ...(await vulnerabilityFindings(check, osv.then((ids) => ids?.[i] ?? []), deps)),
     ])),
     unknownProjects(missing, deps),
+    completeSet ? dependencyFindings(completeSet, deps) : [],
   ]);
-  return [...findings, ...perPin.flat(), ...unknown];
+  return [...findings, ...perPin.flat(), ...unknown, ...dependencies];
 }

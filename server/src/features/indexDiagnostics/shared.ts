@@ -4,6 +4,8 @@ import type { Result } from '../../index/errors';
 import type { OsvPost } from '../../index/osv';
 import type { PackageIndex, ProjectData } from '../../index/packageIndex';
 import type { RequirementEntry } from '../../parser/requirementsFile';
+import type { TargetEnvironment } from '../../pip/environment';
+import type { IncludedFile } from '../../pip/includes';
 import type { Span } from '../../parser/types';
 import { type ProjectInfo, loadProjectInfo } from '../../pip/projectInfo';
 import type { Release } from '../../pip/releases';
@@ -24,6 +26,9 @@ export const INDEX_DIAGNOSTIC_CODES = [
   'vulnerable',
   'requires-python',
   'too-new',
+  'missing-dependency',
+  'dependency-conflict',
+  'dependencies-unknown',
   'outdated',
   'index-checks-limited',
 ] as const satisfies readonly DiagnosticCode[];
@@ -44,6 +49,8 @@ export interface IndexDiagnosticsDeps {
   readonly osv?: { readonly post: OsvPost };
   /** The clock release ages are measured with (default: Date.now). */
   readonly now?: () => number;
+  /** Where the document lives and what it includes, and the target: given, the pins' dependencies are checked. */
+  readonly dependencies?: { readonly path: string; readonly includes?: readonly IncludedFile[]; readonly target: TargetEnvironment };
 }
 
 const CODE_ORDER = new Map<string, number>(INDEX_DIAGNOSTIC_CODES.map((code, i) => [code, i]));
