@@ -6,20 +6,21 @@ import { relative, resolve, sep } from 'node:path';
 import { fileIndex, planFileFixes } from '../engine/engine';
 import { applyReplacements, type TextReplacement } from '../pip/entryEdit';
 import type { IndexRuntime } from '../index/runtime';
+import type { TargetEnvironment } from '../pip/environment';
 import { flag, parseArgs, UsageError } from './args';
 import { readFile, type CliFile, type CliIo } from './files';
-import { HASH_TARGET_OPTIONS, INDEX_OPTIONS, openIndexRuntime, PYTHON_OPTIONS, readIndexOptions, type IndexOptions } from './indexOptions';
+import { HASH_TARGET_OPTIONS, INDEX_OPTIONS, openIndexRuntime, readIndexOptions, type IndexOptions } from './indexOptions';
 import { FileChangedError } from './replaceFile';
+import { readTargetOptions, TARGET_OPTIONS, targetsOrFail } from './targets';
 import { unifiedDiff } from './unifiedDiff';
 
-export const FIX_USAGE = `fix     pins each requirement of each FILE to the release pip would install and adds the
-        sha256 of every file of that release (the editor's "Pin and hash all"). Entries that
+export const FIX_USAGE = `fix     pins each requirement of each FILE to the release pip would install on every target
+        and adds the sha256 of every file of that release (the editor's "Pin and hash all"). Entries that
         cannot be fixed are listed on stderr and left as they are. Only the named files are
         written (atomically, only when they change), never the files they include.
           --dry-run                  write nothing; print the change as a unified diff
           --pin-only, --hash-only    only pin (hashes already written follow a new pin), or
                                      only hash the pins as written
-          --python-version X.Y       pick releases that support this Python
           --hash-python X.Y          hash only wheels for these Pythons (repeatable; sdists stay)
           --hash-platform TAG        hash only wheels for these platforms, such as manylinux or
                                      win_amd64 (repeatable; any-platform wheels and sdists stay)
@@ -32,7 +33,7 @@ const FIX_OPTIONS = {
   '--dry-run': flag,
   '--pin-only': flag,
   '--hash-only': flag,
-  ...PYTHON_OPTIONS,
+  ...TARGET_OPTIONS,
   ...HASH_TARGET_OPTIONS,
   ...INDEX_OPTIONS,
 };
@@ -45,6 +46,7 @@ interface FixRun {
   readonly named: ReadonlyMap<string, string>;
   readonly options: IndexOptions;
   readonly runtime: IndexRuntime;
+  readonly targets: readonly TargetEnvironment[];
   readonly dryRun: boolean;
   readonly pin: boolean;
   readonly hash: boolean;
@@ -54,12 +56,15 @@ export async function fix(argv: readonly string[], io: CliIo): Promise<number> {
   const args = parseArgs(argv, FIX_OPTIONS);
   if (args.has('--pin-only') && args.has('--hash-only')) throw new UsageError('--pin-only and --hash-only exclude each other');
   const options = readIndexOptions(args, io);
+  const targetOptions = readTargetOptions(args);
   if (args.positionals.length === 0) throw new UsageError('fix needs at least one FILE');
+  const targets = await targetsOrFail(targetOptions, io);
+  if (!targets) return 2;
   const runtime = openIndexRuntime(options, io);
   // A file named twice is fixed (or diffed) once: a second diff of the same file would not apply.
   const named = new Map<string, string>();
   for (const file of args.positionals) if (!named.has(resolve(io.cwd, file))) named.set(resolve(io.cwd, file), file);
-  const run: FixRun = { io, named, options, runtime, dryRun: args.has('--dry-run'), pin: !args.has('--hash-only'), hash: !args.has('--pin-only') };
+  const run: FixRun = { io, named, options, runtime, targets, dryRun: args.has('--dry-run'), pin: !args.has('--hash-only'), hash: !args.has('--pin-only') };
   let status = 0;
   try {
     for (const file of named.values()) status = Math.max(status, await fixFile(file, run));
@@ -101,7 +106,7 @@ async function fixFile(name: string, run: FixRun): Promise<number> {
     io.stderr(`reqguard: ${name}: nothing written: reqguard writes UTF-8 files only, and this file is not UTF-8 (${file.decodeError ?? 'it declares another encoding'})\n`);
     return 2;
   }
-  const plan = await planFileFixes(file, fileIndex(run.runtime, file, options.settings), options.settings, { pin: run.pin, hash: run.hash });
+  const plan = await planFileFixes(file, { index: fileIndex(run.runtime, file, options.settings), settings: options.settings, targets: run.targets }, { pin: run.pin, hash: run.hash });
   if (analysis.kind === 'requirements-in') {
     // Every entry is skipped for the same reason: say it once, for the file.
     if (plan.skipped.length === 0) return 0;

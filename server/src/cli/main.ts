@@ -4,6 +4,7 @@
 //   reqguard show [--json] [-r FILE] [index options] PROJECT...
 //   reqguard parse --json FILE
 import { readNamedFile } from '../nodeIo';
+import { createPythonEnvironments } from '../pythonEnvironment';
 import { terminalSafeJson } from '../features/diagnostics/safeText';
 import { DEFAULT_SETTINGS } from '../settings';
 import { flag, parseArgs, quoted, UsageError } from './args';
@@ -15,15 +16,16 @@ import { readToolInfo } from './manifest';
 import { describeParse } from './parseJson';
 import { replaceFileAtomically } from './replaceFile';
 import { show } from './show';
+import { TARGET_USAGE } from './targets';
 
 export type { CliIo } from './files';
 
 const USAGE = `Usage:
-  reqguard check [--format text|json|sarif] [--fail-on error|warning] [--python-version X.Y]
-                 [--osv] [--osv-url URL] [--no-index-checks] [index options] FILE...
-  reqguard fix [--dry-run] [--pin-only|--hash-only] [--python-version X.Y] [--hash-python X.Y]...
-               [--hash-platform TAG]... [index options] FILE...
-  reqguard show [--json] [-r FILE] [index options] PROJECT...
+  reqguard check [--format text|json|sarif] [--fail-on error|warning] [--osv] [--osv-url URL]
+                 [--no-index-checks] [target options] [index options] FILE...
+  reqguard fix [--dry-run] [--pin-only|--hash-only] [--hash-python X.Y]... [--hash-platform TAG]...
+               [target options] [index options] FILE...
+  reqguard show [--json] [-r FILE] [target options] [index options] PROJECT...
   reqguard parse --json FILE
 
 ${CHECK_USAGE}
@@ -34,6 +36,7 @@ show    prints the index each PROJECT comes from and its versions there, newest 
         found, 1 when one was not (or its index failed), 2 for usage or file errors.
 parse   prints what pip reads in a requirements file (or setup.py), as JSON.
 
+${TARGET_USAGE}
 ${INDEX_USAGE}`;
 
 export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
@@ -83,6 +86,7 @@ export function runCliProcess(): void {
     cwd: process.cwd(),
     env: process.env,
     tool: readToolInfo(),
+    python: createPythonEnvironments({ env: process.env, cwd: process.cwd() }),
   }).then((status) => {
     process.exitCode = status;
   });

@@ -9,6 +9,7 @@ import { indexDiagnostics } from '../features/indexDiagnostics';
 import type { OsvPost } from '../index/osv';
 import type { PackageIndex } from '../index/packageIndex';
 import { osvPost, type IndexRuntime } from '../index/runtime';
+import type { TargetEnvironment } from '../pip/environment';
 import { planFixes, type FixOptions, type FixPlan } from '../pip/fixPlan';
 import { resolveIncludes, type IncludedFile, type TextReader } from '../pip/includes';
 import type { PathProbe } from '../pip/localPaths';
@@ -77,27 +78,29 @@ export function osvAccess(runtime: IndexRuntime | undefined, settings: ReqguardS
 export interface OnlineContext {
   readonly index: PackageIndex;
   readonly settings: ReqguardSettings;
+  /** Where the file is installed (engine/targets.ts chooses them). */
+  readonly targets: readonly TargetEnvironment[];
   readonly runtime?: IndexRuntime;
   readonly signal?: AbortSignal;
 }
 
 /** Findings from the index (unknown projects and versions, yanked, hashes, vulnerabilities…). Never throws. */
 export function onlineDiagnostics(file: AnalyzedFile, context: OnlineContext): Promise<Diagnostic[]> {
-  return indexDiagnostics(file.analysis, { index: context.index, settings: context.settings, signal: context.signal, osv: osvAccess(context.runtime, context.settings) });
+  return indexDiagnostics(file.analysis, { index: context.index, settings: context.settings, targets: context.targets, signal: context.signal, osv: osvAccess(context.runtime, context.settings) });
 }
 
 /** What the index-backed features (hover, completion, quick fixes) need about a file. */
 export interface FeatureContext {
   readonly index?: PackageIndex;
-  readonly pythonVersion?: string;
+  readonly targets: readonly TargetEnvironment[];
   readonly signal?: AbortSignal;
 }
 
-export function featureContext(settings: ReqguardSettings, index: PackageIndex | undefined, signal?: AbortSignal): FeatureContext {
-  return { index, pythonVersion: settings.pythonVersion, signal };
-}
-
 /** "Pin and hash all" (and its variants) for the file: the replacements to make and what was left. */
-export function planFileFixes(file: AnalyzedFile, index: PackageIndex, settings: ReqguardSettings, options: Omit<FixOptions, 'targets'>, signal?: AbortSignal): Promise<FixPlan> {
-  return planFixes(file.analysis, { index, pythonVersion: settings.pythonVersion, signal }, { ...options, targets: settings.hashes });
+export function planFileFixes(
+  file: AnalyzedFile,
+  context: { readonly index: PackageIndex; readonly settings: ReqguardSettings; readonly targets: readonly TargetEnvironment[]; readonly signal?: AbortSignal },
+  options: Omit<FixOptions, 'hashTargets'>,
+): Promise<FixPlan> {
+  return planFixes(file.analysis, { index: context.index, targets: context.targets, signal: context.signal }, { ...options, hashTargets: context.settings.hashes });
 }

@@ -11,7 +11,8 @@ import type { Span } from '../parser/types';
 import { rewriteEntry, type EntryChange, type TextReplacement } from '../pip/entryEdit';
 import { digestDifference, order, planFixes, releaseDigests, unfixableReason, updateTarget, type Digests, type FixTargets } from '../pip/fixPlan';
 import { loadProjectInfo, pinnedVersion, specifierText } from '../pip/projectInfo';
-import { latestReleases, pickRelease, releaseFor, supportsPython, type Release } from '../pip/releases';
+import type { TargetEnvironment } from '../pip/environment';
+import { installableOnAll, latestReleases, pickForEntry, pickRelease, releaseFor, type Release } from '../pip/releases';
 
 /** The kind of the document-wide fix (a sub-kind of source.fixAll, so "fix all on save" runs it). */
 export const FIX_ALL_KIND = `${CodeActionKind.SourceFixAll}.reqguard`;
@@ -33,9 +34,10 @@ export function isVulnerableData(data: unknown): data is VulnerableData {
 
 export interface CodeActionDeps {
   readonly index: PackageIndex;
-  readonly pythonVersion?: string;
-  /** Which installs hashes are written for; default: every file of the release. */
-  readonly targets?: FixTargets;
+  /** Where the file is installed: pins go to releases every target can install. */
+  readonly targets?: readonly TargetEnvironment[];
+  /** Which files' hashes are written; default: every file of the release. */
+  readonly hashTargets?: FixTargets;
   readonly signal?: AbortSignal;
   readonly uri: string;
   readonly toRange: (span: Span) => Range;
@@ -95,7 +97,7 @@ function hasCode(ctx: EntryContext, ...codes: string[]): boolean {
 async function unpinnedActions(ctx: EntryContext): Promise<(CodeAction | undefined)[]> {
   const { entry, releases, deps } = ctx;
   const hashed = entry.hashes.length > 0;
-  const chosen = pickRelease(releases, { specifier: specifierText(entry), pythonVersion: deps.pythonVersion, allowPrereleases: deps.index.effective.prereleases });
+  const chosen = pickForEntry(releases, entry, { specifier: specifierText(entry), targets: deps.targets, allowPrereleases: deps.index.effective.prereleases });
   const latest = latestReleases(releases.filter((release) => release.files.length > 0)).final;
   const suffix = hashed ? ' and rehash' : '';
   const codes = ['unpinned', 'unhashed'];
@@ -126,7 +128,7 @@ async function pinnedActions(ctx: EntryContext, pinned: string): Promise<(CodeAc
     );
   }
   // The same move as "Update all" (planFixes with update).
-  const target = updateTarget(releases, pinned, { pythonVersion: deps.pythonVersion, allowPrereleases: deps.index.effective.prereleases });
+  const target = updateTarget(releases, pinned, { targets: deps.targets, allowPrereleases: deps.index.effective.prereleases });
   if (target?.direction === 'up') {
     const title = `Update to ${target.release.version} and ${entry.hashes.length ? 'rehash' : 'add hashes'}`;
     actions.push(pinAction(ctx, target.release, title, { hash: true, codes: ['outdated', 'yanked', 'unknown-version', 'unhashed'] }));
@@ -148,13 +150,13 @@ async function safeUpgrade(ctx: EntryContext, data: VulnerableData, current: str
     !!release &&
     !release.yanked &&
     release.files.length > 0 &&
-    supportsPython(release.requiresPython, deps.pythonVersion) &&
+    installableOnAll(release, deps.targets ?? []) &&
     (current === undefined || order(release.version, current) > 0);
   const fixed = data.fixedIn
     .map((version) => releaseFor(releases, version))
     .filter(usable)
     .sort((a, b) => compare(a.version, b.version));
-  const newest = pickRelease(releases, { specifier: '', pythonVersion: deps.pythonVersion, allowPrereleases: deps.index.effective.prereleases });
+  const newest = pickRelease(releases, { specifier: '', targets: deps.targets, allowPrereleases: deps.index.effective.prereleases });
   const candidates = [...new Map([...fixed, ...(usable(newest) ? [newest] : [])].map((release) => [release.version, release])).values()];
   const clean = await Promise.all(
     candidates.map(async (release) => {
@@ -192,7 +194,7 @@ async function entryActions(analysis: AnalyzedDocument, entry: RequirementEntry,
     deps,
     digests(release) {
       let digests = cache.get(release.version);
-      if (!digests) cache.set(release.version, (digests = releaseDigests(deps.index, release, deps.targets, deps.signal)));
+      if (!digests) cache.set(release.version, (digests = releaseDigests(deps.index, release, deps.hashTargets, deps.signal)));
       return digests;
     },
   };
@@ -228,7 +230,7 @@ export async function codeActions(analysis: AnalyzedDocument, range: Span, conte
     });
   const [perEntry, plan] = await Promise.all([
     Promise.all(entries.map((entry) => entryActions(analysis, entry, onEntry(entry), deps))),
-    wantFixAll ? planFixes(analysis, deps, { pin: true, hash: true, targets: deps.targets }) : undefined,
+    wantFixAll ? planFixes(analysis, deps, { pin: true, hash: true, hashTargets: deps.hashTargets }) : undefined,
   ]);
   if (deps.signal?.aborted) return [];
   const actions = perEntry.flat();

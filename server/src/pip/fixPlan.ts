@@ -11,7 +11,9 @@ import type { RequirementEntry } from '../parser/requirementsFile';
 import { rewriteEntry, type TextReplacement } from './entryEdit';
 import { unhashableReason } from './pinning';
 import { loadProjectInfo, pinnedVersion, specifierText } from './projectInfo';
-import { filesToHash, pickRelease, releaseFor, type Release } from './releases';
+import type { TargetEnvironment } from './environment';
+import { describeProblem, filesToHash, firstRefusal, pickForEntry, pickRelease, releaseFor, type Release } from './releases';
+import { describeTargets } from './targets';
 
 /** Which installs the hashes are for; files for other Pythons or platforms are left out (sdists always stay). */
 export interface FixTargets {
@@ -26,8 +28,8 @@ export interface FixTargets {
 
 export interface FixDeps {
   readonly index: PackageIndex;
-  /** The target Python, so releases whose requires-python refuses it are not picked. */
-  readonly pythonVersion?: string;
+  /** Where the file is installed: releases a target cannot install are not picked. */
+  readonly targets?: readonly TargetEnvironment[];
   readonly signal?: AbortSignal;
   readonly onProgress?: (done: number, total: number) => void;
 }
@@ -43,7 +45,8 @@ export interface FixOptions {
   readonly update?: boolean;
   /** Default: every requirement of the file. */
   readonly entries?: readonly RequirementEntry[];
-  readonly targets?: FixTargets;
+  /** Which files' hashes are written (`reqguard.hashes`); default: every file of the release. */
+  readonly hashTargets?: FixTargets;
 }
 
 export interface SkippedEntry {
@@ -77,22 +80,22 @@ function pythonTagsMatch(tags: readonly string[], abis: readonly string[], versi
   });
 }
 
-/** Whether a file is installable on one of the targets; sdists and files that are not wheels always are. */
-export function matchesTargets(file: IndexedFile, targets: FixTargets | undefined): boolean {
+/** Whether a file's hash is written for the hash targets; sdists and files that are not wheels always are. */
+function matchesHashTargets(file: IndexedFile, hashTargets: FixTargets | undefined): boolean {
   const wheel = file.wheel;
-  if (!wheel || !targets) return true;
-  const { pythonVersions, platforms } = targets;
+  if (!wheel || !hashTargets) return true;
+  const { pythonVersions, platforms } = hashTargets;
   if (pythonVersions?.length && !pythonTagsMatch(wheel.pythonTags, wheel.abiTags, pythonVersions)) return false;
   if (platforms?.length && !wheel.platformTags.some((tag) => tag === 'any' || platforms.some((platform) => tag.startsWith(platform)))) return false;
   return true;
 }
 
 /**
- * The sha256 of every file of a release to hash (filesToHash, narrowed to the targets), sorted:
+ * The sha256 of every file of a release to hash (filesToHash, narrowed to the hash targets), sorted:
  * from the index's own hashes, else by downloading each file once (index.fileSha256).
  */
-export async function releaseDigests(index: PackageIndex, release: Release, targets?: FixTargets, signal?: AbortSignal): Promise<Digests> {
-  const files = filesToHash(release).filter((file) => matchesTargets(file, targets));
+export async function releaseDigests(index: PackageIndex, release: Release, hashTargets?: FixTargets, signal?: AbortSignal): Promise<Digests> {
+  const files = filesToHash(release).filter((file) => matchesHashTargets(file, hashTargets));
   if (files.length === 0) return { ok: false, reason: `no file of ${release.version} is for the target Python versions and platforms` };
   const results = await Promise.all(files.map((file) => index.fileSha256(file, signal)));
   const digests: string[] = [];
@@ -132,7 +135,7 @@ export function order(version: string, pinned: string): number {
 
 /**
  * Where updating moves a pin: to the release pip would pick with the pin ignored (the newest
- * non-yanked release that supports the target Python, final unless --pre is in effect) when that
+ * non-yanked release every target can install, final unless --pre is in effect) when that
  * is newer (`up`); back down to it when the pin is yanked or not on the index and past every
  * usable release (`down`: the way out). Undefined: the pin stays (already the newest, a
  * pre-release pin newer than every final, or no PEP 440 version).
@@ -140,9 +143,9 @@ export function order(version: string, pinned: string): number {
 export function updateTarget(
   releases: readonly Release[],
   pinned: string,
-  options: { readonly pythonVersion?: string; readonly allowPrereleases?: boolean },
+  options: { readonly targets?: readonly TargetEnvironment[]; readonly allowPrereleases?: boolean },
 ): { readonly release: Release; readonly direction: 'up' | 'down' } | undefined {
-  const newest = pickRelease(releases, { specifier: '', pythonVersion: options.pythonVersion, allowPrereleases: options.allowPrereleases });
+  const newest = pickRelease(releases, { specifier: '', targets: options.targets, allowPrereleases: options.allowPrereleases });
   if (!newest) return undefined;
   if (order(newest.version, pinned) > 0) return { release: newest, direction: 'up' };
   const current = releaseFor(releases, pinned);
@@ -170,23 +173,27 @@ async function planEntry(analysis: ParsedFile, entry: RequirementEntry, deps: Fi
   let release: Release | undefined;
   let version: string | undefined;
   let sha256: string[] | undefined;
+  const targets = deps.targets ?? [];
   if (pinned === undefined) {
     const specifier = specifierText(entry);
-    release = pickRelease(info.releases, { specifier, pythonVersion: deps.pythonVersion, allowPrereleases: deps.index.effective.prereleases });
+    release = pickForEntry(info.releases, entry, { specifier, targets, allowPrereleases: deps.index.effective.prereleases });
     if (!release) {
-      const python = deps.pythonVersion ? ` on Python ${deps.pythonVersion}` : '';
-      return { skipped: `no release of '${name}' satisfies '${specifier || 'any version'}'${python} (yanked releases are never picked)` };
+      // Releases satisfy the range, but no target can install them: say which and why.
+      const newest = targets.length ? pickRelease(info.releases, { specifier, allowPrereleases: deps.index.effective.prereleases }) : undefined;
+      const refusal = newest && firstRefusal(newest, targets);
+      const where = refusal ? ` that ${describeTargets(targets)} can install (${newest.version} ${describeProblem(refusal.problem, refusal.target.name)})` : '';
+      return { skipped: `no release of '${name}' satisfies '${specifier || 'any version'}'${where} (yanked releases are never picked)` };
     }
     version = release.version;
   } else {
-    const target = update ? updateTarget(info.releases, pinned, { pythonVersion: deps.pythonVersion, allowPrereleases: deps.index.effective.prereleases }) : undefined;
+    const target = update ? updateTarget(info.releases, pinned, { targets, allowPrereleases: deps.index.effective.prereleases }) : undefined;
     release = target?.release ?? releaseFor(info.releases, pinned);
     version = target?.release.version;
     if (!release) return options.hash ? { skipped: `'${name}' ${pinned} is not on the index: there are no files to hash` } : {};
   }
   // A new pin makes hashes already written wrong: they are replaced even when hashing was not asked for.
   if (options.hash || (version !== undefined && entry.hashes.length > 0)) {
-    const digests = await releaseDigests(deps.index, release, options.targets, deps.signal);
+    const digests = await releaseDigests(deps.index, release, options.hashTargets, deps.signal);
     if (!digests.ok) return { skipped: digests.reason };
     // Exactly the release's files: a digest of no file on the index would let a foreign file in.
     const { missing, extra } = digestDifference(entry, digests.sha256);

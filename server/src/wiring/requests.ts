@@ -3,19 +3,19 @@
 // versioned WorkspaceEdit, or null when cancelled or when the document changed.
 import type { CodeAction, CodeActionParams, TextDocuments, WorkspaceEdit } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import { featureContext, planFileFixes } from '../engine/engine';
+import { planFileFixes } from '../engine/engine';
 import { codeActions } from '../features/codeActions';
 import type { Logger } from '../log';
 import type { Span } from '../parser/types';
 import type { PinAndHashAllParams } from '../protocol';
 import type { DocumentState } from './documentStates';
 
-export function codeActionsAt(state: DocumentState, params: CodeActionParams, signal: AbortSignal): Promise<CodeAction[]> | CodeAction[] {
+export async function codeActionsAt(state: DocumentState, params: CodeActionParams, signal: AbortSignal): Promise<CodeAction[]> {
   const { document, index, settings } = state;
   if (!index) return [];
   const range: Span = { start: document.offsetAt(params.range.start), end: document.offsetAt(params.range.end) };
   const toRange = (span: Span) => ({ start: document.positionAt(span.start), end: document.positionAt(span.end) });
-  return codeActions(state.analysis, range, params.context, { ...featureContext(settings, index, signal), index, targets: settings.hashes, uri: params.textDocument.uri, toRange });
+  return codeActions(state.analysis, range, params.context, { index, targets: await state.targets(), hashTargets: settings.hashes, signal, uri: params.textDocument.uri, toRange });
 }
 
 export async function pinAndHashAll(state: DocumentState, params: PinAndHashAllParams, signal: AbortSignal, documents: TextDocuments<TextDocument>, log: Logger): Promise<WorkspaceEdit | null> {
@@ -23,7 +23,7 @@ export async function pinAndHashAll(state: DocumentState, params: PinAndHashAllP
   if (!index) return null;
   const options = { pin: params.pin ?? true, hash: params.hash ?? true, update: params.update ?? false };
   const started = Date.now();
-  const plan = await planFileFixes(state, index, state.settings, options, signal);
+  const plan = await planFileFixes(state, { index, settings: state.settings, targets: await state.targets(), signal }, options);
   const what = options.update ? 'update all' : options.pin ? 'pin and hash all' : 'hash all';
   log.debug(`${params.uri}: ${what} planned in ${Date.now() - started} ms: ${plan.replacements.length} edits, ${plan.skipped.length} not fixed${plan.cancelled ? ' (cancelled)' : ''}`);
   for (const skipped of plan.skipped) log.info(`${params.uri}:${document.positionAt(skipped.entry.span.start).line + 1}: not fixed: ${skipped.reason}`);

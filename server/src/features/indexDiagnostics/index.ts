@@ -1,5 +1,6 @@
 // Diagnostics that need the package index: projects and versions that do not exist, yanked
-// releases, hashes that match no file, known vulnerabilities, requires-python and newer releases.
+// releases, hashes that match no file, known vulnerabilities, releases a target cannot install
+// (requires-python, no compatible file) and newer releases.
 // Every project is loaded once, all in parallel; an index that fails yields nothing here (the
 // outage is reported once, elsewhere), and only a definite "not found" is said to be one. One
 // module per concern: projects, pins, hashes, vulnerabilities, suggestions.
@@ -60,7 +61,7 @@ async function requirementFindings(all: readonly { kind: string }[], deps: Index
     }
     const pin = pinnedVersion(entry);
     if (pin === undefined) {
-      findings.push(...rangeFindings(entry, info, info.data.value, deps.settings, deps.index.effective.prereleases));
+      findings.push(...rangeFindings(entry, info, info.data.value, deps.targets ?? [], deps.index.effective.prereleases));
       continue;
     }
     const span = entry.specifiers[0].versionSpan;
@@ -74,7 +75,7 @@ async function requirementFindings(all: readonly { kind: string }[], deps: Index
   const osv = osvVulnerabilities(pinned, deps);
   const [perPin, unknown] = await Promise.all([
     Promise.all(pinned.map(async (check, i) => [
-      ...pinFindings(check, deps.settings),
+      ...pinFindings(check, deps.targets ?? []),
       ...(await hashFindings(check, deps)),
       ...(await vulnerabilityFindings(check, osv.then((ids) => ids?.[i] ?? []), deps)),
     ])),
