@@ -175,6 +175,12 @@ function sdist(version: string, extra: Partial<IndexedFile> = {}): IndexedFile {
   return { filename: `p-${version}.tar.gz`, url: `https://x/p-${version}.tar.gz`, hashes: {}, yanked: false, coreMetadata: false, kind: 'sdist', version, source: 'x', ...extra };
 }
 
+/** The releases of a project with these files, newest first. */
+function releasesWith(files: IndexedFile[]) {
+  const project: ProjectData = { name: 'p', versions: [], files, stale: false, freshness: 'fetched', fetchedAt: 0, problems: [] };
+  return releasesOf(project);
+}
+
 test('fitsTarget: an sdist always, a wheel when one of its tags is the target\'s (abi3 for later Pythons, pure wheels everywhere)', () => {
   const linux311 = pythonTarget('3.11', 'manylinux_2_28_x86_64');
   const linux312 = pythonTarget('3.12', 'manylinux_2_28_x86_64');
@@ -198,23 +204,14 @@ test('fitsTarget: an sdist always, a wheel when one of its tags is the target\'s
 
 test('installProblem: Requires-Python when every file refuses the Python, else no compatible file (named by the wheels\' platforms)', () => {
   const linux = pythonTarget('3.11', 'manylinux_2_28_x86_64');
-  const project: ProjectData = {
-    name: 'p',
-    versions: [],
-    files: [
-      wheel('p-3.0-py3-none-any.whl', { requiresPython: '>=3.12' }),
-      sdist('3.0', { requiresPython: '>=3.12' }),
-      wheel('p-2.0-cp311-cp311-win_amd64.whl'),
-      wheel('p-2.0-cp311-cp311-macosx_11_0_arm64.whl'),
-      wheel('p-1.5-py3-none-any.whl', { yanked: true }),
-      wheel('p-1.0-py3-none-any.whl'),
-    ],
-    stale: false,
-    freshness: 'fetched',
-    fetchedAt: 0,
-    problems: [],
-  };
-  const [v3, v2, v15, v1] = releasesOf(project);
+  const [v3, v2, v15, v1] = releasesWith([
+    wheel('p-3.0-py3-none-any.whl', { requiresPython: '>=3.12' }),
+    sdist('3.0', { requiresPython: '>=3.12' }),
+    wheel('p-2.0-cp311-cp311-win_amd64.whl'),
+    wheel('p-2.0-cp311-cp311-macosx_11_0_arm64.whl'),
+    wheel('p-1.5-py3-none-any.whl', { yanked: true }),
+    wheel('p-1.0-py3-none-any.whl'),
+  ]);
   assert.deepEqual(installProblem(v3, linux), { kind: 'requires-python', requiresPython: '>=3.12' });
   assert.equal(describeProblem(installProblem(v3, linux)!, linux.name), 'requires Python >=3.12, not CPython 3.11 on Linux x86_64');
   assert.deepEqual(installProblem(v2, linux), { kind: 'no-compatible-file', wheels: ['macosx_11_0_arm64', 'win_amd64'] });
@@ -231,24 +228,15 @@ test('several targets: the pick is a release every one of them can install; the 
   const linux311 = pythonTarget('3.11', 'manylinux_2_28_x86_64');
   const linux312 = pythonTarget('3.12', 'manylinux_2_28_x86_64');
   const windows312 = pythonTarget('3.12', 'win_amd64');
-  const project: ProjectData = {
-    name: 'p',
-    versions: [],
-    files: [
-      // 4.0: 3.12 only. 3.0: Linux wheels only. 2.0: Linux and Windows, 3.12 by abi3. 1.0: pure.
-      wheel('p-4.0-py3-none-any.whl', { requiresPython: '>=3.12' }),
-      wheel('p-3.0-cp311-cp311-manylinux_2_17_x86_64.whl'),
-      wheel('p-3.0-cp312-cp312-manylinux_2_17_x86_64.whl'),
-      wheel('p-2.0-cp311-abi3-manylinux_2_17_x86_64.whl'),
-      wheel('p-2.0-cp311-abi3-win_amd64.whl'),
-      wheel('p-1.0-py3-none-any.whl'),
-    ],
-    stale: false,
-    freshness: 'fetched',
-    fetchedAt: 0,
-    problems: [],
-  };
-  const releases = releasesOf(project);
+  const releases = releasesWith([
+    // 4.0: 3.12 only. 3.0: Linux wheels only. 2.0: Linux and Windows, 3.12 by abi3. 1.0: pure.
+    wheel('p-4.0-py3-none-any.whl', { requiresPython: '>=3.12' }),
+    wheel('p-3.0-cp311-cp311-manylinux_2_17_x86_64.whl'),
+    wheel('p-3.0-cp312-cp312-manylinux_2_17_x86_64.whl'),
+    wheel('p-2.0-cp311-abi3-manylinux_2_17_x86_64.whl'),
+    wheel('p-2.0-cp311-abi3-win_amd64.whl'),
+    wheel('p-1.0-py3-none-any.whl'),
+  ]);
   const pick = (...targets: typeof linux311[]) => pickRelease(releases, { specifier: '', targets })?.version;
   assert.equal(pick(linux312), '4.0');
   assert.equal(pick(linux311), '3.0');
