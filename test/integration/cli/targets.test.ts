@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runPip, type PipVersion } from '../../support/pip';
-import { PIP, PIP26, skipWithout } from '../../support/optionalProgram';
+import { PIP, PIP26, PYTHON3, requireProgram, skipWithout } from '../../support/optionalProgram';
 import { startTestIndex, type IndexFixture, type TestIndex } from '../../support/testIndex';
 import { run, workspace } from './runCli';
 
@@ -78,5 +78,65 @@ test('fix --platform win_amd64 --python-version 3.11 pins the Windows wheel; the
     readFileSync(join(dir, 'requirements.txt'), 'utf8'),
     pinned('future-pkg', '1.0', 'future_pkg-1.0-py3-none-any.whl') + pinned('winonly', '2.0', 'winonly-2.0-cp311-cp311-win_amd64.whl'),
   );
-  writeFileSync(join(dir, 'requirements.txt'), 'future-pkg\nwinonly\n');
+});
+
+test('several targets (comma lists): every pick suits all of them; check names each target first and reports the pins one cannot install', async () => {
+  const dir = workspace({ 'requirements.txt': 'future-pkg\nwinonly\n' });
+  const targets = ['--python-version', '3.11,3.12', '--platform', 'win_amd64', '--platform', 'manylinux_2_28_x86_64'];
+  const fixed = await run(['fix', ...onIndex(), ...targets, 'requirements.txt'], dir);
+  assert.equal(fixed.status, 0, fixed.stderr);
+  assert.equal(readFileSync(join(dir, 'requirements.txt'), 'utf8'), pinned('future-pkg', '1.0', 'future_pkg-1.0-py3-none-any.whl') + pinned('winonly', '1.0', 'winonly-1.0-py3-none-any.whl'));
+
+  writeFileSync(join(dir, 'requirements.txt'), 'winonly==2.0\n');
+  const checked = await run(['check', ...onIndex(), ...targets, 'requirements.txt'], dir);
+  assert.equal(checked.status, 0, checked.stderr);
+  const lines = checked.stdout.split('\n');
+  assert.deepEqual(lines.slice(0, 4), [
+    'Target: CPython 3.11 on Windows AMD64 (win_amd64), --platform',
+    'Target: CPython 3.11 on Linux x86_64 (manylinux_2_28_x86_64), --platform',
+    'Target: CPython 3.12 on Windows AMD64 (win_amd64), --platform',
+    'Target: CPython 3.12 on Linux x86_64 (manylinux_2_28_x86_64), --platform',
+  ]);
+  assert.match(
+    checked.stdout,
+    /^requirements\.txt:1:10: warning \[no-compatible-file\] winonly 2\.0 has no file CPython 3\.11 on Linux x86_64, CPython 3\.12 on Windows AMD64 and CPython 3\.12 on Linux x86_64 can install \(wheels for win_amd64 only\): pip will not install it there\. The newest release for CPython 3\.11 on Windows AMD64, CPython 3\.11 on Linux x86_64 and 2 more targets is 1\.0\.$/m,
+  );
+});
+
+test('--python asks that interpreter: its target is the one checked, named with its path', { skip: skipWithout(PYTHON3) }, async () => {
+  const python3 = requireProgram(PYTHON3);
+  const dir = workspace({ 'requirements.txt': 'future-pkg==2.0\n' });
+  const checked = await run(['check', ...onIndex(), '--python', python3, 'requirements.txt'], dir);
+  assert.equal(checked.status, 0, checked.stderr);
+  assert.match(checked.stdout, new RegExp(`^Target: CPython 3\\.\\d+( on [^\\n]+)? \\(${python3.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\), --python\n`));
+  assert.match(checked.stdout, /\[requires-python\] future-pkg 2\.0 requires Python >=3\.99, not CPython 3\.\d+/);
+  // A platform without a version: the version of the interpreter asked.
+  const windows = await run(['check', ...onIndex(), '--python', python3, '--platform', 'win_amd64', 'requirements.txt'], dir);
+  assert.match(windows.stdout, /^Target: CPython 3\.\d+ on Windows AMD64 \(win_amd64\), --platform$/m);
+});
+
+test('target options: bad values are usage errors (exit 2); an interpreter that cannot be asked stops the command with why', async () => {
+  const dir = workspace({ 'requirements.txt': 'future-pkg\n' });
+  const usage: [string[], RegExp][] = [
+    [['--python-version', '2.7'], /--python-version must be a Python version such as 3\.11, not '2\.7'/],
+    [['--python-version', '3.11,three'], /--python-version must be a Python version such as 3\.11, not 'three'/],
+    [['--platform', 'macosx_11_0_universal2'], /--platform macosx_11_0_universal2: universal2 is a wheel format, not a machine/],
+    [['--platform', 'linux-x86_64'], /--platform linux-x86_64: not a platform reqguard can describe/],
+    [['--implementation', 'pypy'], /--implementation describes a target: give --python-version or --platform too/],
+    [['--python-version', '3.11', '--implementation', 'jython'], /--implementation must be cpython or pypy, not 'jython'/],
+    [['--python='], /--python needs the path of an interpreter/],
+    [['--python-version', Array.from({ length: 9 }, (_, i) => `3.${i + 5}`).join(','), '--platform', 'win32,win_amd64'], /at most 16 targets \(these options make 18\)/],
+  ];
+  for (const [options, why] of usage) {
+    for (const command of ['check', 'fix', 'show']) {
+      const result = await run([command, ...onIndex(), ...options, command === 'show' ? 'future-pkg' : 'requirements.txt'], dir);
+      assert.equal(result.status, 2, `${command} ${options.join(' ')}`);
+      assert.match(result.stderr, why);
+      assert.match(result.stderr, /Usage:/);
+    }
+  }
+  const missing = await run(['fix', ...onIndex(), '--python', join(dir, 'no-python'), 'requirements.txt'], dir);
+  assert.equal(missing.status, 2);
+  assert.equal(missing.stderr, `reqguard: ${join(dir, 'no-python')}: no such file\n`);
+  assert.equal(readFileSync(join(dir, 'requirements.txt'), 'utf8'), 'future-pkg\n', 'nothing written');
 });
