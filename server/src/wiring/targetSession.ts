@@ -1,7 +1,7 @@
 // The target environments of open documents: the interpreters the client says the Python
 // extension chose (per workspace folder), and the choice engine/targets.ts makes from them and a
 // document's settings, made once per settings, interpreter and trust state. What failed on the
-// way (an interpreter that did not answer, a bad reqguard.targets item) is logged once per choice.
+// way (an interpreter that did not answer, a bad reqguard.targets item) is logged once.
 import { editorTargets, type PythonEnvironments, type TargetChoice } from '../engine/targets';
 import type { Logger } from '../log';
 import type { TargetEnvironment } from '../pip/environment';
@@ -17,6 +17,8 @@ export class TargetSession {
   /** Folder URI (with a trailing slash; WINDOW for none) → the interpreter chosen there. */
   private readonly interpreters = new Map<string, string>();
   private chosen = new WeakMap<ReqguardSettings, Map<string, Promise<TargetChoice>>>();
+  /** Notes already logged: every document with the same settings makes the same choice. */
+  private logged = new Set<string>();
 
   constructor(
     private readonly python: PythonEnvironments | undefined,
@@ -42,6 +44,7 @@ export class TargetSession {
   /** Interpreters are asked again (one upgraded in place keeps its path) and settings re-read. */
   reset(): void {
     this.chosen = new WeakMap();
+    this.logged = new Set();
   }
 
   /** The document's targets (asking interpreters the first time). */
@@ -56,7 +59,11 @@ export class TargetSession {
       choice = editorTargets(settings, interpreter, this.python);
       bySettings.set(key, choice);
       void choice.then(({ targets, notes }) => {
-        for (const note of notes) this.log.warn(`target environment: ${note}`);
+        for (const note of notes) {
+          if (this.logged.has(note)) continue;
+          this.logged.add(note);
+          this.log.warn(`target environment: ${note}`);
+        }
         this.log.debug(`targets for ${uri}: ${targets.length ? targets.map(targetLine).join('; ') : 'none (Requires-Python and wheel tags are not checked)'}`);
       });
     }
