@@ -15,9 +15,9 @@ import { readTargetOptions, TARGET_OPTIONS, targetsOrFail } from './targets';
 import { unifiedDiff } from './unifiedDiff';
 
 export const FIX_USAGE = `fix     pins each requirement of each FILE to the release pip would install on every target
-        and adds the sha256 of every file of that release (the editor's "Pin and hash all"). Entries that
-        cannot be fixed are listed on stderr and left as they are. Only the named files are
-        written (atomically, only when they change), never the files they include.
+        and adds the sha256 of every file of that release (the editor's "Pin and hash all").
+        Entries that cannot be fixed are listed on stderr and left as they are. Only the named
+        files are written (atomically, only when they change), never the files they include.
           --dry-run                  write nothing; print the change as a unified diff
           --pin-only, --hash-only    only pin (hashes already written follow a new pin), or
                                      only hash the pins as written
