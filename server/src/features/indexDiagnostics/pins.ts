@@ -39,7 +39,8 @@ export function rangeFindings(entry: RequirementEntry, info: ProjectInfo, data: 
   if (pickRelease(info.releases, { specifier, targets: checked, allowPrereleases })) return [];
   // The target that no release in the range suits, else (each is suited by another release) all of them.
   const alone = checked.find((target) => !pickRelease(info.releases, { specifier, targets: [target], allowPrereleases }));
-  const refusal = firstRefusal(match, alone ? [alone] : checked)!;
+  const refusal = firstRefusal(match, alone ? [alone] : checked);
+  if (!refusal) return [];
   const where = alone ? describeTargets([alone]) : `all of ${describeTargets(checked)} at once`;
   return [{ code: refusal.problem.kind, message: `No release satisfying '${label}' can be installed on ${where}: ${match.version} ${describeProblem(refusal.problem)}.`, span }];
 }
