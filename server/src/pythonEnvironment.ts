@@ -181,10 +181,26 @@ export function hostPlatformTag(): string | undefined {
   }
   if (process.platform === 'linux') {
     const machine = LINUX_MACHINES[process.arch];
-    const glibc = (process.report?.getReport() as { header?: { glibcVersionRuntime?: string } } | undefined)?.header?.glibcVersionRuntime;
+    const glibc = glibcVersion();
     const version = glibc && /^2\.(\d+)/.exec(glibc);
     // Without glibc (musl, whose version Node does not tell) only linux_<arch> is certain.
     return machine && (version ? `manylinux_2_${version[1]}_${machine}` : `linux_${machine}`);
   }
   return undefined;
+}
+
+/**
+ * The glibc version Node runs on (its diagnostic report's header), without the report's look at
+ * network handles, which may wait on name lookups.
+ */
+function glibcVersion(): string | undefined {
+  const report = process.report as (NodeJS.ProcessReport & { excludeNetwork?: boolean }) | undefined;
+  if (!report) return undefined;
+  const excluded = report.excludeNetwork;
+  report.excludeNetwork = true;
+  try {
+    return (report.getReport() as { header?: { glibcVersionRuntime?: string } }).header?.glibcVersionRuntime;
+  } finally {
+    report.excludeNetwork = excluded;
+  }
 }
