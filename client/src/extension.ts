@@ -2,12 +2,26 @@
 // and settings to look at. All analysis happens in the server.
 import * as vscode from 'vscode';
 import { LanguageClient, TransportKind, type DocumentSelector, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
-import { INDEX_STATUS_NOTIFICATION, WORKSPACE_TRUSTED_NOTIFICATION, PIN_AND_HASH_ALL_REQUEST, type PinAndHashAllParams, REFRESH_INDEX_REQUEST, REQUIREMENTS_LANGUAGE_ID, SERVER_NODE_FLAGS, type InitializationOptions } from '../../server/src/protocol';
+import {
+  INDEX_STATUS_NOTIFICATION,
+  WORKSPACE_TRUSTED_NOTIFICATION,
+  PIN_AND_HASH_ALL_REQUEST,
+  type PinAndHashAllParams,
+  PYTHON_INTERPRETER_NOTIFICATION,
+  type PythonInterpreter,
+  REFRESH_INDEX_REQUEST,
+  REQUIREMENTS_LANGUAGE_ID,
+  SERVER_NODE_FLAGS,
+  type InitializationOptions,
+} from '../../server/src/protocol';
+import { watchInterpreters } from './pythonInterpreter';
 import { checkAllDependencyFiles } from './checkAll';
 import { IndexStatusBar } from './statusBar';
 
 let client: LanguageClient | undefined;
 let statusBar: IndexStatusBar | undefined;
+/** The Python extension's interpreter per folder (key: folder URI, '' for the window), as last sent. */
+const interpreters = new Map<string, PythonInterpreter>();
 
 /**
  * Documents the server analyses: requirements files, the library manifests (setup.py,
@@ -51,6 +65,7 @@ async function startClient(context: vscode.ExtensionContext, output: vscode.LogO
     httpSettings: vscode.workspace.getConfiguration('http'),
     storagePath: context.globalStorageUri.scheme === 'file' ? context.globalStorageUri.fsPath : undefined,
     workspaceTrusted: vscode.workspace.isTrusted,
+    pythonInterpreters: [...interpreters.values()],
   };
   const clientOptions: LanguageClientOptions = {
     documentSelector: documentSelector(extraPatterns()),
@@ -69,6 +84,13 @@ export async function activate(context: vscode.ExtensionContext): Promise<{ clie
   const output = vscode.window.createOutputChannel('reqguard', { log: true });
   statusBar = new IndexStatusBar();
   context.subscriptions.push(output, statusBar);
+  // The Python extension's choice is known before the server starts, so the first checks use it.
+  const watch = await watchInterpreters((interpreter) => {
+    interpreters.set(interpreter.folderUri ?? '', interpreter);
+    void client?.sendNotification(PYTHON_INTERPRETER_NOTIFICATION, interpreter);
+  });
+  for (const interpreter of watch.initial) interpreters.set(interpreter.folderUri ?? '', interpreter);
+  context.subscriptions.push(watch);
   client = await startClient(context, output);
 
   for (const document of vscode.workspace.textDocuments) void adoptExtraPatternDocuments(document);

@@ -3,6 +3,7 @@
 import { createConnection, ProposedFeatures } from 'vscode-languageserver/node';
 import { createIndexRuntime } from './index/runtime';
 import { diskPathProbe, diskReader, fileUriToPath, packageVersion } from './nodeIo';
+import { createPythonEnvironments } from './pythonEnvironment';
 import { startServer } from './server';
 
 export function startLanguageServer(): void {
@@ -21,6 +22,7 @@ export function startLanguageServer(): void {
     uriToPath: fileUriToPath,
     pathProbe: diskPathProbe,
     env: process.env,
+    python: createPythonEnvironments(),
     indexRuntime: (options) => createIndexRuntime({ ...options, env: process.env, userAgent: `reqguard/${packageVersion()} (language server; node ${process.version})` }),
   });
 }

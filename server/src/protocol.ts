@@ -26,6 +26,29 @@ export interface InitializationOptions {
    * followed. Absent (a client without workspace trust): trusted.
    */
   readonly workspaceTrusted?: boolean;
+  /** The interpreters chosen in the Python extension when the client started (later changes: PYTHON_INTERPRETER_NOTIFICATION). */
+  readonly pythonInterpreters?: readonly PythonInterpreter[];
+}
+
+/** The interpreter chosen in the Python extension for a workspace folder (its public API's active environment). */
+export interface PythonInterpreter {
+  /** The folder it is chosen for; absent: for documents outside every folder (a window without folders). */
+  readonly folderUri?: string;
+  /** The interpreter's executable; absent: none is chosen there (the server asks python3/python on PATH). */
+  readonly path?: string;
+}
+
+/** Client → server: the interpreter chosen for a folder changed; documents are checked again for it. */
+export const PYTHON_INTERPRETER_NOTIFICATION = new NotificationType<PythonInterpreter>('reqguard/pythonInterpreter');
+
+/** A target environment as the status bar shows it. */
+export interface TargetStatus {
+  /** "CPython 3.11 on Linux x86_64". */
+  readonly name: string;
+  /** "CPython 3.11 on Linux x86_64 (/usr/bin/python3)". */
+  readonly label: string;
+  /** How it was chosen: "the Python extension", "python3 on PATH", "reqguard.targets". */
+  readonly origin?: string;
 }
 
 /** Which index a document installs from, and in what state; the status bar shows it. */
@@ -43,6 +66,8 @@ export interface IndexStatus {
   readonly stale?: { readonly index: string; readonly message: string; readonly cachedAt: number };
   /** The file's own index options, not followed in an untrusted workspace (redacted). */
   readonly ignoredFileOptions?: readonly string[];
+  /** The environments the file is checked and pinned for; empty: none is known (Requires-Python and wheel tags are not checked). */
+  readonly targets: readonly TargetStatus[];
 }
 
 /** Where an index was chosen, in words ("set in requirements.txt", "from pip's configuration /etc/pip.conf"), for hovers and the status bar. */

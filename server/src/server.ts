@@ -3,25 +3,28 @@
 // pieces it builds (wiring/) and one line per handler, each calling a feature through the engine.
 import { CodeActionKind, TextDocuments, TextDocumentSyncKind, type Connection, type InitializeResult } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { featureContext } from './engine/engine';
+import type { PythonEnvironments } from './engine/targets';
 import { FIX_ALL_KIND } from './features/codeActions';
 import { completion, COMPLETION_TRIGGER_CHARACTERS } from './features/completion';
 import { documentLinks } from './features/documentLinks';
 import { hover } from './features/hover';
 import { Logger } from './log';
-import { CHECK_FILES_REQUEST, PIN_AND_HASH_ALL_REQUEST, REFRESH_INDEX_REQUEST, WORKSPACE_TRUSTED_NOTIFICATION } from './protocol';
+import { CHECK_FILES_REQUEST, PIN_AND_HASH_ALL_REQUEST, PYTHON_INTERPRETER_NOTIFICATION, REFRESH_INDEX_REQUEST, WORKSPACE_TRUSTED_NOTIFICATION, type InitializationOptions } from './protocol';
 import { DEFAULT_SETTINGS } from './settings';
 import { DocumentSessions } from './wiring/documentSessions';
-import { DocumentStates, toSignal, type DocumentIo } from './wiring/documentStates';
+import { DocumentStates, featureContext, toSignal, type DocumentIo } from './wiring/documentStates';
 import { IndexSession, type RuntimeFactory } from './wiring/indexSession';
 import { checkFiles } from './wiring/checkFiles';
 import { codeActionsAt, pinAndHashAll } from './wiring/requests';
 import { SettingsStore } from './wiring/settingsStore';
+import { TargetSession } from './wiring/targetSession';
 import { Validation } from './wiring/validation';
 
 export interface ServerDeps extends DocumentIo {
   /** Builds the index layer (main.ts: over the real network and disk). Absent: no index access. */
   readonly indexRuntime?: RuntimeFactory;
+  /** Asks interpreters for target environments (main.ts: this machine's). Absent: only the settings describe targets. */
+  readonly python?: PythonEnvironments;
 }
 
 const CAPABILITIES: InitializeResult['capabilities'] = {
@@ -41,11 +44,13 @@ export function startServer(connection: Connection, deps: ServerDeps): void {
   });
   const sessions = new DocumentSessions();
   const indexes = new IndexSession(deps.indexRuntime, settings, log, () => validation.scheduleAll());
-  const states = new DocumentStates(documents, sessions, settings, indexes, deps);
+  const targets = new TargetSession(deps.python, settings, log);
+  const states = new DocumentStates(documents, sessions, settings, indexes, targets, deps);
   const validation = new Validation(connection, documents, sessions, states, indexes, log, deps.uriToPath);
 
   connection.onInitialize((params): InitializeResult => {
     indexes.storagePath = settings.initialize(params);
+    targets.initialize((params.initializationOptions as InitializationOptions | undefined)?.pythonInterpreters);
     return { capabilities: CAPABILITIES, serverInfo: { name: 'reqguard' } };
   });
   connection.onInitialized(() => void settings.window());
@@ -59,8 +64,8 @@ export function startServer(connection: Connection, deps: ServerDeps): void {
   });
   connection.onShutdown(() => indexes.close());
 
-  connection.onHover(states.handler(null, async (state, params, signal) => (await hover(state.analysis, state.document.offsetAt(params.position), featureContext(state.settings, state.index, signal))) ?? null));
-  connection.onCompletion(states.handler(null, (state, params, signal) => completion(state.analysis, state.document.offsetAt(params.position), featureContext(state.settings, state.index, signal))));
+  connection.onHover(states.handler(null, async (state, params, signal) => (await hover(state.analysis, state.document.offsetAt(params.position), await featureContext(state, signal))) ?? null));
+  connection.onCompletion(states.handler(null, async (state, params, signal) => completion(state.analysis, state.document.offsetAt(params.position), await featureContext(state, signal))));
   connection.onDocumentLinks(states.handler([], (state) => documentLinks(state.analysis, deps.uriToPath(state.document.uri))));
   const open = { documents, uriToPath: deps.uriToPath };
   connection.onCodeAction(states.handler([], (state, params, signal) => codeActionsAt(state, params, signal, open)));
@@ -68,12 +73,16 @@ export function startServer(connection: Connection, deps: ServerDeps): void {
   connection.onRequest(PIN_AND_HASH_ALL_REQUEST, states.handlerFor((params) => params.uri, null, (state, params, signal) => pinAndHashAll(state, params, signal, open, log)));
   // "Check all dependency files": the client sends the workspace's files in batches.
   connection.onRequest(CHECK_FILES_REQUEST, (params, token) => checkFiles(params, toSignal(token), { connection, documents, states, indexes }));
+  connection.onNotification(PYTHON_INTERPRETER_NOTIFICATION, (interpreter) => {
+    if (targets.interpreterChanged(interpreter)) validation.scheduleAll();
+  });
   connection.onNotification(WORKSPACE_TRUSTED_NOTIFICATION, () => {
     settings.workspaceTrusted = true;
     validation.scheduleAll();
   });
   connection.onRequest(REFRESH_INDEX_REQUEST, async () => {
     await indexes.clearMemory();
+    targets.reset();
     validation.scheduleAll();
   });
 

@@ -42,6 +42,7 @@ export const DIAGNOSTIC_CODES = {
   'missing-dependency': 'warning',
   'dependency-conflict': 'error',
   'dependencies-unknown': 'information',
+  'no-compatible-file': 'warning',
   'index-checks-limited': 'warning',
   // A newer release is news, not a defect: opt-in.
   outdated: 'off',
@@ -99,6 +100,25 @@ export interface HashTargetSettings {
   readonly platforms: readonly string[];
 }
 
+/**
+ * One environment a file is installed into, described (`reqguard.targets` items, the CLI's
+ * --python-version/--platform/--implementation).
+ */
+export interface TargetSetting {
+  /** `3.11` or `3.11.4`. */
+  readonly pythonVersion: string;
+  /**
+   * A platform tag as pip's `--platform` takes it (`manylinux_2_28_x86_64`, `win_amd64`,
+   * `macosx_11_0_arm64`); absent: this machine's platform, as with pip's --python-version.
+   */
+  readonly platform?: string;
+  /** `cpython`/`cp` (the default) or `pypy`/`pp`. */
+  readonly implementation?: string;
+}
+
+/** Targets one file is checked for: each makes every pick and check that much dearer. */
+export const MAX_TARGETS = 16;
+
 /** How much the server writes to the reqguard output channel (`reqguard.log.level`), most severe first. */
 export const LOG_LEVELS = ['error', 'warning', 'info', 'debug'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -107,7 +127,10 @@ export type LogLevel = (typeof LOG_LEVELS)[number];
 export interface ReqguardSettings {
   /** Per-code severity overrides. */
   readonly severity: Readonly<Partial<Record<DiagnosticCode, SeveritySetting>>>;
-  /** The Python the files are installed for (`3.11`), checked against requires-python; unset: not checked. */
+  /**
+   * The Python the files are installed for (`3.11`) when no interpreter is found (neither the
+   * Python extension's nor python3/python on PATH), for this machine's platform.
+   */
   readonly pythonVersion?: string;
   /**
    * A cooldown (`7 days`): pins to releases uploaded more recently are reported (too-new), and
@@ -115,6 +138,8 @@ export interface ReqguardSettings {
    * uv's `exclude-newer` would. Unset: no cooldown.
    */
   readonly minimumReleaseAge?: ReleaseAge;
+  /** The environments the files are deployed to (`reqguard.targets`); when set, they are the targets. */
+  readonly targets: readonly TargetSetting[];
   readonly index: IndexSettings;
   readonly http: HttpSettings;
   readonly vulnerabilities: VulnerabilitySettings;
@@ -153,6 +178,7 @@ export const DEFAULT_OSV_URL = 'https://api.osv.dev/v1/querybatch';
 
 export const DEFAULT_SETTINGS: ReqguardSettings = {
   severity: {},
+  targets: [],
   index: { offline: false, cacheTtlMinutes: 10, isolated: false },
   http: { timeoutSeconds: 10, concurrency: 16 },
   vulnerabilities: { osv: false, osvUrl: DEFAULT_OSV_URL },
@@ -198,6 +224,7 @@ export function normalizeSettings(raw: unknown): ReqguardSettings {
     severity,
     ...(pythonVersion ? { pythonVersion } : {}),
     ...(minimumReleaseAge ? { minimumReleaseAge } : {}),
+    targets: targetSettings(root.targets),
     index: {
       ...(url ? { url } : {}),
       ...(extraUrls.length ? { extraUrls } : {}),
@@ -236,6 +263,23 @@ export function normalizeEditorHttpSettings(raw: unknown): EditorHttpSettings {
   const proxy = nonEmptyString(root.proxy);
   const noProxy = Array.isArray(root.noProxy) ? root.noProxy.filter((h): h is string => typeof h === 'string' && h.trim() !== '') : [];
   return { ...(proxy ? { proxy } : {}), noProxy, strictSSL: root.proxyStrictSSL !== false };
+}
+
+/**
+ * `reqguard.targets` items with a version (whether it names a Python, and the platform a
+ * machine, pip/targets.ts says when the target is described); at most MAX_TARGETS.
+ */
+function targetSettings(value: unknown): TargetSetting[] {
+  if (!Array.isArray(value)) return [];
+  const targets: TargetSetting[] = [];
+  for (const item of value.slice(0, MAX_TARGETS)) {
+    if (!isRecord(item)) continue;
+    const pythonVersion = nonEmptyString(item.pythonVersion);
+    const platform = nonEmptyString(item.platform)?.toLowerCase();
+    const implementation = nonEmptyString(item.implementation)?.toLowerCase();
+    if (pythonVersion) targets.push({ pythonVersion, ...(platform ? { platform } : {}), ...(implementation ? { implementation } : {}) });
+  }
+  return targets;
 }
 
 /** The distinct strings of a list that match `pattern` (trimmed, then mapped); anything else is dropped. */

@@ -24,6 +24,7 @@ import { resolveIncludes, type TextReader } from '../../server/src/pip/includes'
 import type { PathKind, PathProbe } from '../../server/src/pip/localPaths';
 import { DEFAULT_SETTINGS } from '../../server/src/settings';
 import { collectSpans, PIECES, Random } from '../helpers/fuzz';
+import { pythonTarget } from '../support/targets';
 
 export interface FuzzFailure {
   readonly label: string;
@@ -227,7 +228,7 @@ async function exerciseFeatures(
 ): Promise<void> {
   const text = document.getText();
   const offsets = [random.chance(0.5) ? text.length : 0, random.int(text.length + 1)];
-  const deps = { index, pythonVersion: random.chance(0.5) ? '3.11' : undefined };
+  const deps = { index, targets: random.chance(0.5) ? [pythonTarget('3.11', random.chance(0.5) ? 'manylinux_2_28_x86_64' : undefined)] : [] };
   for (const offset of offsets) {
     checkRanges(run, step('hover'), document, await run.attempt(step('hover'), () => hover(analysis, offset, deps)));
     checkRanges(run, step('completion'), document, await run.attempt(step('completion'), () => completion(analysis, offset, deps)));
@@ -239,5 +240,5 @@ async function exerciseFeatures(
   checkRanges(run, step('codeActions'), document, await run.attempt(step('codeActions'), () => codeActions(analysis, range, { diagnostics, only }, { ...deps, uri: document.uri, toRange })));
   const plan = await run.attempt(step('planFixes'), () => planFixes(analysis, deps, { pin: true, hash: true, update: random.chance(0.3) }));
   checkSpans(run, step('planFixes'), plan?.replacements);
-  checkRanges(run, step('indexDiagnostics'), document, await run.attempt(step('indexDiagnostics'), () => indexDiagnostics(analysis, { index, settings: DEFAULT_SETTINGS })));
+  checkRanges(run, step('indexDiagnostics'), document, await run.attempt(step('indexDiagnostics'), () => indexDiagnostics(analysis, { index, settings: DEFAULT_SETTINGS, targets: deps.targets })));
 }

@@ -23,6 +23,7 @@ import { writeFindLinksDir, writeStaticMirror } from '../support/staticMirror';
 import { VULNERABLE_VERSIONS, type IndexFixture, type TestIndex } from '../support/testIndex';
 import { useFixtureIndex } from '../support/fixtureIndex';
 import { NGINX, PIP, skipWithout } from '../support/optionalProgram';
+import { pythonTarget } from '../support/targets';
 
 const wheel = (pythonTag: string, abiTag: string, platformTag: string) => ({ kind: 'wheel' as const, pythonTag, abiTag, platformTag });
 
@@ -74,7 +75,8 @@ function hashLines(eol: string, ...filenames: string[]): string {
 }
 
 async function fixed(text: string, options: Partial<FixOptions> = {}, deps: { pythonVersion?: string; index?: PackageIndex } = {}): Promise<{ text: string; plan: FixPlan }> {
-  const plan = await planFixes(analyze(text), { index: deps.index ?? view, pythonVersion: deps.pythonVersion }, { pin: true, hash: true, ...options });
+  const targets = deps.pythonVersion ? [pythonTarget(deps.pythonVersion)] : [];
+  const plan = await planFixes(analyze(text), { index: deps.index ?? view, targets }, { pin: true, hash: true, ...options });
   return { text: applyReplacements(text, plan.replacements), plan };
 }
 
@@ -124,7 +126,7 @@ describe('planFixes', () => {
   test('a messy CRLF file: every entry pinned and hashed in place, nothing else touched', async () => {
     const progress: [number, number][] = [];
     const text = messyFile();
-    const plan = await planFixes(analyze(text), { index: view, pythonVersion: '3.11', onProgress: (done, total) => progress.push([done, total]) }, { pin: true, hash: true });
+    const plan = await planFixes(analyze(text), { index: view, targets: [pythonTarget('3.11')], onProgress: (done, total) => progress.push([done, total]) }, { pin: true, hash: true });
     assert.deepEqual(plan.skipped, []);
     assert.equal(plan.cancelled, false);
     assert.equal(plan.replacements.length, 4, 'six is complete already: no replacement for it');
@@ -232,12 +234,12 @@ describe('planFixes', () => {
       [{ pythonVersions: ['3.10'] }, ['platpkg-1.0-cp38-abi3-macosx_11_0_arm64.whl', 'platpkg-1.0.tar.gz']],
       [{ pythonVersions: ['3.7'] }, ['platpkg-1.0.tar.gz']],
     ];
-    for (const [targets, files] of cases) {
-      assert.equal((await fixed('platpkg==1.0\n', { targets })).text, `platpkg==1.0${hashLines('\n', ...files)}\n`, JSON.stringify(targets));
+    for (const [hashTargets, files] of cases) {
+      assert.equal((await fixed('platpkg==1.0\n', { hashTargets })).text, `platpkg==1.0${hashLines('\n', ...files)}\n`, JSON.stringify(hashTargets));
     }
     assert.equal((await fixed('platpkg==1.0\n', {})).text.match(/--hash/g)?.length, 5, 'no targets: every file, as pip-compile writes');
     // Pure-Python wheels fit every target.
-    assert.equal((await fixed('webfw==4.0\n', { targets: { pythonVersions: ['3.9'], platforms: ['win'] } })).text.match(/--hash/g)?.length, 2);
+    assert.equal((await fixed('webfw==4.0\n', { hashTargets: { pythonVersions: ['3.9'], platforms: ['win'] } })).text.match(/--hash/g)?.length, 2);
   });
 
   test('entries that cannot be fixed are skipped with the reason; the others are still fixed', async () => {
@@ -263,8 +265,8 @@ describe('planFixes', () => {
       assert.match(reason(2), /^an editable requirement has no single file to hash, nor a version to pin$/);
       assert.match(reason(3), /direct reference \(URL or path\)/);
       assert.match(reason(4), /direct reference \(URL or path\)/);
-      assert.equal(reason(5), "no release of 'newpy' satisfies 'any version' on Python 3.11 (yanked releases are never picked)");
-      assert.equal(reason(6), "no release of 'webfw' satisfies '>=5' on Python 3.11 (yanked releases are never picked)");
+      assert.equal(reason(5), "no release of 'newpy' satisfies 'any version' that CPython 3.11 can install (1.0 requires Python >=3.13, not CPython 3.11) (yanked releases are never picked)");
+      assert.equal(reason(6), "no release of 'webfw' satisfies '>=5' (yanked releases are never picked)");
       assert.equal(reason(7), "'tzdata' 2019.1 is not on the index: there are no files to hash");
       assert.match(reason(8), /^the index failed for 'flaky': .*500/);
       assert.equal(plan.replacements.length, 1, 'webfw==4.0 is still hashed');
@@ -360,11 +362,11 @@ async function actionsOn(
   text: string,
   line: number,
   diagnostics: (analysis: AnalyzedDocument) => Diagnostic[] = () => [],
-  extra: { only?: string[]; pythonVersion?: string; targets?: FixTargets } = {},
+  extra: { only?: string[]; pythonVersion?: string; hashTargets?: FixTargets } = {},
 ) {
   const analysis = analyze(text);
   const start = analysis.document.offsetAt({ line, character: 0 });
-  const actions = await codeActions(analysis, { start, end: start }, { diagnostics: diagnostics(analysis), only: extra.only }, deps(analysis, { pythonVersion: extra.pythonVersion, targets: extra.targets }));
+  const actions = await codeActions(analysis, { start, end: start }, { diagnostics: diagnostics(analysis), only: extra.only }, deps(analysis, { targets: extra.pythonVersion ? [pythonTarget(extra.pythonVersion)] : [], hashTargets: extra.hashTargets }));
   return { analysis, actions, byTitle: (title: string) => actions.find((a) => a.title === title)! };
 }
 
@@ -431,12 +433,12 @@ describe('codeActions', () => {
   });
 
   test('hash targets narrow both the quick fix and "Pin and hash all" to the wheels for them (the sdist always stays)', async () => {
-    const targets: FixTargets = { pythonVersions: ['3.11'], platforms: ['manylinux'] };
+    const hashTargets: FixTargets = { pythonVersions: ['3.11'], platforms: ['manylinux'] };
     const expected = `platpkg==1.0${hashLines('\n', 'platpkg-1.0-cp311-cp311-manylinux_2_17_x86_64.whl', 'platpkg-1.0.tar.gz')}\n`;
-    const quick = await actionsOn('platpkg==1.0\n', 0, () => [], { targets });
+    const quick = await actionsOn('platpkg==1.0\n', 0, () => [], { hashTargets });
     assert.deepEqual(quick.actions.map((a) => a.title), ['Add hashes for 1.0 (2 files)']);
     assert.equal(applied(quick.analysis, quick.actions[0]), expected);
-    const all = await actionsOn('platpkg==1.0\n', 0, () => [], { targets, only: [FIX_ALL_KIND] });
+    const all = await actionsOn('platpkg==1.0\n', 0, () => [], { hashTargets, only: [FIX_ALL_KIND] });
     assert.equal(applied(all.analysis, all.actions[0]), expected);
     assert.equal((await actionsOn('platpkg==1.0\n', 0)).actions[0].title, 'Add hashes for 1.0 (5 files)', 'no targets: every file');
   });

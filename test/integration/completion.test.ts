@@ -14,6 +14,7 @@ import { atCaret, formatRange, marked } from '../helpers/marked';
 import { selection, testClient, type TestClient } from '../support/indexClient';
 import { startTestIndex, type IndexFixture, type TestIndex, type VersionSpec } from '../support/testIndex';
 import { useFixtureIndex } from '../support/fixtureIndex';
+import { pythonTarget } from '../support/targets';
 
 const REQUESTS_METADATA: VersionSpec = {
   providesExtra: ['socks', 'use-chardet-on-py3'],
@@ -146,9 +147,9 @@ suite('versions', () => {
   });
 
   test('a release the target Python cannot install is marked, not hidden', async () => {
-    const result = await completeAt('requests==‸', { index: packages, pythonVersion: '3.6' });
+    const result = await completeAt('requests==‸', { index: packages, targets: [pythonTarget('3.6')] });
     assert.deepEqual(result.labels, ['2.31.0', '2.20.0', '2.19.0']);
-    assert.equal(result.item('2.31.0').detail, 'released 2023-05-22; requires Python >=3.7, not 3.6');
+    assert.equal(result.item('2.31.0').detail, 'released 2023-05-22; requires Python >=3.7, not CPython 3.6');
   });
 
   test('2,000 releases: one page from the index (a release without files needs no date); over 1,000 only those starting with the typed text, and the list says it is incomplete', async () => {

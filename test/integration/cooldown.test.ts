@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { analyzeDocument, type AnalyzedDocument } from '../../server/src/engine/documents';
-import { featureContext } from '../../server/src/engine/engine';
+import { cooldownCutoff } from '../../server/src/features/indexDiagnostics/cooldown';
 import { codeActions } from '../../server/src/features/codeActions';
 import { indexDiagnostics } from '../../server/src/features/indexDiagnostics';
 import type { PackageIndex } from '../../server/src/index/packageIndex';
@@ -72,7 +72,7 @@ suite('the fixes pick the newest release old enough', () => {
       const analysis = analyze(text);
       const document = analysis.document;
       const actions = await codeActions(analysis, { start: 0, end: 0 }, { diagnostics: [] }, {
-        ...featureContext(WEEK, view),
+        uploadedBefore: cooldownCutoff(WEEK, Date.now()),
         index: view,
         uri: document.uri,
         toRange: (span) => ({ start: document.positionAt(span.start), end: document.positionAt(span.end) }),

@@ -18,6 +18,7 @@ import { selection, testClient, type TestClient } from '../support/indexClient';
 import { writeStaticMirror } from '../support/staticMirror';
 import { startTestIndex, type IndexFixture, type TestIndex, type VersionSpec } from '../support/testIndex';
 import { useFixtureIndex } from '../support/fixtureIndex';
+import { pythonTarget } from '../support/targets';
 
 const SUMMARY = 'Python HTTP for Humans.';
 const requestsVersion = (uploadTime: string, extra: VersionSpec = {}): VersionSpec => ({ summary: SUMMARY, uploadTime, ...extra });
@@ -50,6 +51,7 @@ const FIXTURE: IndexFixture = {
       },
     },
     big: { versions: BIG_VERSIONS },
+    winwheel: { versions: { '1.0': { files: ['wheel'] }, '2.0': { files: [{ kind: 'wheel', pythonTag: 'cp311', abiTag: 'cp311', platformTag: 'win_amd64' }] } } },
   },
 };
 
@@ -126,8 +128,8 @@ suite('projects', () => {
     const plain = await hoverAt('requests==2.31.0‸');
     assert.match(plain.text, /^Pinned: \*\*2\.31\.0\*\* \(2023-05-22\); requires Python `>=3\.7`$/m);
     assert.match(plain.text, /^No known vulnerabilities of 2\.31\.0 \(from the index's JSON API\)\.$/m);
-    const old = await hoverAt('requests==2.31.0‸', { index: packages, pythonVersion: '3.6' });
-    assert.match(old.text, /^Pinned: \*\*2\.31\.0\*\* \(2023-05-22\); requires Python `>=3\.7` \(\*\*not 3\.6\*\*\)$/m);
+    const old = await hoverAt('requests==2.31.0‸', { index: packages, targets: [pythonTarget('3.6')] });
+    assert.match(old.text, /^Pinned: \*\*2\.31\.0\*\* \(2023-05-22\); requires Python `>=3\.7` \(\*\*not CPython 3\.6\*\*\)$/m);
   });
 
   test('license and project links when the JSON API gives them; only http(s) links', async () => {
@@ -165,10 +167,20 @@ suite('projects', () => {
 
     const open = await hoverAt('‸requests\n');
     assert.match(open.text, /^Selected: \*\*2\.31\.0\*\* \(2023-05-22\) \(pip's pick with no version constraint\); requires Python `>=3\.7`$/m);
-    const py36 = await hoverAt('requests[socks]‸>=2.20', { index: packages, pythonVersion: '3.6' });
-    assert.match(py36.text, /^Selected: \*\*2\.20\.0\*\* \(2018-10-18\) \(pip's pick for `>=2\.20` for Python 3\.6\)$/m);
+    const py36 = await hoverAt('requests[socks]‸>=2.20', { index: packages, targets: [pythonTarget('3.6')] });
+    assert.match(py36.text, /^Selected: \*\*2\.20\.0\*\* \(2018-10-18\) \(pip's pick for `>=2\.20` for CPython 3\.6\)$/m);
     const none = await hoverAt('requests>=3‸');
     assert.match(none.text, /^No release satisfies `>=3`\.$/m);
+  });
+
+  test('several targets: pip\'s pick is a release every one can install, and the hover names them; a pin one cannot install says which', async () => {
+    const targets = [pythonTarget('3.11', 'manylinux_2_28_x86_64'), pythonTarget('3.11', 'win_amd64')];
+    const range = await hoverAt('winwheel‸\n', { index: packages, targets });
+    assert.match(range.text, /^Selected: \*\*1\.0\*\* \(2024-01-01\) \(pip's pick with no version constraint for CPython 3\.11 on Linux x86\\_64 and CPython 3\.11 on Windows AMD64\)$/m);
+    const windows = await hoverAt('winwheel‸\n', { index: packages, targets: [targets[1]] });
+    assert.match(windows.text, /^Selected: \*\*2\.0\*\* \(2024-01-01\) \(pip's pick with no version constraint for CPython 3\.11 on Windows AMD64\)$/m);
+    const pin = await hoverAt('winwheel==2.0‸\n', { index: packages, targets });
+    assert.match(pin.text, /^Pinned: \*\*2\.0\*\* \(2024-01-01\); \*\*no file CPython 3\.11 on Linux x86\\_64 can install\*\*$/m);
   });
 
   test('an unknown project is one line, with the index it was looked for on', async () => {

@@ -26,7 +26,9 @@ import { selection, testClient, type TestClient } from '../support/indexClient';
 import { writeFindLinksDir } from '../support/staticMirror';
 import type { IndexFixture, TestIndex } from '../support/testIndex';
 import { useFixtureIndex } from '../support/fixtureIndex';
-import { fileTarget } from '../../server/src/engine/targets';
+import { resolutionTarget } from '../../server/src/engine/targets';
+import { pythonTarget } from '../support/targets';
+import type { TargetEnvironment } from '../../server/src/pip/environment';
 
 const FIXTURE: IndexFixture = {
   projects: {
@@ -57,6 +59,13 @@ const FIXTURE: IndexFixture = {
     'web-app': { versions: { '1.0': { requiresDist: ['demo-pkg>=1', 'requests>=2.20; extra == "http"'], providesExtra: ['http'] } } },
     'strict-app': { versions: { '1.0': { requiresDist: ['demo-pkg<1'] } } },
     'built-app': { versions: { '1.0': { files: ['sdist'], requiresDist: ['requests'], metadataVersion: '2.2', dynamic: ['Requires-Dist'] } } },
+    // The newest release has wheels for Windows only; the older one for every platform.
+    winwheel: {
+      versions: {
+        '1.0': { files: ['wheel'] },
+        '2.0': { files: [{ kind: 'wheel', pythonTag: 'cp311', abiTag: 'cp311', platformTag: 'win_amd64' }, { kind: 'wheel', pythonTag: 'cp312', abiTag: 'cp312', platformTag: 'win_amd64' }] },
+      },
+    },
   },
 };
 
@@ -73,15 +82,16 @@ interface Run {
 }
 
 /** Runs indexDiagnostics on `source` (with ⟦marks⟧) as `name`. */
-async function run(name: string, source: string, options: { settings?: ReqguardSettings; index?: PackageIndex; osv?: { post: OsvPost }; signal?: AbortSignal; dependencies?: boolean } = {}) {
+async function run(name: string, source: string, options: { settings?: ReqguardSettings; targets?: readonly TargetEnvironment[]; index?: PackageIndex; osv?: { post: OsvPost }; signal?: AbortSignal; dependencies?: boolean } = {}) {
   const mark = marked(source);
   const document = TextDocument.create(`file:///work/project/${name}`, name.endsWith('.py') ? 'python' : 'pip-requirements', 1, mark.text);
   const diagnostics = await indexDiagnostics(analyzeDocument(document, `/work/project/${name}`), {
     index: options.index ?? openIndex(client.client, selection([index.simpleUrl])),
     settings: options.settings ?? DEFAULT_SETTINGS,
+    targets: options.targets,
     osv: options.osv,
     signal: options.signal,
-    ...(options.dependencies ? { dependencies: { path: `/work/project/${name}`, target: fileTarget({ pythonVersion: '3.11' }) } } : {}),
+    ...(options.dependencies ? { dependencies: { path: `/work/project/${name}`, target: resolutionTarget([], { pythonVersion: '3.11' }) } } : {}),
   });
   for (const diagnostic of diagnostics) {
     seenCodes.add(String(diagnostic.code));
@@ -176,19 +186,40 @@ suite('projects and versions', () => {
     assert.match(without, /\(no reason given\)/);
   });
 
-  test('requires-python: only with reqguard.pythonVersion set, for pins and for ranges', async () => {
+  test('requires-python: only with a target, for pins and for ranges', async () => {
     const source = `Demo-Pkg==⟦2.0⟧\nDemo-Pkg⟦>=2⟧\nrequests==2.31.0\n`;
     await check('requirements.txt', source, []);
     const result = await check('requirements.txt', source, [
       ['requires-python', 'warning', 0],
       ['requires-python', 'warning', 1],
-    ], { settings: normalizeSettings({ pythonVersion: '3.11' }) });
+    ], { targets: [pythonTarget('3.11')] });
     const [pin, range] = result.diagnostics.map(messageText);
-    assert.match(pin, /^Demo-Pkg 2\.0 requires Python >=3\.12, not 3\.11 \(reqguard\.pythonVersion\).*The newest release for Python 3\.11 is 1\.0\./);
-    assert.match(range, /No release satisfying 'Demo-Pkg>=2' supports Python 3\.11/);
-    await check('requirements.txt', source, [], { settings: normalizeSettings({ pythonVersion: '3.12' }) });
+    assert.equal(pin, 'Demo-Pkg 2.0 requires Python >=3.12, not CPython 3.11: pip will not install it there. The newest release for CPython 3.11 is 1.0.');
+    assert.equal(range, "No release satisfying 'Demo-Pkg>=2' can be installed on CPython 3.11: 2.0 requires Python >=3.12.");
+    await check('requirements.txt', source, [], { targets: [pythonTarget('3.12')] });
+    // Two targets: each must install the pin.
+    const both = await check('requirements.txt', 'Demo-Pkg==⟦2.0⟧\n', [['requires-python', 'warning', 0]], { targets: [pythonTarget('3.12'), pythonTarget('3.11')] });
+    assert.match(messageText(both.diagnostics[0]), /^Demo-Pkg 2\.0 requires Python >=3\.12, not CPython 3\.11: .* The newest release for CPython 3\.12 and CPython 3\.11 is 1\.0\.$/);
     // The marker already says which Pythons the line is for.
-    await check('requirements.txt', 'Demo-Pkg==2.0 ; python_version >= "3.12"\n', [], { settings: normalizeSettings({ pythonVersion: '3.11' }) });
+    await check('requirements.txt', 'Demo-Pkg==2.0 ; python_version >= "3.12"\n', [], { targets: [pythonTarget('3.11')] });
+  });
+
+  test('no-compatible-file: a pin or range whose releases have no file a target can install (its wheels are for another platform)', async () => {
+    const source = `winwheel==⟦2.0⟧\nwinwheel⟦>=2⟧\nwinwheel\n`;
+    const linux = pythonTarget('3.11', 'manylinux_2_28_x86_64');
+    await check('requirements.txt', source, [], { targets: [pythonTarget('3.11', 'win_amd64')] });
+    // Tags unknown (no platform): every wheel counts.
+    await check('requirements.txt', source, [], { targets: [pythonTarget('3.11')] });
+    const result = await check('requirements.txt', source, [
+      ['no-compatible-file', 'warning', 0],
+      ['no-compatible-file', 'warning', 1],
+    ], { targets: [linux] });
+    const [pin, range] = result.diagnostics.map(messageText);
+    assert.equal(pin, 'winwheel 2.0 has no file CPython 3.11 on Linux x86_64 can install (wheels for win_amd64 only): pip will not install it there. The newest release for CPython 3.11 on Linux x86_64 is 1.0.');
+    assert.equal(range, "No release satisfying 'winwheel>=2' can be installed on CPython 3.11 on Linux x86_64: 2.0 has no file it can install (wheels for win_amd64 only).");
+    // Windows with Python 3.13: no cp313 wheel, and no sdist to build.
+    const py313 = await check('requirements.txt', 'winwheel==⟦2.0⟧\n', [['no-compatible-file', 'warning', 0]], { targets: [pythonTarget('3.13', 'win_amd64')] });
+    assert.match(messageText(py313.diagnostics[0]), /^winwheel 2\.0 has no file CPython 3\.13 on Windows AMD64 can install/);
   });
 
   test('outdated: off by default; a hint once enabled, naming the newest final release', async () => {
@@ -201,7 +232,7 @@ suite('projects and versions', () => {
     ], { settings: normalizeSettings({ severity: { outdated: 'hint' } }) });
     const [first] = result.diagnostics.filter((d) => d.code === 'outdated').map(messageText);
     assert.equal(first, 'requests 2.20.0 is not the newest release: 2.31.0 is available.', 'final releases only: 2.32.0rc1 is not offered');
-    const forPython = await check('requirements.txt', `Demo-Pkg==⟦1.0⟧\n`, [], { settings: normalizeSettings({ severity: { outdated: 'hint' }, pythonVersion: '3.8' }) });
+    const forPython = await check('requirements.txt', `Demo-Pkg==⟦1.0⟧\n`, [], { settings: normalizeSettings({ severity: { outdated: 'hint' } }), targets: [pythonTarget('3.8')] });
     assert.equal(forPython.diagnostics.length, 0, 'the newer 2.0 needs Python 3.12: not an upgrade for 3.8');
   });
 
@@ -407,7 +438,7 @@ setup(
       ['no-matching-version', 'error', 1],
       ['no-matching-version', 'error', 2],
       ['unknown-project', 'error', 3],
-    ], { settings: normalizeSettings({ severity: { outdated: 'hint' } }) });
+    ], { settings: normalizeSettings({ severity: { outdated: 'hint' } }), targets: [pythonTarget('3.8')] });
     assert.match(messageText(result.diagnostics[0]), /did you mean requests\?/);
     assert.match(messageText(result.diagnostics[2]), /^No release of Demo-Pkg satisfies 'Demo-Pkg>=3'/);
     // pyproject.toml and setup.cfg alike, with exact ranges (through an escape) and requires-python for the target Python.

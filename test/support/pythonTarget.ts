@@ -18,7 +18,8 @@ export function pipPythonTarget(): Promise<TargetEnvironment> {
   asked ??= python(['-c', SCRIPT]).then((run) => {
     if (run.status !== 0) throw new Error(`python3 could not describe itself: ${run.stderr}`);
     const { markers, tags } = JSON.parse(run.stdout) as Pick<TargetEnvironment, 'markers' | 'tags'>;
-    return { label: `the python3 that runs pip (${markers.python_full_version})`, source: 'interpreter', markers, tags };
+    const target: TargetEnvironment = { name: `the python3 that runs pip (${markers.python_full_version})`, label: `the python3 that runs pip (${markers.python_full_version})`, source: 'interpreter', markers, tags };
+    return target;
   });
   return asked;
 }

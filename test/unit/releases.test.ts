@@ -4,6 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { IndexedFile, ProjectData } from '../../server/src/index/packageIndex';
 import { filesToHash, latestReleases, pickRelease, releaseFor, releasesOf } from '../../server/src/pip/releases';
+import { pythonTarget } from '../support/targets';
 
 function file(version: string, extra: Partial<IndexedFile> = {}): IndexedFile {
   return { filename: `p-${version}.tar.gz`, url: `https://x/p-${version}.tar.gz`, hashes: { sha256: version.padEnd(64, '0') }, yanked: false, coreMetadata: false, kind: 'sdist', version, source: 'x', ...extra };
@@ -41,7 +42,7 @@ test('releases are PEP 440 ordered (epochs first, post after final, rc before fi
 test('pickRelease: newest non-yanked satisfying the specifier and the target Python', () => {
   assert.equal(pickRelease(releases, { specifier: '<2!0' })?.version, '1!0.5');
   assert.equal(pickRelease(releases, { specifier: '<1!0' })?.version, '2.0');
-  assert.equal(pickRelease(releases, { specifier: '<1!0', pythonVersion: '3.11' })?.version, '1.9', '2.0 needs Python 3.12');
+  assert.equal(pickRelease(releases, { specifier: '<1!0', targets: [pythonTarget('3.11')] })?.version, '1.9', '2.0 needs Python 3.12');
   assert.equal(pickRelease(releases, { specifier: '>=2.1rc1,<3' })?.version, '2.1rc1', 'named pre-release');
   assert.equal(pickRelease(releases, { specifier: '>2.0.post1,<3' })?.version, '2.1rc1', 'only a pre-release satisfies: packaging accepts it');
   assert.equal(pickRelease(releases, { specifier: '<1!0', allowPrereleases: true })?.version, '3.0.dev1');

@@ -26,12 +26,14 @@ const LINUX_MARKERS: MarkerEnvironment = {
   sys_platform: 'linux',
 };
 const LINUX: TargetEnvironment = {
+  name: 'CPython 3.11 on Linux x86_64',
   label: 'CPython 3.11 on Linux x86_64',
   source: 'default',
   markers: LINUX_MARKERS,
   tags: ['cp311-cp311-manylinux_2_17_x86_64', 'cp311-abi3-manylinux_2_17_x86_64', 'cp311-none-manylinux_2_17_x86_64', 'py3-none-manylinux_2_17_x86_64', 'cp311-none-any', 'py3-none-any'],
 };
 const WINDOWS: TargetEnvironment = {
+  name: 'CPython 3.12 on Windows',
   label: 'CPython 3.12 on Windows',
   source: 'setting',
   markers: { ...LINUX_MARKERS, os_name: 'nt', sys_platform: 'win32', platform_system: 'Windows', platform_machine: 'AMD64', python_full_version: '3.12.4', python_version: '3.12' },

@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DEFAULT_SETTINGS, DIAGNOSTIC_CODES, normalizeEditorHttpSettings, normalizeSettings } from '../../server/src/settings';
+import { DEFAULT_SETTINGS, DIAGNOSTIC_CODES, MAX_TARGETS, normalizeEditorHttpSettings, normalizeSettings } from '../../server/src/settings';
 import { REPO_ROOT } from '../helpers/corpus';
 
 const manifest = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8'));
@@ -57,6 +57,32 @@ test('normalizeSettings: hash targets keep valid Python versions and platform ta
   assert.deepEqual(normalizeSettings({ hashes: { pythonVersions: '3.11' } }).hashes, DEFAULT_SETTINGS.hashes);
 });
 
+test('normalizeSettings: reqguard.targets keeps items with a version (trimmed; platform and implementation lower-cased), at most MAX_TARGETS', () => {
+  assert.deepEqual(DEFAULT_SETTINGS.targets, []);
+  assert.deepEqual(
+    normalizeSettings({
+      targets: [
+        { pythonVersion: ' 3.11 ', platform: ' ManyLinux_2_28_X86_64 ' },
+        { pythonVersion: '3.12', platform: 'win_amd64', implementation: 'CPython' },
+        { pythonVersion: '3.10' },
+        { platform: 'win32' },
+        { pythonVersion: 3.11 },
+        'py3.11',
+        null,
+      ],
+    }).targets,
+    [
+      { pythonVersion: '3.11', platform: 'manylinux_2_28_x86_64' },
+      { pythonVersion: '3.12', platform: 'win_amd64', implementation: 'cpython' },
+      { pythonVersion: '3.10' },
+    ],
+  );
+  assert.deepEqual(normalizeSettings({ targets: { pythonVersion: '3.11' } }).targets, []);
+  assert.equal(normalizeSettings({ targets: Array.from({ length: 40 }, () => ({ pythonVersion: '3.11' })) }).targets.length, MAX_TARGETS);
+  assert.equal(properties['reqguard.targets'].maxItems, MAX_TARGETS);
+  assert.equal(properties['reqguard.targets'].scope, 'resource');
+});
+
 test('normalizeSettings: the log level is one of error, warning, info, debug; anything else is info', () => {
   for (const level of ['error', 'warning', 'info', 'debug']) assert.equal(normalizeSettings({ log: { level } }).log.level, level);
   for (const bad of ['trace', 'DEBUG', 3, undefined]) assert.equal(normalizeSettings({ log: { level: bad } }).log.level, 'info', String(bad));
@@ -65,9 +91,10 @@ test('normalizeSettings: the log level is one of error, warning, info, debug; an
   assert.equal(properties['reqguard.log.level'].scope, 'window');
 });
 
-test('every reqguard.index/http/vulnerabilities/hashes/log setting and pythonVersion in package.json is read by normalizeSettings, with the same default', () => {
+test('every reqguard.index/http/vulnerabilities/hashes/log setting, pythonVersion and targets in package.json is read by normalizeSettings, with the same default', () => {
   const defaults: Record<string, unknown> = {
     'reqguard.pythonVersion': '',
+    'reqguard.targets': DEFAULT_SETTINGS.targets,
     'reqguard.index.url': '',
     'reqguard.index.extraUrls': [],
     'reqguard.index.jsonApiUrl': '',
@@ -82,7 +109,7 @@ test('every reqguard.index/http/vulnerabilities/hashes/log setting and pythonVer
     'reqguard.hashes.platforms': DEFAULT_SETTINGS.hashes.platforms,
     'reqguard.log.level': DEFAULT_SETTINGS.log.level,
   };
-  const declared = Object.keys(properties).filter((key) => /^reqguard\.((index|http|vulnerabilities|hashes|log)\.|pythonVersion$)/.test(key));
+  const declared = Object.keys(properties).filter((key) => /^reqguard\.((index|http|vulnerabilities|hashes|log)\.|pythonVersion$|targets$)/.test(key));
   assert.deepEqual(declared.sort(), Object.keys(defaults).sort());
   for (const [key, value] of Object.entries(defaults)) assert.deepEqual(properties[key].default, value, key);
 });

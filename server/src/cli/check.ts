@@ -1,28 +1,31 @@
 // `reqguard check`: what the language server reports for a file, offline findings and index
 // findings alike, through the same engine (offline diagnostics, then index diagnostics against
-// the index the file itself installs from).
+// the index the file itself installs from, for the target environments).
 import type { Diagnostic } from 'vscode-languageserver-types';
 import { fileIndex, includedDiagnostics, offlineDiagnostics, onlineDiagnostics } from '../engine/engine';
 import { withIncludersDiagnostics, type IncludedFileDiagnostics } from '../features/diagnostics';
 import { pathBelow } from '../pip/includes';
 import type { IndexRuntime } from '../index/runtime';
+import type { TargetEnvironment } from '../pip/environment';
+import { targetLine } from '../pip/targets';
 import type { ReqguardSettings } from '../settings';
 import { flag, parseArgs, quoted, UsageError, valued } from './args';
 import { formatCheckJson, formatCheckText, toCheckRecords, type CheckRecord } from './checkOutput';
 import { readFile, type CliFile, type CliIo } from './files';
 import { describeLookups, watchFailures } from './indexFailures';
-import { COOLDOWN_OPTIONS, INDEX_OPTIONS, openIndexRuntime, OSV_OPTIONS, PYTHON_OPTIONS, readIndexOptions } from './indexOptions';
+import { COOLDOWN_OPTIONS, INDEX_OPTIONS, openIndexRuntime, OSV_OPTIONS, readIndexOptions } from './indexOptions';
 import { formatCheckSarif } from './sarif';
+import { readTargetOptions, TARGET_OPTIONS, targetsOrFail } from './targets';
 
 export const CHECK_USAGE = `check   reports unpinned and unhashed requirements, pip syntax errors and unsafe index settings
         in requirements files, and the library rules in setup.py, setup.cfg and pyproject.toml,
         then asks each file's own index (its --index-url and includes win over the flags, as in
-        pip) about unknown projects and versions, yanked releases, wrong hashes and known
-        vulnerabilities. In hash-checking mode, what pip refuses in the files a FILE includes
+        pip) about unknown projects and versions, yanked releases, wrong hashes, known
+        vulnerabilities and releases a target cannot install (the text output names the
+        targets first). In hash-checking mode, what pip refuses in the files a FILE includes
         is reported there too, under their own paths.
           --format text|json|sarif   output (sarif: SARIF 2.1.0 for code scanning)
           --fail-on error|warning    what makes the exit status 1 (default: error)
-          --python-version X.Y       the target Python, checked against requires-python
           --osv, --osv-url URL       also ask OSV (osv.dev, or URL) about vulnerabilities
           --minimum-release-age AGE  a cooldown ("7 days", "12 hours", P7D): report pins to
                                      releases uploaded more recently (too-new)
@@ -35,7 +38,7 @@ const CHECK_OPTIONS = {
   '--format': valued,
   '--fail-on': valued,
   '--no-index-checks': flag,
-  ...PYTHON_OPTIONS,
+  ...TARGET_OPTIONS,
   ...OSV_OPTIONS,
   ...COOLDOWN_OPTIONS,
   ...INDEX_OPTIONS,
@@ -67,12 +70,13 @@ export function offlineFindings(file: CliFile, settings: ReqguardSettings): Diag
   return offlineDiagnostics(file, settings).sort(byPosition);
 }
 
-async function checkFile(file: CliFile, settings: ReqguardSettings, runtime: IndexRuntime | undefined): Promise<FileCheck> {
+async function checkFile(file: CliFile, settings: ReqguardSettings, index: { readonly runtime: IndexRuntime; readonly targets: readonly TargetEnvironment[] } | undefined): Promise<FileCheck> {
   const offline = offlineFindings(file, settings);
   const included = includedDiagnostics(file, settings);
-  if (!runtime) return { diagnostics: offline, included, notices: [], indexFailed: false };
+  if (!index) return { diagnostics: offline, included, notices: [], indexFailed: false };
+  const { runtime, targets } = index;
   const watched = watchFailures(fileIndex(runtime, file, settings));
-  const online = await onlineDiagnostics(file, { index: watched.index, settings, runtime });
+  const online = await onlineDiagnostics(file, { index: watched.index, settings, targets, runtime });
   return { diagnostics: [...offline, ...online].sort(byPosition), included, notices: describeLookups(file.file, watched), indexFailed: watched.failures().length > 0 };
 }
 
@@ -104,21 +108,27 @@ export async function check(argv: readonly string[], io: CliIo): Promise<number>
   const failOn = choice('--fail-on', args.last('--fail-on'), ['error', 'warning'], 'error');
   // Validated even with --no-index-checks, so scripts can rely on them.
   const options = readIndexOptions(args, io);
+  const targetOptions = readTargetOptions(args);
   if (args.positionals.length === 0) throw new UsageError('check needs at least one FILE');
   const files = args.positionals.map((file) => readFile(file, io, { followIncludes: true }));
   const readable = files.filter((file): file is CliFile => file !== undefined);
-  const runtime = args.has('--no-index-checks') || readable.length === 0 ? undefined : openIndexRuntime(options, io);
+  const indexChecks = !args.has('--no-index-checks') && readable.length > 0;
+  // Targets matter to the index checks only: without them no interpreter is asked.
+  const targets = indexChecks ? await targetsOrFail(targetOptions, io) : [];
+  if (!targets) return 2;
+  const runtime = indexChecks ? openIndexRuntime(options, io) : undefined;
   let checks: FileCheck[];
   try {
     // In parallel on one runtime (one cache, one connection pool); output follows the command line's order.
-    checks = await Promise.all(readable.map((file) => checkFile(file, options.settings, runtime)));
+    checks = await Promise.all(readable.map((file) => checkFile(file, options.settings, runtime && { runtime, targets })));
   } finally {
     // The HTTP pool keeps connections alive; closing it lets the process end.
     await runtime?.close();
   }
   for (const result of checks) result.notices.forEach((line) => io.stderr(line));
   const records = checkRecords(readable, checks, io.cwd);
-  io.stdout(format === 'json' ? formatCheckJson(records) : format === 'sarif' ? formatCheckSarif(records, { tool: io.tool, cwd: io.cwd }) : formatCheckText(records, { unreadable: files.length - readable.length, indexIncomplete: checks.filter((result) => result.indexFailed).length }));
+  const header = targets.map((target) => `Target: ${targetLine(target)}\n`).join('');
+  io.stdout(format === 'json' ? formatCheckJson(records) : format === 'sarif' ? formatCheckSarif(records, { tool: io.tool, cwd: io.cwd }) : header + formatCheckText(records, { unreadable: files.length - readable.length, indexIncomplete: checks.filter((result) => result.indexFailed).length }));
   if (readable.length < files.length || checks.some((result) => result.indexFailed)) return 2;
   const failing = failOn === 'warning' ? ['error', 'warning'] : ['error'];
   return records.some((record) => failing.includes(record.severity)) ? 1 : 0;

@@ -4,6 +4,7 @@ import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { analyzeFile, type AnalyzedFile, type FileSources } from '../engine/engine';
+import type { PythonEnvironments } from '../engine/targets';
 import { escapeControlCharacters } from '../features/diagnostics/safeText';
 import { diskPathProbe, diskReader } from '../nodeIo';
 import { isUnreadFile } from '../parser/documentKinds';
@@ -23,6 +24,8 @@ export interface CliIo {
    */
   readonly replaceFile: (path: string, content: Uint8Array, expected: Uint8Array) => void;
   readonly tool: ToolInfo;
+  /** Asks interpreters for target environments. */
+  readonly python: PythonEnvironments;
 }
 
 /** A file named on the command line, read from disk and analyzed by the engine. */

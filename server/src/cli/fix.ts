@@ -9,16 +9,18 @@ import { applyReplacements, type TextReplacement } from '../pip/entryEdit';
 import type { FixPlan } from '../pip/fixPlan';
 import { pathBelow, type IncludedFile } from '../pip/includes';
 import type { IndexRuntime } from '../index/runtime';
+import type { TargetEnvironment } from '../pip/environment';
 import { flag, parseArgs, UsageError } from './args';
 import { readFile, type CliFile, type CliIo } from './files';
-import { COOLDOWN_OPTIONS, HASH_TARGET_OPTIONS, INDEX_OPTIONS, openIndexRuntime, OSV_OPTIONS, PYTHON_OPTIONS, readIndexOptions, type IndexOptions } from './indexOptions';
+import { COOLDOWN_OPTIONS, HASH_TARGET_OPTIONS, INDEX_OPTIONS, openIndexRuntime, OSV_OPTIONS, readIndexOptions, type IndexOptions } from './indexOptions';
 import { FileChangedError } from './replaceFile';
+import { readTargetOptions, TARGET_OPTIONS, targetsOrFail } from './targets';
 import { unifiedDiff } from './unifiedDiff';
 
-export const FIX_USAGE = `fix     pins each requirement of each FILE to the release pip would install and adds the
-        sha256 of every file of that release (the editor's "Pin and hash all"). Entries that
-        cannot be fixed are listed on stderr and left as they are. Files are written
-        atomically, only when they change, each listed on stdout. In hash-checking mode (once
+export const FIX_USAGE = `fix     pins each requirement of each FILE to the release pip would install on every target
+        and adds the sha256 of every file of that release (the editor's "Pin and hash all").
+        Entries that cannot be fixed are listed on stderr and left as they are. Files are
+        written atomically, only when they change, each listed on stdout. In hash-checking mode (once
         hashed) the files a FILE includes with -r are fixed too, since pip refuses their
         unpinned or unhashed entries as well; otherwise they are left as they are. The
         file is completed as well: the dependencies pip installs that no file of its set
@@ -33,7 +35,6 @@ export const FIX_USAGE = `fix     pins each requirement of each FILE to the rele
                                      nearest release known to fix them all (the editor's
                                      "Upgrade to X" quick fix; hashes follow the new pin);
                                      with --osv or --osv-url URL, OSV is asked too
-          --python-version X.Y       pick releases that support this Python
           --minimum-release-age AGE  pick only releases uploaded at least AGE ago ("7 days",
                                      "12 hours", P7D), as pip --uploaded-prior-to does
           --hash-python X.Y          hash only wheels for these Pythons (repeatable; sdists stay)
@@ -53,8 +54,8 @@ const FIX_OPTIONS = {
   '--upgrade-vulnerable': flag,
   ...OSV_OPTIONS,
   '--no-add-missing': flag,
-  ...PYTHON_OPTIONS,
   ...COOLDOWN_OPTIONS,
+  ...TARGET_OPTIONS,
   ...HASH_TARGET_OPTIONS,
   ...INDEX_OPTIONS,
 };
@@ -67,6 +68,7 @@ interface FixRun {
   readonly named: ReadonlyMap<string, string>;
   readonly options: IndexOptions;
   readonly runtime: IndexRuntime;
+  readonly targets: readonly TargetEnvironment[];
   readonly dryRun: boolean;
   readonly pin: boolean;
   readonly hash: boolean;
@@ -83,13 +85,16 @@ export async function fix(argv: readonly string[], io: CliIo): Promise<number> {
   if (args.has('--upgrade-vulnerable') && (args.has('--pin-only') || args.has('--hash-only'))) throw new UsageError('--upgrade-vulnerable changes only vulnerable pins: it excludes --pin-only and --hash-only');
   if (!args.has('--upgrade-vulnerable') && (args.has('--osv') || args.has('--osv-url'))) throw new UsageError('--osv and --osv-url go with --upgrade-vulnerable');
   const options = readIndexOptions(args, io);
+  const targetOptions = readTargetOptions(args);
   if (args.positionals.length === 0) throw new UsageError('fix needs at least one FILE');
+  const targets = await targetsOrFail(targetOptions, io);
+  if (!targets) return 2;
   const runtime = openIndexRuntime(options, io);
   // A file named twice is fixed (or diffed) once: a second diff of the same file would not apply.
   const named = new Map<string, string>();
   for (const file of args.positionals) if (!named.has(resolve(io.cwd, file))) named.set(resolve(io.cwd, file), file);
   const upgradeVulnerable = args.has('--upgrade-vulnerable');
-  const run: FixRun = { io, named, options, runtime, dryRun: args.has('--dry-run'), pin: !upgradeVulnerable && !args.has('--hash-only'), hash: !upgradeVulnerable && !args.has('--pin-only'), upgradeVulnerable, ...(args.has('--no-add-missing') ? { addMissing: false as const } : {}), done: new Set() };
+  const run: FixRun = { io, named, options, runtime, targets, dryRun: args.has('--dry-run'), pin: !upgradeVulnerable && !args.has('--hash-only'), hash: !upgradeVulnerable && !args.has('--pin-only'), upgradeVulnerable, ...(args.has('--no-add-missing') ? { addMissing: false as const } : {}), done: new Set() };
   let status = 0;
   try {
     for (const file of named.values()) status = Math.max(status, await fixFile(file, run));
@@ -133,9 +138,9 @@ async function fixFile(name: string, run: FixRun): Promise<number> {
     io.stderr(`reqguard: ${name}: nothing written: ${notUtf8(file)}\n`);
     return 2;
   }
-  const index = fileIndex(run.runtime, file, options.settings);
+  const context = { index: fileIndex(run.runtime, file, options.settings), settings: options.settings, targets: run.targets, runtime: run.runtime };
   const wanted = { pin: run.pin, hash: run.hash, upgradeVulnerable: run.upgradeVulnerable };
-  const [plan, included] = await Promise.all([planFileFixes(file, index, options.settings, { ...wanted, addMissing: run.addMissing }, undefined, run.runtime), planIncludedFixes(file, index, options.settings, wanted)]);
+  const [plan, included] = await Promise.all([planFileFixes(file, context, { ...wanted, addMissing: run.addMissing }), planIncludedFixes(file, context, wanted)]);
   run.done.add(file.path);
   let status = writeFixes({ name, file, onDisk }, plan, run, true);
   for (const { include, plan: includePlan } of included) {

@@ -1,4 +1,4 @@
-// The options that configure the engine (index, target Python, OSV, hash targets), validated up
+// The options that configure the engine (index, OSV, hash targets), validated up
 // front so a typo is a usage error (exit 2) rather than a silent fallback to a default, and the
 // index runtime they configure. Each command accepts the groups it uses; the settings are built
 // from whichever were given, through the same normalizeSettings the editor's settings go through.
@@ -28,8 +28,6 @@ export const INDEX_USAGE = `Index options (check, fix, show):
   --timeout SECONDS      time allowed for one request, 1 to 600 (default 10)
 `;
 
-/** The Python the files are installed for (check: requires-python; fix: pip's pick). */
-export const PYTHON_OPTIONS: OptionSpecs = { '--python-version': valued };
 export const OSV_OPTIONS: OptionSpecs = { '--osv': flag, '--osv-url': valued };
 /** The cooldown (check: too-new; fix: the newest release at least this old). */
 export const COOLDOWN_OPTIONS: OptionSpecs = { '--minimum-release-age': valued };
@@ -73,19 +71,16 @@ export function readIndexOptions(args: ParsedArgs, io: Pick<CliIo, 'cwd' | 'env'
   const cacheDir = args.last('--cache-dir');
   if (cacheDir !== undefined && args.has('--no-cache')) throw new UsageError('--cache-dir and --no-cache exclude each other');
   if (cacheDir === '') throw new UsageError('--cache-dir needs a folder');
-  const pythonVersion = args.last('--python-version');
   const minimumReleaseAge = args.last('--minimum-release-age');
   const osvUrl = args.last('--osv-url');
   const hashPythons = args.all('--hash-python');
   const hashPlatforms = args.all('--hash-platform');
-  requireValid('--python-version', pythonVersion === undefined ? [] : [pythonVersion], (value) => normalizeSettings({ pythonVersion: value }).pythonVersion !== undefined, 'a Python version such as 3.11');
   requireValid('--minimum-release-age', minimumReleaseAge === undefined ? [] : [minimumReleaseAge], (value) => normalizeSettings({ minimumReleaseAge: value }).minimumReleaseAge !== undefined, 'an age such as "7 days", "12 hours" or P7D (at most a year)');
   requireValid('--osv-url', osvUrl === undefined ? [] : [osvUrl], (value) => normalizeSettings({ vulnerabilities: { osvUrl: value } }).vulnerabilities.osvUrl === value.trim(), 'an http(s) URL');
   requireValid('--hash-python', hashPythons, (value) => normalizeSettings({ hashes: { pythonVersions: [value] } }).hashes.pythonVersions.length === 1, 'a Python version such as 3.11');
   requireValid('--hash-platform', hashPlatforms, (value) => normalizeSettings({ hashes: { platforms: [value] } }).hashes.platforms.length === 1, 'a wheel platform tag or its beginning, such as manylinux or win_amd64');
   // The flags play the editor settings' part: pip's configuration is below them, the file's own options above.
   const settings = normalizeSettings({
-    pythonVersion,
     minimumReleaseAge,
     index: {
       url: url === undefined ? undefined : indexUrl('--index-url', url),

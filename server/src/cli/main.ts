@@ -4,6 +4,7 @@
 //   reqguard show [--json] [-r FILE] [index options] PROJECT...
 //   reqguard parse --json FILE
 import { readNamedFile } from '../nodeIo';
+import { createPythonEnvironments } from '../pythonEnvironment';
 import { terminalSafeJson } from '../features/diagnostics/safeText';
 import { DEFAULT_SETTINGS } from '../settings';
 import { flag, parseArgs, quoted, UsageError } from './args';
@@ -15,17 +16,18 @@ import { readToolInfo } from './manifest';
 import { describeParse } from './parseJson';
 import { replaceFileAtomically } from './replaceFile';
 import { show } from './show';
+import { TARGET_USAGE } from './targets';
 
 export type { CliIo } from './files';
 
 const USAGE = `Usage:
-  reqguard check [--format text|json|sarif] [--fail-on error|warning] [--python-version X.Y]
-                 [--osv] [--osv-url URL] [--minimum-release-age AGE] [--no-index-checks]
+  reqguard check [--format text|json|sarif] [--fail-on error|warning] [--osv] [--osv-url URL]
+                 [--minimum-release-age AGE] [--no-index-checks] [target options]
                  [index options] FILE...
-  reqguard fix [--dry-run] [--pin-only|--hash-only|--upgrade-vulnerable [--osv] [--osv-url URL]]
-               [--python-version X.Y] [--hash-python X.Y]... [--hash-platform TAG]...
-               [--minimum-release-age AGE] [index options] FILE...
-  reqguard show [--json] [-r FILE] [index options] PROJECT...
+  reqguard fix [--dry-run] [--no-add-missing] [--pin-only|--hash-only|--upgrade-vulnerable [--osv] [--osv-url URL]]
+               [--hash-python X.Y]... [--hash-platform TAG]... [--minimum-release-age AGE]
+               [target options] [index options] FILE...
+  reqguard show [--json] [-r FILE] [target options] [index options] PROJECT...
   reqguard parse --json FILE
 
 ${CHECK_USAGE}
@@ -37,6 +39,7 @@ show    prints the index each PROJECT comes from and its versions there, newest 
 parse   prints what pip reads in a requirements file (or a setup.py, setup.cfg or
         pyproject.toml), as JSON.
 
+${TARGET_USAGE}
 ${INDEX_USAGE}`;
 
 export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
@@ -86,6 +89,7 @@ export function runCliProcess(): void {
     cwd: process.cwd(),
     env: process.env,
     tool: readToolInfo(),
+    python: createPythonEnvironments({ env: process.env, cwd: process.cwd() }),
   }).then((status) => {
     process.exitCode = status;
   });

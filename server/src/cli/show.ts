@@ -1,17 +1,37 @@
-// `reqguard show`: where projects come from and what the index holds for them. The JSON report
-// is a public interface (README, "show --json"); the text output is built from the same report.
+// `reqguard show`: where projects come from, the target environments, and what the index holds
+// for them (with pip's pick for the targets). The JSON report is a public interface (README,
+// "show --json"); the text output is built from the same report.
 import { settingsIndex } from '../engine/documentIndex';
 import { fileIndex } from '../engine/engine';
 import type { IndexError } from '../index/errors';
 import type { EffectiveIndex, Freshness, PackageIndex } from '../index/packageIndex';
-import { releasesOf } from '../pip/releases';
+import type { MarkerEnvironment, TargetEnvironment } from '../pip/environment';
+import { pickRelease, releasesOf } from '../pip/releases';
+import { describeTargets, targetLine } from '../pip/targets';
 import { flag, parseArgs, quoted, UsageError, valued } from './args';
 import { readFile, type CliIo } from './files';
 import { INDEX_OPTIONS, openIndexRuntime, readIndexOptions } from './indexOptions';
+import { readTargetOptions, TARGET_OPTIONS, targetsOrFail } from './targets';
 
 export interface ShowReport {
   readonly index: IndexReport;
+  /** Where the projects would be installed; empty when no target is known. */
+  readonly targets: readonly TargetReport[];
   readonly projects: readonly ProjectReport[];
+}
+
+export interface TargetReport {
+  /** "CPython 3.11 on Linux x86_64". */
+  readonly name: string;
+  /** "CPython 3.11 on Linux x86_64 (/usr/bin/python3)". */
+  readonly label: string;
+  /** interpreter (the Python extension), flag, setting, default (the Python on PATH). */
+  readonly source: TargetEnvironment['source'];
+  /** "python3 on PATH", "--python", "--platform". */
+  readonly origin: string | null;
+  readonly markers: MarkerEnvironment;
+  /** How many wheel tags it installs; null when they are unknown (every wheel is taken for installable). */
+  readonly tags: number | null;
 }
 
 export interface IndexReport {
@@ -35,6 +55,8 @@ export interface ShownProject {
   readonly data: 'fetched' | 'cached' | 'stale';
   readonly fetchedAt: string;
   readonly newest: { readonly version: string; readonly requiresPython: string | null; readonly files: number } | null;
+  /** The release pip would install with no version constraint: the newest every target can install (null: none can, or nothing is on the index). */
+  readonly selected: string | null;
   readonly versions: readonly VersionReport[];
   /** Indexes that failed while others answered. */
   readonly problems: readonly ErrorReport[];
@@ -61,7 +83,7 @@ export interface ErrorReport {
   readonly status: number | null;
 }
 
-const SHOW_OPTIONS = { '--json': flag, '--requirement': { ...valued, short: '-r' }, ...INDEX_OPTIONS };
+const SHOW_OPTIONS = { '--json': flag, '--requirement': { ...valued, short: '-r' }, ...TARGET_OPTIONS, ...INDEX_OPTIONS };
 /** Text output lists this many versions, then says how many more there are. */
 const TEXT_VERSIONS = 10;
 /** PEP 508 names: anything else would end up in a URL path as is. */
@@ -70,6 +92,7 @@ const PROJECT_NAME = /^([a-z0-9]|[a-z0-9][a-z0-9._-]*[a-z0-9])$/i;
 export async function show(argv: readonly string[], io: CliIo): Promise<number> {
   const args = parseArgs(argv, SHOW_OPTIONS);
   const options = readIndexOptions(args, io);
+  const targetOptions = readTargetOptions(args);
   if (args.all('--requirement').length > 1) throw new UsageError('show takes one -r FILE');
   const names = args.positionals;
   if (names.length === 0) throw new UsageError('show needs at least one PROJECT');
@@ -78,14 +101,16 @@ export async function show(argv: readonly string[], io: CliIo): Promise<number> 
   const requirementsFile = args.last('--requirement');
   const file = requirementsFile === undefined ? undefined : readFile(requirementsFile, io, { followIncludes: true });
   if (requirementsFile !== undefined && !file) return 2;
+  const targets = await targetsOrFail(targetOptions, io);
+  if (!targets) return 2;
 
   const runtime = openIndexRuntime(options, io);
   try {
     const index = file
       ? fileIndex(runtime, file, options.settings)
       : settingsIndex(runtime, options.settings.index);
-    const projects = await Promise.all(names.map((name) => describeProject(index, name)));
-    const report: ShowReport = { index: describeIndex(index.effective), projects };
+    const projects = await Promise.all(names.map((name) => describeProject(index, name, targets)));
+    const report: ShowReport = { index: describeIndex(index.effective), targets: targets.map(describeTarget), projects };
     io.stdout(args.has('--json') ? JSON.stringify(report, null, 2) + '\n' : formatShowText(report));
     return projects.every((project) => project.ok) ? 0 : 1;
   } finally {
@@ -110,7 +135,11 @@ function describeError(error: IndexError): ErrorReport {
   return { kind: error.kind, message: error.message, url: error.url, status: error.status ?? null };
 }
 
-async function describeProject(index: PackageIndex, project: string): Promise<ProjectReport> {
+function describeTarget(target: TargetEnvironment): TargetReport {
+  return { name: target.name, label: target.label, source: target.source, origin: target.origin ?? null, markers: target.markers, tags: target.tags?.length ?? null };
+}
+
+async function describeProject(index: PackageIndex, project: string, targets: readonly TargetEnvironment[]): Promise<ProjectReport> {
   const result = await index.project(project);
   if (!result.ok) return { project, ok: false, error: describeError(result.error) };
   const data = result.value;
@@ -124,6 +153,7 @@ async function describeProject(index: PackageIndex, project: string): Promise<Pr
     data: DATA_STATE[data.freshness],
     fetchedAt: new Date(data.fetchedAt).toISOString(),
     newest: newest ? { version: newest.version, requiresPython: newest.requiresPython ?? null, files: newest.files.length } : null,
+    selected: pickRelease(releases, { specifier: '', targets, allowPrereleases: index.effective.prereleases })?.version ?? null,
     versions: releases.map((release) => ({ version: release.version, files: release.files.length, yanked: release.yanked, yankedReason: release.yankedReason ?? null })),
     problems: data.problems.map(describeError),
   };
@@ -150,7 +180,7 @@ function formatIndex(index: IndexReport): string {
   return lines.join('\n') + '\n';
 }
 
-function formatProject(project: ProjectReport): string {
+function formatProject(project: ProjectReport, targets: string): string {
   // Same shape as check's lines: the code in brackets, then one sentence.
   if (!project.ok) return `${project.project}: error [${project.error.kind}] ${project.error.message}\n`;
   const lines = [project.summary ? `${project.project}: ${project.summary}` : project.project];
@@ -167,6 +197,7 @@ function formatProject(project: ProjectReport): string {
   }
   if (project.versions.length === 0) lines.push('  no versions');
   if (project.versions.length > shown.length) lines.push(`  … ${project.versions.length - shown.length} more`);
+  if (targets) lines.push(`  pip's pick for ${targets}: ${project.selected ?? 'none (no release installs there)'}`);
   for (const problem of project.problems) lines.push(`  warning [${problem.kind}] ${problem.message}`);
   const data =
     project.data === 'fetched' ? 'fetched from the index' : project.data === 'cached' ? `cached, fetched ${project.fetchedAt}` : `stale: the index failed, showing data fetched ${project.fetchedAt}`;
@@ -175,5 +206,7 @@ function formatProject(project: ProjectReport): string {
 }
 
 export function formatShowText(report: ShowReport): string {
-  return [formatIndex(report.index), ...report.projects.map(formatProject)].join('\n');
+  const header = formatIndex(report.index) + report.targets.map((target) => `target: ${targetLine(target)}\n`).join('');
+  const targets = report.targets.length ? describeTargets(report.targets) : '';
+  return [header, ...report.projects.map((project) => formatProject(project, targets))].join('\n');
 }

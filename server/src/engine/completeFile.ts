@@ -8,9 +8,8 @@ import type { CompiledEntry } from '../pip/compiledLayout';
 import { insertEntries, resolveFileSet, viaOf } from '../pip/completeness';
 import type { TextReplacement } from '../pip/entryEdit';
 import { releaseDigests, type FixTargets } from '../pip/fixPlan';
-import type { ReqguardSettings } from '../settings';
 import type { AnalyzedFile } from './engine';
-import { fileTarget } from './targets';
+import type { TargetEnvironment } from '../pip/environment';
 
 export type CompletionPlan =
   | { readonly kind: 'complete'; readonly added: readonly CompiledEntry[]; readonly insertions: readonly TextReplacement[]; readonly hashed: boolean }
@@ -23,6 +22,8 @@ export interface CompletionOptions {
   /** Write hashes even when the file is not (yet) in hash-checking mode. */
   readonly hash?: boolean;
   readonly targets?: FixTargets;
+  /** The environment the dependencies are resolved for (engine/targets.ts resolutionTarget). */
+  readonly target: TargetEnvironment;
   readonly signal?: AbortSignal;
 }
 
@@ -31,11 +32,11 @@ export interface CompletionOptions {
  * names, pinned to the resolved version, with the sha256 of every file of the release in hash mode,
  * `# via` the packages that need them; sorted into place or appended (insertEntries).
  */
-export async function planCompletion(file: AnalyzedFile, index: PackageIndex, settings: ReqguardSettings, options: CompletionOptions): Promise<CompletionPlan> {
+export async function planCompletion(file: AnalyzedFile, index: PackageIndex, options: CompletionOptions): Promise<CompletionPlan> {
   const { analysis } = file;
   if (analysis.family !== 'requirements' || analysis.kind !== 'requirements') return { kind: 'complete', added: [], insertions: [], hashed: false };
   const fixed = options.fixedText === undefined ? analysis.parsed : parseRequirementsFile(options.fixedText);
-  const set = await resolveFileSet(index, { document: fixed, path: file.path, includes: file.includes }, { target: fileTarget(settings), prereleases: index.effective.prereleases, hashMode: options.hash, signal: options.signal });
+  const set = await resolveFileSet(index, { document: fixed, path: file.path, includes: file.includes }, { target: options.target, prereleases: index.effective.prereleases, hashMode: options.hash, signal: options.signal });
   if (options.signal?.aborted) return { kind: 'cancelled' };
   if (set.kind === 'unresolved') {
     if (set.resolution.kind === 'incomplete' && set.resolution.reason === 'cancelled') return { kind: 'cancelled' };

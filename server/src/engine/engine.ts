@@ -12,6 +12,7 @@ import type { OsvPost } from '../index/osv';
 import type { PackageIndex } from '../index/packageIndex';
 import { osvPost, type IndexRuntime } from '../index/runtime';
 import { applyReplacements } from '../pip/entryEdit';
+import type { TargetEnvironment } from '../pip/environment';
 import { planFixes, type FixDeps, type FixOptions, type FixPlan } from '../pip/fixPlan';
 import { hashModeOf, includedRequirementFiles } from '../pip/hashMode';
 import { resolveIncludes, type IncludedFile, type TextReader } from '../pip/includes';
@@ -22,7 +23,7 @@ import { analyzeDocument } from './documents';
 import { planCompletion } from './completeFile';
 import { withInsertions } from '../pip/completeness';
 import { documentIndex } from './documentIndex';
-import { fileTarget } from './targets';
+import { resolutionTarget } from './targets';
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -94,36 +95,43 @@ export function osvAccess(runtime: IndexRuntime | undefined, settings: ReqguardS
 export interface OnlineContext {
   readonly index: PackageIndex;
   readonly settings: ReqguardSettings;
+  /** Where the file is installed (engine/targets.ts chooses them). */
+  readonly targets: readonly TargetEnvironment[];
   readonly runtime?: IndexRuntime;
   readonly signal?: AbortSignal;
 }
 
 /** Findings from the index (unknown projects and versions, yanked, hashes, vulnerabilities…). Never throws. */
 export function onlineDiagnostics(file: AnalyzedFile, context: OnlineContext): Promise<Diagnostic[]> {
-  const dependencies = { path: file.path, includes: file.includes, target: fileTarget(context.settings) };
-  return indexDiagnostics(file.analysis, { index: context.index, settings: context.settings, signal: context.signal, osv: osvAccess(context.runtime, context.settings), dependencies });
+  const dependencies = { path: file.path, includes: file.includes, target: resolutionTarget(context.targets, context.settings) };
+  return indexDiagnostics(file.analysis, { index: context.index, settings: context.settings, targets: context.targets, signal: context.signal, osv: osvAccess(context.runtime, context.settings), dependencies });
 }
 
 /** What the index-backed features (hover, completion, quick fixes) need about a file. */
 export interface FeatureContext {
   readonly index?: PackageIndex;
-  readonly pythonVersion?: string;
+  readonly targets: readonly TargetEnvironment[];
   /** The cooldown's cutoff (reqguard.minimumReleaseAge), for the releases fixes pick. */
   readonly uploadedBefore?: number;
   readonly signal?: AbortSignal;
 }
 
-export function featureContext(settings: ReqguardSettings, index: PackageIndex | undefined, signal?: AbortSignal): FeatureContext {
-  return { index, pythonVersion: settings.pythonVersion, uploadedBefore: cooldownCutoff(settings, Date.now()), signal };
+/** Where and how a file's fixes are planned: its index, settings and targets (and OSV, for `fix --upgrade-vulnerable`). */
+export interface FixContext {
+  readonly index: PackageIndex;
+  readonly settings: ReqguardSettings;
+  readonly targets: readonly TargetEnvironment[];
+  readonly runtime?: IndexRuntime;
+  readonly signal?: AbortSignal;
 }
 
-/** What the fix planner needs from the settings: the target Python and the cooldown, for every file fixed. */
-function fixDeps(index: PackageIndex, settings: ReqguardSettings, signal?: AbortSignal, advisories?: FixDeps['advisories']): FixDeps {
-  return { index, pythonVersion: settings.pythonVersion, uploadedBefore: cooldownCutoff(settings, Date.now()), advisories, signal };
+/** What the fix planner needs: the targets and the cooldown, for every file fixed. */
+function fixDeps(context: FixContext, advisories?: FixDeps['advisories']): FixDeps {
+  return { index: context.index, targets: context.targets, uploadedBefore: cooldownCutoff(context.settings, Date.now()), advisories, signal: context.signal };
 }
 
 /** What "Pin and hash all" is asked to do. */
-export interface FileFixOptions extends Omit<FixOptions, 'targets'> {
+export interface FileFixOptions extends Omit<FixOptions, 'hashTargets'> {
   /** Also add the dependencies the file does not pin (when pinning); default: `settings.fix.addMissingDependencies`. */
   readonly addMissing?: boolean;
 }
@@ -134,14 +142,15 @@ export interface FileFixOptions extends Omit<FixOptions, 'targets'> {
  * the file is completed too: the dependencies pip installs that no file of its set
  * names are added (planCompletion), resolved against the pins the plan writes.
  */
-export async function planFileFixes(file: AnalyzedFile, index: PackageIndex, settings: ReqguardSettings, options: FileFixOptions, signal?: AbortSignal, runtime?: IndexRuntime): Promise<FixPlan> {
-  const advisories = options.upgradeVulnerable ? advisoryLookup(index, settings, osvAccess(runtime, settings)) : undefined;
-  const plan = await planFixes(file.analysis, fixDeps(index, settings, signal, advisories), { ...options, targets: settings.hashes });
+export async function planFileFixes(file: AnalyzedFile, context: FixContext, options: FileFixOptions): Promise<FixPlan> {
+  const { index, settings, signal } = context;
+  const advisories = options.upgradeVulnerable ? advisoryLookup(index, settings, osvAccess(context.runtime, settings)) : undefined;
+  const plan = await planFixes(file.analysis, fixDeps(context, advisories), { ...options, hashTargets: settings.hashes });
   const complete = (options.addMissing ?? settings.fix.addMissingDependencies) && (options.pin || options.update === true);
   if (!complete || plan.cancelled || file.analysis.family !== 'requirements') return plan;
   // What pip installs is known only once every entry is pinned: the skipped entries say why here.
   if (plan.skipped.length > 0) return { ...plan, notCompleted: 'missing dependencies not added: some entries are not pinned (above)' };
-  const completion = await planCompletion(file, index, settings, { fixedText: applyReplacements(file.analysis.text, plan.replacements), hash: options.hash, targets: settings.hashes, signal });
+  const completion = await planCompletion(file, index, { fixedText: applyReplacements(file.analysis.text, plan.replacements), hash: options.hash, targets: settings.hashes, target: resolutionTarget(context.targets, settings), signal });
   if (completion.kind === 'cancelled') return { replacements: [], skipped: [], cancelled: true };
   if (completion.kind === 'not-complete') return { ...plan, notCompleted: completion.reason };
   return { ...plan, replacements: withInsertions(plan.replacements, completion.insertions), added: completion.added };
@@ -160,7 +169,7 @@ export interface IncludedFixPlan {
  * in the same install); their pins stay where they are, even for "Update all". Nothing outside
  * hash mode, nor for a pip-compile input.
  */
-export function planIncludedFixes(file: AnalyzedFile, index: PackageIndex, settings: ReqguardSettings, options: Omit<FixOptions, 'targets'>, signal?: AbortSignal): Promise<IncludedFixPlan[]> {
+export function planIncludedFixes(file: AnalyzedFile, context: FixContext, options: Omit<FixOptions, 'hashTargets'>): Promise<IncludedFixPlan[]> {
   const { analysis } = file;
   if (analysis.family !== 'requirements' || analysis.kind !== 'requirements') return Promise.resolve([]);
   if (!options.hash && !hashModeOf(analysis.parsed, file.includes).on) return Promise.resolve([]);
@@ -169,7 +178,7 @@ export function planIncludedFixes(file: AnalyzedFile, index: PackageIndex, setti
     includedRequirementFiles(file.includes).map(async (include): Promise<IncludedFixPlan> => {
       const document = include.document!;
       const parsed: ParsedFile = { family: 'requirements', kind: documentKindOf(include.path) === 'requirements-in' ? 'requirements-in' : 'requirements', text: document.text, parsed: document };
-      return { include, plan: await planFixes(parsed, fixDeps(index, settings, signal), { pin, hash: options.hash, targets: settings.hashes }) };
+      return { include, plan: await planFixes(parsed, fixDeps(context), { pin, hash: options.hash, hashTargets: context.settings.hashes }) };
     }),
   );
 }

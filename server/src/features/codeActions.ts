@@ -15,7 +15,8 @@ import { digestDifference, order, pickOptions, planFixes, releaseDigests, safeUp
 import { isConflictData } from './indexDiagnostics/dependencies';
 import { parseRequirement } from '../parser/pep508';
 import { loadProjectInfo, pinnedVersion, specifierText } from '../pip/projectInfo';
-import { latestReleases, oldEnough, pickRelease, releaseFor, type Release } from '../pip/releases';
+import type { TargetEnvironment } from '../pip/environment';
+import { latestReleases, oldEnough, pickForEntry, pickRelease, releaseFor, type Release } from '../pip/releases';
 
 /** The kind of the document-wide fix (a sub-kind of source.fixAll, so "fix all on save" runs it). */
 export const FIX_ALL_KIND = `${CodeActionKind.SourceFixAll}.reqguard`;
@@ -37,11 +38,12 @@ export function isVulnerableData(data: unknown): data is VulnerableData {
 
 export interface CodeActionDeps {
   readonly index: PackageIndex;
-  readonly pythonVersion?: string;
+  /** Where the file is installed: pins go to releases every target can install. */
+  readonly targets?: readonly TargetEnvironment[];
   /** The cooldown (reqguard.minimumReleaseAge): only releases uploaded before then are picked. */
   readonly uploadedBefore?: number;
-  /** Which installs hashes are written for; default: every file of the release. */
-  readonly targets?: FixTargets;
+  /** Which files' hashes are written; default: every file of the release. */
+  readonly hashTargets?: FixTargets;
   readonly signal?: AbortSignal;
   readonly uri: string;
   readonly toRange: (span: Span) => Range;
@@ -117,7 +119,7 @@ function hasCode(ctx: EntryContext, ...codes: string[]): boolean {
 async function unpinnedActions(ctx: EntryContext): Promise<(CodeAction | undefined)[]> {
   const { entry, releases, deps } = ctx;
   const hashed = entry.hashes.length > 0;
-  const chosen = pickRelease(releases, pickOptions(deps, specifierText(entry)));
+  const chosen = pickForEntry(releases, entry, pickOptions(deps, specifierText(entry)));
   const latest = latestReleases(releases.filter((release) => release.files.length > 0 && oldEnough(release, deps.uploadedBefore))).final;
   const suffix = hashed ? ' and rehash' : '';
   const codes = ['unpinned', 'unhashed'];
@@ -196,7 +198,7 @@ async function confusionActions(ctx: EntryContext, analysis: AnalyzedDocument & 
     const releases = releasesOn(data, source);
     const release = pinned !== undefined ? releaseFor(releases, pinned) : pickRelease(releases, pickOptions(deps, specifierText(entry)));
     if (!release) return undefined;
-    const digests = await releaseDigests(deps.index, release, deps.targets, deps.signal);
+    const digests = await releaseDigests(deps.index, release, deps.hashTargets, deps.signal);
     if (!digests.ok) return undefined;
     const title = pinned !== undefined ? `Hash only the files of ${release.version} from ${source}` : `Pin to ${release.version} and hash only the files from ${source}`;
     return quickFix(ctx, title, { ...(pinned === undefined ? { version: release.version } : {}), sha256: digests.sha256 }, ['dependency-confusion']);
@@ -240,7 +242,7 @@ async function entryActions(analysis: AnalyzedDocument, entry: RequirementEntry,
     deps,
     digests(release) {
       let digests = cache.get(release.version);
-      if (!digests) cache.set(release.version, (digests = releaseDigests(deps.index, release, deps.targets, deps.signal)));
+      if (!digests) cache.set(release.version, (digests = releaseDigests(deps.index, release, deps.hashTargets, deps.signal)));
       return digests;
     },
   };
@@ -282,7 +284,7 @@ export async function codeActions(analysis: AnalyzedDocument, range: Span, conte
   const missingHere = wantQuickFixes ? context.diagnostics.filter((diagnostic) => diagnostic.code === 'missing-dependency') : [];
   const [perEntry, plan, included, missing] = await Promise.all([
     Promise.all(entries.map((entry) => entryActions(analysis, entry, onEntry(entry), deps))),
-    wantFixAll ? (deps.planAll ? deps.planAll() : planFixes(analysis, deps, { pin: true, hash: true, targets: deps.targets })) : undefined,
+    wantFixAll ? (deps.planAll ? deps.planAll() : planFixes(analysis, deps, { pin: true, hash: true, hashTargets: deps.hashTargets })) : undefined,
     wantFixAll && deps.includedFixes ? deps.includedFixes() : [],
     missingHere.length && deps.missingDependencies ? deps.missingDependencies() : undefined,
   ]);

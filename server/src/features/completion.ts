@@ -18,13 +18,14 @@ import { shlexSplit } from '../parser/shlex';
 import type { Span } from '../parser/types';
 import { rangeOf } from './diagnostics';
 import { loadProjectInfo } from '../pip/projectInfo';
-import { dayOf, isPrerelease, releasesOf, supportsPython, type Release } from '../pip/releases';
+import type { TargetEnvironment } from '../pip/environment';
+import { dayOf, describeProblem, installProblem, isPrerelease, releasesOf, type Release } from '../pip/releases';
 
 export interface CompletionDeps {
   /** The index the document installs from; without it only options are offered. */
   readonly index?: PackageIndex;
-  /** The target Python (`3.11`): releases whose requires-python refuses it are marked. */
-  readonly pythonVersion?: string;
+  /** Where the file is installed: releases a target cannot install are marked. */
+  readonly targets?: readonly TargetEnvironment[];
   readonly signal?: AbortSignal;
 }
 
@@ -373,16 +374,20 @@ async function versionList(target: Extract<Target, { kind: 'version' }>, index: 
     shown = shown.filter((release) => release.version.startsWith(target.typed)).slice(0, VERSION_LIMIT);
     isIncomplete = true;
   }
-  return { isIncomplete, items: ordered(shown.map((release) => versionItem(release, deps.pythonVersion))) };
+  return { isIncomplete, items: ordered(shown.map((release) => versionItem(release, deps.targets ?? []))) };
 }
 
-function versionItem(release: Release, pythonVersion: string | undefined): Item {
+function versionItem(release: Release, targets: readonly TargetEnvironment[]): Item {
   const day = dayOf(release.uploadTime);
   const notes: string[] = [];
   if (day) notes.push(`released ${day}`);
   if (release.prerelease) notes.push('pre-release');
   if (release.yanked) notes.push(`yanked${release.yankedReason ? `: ${release.yankedReason}` : ''}`);
-  if (release.requiresPython && !supportsPython(release.requiresPython, pythonVersion)) notes.push(`requires Python ${release.requiresPython}, not ${pythonVersion}`);
+  // A version typed after `==` is a pin: pip takes its yanked files too.
+  for (const target of targets) {
+    const problem = installProblem(release, target, { pinned: true });
+    if (problem) notes.push(describeProblem(problem, target.name));
+  }
   return {
     label: release.version,
     kind: CompletionItemKind.Value,

@@ -11,7 +11,7 @@ import type { ProjectDetails, Vulnerability } from '../index/jsonApi';
 import type { Publisher } from '../index/provenance';
 import type { EffectiveIndex, IndexedFile, PackageIndex, ProjectData } from '../index/packageIndex';
 import { redactUrl } from '../index/urls';
-import { canonicalizeName } from '../parser/pep508';
+import { canonicalizeName, type MarkerInfo } from '../parser/pep508';
 import { findOption, type OptionSpec } from '../parser/pipOptions';
 import type { Entry, HashNode, OptionNode, RequirementEntry, RequirementsDocument } from '../parser/requirementsFile';
 import { declaredSpan, type Declarations } from '../parser/declared';
@@ -20,13 +20,15 @@ import { describeIndexSource } from '../protocol';
 import { rangeOf } from './diagnostics';
 import { DIGEST_LENGTHS } from '../pip/pinning';
 import { loadProjectInfo, pinnedVersion, specifierText, type ProjectInfo } from '../pip/projectInfo';
-import { dayOf, latestReleases, pickRelease, releaseFor, supportsPython, type Release } from '../pip/releases';
+import type { TargetEnvironment } from '../pip/environment';
+import { dayOf, installProblem, latestReleases, pickForEntry, releaseFor, type InstallProblem, type Release } from '../pip/releases';
+import { describeTargets, entryTargets } from '../pip/targets';
 
 export interface HoverDeps {
   /** The index the document installs from; without it only options and names are described. */
   readonly index?: PackageIndex;
-  /** The target Python (`3.11`), for pip's pick of a range and requires-python. */
-  readonly pythonVersion?: string;
+  /** Where the file is installed: pip's pick of a range is a release every target can install. */
+  readonly targets?: readonly TargetEnvironment[];
   readonly signal?: AbortSignal;
 }
 
@@ -58,6 +60,8 @@ interface ProjectTarget {
   readonly pinned?: string;
   /** Set for `name @ url`: pip installs that, not a release from the index. */
   readonly url?: string;
+  /** The requirement's marker: a line with one is for the environments it names, not the targets. */
+  readonly marker?: MarkerInfo;
   readonly span: Span;
 }
 
@@ -103,7 +107,7 @@ function requirementsTarget(parsed: RequirementsDocument, offset: number): Targe
   if (entry.kind !== 'requirement' || entry.form !== 'named' || !entry.name || !entry.normalizedName || !entry.nameSpan) return undefined;
   const span = requirementHead(entry.nameSpan, entry.extras, entry.specifierSpan);
   if (!within(span, offset)) return undefined;
-  return { kind: 'project', name: entry.name, normalized: entry.normalizedName, specifier: specifierText(entry), pinned: pinnedVersion(entry), url: entry.url?.value, span };
+  return { kind: 'project', name: entry.name, normalized: entry.normalizedName, specifier: specifierText(entry), pinned: pinnedVersion(entry), url: entry.url?.value, marker: entry.marker, span };
 }
 
 function manifestTarget(declarations: Declarations, offset: number): Target | undefined {
@@ -121,6 +125,7 @@ function manifestTarget(declarations: Declarations, offset: number): Target | un
       specifier: specifierText(clauses),
       pinned: pinnedVersion(clauses),
       url: requirement.url?.value,
+      marker: requirement.marker,
       span,
     };
   }
@@ -248,7 +253,8 @@ async function projectMarkdown(target: ProjectTarget, deps: HoverDeps): Promise<
   const data = info.data.value;
   const { releases } = info;
   const pinned = target.pinned !== undefined ? releaseFor(releases, target.pinned) : undefined;
-  const chosen = target.pinned !== undefined ? pinned : selectedRelease(target, releases, deps.pythonVersion, deps.index?.effective.prereleases);
+  const targets = deps.targets ?? [];
+  const chosen = target.pinned !== undefined ? pinned : selectedRelease(target, releases, targets, deps.index?.effective.prereleases);
   let vulnerabilities: Promise<ProjectDetails | undefined> | undefined;
   if (pinned) vulnerabilities = pinned.version === target.pinned ? pinnedDetails : index.details(target.normalized, pinned.version, deps.signal);
   const provenance = pinned ? provenanceMarkdown(pinned, index, deps.signal) : undefined;
@@ -256,7 +262,7 @@ async function projectMarkdown(target: ProjectTarget, deps: HoverDeps): Promise<
     title,
     ...statusLines(data),
     ...freshnessLines(data),
-    chosenLine(target, chosen, releases, data, deps.pythonVersion),
+    chosenLine(target, chosen, releases, data, entryTargets(target, targets)),
     latestLine(releases),
     pinned ? vulnerabilityMarkdown(pinned.version, await vulnerabilities) : undefined,
     await provenance,
@@ -281,30 +287,33 @@ function titleLine(name: string, details: ProjectDetails | undefined): string {
   return `**${escape(shown)}**${details?.summary ? ` — ${escape(shorten(details.summary, 300))}` : ''}`;
 }
 
-function selectedRelease(target: ProjectTarget, releases: readonly Release[], pythonVersion: string | undefined, allowPrereleases?: boolean): Release | undefined {
+function selectedRelease(target: ProjectTarget, releases: readonly Release[], targets: readonly TargetEnvironment[], allowPrereleases?: boolean): Release | undefined {
   if (target.specifier && !validRange(target.specifier)) return undefined;
-  return pickRelease(releases, { specifier: target.specifier, pythonVersion, allowPrereleases });
+  return pickForEntry(releases, target, { specifier: target.specifier, targets, allowPrereleases });
 }
 
-function requiresPythonNote(release: Release, pythonVersion: string | undefined): string {
-  if (!release.requiresPython) return '';
-  const refused = !supportsPython(release.requiresPython, pythonVersion);
-  return `; requires Python ${code(release.requiresPython)}${refused ? ` (**not ${pythonVersion}**)` : ''}`;
+/** The release's Requires-Python, and the targets that cannot install it (a pin: its yanked files count too). */
+function installNote(release: Release, targets: readonly TargetEnvironment[], pinned: boolean): string {
+  const refused = (kind: InstallProblem['kind']) => targets.filter((target) => installProblem(release, target, { pinned })?.kind === kind);
+  const tooNew = refused('requires-python');
+  const noFile = refused('no-compatible-file');
+  const python = release.requiresPython ? `; requires Python ${code(release.requiresPython)}${tooNew.length ? ` (**not ${escape(describeTargets(tooNew))}**)` : ''}` : '';
+  return `${python}${noFile.length ? `; **no file ${escape(describeTargets(noFile))} can install**` : ''}`;
 }
 
 /** The pinned release, or the one pip would pick for the range, with what is wrong with it. */
-function chosenLine(target: ProjectTarget, chosen: Release | undefined, releases: readonly Release[], data: ProjectData, pythonVersion: string | undefined): string | undefined {
-  const forPython = pythonVersion ? ` for Python ${pythonVersion}` : '';
+function chosenLine(target: ProjectTarget, chosen: Release | undefined, releases: readonly Release[], data: ProjectData, targets: readonly TargetEnvironment[]): string | undefined {
+  const forPython = targets.length ? ` for ${escape(describeTargets(targets))}` : '';
   if (target.pinned !== undefined) {
     if (!chosen) return `Pinned: **${escape(target.pinned)}**, which is not ${data.stale || data.problems.length ? 'in the data the index gave' : 'on the index'}.`;
     if (chosen.files.length === 0) return `Pinned: **${chosen.version}**, listed on the index without files to install.`;
     const yanked = chosen.yanked ? `; **yanked**${chosen.yankedReason ? `: ${escape(chosen.yankedReason)}` : ''}` : '';
-    return `Pinned: ${dated(chosen.version, chosen.uploadTime)}${requiresPythonNote(chosen, pythonVersion)}${yanked}`;
+    return `Pinned: ${dated(chosen.version, chosen.uploadTime)}${installNote(chosen, targets, true)}${yanked}`;
   }
   if (target.specifier && !validRange(target.specifier)) return undefined;
   const range = target.specifier ? `for ${code(target.specifier)}` : 'with no version constraint';
   if (!chosen) return releases.length ? `No release satisfies ${target.specifier ? code(target.specifier) : 'the requirement'}${forPython}.` : 'The index lists no release.';
-  return `Selected: ${dated(chosen.version, chosen.uploadTime)} (pip's pick ${range}${forPython})${requiresPythonNote(chosen, pythonVersion)}`;
+  return `Selected: ${dated(chosen.version, chosen.uploadTime)} (pip's pick ${range}${forPython})${installNote(chosen, targets, false)}`;
 }
 
 function latestLine(releases: readonly Release[]): string | undefined {

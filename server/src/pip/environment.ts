@@ -18,10 +18,14 @@ export interface MarkerEnvironment {
 }
 
 export interface TargetEnvironment {
+  /** For sentences: "CPython 3.11 on Linux x86_64". */
+  readonly name: string;
   /** For people: "CPython 3.11 on Linux x86_64 (/usr/bin/python3)". */
   readonly label: string;
   /** Where it came from: an interpreter that was asked, a setting, a flag. */
   readonly source: 'interpreter' | 'setting' | 'flag' | 'default';
+  /** How it was chosen, in words: "python3 on PATH", "the Python extension", "reqguard.targets", "--platform". */
+  readonly origin?: string;
   readonly markers: MarkerEnvironment;
   /**
    * Wheel tags the target installs (`cp311-cp311-manylinux_2_17_x86_64`, …), most preferred first,

@@ -11,7 +11,9 @@ import type { RequirementEntry } from '../parser/requirementsFile';
 import { rewriteEntry, type TextReplacement } from './entryEdit';
 import { unhashableReason } from './pinning';
 import { loadProjectInfo, pinnedVersion, specifierText } from './projectInfo';
-import { filesToHash, oldEnough, pickRelease, releaseFor, supportsPython, type PinOptions, type Release } from './releases';
+import type { TargetEnvironment } from './environment';
+import { describeProblem, filesToHash, firstRefusal, installableOnAll, oldEnough, pickForEntry, pickRelease, releaseFor, type PinOptions, type Release } from './releases';
+import { describeTargets } from './targets';
 
 /** Which installs the hashes are for; files for other Pythons or platforms are left out (sdists always stay). */
 export interface FixTargets {
@@ -26,8 +28,8 @@ export interface FixTargets {
 
 export interface FixDeps {
   readonly index: PackageIndex;
-  /** The target Python, so releases whose requires-python refuses it are not picked. */
-  readonly pythonVersion?: string;
+  /** Where the file is installed: releases a target cannot install are not picked. */
+  readonly targets?: readonly TargetEnvironment[];
   /** The cooldown (reqguard.minimumReleaseAge): only releases uploaded before then are picked. */
   readonly uploadedBefore?: number;
   /** Known advisories of a release, for `upgradeVulnerable`. */
@@ -40,8 +42,8 @@ export interface FixDeps {
 export type AdvisoryLookup = (project: string, version: string, signal?: AbortSignal) => Promise<{ readonly ids: readonly string[]; readonly fixedIn: readonly string[] } | undefined>;
 
 /** How pip would pick a release for `specifier` with what the document and the settings say (--pre, target Python, cooldown). */
-export function pickOptions(deps: Pick<FixDeps, 'index' | 'pythonVersion' | 'uploadedBefore'>, specifier: string): PinOptions {
-  return { specifier, pythonVersion: deps.pythonVersion, allowPrereleases: deps.index.effective.prereleases, uploadedBefore: deps.uploadedBefore };
+export function pickOptions(deps: Pick<FixDeps, 'index' | 'targets' | 'uploadedBefore'>, specifier: string): PinOptions {
+  return { specifier, targets: deps.targets ?? [], allowPrereleases: deps.index.effective.prereleases, uploadedBefore: deps.uploadedBefore };
 }
 
 export interface FixOptions {
@@ -60,7 +62,8 @@ export interface FixOptions {
   readonly upgradeVulnerable?: boolean;
   /** Default: every requirement of the file. */
   readonly entries?: readonly RequirementEntry[];
-  readonly targets?: FixTargets;
+  /** Which files' hashes are written (`reqguard.hashes`); default: every file of the release. */
+  readonly hashTargets?: FixTargets;
 }
 
 export interface SkippedEntry {
@@ -98,22 +101,22 @@ function pythonTagsMatch(tags: readonly string[], abis: readonly string[], versi
   });
 }
 
-/** Whether a file is installable on one of the targets; sdists and files that are not wheels always are. */
-export function matchesTargets(file: IndexedFile, targets: FixTargets | undefined): boolean {
+/** Whether a file's hash is written for the hash targets; sdists and files that are not wheels always are. */
+function matchesHashTargets(file: IndexedFile, hashTargets: FixTargets | undefined): boolean {
   const wheel = file.wheel;
-  if (!wheel || !targets) return true;
-  const { pythonVersions, platforms } = targets;
+  if (!wheel || !hashTargets) return true;
+  const { pythonVersions, platforms } = hashTargets;
   if (pythonVersions?.length && !pythonTagsMatch(wheel.pythonTags, wheel.abiTags, pythonVersions)) return false;
   if (platforms?.length && !wheel.platformTags.some((tag) => tag === 'any' || platforms.some((platform) => tag.startsWith(platform)))) return false;
   return true;
 }
 
 /**
- * The sha256 of every file of a release to hash (filesToHash, narrowed to the targets), sorted:
+ * The sha256 of every file of a release to hash (filesToHash, narrowed to the hash targets), sorted:
  * from the index's own hashes, else by downloading each file once (index.fileSha256).
  */
-export async function releaseDigests(index: PackageIndex, release: Release, targets?: FixTargets, signal?: AbortSignal): Promise<Digests> {
-  const files = filesToHash(release).filter((file) => matchesTargets(file, targets));
+export async function releaseDigests(index: PackageIndex, release: Release, hashTargets?: FixTargets, signal?: AbortSignal): Promise<Digests> {
+  const files = filesToHash(release).filter((file) => matchesHashTargets(file, hashTargets));
   if (files.length === 0) return { ok: false, reason: `no file of ${release.version} is for the target Python versions and platforms` };
   const results = await Promise.all(files.map((file) => index.fileSha256(file, signal)));
   const digests: string[] = [];
@@ -153,7 +156,7 @@ export function order(version: string, pinned: string): number {
 
 /**
  * Where updating moves a pin: to the release pip would pick with the pin ignored (the newest
- * non-yanked release that supports the target Python, final unless --pre is in effect) when that
+ * non-yanked release every target can install, final unless --pre is in effect) when that
  * is newer (`up`); back down to it when the pin is yanked or not on the index and past every
  * usable release (`down`: the way out). Undefined: the pin stays (already the newest, a
  * pre-release pin newer than every final, or no PEP 440 version).
@@ -194,7 +197,7 @@ export async function safeUpgrade(
     !!release &&
     !release.yanked &&
     release.files.length > 0 &&
-    supportsPython(release.requiresPython, pick.pythonVersion) &&
+    installableOnAll(release, pick.targets ?? []) &&
     oldEnough(release, pick.uploadedBefore) &&
     (current === undefined || order(release.version, current) > 0);
   const clean = new Map<Release, boolean>();
@@ -232,12 +235,16 @@ async function planEntry(analysis: ParsedFile, entry: RequirementEntry, deps: Fi
   let release: Release | undefined;
   let version: string | undefined;
   let sha256: string[] | undefined;
+  const targets = deps.targets ?? [];
   if (pinned === undefined) {
     const specifier = specifierText(entry);
-    release = pickRelease(info.releases, pickOptions(deps, specifier));
+    release = pickForEntry(info.releases, entry, pickOptions(deps, specifier));
     if (!release) {
-      const python = deps.pythonVersion ? ` on Python ${deps.pythonVersion}` : '';
-      return { skipped: `no release of '${name}' satisfies '${specifier || 'any version'}'${python} (yanked releases are never picked)` };
+      // Releases satisfy the range, but no target can install them: say which and why.
+      const newest = targets.length ? pickRelease(info.releases, { specifier, allowPrereleases: deps.index.effective.prereleases }) : undefined;
+      const refusal = newest && firstRefusal(newest, targets);
+      const where = refusal ? ` that ${describeTargets(targets)} can install (${newest.version} ${describeProblem(refusal.problem, refusal.target.name)})` : '';
+      return { skipped: `no release of '${name}' satisfies '${specifier || 'any version'}'${where} (yanked releases are never picked)` };
     }
     version = release.version;
   } else {
@@ -248,7 +255,7 @@ async function planEntry(analysis: ParsedFile, entry: RequirementEntry, deps: Fi
   }
   // A new pin makes hashes already written wrong: they are replaced even when hashing was not asked for.
   if (options.hash || (version !== undefined && entry.hashes.length > 0)) {
-    const digests = await releaseDigests(deps.index, release, options.targets, deps.signal);
+    const digests = await releaseDigests(deps.index, release, options.hashTargets, deps.signal);
     if (!digests.ok) return { skipped: digests.reason };
     // Exactly the release's files: a digest of no file on the index would let a foreign file in.
     const { missing, extra } = digestDifference(entry, digests.sha256);
@@ -272,7 +279,7 @@ async function upgradeVulnerable(analysis: ParsedFile, entry: RequirementEntry, 
   if (!target) return { skipped: `'${name}' ${pinned} has known vulnerabilities (${ids}) and no later release is known to be free of them` };
   let sha256: string[] | undefined;
   if (entry.hashes.length > 0) {
-    const digests = await releaseDigests(deps.index, target, options.targets, deps.signal);
+    const digests = await releaseDigests(deps.index, target, options.hashTargets, deps.signal);
     if (!digests.ok) return { skipped: digests.reason };
     sha256 = digests.sha256;
   }

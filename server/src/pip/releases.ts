@@ -1,9 +1,12 @@
 // Releases of a project as features need them: grouped files, yanked state (PEP 592: a release is
 // yanked when all its files are), requires-python, dates; and pip's choice of version for a
-// specifier. Pure, PEP 440 throughout (@renovatebot/pep440; see the README for why not semver).
+// specifier and the target environments. Pure, PEP 440 throughout (@renovatebot/pep440; see the
+// README for why not semver).
 import { clean, compare, explain, filter, satisfies, valid } from './versions';
 import type { ProjectDetails } from '../index/jsonApi';
 import type { IndexedFile, ProjectData } from '../index/packageIndex';
+import type { TargetEnvironment } from './environment';
+import { requiresPythonVersion, tagSetOf } from './targets';
 
 export interface Release {
   readonly version: string;
@@ -49,21 +52,127 @@ export function releasesOf(project: ProjectData, details?: ProjectDetails): Rele
   return releases.sort((a, b) => compare(b.version, a.version));
 }
 
+/**
+ * Answers of supportsPython: a project's files repeat a handful of Requires-Python strings, and
+ * checking one (parsing the specifier) costs about 0.1 ms, which per file of a large project
+ * adds up to seconds. Emptied when full.
+ */
+const supportsCache = new Map<string, boolean>();
+const SUPPORTS_CACHE_SIZE = 10_000;
+
 /** Whether `requiresPython` admits the target Python (no constraint, or an unreadable one, admits). */
 export function supportsPython(requiresPython: string | undefined, pythonVersion: string | undefined): boolean {
   if (!requiresPython || !pythonVersion) return true;
-  try {
-    return satisfies(pythonVersion, requiresPython, { prereleases: true });
-  } catch {
-    return true;
+  const key = `${requiresPython}\0${pythonVersion}`;
+  let admits = supportsCache.get(key);
+  if (admits === undefined) {
+    try {
+      admits = satisfies(pythonVersion, requiresPython, { prereleases: true });
+    } catch {
+      admits = true;
+    }
+    if (supportsCache.size >= SUPPORTS_CACHE_SIZE) supportsCache.clear();
+    supportsCache.set(key, admits);
   }
+  return admits;
+}
+
+/** Wheel tags a file name may combine (`py2.py3-none-any` is two): past this the target's tags are searched instead. */
+const MAX_TAG_COMBINATIONS = 64;
+
+type WheelName = NonNullable<IndexedFile['wheel']>;
+
+/** A wheel's tags, lower-cased (`cp311-cp311-win_amd64`), made once per wheel; undefined past MAX_TAG_COMBINATIONS. */
+const wheelTagLists = new WeakMap<WheelName, readonly string[] | undefined>();
+
+function tagsOfWheel(wheel: WheelName): readonly string[] | undefined {
+  if (wheelTagLists.has(wheel)) return wheelTagLists.get(wheel);
+  const { pythonTags, abiTags, platformTags } = wheel;
+  const tags =
+    pythonTags.length * abiTags.length * platformTags.length > MAX_TAG_COMBINATIONS
+      ? undefined
+      : pythonTags.flatMap((python) => abiTags.flatMap((abi) => platformTags.map((platform) => `${python}-${abi}-${platform}`.toLowerCase())));
+  wheelTagLists.set(wheel, tags);
+  return tags;
+}
+
+/** Whether a wheel carries one of the target's tags. */
+function wheelFits(wheel: WheelName, tags: ReadonlySet<string>): boolean {
+  const own = tagsOfWheel(wheel);
+  if (own) return own.some((tag) => tags.has(tag));
+  const [pythons, abis, platforms] = [wheel.pythonTags, wheel.abiTags, wheel.platformTags].map((list) => new Set(list.map((tag) => tag.toLowerCase())));
+  for (const tag of tags) {
+    const [python, abi, platform] = tag.split('-');
+    if (pythons.has(python) && abis.has(abi) && platforms.has(platform)) return true;
+  }
+  return false;
+}
+
+/**
+ * Whether pip on `target` would take this file: its Requires-Python admits the target's Python,
+ * and it is an sdist, or a wheel with one of the target's tags (any wheel when they are unknown).
+ * Other files (eggs, installers) pip passes over.
+ */
+export function fitsTarget(file: IndexedFile, target: TargetEnvironment): boolean {
+  if (!supportsPython(file.requiresPython, requiresPythonVersion(target))) return false;
+  if (file.kind === 'sdist') return true;
+  if (file.kind !== 'wheel' || !file.wheel) return false;
+  const tags = tagSetOf(target);
+  return !tags || wheelFits(file.wheel, tags);
+}
+
+/** Whether pip on `target` finds a file of the release to install (installProblem without the why). */
+function installable(release: Release, target: TargetEnvironment, options: { readonly pinned?: boolean }): boolean {
+  return release.files.some((file) => (options.pinned || !file.yanked) && fitsTarget(file, target));
+}
+
+/** Whether every target can install the release (firstRefusal without the why). */
+export function installableOnAll(release: Release, targets: readonly TargetEnvironment[], options: { readonly pinned?: boolean } = {}): boolean {
+  return targets.every((target) => installable(release, target, options));
+}
+
+/** Why pip on `target` finds nothing to install in a release: what refuses it, in words. */
+export type InstallProblem = { readonly kind: 'requires-python'; readonly requiresPython: string } | { readonly kind: 'no-compatible-file'; readonly wheels: readonly string[] };
+
+/**
+ * What keeps `target` from installing the release, or undefined when pip there would find a
+ * file. The files pip looks at: every file for a pin (`==` takes yanked files too), the
+ * non-yanked ones otherwise.
+ */
+export function installProblem(release: Release, target: TargetEnvironment, options: { readonly pinned?: boolean } = {}): InstallProblem | undefined {
+  if (installable(release, target, options)) return undefined;
+  const files = options.pinned ? release.files : release.files.filter((file) => !file.yanked);
+  const python = requiresPythonVersion(target);
+  const refusing = files.find((file) => file.requiresPython && !supportsPython(file.requiresPython, python));
+  // Every file refused by Requires-Python: that is the reason; otherwise no file carries the target's tags.
+  if (refusing && files.every((file) => !supportsPython(file.requiresPython, python))) return { kind: 'requires-python', requiresPython: refusing.requiresPython! };
+  return { kind: 'no-compatible-file', wheels: [...new Set(files.flatMap((file) => file.wheel?.platformTags ?? []))].sort() };
+}
+
+/**
+ * The problem in words, after the release's name: "requires Python >=3.12, not CPython 3.11",
+ * "has no file CPython 3.11 on Linux x86_64 can install (wheels for win_amd64 only)"; `on` names the targets.
+ */
+export function describeProblem(problem: InstallProblem, on?: string): string {
+  if (problem.kind === 'requires-python') return `requires Python ${problem.requiresPython}${on ? `, not ${on}` : ''}`;
+  const wheels = problem.wheels.length > 3 ? `${problem.wheels.slice(0, 3).join(', ')} and ${problem.wheels.length - 3} more` : problem.wheels.join(', ');
+  return `has no file ${on ?? 'it'} can install (${wheels ? `wheels for ${wheels} only` : 'no wheel or sdist'})`;
+}
+
+/** The first target that cannot install the release, with why; undefined when every one can. */
+export function firstRefusal(release: Release, targets: readonly TargetEnvironment[], options: { readonly pinned?: boolean } = {}): { readonly target: TargetEnvironment; readonly problem: InstallProblem } | undefined {
+  for (const target of targets) {
+    const problem = installProblem(release, target, options);
+    if (problem) return { target, problem };
+  }
+  return undefined;
 }
 
 export interface PinOptions {
   /** The specifier as written (`>=1.0,<2`), '' for none. */
   readonly specifier: string;
-  /** The target Python (`3.11`), to skip releases whose requires-python refuses it. */
-  readonly pythonVersion?: string;
+  /** Where the file is installed: releases some target cannot install are skipped. None: every release with files qualifies. */
+  readonly targets?: readonly TargetEnvironment[];
   /** pip --pre. */
   readonly allowPrereleases?: boolean;
   /** A cooldown (ms since the epoch): only releases uploaded before then, as pip's --uploaded-prior-to. */
@@ -80,12 +189,14 @@ export function oldEnough(release: Release, uploadedBefore: number | undefined):
 }
 
 /**
- * The release pip would pick: the newest non-yanked one satisfying the specifier and the target
- * Python; pre-releases only when allowed, named by the specifier, or when nothing else satisfies
- * (packaging's rule, which pip uses).
+ * The release pip would pick: the newest non-yanked one satisfying the specifier that every
+ * target can install (Requires-Python, wheel tags); pre-releases only when allowed, named by the
+ * specifier, or when nothing else satisfies (packaging's rule, which pip applies to the
+ * candidates the target can install).
  */
 export function pickRelease(releases: readonly Release[], options: PinOptions): Release | undefined {
-  const candidates = releases.filter((release) => !release.yanked && release.files.length > 0 && supportsPython(release.requiresPython, options.pythonVersion) && oldEnough(release, options.uploadedBefore));
+  const targets = options.targets ?? [];
+  const candidates = releases.filter((release) => !release.yanked && release.files.length > 0 && installableOnAll(release, targets) && oldEnough(release, options.uploadedBefore));
   const versions = candidates.map((release) => release.version);
   let matching: string[];
   try {
@@ -96,6 +207,16 @@ export function pickRelease(releases: readonly Release[], options: PinOptions): 
   if (matching.length === 0) return undefined;
   const best = matching.sort((a, b) => compare(b, a))[0];
   return candidates.find((release) => release.version === best);
+}
+
+/**
+ * pip's pick for a line: pickRelease, and for a line with a marker that no release suiting every
+ * target satisfies, the pick with no target (the marker may keep the line off them: only
+ * evaluating it would tell).
+ */
+export function pickForEntry(releases: readonly Release[], entry: { readonly marker?: unknown }, options: PinOptions): Release | undefined {
+  const pick = pickRelease(releases, options);
+  return pick ?? (entry.marker && options.targets?.length ? pickRelease(releases, { ...options, targets: [] }) : undefined);
 }
 
 /** Newest final and newest pre-release (when newer than the final), for hovers. */

@@ -32,7 +32,7 @@ async function checkOne(uri: string, signal: AbortSignal, deps: CheckFilesDeps):
   if (!state || signal.aborted) return undefined;
   const { index, settings } = state;
   const offline = offlineDiagnostics(state, settings);
-  const online = index ? await onlineDiagnostics(state, { index, settings, runtime: await deps.indexes.runtime(), signal }) : [];
+  const online = index ? await onlineDiagnostics(state, { index, settings, targets: await state.targets(), runtime: await deps.indexes.runtime(), signal }) : [];
   if (signal.aborted) return undefined;
   const diagnostics = [...offline, ...online];
   // An open file's validation owns what is shown for it; a closed one's answer is shown until it is opened.

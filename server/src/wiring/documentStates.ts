@@ -1,25 +1,35 @@
 // Everything the handlers need about one open document at its current version: the engine's
-// analysis (includes through open buffers first, then the disk), its settings and its index, the
-// analysis and the index made once per version.
+// analysis (includes through open buffers first, then the disk), its settings, its index and its
+// target environments, the analysis and the index made once per version.
 import type { CancellationToken, TextDocuments } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { REQUIREMENTS_LANGUAGE_ID } from '../protocol';
-import { analyzeFile, fileIndex, type AnalyzedFile, type FileSources } from '../engine/engine';
+import { cooldownCutoff } from '../features/indexDiagnostics/cooldown';
+import { analyzeFile, fileIndex, type AnalyzedFile, type FeatureContext, type FileSources } from '../engine/engine';
 import type { PackageIndex } from '../index/packageIndex';
 import { isUnreadFile } from '../parser/documentKinds';
 import type { IndexRuntime } from '../index/runtime';
+import type { TargetEnvironment } from '../pip/environment';
 import type { TextReader } from '../pip/includes';
 import type { PathProbe } from '../pip/localPaths';
 import type { ReqguardSettings } from '../settings';
 import type { DocumentSessions } from './documentSessions';
 import type { IndexSession } from './indexSession';
 import type { SettingsStore } from './settingsStore';
+import type { TargetSession } from './targetSession';
 
 export interface DocumentState extends AnalyzedFile {
   readonly version: number;
   readonly document: TextDocument;
   readonly settings: ReqguardSettings;
   readonly index?: PackageIndex;
+  /** Where the document is installed; asked for only by what needs it (the offline checks never wait for an interpreter). */
+  targets(): Promise<readonly TargetEnvironment[]>;
+}
+
+/** What hover, completion and code actions need about the document. */
+export async function featureContext(state: DocumentState, signal: AbortSignal): Promise<FeatureContext> {
+  return { index: state.index, targets: await state.targets(), uploadedBefore: cooldownCutoff(state.settings, Date.now()), signal };
 }
 
 /** What the server reads from outside the editor (main.ts: the disk; tests: fixtures). */
@@ -43,6 +53,7 @@ export class DocumentStates {
     private readonly sessions: DocumentSessions,
     private readonly settings: SettingsStore,
     private readonly indexes: IndexSession,
+    private readonly targets: TargetSession,
     private readonly io: DocumentIo,
   ) {
     // An open editor buffer wins over the disk, as the user sees it.
@@ -71,7 +82,7 @@ export class DocumentStates {
     const path = onDisk ?? new URL(uri).pathname;
     const file = session.analyzed(version, (earlier) => analyzeFile(current, path, this.sources, { onDisk: onDisk !== undefined, earlierIncludes: earlier?.includes }));
     const runtime = await this.indexes.runtime();
-    return { ...file, version, document: current, settings, index: runtime && this.indexOf(file, runtime, settings) };
+    return { ...file, version, document: current, settings, index: runtime && this.indexOf(file, runtime, settings), targets: () => this.targets.targetsFor(uri, settings) };
   }
 
   /**
@@ -88,7 +99,7 @@ export class DocumentStates {
     const settings = await this.settings.forDocument(uri);
     const file = analyzeFile(document, path, this.sources, { onDisk: true });
     const runtime = await this.indexes.runtime();
-    return { ...file, version: 0, document, settings, index: runtime && fileIndex(runtime, file, settings, this.settings.workspaceTrusted) };
+    return { ...file, version: 0, document, settings, index: runtime && fileIndex(runtime, file, settings, this.settings.workspaceTrusted), targets: () => this.targets.targetsFor(uri, settings) };
   }
 
   /** The file's index, chosen once per version (and again when the runtime or the settings change). */

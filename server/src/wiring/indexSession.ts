@@ -51,8 +51,8 @@ export class IndexSession {
     await (await this.built)?.close();
   }
 
-  /** What the status bar shows for a document that installs from `index`. */
-  statusOf(uri: string, index: PackageIndex): IndexStatus {
+  /** What the status bar shows about the index of a document that installs from `index`. */
+  statusOf(uri: string, index: PackageIndex): Omit<IndexStatus, 'targets'> {
     const { effective } = index;
     const origin = effective.primary && originOf(effective.primary);
     const stale = origin ? this.stale.get(origin) : undefined;
@@ -70,7 +70,7 @@ export class IndexSession {
   }
 
   /** The debug line saying where a document installs from (every URL in a status is redacted already). */
-  describe(status: IndexStatus): string {
+  describe(status: Omit<IndexStatus, 'targets'>): string {
     const more = [
       ...status.extra.map((url) => `extra ${url}`),
       ...status.findLinks.map((url) => `find-links ${url}`),

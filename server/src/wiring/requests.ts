@@ -6,14 +6,15 @@ import { pathToFileURL } from 'node:url';
 import type { CodeAction, CodeActionParams, TextDocuments, TextEdit, WorkspaceEdit } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { planCompletion } from '../engine/completeFile';
-import { featureContext, planFileFixes, planIncludedFixes, type IncludedFixPlan } from '../engine/engine';
+import { planFileFixes, planIncludedFixes, type IncludedFixPlan } from '../engine/engine';
+import { resolutionTarget } from '../engine/targets';
 import { codeActions } from '../features/codeActions';
 import { rangeOf } from '../features/diagnostics';
 import type { Logger } from '../log';
 import type { FixOptions } from '../pip/fixPlan';
 import type { Span } from '../parser/types';
 import { REQUIREMENTS_LANGUAGE_ID, type PinAndHashAllParams } from '../protocol';
-import type { DocumentState } from './documentStates';
+import { featureContext, type DocumentState } from './documentStates';
 
 /** The editor's open documents, to find an included file's buffer by its path. */
 export interface OpenDocuments {
@@ -46,19 +47,21 @@ function includedEdits(plans: readonly IncludedFixPlan[], open: OpenDocuments): 
   return result;
 }
 
-export function codeActionsAt(state: DocumentState, params: CodeActionParams, signal: AbortSignal, open: OpenDocuments): Promise<CodeAction[]> | CodeAction[] {
+export async function codeActionsAt(state: DocumentState, params: CodeActionParams, signal: AbortSignal, open: OpenDocuments): Promise<CodeAction[]> {
   const { document, index, settings } = state;
   if (!index) return [];
   const range: Span = { start: document.offsetAt(params.range.start), end: document.offsetAt(params.range.end) };
   const toRange = (span: Span) => rangeOf(document, span);
+  const features = await featureContext(state, signal);
+  const context = { index, settings, targets: features.targets, signal };
   // The fix-all action reaches the included files as "Pin and hash all" does.
-  const includedFixes = async () => includedEdits(await planIncludedFixes(state, index, settings, { pin: true, hash: true }, signal), open) ?? [];
-  const planAll = () => planFileFixes(state, index, settings, { pin: true, hash: true }, signal);
+  const includedFixes = async () => includedEdits(await planIncludedFixes(state, context, { pin: true, hash: true }), open) ?? [];
+  const planAll = () => planFileFixes(state, context, { pin: true, hash: true });
   const missingDependencies = async () => {
-    const completion = await planCompletion(state, index, settings, { targets: settings.hashes, signal });
+    const completion = await planCompletion(state, index, { targets: settings.hashes, target: resolutionTarget(features.targets, settings), signal });
     return completion.kind === 'complete' ? completion : undefined;
   };
-  return codeActions(state.analysis, range, params.context, { ...featureContext(settings, index, signal), index, targets: settings.hashes, uri: params.textDocument.uri, toRange, includedFixes, planAll, missingDependencies });
+  return codeActions(state.analysis, range, params.context, { ...features, index, hashTargets: settings.hashes, uri: params.textDocument.uri, toRange, includedFixes, planAll, missingDependencies });
 }
 
 export async function pinAndHashAll(state: DocumentState, params: PinAndHashAllParams, signal: AbortSignal, open: OpenDocuments, log: Logger): Promise<WorkspaceEdit | null> {
@@ -66,7 +69,8 @@ export async function pinAndHashAll(state: DocumentState, params: PinAndHashAllP
   if (!index) return null;
   const options: Omit<FixOptions, 'targets'> = { pin: params.pin ?? true, hash: params.hash ?? true, update: params.update ?? false };
   const started = Date.now();
-  const [plan, included] = await Promise.all([planFileFixes(state, index, state.settings, options, signal), planIncludedFixes(state, index, state.settings, options, signal)]);
+  const context = { index, settings: state.settings, targets: await state.targets(), signal };
+  const [plan, included] = await Promise.all([planFileFixes(state, context, options), planIncludedFixes(state, context, options)]);
   const cancelled = plan.cancelled || included.some((item) => item.plan.cancelled);
   const what = options.update ? 'update all' : options.pin ? 'pin and hash all' : 'hash all';
   const edits = plan.replacements.length + included.reduce((sum, item) => sum + item.plan.replacements.length, 0);

@@ -13,6 +13,7 @@ import { INDEX_STATUS_NOTIFICATION } from '../protocol';
 import type { DocumentSession, DocumentSessions } from './documentSessions';
 import type { DocumentStates } from './documentStates';
 import type { IndexSession } from './indexSession';
+import { targetStatuses } from './targetSession';
 
 /** Index work waits for this long without an edit: a keystroke would abort it anyway. */
 const INDEX_AFTER_PAUSE_MS = 250;
@@ -66,7 +67,9 @@ export class Validation {
     session.passes.passed(session.lastAnalysisMs + performance.now() - started);
     await this.connection.sendDiagnostics({ uri, version, diagnostics: offline });
     if (!index) return;
-    const status = this.indexes.statusOf(uri, index);
+    const targets = await state.targets();
+    if (this.documents.get(uri)?.version !== version) return;
+    const status = { ...this.indexes.statusOf(uri, index), targets: targetStatuses(targets) };
     if (this.log.enabled('debug')) {
       const line = this.indexes.describe(status);
       if (session.loggedIndex !== line) this.log.debug(`${uri}: installs from ${line}`);
@@ -78,7 +81,7 @@ export class Validation {
     await session.passes.idle(INDEX_AFTER_PAUSE_MS, signal);
     if (signal.aborted) return;
     const indexStarted = Date.now();
-    const online = await onlineDiagnostics(state, { index, settings, runtime: await this.indexes.runtime(), signal });
+    const online = await onlineDiagnostics(state, { index, settings, targets, runtime: await this.indexes.runtime(), signal });
     this.log.debug(`${uri} (version ${version}): index data in ${Date.now() - indexStarted} ms, ${online.length} index findings${signal.aborted ? ' (superseded)' : ''}`);
     // Dropped when the document changed meanwhile: its next validation is already on its way.
     if (signal.aborted || this.documents.get(uri)?.version !== version || online.length === 0) return;

@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 export const EXTENSION_ID = 'reqguard.reqguard';
 
 /** Diagnostic codes that come from the index (absent when the index cannot be asked). */
-export const INDEX_CODES = ['unknown-project', 'unknown-version', 'no-matching-version', 'yanked', 'hash-mismatch', 'vulnerable', 'requires-python', 'outdated'];
+export const INDEX_CODES = ['unknown-project', 'unknown-version', 'no-matching-version', 'yanked', 'hash-mismatch', 'vulnerable', 'requires-python', 'no-compatible-file', 'outdated'];
 
 export function workspaceRoot(): vscode.Uri {
   const folder = vscode.workspace.workspaceFolders?.[0];

@@ -71,7 +71,7 @@ function rows(stdout: string): Row[] {
 
 test('check asks the index: unknown project and version, hash mismatch, yanked, vulnerable, requires-python, merged in document order; exit 1', async () => {
   const dir = workspace({ 'requirements.txt': problemFile() });
-  const result = await run(['check', '--format', 'json', '--python-version', '3.11', ...onIndex(), 'requirements.txt'], dir);
+  const result = await run(['check', '--format', 'json', '--python-version', '3.11', '--platform', 'manylinux_2_17_x86_64', ...onIndex(), 'requirements.txt'], dir);
   assert.equal(result.status, 1, result.stderr);
   assert.equal(result.stderr, '');
   assert.deepEqual(rows(result.stdout), [
@@ -91,12 +91,13 @@ test('check asks the index: unknown project and version, hash mismatch, yanked, 
   assert.match(messages, /^vulnerable: vulnpkg 1\.0 has a known vulnerability: PYSEC-2024-1 \(CVE-2024-0001\)\. Nearest fixed version: 1\.1\./m);
   assert.match(messages, /^unknown-project: 'reqeusts' is not on the index: did you mean requests\?/m);
   assert.match(messages, /^yanked: yankpkg 1\.5 was yanked from the index \(reason: broken build\)/m);
-  assert.match(messages, /^requires-python: newpy 2\.0 requires Python >=3\.13, not 3\.11/m);
+  assert.match(messages, /^requires-python: newpy 2\.0 requires Python >=3\.13, not CPython 3\.11 on Linux x86_64: pip will not install it there\. The newest release for CPython 3\.11 on Linux x86_64 is 1\.0\.$/m);
   assert.match(messages, /^unknown-version: requests has no version 9\.9 on the index/m);
 
-  // Without a target Python, requires-python is not checked; the text format carries the same findings.
-  const text = await run(['check', ...onIndex(), 'requirements.txt'], dir);
+  // A target that admits newpy 2.0; the text format names it first and carries the same findings.
+  const text = await run(['check', '--python-version', '3.13', '--platform', 'manylinux_2_17_x86_64', ...onIndex(), 'requirements.txt'], dir);
   assert.equal(text.status, 1);
+  assert.match(text.stdout, /^Target: CPython 3\.13 on Linux x86_64 \(manylinux_2_17_x86_64\), --platform\nrequirements\.txt:1:10: /);
   assert.doesNotMatch(text.stdout, /requires-python/);
   assert.match(text.stdout, /^requirements\.txt:2:1: error \[unknown-project\] 'reqeusts' is not on the index/m);
   assert.match(text.stdout, /^7 errors, 2 warnings$/m);
@@ -125,7 +126,8 @@ test('a file\'s own --index-url (here through an include) wins over --index-url,
 
 test('--offline with nothing cached: the offline findings, a clear note on stderr, exit 2, no request; a warm cache answers offline', async () => {
   const dir = workspace({ 'requirements.txt': problemFile() });
-  const cached = ['--isolated', '--cache-dir', 'cache', '--index-url', index.simpleUrl];
+  // A target that admits every release: the findings do not depend on this machine's Python.
+  const cached = ['--isolated', '--cache-dir', 'cache', '--index-url', index.simpleUrl, '--python-version', '3.13'];
   const seen = index.requests.length;
   const cold = await run(['check', '--format', 'json', '--offline', ...cached, 'requirements.txt'], dir);
   assert.equal(cold.status, 2);

@@ -60,9 +60,9 @@ test('check never says "No problems found" about a file it could not read or a f
   assert.equal(mixed.status, 2);
   assert.equal(mixed.stdout, 'No problems found in what could be checked, but 1 file could not be read.\n');
   // An index nobody answers on (a loopback port nothing listens on): the index checks are incomplete.
-  const down = await run(['check', '--isolated', '--index-url', 'http://127.0.0.1:9/simple/', '--timeout', '2', 'requirements.txt'], dir);
+  const down = await run(['check', '--isolated', '--index-url', 'http://127.0.0.1:9/simple/', '--timeout', '2', '--python-version', '3.12', '--platform', 'win_amd64', 'requirements.txt'], dir);
   assert.equal(down.status, 2, down.stderr);
-  assert.equal(down.stdout, 'No problems found in what could be checked, but index checks are incomplete for 1 file.\n');
+  assert.equal(down.stdout, 'Target: CPython 3.12 on Windows AMD64 (win_amd64), --platform\nNo problems found in what could be checked, but index checks are incomplete for 1 file.\n');
 });
 
 test('usage errors exit 2 and show the usage', async () => {
@@ -205,34 +205,61 @@ async function requestsDuring<T>(index: TestIndex, action: () => Promise<T>): Pr
   return { result, requests: index.requests.slice(seen) };
 }
 
-test('show: the index and where it was chosen, versions newest first with yanked ones and the newest file facts', async () => {
+test('show: the index and where it was chosen, the targets, versions newest first with yanked ones, the newest file facts and pip\'s pick', async () => {
   const dir = workspace({});
-  const result = await run(['show', '--index-url', indexA.simpleUrl, 'demo', 'many'], dir);
+  const result = await run(['show', '--index-url', indexA.simpleUrl, '--python-version', '3.7,3.12', '--platform', 'win_amd64', 'demo', 'many'], dir);
   assert.equal(result.status, 0, result.stderr);
   assert.equal(result.stderr, '');
   const [header, demo, many] = result.stdout.split('\n\n');
-  assert.equal(header, `index: ${indexA.simpleUrl} (from --index-url)`);
+  assert.deepEqual(header.split('\n'), [
+    `index: ${indexA.simpleUrl} (from --index-url)`,
+    'target: CPython 3.7 on Windows AMD64 (win_amd64), --platform',
+    'target: CPython 3.12 on Windows AMD64 (win_amd64), --platform',
+  ]);
   assert.deepEqual(demo.split('\n'), [
     'demo: A demo project',
     '  2.0.0   requires-python >=3.8, 2 files',
     '  2.0rc1',
     '  1.5.0   yanked: broken build',
     '  1.0.0',
+    "  pip's pick for CPython 3.7 on Windows AMD64 and CPython 3.12 on Windows AMD64: 1.0.0",
     '  (fetched from the index)',
   ]);
   const manyLines = many.trimEnd().split('\n');
   assert.equal(manyLines[0], 'many', 'no summary: the name alone');
   assert.equal(manyLines[1], '  0.12  1 file');
   assert.equal(manyLines.filter((line) => /^ {2}0\.\d+/.test(line)).length, 10, 'the newest 10 versions');
-  assert.equal(manyLines.at(-2), '  … 2 more');
+  assert.equal(manyLines.at(-3), '  … 2 more');
 });
 
 test('show --json: the documented report, with every version', async () => {
   const dir = workspace({});
-  const result = await run(['show', '--json', '--index-url', indexA.simpleUrl, 'demo', 'many'], dir);
+  const result = await run(['show', '--json', '--index-url', indexA.simpleUrl, '--python-version', '3.7', '--platform', 'manylinux2014_x86_64', 'demo', 'many'], dir);
   assert.equal(result.status, 0, result.stderr);
   const report = JSON.parse(result.stdout);
   assert.deepEqual(report.index, { primary: indexA.simpleUrl, extra: [], findLinks: [], source: 'command-line', sourceDetail: '--index-url', offline: false });
+  assert.deepEqual(report.targets, [
+    {
+      name: 'CPython 3.7 on Linux x86_64',
+      label: 'CPython 3.7 on Linux x86_64 (manylinux2014_x86_64)',
+      source: 'flag',
+      origin: '--platform',
+      markers: {
+        implementation_name: 'cpython',
+        implementation_version: '3.7.0',
+        os_name: 'posix',
+        sys_platform: 'linux',
+        platform_system: 'Linux',
+        platform_machine: 'x86_64',
+        platform_release: '',
+        platform_version: '',
+        python_full_version: '3.7.0',
+        platform_python_implementation: 'CPython',
+        python_version: '3.7',
+      },
+      tags: 299,
+    },
+  ]);
   const [demo, many] = report.projects;
   assert.ok(Date.parse(demo.fetchedAt) > 0);
   assert.deepEqual(demo, {
@@ -242,6 +269,7 @@ test('show --json: the documented report, with every version', async () => {
     data: 'fetched',
     fetchedAt: demo.fetchedAt,
     newest: { version: '2.0.0', requiresPython: '>=3.8', files: 2 },
+    selected: '1.0.0',
     versions: [
       { version: '2.0.0', files: 2, yanked: false, yankedReason: null },
       { version: '2.0rc1', files: 2, yanked: false, yankedReason: null },

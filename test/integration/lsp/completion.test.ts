@@ -41,7 +41,7 @@ before(async () => {
   });
   lsp = await startLspServer({
     workspace,
-    configuration: (section) => (section === 'reqguard' ? { index: { url: index.simpleUrl }, pythonVersion: '3.6' } : {}),
+    configuration: (section) => (section === 'reqguard' ? { index: { url: index.simpleUrl }, targets: [{ pythonVersion: '3.6', platform: 'manylinux2014_x86_64' }] } : {}),
   });
 });
 
@@ -76,7 +76,7 @@ test('versions: newest first with dates and requires-python notes; yanked and pr
   assert.deepEqual(pinned, {
     isIncomplete: false,
     items: [
-      { label: '2.31.0', kind: 12, labelDetails: { description: '2023-05-22' }, detail: 'released 2023-05-22; requires Python >=3.7, not 3.6', sortText: '0', textEdit: { range: { start: at(0, 10), end: at(0, 10) }, newText: '2.31.0' } },
+      { label: '2.31.0', kind: 12, labelDetails: { description: '2023-05-22' }, detail: 'released 2023-05-22; requires Python >=3.7, not CPython 3.6 on Linux x86_64', sortText: '0', textEdit: { range: { start: at(0, 10), end: at(0, 10) }, newText: '2.31.0' } },
       { label: '2.20.0', kind: 12, labelDetails: { description: '2018-10-18' }, detail: 'released 2018-10-18', sortText: '1', textEdit: { range: { start: at(0, 10), end: at(0, 10) }, newText: '2.20.0' } },
     ],
   });

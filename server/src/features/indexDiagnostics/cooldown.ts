@@ -6,7 +6,8 @@
 import { dayOf, oldEnough, pickRelease } from '../../pip/releases';
 import type { ReqguardSettings } from '../../settings';
 import type { Finding } from '../diagnostics';
-import { targetPython } from './pins';
+import type { TargetEnvironment } from '../../pip/environment';
+import { entryTargets } from '../../pip/targets';
 import type { PinnedCheck } from './shared';
 
 /** When releases must have been uploaded before, under the settings' cooldown; undefined without one. */
@@ -24,12 +25,12 @@ function ago(ms: number): string {
   return 'less than a minute';
 }
 
-export function tooNewFindings({ entry, info, release, span, label }: PinnedCheck, settings: ReqguardSettings, now: number, allowPrereleases: boolean): Finding[] {
+export function tooNewFindings({ entry, info, release, span, label }: PinnedCheck, settings: ReqguardSettings, targets: readonly TargetEnvironment[], now: number, allowPrereleases: boolean): Finding[] {
   const cutoff = cooldownCutoff(settings, now);
   if (cutoff === undefined || release.uploadTime === undefined || oldEnough(release, cutoff)) return [];
   const age = settings.minimumReleaseAge!.text;
   const uploaded = Date.parse(release.uploadTime);
-  const older = pickRelease(info.releases, { specifier: '', pythonVersion: targetPython(entry, settings), allowPrereleases, uploadedBefore: cutoff });
+  const older = pickRelease(info.releases, { specifier: '', targets: entryTargets(entry, targets), allowPrereleases, uploadedBefore: cutoff });
   return [{
     code: 'too-new',
     message:

@@ -1,9 +1,9 @@
 // Diagnostics that need the package index: projects and versions that do not exist, projects the
 // index marks (quarantined, archived, deprecated), yanked releases, hashes that match no file,
-// known vulnerabilities, requires-python and newer releases. Every project is loaded once, all
-// in parallel; an index that fails yields nothing here (the outage is reported once, elsewhere),
-// and only a definite "not found" is said to be one. One module per concern: projects, status,
-// pins, hashes, vulnerabilities, suggestions.
+// known vulnerabilities, releases a target cannot install (requires-python, no compatible file)
+// and newer releases. Every project is loaded once, all in parallel; an index that fails yields
+// nothing here (the outage is reported once, elsewhere), and only a definite "not found" is said
+// to be one. One module per concern: projects, status, pins, hashes, vulnerabilities, suggestions.
 import type { Diagnostic } from 'vscode-languageserver-types';
 import { type Declarations, declaredSpan } from '../../parser/declared';
 import { canonicalizeName } from '../../parser/pep508';
@@ -59,7 +59,7 @@ async function manifestFindings(declarations: Declarations, deps: IndexDiagnosti
     // A pin of a release the index has is not judged, yanked or not: pip installs a yanked release a pin names.
     const pin = pinnedVersion(requirement);
     if (pin !== undefined && releaseFor(info.releases, pin)?.files.length) return [];
-    return rangeFindings(requirement, info, info.data.value, deps.settings, deps.index.effective.prereleases);
+    return rangeFindings(requirement, info, info.data.value, deps.targets ?? [], deps.index.effective.prereleases);
   });
   const statuses = checked.flatMap(({ normalized, span, requirement }) => {
     const { data } = infos.get(normalized)!;
@@ -96,7 +96,7 @@ async function requirementFindings(all: readonly { kind: string }[], fileSpan: S
     if (confusion) findings.push(confusion);
     const pin = pinnedVersion(entry);
     if (pin === undefined) {
-      findings.push(...rangeFindings(entry, info, info.data.value, deps.settings, deps.index.effective.prereleases));
+      findings.push(...rangeFindings(entry, info, info.data.value, deps.targets ?? [], deps.index.effective.prereleases));
       continue;
     }
     const span = entry.specifiers[0].versionSpan;
@@ -111,8 +111,8 @@ async function requirementFindings(all: readonly { kind: string }[], fileSpan: S
   const now = (deps.now ?? Date.now)();
   const [perPin, unknown, dependencies] = await Promise.all([
     Promise.all(pinned.map(async (check, i) => [
-      ...pinFindings(check, deps.settings),
-      ...tooNewFindings(check, deps.settings, now, deps.index.effective.prereleases),
+      ...pinFindings(check, deps.targets ?? []),
+      ...tooNewFindings(check, deps.settings, deps.targets ?? [], now, deps.index.effective.prereleases),
       ...(await hashFindings(check, deps)),
       ...(await vulnerabilityFindings(check, osv.then((ids) => ids?.[i] ?? []), deps)),
     ])),

@@ -1,11 +1,12 @@
 // What the index says about a pin or a range: unknown or empty versions, no matching release,
-// yanked, requires-python and newer releases.
+// yanked, a target that cannot install it (requires-python, no compatible file) and newer releases.
 import type { ProjectData } from '../../index/packageIndex';
 import type { RequirementEntry } from '../../parser/requirementsFile';
+import type { TargetEnvironment } from '../../pip/environment';
 import { type ProjectInfo, specifierText } from '../../pip/projectInfo';
-import { type Release, latestReleases, pickRelease, supportsPython } from '../../pip/releases';
+import { type InstallProblem, type Release, describeProblem, firstRefusal, installableOnAll, installProblem, latestReleases, pickRelease } from '../../pip/releases';
+import { describeTargets, entryTargets } from '../../pip/targets';
 import { compare, validRange } from '../../pip/versions';
-import type { ReqguardSettings } from '../../settings';
 import type { Finding } from '../diagnostics';
 import { type PinnedCheck, complete } from './shared';
 
@@ -22,8 +23,8 @@ export function unknownVersionMessage(name: string, pin: string, listed: Release
 /** What a range check reads of a requirement: a requirements-file entry, or a manifest's requirement placed in its document. */
 export type RangeRequirement = Pick<RequirementEntry, 'name' | 'nameSpan' | 'specifiers' | 'specifierSpan' | 'marker'>;
 
-/** An entry with a range (or none): does any release satisfy it, and one for the target Python? */
-export function rangeFindings(entry: RangeRequirement, info: ProjectInfo, data: ProjectData, settings: ReqguardSettings, allowPrereleases: boolean): Finding[] {
+/** An entry with a range (or none): does any release satisfy it, and one every target can install? */
+export function rangeFindings(entry: RangeRequirement, info: ProjectInfo, data: ProjectData, targets: readonly TargetEnvironment[], allowPrereleases: boolean): Finding[] {
   const specifier = specifierText(entry);
   // An unreadable specifier matches nothing here but is the syntax check's to report.
   if (specifier && !validRange(specifier)) return [];
@@ -37,27 +38,18 @@ export function rangeFindings(entry: RangeRequirement, info: ProjectInfo, data: 
     const why = yankedMatch ? `only yanked releases (such as ${yankedMatch.version}) satisfy it, and pip skips them unless pinned with ==` : newestVersions(info.releases);
     return [{ code: 'no-matching-version', message: `No release of ${entry.name} satisfies '${label}': ${why}. pip will fail to install this file.`, span }];
   }
-  const python = targetPython(entry, settings);
-  if (python && !pickRelease(info.releases, { specifier, pythonVersion: python, allowPrereleases })) {
-    return [{
-      code: 'requires-python',
-      message: `No release satisfying '${label}' supports Python ${python} (reqguard.pythonVersion): ${match.version} requires Python ${match.requiresPython}.`,
-      span,
-    }];
-  }
-  return [];
+  const checked = entryTargets(entry, targets);
+  if (pickRelease(info.releases, { specifier, targets: checked, allowPrereleases })) return [];
+  // The target that no release in the range suits, else (each is suited by another release) all of them.
+  const alone = checked.find((target) => !pickRelease(info.releases, { specifier, targets: [target], allowPrereleases }));
+  const refusal = firstRefusal(match, alone ? [alone] : checked);
+  if (!refusal) return [];
+  const where = alone ? describeTargets([alone]) : `all of ${describeTargets(checked)} at once`;
+  return [{ code: refusal.problem.kind, message: `No release satisfying '${label}' can be installed on ${where}: ${match.version} ${describeProblem(refusal.problem)}.`, span }];
 }
 
-/**
- * The Python to check requires-python against: unset, or for an entry whose marker names Python
- * versions (`; python_version < "3.9"`), none: the line says itself which Pythons it is for.
- */
-export function targetPython(entry: Pick<RequirementEntry, 'marker'>, settings: ReqguardSettings): string | undefined {
-  return entry.marker && /\bpython_(full_)?version\b/.test(entry.marker.normalized) ? undefined : settings.pythonVersion;
-}
-
-/** What the pinned release itself says: yanked, requires-python, newer releases. */
-export function pinFindings({ entry, release, info, span, label }: PinnedCheck, settings: ReqguardSettings): Finding[] {
+/** What the pinned release itself says: yanked, a target that cannot install it, newer releases. */
+export function pinFindings({ entry, release, info, span, label }: PinnedCheck, targets: readonly TargetEnvironment[]): Finding[] {
   const findings: Finding[] = [];
   if (release.yanked) {
     findings.push({
@@ -66,19 +58,25 @@ export function pinFindings({ entry, release, info, span, label }: PinnedCheck, 
       span,
     });
   }
-  const python = targetPython(entry, settings);
-  // What pip could install instead: releases with files, for the target Python when one is set.
-  const installable = info.releases.filter((r) => r.files.length > 0 && supportsPython(r.requiresPython, python));
-  const newest = latestReleases(installable).final;
-  if (python && !supportsPython(release.requiresPython, python)) {
-    findings.push({
-      code: 'requires-python',
-      message: `${label} requires Python ${release.requiresPython}, not ${python} (reqguard.pythonVersion): pip will not install it there. ${newest ? `The newest release for Python ${python} is ${newest.version}.` : `No release supports Python ${python}.`}`,
-      span,
-    });
+  const checked = entryTargets(entry, targets);
+  // What pip could install instead: the newest release every target can install.
+  const newest = latestReleases(info.releases.filter((r) => r.files.length > 0 && installableOnAll(r, checked))).final;
+  // One finding per kind of problem, naming every target it refuses.
+  const refused = new Map<string, { problem: InstallProblem; targets: TargetEnvironment[] }>();
+  for (const target of checked) {
+    const problem = installProblem(release, target, { pinned: true });
+    if (!problem) continue;
+    const key = JSON.stringify(problem);
+    const same = refused.get(key);
+    if (same) same.targets.push(target);
+    else refused.set(key, { problem, targets: [target] });
+  }
+  for (const { problem, targets: refusedTargets } of refused.values()) {
+    const instead = newest ? `The newest release for ${describeTargets(checked)} is ${newest.version}.` : `No release suits ${describeTargets(checked)}.`;
+    findings.push({ code: problem.kind, message: `${label} ${describeProblem(problem, describeTargets(refusedTargets))}: pip will not install it there. ${instead}`, span });
   }
   if (newest && compare(newest.version, release.version) > 0) {
-    findings.push({ code: 'outdated', message: `${label} is not the newest release: ${newest.version} is available${python ? ` for Python ${python}` : ''}.`, span });
+    findings.push({ code: 'outdated', message: `${label} is not the newest release: ${newest.version} is available${checked.length ? ` for ${describeTargets(checked)}` : ''}.`, span });
   }
   return findings;
 }

@@ -4,10 +4,10 @@ import type { Result } from '../../index/errors';
 import type { OsvPost } from '../../index/osv';
 import type { PackageIndex, ProjectData } from '../../index/packageIndex';
 import type { RequirementEntry } from '../../parser/requirementsFile';
-import type { TargetEnvironment } from '../../pip/environment';
 import type { IncludedFile } from '../../pip/includes';
 import type { Span } from '../../parser/types';
 import { type ProjectInfo, loadProjectInfo } from '../../pip/projectInfo';
+import type { TargetEnvironment } from '../../pip/environment';
 import type { Release } from '../../pip/releases';
 import type { DiagnosticCode, ReqguardSettings } from '../../settings';
 import { type Finding, severityOf } from '../diagnostics';
@@ -29,6 +29,7 @@ export const INDEX_DIAGNOSTIC_CODES = [
   'missing-dependency',
   'dependency-conflict',
   'dependencies-unknown',
+  'no-compatible-file',
   'outdated',
   'index-checks-limited',
 ] as const satisfies readonly DiagnosticCode[];
@@ -44,6 +45,8 @@ export interface IndexDiagnosticsDeps {
   /** The index this document installs from. */
   readonly index: PackageIndex;
   readonly settings: ReqguardSettings;
+  /** Where the document is installed: releases are checked against each. None: Requires-Python and wheel tags are not checked. */
+  readonly targets?: readonly TargetEnvironment[];
   readonly signal?: AbortSignal;
   /** How to reach OSV; asked only when `settings.vulnerabilities.osv` is on. */
   readonly osv?: { readonly post: OsvPost };
