@@ -1,6 +1,7 @@
 // The `reqguard` command: the language server's engine on files, for CI and terminals.
 //   reqguard check [--format text|json|sarif] [--fail-on error|warning] [options] FILE...
 //   reqguard fix [--dry-run] [--pin-only|--hash-only] [options] FILE...
+//   reqguard lock [--dry-run] [-o OUTPUT] [--upgrade | --upgrade-package NAME...] [options] FILE.in
 //   reqguard show [--json] [-r FILE] [index options] PROJECT...
 //   reqguard parse --json FILE
 import { readNamedFile } from '../nodeIo';
@@ -11,9 +12,10 @@ import { check, CHECK_USAGE, offlineFindings } from './check';
 import { readFile, type CliIo } from './files';
 import { fix, FIX_USAGE } from './fix';
 import { INDEX_USAGE } from './indexOptions';
+import { lock, LOCK_USAGE } from './lock';
 import { readToolInfo } from './manifest';
 import { describeParse } from './parseJson';
-import { replaceFileAtomically } from './replaceFile';
+import { createFileAtomically, replaceFileAtomically } from './replaceFile';
 import { show } from './show';
 
 export type { CliIo } from './files';
@@ -23,11 +25,13 @@ const USAGE = `Usage:
                  [--osv] [--osv-url URL] [--no-index-checks] [index options] FILE...
   reqguard fix [--dry-run] [--pin-only|--hash-only] [--python-version X.Y] [--hash-python X.Y]...
                [--hash-platform TAG]... [index options] FILE...
+  reqguard lock [--dry-run] [-o OUTPUT] [-U | -P NAME...] [--python PATH]... [index options] FILE.in
   reqguard show [--json] [-r FILE] [index options] PROJECT...
   reqguard parse --json FILE
 
 ${CHECK_USAGE}
 ${FIX_USAGE}
+${LOCK_USAGE}
 show    prints the index each PROJECT comes from and its versions there, newest first, with
         yanked ones marked. -r FILE takes the index from that requirements file (its options
         and includes win over --index-url, as in pip). Exit status: 0 when every project was
@@ -49,6 +53,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     }
     if (command === 'check') return await check(rest, io);
     if (command === 'fix') return await fix(rest, io);
+    if (command === 'lock') return await lock(rest, io);
     if (command === 'show') return await show(rest, io);
     if (command === 'parse') return parse(rest, io);
     throw new UsageError(`unknown command ${quoted(command)}`);
@@ -80,6 +85,7 @@ export function runCliProcess(): void {
     stderr: (text) => process.stderr.write(text),
     readFile: (path) => readNamedFile(path),
     replaceFile: replaceFileAtomically,
+    createFile: createFileAtomically,
     cwd: process.cwd(),
     env: process.env,
     tool: readToolInfo(),
