@@ -65,6 +65,8 @@ export async function lock(argv: readonly string[], io: CliIo): Promise<number> 
   const inputPath = resolve(io.cwd, input);
   const outputPath = resolve(io.cwd, output);
   if (inputPath === outputPath) throw new UsageError('the output would overwrite the input');
+  // The interpreters are asked while the files are read (starting a Python takes a while).
+  const asked = lockTargets(args.all('--python'), io.env);
   const file = readFile(input, io, { followIncludes: true });
   if (!file) return 2;
   if (file.decodeError) {
@@ -79,7 +81,7 @@ export async function lock(argv: readonly string[], io: CliIo): Promise<number> 
     return 2;
   }
   const existing = existingBytes === undefined ? undefined : new TextDecoder('utf-8', { fatal: false }).decode(existingBytes);
-  const targets = await lockTargets(args.all('--python'), io.env);
+  const targets = await asked;
   if (!targets.ok) {
     io.stderr(`reqguard: ${targets.message}\n`);
     return 2;
