@@ -3,6 +3,7 @@
 import { createConnection, ProposedFeatures } from 'vscode-languageserver/node';
 import { createIndexRuntime } from './index/runtime';
 import { diskPathProbe, diskReader, fileUriToPath, packageVersion } from './nodeIo';
+import { lockTargets } from './pythonTargets';
 import { startServer } from './server';
 
 export function startLanguageServer(): void {
@@ -22,5 +23,7 @@ export function startLanguageServer(): void {
     pathProbe: diskPathProbe,
     env: process.env,
     indexRuntime: (options) => createIndexRuntime({ ...options, env: process.env, userAgent: `reqguard/${packageVersion()} (language server; node ${process.version})` }),
+    // Until the editor's target choice (the Python extension's interpreter) lands: the Python on PATH.
+    lockTargets: () => lockTargets([], process.env),
   });
 }

@@ -5,15 +5,18 @@ import { CodeActionKind, TextDocuments, TextDocumentSyncKind, type Connection, t
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { featureContext } from './engine/engine';
 import { FIX_ALL_KIND } from './features/codeActions';
+import { codeLenses } from './features/codeLens';
 import { completion, COMPLETION_TRIGGER_CHARACTERS } from './features/completion';
 import { documentLinks } from './features/documentLinks';
 import { hover } from './features/hover';
 import { Logger } from './log';
-import { PIN_AND_HASH_ALL_REQUEST, REFRESH_INDEX_REQUEST, WORKSPACE_TRUSTED_NOTIFICATION } from './protocol';
+import { LOCK_REQUEST, PIN_AND_HASH_ALL_REQUEST, type LockParams, REFRESH_INDEX_REQUEST, WORKSPACE_TRUSTED_NOTIFICATION } from './protocol';
+import type { TargetsResult } from './pythonTargets';
 import { DEFAULT_SETTINGS } from './settings';
 import { DocumentSessions } from './wiring/documentSessions';
 import { DocumentStates, type DocumentIo } from './wiring/documentStates';
 import { IndexSession, type RuntimeFactory } from './wiring/indexSession';
+import { lockDocument, lockUnknownDocument } from './wiring/lockRequest';
 import { codeActionsAt, pinAndHashAll } from './wiring/requests';
 import { SettingsStore } from './wiring/settingsStore';
 import { Validation } from './wiring/validation';
@@ -21,6 +24,8 @@ import { Validation } from './wiring/validation';
 export interface ServerDeps extends DocumentIo {
   /** Builds the index layer (main.ts: over the real network and disk). Absent: no index access. */
   readonly indexRuntime?: RuntimeFactory;
+  /** The environments "Lock" resolves for (main.ts: the Python on PATH). Absent: Lock says none is known. */
+  readonly lockTargets?: () => Promise<TargetsResult>;
 }
 
 const CAPABILITIES: InitializeResult['capabilities'] = {
@@ -29,6 +34,7 @@ const CAPABILITIES: InitializeResult['capabilities'] = {
   completionProvider: { triggerCharacters: [...COMPLETION_TRIGGER_CHARACTERS], resolveProvider: false },
   documentLinkProvider: { resolveProvider: false },
   codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND], resolveProvider: false },
+  codeLensProvider: { resolveProvider: false },
 };
 
 export function startServer(connection: Connection, deps: ServerDeps): void {
@@ -65,6 +71,11 @@ export function startServer(connection: Connection, deps: ServerDeps): void {
   connection.onCodeAction(states.handler([], (state, params, signal) => codeActionsAt(state, params, signal, open)));
   // "Pin and hash all" as a command: the client shows progress and can cancel.
   connection.onRequest(PIN_AND_HASH_ALL_REQUEST, states.handlerFor((params) => params.uri, null, (state, params, signal) => pinAndHashAll(state, params, signal, open, log)));
+  connection.onCodeLens(states.handler([], (state) => codeLenses(state.analysis, state.document.uri, deps.uriToPath(state.document.uri))));
+  // "Lock" (command and CodeLens): progress and cancel through window/workDoneProgress.
+  const lockDeps = { open, files: deps.files, targets: deps.lockTargets, progress: () => connection.window.createWorkDoneProgress() };
+  const lock = states.handlerFor((params: LockParams) => params.uri, null, (state, params, signal) => lockDocument(state, params, signal, lockDeps));
+  connection.onRequest(LOCK_REQUEST, async (params, token) => (await lock(params, token)) ?? lockUnknownDocument(params));
   connection.onNotification(WORKSPACE_TRUSTED_NOTIFICATION, () => {
     settings.workspaceTrusted = true;
     validation.scheduleAll();

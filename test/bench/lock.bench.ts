@@ -20,7 +20,7 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { readFile, type CliIo } from '../../server/src/cli/files';
-import { lockTargets } from '../../server/src/cli/lockTargets';
+import { lockTargets } from '../../server/src/pythonTargets';
 import { fileIndex } from '../../server/src/engine/engine';
 import { lockRequirements } from '../../server/src/engine/lock';
 import { createIndexRuntime } from '../../server/src/index/runtime';

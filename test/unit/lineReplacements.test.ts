@@ -2,7 +2,7 @@
 // one, and change no more lines than a longest common subsequence says must change.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { lineReplacements } from '../../server/src/cli/unifiedDiff';
+import { lineReplacements } from '../../server/src/engine/lineDiff';
 import { applyReplacements } from '../../server/src/pip/entryEdit';
 
 /** Lines of the old text left untouched at best: the length of a longest common subsequence. */

@@ -6,12 +6,14 @@ import { basename, dirname, relative, resolve, sep } from 'node:path';
 import { fileIndex } from '../engine/engine';
 import { lockCommand, lockRequirements } from '../engine/lock';
 import { escapeControlCharacters } from '../features/diagnostics/safeText';
+import { compiledOutputPath } from '../pip/compiledLayout';
 import { flag, parseArgs, UsageError, valued } from './args';
 import { readFile, type CliIo } from './files';
 import { HASH_TARGET_OPTIONS, INDEX_OPTIONS, openIndexRuntime, readIndexOptions } from './indexOptions';
-import { lockTargets } from './lockTargets';
+import { lockTargets } from '../pythonTargets';
 import { FileChangedError } from './replaceFile';
-import { lineReplacements, unifiedDiff } from './unifiedDiff';
+import { lineReplacements } from '../engine/lineDiff';
+import { unifiedDiff } from './unifiedDiff';
 
 export const LOCK_USAGE = `lock    resolves the requirements of a pip-compile input (requirements.in: ranges allowed, with
         its -r/-c files and index lines) to the complete set pip would install, every package
@@ -60,7 +62,7 @@ export async function lock(argv: readonly string[], io: CliIo): Promise<number> 
   if (args.positionals.length !== 1) throw new UsageError('lock takes exactly one input FILE');
   if (args.all('--output-file').length > 1) throw new UsageError('lock writes one --output-file');
   const [input] = args.positionals;
-  const output = args.last('--output-file') ?? (input.endsWith('.in') ? input.slice(0, -'.in'.length) + '.txt' : undefined);
+  const output = args.last('--output-file') ?? compiledOutputPath(input);
   if (output === undefined) throw new UsageError(`name the output with -o: ${escapeControlCharacters(input)} does not end in .in`);
   const inputPath = resolve(io.cwd, input);
   const outputPath = resolve(io.cwd, output);

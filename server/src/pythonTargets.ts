@@ -3,7 +3,7 @@
 // named with --python, else python3 (then python) on PATH, each asked for its marker environment
 // and the wheel tags its pip accepts. One function (`lockTargets`), so it can be swapped whole.
 import { execFile } from 'node:child_process';
-import type { TargetEnvironment } from '../pip/environment';
+import type { TargetEnvironment } from './pip/environment';
 
 /** Asks the interpreter what pip there would use: packaging's marker environment and pip's tags. */
 const PROBE = [
