@@ -71,7 +71,7 @@ test('Lock answers an edit creating requirements.txt, with progress; then only t
   assert.deepEqual(answer.edit!.documentChanges![0], { kind: 'create', uri: answer.outputUri, options: { overwrite: false, ignoreIfExists: false } });
   const text = applied(answer.edit!, '');
   assert.deepEqual([...text.matchAll(/^([a-z0-9-]+==\S+)/gm)].map((m) => m[1]), ['asgiref==3.8.1', 'django==5.2.17', 'psycopg2-binary==2.9.10', 'sqlparse==0.5.3']);
-  assert.match(text, /#    reqguard lock requirements\.in -o requirements\.txt\n/);
+  assert.match(text, /# {4}reqguard lock requirements\.in -o requirements\.txt\n/);
   assert.equal(progress[0], 'begin: requirements.in → requirements.txt');
   assert.ok(progress.includes('end'));
   assert.ok(progress.some((p) => /^report: Hashed 4 of 4 releases$/.test(p)), progress.join('\n'));
