@@ -8,6 +8,7 @@ import type { PackageIndex } from '../index/packageIndex';
 import { formatCompiledEntry, compareEntryNames, type CompiledEntry } from '../pip/compiledLayout';
 import type { MarkerEnvironment, TargetEnvironment } from '../pip/environment';
 import { releaseDigests, type FixTargets } from '../pip/fixPlan';
+import { compare } from '../pip/versions';
 import { resolve, type IncompleteReason, type ResolvedPackage, type RootRequirement } from '../pip/resolver';
 import { parseRequirementsFile, type OptionLineEntry, type RequirementsDocument } from '../parser/requirementsFile';
 import type { AnalyzedFile } from './engine';
@@ -209,7 +210,8 @@ function lockText(inputLabel: string, command: string, targets: readonly TargetE
     '#',
   ];
   const carried = [...new Set(options)];
-  const sorted = [...entries].sort((a, b) => compareEntryNames(a.name, b.name) || (a.marker ?? '').localeCompare(b.marker ?? ''));
+  // A project with several entries (picks that differ by target): oldest version first.
+  const sorted = [...entries].sort((a, b) => compareEntryNames(a.name, b.name) || compare(a.version, b.version));
   const body = sorted.map((entry) => formatCompiledEntry(entry, eol));
   return [...header, ...(carried.length ? [...carried, ''] : ['']), ...body].join(eol) + eol;
 }
