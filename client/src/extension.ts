@@ -4,6 +4,8 @@ import * as vscode from 'vscode';
 import { LanguageClient, TransportKind, type DocumentSelector, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
 import {
   INDEX_STATUS_NOTIFICATION,
+  LOCK_COMMAND,
+  LOCK_REQUEST,
   WORKSPACE_TRUSTED_NOTIFICATION,
   PIN_AND_HASH_ALL_REQUEST,
   type PinAndHashAllParams,
@@ -113,6 +115,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<{ clie
     vscode.commands.registerCommand('reqguard.checkAll', (folder?: unknown) =>
       client && checkAllDependencyFiles(client, context.extension.packageJSON.contributes?.languages ?? [], extraPatterns(), folder instanceof vscode.Uri ? folder : undefined),
     ),
+    vscode.commands.registerCommand(LOCK_COMMAND, (uri?: string) => lockDocument(uri)),
     // The server filters its log by `reqguard.log.level`; VS Code's level of this channel filters again.
     output.onDidChangeLogLevel(() => explainDebugLevel(output)),
     vscode.workspace.onDidChangeConfiguration((event) => event.affectsConfiguration('reqguard.log.level') && explainDebugLevel(output)),
@@ -145,6 +148,35 @@ async function fixActiveDocument(options: Omit<PinAndHashAllParams, 'uri'>): Pro
   );
   const edit = result ? await languageClient.protocol2CodeConverter.asWorkspaceEdit(result) : undefined;
   return edit ? vscode.workspace.applyEdit(edit) : false;
+}
+
+/**
+ * "Lock": the server resolves the requirements.in (the CodeLens's, else the active one) with its
+ * own cancellable progress, and answers an edit that creates or updates requirements.txt, which
+ * is then applied, saved and shown. A conflict or a failure is shown as an error, with nothing changed.
+ */
+async function lockDocument(uri: string | undefined): Promise<boolean> {
+  const languageClient = client;
+  const target = uri ?? vscode.window.activeTextEditor?.document.uri.toString();
+  if (!languageClient || !target) return false;
+  const input = vscode.workspace.textDocuments.find((document) => document.uri.toString() === target);
+  // The server locks what it has: an unsaved input is saved first, so the file and its lock agree.
+  if (input?.isDirty) await input.save();
+  const answer = await languageClient.sendRequest(LOCK_REQUEST, { uri: target });
+  if (answer.outcome === 'cancelled') return false;
+  if (answer.outcome === 'conflict' || answer.outcome === 'incomplete' || answer.outcome === 'invalid') {
+    void vscode.window.showErrorMessage(`reqguard: nothing locked: ${answer.message}`);
+    return false;
+  }
+  const output = vscode.Uri.parse(answer.outputUri);
+  if (answer.edit) {
+    const edit = await languageClient.protocol2CodeConverter.asWorkspaceEdit(answer.edit);
+    if (!(await vscode.workspace.applyEdit(edit))) return false;
+    await vscode.workspace.textDocuments.find((document) => document.uri.toString() === output.toString())?.save();
+  }
+  await vscode.window.showTextDocument(output, { preview: false, preserveFocus: true });
+  void vscode.window.showInformationMessage(`reqguard: ${answer.message}`);
+  return true;
 }
 
 export async function deactivate(): Promise<void> {

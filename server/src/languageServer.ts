@@ -24,5 +24,6 @@ export function startLanguageServer(): void {
     env: process.env,
     python: createPythonEnvironments(),
     indexRuntime: (options) => createIndexRuntime({ ...options, env: process.env, userAgent: `reqguard/${packageVersion()} (language server; node ${process.version})` }),
+    // Until the editor's target choice (the Python extension's interpreter) lands: the Python on PATH.
   });
 }

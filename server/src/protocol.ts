@@ -146,3 +146,26 @@ export const CHECK_FILES_REQUEST = new RequestType<CheckFilesParams, CheckFilesR
 
 /** Client → server: forget in-memory index answers and revalidate (the "Refresh index data" command). */
 export const REFRESH_INDEX_REQUEST = new RequestType0<void, void>('reqguard/refreshIndex');
+
+export interface LockParams {
+  /** The pip-compile input (requirements.in) to lock. */
+  readonly uri: string;
+  /** Move every pin (`all`) or these projects' pins; default: keep the pins that still fit. */
+  readonly upgrade?: 'all' | readonly string[];
+}
+
+export interface LockAnswer {
+  readonly outcome: 'locked' | 'unchanged' | 'conflict' | 'incomplete' | 'invalid' | 'cancelled';
+  /** The output file (requirements.txt next to the input). */
+  readonly outputUri: string;
+  /** For the user: what was locked, or why not. */
+  readonly message: string;
+  /** Creates or updates the output file; null when nothing is to change. */
+  readonly edit: WorkspaceEdit | null;
+}
+
+/** Client → server: lock a requirements.in into its requirements.txt ("reqguard: Lock"); progress through window/workDoneProgress. */
+export const LOCK_REQUEST = new RequestType<LockParams, LockAnswer, void>('reqguard/lock');
+
+/** The client command the "Lock → requirements.txt" CodeLens runs, with the input's URI. */
+export const LOCK_COMMAND = 'reqguard.lock';

@@ -5,16 +5,18 @@ import { CodeActionKind, TextDocuments, TextDocumentSyncKind, type Connection, t
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { PythonEnvironments } from './engine/targets';
 import { FIX_ALL_KIND } from './features/codeActions';
+import { codeLenses } from './features/codeLens';
 import { completion, COMPLETION_TRIGGER_CHARACTERS } from './features/completion';
 import { documentLinks } from './features/documentLinks';
 import { hover } from './features/hover';
 import { Logger } from './log';
-import { CHECK_FILES_REQUEST, PIN_AND_HASH_ALL_REQUEST, PYTHON_INTERPRETER_NOTIFICATION, REFRESH_INDEX_REQUEST, WORKSPACE_TRUSTED_NOTIFICATION, type InitializationOptions } from './protocol';
+import { CHECK_FILES_REQUEST, LOCK_REQUEST, PIN_AND_HASH_ALL_REQUEST, type LockParams, PYTHON_INTERPRETER_NOTIFICATION, REFRESH_INDEX_REQUEST, WORKSPACE_TRUSTED_NOTIFICATION, type InitializationOptions } from './protocol';
 import { DEFAULT_SETTINGS } from './settings';
 import { DocumentSessions } from './wiring/documentSessions';
 import { DocumentStates, featureContext, toSignal, type DocumentIo } from './wiring/documentStates';
 import { IndexSession, type RuntimeFactory } from './wiring/indexSession';
 import { checkFiles } from './wiring/checkFiles';
+import { lockDocument, lockUnknownDocument } from './wiring/lockRequest';
 import { codeActionsAt, pinAndHashAll } from './wiring/requests';
 import { SettingsStore } from './wiring/settingsStore';
 import { TargetSession } from './wiring/targetSession';
@@ -33,6 +35,7 @@ const CAPABILITIES: InitializeResult['capabilities'] = {
   completionProvider: { triggerCharacters: [...COMPLETION_TRIGGER_CHARACTERS], resolveProvider: false },
   documentLinkProvider: { resolveProvider: false },
   codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND], resolveProvider: false },
+  codeLensProvider: { resolveProvider: false },
 };
 
 export function startServer(connection: Connection, deps: ServerDeps): void {
@@ -76,6 +79,11 @@ export function startServer(connection: Connection, deps: ServerDeps): void {
   connection.onNotification(PYTHON_INTERPRETER_NOTIFICATION, (interpreter) => {
     if (targets.interpreterChanged(interpreter)) validation.scheduleAll();
   });
+  connection.onCodeLens(states.handler([], (state) => codeLenses(state.analysis, state.document.uri, deps.uriToPath(state.document.uri))));
+  // "Lock" (command and CodeLens): progress and cancel through window/workDoneProgress.
+  const lockDeps = { open, files: deps.files, progress: () => connection.window.createWorkDoneProgress() };
+  const lock = states.handlerFor((params: LockParams) => params.uri, null, (state, params, signal) => lockDocument(state, params, signal, lockDeps));
+  connection.onRequest(LOCK_REQUEST, async (params, token) => (await lock(params, token)) ?? lockUnknownDocument(params));
   connection.onNotification(WORKSPACE_TRUSTED_NOTIFICATION, () => {
     settings.workspaceTrusted = true;
     validation.scheduleAll();

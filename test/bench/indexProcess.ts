@@ -28,7 +28,7 @@ export class IndexProcess {
     readonly simpleUrl: string,
   ) {}
 
-  static start(fixture: FixtureName = 'pages'): Promise<IndexProcess> {
+  static start(fixture: FixtureName | 'jupyter' = 'pages'): Promise<IndexProcess> {
     const child = fork(join(__dirname, 'indexServer.js'), [fixture], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
     return new Promise((resolve, reject) => {
       child.once('error', reject);

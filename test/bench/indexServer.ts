@@ -3,7 +3,8 @@
 // nothing but its latency. Every route gets the latency, so whatever a client asks costs a round
 // trip. Talks over IPC: sends { url } when listening; answers 'count' with the request log's
 // totals; 'close' stops it.
-//   node out/test/bench/indexServer.js [pages|releases]   (the fixture shape, default pages)
+//   node out/test/bench/indexServer.js [pages|releases|jupyter]   (the fixture, default pages; jupyter: the lock benchmark's graph)
+import { jupyterFixture } from '../support/dependencyGraphs';
 import { startTestIndex, type Route } from '../support/testIndex';
 import { benchFixture, FIXTURE_SHAPES, LATENCY_MS, type FixtureName } from './indexFixture';
 import { countRequests } from './indexProcess';
@@ -11,7 +12,8 @@ import { countRequests } from './indexProcess';
 const LATENCY_ROUTES: Route[] = ['simple-project', 'simple-index', 'json', 'files', 'metadata'];
 
 async function main(): Promise<void> {
-  const index = await startTestIndex(benchFixture(FIXTURE_SHAPES[(process.argv[2] as FixtureName | undefined) ?? 'pages']).fixture);
+  const name = process.argv[2] as FixtureName | 'jupyter' | undefined;
+  const index = await startTestIndex(name === 'jupyter' ? jupyterFixture() : benchFixture(FIXTURE_SHAPES[name ?? 'pages']).fixture);
   for (const route of LATENCY_ROUTES) index.setFault(route, { kind: 'latency', ms: LATENCY_MS });
   process.on('message', (message) => {
     if (message === 'count') {

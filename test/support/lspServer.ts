@@ -23,6 +23,8 @@ export async function startLspServer(options: {
   readonly listen?: (connection: ProtocolConnection) => void;
   /** Sent with `initialize`, as the extension sends its storage path and settings. */
   readonly initializationOptions?: unknown;
+  /** Client capabilities beyond workspace configuration (`window.workDoneProgress`, as VS Code has). */
+  readonly capabilities?: Record<string, unknown>;
   /** Node options for the server process (`--max-semi-space-size=1`, `--heap-prof`). */
   readonly nodeOptions?: readonly string[];
 }): Promise<LspServer> {
@@ -35,7 +37,7 @@ export async function startLspServer(options: {
   await connection.sendRequest('initialize', {
     processId: process.pid,
     rootUri: pathToFileURL(options.workspace).href,
-    capabilities: { workspace: { configuration: true, didChangeConfiguration: { dynamicRegistration: false } } },
+    capabilities: { workspace: { configuration: true, didChangeConfiguration: { dynamicRegistration: false } }, ...options.capabilities },
     initializationOptions: options.initializationOptions,
   });
   await connection.sendNotification('initialized', {});

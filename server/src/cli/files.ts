@@ -23,6 +23,8 @@ export interface CliIo {
    * never a mix), provided it still holds `expected`; throws otherwise.
    */
   readonly replaceFile: (path: string, content: Uint8Array, expected: Uint8Array) => void;
+  /** Creates the file at `path` at once; throws when one is already there. */
+  readonly createFile: (path: string, content: Uint8Array) => void;
   readonly tool: ToolInfo;
   /** Asks interpreters for target environments. */
   readonly python: PythonEnvironments;

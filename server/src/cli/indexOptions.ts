@@ -18,7 +18,7 @@ export const INDEX_OPTIONS: OptionSpecs = {
   '--timeout': valued,
 };
 
-export const INDEX_USAGE = `Index options (check, fix, show):
+export const INDEX_USAGE = `Index options (check, fix, lock, show):
   --index-url URL        the index to use unless a requirements file names its own (as in pip)
   --extra-index-url URL  another index searched as well (repeatable)
   --isolated             ignore PIP_* variables and pip's user config files, as pip --isolated does

@@ -1,6 +1,7 @@
 // The `reqguard` command: the language server's engine on files, for CI and terminals.
 //   reqguard check [--format text|json|sarif] [--fail-on error|warning] [options] FILE...
 //   reqguard fix [--dry-run] [--pin-only|--hash-only] [options] FILE...
+//   reqguard lock [--dry-run] [-o OUTPUT] [--upgrade | --upgrade-package NAME...] [options] FILE.in
 //   reqguard show [--json] [-r FILE] [index options] PROJECT...
 //   reqguard parse --json FILE
 import { readNamedFile } from '../nodeIo';
@@ -12,9 +13,10 @@ import { check, CHECK_USAGE, offlineFindings } from './check';
 import { readFile, type CliIo } from './files';
 import { fix, FIX_USAGE } from './fix';
 import { INDEX_USAGE } from './indexOptions';
+import { lock, LOCK_USAGE } from './lock';
 import { readToolInfo } from './manifest';
 import { describeParse } from './parseJson';
-import { replaceFileAtomically } from './replaceFile';
+import { createFileAtomically, replaceFileAtomically } from './replaceFile';
 import { show } from './show';
 import { TARGET_USAGE } from './targets';
 
@@ -27,11 +29,13 @@ const USAGE = `Usage:
   reqguard fix [--dry-run] [--no-add-missing] [--pin-only|--hash-only|--upgrade-vulnerable [--osv] [--osv-url URL]]
                [--hash-python X.Y]... [--hash-platform TAG]... [--minimum-release-age AGE]
                [target options] [index options] FILE...
+  reqguard lock [--dry-run] [-o OUTPUT] [-U | -P NAME...] [target options] [index options] FILE.in
   reqguard show [--json] [-r FILE] [target options] [index options] PROJECT...
   reqguard parse --json FILE
 
 ${CHECK_USAGE}
 ${FIX_USAGE}
+${LOCK_USAGE}
 show    prints the index each PROJECT comes from and its versions there, newest first, with
         yanked ones marked. -r FILE takes the index from that requirements file (its options
         and includes win over --index-url, as in pip). Exit status: 0 when every project was
@@ -55,6 +59,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     }
     if (command === 'check') return await check(rest, io);
     if (command === 'fix') return await fix(rest, io);
+    if (command === 'lock') return await lock(rest, io);
     if (command === 'show') return await show(rest, io);
     if (command === 'parse') return parse(rest, io);
     throw new UsageError(`unknown command ${quoted(command)}`);
@@ -86,6 +91,7 @@ export function runCliProcess(): void {
     stderr: (text) => process.stderr.write(text),
     readFile: (path) => readNamedFile(path),
     replaceFile: replaceFileAtomically,
+    createFile: createFileAtomically,
     cwd: process.cwd(),
     env: process.env,
     tool: readToolInfo(),

@@ -3,7 +3,7 @@
 // with the original's permissions, and replace the original by rename. A symbolic link stays a
 // link: its target is what gets replaced.
 import { randomBytes } from 'node:crypto';
-import { chmodSync, closeSync, fsyncSync, openSync, readFileSync, realpathSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { chmodSync, closeSync, fsyncSync, linkSync, openSync, readFileSync, realpathSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 
 export class FileChangedError extends Error {}
@@ -35,5 +35,27 @@ export function replaceFileAtomically(path: string, content: Uint8Array, expecte
       // Already renamed or never created: nothing to clean up.
     }
     throw error;
+  }
+}
+
+/** Creates `path` with `content` at once (written aside, then linked in); fails when something is already there. */
+export function createFileAtomically(path: string, content: Uint8Array): void {
+  const temporary = join(dirname(path), `.${basename(path)}.reqguard-${process.pid}-${randomBytes(4).toString('hex')}.tmp`);
+  const descriptor = openSync(temporary, 'wx', 0o666);
+  try {
+    try {
+      for (let written = 0; written < content.length; ) written += writeSync(descriptor, content, written);
+      fsyncSync(descriptor);
+    } finally {
+      closeSync(descriptor);
+    }
+    // link, not rename: it fails with EEXIST instead of replacing a file created meanwhile.
+    linkSync(temporary, path);
+  } finally {
+    try {
+      unlinkSync(temporary);
+    } catch {
+      // Never created.
+    }
   }
 }

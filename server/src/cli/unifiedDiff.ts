@@ -51,7 +51,9 @@ function lineChanges(text: string, oldLines: readonly string[], replacements: re
       for (; i < sorted.length && (group.length === 0 || lineOf(sorted[i].span.start) < end); i++) {
         const { span } = sorted[i];
         group.push(sorted[i]);
-        end = Math.min(count, Math.max(end, lineOf(Math.max(span.start, span.end - 1)) + 1));
+        // Lines inserted before a line (an empty span at its start) leave that line alone.
+        const insertion = span.start === span.end && offsetOf(lineOf(span.start)) === span.start && newTextEndsLine(sorted[i].newText);
+        end = insertion ? Math.max(end, start) : Math.min(count, Math.max(end, lineOf(Math.max(span.start, span.end - 1)) + 1));
       }
       const from = offsetOf(start);
       const block = text.slice(from, offsetOf(end));
@@ -64,6 +66,10 @@ function lineChanges(text: string, oldLines: readonly string[], replacements: re
     if (old.length !== lines.length || old.some((line, k) => line !== lines[k])) changes.push({ start, end, lines });
   }
   return changes;
+}
+
+function newTextEndsLine(text: string): boolean {
+  return text === '' || text.endsWith('\n');
 }
 
 function hunkRange(from: number, count: number): string {
@@ -110,3 +116,4 @@ export function unifiedDiff(label: string, text: string, replacements: readonly 
   }
   return out.join('');
 }
+

@@ -53,3 +53,8 @@ export function formatCompiledBlock(entries: readonly CompiledEntry[], eol: stri
     .map((entry) => formatCompiledEntry(entry, eol) + eol)
     .join('');
 }
+
+/** pip-compile's default output for an input: `requirements.in` → `requirements.txt`; undefined for a name not ending in .in. */
+export function compiledOutputPath(inputPath: string): string | undefined {
+  return inputPath.endsWith('.in') ? inputPath.slice(0, -'.in'.length) + '.txt' : undefined;
+}

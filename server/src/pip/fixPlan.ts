@@ -137,7 +137,7 @@ export function digestDifference(entry: RequirementEntry, sha256: readonly strin
 /** Why index-backed edits cannot touch this entry, or undefined when they can. */
 export function unfixableReason(analysis: ParsedFile, entry: RequirementEntry): string | undefined {
   if (analysis.kind === 'requirements-in') {
-    return 'a pip-compile input (*.in) keeps ranges on purpose: pin and hash in the compiled requirements file';
+    return 'a pip-compile input (*.in) keeps ranges on purpose: pin and hash in the compiled requirements file (reqguard lock writes it)';
   }
   if (entry.rejected) return 'pip rejects this line: fix it first';
   const unhashable = unhashableReason(entry);

@@ -175,7 +175,9 @@ test('fix --pin-only and --hash-only; both at once is a usage error', async () =
 
 test('fix --hash-python / --hash-platform hash only the wheels for those installs (sdists stay)', async () => {
   const dir = workspace({ 'requirements.txt': 'platpkg==1.0\n' });
-  const result = await run(['fix', '--hash-python', '3.11', '--hash-platform', 'musllinux', ...onIndex(), 'requirements.txt'], dir);
+  // Deployed to musl Linux: the target (--platform) reads the dependencies from the musllinux wheel;
+  // for a glibc Linux the only file would be the sdist, whose dependencies need a build.
+  const result = await run(['fix', '--hash-python', '3.11', '--hash-platform', 'musllinux', ...onIndex(), '--platform', 'musllinux_1_2_x86_64', 'requirements.txt'], dir);
   assert.equal(result.status, 0, result.stderr);
   assert.equal(read(dir), `platpkg==1.0${hashes('\n', 'platpkg-1.0-cp311-cp311-musllinux_1_2_x86_64.whl', 'platpkg-1.0.tar.gz')}\n`);
 });

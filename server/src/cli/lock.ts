@@ -1,0 +1,130 @@
+// `reqguard lock`: pip-compile's job through engine/lock.ts. The input (requirements.in) is read
+// with its includes, resolved for the target(s), and the output written atomically, only when it
+// changes; bad input, a conflict or an index failure never touch it. `--dry-run` prints the change
+// as a unified diff instead.
+import { basename, dirname, relative, resolve, sep } from 'node:path';
+import { fileIndex } from '../engine/engine';
+import { lockCommand, lockRequirements } from '../engine/lock';
+import { escapeControlCharacters } from '../features/diagnostics/safeText';
+import { compiledOutputPath } from '../pip/compiledLayout';
+import { flag, parseArgs, UsageError, valued } from './args';
+import { readFile, type CliIo } from './files';
+import { HASH_TARGET_OPTIONS, INDEX_OPTIONS, openIndexRuntime, readIndexOptions } from './indexOptions';
+import { readTargetOptions, TARGET_OPTIONS, targetsOrFail } from './targets';
+import { FileChangedError } from './replaceFile';
+import { lineReplacements } from '../engine/lineDiff';
+import { unifiedDiff } from './unifiedDiff';
+
+export const LOCK_USAGE = `lock    resolves the requirements of a pip-compile input (requirements.in: ranges allowed, with
+        its -r/-c files and index lines) to the complete set pip would install, every package
+        pinned and hashed with # via comments (pip-compile's layout), and writes it to OUTPUT
+        (default: the input with .txt for .in). Pins already in OUTPUT are kept while they
+        still satisfy every requirement, so a lock changes only what it must.
+          -o, --output-file OUTPUT   where to write
+          --dry-run                  write nothing; print the change as a unified diff
+          -U, --upgrade              move every pin to the newest release that fits
+          -P, --upgrade-package NAME move this project's pin (repeatable)
+          --python PATH              resolve for this interpreter's environment (repeatable:
+                                     one target each; default python3 on PATH)
+          --hash-python X.Y, --hash-platform TAG   as for fix
+        Exit status: 0 when OUTPUT is written or already up to date, 1 when the requirements
+        conflict (the reason on stderr), 2 for usage errors, bad input, and an index that
+        could not be read.`;
+
+const LOCK_OPTIONS = {
+  '--output-file': { ...valued, short: '-o' },
+  '--dry-run': flag,
+  '--upgrade': { ...flag, short: '-U' },
+  '--upgrade-package': { ...valued, short: '-P' },
+  ...TARGET_OPTIONS,
+  ...HASH_TARGET_OPTIONS,
+  ...INDEX_OPTIONS,
+};
+
+/** A path as files name each other: relative to `folder`, with '/'. */
+function pathFrom(folder: string, path: string): string {
+  const relativePath = relative(folder, path);
+  return relativePath === '' ? basename(path) : relativePath.split(sep).join('/');
+}
+
+function readExisting(path: string, io: CliIo): Uint8Array | undefined {
+  try {
+    return io.readFile(path);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
+  }
+}
+
+export async function lock(argv: readonly string[], io: CliIo): Promise<number> {
+  const args = parseArgs(argv, LOCK_OPTIONS);
+  const options = readIndexOptions(args, io);
+  if (args.positionals.length !== 1) throw new UsageError('lock takes exactly one input FILE');
+  if (args.all('--output-file').length > 1) throw new UsageError('lock writes one --output-file');
+  const [input] = args.positionals;
+  const output = args.last('--output-file') ?? compiledOutputPath(input);
+  if (output === undefined) throw new UsageError(`name the output with -o: ${escapeControlCharacters(input)} does not end in .in`);
+  const inputPath = resolve(io.cwd, input);
+  const outputPath = resolve(io.cwd, output);
+  if (inputPath === outputPath) throw new UsageError('the output would overwrite the input');
+  // The interpreters are asked while the files are read (starting a Python takes a while).
+  const asked = targetsOrFail(readTargetOptions(args), io);
+  const file = readFile(input, io, { followIncludes: true });
+  if (!file) return 2;
+  if (file.decodeError) {
+    io.stderr(`reqguard: ${escapeControlCharacters(input)}: nothing locked: ${file.decodeError}\n`);
+    return 2;
+  }
+  let existingBytes: Uint8Array | undefined;
+  try {
+    existingBytes = readExisting(outputPath, io);
+  } catch (error) {
+    io.stderr(`reqguard: cannot read ${escapeControlCharacters(output)}: ${(error as Error).message}\n`);
+    return 2;
+  }
+  const existing = existingBytes === undefined ? undefined : new TextDecoder('utf-8', { fatal: false }).decode(existingBytes);
+  const targets = await asked;
+  if (!targets) return 2;
+  if (targets.length === 0) {
+    io.stderr('reqguard: no target environment to lock for: python3 and python are not on PATH; name one with --python PATH, or describe one with --python-version and --platform\n');
+    return 2;
+  }
+  const outputFolder = dirname(outputPath);
+  const regenerate = [pathFrom(io.cwd, inputPath), '-o', pathFrom(io.cwd, outputPath)];
+  for (const name of ['--python', '--python-version', '--platform', '--implementation', '--hash-python', '--hash-platform']) for (const value of args.all(name)) regenerate.push(name, value);
+  const upgrade = args.has('--upgrade') ? 'all' : args.all('--upgrade-package');
+  const runtime = openIndexRuntime(options, io);
+  try {
+    const result = await lockRequirements(
+      { file, label: (path) => pathFrom(outputFolder, path), existingOutput: existing, command: lockCommand(regenerate), targets, upgrade },
+      { index: fileIndex(runtime, file, options.settings), hashTargets: options.settings.hashes },
+    );
+    if (result.kind !== 'locked') {
+      const where = result.kind === 'conflict' && result.target ? ` (for ${result.target})` : '';
+      io.stderr(`reqguard: ${escapeControlCharacters(input)}: nothing locked${where}: ${result.message}\n`);
+      return result.kind === 'conflict' ? 1 : 2;
+    }
+    for (const note of result.notes) io.stderr(`reqguard: note: ${note}\n`);
+    if (result.text === existing) {
+      if (!args.has('--dry-run')) io.stdout(`${output}: up to date (${result.packages} packages)\n`);
+      return 0;
+    }
+    if (args.has('--dry-run')) {
+      io.stdout(unifiedDiff(pathFrom(io.cwd, outputPath), existing ?? '', lineReplacements(existing ?? '', result.text)));
+      return 0;
+    }
+    const bytes = Buffer.from(result.text, 'utf8');
+    try {
+      if (existingBytes === undefined) io.createFile(outputPath, bytes);
+      else io.replaceFile(outputPath, bytes, existingBytes);
+    } catch (error) {
+      const reason = error instanceof FileChangedError ? `${error.message}; run lock again` : (error as Error).message;
+      io.stderr(`reqguard: ${escapeControlCharacters(output)}: nothing written: ${reason}\n`);
+      return 2;
+    }
+    io.stdout(`${output}: locked ${result.packages} packages\n`);
+    return 0;
+  } finally {
+    await runtime.close();
+  }
+}
