@@ -450,7 +450,7 @@ dev = ["Demo-Pkg⟦>=3⟧"]
       ['unknown-project', 'error', 0],
       ['requires-python', 'warning', 1],
       ['no-matching-version', 'error', 2],
-    ], { settings: normalizeSettings({ pythonVersion: '3.8' }) });
+    ], { targets: [pythonTarget('3.8')] });
     await check('setup.cfg', `[options]
 install_requires =
     ⟦reqeusts⟧

@@ -55,7 +55,8 @@ async function manifestFindings(declarations: Declarations, deps: IndexDiagnosti
   const missing = checked.filter((n) => definitelyMissing(infos.get(n.normalized)!.data, deps.index));
   const ranges = checked.flatMap(({ normalized, requirement }) => {
     const info = infos.get(normalized)!;
-    if (!info.data.ok) return [];
+    // A quarantined project offers no files: its status says all there is to say.
+    if (!info.data.ok || quarantinedOnly(info.data.value)) return [];
     // A pin of a release the index has is not judged, yanked or not: pip installs a yanked release a pin names.
     const pin = pinnedVersion(requirement);
     if (pin !== undefined && releaseFor(info.releases, pin)?.files.length) return [];
