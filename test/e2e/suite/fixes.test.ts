@@ -98,8 +98,9 @@ describe('fixes', () => {
       const editor = await openEditor(relative);
       assert.ok(await editor.edit((builder) => builder.insert(new vscode.Position(0, 0), '# added\n')));
       await saveAndWait(editor.document, () => editor.document.save());
-      const digests = await releaseDigests('requests', EXPECTED.requestsLatest);
-      assert.equal(editor.document.getText(), `# added\n${pinnedEntry(`requests==${EXPECTED.requestsLatest}`, digests)}\n`);
+      const [requests, urllib3] = await Promise.all([releaseDigests('requests', EXPECTED.requestsLatest), releaseDigests('urllib3', EXPECTED.urllib3Latest)]);
+      // The file is completed too: requests needs urllib3, added pinned and hashed with its # via.
+      assert.equal(editor.document.getText(), `# added\n${pinnedEntry(`requests==${EXPECTED.requestsLatest}`, requests)}\n${pinnedEntry(`urllib3==${EXPECTED.urllib3Latest}`, urllib3)}\n    # via requests\n`);
     });
 
     it('is off without the setting: a save writes the text as it is', async () => {
