@@ -368,11 +368,16 @@ async function actionsOn(
   text: string,
   line: number,
   diagnostics: (analysis: AnalyzedDocument) => Diagnostic[] = () => [],
-  extra: { only?: string[]; pythonVersion?: string; targets?: FixTargets } = {},
+  extra: { only?: string[]; pythonVersion?: string; targets?: FixTargets; index?: PackageIndex } = {},
 ) {
   const analysis = analyze(text);
   const start = analysis.document.offsetAt({ line, character: 0 });
-  const actions = await codeActions(analysis, { start, end: start }, { diagnostics: diagnostics(analysis), only: extra.only }, deps(analysis, { pythonVersion: extra.pythonVersion, targets: extra.targets }));
+  const actions = await codeActions(
+    analysis,
+    { start, end: start },
+    { diagnostics: diagnostics(analysis), only: extra.only },
+    deps(analysis, { pythonVersion: extra.pythonVersion, targets: extra.targets, ...(extra.index ? { index: extra.index } : {}) }),
+  );
   return { analysis, actions, byTitle: (title: string) => actions.find((a) => a.title === title)! };
 }
 
@@ -460,6 +465,27 @@ describe('codeActions', () => {
     const { analysis, actions } = await actionsOn(text, 0, () => [], { only: [FIX_ALL_KIND] });
     assert.equal(actions[0].title, 'Pin and hash all requirements (2 entries)');
     assert.equal(applied(analysis, actions[0]), (await fixed(text)).text);
+  });
+
+  test('a partial answer (the index failing beside a find-links folder with part of the project): no quick fix, no "Pin and hash all", planFixes says why', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'reqguard-partial-'));
+    // The folder has tzdata 2024.1's wheel only: the index has its sdist and 2024.2 as well.
+    writeFindLinksDir({ projects: { tzdata: { versions: { '2024.1': { files: ['wheel'] } } } } }, dir);
+    const t = testClient({ http: { retries: 0 } });
+    index.setFault('/simple/tzdata/', { kind: 'status', status: 503 });
+    try {
+      const partial = openIndex(t.client, selection([index.simpleUrl], { findLinks: [dir] }));
+      for (const text of ['tzdata\n', 'tzdata==2024.1\n', 'tzdata==2024.2\n', `tzdata==2024.1 --hash=sha256:${'0'.repeat(64)}\n`]) {
+        const { actions } = await actionsOn(text, 0, (a) => [diagnostic(a, 0, 'unpinned'), diagnostic(a, 0, 'unhashed')], { index: partial, only: ['quickfix', FIX_ALL_KIND] });
+        assert.deepEqual(actions.map((a) => a.title), [], text);
+        const { plan } = await fixed(text, {}, { index: partial });
+        assert.deepEqual(plan.replacements, [], text);
+        assert.match(plan.skipped[0]?.reason ?? '', /^index checks incomplete for 'tzdata': .*\/simple\/tzdata\/ answered 503$/, text);
+      }
+    } finally {
+      index.setFault('/simple/tzdata/', undefined);
+      await t.close();
+    }
   });
 
   test('pip-compile inputs and setup.py get no fixes; a cancelled request gives none', async () => {

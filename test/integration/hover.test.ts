@@ -15,7 +15,7 @@ import { hover, type HoverDeps } from '../../server/src/features/hover';
 import { openIndex, type PackageIndex } from '../../server/src/index/packageIndex';
 import { atCaret, formatRange, marked } from '../helpers/marked';
 import { selection, testClient, type TestClient } from '../support/indexClient';
-import { writeStaticMirror } from '../support/staticMirror';
+import { writeFindLinksDir, writeStaticMirror } from '../support/staticMirror';
 import { startTestIndex, type IndexFixture, type TestIndex, type VersionSpec } from '../support/testIndex';
 import { useFixtureIndex } from '../support/fixtureIndex';
 
@@ -168,7 +168,7 @@ suite('projects', () => {
     const py36 = await hoverAt('requests[socks]‸>=2.20', { index: packages, pythonVersion: '3.6' });
     assert.match(py36.text, /^Selected: \*\*2\.20\.0\*\* \(2018-10-18\) \(pip's pick for `>=2\.20` for Python 3\.6\)$/m);
     const none = await hoverAt('requests>=3‸');
-    assert.match(none.text, /^No release satisfies `>=3`\.$/m);
+    assert.match(none.text, /^No release on the index satisfies `>=3`\.$/m);
   });
 
   test('an unknown project is one line, with the index it was looked for on', async () => {
@@ -280,6 +280,26 @@ suite('--hash', () => {
     assert.match(short.text, /^Not a sha256 digest \(64 hex digits\): pip rejects it\.$/m);
     const offline = await hoverAt(`demo==1.0 --hash=sha256:${'ab'.repeat(32)}‸\n`, {});
     assert.match(offline.text, /^Expected hash \(algo:hex\) of one distribution file/m);
+  });
+
+  test('a partial answer (the index failing beside a find-links folder) claims no absence', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'reqguard-hover-partial-'));
+    writeFindLinksDir({ projects: { demo: { versions: { '2.0': { files: ['wheel'] } } } } }, dir);
+    const fresh = testClient({ http: { retries: 0 } });
+    index.setFault('/simple/demo/', { kind: 'status', status: 503 });
+    try {
+      const partial = openIndex(fresh.client, selection([index.simpleUrl], { findLinks: [dir] }));
+      const missing = await hoverAt(`demo==1.0 --hash=sha256:${sha('demo-1.0.tar.gz')}‸\n`, { index: partial });
+      assert.match(missing.text, /^demo 1\.0 is not in the data the index gave, so this hash matches none of its files\.$/m);
+      const stranger = await hoverAt(`demo==2.0 --hash=sha256:${'ab'.repeat(32)}‸\n`, { index: partial });
+      assert.match(stranger.text, /^Matches no file of demo 2\.0 in the data the index gave: /m);
+      const project = await hoverAt('de‸mo>=3\n', { index: partial });
+      assert.match(project.text, /^⚠ .*\/simple\/demo\/ answered 503\.$/m);
+      assert.match(project.text, /^No release in the data the index gave satisfies `>=3`\.$/m);
+    } finally {
+      index.setFault('/simple/demo/', undefined);
+      await fresh.close();
+    }
   });
 
   test('a static mirror without hashes: files are hashed to match', async () => {

@@ -10,7 +10,7 @@ import type { RequirementEntry } from '../parser/requirementsFile';
 import type { Span } from '../parser/types';
 import { rewriteEntry, type EntryChange, type TextReplacement } from '../pip/entryEdit';
 import { digestDifference, order, planFixes, releaseDigests, unfixableReason, updateTarget, type Digests, type FixTargets } from '../pip/fixPlan';
-import { loadProjectInfo, pinnedVersion, specifierText } from '../pip/projectInfo';
+import { loadProjectInfo, partialBecause, pinnedVersion, specifierText } from '../pip/projectInfo';
 import { latestReleases, pickRelease, releaseFor, supportsPython, type Release } from '../pip/releases';
 
 /** The kind of the document-wide fix (a sub-kind of source.fixAll, so "fix all on save" runs it). */
@@ -181,8 +181,9 @@ async function vulnerableActions(ctx: EntryContext, pinned: string | undefined):
 
 async function entryActions(analysis: AnalyzedDocument, entry: RequirementEntry, diagnostics: readonly Diagnostic[], deps: CodeActionDeps): Promise<CodeAction[]> {
   const info = await loadProjectInfo(deps.index, entry.normalizedName!, deps.signal);
-  // An index failure is the diagnostics' news; a quick fix without data has nothing to offer.
-  if (!info.data.ok) return [];
+  // An index failure is the diagnostics' news; a quick fix without data, or with part of it (a pick
+  // or hashes from the sources that answered), has nothing right to offer.
+  if (!info.data.ok || partialBecause(info.data.value)) return [];
   const cache = new Map<string, Promise<Digests>>();
   const ctx: EntryContext = {
     text: analysis.document.getText(),

@@ -10,7 +10,7 @@ import type { IndexedFile, PackageIndex } from '../index/packageIndex';
 import type { RequirementEntry } from '../parser/requirementsFile';
 import { rewriteEntry, type TextReplacement } from './entryEdit';
 import { unhashableReason } from './pinning';
-import { loadProjectInfo, pinnedVersion, specifierText } from './projectInfo';
+import { loadProjectInfo, partialBecause, pinnedVersion, specifierText } from './projectInfo';
 import { filesToHash, pickRelease, releaseFor, type Release } from './releases';
 
 /** Which installs the hashes are for; files for other Pythons or platforms are left out (sdists always stay). */
@@ -167,6 +167,9 @@ async function planEntry(analysis: ParsedFile, entry: RequirementEntry, deps: Fi
     const { error } = info.data;
     return { skipped: error.kind === 'not-found' ? `'${name}' is not on the index (${error.message})` : `the index failed for '${name}': ${error.message}` };
   }
+  // A pick, a missing pin or a set of hashes from part of the sources would each be wrong once the failed one answers.
+  const partial = partialBecause(info.data.value);
+  if (partial) return { skipped: `index checks incomplete for '${name}': ${partial.message}` };
   let release: Release | undefined;
   let version: string | undefined;
   let sha256: string[] | undefined;

@@ -210,6 +210,37 @@ test('fix: an index that cannot be asked leaves the file untouched, says why, ex
   }
 });
 
+test('fix: an index that fails while a find-links folder answers is an incomplete answer, never "not on the index" nor a pick from the folder alone', async () => {
+  const six = index.file('six-1.16.0-py3-none-any.whl')!;
+  const text = '--find-links wheels\nsix==1.16.0\ntzdata\n';
+  const folders: Record<string, Record<string, string | Uint8Array>> = {
+    // The issue's case: a folder with nothing for these projects.
+    empty: { 'wheels/README': 'no wheels yet\n' },
+    // Older releases only: "1.16.0 is not on the index" would be a lie, and tzdata pinned to 2023.4 a pick pip would not make.
+    older: { 'wheels/six-1.15.0-py3-none-any.whl': six.body, 'wheels/tzdata-2023.4-py2.py3-none-any.whl': six.body },
+    // The pinned release's wheel without its sdist: hashes of part of the release would fail other installs.
+    partial: { 'wheels/six-1.16.0-py3-none-any.whl': six.body, 'wheels/tzdata-2024.2-py2.py3-none-any.whl': six.body },
+  };
+  index.setFault('simple-project', { kind: 'status', status: 503 });
+  try {
+    for (const [name, files] of Object.entries(folders)) {
+      const dir = workspace({ 'requirements.txt': text, ...files });
+      const result = await run(['fix', ...onIndex(), '--timeout', '2', 'requirements.txt'], dir);
+      assert.equal(result.status, 1, `${name}: ${result.stderr}`);
+      const lines = result.stderr.trimEnd().split('\n');
+      assert.equal(lines.length, 2, `${name}: ${result.stderr}`);
+      for (const [i, project] of [[0, 'six'], [1, 'tzdata']] as const) {
+        assert.match(lines[i], new RegExp(`^requirements\\.txt:${i + 2}: not fixed: (the index failed|index checks incomplete) for '${project}': .*/simple/${project}/ answered 503`), `${name}: ${lines[i]}`);
+      }
+      if (name !== 'empty') assert.match(result.stderr, /index checks incomplete for 'six'/, name);
+      assert.doesNotMatch(result.stderr, /not on the index/, name);
+      assert.equal(read(dir), text, `${name}: untouched`);
+    }
+  } finally {
+    index.setFault('simple-project', undefined);
+  }
+});
+
 test('fix refuses what it must not write: setup.py and *.in (with the reason), files that are not UTF-8; nothing is touched', async () => {
   const latin1 = Buffer.concat([Buffer.from('webfw>=3  # caf'), Buffer.from([0xe9]), Buffer.from('\n')]);
   const declared = Buffer.concat([Buffer.from('# -*- coding: latin-1 -*-\nwebfw>=3  # caf'), Buffer.from([0xe9]), Buffer.from('\n')]);

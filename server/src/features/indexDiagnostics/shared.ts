@@ -5,7 +5,7 @@ import type { OsvPost } from '../../index/osv';
 import type { PackageIndex, ProjectData } from '../../index/packageIndex';
 import type { RequirementEntry } from '../../parser/requirementsFile';
 import type { Span } from '../../parser/types';
-import { type ProjectInfo, loadProjectInfo } from '../../pip/projectInfo';
+import { type ProjectInfo, loadProjectInfo, partialBecause } from '../../pip/projectInfo';
 import type { Release } from '../../pip/releases';
 import type { DiagnosticCode, ReqguardSettings } from '../../settings';
 import { type Finding, severityOf } from '../diagnostics';
@@ -95,7 +95,7 @@ export function definitelyMissing(data: Result<ProjectData>, index: PackageIndex
 
 /** Absence is only claimed from complete, current data: a stale copy or a failed index may lack what exists. */
 export function complete(data: ProjectData): boolean {
-  return !data.stale && data.problems.length === 0;
+  return !data.stale && !partialBecause(data);
 }
 
 
