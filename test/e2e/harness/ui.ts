@@ -98,7 +98,7 @@ async function quickOpen(page: Page): Promise<void> {
       await editorOf(page).waitFor({ state: 'visible', timeout: STEP_TIMEOUT / 3 });
       return;
     } catch (error) {
-      if (attempt === 3) throw new Error(`${error instanceof Error ? error.message : String(error)}\n${await describeWorkbench(page)}`);
+      if (attempt === 3) throw new Error(`${error instanceof Error ? error.message : String(error)}\n${await describeWorkbench(page)}`, { cause: error });
     }
   }
 }
