@@ -43,10 +43,14 @@ export async function startLspServer(options: {
     connection,
     pid: server.pid!,
     async stop() {
+      const exited = new Promise<void>((resolve) => (server.exitCode !== null || server.signalCode !== null ? resolve() : server.once('exit', () => resolve())));
       await connection.sendRequest('shutdown');
       await connection.sendNotification('exit');
+      // Let it exit on its own (profiles from --cpu-prof are written then), but not for ever.
+      const timer = setTimeout(() => server.kill(), 2000);
+      await exited;
+      clearTimeout(timer);
       connection.dispose();
-      server.kill();
     },
   };
 }

@@ -3,7 +3,7 @@
 // (and the client's document selector); every feature then handles it.
 import type { Declarations } from './declared';
 import { binaryEvidence } from './pyText';
-import { parseRequirementsFile, type RequirementsDocument } from './requirementsFile';
+import { parseRequirementsFile, reparseRequirementsFile, type RequirementsDocument } from './requirementsFile';
 import { setupPyDeclarations } from './setupPyDeclarations';
 
 /** `requirements`: a file pip installs from; `requirements-in`: a pip-compile input, where ranges are the point. */
@@ -24,15 +24,26 @@ interface KindRow {
   readonly label: string;
   /** Tested on the lower-cased file name. */
   readonly matches: (name: string) => boolean;
-  readonly parse: (text: string, env: Env | undefined) => ParsedFile;
+  /** `earlier`: the parse of an earlier version of the same file, which a parser may build on. */
+  readonly parse: (text: string, env: Env | undefined, earlier: ParsedFile | undefined) => ParsedFile;
+}
+
+/** A requirements file's parse, built on the earlier version's where there is one (only the lines an edit touched are read again). */
+function requirementsParse(kind: RequirementsKind): KindRow['parse'] {
+  return (text, env, earlier) => ({
+    family: 'requirements',
+    kind,
+    text,
+    parsed: earlier?.family === 'requirements' ? reparseRequirementsFile(earlier.parsed, text, { env }) : parseRequirementsFile(text, { env }),
+  });
 }
 
 /** First match wins; the last row takes every other name (the editor sends only requirements-like files). */
 const DOCUMENT_KINDS: readonly KindRow[] = [
   // Python source is only ever a setup script here (the editor sends only setup.py; the CLI may be given any name).
   { kind: 'setup-py', label: 'setup.py', matches: (name) => name.endsWith('.py'), parse: (text) => ({ family: 'manifest', kind: 'setup-py', text, declarations: setupPyDeclarations(text) }) },
-  { kind: 'requirements-in', label: 'requirements', matches: (name) => name.endsWith('.in'), parse: (text, env) => ({ family: 'requirements', kind: 'requirements-in', text, parsed: parseRequirementsFile(text, { env }) }) },
-  { kind: 'requirements', label: 'requirements', matches: () => true, parse: (text, env) => ({ family: 'requirements', kind: 'requirements', text, parsed: parseRequirementsFile(text, { env }) }) },
+  { kind: 'requirements-in', label: 'requirements', matches: (name) => name.endsWith('.in'), parse: requirementsParse('requirements-in') },
+  { kind: 'requirements', label: 'requirements', matches: () => true, parse: requirementsParse('requirements') },
 ];
 
 function rowOf(path: string): KindRow {
@@ -49,9 +60,11 @@ export function documentKindLabel(kind: DocumentKind): string {
   return DOCUMENT_KINDS.find((row) => row.kind === kind)!.label;
 }
 
-export function parseFile(text: string, path: string, env?: Env): ParsedFile {
+/** `earlier`: the parse of the file's previous version (the editor's last analysis), to build on; its result is the same either way. */
+export function parseFile(text: string, path: string, env?: Env, earlier?: ParsedFile): ParsedFile {
+  const row = rowOf(path);
   // A binary file is not read: its bytes would make thousands of meaningless lines (and index
   // lookups). The diagnostics report it once, from the same test on the text.
-  if (binaryEvidence(text)) return { ...rowOf(path).parse('', env), text };
-  return rowOf(path).parse(text, env);
+  if (binaryEvidence(text)) return { ...row.parse('', env, undefined), text };
+  return row.parse(text, env, earlier?.kind === row.kind ? earlier : undefined);
 }

@@ -4,7 +4,7 @@
 // MAX_INCLUDE_DEPTH levels and MAX_INCLUDE_BYTES of text are read for one document; past a
 // bound the include line says what was not read.
 import { dirname, isAbsolute, join } from 'node:path';
-import { parseRequirementsFile, type RequirementsDocument } from '../parser/requirementsFile';
+import { parseRequirementsFile, reparseRequirementsFile, type RequirementsDocument } from '../parser/requirementsFile';
 import type { Span } from '../parser/types';
 
 export interface IncludedFile {
@@ -76,7 +76,9 @@ export function resolveIncludes(
   for (const include of earlier ?? []) if (include.document && include.kind) parsed.set(`${include.kind} ${include.path}`, include.document);
   const parse = (text: string, kind: '-r' | '-c', path: string): RequirementsDocument => {
     const known = parsed.get(`${kind} ${path}`);
-    return known?.text === text ? known : parseRequirementsFile(text, { env, constraint: kind === '-c' });
+    const options = { env, constraint: kind === '-c' };
+    // An included buffer being edited is parsed again only where it changed; an unchanged text not at all.
+    return known ? reparseRequirementsFile(known, text, options) : parseRequirementsFile(text, options);
   };
   const found: IncludedFile[] = [];
   let filesRead = 0;

@@ -46,5 +46,4 @@ export function hasHash(entry: RequirementEntry): boolean {
   return isDirectReference(entry) && entry.link?.hash !== undefined;
 }
 
-/** The hex length of each digest pip accepts. */
-export const DIGEST_LENGTHS: Record<string, number> = { sha256: 64, sha384: 96, sha512: 128 };
+export { DIGEST_LENGTHS } from '../parser/pipOptions';

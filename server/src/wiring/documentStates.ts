@@ -64,7 +64,7 @@ export class DocumentStates {
     if (!current || current.version !== version) return undefined;
     const onDisk = this.io.uriToPath(uri);
     const path = onDisk ?? new URL(uri).pathname;
-    const file = session.analyzed(version, (earlier) => analyzeFile(current, path, this.sources, { onDisk: onDisk !== undefined, earlierIncludes: earlier?.includes }));
+    const file = session.analyzed(version, (earlier) => analyzeFile(current, path, this.sources, { onDisk: onDisk !== undefined, earlier }));
     const runtime = await this.indexes.runtime();
     return { ...file, version, document: current, settings, index: runtime && this.indexOf(file, runtime, settings) };
   }
