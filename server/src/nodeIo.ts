@@ -30,6 +30,14 @@ export function packageVersion(): string {
  * their stated size (/proc files say 0), so `-r /dev/zero`, a FIFO or a huge file costs nothing.
  */
 export const diskReader: TextReader = {
+  stamp(path) {
+    try {
+      const stats = statSync(path, { bigint: true });
+      return stats.isFile() ? `${stats.dev}:${stats.ino}:${stats.size}:${stats.mtimeNs}:${stats.ctimeNs}` : undefined;
+    } catch {
+      return undefined;
+    }
+  },
   read(path) {
     let fd: number;
     try {

@@ -44,10 +44,12 @@ export class DocumentStates {
     private readonly io: DocumentIo,
   ) {
     // An open editor buffer wins over the disk, as the user sees it.
+    const bufferOf = (path: string) => documents.all().find((document) => io.uriToPath(document.uri) === path);
     const reader: TextReader = {
-      read: (path) => {
-        for (const document of documents.all()) if (io.uriToPath(document.uri) === path) return document.getText();
-        return io.files.read(path);
+      read: (path) => bufferOf(path)?.getText() ?? io.files.read(path),
+      stamp: (path) => {
+        const buffer = bufferOf(path);
+        return buffer ? `${buffer.uri}@${buffer.version}` : io.files.stamp?.(path);
       },
     };
     this.sources = { reader, pathProbe: io.pathProbe, env: io.env };
