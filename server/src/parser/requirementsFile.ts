@@ -309,11 +309,13 @@ function assemble(text: string, units: readonly LineUnit[], lineCount: number, u
   const entries: Entry[] = [];
   const problems: Problem[] = [];
   const envReferences: EnvReference[] = [];
-  for (const unit of units) {
+  // Index loops, and one by one: a spread of a unit's lists would be an argument per item, and
+  // iterators are garbage made on every keystroke.
+  for (let i = 0; i < units.length; i++) {
+    const unit = units[i];
     if (unit.entry) entries.push(unit.entry);
-    // One by one: a spread of a unit's lists would be an argument per item.
-    for (const problem of unit.problems) problems.push(problem);
-    for (const reference of unit.envReferences) envReferences.push(reference);
+    for (let j = 0; j < unit.problems.length; j++) problems.push(unit.problems[j]);
+    for (let j = 0; j < unit.envReferences.length; j++) envReferences.push(unit.envReferences[j]);
   }
   checkFileOptionConflicts(entries, problems);
   if (unread) problems.push(unread);

@@ -211,6 +211,7 @@ function checkDuplicates(document: RequirementsDocument, findings: Finding[]): v
     seen.set(entry.normalizedName, list);
   }
   for (const [name, list] of seen) {
+    if (list.length < 2) continue;
     // The first earlier entry whose markers may overlap, found by index rather than by scanning
     // every earlier entry (which made thousands of repeats of a name quadratic).
     let firstUnmarked: RequirementEntry | undefined;
