@@ -12,18 +12,6 @@ import { describeLookups, watchFailures } from './indexFailures';
 import { INDEX_OPTIONS, openIndexRuntime, OSV_OPTIONS, PYTHON_OPTIONS, readIndexOptions } from './indexOptions';
 import { formatCheckSarif } from './sarif';
 
-export const CHECK_USAGE = `check   reports unpinned and unhashed requirements, pip syntax errors and unsafe index settings
-        in requirements files and setup.py, then asks each file's own index (its --index-url
-        and includes win over the flags, as in pip) about unknown projects and versions,
-        yanked releases, wrong hashes and known vulnerabilities.
-          --format text|json|sarif   output (sarif: SARIF 2.1.0 for code scanning)
-          --fail-on error|warning    what makes the exit status 1 (default: error)
-          --python-version X.Y       the target Python, checked against requires-python
-          --osv, --osv-url URL       also ask OSV (osv.dev, or URL) about vulnerabilities
-          --no-index-checks          offline findings only: no index is asked
-        Exit status: 0 when nothing reaches --fail-on, 1 when something does, 2 for usage
-        errors, files that cannot be read, or an index that could not be asked (said on
-        stderr; everything else is still reported).`;
 
 const CHECK_OPTIONS = {
   '--format': valued,

@@ -12,21 +12,6 @@ import { HASH_TARGET_OPTIONS, INDEX_OPTIONS, openIndexRuntime, PYTHON_OPTIONS, r
 import { FileChangedError } from './replaceFile';
 import { unifiedDiff } from './unifiedDiff';
 
-export const FIX_USAGE = `fix     pins each requirement of each FILE to the release pip would install and adds the
-        sha256 of every file of that release (the editor's "Pin and hash all"). Entries that
-        cannot be fixed are listed on stderr and left as they are. Only the named files are
-        written (atomically, only when they change), never the files they include.
-          --dry-run                  write nothing; print the change as a unified diff
-          --pin-only, --hash-only    only pin (hashes already written follow a new pin), or
-                                     only hash the pins as written
-          --python-version X.Y       pick releases that support this Python
-          --hash-python X.Y          hash only wheels for these Pythons (repeatable; sdists stay)
-          --hash-platform TAG        hash only wheels for these platforms, such as manylinux or
-                                     win_amd64 (repeatable; any-platform wheels and sdists stay)
-        Exit status: 0 when every entry is pinned and hashed (or already was), 1 when an entry
-        was left as it is (the index failed, no release fits, a URL…) or FILE is setup.py or a
-        pip-compile input (*.in), 2 for usage errors and files that cannot be read or written
-        (files that are not UTF-8 are never written).`;
 
 const FIX_OPTIONS = {
   '--dry-run': flag,
