@@ -12,8 +12,8 @@
 // Prints figures; a missed target prints MISSED but exits 0.
 //   npm run bench
 //   node out/test/bench/typing.bench.js [--lines=5000] [--edits=500] [--gap=10]... [server node options, e.g. --cpu-prof]
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { availableParallelism, loadavg, tmpdir } from 'node:os';
+import { rmSync, writeFileSync } from 'node:fs';
+import { availableParallelism, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -25,6 +25,7 @@ import { startLspServer, type LspServer } from '../support/lspServer';
 import { warehouseLines } from './benchFiles';
 import { cpuMsOf, memoryOf } from './processMemory';
 import { median, quantile } from './stats';
+import { tempDir } from '../helpers/tempDirs';
 
 const options = new Map<string, string[]>();
 const serverNodeOptions: string[] = [];
@@ -68,7 +69,7 @@ function entryBoundary(text: string): number {
 }
 
 async function typeAt(gapMs: number, text: string): Promise<PaceResult> {
-  const workspace = mkdtempSync(join(tmpdir(), 'reqguard-typing-'));
+  const workspace = tempDir('typing');
   const published: Array<{ at: number; params: PublishDiagnosticsParams }> = [];
   const lsp: LspServer = await startLspServer({
     workspace,
@@ -142,8 +143,8 @@ async function typeAt(gapMs: number, text: string): Promise<PaceResult> {
     }
     return { gapMs, latencies, finalMs: finalAt === undefined ? undefined : finalAt - sentAt[lastVersion], diagnosticSets: sets.length, hoverMs, completionMs, rss: { start, peak, end }, cpuMsPerEdit };
   } finally {
-    // A server still busy with old versions may not answer `shutdown`: kill it after a while.
-    await Promise.race([lsp.stop(), sleep(5000, undefined, { ref: false }).then(() => process.kill(lsp.pid))]).catch(() => undefined);
+    // A server still busy with old versions may not answer `shutdown`: stop() kills it after a while.
+    await lsp.stop();
     rmSync(workspace, { recursive: true, force: true });
   }
 }

@@ -3,8 +3,7 @@
 // file in hash-checking mode (and refuses it when one hash is altered).
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { CodeAction, Diagnostic } from 'vscode-languageserver-types';
@@ -23,6 +22,7 @@ import { writeFindLinksDir, writeStaticMirror } from '../support/staticMirror';
 import type { IndexFixture, TestIndex } from '../support/testIndex';
 import { useFixtureIndex } from '../support/fixtureIndex';
 import { NGINX, PIP, skipWithout } from '../support/optionalProgram';
+import { tempDir } from '../helpers/tempDirs';
 
 const wheel = (pythonTag: string, abiTag: string, platformTag: string) => ({ kind: 'wheel' as const, pythonTag, abiTag, platformTag });
 
@@ -293,7 +293,7 @@ describe('planFixes', () => {
   });
 
   test('a find-links folder (no hashes on the index): files are hashed from disk', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'reqguard-fixlinks-'));
+    const dir = tempDir('fixlinks');
     writeFindLinksDir(FIXTURE, dir);
     const t = testClient({ client: { offline: true } });
     try {
@@ -307,7 +307,7 @@ describe('planFixes', () => {
   });
 
   test('a static mirror behind nginx without hash fragments: files are downloaded once and hashed', { skip: skipWithout(NGINX) }, async () => {
-    const root = mkdtempSync(join(tmpdir(), 'reqguard-fixmirror-'));
+    const root = tempDir('fixmirror');
     writeStaticMirror(FIXTURE, root, { hashFragments: false });
     const nginx = await startNginx(root);
     const t = testClient();
@@ -468,7 +468,7 @@ describe('codeActions', () => {
   });
 
   test('a partial answer (the index failing beside a find-links folder with part of the project): no quick fix, no "Pin and hash all", planFixes says why', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'reqguard-partial-'));
+    const dir = tempDir('partial');
     // The folder has tzdata 2024.1's wheel only: the index has its sdist and 2024.2 as well.
     writeFindLinksDir({ projects: { tzdata: { versions: { '2024.1': { files: ['wheel'] } } } } }, dir);
     const t = testClient({ http: { retries: 0 } });
@@ -506,7 +506,7 @@ describe('pip installs what planFixes writes (pip download and pip install --dry
     const pythonVersion = await pipPythonVersion();
     const { text, plan } = await fixed(messyFile(), {}, { pythonVersion });
     assert.deepEqual(plan.skipped, []);
-    const dir = mkdtempSync(join(tmpdir(), 'reqguard-pip-'));
+    const dir = tempDir('pip');
     const download = async (name: string, content: string, ...extra: string[]) => {
       const file = join(dir, name);
       writeFileSync(file, content);
@@ -548,7 +548,7 @@ describe('pip installs what planFixes writes (pip download and pip install --dry
   test('the fixed messy file is complete: pip install --dry-run resolves it, dependencies included, in hash-checking mode', async () => {
     const pythonVersion = await pipPythonVersion();
     const { text } = await fixed(messyFile(), {}, { pythonVersion });
-    const dir = mkdtempSync(join(tmpdir(), 'reqguard-pip-install-'));
+    const dir = tempDir('pip-install');
     const install = (name: string, content: string, ...extra: string[]) => {
       writeFileSync(join(dir, name), content);
       return pipInstallDryRun(join(dir, name), index.simpleUrl, ...extra);

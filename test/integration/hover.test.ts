@@ -4,9 +4,6 @@
 // --hash is for; option hovers without an index; CRLF offsets; setup.py; 2,000 releases.
 import { describe as suite, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Hover, MarkupContent } from 'vscode-languageserver-types';
@@ -18,6 +15,7 @@ import { selection, testClient, type TestClient } from '../support/indexClient';
 import { writeFindLinksDir, writeStaticMirror } from '../support/staticMirror';
 import { startTestIndex, type IndexFixture, type TestIndex, type VersionSpec } from '../support/testIndex';
 import { useFixtureIndex } from '../support/fixtureIndex';
+import { tempDir } from '../helpers/tempDirs';
 
 const SUMMARY = 'Python HTTP for Humans.';
 const requestsVersion = (uploadTime: string, extra: VersionSpec = {}): VersionSpec => ({ summary: SUMMARY, uploadTime, ...extra });
@@ -283,7 +281,7 @@ suite('--hash', () => {
   });
 
   test('a partial answer (the index failing beside a find-links folder) claims no absence', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'reqguard-hover-partial-'));
+    const dir = tempDir('hover-partial');
     writeFindLinksDir({ projects: { demo: { versions: { '2.0': { files: ['wheel'] } } } } }, dir);
     const fresh = testClient({ http: { retries: 0 } });
     index.setFault('/simple/demo/', { kind: 'status', status: 503 });
@@ -303,7 +301,7 @@ suite('--hash', () => {
   });
 
   test('a static mirror without hashes: files are hashed to match', async () => {
-    const root = mkdtempSync(join(tmpdir(), 'reqguard-hover-mirror-'));
+    const root = tempDir('hover-mirror');
     const { simpleDir } = writeStaticMirror({ projects: { demo: FIXTURE.projects.demo } }, root, { hashFragments: false });
     const mirror = openIndex(client.client, selection([pathToFileURL(simpleDir).href]));
     const { text } = await hoverAt(`demo==1.0 --hash=sha256:${sha('demo-1.0.tar.gz')}‸\n`, { index: mirror });

@@ -6,9 +6,6 @@ import { after, before, describe as suite, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Diagnostic } from 'vscode-languageserver-types';
 import { analyzeDocument } from '../../server/src/engine/documents';
@@ -25,6 +22,7 @@ import { selection, testClient, type TestClient } from '../support/indexClient';
 import { writeFindLinksDir } from '../support/staticMirror';
 import type { IndexFixture, TestIndex } from '../support/testIndex';
 import { useFixtureIndex } from '../support/fixtureIndex';
+import { tempDir } from '../helpers/tempDirs';
 
 const FIXTURE: IndexFixture = {
   projects: {
@@ -242,7 +240,7 @@ suite('hashes', () => {
   });
 
   test('files without an index hash (a find-links folder) are hashed to check', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'reqguard-wheelhouse-'));
+    const dir = tempDir('wheelhouse');
     writeFindLinksDir(FIXTURE, dir);
     const calls: string[] = [];
     const local = spied(openIndex(client.client, selection([], { findLinks: [dir], noIndex: true })), calls);

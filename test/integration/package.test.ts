@@ -4,12 +4,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { readFileSync, rmSync, statSync } from 'node:fs';
 import { builtinModules } from 'node:module';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { inflateRawSync } from 'node:zlib';
 import { REPO_ROOT } from '../helpers/corpus';
+import { tempDir } from '../helpers/tempDirs';
 
 const manifest = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8'));
 
@@ -76,7 +76,7 @@ function zipRead(zip: Buffer, entry: ZipEntry): Buffer {
   return contents;
 }
 
-const work = mkdtempSync(join(tmpdir(), 'reqguard-vsix-'));
+const work = tempDir('vsix');
 const vsixPath = join(work, `${manifest.name}-${manifest.version}.vsix`);
 const vsce = spawnSync(process.execPath, [join(REPO_ROOT, 'node_modules/@vscode/vsce/vsce'), 'package', '--no-dependencies', '--out', vsixPath], {
   cwd: REPO_ROOT,

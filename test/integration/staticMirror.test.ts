@@ -6,7 +6,6 @@ import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
@@ -14,6 +13,7 @@ import { startNginx, type Nginx } from '../support/nginx';
 import { writeFindLinksDir, writeStaticMirror } from '../support/staticMirror';
 import type { BuiltFile, IndexFixture } from '../support/testIndex';
 import { NGINX, PIP, PYTHON3, skipWithout } from '../support/optionalProgram';
+import { tempDir } from '../helpers/tempDirs';
 
 const run = promisify(execFile);
 const REASON = 'broken <build> & "bad"';
@@ -37,7 +37,7 @@ let wheelhouse: string;
 let files: BuiltFile[];
 let nginx: Nginx;
 before(async () => {
-  work = mkdtempSync(join(tmpdir(), 'reqguard-static-'));
+  work = tempDir('static');
   root = join(work, 'mirror');
   wheelhouse = join(work, 'wheelhouse');
   files = writeStaticMirror(fixture, root).files;

@@ -4,10 +4,11 @@
 import { compare } from '@renovatebot/pep440';
 import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { gzipSync } from 'node:zlib';
 import { tarGz, zip } from './archives';
+import { closable } from './sockets';
 
 // ---------------------------------------------------------------------------------------------
 // Fixture
@@ -298,7 +299,6 @@ export async function startTestIndex(fixture: IndexFixture, options: TestIndexOp
   for (const p of projects.values()) for (const f of p.files) filesByPath.set(`/files/${p.normalized}/${f.filename}`, f);
   const faults = new Map<string, Fault>();
   const requests: RecordedRequest[] = [];
-  const sockets = new Set<Socket>();
   let port = 0;
 
   const fileUrl = (f: BuiltFile) => `/files/${f.project}/${f.filename}`;
@@ -593,10 +593,8 @@ export async function startTestIndex(fixture: IndexFixture, options: TestIndexOp
       else res.destroy();
     });
   });
-  server.on('connection', (socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-  });
+  // Keep-alive connections (the server under test keeps them open) are ended by close(), not waited for.
+  const connections = closable(server);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
@@ -615,11 +613,6 @@ export async function startTestIndex(fixture: IndexFixture, options: TestIndexOp
       else faults.set(key, fault);
     },
     file: (filename) => byName.get(filename),
-    close() {
-      return new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        for (const s of sockets) s.destroy();
-      });
-    },
+    close: connections.close,
   };
 }

@@ -2,13 +2,13 @@
 // MAX_INCLUDE_BYTES: `-r /dev/zero` once took 4–5 GB in under a minute.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { closeSync, existsSync, mkdtempSync, openSync, rmSync, truncateSync, utimesSync, writeFileSync, writeSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { closeSync, existsSync, openSync, rmSync, truncateSync, utimesSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { diskReader } from '../../server/src/nodeIo';
 import { MAX_INCLUDE_BYTES } from '../../server/src/pip/includes';
+import { tempDir } from '../helpers/tempDirs';
 
-const dir = mkdtempSync(join(tmpdir(), 'reqguard-disk-reader-'));
+const dir = tempDir('disk-reader');
 after(() => rmSync(dir, { recursive: true, force: true }));
 
 test('a regular file is read and decoded; a missing one is undefined', () => {

@@ -5,14 +5,14 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { chmodSync, cpSync, existsSync, lstatSync, mkdtempSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, cpSync, existsSync, lstatSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { pipDownload, pipPythonVersion } from '../../support/pip';
 import { GIT, PATCH, PIP, skipWithout } from '../../support/optionalProgram';
 import { startTestIndex, type IndexFixture, type TestIndex } from '../../support/testIndex';
 import { run, workspace } from './runCli';
+import { tempDir } from '../../helpers/tempDirs';
 
 const exec = promisify(execFile);
 
@@ -134,13 +134,13 @@ test('fix --dry-run writes nothing and prints a unified diff that patch and git 
     assert.equal(read(dir, file), content, 'dry run: untouched');
     assert.match(dry.stdout, new RegExp(`^--- a/reqs/${name}\\n\\+\\+\\+ b/reqs/${name}\\n@@ `));
 
-    const fixedDir = mkdtempSync(join(tmpdir(), 'reqguard-fixed-'));
+    const fixedDir = tempDir('fixed');
     cpSync(dir, fixedDir, { recursive: true });
     assert.equal((await run(['fix', ...onIndex(), file], fixedDir)).status, 0);
     const fixed = readFileSync(join(fixedDir, file));
 
     for (const apply of [['patch', '--quiet', '--no-backup-if-mismatch', '-p1', '-i'], ['git', 'apply']]) {
-      const copy = mkdtempSync(join(tmpdir(), 'reqguard-apply-'));
+      const copy = tempDir('apply');
       cpSync(dir, copy, { recursive: true });
       writeFileSync(join(copy, 'fix.diff'), dry.stdout);
       await exec(apply[0], [...apply.slice(1), 'fix.diff'], { cwd: copy, env: { PATH: process.env.PATH ?? '', HOME: copy, GIT_CONFIG_NOSYSTEM: '1' } });
