@@ -1,6 +1,6 @@
 // Real file-system access for the server and the CLI (the only place they touch the disk).
 import { createHash } from 'node:crypto';
-import { closeSync, constants, existsSync, fstatSync, openSync, readFileSync, readSync, statSync, type Stats } from 'node:fs';
+import { closeSync, constants, existsSync, fstatSync, openSync, readSync, statSync, type Stats } from 'node:fs';
 import { chmod, mkdir, open, readdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
 import { dirname, isAbsolute, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -10,26 +10,21 @@ import { MAX_INCLUDE_BYTES, MAX_INCLUDE_LABEL, type TextReader, type Unreadable 
 import type { LocalFiles, LocalRead } from './index/packageIndex';
 import { decodeRequirementsBytes } from './parser/pyText';
 
-/** reqguard's package.json, two folders above the bundle (server/out/*.js); undefined when unreadable. */
-export function packageManifest(): unknown {
-  try {
-    return JSON.parse(readFileSync(join(__dirname, '..', '..', 'package.json'), 'utf8'));
-  } catch {
-    return undefined;
-  }
-}
-
-/** reqguard's version, from its package.json. */
-export function packageVersion(): string {
-  const version = (packageManifest() as { version?: unknown } | undefined)?.version;
-  return typeof version === 'string' ? version : 'unknown';
-}
+export { packageManifest, packageVersion } from './packageManifest';
 
 /**
  * Included files from the disk: regular files only, read to at most MAX_INCLUDE_BYTES whatever
  * their stated size (/proc files say 0), so `-r /dev/zero`, a FIFO or a huge file costs nothing.
  */
 export const diskReader: TextReader = {
+  stamp(path) {
+    try {
+      const stats = statSync(path, { bigint: true });
+      return stats.isFile() ? `${stats.dev}:${stats.ino}:${stats.size}:${stats.mtimeNs}:${stats.ctimeNs}` : undefined;
+    } catch {
+      return undefined;
+    }
+  },
   read(path) {
     let fd: number;
     try {

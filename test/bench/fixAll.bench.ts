@@ -14,8 +14,8 @@
 // reading the same pages, in this process and in a new one (a new server runs unoptimised code
 // too). Prints figures; a missed target prints MISSED but exits 0.
 //   npm run bench
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { availableParallelism, loadavg, tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
+import { availableParallelism, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -31,6 +31,7 @@ import { benchFixture, CONCURRENCY, LATENCY_MS, PROJECTS, RELEASES_SHAPE } from 
 import { bareUndici, counted, IndexProcess, runScript, type Counted } from './indexProcess';
 import { memoryOf, type Memory } from './processMemory';
 import { best, median, quantile } from './stats';
+import { tempDir } from '../helpers/tempDirs';
 
 const COLD_RUNS = 5;
 const WARM_RUNS = 5;
@@ -198,15 +199,10 @@ async function main(): Promise<void> {
   const { fixture, names, latest } = benchFixture(RELEASES_SHAPE);
   const expected: Expected = { names, latest, digests: releaseDigests(fixture) };
   const text = requirementsText(names, latest);
-  const dirs: string[] = [];
-  const tempDir = (what: string) => {
-    const dir = mkdtempSync(join(tmpdir(), `reqguard-fixall-${what}-`));
-    dirs.push(dir);
-    return dir;
-  };
+  const fixAllDir = (what: string) => tempDir(`fixall-${what}`);
   const index = await IndexProcess.start('releases');
   const count = () => index.counts();
-  const editor = (storage: string) => Editor.start(index.simpleUrl, storage, tempDir('home'));
+  const editor = (storage: string) => Editor.start(index.simpleUrl, storage, fixAllDir('home'));
 
   /** The request timed to its answer, which is then checked; without `uri`, didOpen and the request back to back. */
   const timedFix = async (session: Editor, uri?: string): Promise<{ wallMs: number; uri: string }> => {
@@ -224,7 +220,7 @@ async function main(): Promise<void> {
     const warms: Run[] = [];
     let filled = '';
     for (let run = 0; run < COLD_RUNS; run++) {
-      const session = await editor((filled = tempDir('storage')));
+      const session = await editor((filled = fixAllDir('storage')));
       starts.push(session.startMs);
       try {
         const cold = await counted(count, () => timedFix(session));
@@ -248,7 +244,7 @@ async function main(): Promise<void> {
     }
 
     const sessions: EditorSession[] = [];
-    for (let run = 0; run < EDITOR_SESSIONS; run++) sessions.push(await editorSession(await editor(tempDir('storage')), text, expected, count));
+    for (let run = 0; run < EDITOR_SESSIONS; run++) sessions.push(await editorSession(await editor(fixAllDir('storage')), text, expected, count));
 
     const bare: Run[] = [];
     for (let run = 0; run < REFERENCE_RUNS; run++) bare.push(await counted(count, () => bareUndici(index.simpleUrl, names, CONCURRENCY)));
@@ -259,7 +255,6 @@ async function main(): Promise<void> {
     report({ starts, colds, warms, persisted, persistedMemory, sessions, bare, bareProcesses, files, lines: text.split('\n').length - 1, load: [load, loadavg()[0]] });
   } finally {
     await index.close();
-    for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
   }
 }
 

@@ -9,9 +9,8 @@
 // the same index (what the setup itself costs: timer overshoot, loopback, the index's work) and
 // cold with the index in this process. Prints figures; a missed target prints MISSED but exits 0.
 //   npm run bench
-import { mkdtempSync, rmSync } from 'node:fs';
-import { availableParallelism, loadavg, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rmSync } from 'node:fs';
+import { availableParallelism, loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { openIndex } from '../../server/src/index/packageIndex';
 import { startTestIndex } from '../support/testIndex';
@@ -20,6 +19,7 @@ import { benchFixture, benchSelection, CONCURRENCY, LATENCY_MS, PROJECTS } from 
 import { bareUndici, countRequests, counted, IndexProcess, runScript, type Counted } from './indexProcess';
 import type { RunReport } from './indexRun';
 import { best, median } from './stats';
+import { tempDir } from '../helpers/tempDirs';
 
 const COLD_RUNS = 9;
 const PROCESS_RUNS = 5;
@@ -59,7 +59,7 @@ async function main(): Promise<void> {
   const { fixture, names } = benchFixture();
   const dirs: string[] = [];
   const cacheDir = () => {
-    const dir = mkdtempSync(join(tmpdir(), 'reqguard-bench-'));
+    const dir = tempDir('bench');
     dirs.push(dir);
     return dir;
   };

@@ -1,8 +1,9 @@
 // One fuzz input through every layer that reads untrusted text: the requirements parser and the
 // manifest readers (setup.py, setup.cfg, pyproject.toml), offline diagnostics (as requirements.txt, *.in and setup.py, with includes and
-// a fake disk), completion, hover and code actions at random places, the fix planner, and the
-// Simple-page readers (HTML and JSON) on the same bytes served as an index page, all against a
-// fault-injecting in-memory index. Each step must not throw, must keep its spans inside the text,
+// a fake disk), completion, hover and code actions at random places, the fix planner, the
+// Simple-page readers (HTML and JSON) on the same bytes served as an index page and pip.conf's
+// reader on them as a configuration file, all against a fault-injecting in-memory index.
+// Each step must not throw, must keep its spans inside the text,
 // and the whole input must finish within a time budget. Shared by `npm run fuzz` and the short
 // seeded run in the unit tests.
 import { performance } from 'node:perf_hooks';
@@ -18,6 +19,7 @@ import { indexDiagnostics } from '../../server/src/features/indexDiagnostics';
 import { indexError, type Result } from '../../server/src/index/errors';
 import type { IndexedFile, PackageIndex, ProjectData } from '../../server/src/index/packageIndex';
 import type { ProjectDetails } from '../../server/src/index/jsonApi';
+import { parseIni } from '../../server/src/index/pipConfig';
 import { linkedFile, parseSimpleHtml, parseSimpleJson } from '../../server/src/index/simplePage';
 import { planFixes } from '../../server/src/pip/fixPlan';
 import { resolveIncludes, type TextReader } from '../../server/src/pip/includes';
@@ -214,6 +216,8 @@ export async function exercise(label: string, text: string, random: Random, opti
   // The same bytes as an index page: HTML and JSON readers never throw and stay linear.
   await run.attempt('parseSimpleHtml', () => parseSimpleHtml(text, 'https://fuzz.invalid/simple/pkg/', 'pkg'));
   await run.attempt('parseSimpleJson', () => parseSimpleJson(text, 'https://fuzz.invalid/simple/pkg/', 'pkg'));
+  // And as a pip.conf (read with the index options every session starts from).
+  await run.attempt('parseIni', () => parseIni(text));
   return { ms: performance.now() - started, slowestStep: run.slowest, failures: run.failures };
 }
 

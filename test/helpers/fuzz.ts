@@ -213,6 +213,8 @@ export function pathologicalShapes(random: Random): Record<string, string> {
     'continued lines': 'pkg \\\n'.repeat(5000),
     'comment continuations': '# x \\\n'.repeat(5000),
     'spaces': ' '.repeat(20000) + 'x',
+    // A pip.conf option line: blanks and no delimiter were quadratic in its reader.
+    'blanks without a delimiter': '[global]\na' + ' '.repeat(50000) + 'b\n',
     'dashes': ' -'.repeat(10000),
     'option without value': '-r'.repeat(5000),
     // `name[` runs are quadratic in the parser's extras regex (reported): kept short here.

@@ -3,8 +3,7 @@
 // file in hash-checking mode (and refuses it when one hash is altered).
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { CodeAction, Diagnostic } from 'vscode-languageserver-types';
@@ -24,6 +23,7 @@ import { VULNERABLE_VERSIONS, type IndexFixture, type TestIndex } from '../suppo
 import { useFixtureIndex } from '../support/fixtureIndex';
 import { NGINX, PIP, skipWithout } from '../support/optionalProgram';
 import { pythonTarget } from '../support/targets';
+import { tempDir } from '../helpers/tempDirs';
 
 const wheel = (pythonTag: string, abiTag: string, platformTag: string) => ({ kind: 'wheel' as const, pythonTag, abiTag, platformTag });
 
@@ -287,7 +287,7 @@ describe('planFixes', () => {
   });
 
   test('a find-links folder (no hashes on the index): files are hashed from disk', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'reqguard-fixlinks-'));
+    const dir = tempDir('fixlinks');
     writeFindLinksDir(FIXTURE, dir);
     const t = testClient({ client: { offline: true } });
     try {
@@ -301,7 +301,7 @@ describe('planFixes', () => {
   });
 
   test('a static mirror behind nginx without hash fragments: files are downloaded once and hashed', { skip: skipWithout(NGINX) }, async () => {
-    const root = mkdtempSync(join(tmpdir(), 'reqguard-fixmirror-'));
+    const root = tempDir('fixmirror');
     writeStaticMirror(FIXTURE, root, { hashFragments: false });
     const nginx = await startNginx(root);
     const t = testClient();
@@ -362,11 +362,16 @@ async function actionsOn(
   text: string,
   line: number,
   diagnostics: (analysis: AnalyzedDocument) => Diagnostic[] = () => [],
-  extra: { only?: string[]; pythonVersion?: string; hashTargets?: FixTargets } = {},
+  extra: { only?: string[]; pythonVersion?: string; hashTargets?: FixTargets; index?: PackageIndex } = {},
 ) {
   const analysis = analyze(text);
   const start = analysis.document.offsetAt({ line, character: 0 });
-  const actions = await codeActions(analysis, { start, end: start }, { diagnostics: diagnostics(analysis), only: extra.only }, deps(analysis, { targets: extra.pythonVersion ? [pythonTarget(extra.pythonVersion)] : [], hashTargets: extra.hashTargets }));
+  const actions = await codeActions(
+    analysis,
+    { start, end: start },
+    { diagnostics: diagnostics(analysis), only: extra.only },
+    deps(analysis, { targets: extra.pythonVersion ? [pythonTarget(extra.pythonVersion)] : [], hashTargets: extra.hashTargets, ...(extra.index ? { index: extra.index } : {}) }),
+  );
   return { analysis, actions, byTitle: (title: string) => actions.find((a) => a.title === title)! };
 }
 
@@ -456,6 +461,27 @@ describe('codeActions', () => {
     assert.equal(applied(analysis, actions[0]), (await fixed(text)).text);
   });
 
+  test('a partial answer (the index failing beside a find-links folder with part of the project): no quick fix, no "Pin and hash all", planFixes says why', async () => {
+    const dir = tempDir('partial');
+    // The folder has tzdata 2024.1's wheel only: the index has its sdist and 2024.2 as well.
+    writeFindLinksDir({ projects: { tzdata: { versions: { '2024.1': { files: ['wheel'] } } } } }, dir);
+    const t = testClient({ http: { retries: 0 } });
+    index.setFault('/simple/tzdata/', { kind: 'status', status: 503 });
+    try {
+      const partial = openIndex(t.client, selection([index.simpleUrl], { findLinks: [dir] }));
+      for (const text of ['tzdata\n', 'tzdata==2024.1\n', 'tzdata==2024.2\n', `tzdata==2024.1 --hash=sha256:${'0'.repeat(64)}\n`]) {
+        const { actions } = await actionsOn(text, 0, (a) => [diagnostic(a, 0, 'unpinned'), diagnostic(a, 0, 'unhashed')], { index: partial, only: ['quickfix', FIX_ALL_KIND] });
+        assert.deepEqual(actions.map((a) => a.title), [], text);
+        const { plan } = await fixed(text, {}, { index: partial });
+        assert.deepEqual(plan.replacements, [], text);
+        assert.match(plan.skipped[0]?.reason ?? '', /^index checks incomplete for 'tzdata': .*\/simple\/tzdata\/ answered 503$/, text);
+      }
+    } finally {
+      index.setFault('/simple/tzdata/', undefined);
+      await t.close();
+    }
+  });
+
   test('pip-compile inputs and setup.py get no fixes; a cancelled request gives none', async () => {
     const input = analyze('webfw>=3\n', 'requirements.in');
     assert.deepEqual(await codeActions(input, { start: 0, end: 0 }, { diagnostics: [], only: ['quickfix', 'source'] }, deps(input)), []);
@@ -474,7 +500,7 @@ describe('pip installs what planFixes writes (pip download and pip install --dry
     const pythonVersion = await pipPythonVersion();
     const { text, plan } = await fixed(messyFile(), {}, { pythonVersion });
     assert.deepEqual(plan.skipped, []);
-    const dir = mkdtempSync(join(tmpdir(), 'reqguard-pip-'));
+    const dir = tempDir('pip');
     const download = async (name: string, content: string, ...extra: string[]) => {
       const file = join(dir, name);
       writeFileSync(file, content);
@@ -516,7 +542,7 @@ describe('pip installs what planFixes writes (pip download and pip install --dry
   test('the fixed messy file is complete: pip install --dry-run resolves it, dependencies included, in hash-checking mode', async () => {
     const pythonVersion = await pipPythonVersion();
     const { text } = await fixed(messyFile(), {}, { pythonVersion });
-    const dir = mkdtempSync(join(tmpdir(), 'reqguard-pip-install-'));
+    const dir = tempDir('pip-install');
     const install = (name: string, content: string, ...extra: string[]) => {
       writeFileSync(join(dir, name), content);
       return pipInstallDryRun(join(dir, name), index.simpleUrl, ...extra);

@@ -3,16 +3,16 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { A, B, rewrite } from '../helpers/rewrite';
 import { REPO_ROOT } from '../helpers/corpus';
 import { PIP, skipWithout } from '../support/optionalProgram';
+import { tempDir } from '../helpers/tempDirs';
 
 
 test('pip reads the rewritten file as meant: pins, extras, markers and hashes (pip_oracle)', { skip: skipWithout(PIP) }, () => {
-  const dir = mkdtempSync(join(tmpdir(), 'reqguard-edit-'));
+  const dir = tempDir('edit');
   const text = rewrite(rewrite('requests[socks] >=2.0 ;python_version>="3.8"  # why\r\nDjango\r\n', { version: '2.31.0', sha256: [A, B] }, 0), { version: '4.2', sha256: [A] }, 1);
   const file = join(dir, 'requirements.txt');
   writeFileSync(file, text);

@@ -4,9 +4,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
+import { tempDir } from '../helpers/tempDirs';
 
 // Compiled to out/test/integration/, so the repository root is three levels up.
 const root = path.resolve(__dirname, '../../..');
@@ -32,7 +32,7 @@ test('grammar assertion files (vscode-tmgrammar-test) pass', () => {
 
   // Without --config the tool also loads the grammars contributed by ./package.json, and those replace
   // the -g grammar of the same scope. An empty configuration keeps the run about this grammar file only.
-  const tmp = mkdtempSync(path.join(tmpdir(), 'reqguard-grammar-'));
+  const tmp = tempDir('grammar');
   try {
     const config = path.join(tmp, 'config.json');
     writeFileSync(config, '{}\n');

@@ -4,9 +4,6 @@
 // --hash is for; option hovers without an index; CRLF offsets; setup.py; 2,000 releases.
 import { describe as suite, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Hover, MarkupContent } from 'vscode-languageserver-types';
@@ -15,10 +12,11 @@ import { hover, type HoverDeps } from '../../server/src/features/hover';
 import { openIndex, type PackageIndex } from '../../server/src/index/packageIndex';
 import { atCaret, formatRange, marked } from '../helpers/marked';
 import { selection, testClient, type TestClient } from '../support/indexClient';
-import { writeStaticMirror } from '../support/staticMirror';
+import { writeFindLinksDir, writeStaticMirror } from '../support/staticMirror';
 import { startTestIndex, type IndexFixture, type TestIndex, type VersionSpec } from '../support/testIndex';
 import { useFixtureIndex } from '../support/fixtureIndex';
 import { pythonTarget } from '../support/targets';
+import { tempDir } from '../helpers/tempDirs';
 
 const SUMMARY = 'Python HTTP for Humans.';
 const requestsVersion = (uploadTime: string, extra: VersionSpec = {}): VersionSpec => ({ summary: SUMMARY, uploadTime, ...extra });
@@ -170,7 +168,7 @@ suite('projects', () => {
     const py36 = await hoverAt('requests[socks]‸>=2.20', { index: packages, targets: [pythonTarget('3.6')] });
     assert.match(py36.text, /^Selected: \*\*2\.20\.0\*\* \(2018-10-18\) \(pip's pick for `>=2\.20` for CPython 3\.6\)$/m);
     const none = await hoverAt('requests>=3‸');
-    assert.match(none.text, /^No release satisfies `>=3`\.$/m);
+    assert.match(none.text, /^No release on the index satisfies `>=3`\.$/m);
   });
 
   test('several targets: pip\'s pick is a release every one can install, and the hover names them; a pin one cannot install says which', async () => {
@@ -294,8 +292,28 @@ suite('--hash', () => {
     assert.match(offline.text, /^Expected hash \(algo:hex\) of one distribution file/m);
   });
 
+  test('a partial answer (the index failing beside a find-links folder) claims no absence', async () => {
+    const dir = tempDir('hover-partial');
+    writeFindLinksDir({ projects: { demo: { versions: { '2.0': { files: ['wheel'] } } } } }, dir);
+    const fresh = testClient({ http: { retries: 0 } });
+    index.setFault('/simple/demo/', { kind: 'status', status: 503 });
+    try {
+      const partial = openIndex(fresh.client, selection([index.simpleUrl], { findLinks: [dir] }));
+      const missing = await hoverAt(`demo==1.0 --hash=sha256:${sha('demo-1.0.tar.gz')}‸\n`, { index: partial });
+      assert.match(missing.text, /^demo 1\.0 is not in the data the index gave, so this hash matches none of its files\.$/m);
+      const stranger = await hoverAt(`demo==2.0 --hash=sha256:${'ab'.repeat(32)}‸\n`, { index: partial });
+      assert.match(stranger.text, /^Matches no file of demo 2\.0 in the data the index gave: /m);
+      const project = await hoverAt('de‸mo>=3\n', { index: partial });
+      assert.match(project.text, /^⚠ .*\/simple\/demo\/ answered 503\.$/m);
+      assert.match(project.text, /^No release in the data the index gave satisfies `>=3`\.$/m);
+    } finally {
+      index.setFault('/simple/demo/', undefined);
+      await fresh.close();
+    }
+  });
+
   test('a static mirror without hashes: files are hashed to match', async () => {
-    const root = mkdtempSync(join(tmpdir(), 'reqguard-hover-mirror-'));
+    const root = tempDir('hover-mirror');
     const { simpleDir } = writeStaticMirror({ projects: { demo: FIXTURE.projects.demo } }, root, { hashFragments: false });
     const mirror = openIndex(client.client, selection([pathToFileURL(simpleDir).href]));
     const { text } = await hoverAt(`demo==1.0 --hash=sha256:${sha('demo-1.0.tar.gz')}‸\n`, { index: mirror });

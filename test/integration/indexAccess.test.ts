@@ -3,8 +3,7 @@
 // proxies, private CAs.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseNetrc } from '../../server/src/index/credentials';
@@ -16,6 +15,7 @@ import { writeFindLinksDir, writeStaticMirror } from '../support/staticMirror';
 import { makeTestCertificates, startTlsFront } from '../support/tls';
 import { NGINX, OPENSSL, skipWithout } from '../support/optionalProgram';
 import { startTestIndex, type IndexFixture, type TestIndex } from '../support/testIndex';
+import { tempDir } from '../helpers/tempDirs';
 
 const FIXTURE: IndexFixture = {
   projects: {
@@ -30,7 +30,7 @@ const FIXTURE: IndexFixture = {
 };
 
 
-const temp = (prefix: string) => mkdtempSync(join(tmpdir(), `reqguard-${prefix}-`));
+const temp = (prefix: string) => tempDir(`${prefix}`);
 
 describe('a static PEP 503 mirror behind nginx', { skip: skipWithout(NGINX) }, () => {
   let nginx: Nginx;

@@ -6,8 +6,7 @@ import { after, before, describe as suite, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Diagnostic } from 'vscode-languageserver-types';
@@ -29,6 +28,7 @@ import { useFixtureIndex } from '../support/fixtureIndex';
 import { resolutionTarget } from '../../server/src/engine/targets';
 import { pythonTarget } from '../support/targets';
 import type { TargetEnvironment } from '../../server/src/pip/environment';
+import { tempDir } from '../helpers/tempDirs';
 
 const FIXTURE: IndexFixture = {
   projects: {
@@ -280,7 +280,7 @@ suite('hashes', () => {
   });
 
   test('files without an index hash (a find-links folder) are hashed to check', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'reqguard-wheelhouse-'));
+    const dir = tempDir('wheelhouse');
     writeFindLinksDir(FIXTURE, dir);
     const calls: string[] = [];
     const local = spied(openIndex(client.client, selection([], { findLinks: [dir], noIndex: true })), calls);

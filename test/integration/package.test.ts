@@ -4,12 +4,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { readFileSync, rmSync, statSync } from 'node:fs';
 import { builtinModules } from 'node:module';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { inflateRawSync } from 'node:zlib';
 import { REPO_ROOT } from '../helpers/corpus';
+import { tempDir } from '../helpers/tempDirs';
 
 const manifest = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8'));
 
@@ -76,7 +76,7 @@ function zipRead(zip: Buffer, entry: ZipEntry): Buffer {
   return contents;
 }
 
-const work = mkdtempSync(join(tmpdir(), 'reqguard-vsix-'));
+const work = tempDir('vsix');
 const vsixPath = join(work, `${manifest.name}-${manifest.version}.vsix`);
 const vsce = spawnSync(process.execPath, [join(REPO_ROOT, 'node_modules/@vscode/vsce/vsce'), 'package', '--no-dependencies', '--out', vsixPath], {
   cwd: REPO_ROOT,
@@ -134,10 +134,12 @@ test('the packaged bundles are self-contained: they require only Node built-ins 
   }
 });
 
-test('the CLI is a thin entry over the one server bundle, not a second copy of it', () => {
+test('the CLI is a thin entry over the one server bundle, not a second copy of it: its usage, its version, and main.js for the rest', () => {
   const entries = new Map(zipEntries(zip).map((entry) => [entry.name, entry]));
   const cli = zipRead(zip, entries.get('extension/server/out/cli.js')!).toString('utf8');
-  assert.ok(cli.length < 1024, `server/out/cli.js is ${cli.length} bytes`);
+  // The usage text is most of it.
+  assert.ok(cli.length < 8 * 1024, `server/out/cli.js is ${cli.length} bytes`);
+  assert.match(cli, /reqguard check \[--format text\|json\|sarif\]/);
   assert.match(cli, /^#!\/usr\/bin\/env node\n/);
   assert.match(cli, /require\(["']\.\/main\.js["']\)/);
 });

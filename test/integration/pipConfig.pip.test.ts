@@ -3,14 +3,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { pipConfigFiles, resolvePipIndexConfig, type PipEnvironment } from '../../server/src/index/pipConfig';
 import { PIP, skipWithout } from '../support/optionalProgram';
+import { tempDir } from '../helpers/tempDirs';
 
 test('agrees with the real pip on which index-url wins (pip config list)', { skip: skipWithout(PIP) }, () => {
-  const root = mkdtempSync(join(tmpdir(), 'reqguard-pipconf-'));
+  const root = tempDir('pipconf');
   const write = (path: string, text: string) => {
     mkdirSync(dirname(path), { recursive: true });
     writeFileSync(path, text);

@@ -5,13 +5,13 @@
 // and spaces that WHATWG URLs drop and Python's urljoin keeps.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { readStartTags } from '../../server/src/index/htmlTags';
 import { parseSimpleHtml } from '../../server/src/index/simplePage';
 import { python } from '../support/pip';
 import { PIP, PYTHON3, skipWithout } from '../support/optionalProgram';
+import { tempDir } from '../helpers/tempDirs';
 
 const PAGE_URL = 'https://index.example/simple/six/';
 
@@ -137,7 +137,7 @@ function generatedPages(count: number): string[] {
 }
 
 async function runPython(script: string, pages: readonly string[]): Promise<unknown[]> {
-  const input = join(mkdtempSync(join(tmpdir(), 'reqguard-pages-')), 'pages.json');
+  const input = join(tempDir('pages'), 'pages.json');
   writeFileSync(input, JSON.stringify(pages));
   const run = await python(['-c', script, input]);
   assert.equal(run.status, 0, run.stderr);

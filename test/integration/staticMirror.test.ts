@@ -6,7 +6,6 @@ import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
@@ -16,6 +15,7 @@ import type { BuiltFile, IndexFixture } from '../support/testIndex';
 import { NGINX, PIP, PYTHON3, skipWithout } from '../support/optionalProgram';
 import { openIndex } from '../../server/src/index/packageIndex';
 import { selection, testClient } from '../support/indexClient';
+import { tempDir } from '../helpers/tempDirs';
 
 const run = promisify(execFile);
 const REASON = 'broken <build> & "bad"';
@@ -39,7 +39,7 @@ let wheelhouse: string;
 let files: BuiltFile[];
 let nginx: Nginx;
 before(async () => {
-  work = mkdtempSync(join(tmpdir(), 'reqguard-static-'));
+  work = tempDir('static');
   root = join(work, 'mirror');
   wheelhouse = join(work, 'wheelhouse');
   files = writeStaticMirror(fixture, root).files;

@@ -4,15 +4,15 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { gunzipSync } from 'node:zlib';
 import { crc32 } from '../support/archives';
 import { negotiate, startTestIndex, type IndexFixture, type TestIndex } from '../support/testIndex';
 import { PIP, PYTHON3, skipWithout } from '../support/optionalProgram';
+import { tempDir } from '../helpers/tempDirs';
 
 const run = promisify(execFile);
 const JSON_TYPE = 'application/vnd.pypi.simple.v1+json';
@@ -192,7 +192,7 @@ test('files: hashes are the sha256 of the served bytes and match both Simple API
 });
 
 test('archives are valid for Python: zip with a correct RECORD, tar.gz with PKG-INFO', { skip: skipWithout(PYTHON3) }, async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'reqguard-idx-'));
+  const dir = tempDir('idx');
   try {
     const whl = join(dir, 'demo-1.0-py3-none-any.whl');
     const sdist = join(dir, 'demo-1.0.tar.gz');
@@ -396,7 +396,7 @@ const pipEnv = () => ({ ...process.env, NO_PROXY: '*', no_proxy: '*', PIP_NO_INP
 const pipBase = ['-m', 'pip', '--isolated', '--no-cache-dir', '--disable-pip-version-check'];
 
 test('real pip downloads a wheel from the index', { timeout: 120_000, skip: skipWithout(PIP) }, async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'reqguard-pip-'));
+  const dir = tempDir('pip');
   try {
     await run('python3', [...pipBase, 'download', '--no-deps', '--only-binary', ':all:', '--index-url', index.simpleUrl, '-d', dir, 'demo==1.0'], {
       env: pipEnv(),
@@ -413,7 +413,7 @@ test('real pip downloads a wheel from the index', { timeout: 120_000, skip: skip
 });
 
 test('real pip installs (dry run) in hash-checking mode with the served hash', { timeout: 120_000, skip: skipWithout(PIP) }, async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'reqguard-pip-'));
+  const dir = tempDir('pip');
   try {
     const reqs = join(dir, 'requirements.txt');
     writeFileSync(reqs, `demo==1.0 --hash=sha256:${index.file('demo-1.0-py3-none-any.whl')!.sha256}\n`);
@@ -434,7 +434,7 @@ test('real pip installs (dry run) in hash-checking mode with the served hash', {
 });
 
 test('real pip installs the wheel (hash-checked) into a target directory, and Python imports it', { timeout: 120_000, skip: skipWithout(PIP) }, async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'reqguard-pip-'));
+  const dir = tempDir('pip');
   try {
     const reqs = join(dir, 'requirements.txt');
     const target = join(dir, 'target');

@@ -1,13 +1,11 @@
 // Builds the real index layer (undici HTTP, disk cache, node file access) the way main.ts does,
 // with knobs tests need: a controllable clock, short timeouts, a notice log.
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { CredentialStore, type Netrc } from '../../server/src/index/credentials';
 import { createHttpClient, type HttpClient, type HttpOptions } from '../../server/src/index/http';
 import type { IndexSelection } from '../../server/src/index/indexSelection';
 import { IndexClient, type IndexClientOptions, type IndexNotice } from '../../server/src/index/packageIndex';
 import { fileResponseStore, nodeLocalFiles } from '../../server/src/nodeIo';
+import { tempDir } from '../helpers/tempDirs';
 
 export interface TestClient {
   readonly client: IndexClient;
@@ -29,7 +27,7 @@ export function testClient(
     noStore?: boolean;
   } = {},
 ): TestClient {
-  const cacheDir = options.cacheDir ?? mkdtempSync(join(tmpdir(), 'reqguard-cache-'));
+  const cacheDir = options.cacheDir ?? tempDir('cache');
   const credentials = new CredentialStore({ netrc: options.netrc });
   // Tests never see this machine's proxy variables unless they set their own.
   const http = createHttpClient({ userAgent: 'reqguard-test', env: {}, backoffMs: 10, credentials, ...options.http });

@@ -1,4 +1,4 @@
-// Socket plumbing shared by the loopback test servers (forward proxy, TLS front).
+// Socket plumbing shared by the loopback test servers (test index, forward proxy, TLS front).
 import type { AddressInfo, Server } from 'node:net';
 import type { Duplex } from 'node:stream';
 

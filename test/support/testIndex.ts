@@ -6,10 +6,11 @@
 import { compare } from '@renovatebot/pep440';
 import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { gzipSync } from 'node:zlib';
 import { tarGz, zip } from './archives';
+import { closable } from './sockets';
 
 // ---------------------------------------------------------------------------------------------
 // Fixture
@@ -385,7 +386,6 @@ export async function startTestIndex(fixture: IndexFixture, options: TestIndexOp
   const faults = new Map<string, Fault>();
   const requests: RecordedRequest[] = [];
   const switches: IndexSwitches = { ranges: true, coreMetadata: true, jsonRequiresDist: true };
-  const sockets = new Set<Socket>();
   let port = 0;
 
   const fileUrl = (f: BuiltFile) => `/files/${f.project}/${f.filename}`;
@@ -767,10 +767,8 @@ export async function startTestIndex(fixture: IndexFixture, options: TestIndexOp
       else res.destroy();
     });
   });
-  server.on('connection', (socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-  });
+  // Keep-alive connections (the server under test keeps them open) are ended by close(), not waited for.
+  const connections = closable(server);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
@@ -791,11 +789,6 @@ export async function startTestIndex(fixture: IndexFixture, options: TestIndexOp
     configure(changes) {
       Object.assign(switches, changes);
     },
-    close() {
-      return new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        for (const s of sockets) s.destroy();
-      });
-    },
+    close: connections.close,
   };
 }

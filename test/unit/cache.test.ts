@@ -1,11 +1,11 @@
 // The index cache pieces: shared in-flight requests, LRU with TTL, persisted responses.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { chmodSync, mkdirSync, mkdtempSync, readdirSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { InflightRequests, isFresh, LruCache, type StoredResponse } from '../../server/src/index/cache';
 import { fileResponseStore } from '../../server/src/nodeIo';
+import { tempDir } from '../helpers/tempDirs';
 
 test('identical concurrent requests share one promise, and a failure does not stick', async () => {
   const inflight = new InflightRequests<string>();
@@ -43,7 +43,7 @@ test('LRU: the least recently used entry goes first; entries expire after the TT
 });
 
 test('persisted responses survive a new store on the same folder; damaged files are misses', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'reqguard-cache-'));
+  const dir = tempDir('cache');
   const response: StoredResponse = { url: 'https://i/simple/x/', status: 200, contentType: 'text/html', etag: '"v1"', fetchedAt: 5, body: '<a>x</a>' };
   await fileResponseStore(dir).write('https://i/simple/\u0000x', response);
   assert.deepEqual(await fileResponseStore(dir).read('https://i/simple/\u0000x'), response);
@@ -58,7 +58,7 @@ test('persisted responses survive a new store on the same folder; damaged files 
 
 test('the cache folder is private (0700) and so is each answer in it (0600), however the folder was made before', { skip: process.platform === 'win32' ? 'POSIX modes' : undefined }, async () => {
   const response: StoredResponse = { url: 'https://i/simple/x/', status: 200, fetchedAt: 5, body: '<a>x</a>' };
-  const parent = mkdtempSync(join(tmpdir(), 'reqguard-cache-'));
+  const parent = tempDir('cache');
   const fresh = join(parent, 'new', 'reqguard');
   await fileResponseStore(fresh).write('k', response);
   assert.equal(statSync(fresh).mode & 0o777, 0o700);

@@ -198,6 +198,17 @@ pytz==2018.4 --hash=sha256:${SHA256}
     ], { files: { 'base.txt': '' } });
   });
 
+  test('--require-hashes on a requirement line is not in conflict with a --no-require-hashes line (pip 26.2: no error)', () => {
+    check('requirements.txt', `⟦pkg==1⟧ ⟦--require-hashes⟧
+--no-require-hashes
+-r base.txt ⟦--require-hashes⟧
+`, [
+      ['ignored', 'warning', 1],
+      ['ignored', 'warning', 2],
+      ['unhashed', 'warning', 0],
+    ], { files: { 'base.txt': '' } });
+  });
+
   test('--no-require-hashes on a requirement line does not suppress hash mode', () => {
     check('requirements.txt', `pkg==1 ⟦--hash=sha256:${SHA256}⟧ ⟦--no-require-hashes⟧
 ⟦Django⟧

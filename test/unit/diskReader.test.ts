@@ -2,13 +2,13 @@
 // MAX_INCLUDE_BYTES: `-r /dev/zero` once took 4–5 GB in under a minute.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { closeSync, existsSync, mkdtempSync, openSync, rmSync, truncateSync, writeFileSync, writeSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { closeSync, existsSync, openSync, rmSync, truncateSync, utimesSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { diskReader } from '../../server/src/nodeIo';
 import { MAX_INCLUDE_BYTES } from '../../server/src/pip/includes';
+import { tempDir } from '../helpers/tempDirs';
 
-const dir = mkdtempSync(join(tmpdir(), 'reqguard-disk-reader-'));
+const dir = tempDir('disk-reader');
 after(() => rmSync(dir, { recursive: true, force: true }));
 
 test('a regular file is read and decoded; a missing one is undefined', () => {
@@ -44,4 +44,19 @@ test('a file larger than the bound is not read; one at the bound is', () => {
 
 test('a regular file whose stated size is 0 is read to its end', { skip: !existsSync('/proc/self/status') && 'no /proc on this system' }, () => {
   assert.match(diskReader.read('/proc/self/status') as string, /^Name:/);
+});
+
+test('a regular file has a stamp that changes when it is written; a directory, a device or a missing file has none', () => {
+  const path = join(dir, 'stamped.txt');
+  writeFileSync(path, 'six==1.16.0\n');
+  const stamp = diskReader.stamp!(path);
+  assert.ok(stamp);
+  assert.equal(diskReader.stamp!(path), stamp);
+  // Same size, rewritten: the change time moves even if the clock's resolution hides the write.
+  writeFileSync(path, 'six==1.16.1\n');
+  utimesSync(path, new Date(0), new Date(0));
+  assert.notEqual(diskReader.stamp!(path), stamp);
+  assert.equal(diskReader.stamp!(dir), undefined);
+  assert.equal(diskReader.stamp!(join(dir, 'missing.txt')), undefined);
+  if (existsSync('/dev/zero')) assert.equal(diskReader.stamp!('/dev/zero'), undefined);
 });

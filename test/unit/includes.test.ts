@@ -80,3 +80,35 @@ test('a file the reader will not read is said on its -r line: an error where pip
     `include-not-found warning 2:3-2:11 ${ROOT}/zero (included through 'base.txt') is not a regular file (a character device): reqguard does not read it, so what it holds is not checked.`,
   ]);
 });
+
+test('an included file whose stamp has not changed is not read again: its earlier parse is kept', () => {
+  const files: Record<string, { text: string; stamp?: string }> = {
+    [`${ROOT}/base.txt`]: { text: '-r nested.txt\nsix==1.16.0\n', stamp: 'a' },
+    [`${ROOT}/nested.txt`]: { text: 'flask==3.0.0\n', stamp: 'b' },
+  };
+  const read: string[] = [];
+  const reader: TextReader = {
+    read: (path) => {
+      read.push(path);
+      return files[path]?.text;
+    },
+    stamp: (path) => files[path]?.stamp,
+  };
+  const path = `${ROOT}/requirements.txt`;
+  const analysis = analyzeDocument(TextDocument.create(`file://${path}`, 'pip-requirements', 1, '-r base.txt\n'), path);
+  if (analysis.family !== 'requirements') throw new Error('not a requirements file');
+  const first = resolveIncludes(analysis.parsed, path, reader);
+  assert.deepEqual(read, [`${ROOT}/base.txt`, `${ROOT}/nested.txt`]);
+  const again = resolveIncludes(analysis.parsed, path, reader, undefined, first);
+  assert.equal(read.length, 2, 'nothing read again');
+  assert.equal(again[1].document, first[1].document);
+  files[`${ROOT}/nested.txt`] = { text: 'flask==3.0.1\n', stamp: 'c' };
+  const changed = resolveIncludes(analysis.parsed, path, reader, undefined, again);
+  assert.deepEqual(read.slice(2), [`${ROOT}/nested.txt`], 'only the file whose stamp changed');
+  assert.equal(changed[0].document, first[0].document);
+  assert.equal(changed[1].document?.entries[0].text, 'flask==3.0.1');
+  // Without a stamp, a file is read every time.
+  delete files[`${ROOT}/base.txt`].stamp;
+  resolveIncludes(analysis.parsed, path, { read: reader.read }, undefined, changed);
+  assert.deepEqual(read.slice(3), [`${ROOT}/base.txt`, `${ROOT}/nested.txt`]);
+});

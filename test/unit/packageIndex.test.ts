@@ -2,8 +2,7 @@
 // system stand in for the network and the disk, so hostile pages cost no sockets.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { symlinkSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { indexError } from '../../server/src/index/errors';
@@ -13,6 +12,7 @@ import type { ResponseStore, StoredResponse } from '../../server/src/index/cache
 import { IndexClient, openIndex, type LocalFiles } from '../../server/src/index/packageIndex';
 import { MAX_LINKS_PER_PAGE } from '../../server/src/index/simplePage';
 import { nodeLocalFiles } from '../../server/src/nodeIo';
+import { tempDir } from '../helpers/tempDirs';
 
 const INDEX = 'https://index.example/simple/';
 
@@ -142,7 +142,7 @@ describe('a remote index never makes reqguard read a local file', () => {
 });
 
 describe('local files: regular files only, and capped', { skip: process.platform === 'win32' ? 'no /dev/zero' : undefined }, () => {
-  const folder = mkdtempSync(join(tmpdir(), 'reqguard-local-'));
+  const folder = tempDir('local');
 
   test('/dev/zero, as a find-links location, a file:// page or a file to hash: refused at once, never read', async () => {
     const client = new IndexClient({ http: memoryHttp({}), files: nodeLocalFiles });

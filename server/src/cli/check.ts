@@ -17,22 +17,6 @@ import { COOLDOWN_OPTIONS, INDEX_OPTIONS, openIndexRuntime, OSV_OPTIONS, readInd
 import { formatCheckSarif } from './sarif';
 import { readTargetOptions, TARGET_OPTIONS, targetsOrFail } from './targets';
 
-export const CHECK_USAGE = `check   reports unpinned and unhashed requirements, pip syntax errors and unsafe index settings
-        in requirements files, and the library rules in setup.py, setup.cfg and pyproject.toml,
-        then asks each file's own index (its --index-url and includes win over the flags, as in
-        pip) about unknown projects and versions, yanked releases, wrong hashes, known
-        vulnerabilities and releases a target cannot install (the text output names the
-        targets first). In hash-checking mode, what pip refuses in the files a FILE includes
-        is reported there too, under their own paths.
-          --format text|json|sarif   output (sarif: SARIF 2.1.0 for code scanning)
-          --fail-on error|warning    what makes the exit status 1 (default: error)
-          --osv, --osv-url URL       also ask OSV (osv.dev, or URL) about vulnerabilities
-          --minimum-release-age AGE  a cooldown ("7 days", "12 hours", P7D): report pins to
-                                     releases uploaded more recently (too-new)
-          --no-index-checks          offline findings only: no index is asked
-        Exit status: 0 when nothing reaches --fail-on, 1 when something does, 2 for usage
-        errors, files that cannot be read, or an index that could not be asked (said on
-        stderr; everything else is still reported).`;
 
 const CHECK_OPTIONS = {
   '--format': valued,

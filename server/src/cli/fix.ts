@@ -17,35 +17,6 @@ import { FileChangedError } from './replaceFile';
 import { readTargetOptions, TARGET_OPTIONS, targetsOrFail } from './targets';
 import { unifiedDiff } from './unifiedDiff';
 
-export const FIX_USAGE = `fix     pins each requirement of each FILE to the release pip would install on every target
-        and adds the sha256 of every file of that release (the editor's "Pin and hash all").
-        Entries that cannot be fixed are listed on stderr and left as they are. Files are
-        written atomically, only when they change, each listed on stdout. In hash-checking mode (once
-        hashed) the files a FILE includes with -r are fixed too, since pip refuses their
-        unpinned or unhashed entries as well; otherwise they are left as they are. The
-        file is completed as well: the dependencies pip installs that no file of its set
-        pins are added, pinned (and hashed in hash-checking mode) with # via comments,
-        sorted into place when the file is sorted, else appended; a conflict or an index
-        failure is said on stderr and nothing is added.
-          --dry-run                  write nothing; print the change as a unified diff
-          --no-add-missing           do not add missing dependencies
-          --pin-only, --hash-only    only pin (hashes already written follow a new pin), or
-                                     only hash the pins as written
-          --upgrade-vulnerable       only move each pin with known vulnerabilities to the
-                                     nearest release known to fix them all (the editor's
-                                     "Upgrade to X" quick fix; hashes follow the new pin);
-                                     with --osv or --osv-url URL, OSV is asked too
-          --minimum-release-age AGE  pick only releases uploaded at least AGE ago ("7 days",
-                                     "12 hours", P7D), as pip --uploaded-prior-to does
-          --hash-python X.Y          hash only wheels for these Pythons (repeatable; sdists stay)
-          --hash-platform TAG        hash only wheels for these platforms, such as manylinux or
-                                     win_amd64 (repeatable; any-platform wheels and sdists stay)
-        Exit status: 0 when every entry is pinned and hashed (or already was; with
-        --upgrade-vulnerable: when no pin is left vulnerable), 1 when an entry was left as it
-        is (the index failed, no release fits, no fixed release is known, a URL…) or FILE is a
-        library manifest (setup.py, setup.cfg, pyproject.toml) or a pip-compile input (*.in), 2
-        for usage errors and files that cannot be read or written (files that are not UTF-8 are
-        never written).`;
 
 const FIX_OPTIONS = {
   '--dry-run': flag,

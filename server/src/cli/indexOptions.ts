@@ -18,15 +18,6 @@ export const INDEX_OPTIONS: OptionSpecs = {
   '--timeout': valued,
 };
 
-export const INDEX_USAGE = `Index options (check, fix, lock, show):
-  --index-url URL        the index to use unless a requirements file names its own (as in pip)
-  --extra-index-url URL  another index searched as well (repeatable)
-  --isolated             ignore PIP_* variables and pip's user config files, as pip --isolated does
-  --offline              never touch the network: cached answers and local indexes only
-  --cache-dir DIR        where answers are kept (default: $XDG_CACHE_HOME/reqguard, else ~/.cache/reqguard)
-  --no-cache             keep answers in memory only, for this run
-  --timeout SECONDS      time allowed for one request, 1 to 600 (default 10)
-`;
 
 export const OSV_OPTIONS: OptionSpecs = { '--osv': flag, '--osv-url': valued };
 /** The cooldown (check: too-new; fix: the newest release at least this old). */

@@ -15,21 +15,6 @@ import { FileChangedError } from './replaceFile';
 import { lineReplacements } from '../engine/lineDiff';
 import { unifiedDiff } from './unifiedDiff';
 
-export const LOCK_USAGE = `lock    resolves the requirements of a pip-compile input (requirements.in: ranges allowed, with
-        its -r/-c files and index lines) to the complete set pip would install, every package
-        pinned and hashed with # via comments (pip-compile's layout), and writes it to OUTPUT
-        (default: the input with .txt for .in). Pins already in OUTPUT are kept while they
-        still satisfy every requirement, so a lock changes only what it must.
-          -o, --output-file OUTPUT   where to write
-          --dry-run                  write nothing; print the change as a unified diff
-          -U, --upgrade              move every pin to the newest release that fits
-          -P, --upgrade-package NAME move this project's pin (repeatable)
-          --python PATH              resolve for this interpreter's environment (repeatable:
-                                     one target each; default python3 on PATH)
-          --hash-python X.Y, --hash-platform TAG   as for fix
-        Exit status: 0 when OUTPUT is written or already up to date, 1 when the requirements
-        conflict (the reason on stderr), 2 for usage errors, bad input, and an index that
-        could not be read.`;
 
 const LOCK_OPTIONS = {
   '--output-file': { ...valued, short: '-o' },

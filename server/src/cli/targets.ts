@@ -10,18 +10,6 @@ import type { CliIo } from './files';
 
 export const TARGET_OPTIONS: OptionSpecs = { '--python': valued, '--python-version': valued, '--platform': valued, '--implementation': valued };
 
-export const TARGET_USAGE = `Target options (check, fix, show): where the files are installed. Pins go to the release pip
-there would install; Requires-Python and wheel tags are checked for each target. Default: the
-Python on PATH (python3, else python); none when there is neither.
-  --python PATH          ask this interpreter (repeatable: one target each)
-  --python-version X.Y   describe a target instead: this Python (X.Y or X.Y.Z)…
-  --platform TAG         …on this platform, a pip --platform tag naming the machine:
-                         manylinux_2_28_x86_64 (glibc 2.28, which installs manylinux_2_17 wheels
-                         too), manylinux2014_aarch64, musllinux_1_2_x86_64, win_amd64, win32,
-                         macosx_11_0_arm64 (default: this machine's). Both repeatable or
-                         comma-separated: every version on every platform is a target.
-  --implementation NAME  cpython (default) or pypy, for the described targets
-`;
 
 export interface TargetOptions {
   readonly interpreters: readonly string[];

@@ -6,6 +6,7 @@ import { parseFile } from '../parser/documentKinds';
 
 export type { AnalyzedDocument } from '../features/document';
 
-export function analyzeDocument(document: TextDocument, path: string, env?: Readonly<Record<string, string | undefined>>): AnalyzedDocument {
-  return { ...parseFile(document.getText(), path, env), document };
+/** `earlier`: the analysis of the document's previous version, which the parse builds on (same result, less work). */
+export function analyzeDocument(document: TextDocument, path: string, env?: Readonly<Record<string, string | undefined>>, earlier?: AnalyzedDocument): AnalyzedDocument {
+  return { ...parseFile(document.getText(), path, env, earlier), document };
 }

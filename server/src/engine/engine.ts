@@ -52,14 +52,17 @@ export interface AnalyzeOptions {
   readonly onDisk: boolean;
   /** `parse` reads one file alone. Default true. */
   readonly followIncludes?: boolean;
-  /** The includes of an earlier version (the server's previous analysis): unchanged files are not parsed again. */
-  readonly earlierIncludes?: readonly IncludedFile[];
+  /**
+   * The analysis of an earlier version (the server's previous one): only the lines an edit touched
+   * are parsed again, and included files that did not change are not parsed again.
+   */
+  readonly earlier?: AnalyzedFile;
 }
 
 export function analyzeFile(document: TextDocument, path: string, sources: FileSources, options: AnalyzeOptions): AnalyzedFile {
-  const analysis = analyzeDocument(document, path, sources.env);
+  const analysis = analyzeDocument(document, path, sources.env, options.earlier?.analysis);
   const includes =
-    analysis.family === 'requirements' && options.onDisk && options.followIncludes !== false ? resolveIncludes(analysis.parsed, path, sources.reader, sources.env, options.earlierIncludes) : undefined;
+    analysis.family === 'requirements' && options.onDisk && options.followIncludes !== false ? resolveIncludes(analysis.parsed, path, sources.reader, sources.env, options.earlier?.includes) : undefined;
   const paths = options.onDisk && sources.pathProbe ? sources.pathProbe(path) : undefined;
   return { path, analysis, includes, paths };
 }

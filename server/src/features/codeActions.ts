@@ -14,7 +14,7 @@ import { rewriteEntry, type EntryChange, type TextReplacement } from '../pip/ent
 import { digestDifference, order, pickOptions, planFixes, releaseDigests, safeUpgrade, unfixableReason, updateTarget, type Digests, type FixPlan, type FixTargets } from '../pip/fixPlan';
 import { isConflictData } from './indexDiagnostics/dependencies';
 import { parseRequirement } from '../parser/pep508';
-import { loadProjectInfo, pinnedVersion, specifierText } from '../pip/projectInfo';
+import { loadProjectInfo, partialBecause, pinnedVersion, specifierText } from '../pip/projectInfo';
 import type { TargetEnvironment } from '../pip/environment';
 import { latestReleases, oldEnough, pickForEntry, pickRelease, releaseFor, type Release } from '../pip/releases';
 
@@ -231,8 +231,9 @@ async function conflictActions(ctx: EntryContext): Promise<(CodeAction | undefin
 
 async function entryActions(analysis: AnalyzedDocument, entry: RequirementEntry, diagnostics: readonly Diagnostic[], deps: CodeActionDeps): Promise<CodeAction[]> {
   const info = await loadProjectInfo(deps.index, entry.normalizedName!, deps.signal);
-  // An index failure is the diagnostics' news; a quick fix without data has nothing to offer.
-  if (!info.data.ok) return [];
+  // An index failure is the diagnostics' news; a quick fix without data, or with part of it (a pick
+  // or hashes from the sources that answered), has nothing right to offer.
+  if (!info.data.ok || partialBecause(info.data.value)) return [];
   const cache = new Map<string, Promise<Digests>>();
   const ctx: EntryContext = {
     text: analysis.document.getText(),

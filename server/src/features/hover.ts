@@ -19,7 +19,7 @@ import type { Span } from '../parser/types';
 import { describeIndexSource } from '../protocol';
 import { rangeOf } from './diagnostics';
 import { DIGEST_LENGTHS } from '../pip/pinning';
-import { loadProjectInfo, pinnedVersion, specifierText, type ProjectInfo } from '../pip/projectInfo';
+import { loadProjectInfo, partialBecause, pinnedVersion, specifierText, type ProjectInfo } from '../pip/projectInfo';
 import type { TargetEnvironment } from '../pip/environment';
 import { dayOf, installProblem, latestReleases, pickForEntry, releaseFor, type InstallProblem, type Release } from '../pip/releases';
 import { describeTargets, entryTargets } from '../pip/targets';
@@ -224,6 +224,11 @@ function failureLine(error: IndexError, index: EffectiveIndex): string | undefin
   return places.length ? `Not found on ${places.map(code).join(', ')}.` : sentence(error.message);
 }
 
+/** Where an absence was seen: a stale copy or a partial answer may lack what the index has. */
+function onTheIndex(data: ProjectData): string {
+  return data.stale || partialBecause(data) ? 'in the data the index gave' : 'on the index';
+}
+
 function freshnessLines(data: ProjectData): string[] {
   const lines: string[] = [];
   if (data.stale) lines.push(`⚠ Cached data from ${new Date(data.fetchedAt).toISOString().slice(0, 16).replace('T', ' ')} UTC: the index is failing.`);
@@ -305,14 +310,14 @@ function installNote(release: Release, targets: readonly TargetEnvironment[], pi
 function chosenLine(target: ProjectTarget, chosen: Release | undefined, releases: readonly Release[], data: ProjectData, targets: readonly TargetEnvironment[]): string | undefined {
   const forPython = targets.length ? ` for ${escape(describeTargets(targets))}` : '';
   if (target.pinned !== undefined) {
-    if (!chosen) return `Pinned: **${escape(target.pinned)}**, which is not ${data.stale || data.problems.length ? 'in the data the index gave' : 'on the index'}.`;
+    if (!chosen) return `Pinned: **${escape(target.pinned)}**, which is not ${onTheIndex(data)}.`;
     if (chosen.files.length === 0) return `Pinned: **${chosen.version}**, listed on the index without files to install.`;
     const yanked = chosen.yanked ? `; **yanked**${chosen.yankedReason ? `: ${escape(chosen.yankedReason)}` : ''}` : '';
     return `Pinned: ${dated(chosen.version, chosen.uploadTime)}${installNote(chosen, targets, true)}${yanked}`;
   }
   if (target.specifier && !validRange(target.specifier)) return undefined;
   const range = target.specifier ? `for ${code(target.specifier)}` : 'with no version constraint';
-  if (!chosen) return releases.length ? `No release satisfies ${target.specifier ? code(target.specifier) : 'the requirement'}${forPython}.` : 'The index lists no release.';
+  if (!chosen) return releases.length ? `No release ${onTheIndex(data)} satisfies ${target.specifier ? code(target.specifier) : 'the requirement'}${forPython}.` : 'The index lists no release.';
   return `Selected: ${dated(chosen.version, chosen.uploadTime)} (pip's pick ${range}${forPython})${installNote(chosen, targets, false)}`;
 }
 
@@ -448,7 +453,7 @@ async function hashMarkdown(entry: RequirementEntry, hash: HashNode, deps: Hover
   if (!release) {
     const why = pin === undefined
       ? `${escape(entry.name ?? entry.normalizedName)} is not pinned with ${code('==')}, so this hash cannot be checked against one release (hash-checking mode needs a pin).`
-      : `${escape(entry.name ?? entry.normalizedName)} ${escape(pin)} is not on the index, so this hash matches none of its files.`;
+      : `${escape(entry.name ?? entry.normalizedName)} ${escape(pin)} is not ${onTheIndex(info.data.value)}, so this hash matches none of its files.`;
     return paragraphs([title, why, otherVersionLine(info, undefined, hash.algorithm, digest)]);
   }
   const label = `${escape(entry.name ?? entry.normalizedName)} ${release.version}`;
@@ -458,7 +463,7 @@ async function hashMarkdown(entry: RequirementEntry, hash: HashNode, deps: Hover
   if (matching.length) {
     lines.push(`Matches ${matching.length === 1 ? 'a file' : `${matching.length} files`} of ${label}:\n\n${matching.map((file) => `- ${describeFile(file)}`).join('\n')}`);
   } else if (unchecked.length < release.files.length) {
-    lines.push(`Matches no file of ${label} on the index${unchecked.length ? ' that could be checked' : ''}: a tampered file, or the hash of another version.`);
+    lines.push(`Matches no file of ${label} ${onTheIndex(info.data.value)}${unchecked.length ? ' that could be checked' : ''}: a tampered file, or the hash of another version.`);
     if (!unchecked.length) lines.push(otherVersionLine(info, release, hash.algorithm, digest));
   }
   if (unchecked.length) lines.push(`Not checked (${unchecked.length} of ${release.files.length} files): ${sentence(unchecked.join('; '))}`);

@@ -4,7 +4,7 @@
 import type { Declarations } from './declared';
 import { pyprojectDeclarations } from './pyproject';
 import { binaryEvidence } from './pyText';
-import { parseRequirementsFile, type RequirementsDocument } from './requirementsFile';
+import { parseRequirementsFile, reparseRequirementsFile, type RequirementsDocument } from './requirementsFile';
 import { setupCfgDeclarations } from './setupCfg';
 import { setupPyDeclarations } from './setupPyDeclarations';
 
@@ -26,7 +26,18 @@ interface KindRow {
   readonly label: string;
   /** Tested on the lower-cased file name. */
   readonly matches: (name: string) => boolean;
-  readonly parse: (text: string, env: Env | undefined) => ParsedFile;
+  /** `earlier`: the parse of an earlier version of the same file, which a parser may build on. */
+  readonly parse: (text: string, env: Env | undefined, earlier: ParsedFile | undefined) => ParsedFile;
+}
+
+/** A requirements file's parse, built on the earlier version's where there is one (only the lines an edit touched are read again). */
+function requirementsParse(kind: RequirementsKind): KindRow['parse'] {
+  return (text, env, earlier) => ({
+    family: 'requirements',
+    kind,
+    text,
+    parsed: earlier?.family === 'requirements' ? reparseRequirementsFile(earlier.parsed, text, { env }) : parseRequirementsFile(text, { env }),
+  });
 }
 
 const manifest = (kind: ManifestKind, label: string, matches: (name: string) => boolean, declare: (text: string) => Declarations): KindRow => ({
@@ -43,8 +54,8 @@ const DOCUMENT_KINDS: readonly KindRow[] = [
   // The editor sends these two by their exact names; the CLI also reads renamed copies (`x__setup.cfg`).
   manifest('setup-cfg', 'setup.cfg', (name) => name.endsWith('setup.cfg'), setupCfgDeclarations),
   manifest('pyproject-toml', 'pyproject.toml', (name) => name.endsWith('pyproject.toml'), pyprojectDeclarations),
-  { kind: 'requirements-in', label: 'requirements', matches: (name) => name.endsWith('.in'), parse: (text, env) => ({ family: 'requirements', kind: 'requirements-in', text, parsed: parseRequirementsFile(text, { env }) }) },
-  { kind: 'requirements', label: 'requirements', matches: () => true, parse: (text, env) => ({ family: 'requirements', kind: 'requirements', text, parsed: parseRequirementsFile(text, { env }) }) },
+  { kind: 'requirements-in', label: 'requirements', matches: (name) => name.endsWith('.in'), parse: requirementsParse('requirements-in') },
+  { kind: 'requirements', label: 'requirements', matches: () => true, parse: requirementsParse('requirements') },
 ];
 
 function fileName(path: string): string {
@@ -76,9 +87,11 @@ export function documentKindLabel(kind: DocumentKind): string {
   return DOCUMENT_KINDS.find((row) => row.kind === kind)!.label;
 }
 
-export function parseFile(text: string, path: string, env?: Env): ParsedFile {
+/** `earlier`: the parse of the file's previous version (the editor's last analysis), to build on; its result is the same either way. */
+export function parseFile(text: string, path: string, env?: Env, earlier?: ParsedFile): ParsedFile {
+  const row = rowOf(path);
   // A binary file is not read: its bytes would make thousands of meaningless lines (and index
   // lookups). The diagnostics report it once, from the same test on the text.
-  if (binaryEvidence(text)) return { ...rowOf(path).parse('', env), text };
-  return rowOf(path).parse(text, env);
+  if (binaryEvidence(text)) return { ...row.parse('', env, undefined), text };
+  return row.parse(text, env, earlier?.kind === row.kind ? earlier : undefined);
 }

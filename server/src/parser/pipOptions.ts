@@ -71,6 +71,9 @@ export const PIP_OPTIONS: readonly OptionSpec[] = [
 
 export const STRONG_HASH_ALGORITHMS = ['sha256', 'sha384', 'sha512'] as const;
 
+/** The hex length of each digest pip accepts. */
+export const DIGEST_LENGTHS: Readonly<Record<string, number>> = { sha256: 64, sha384: 96, sha512: 128 };
+
 const BY_SHORT = new Map<string, OptionSpec>();
 const BY_LONG = new Map<string, OptionSpec>();
 for (const spec of PIP_OPTIONS) {

@@ -27,6 +27,11 @@ export function pyStrip(text: string): string {
 /** Line breaks recognised by Python's `str.splitlines()` (pip numbers lines with it). */
 const PY_LINE_BREAK = /\r\n|[\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029]/g;
 
+/** Whether a character is one of PY_LINE_BREAK's (`\r\n` is two of them). */
+function isPyLineBreak(code: number): boolean {
+  return (code >= 0x0a && code <= 0x0d) || (code >= 0x1c && code <= 0x1e) || code === 0x85 || code === 0x2028 || code === 0x2029;
+}
+
 export interface PhysicalLine {
   /** Offset of the first character of the line. */
   readonly start: number;
@@ -67,6 +72,25 @@ export function splitPyLinesWithin(text: string, maxLines: number, maxEnd: numbe
   }
   if (start < text.length) add(start, text.length);
   return firstUnread ? { lines, count, firstUnread } : { lines, count };
+}
+
+/** The lines of `text` from `from` (where a line starts) on, as splitPyLines gives them, one at a time. */
+export function* physicalLinesFrom(text: string, from: number): Generator<PhysicalLine> {
+  const breaks = new RegExp(PY_LINE_BREAK);
+  breaks.lastIndex = from;
+  let start = from;
+  for (let match = breaks.exec(text); match; match = breaks.exec(text)) {
+    yield { start, end: match.index };
+    start = match.index + match[0].length;
+  }
+  if (start < text.length) yield { start, end: text.length };
+}
+
+/** Where the line holding the character at `at` (its line break included) starts. */
+export function physicalLineStart(text: string, at: number): number {
+  let i = text.charCodeAt(at) === 0x0a && text.charCodeAt(at - 1) === 0x0d ? at - 2 : at - 1;
+  while (i >= 0 && !isPyLineBreak(text.charCodeAt(i))) i--;
+  return i + 1;
 }
 
 export interface DecodedText {

@@ -8,9 +8,9 @@
 // every character of the logical line, the document range it came from, so spans survive
 // continuations, comments and variable expansion. Nothing here does IO or throws.
 import { lastIndexAtOrBefore } from './arrays';
-import { isPyWhitespace, pyStripBounds, splitPyLinesWithin, type LimitedLines, type PhysicalLine } from './pyText';
+import { isPyWhitespace, physicalLineStart, physicalLinesFrom, pyStripBounds, splitPyLinesWithin, type LimitedLines, type PhysicalLine } from './pyText';
 import { charPosition, shlexSplit, type ShlexToken } from './shlex';
-import { parseOptionTokens, STRONG_HASH_ALGORITHMS, type OptionOccurrence, type OptionSpec } from './pipOptions';
+import { DIGEST_LENGTHS, parseOptionTokens, STRONG_HASH_ALGORITHMS, type OptionOccurrence, type OptionSpec } from './pipOptions';
 import { describeLink, isArchiveFile, isPipUrl, looksLikePath, parseWheelFilename, urlScheme, VCS_NAMES, VCS_SCHEMES, type LinkInfo } from './links';
 import { canonicalizeName, mapMarkerSpans, parseMarker, parseRequirement, type ExtraName, type MarkerInfo, type SpecifierClause } from './pep508';
 import type { Problem, Span } from './types';
@@ -186,33 +186,174 @@ const NO_TOKENS = { ok: true, tokens: NONE } as const;
 const sameSpan = (span: Span, other: Span | undefined): Span => (other && other.start === span.start && other.end === span.end ? other : span);
 
 export function parseRequirementsFile(text: string, options: ParseOptions = {}): RequirementsDocument {
-  const problems: Problem[] = [];
-  const entries: Entry[] = [];
-  const envReferences: EnvReference[] = [];
   const split = splitPyLinesWithin(text, MAX_FILE_LINES, MAX_FILE_LENGTH);
-  const physical = split.lines;
   const env = options.env ?? {};
   const constraint = options.constraint ?? false;
+  const units: LineUnit[] = [];
+  for (const joined of joinLines(text, split.lines, 1)) units.push(parseUnit(joined, env, constraint));
+  if (split.firstUnread) return assemble(text, units, split.count, unreadRest(text, split, split.firstUnread));
+  const document = assemble(text, units, split.count);
+  UNITS.set(document, { units, env: options.env, constraint });
+  return document;
+}
 
-  for (const joined of joinLines(text, physical)) {
-    const logical = stripComment(joined.line);
-    if (!logical) continue;
-    const span: Span = { start: physical[joined.first - 1].start, end: physical[joined.last - 1].end };
-    if (logical.text.length > MAX_LOGICAL_LINE_LENGTH) {
-      problems.push({ code: 'syntax', message: `This line has ${count(logical.text.length)} characters${LINE_LIMIT}`, span });
-      continue;
-    }
+/**
+ * The parse of `text`, an edited version of `previous`'s text: the same result as
+ * parseRequirementsFile(text, options), made by parsing again only the logical lines the edit
+ * touches (pip reads a file line by line: a logical line means the same wherever it stands) and
+ * moving the others by the edit's length and line count. Falls back to a whole parse when the
+ * previous parse was not kept (other options, a file past the limits).
+ */
+export function reparseRequirementsFile(previous: RequirementsDocument, text: string, options: ParseOptions = {}): RequirementsDocument {
+  const kept = UNITS.get(previous);
+  const constraint = options.constraint ?? false;
+  if (!kept || kept.env !== options.env || kept.constraint !== constraint || text.length > MAX_FILE_LENGTH) return parseRequirementsFile(text, options);
+  if (text === previous.text) return previous;
+  const old = previous.text;
+  // The edit, as one replaced range: the text before `start` and after `oldEnd` (old) / `newEnd` (new) is the same.
+  const start = commonPrefixLength(old, text);
+  const suffix = commonSuffixLength(old, text, Math.min(old.length, text.length) - start);
+  const newEnd = text.length - suffix;
+  const delta = text.length - old.length;
+  // The logical line holding the character before the edit is parsed again too: the edit may
+  // continue it (after a backslash) or turn its `\r` into a `\r\n`. Everything before it stands.
+  const from = start === 0 ? 0 : logicalLineStart(old, start - 1);
+  const { units } = kept;
+  const first = unitStartingAt(units, from, 0);
+  if (first < 0 && from < old.length) return parseRequirementsFile(text, options);
+  const firstIndex = first < 0 ? units.length : first;
+  const result = units.slice(0, firstIndex);
+  const firstNumber = firstIndex < units.length ? units[firstIndex].first : (units.at(-1)?.last ?? 0) + 1;
+  // Past the edit, the first logical line that starts where one started before (moved by the
+  // edit) begins the same text in the same state: from there on, the old units hold, moved.
+  let resume: { index: number; number: number } | undefined;
+  const stopBefore = (lineStart: number, number: number): boolean => {
+    if (lineStart < newEnd) return false;
+    const index = unitStartingAt(units, lineStart - delta, firstIndex);
+    if (index >= 0) resume = { index, number };
+    return index >= 0;
+  };
+  const env = options.env ?? {};
+  for (const joined of joinLines(text, physicalLinesFrom(text, from), firstNumber, stopBefore)) result.push(parseUnit(joined, env, constraint));
+  if (resume) {
+    const lineDelta = resume.number - units[resume.index].first;
+    for (let i = resume.index; i < units.length; i++) result.push(moveUnit(units[i], delta, lineDelta));
+  }
+  const lineCount = result.at(-1)?.last ?? 0;
+  if (lineCount > MAX_FILE_LINES) return parseRequirementsFile(text, options);
+  const document = assemble(text, result, lineCount);
+  UNITS.set(document, { units: result, env: options.env, constraint });
+  return document;
+}
+
+/**
+ * One logical line as parsed: its place and what it adds to the document. A parse keeps its
+ * units (UNITS) so that the next version of the text can reuse those an edit did not touch.
+ */
+interface LineUnit {
+  /** 1-based numbers of its first and last physical lines. */
+  readonly first: number;
+  readonly last: number;
+  /** Offset of its first physical line. */
+  readonly start: number;
+  /** Undefined for a blank or comment line, or one past the length limit. */
+  readonly entry: Entry | undefined;
+  readonly problems: readonly Problem[];
+  readonly envReferences: readonly EnvReference[];
+}
+
+interface KeptUnits {
+  readonly units: readonly LineUnit[];
+  /** The options they were parsed with: others make another parse. */
+  readonly env: ParseOptions['env'];
+  readonly constraint: boolean;
+}
+
+const UNITS = new WeakMap<RequirementsDocument, KeptUnits>();
+
+function parseUnit(joined: JoinedLine, env: Readonly<Record<string, string | undefined>>, constraint: boolean): LineUnit {
+  const { first, last, start } = joined;
+  const logical = stripComment(joined.line);
+  if (!logical) return { first, last, start, entry: undefined, problems: NONE, envReferences: NONE };
+  const problems: Problem[] = [];
+  const envReferences: EnvReference[] = [];
+  const span: Span = { start, end: joined.end };
+  let entry: Entry | undefined;
+  if (logical.text.length > MAX_LOGICAL_LINE_LENGTH) {
+    problems.push({ code: 'syntax', message: `This line has ${count(logical.text.length)} characters${LINE_LIMIT}`, span });
+  } else {
     const expanded = expandEnvVariables(logical, env, envReferences);
     if ('overflowing' in expanded) {
       problems.push({ code: 'syntax', message: `This line has more than ${count(MAX_LOGICAL_LINE_LENGTH)} characters once \${${expanded.overflowing}} is expanded${LINE_LIMIT}`, span });
-      continue;
+    } else {
+      entry = parseLogicalLine(expanded, first, last, span, joined.firstLineEnd, constraint, problems);
     }
-    const entry = parseLogicalLine(expanded, joined.first, joined.last, span, physical[joined.first - 1].end, constraint, problems);
-    entries.push(entry);
+  }
+  return { first, last, start, entry, problems: listOrNone(problems), envReferences: listOrNone(envReferences) };
+}
+
+/** A unit after an edit before it: `delta` characters and `lineDelta` lines further on. */
+function moveUnit(unit: LineUnit, delta: number, lineDelta: number): LineUnit {
+  if (delta === 0 && lineDelta === 0) return unit;
+  return {
+    first: unit.first + lineDelta,
+    last: unit.last + lineDelta,
+    start: unit.start + delta,
+    entry: unit.entry && moveEntry(unit.entry, delta, lineDelta),
+    problems: unit.problems === NONE ? NONE : unit.problems.map((problem) => ({ code: problem.code, message: problem.message, span: moveSpan(problem.span, delta) })),
+    envReferences: unit.envReferences === NONE ? NONE : unit.envReferences.map((reference) => ({ name: reference.name, span: moveSpan(reference.span, delta), expanded: reference.expanded })),
+  };
+}
+
+/** The document from its units, with what pip checks only after reading every line. */
+function assemble(text: string, units: readonly LineUnit[], lineCount: number, unread?: Problem): RequirementsDocument {
+  const entries: Entry[] = [];
+  const problems: Problem[] = [];
+  const envReferences: EnvReference[] = [];
+  // Index loops, and one by one: a spread of a unit's lists would be an argument per item, and
+  // iterators are garbage made on every keystroke.
+  for (let i = 0; i < units.length; i++) {
+    const unit = units[i];
+    if (unit.entry) entries.push(unit.entry);
+    for (let j = 0; j < unit.problems.length; j++) problems.push(unit.problems[j]);
+    for (let j = 0; j < unit.envReferences.length; j++) envReferences.push(unit.envReferences[j]);
   }
   checkFileOptionConflicts(entries, problems);
-  if (split.firstUnread) problems.push(unreadRest(text, split, split.firstUnread));
-  return { text, entries, problems, envReferences, lineCount: split.count };
+  if (unread) problems.push(unread);
+  return { text, entries, problems, envReferences, lineCount };
+}
+
+/** The index of the unit that starts at `offset` (units are in document order), from `from` on; -1 for none. */
+function unitStartingAt(units: readonly LineUnit[], offset: number, from: number): number {
+  let low = from;
+  let high = units.length - 1;
+  while (low <= high) {
+    const mid = (low + high) >> 1;
+    const at = units[mid].start;
+    if (at === offset) return mid;
+    if (at < offset) low = mid + 1;
+    else high = mid - 1;
+  }
+  return -1;
+}
+
+/** Characters compared at once: a comparison of slices runs in native code, char by char in JavaScript is many times slower. */
+const COMPARE_CHUNK = 4096;
+
+function commonPrefixLength(a: string, b: string): number {
+  const limit = Math.min(a.length, b.length);
+  let i = 0;
+  while (i + COMPARE_CHUNK <= limit && a.slice(i, i + COMPARE_CHUNK) === b.slice(i, i + COMPARE_CHUNK)) i += COMPARE_CHUNK;
+  while (i < limit && a.charCodeAt(i) === b.charCodeAt(i)) i++;
+  return i;
+}
+
+/** How many characters `a` and `b` end with alike, at most `limit`. */
+function commonSuffixLength(a: string, b: string, limit: number): number {
+  let i = 0;
+  while (i + COMPARE_CHUNK <= limit && a.slice(a.length - i - COMPARE_CHUNK, a.length - i) === b.slice(b.length - i - COMPARE_CHUNK, b.length - i)) i += COMPARE_CHUNK;
+  while (i < limit && a.charCodeAt(a.length - 1 - i) === b.charCodeAt(b.length - 1 - i)) i++;
+  return i;
 }
 
 const LINE_LIMIT = `: reqguard reads lines of up to ${count(MAX_LOGICAL_LINE_LENGTH)} characters (the longest real ones have about 13,000), so nothing on it is checked.`;
@@ -228,8 +369,14 @@ function unreadRest(text: string, split: LimitedLines, firstUnread: PhysicalLine
 }
 
 interface JoinedLine {
+  /** 1-based numbers of its first and last physical lines. */
   first: number;
   last: number;
+  /** From the start of its first physical line to the end of its last (line breaks excluded). */
+  start: number;
+  end: number;
+  /** Where its first physical line ends. */
+  firstLineEnd: number;
   line: LogicalLine;
 }
 
@@ -241,16 +388,31 @@ export function isCommentLine(text: string): boolean {
   return i > 0 && text[i] === '#';
 }
 
-/** pip's join_lines: a line ending in `\` continues unless it is a comment line, which ends a continuation. */
-function* joinLines(text: string, physical: readonly { start: number; end: number }[]): Generator<JoinedLine> {
-  let pending: LogicalLine | undefined;
-  let first = 0;
-  for (let index = 0; index < physical.length; index++) {
-    const { start, end } = physical[index];
+/** Whether a physical line continues on the next one in pip's join_lines: it ends in `\` and is no comment line. */
+function continues(content: string): boolean {
+  return content.endsWith('\\') && !isCommentLine(content);
+}
+
+/**
+ * pip's join_lines: a line ending in `\` continues unless it is a comment line, which ends a
+ * continuation. `physical` are the lines from a logical line's start on, the first numbered
+ * `firstNumber`; `stopBefore` may end the walk where a logical line would start.
+ */
+function* joinLines(
+  text: string,
+  physical: Iterable<PhysicalLine>,
+  firstNumber: number,
+  stopBefore?: (start: number, number: number) => boolean,
+): Generator<JoinedLine> {
+  let pending: JoinedLine | undefined;
+  let number = firstNumber - 1;
+  let previousEnd = 0;
+  for (const { start, end } of physical) {
+    number++;
+    if (!pending && stopBefore?.(start, number)) return;
     const content = text.slice(start, end);
-    const number = index + 1;
     const comment = isCommentLine(content);
-    if (!content.endsWith('\\') || comment) {
+    if (!continues(content)) {
       const piece = newLine();
       // pip prefixes a comment line with a space so that it is always stripped later.
       if (comment) {
@@ -259,26 +421,42 @@ function* joinLines(text: string, physical: readonly { start: number; end: numbe
       }
       appendRange(piece, text, start, end);
       if (pending) {
-        appendLine(pending, piece);
-        yield { first, last: number, line: pending };
+        appendLine(pending.line, piece);
+        pending.last = number;
+        pending.end = end;
+        yield pending;
         pending = undefined;
       } else {
-        yield { first: number, last: number, line: piece };
+        yield { first: number, last: number, start, end, firstLineEnd: end, line: piece };
       }
     } else {
-      if (!pending) {
-        pending = newLine();
-        first = number;
-      }
+      pending ??= { first: number, last: number, start, end, firstLineEnd: end, line: newLine() };
       // str.strip("\\") removes backslashes from both ends.
       let from = start;
       let to = end;
       while (from < to && text.charCodeAt(from) === 0x5c) from++;
       while (to > from && text.charCodeAt(to - 1) === 0x5c) to--;
-      appendRange(pending, text, from, to);
+      appendRange(pending.line, text, from, to);
     }
+    previousEnd = end;
   }
-  if (pending) yield { first, last: physical.length, line: pending };
+  if (pending) {
+    pending.last = number;
+    pending.end = previousEnd;
+    yield pending;
+  }
+}
+
+/** Where the logical line holding the character at `at` starts: back over the lines that continue onto it. */
+function logicalLineStart(text: string, at: number): number {
+  let start = physicalLineStart(text, at);
+  while (start > 0) {
+    const previous = physicalLineStart(text, start - 1);
+    const contentEnd = text.charCodeAt(start - 1) === 0x0a && text.charCodeAt(start - 2) === 0x0d ? start - 2 : start - 1;
+    if (text.charCodeAt(contentEnd - 1) !== 0x5c || !continues(text.slice(previous, contentEnd))) break;
+    start = previous;
+  }
+  return start;
 }
 
 function newLine(): LogicalLine {
@@ -526,6 +704,7 @@ function parseLogicalLine(
     const entry = interpretRequirement(context, args, spanOf(line, 0, visibleEnd), false, constraint, hashes);
     reportIgnoredOnRequirement(context, optionNodes, false);
     reportIgnoredArgs(context, ignoredArgs);
+    if (!context.rejected) reportUnmatchableDigests(context, hashes);
     return requirementEntry(base, entry, context.rejected);
   }
   if (editables.length > 0) {
@@ -651,6 +830,27 @@ function validateOptionValues(
   return hashes;
 }
 
+/** Digests no file can match (the wrong length, not hexadecimal): pip accepts the line, then refuses every file. */
+function reportUnmatchableDigests(context: LineContext, hashes: readonly HashNode[]): void {
+  for (const hash of hashes) {
+    const expected = DIGEST_LENGTHS[hash.algorithm];
+    if (expected === undefined) continue;
+    const hex = isHex(hash.digest);
+    if (hex && hash.digest.length === expected) continue;
+    const why = !hex ? 'is not hexadecimal' : `has ${hash.digest.length} characters instead of ${expected}`;
+    // An empty digest has an empty span, which an editor barely shows: mark the whole --hash.
+    report(context, 'weak-hash', `This ${hash.algorithm} digest ${why}: no file can ever match it, so pip will refuse the install. Copy the digest again (pip hash FILE prints it).`, hash.digest ? hash.digestSpan : hash.span, false);
+  }
+}
+
+function isHex(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (!((code >= 0x30 && code <= 0x39) || (code >= 0x41 && code <= 0x46) || (code >= 0x61 && code <= 0x66))) return false;
+  }
+  return true;
+}
+
 /**
  * Maps [from, to) of an option's value to the document character by character, so the part keeps
  * its own span through quotes, continuations and ${VAR}s (an empty part is a point where it sits).
@@ -739,6 +939,82 @@ function requirementEntry(base: EntryBase, parts: RequirementParts, rejected: bo
     hashes: listOrNone(parts.hashes),
     localPath: parts.localPath,
   };
+}
+
+// ---- moving entries past an edit ---------------------------------------------------------------
+// reparseRequirementsFile keeps the entries after an edit with every span moved by the edit's
+// length and every line number by its line count. Each field that holds a span is moved here: a
+// new one must be too (test/unit/reparse.test.ts compares with a whole parse after random edits).
+
+function moveSpan(span: Span, delta: number): Span {
+  return { start: span.start + delta, end: span.end + delta };
+}
+
+function moveOption(option: OptionNode, delta: number): OptionNode {
+  const span = moveSpan(option.span, delta);
+  return {
+    spec: option.spec,
+    name: option.name,
+    nameSpan: moveSpan(option.nameSpan, delta),
+    value: option.value,
+    valueSpan: option.valueSpan && sameSpan(moveSpan(option.valueSpan, delta), span),
+    span,
+  };
+}
+
+function moveEntry(entry: Entry, delta: number, lineDelta: number): Entry {
+  const span = moveSpan(entry.span, delta);
+  const options = entry.options === NONE ? NONE : entry.options.map((option) => moveOption(option, delta));
+  const base: EntryBase = {
+    rejected: entry.rejected,
+    line: entry.line + lineDelta,
+    lineEnd: entry.lineEnd + lineDelta,
+    span,
+    text: entry.text,
+    options,
+    ignoredArgs: entry.ignoredArgs === NONE ? NONE : entry.ignoredArgs.map((ignored) => ({ text: ignored.text, span: moveSpan(ignored.span, delta) })),
+  };
+  if (entry.kind === 'options') return { ...base, kind: 'options' };
+  if (entry.kind === 'include') {
+    // The target is the value (or the whole option) of one of the line's options.
+    const target = entry.options.findIndex((option) => option.valueSpan === entry.targetSpan || option.span === entry.targetSpan);
+    const targetSpan = target >= 0 ? (options[target].valueSpan ?? options[target].span) : moveSpan(entry.targetSpan, delta);
+    return { ...base, kind: 'include', includeKind: entry.includeKind, target: entry.target, targetSpan };
+  }
+  const move = (inner: Span) => moveSpan(inner, delta);
+  const url = entry.url && { value: entry.url.value, span: move(entry.url.span) };
+  // A hash's span is its option's (the hashes follow the options' order): keep them one object.
+  let option = 0;
+  const hashSpan = (hash: HashNode): Span => {
+    while (option < entry.options.length && entry.options[option].span !== hash.span) option++;
+    return option < entry.options.length ? options[option].span : move(hash.span);
+  };
+  const parts: RequirementParts = {
+    kind: 'requirement',
+    editable: entry.editable,
+    constraint: entry.constraint,
+    requirementText: entry.requirementText,
+    requirementSpan: move(entry.requirementSpan),
+    form: entry.form,
+    name: entry.name,
+    normalizedName: entry.normalizedName,
+    nameSpan: entry.nameSpan && move(entry.nameSpan),
+    extras: entry.extras.map((extra) => ({ name: extra.name, normalized: extra.normalized, span: move(extra.span) })),
+    specifiers: entry.specifiers.map((clause) => ({ ...clause, span: move(clause.span), operatorSpan: move(clause.operatorSpan), versionSpan: move(clause.versionSpan) })),
+    specifierSpan: entry.specifierSpan && move(entry.specifierSpan),
+    marker: entry.marker && mapMarkerSpans(entry.marker, move),
+    url,
+    link: entry.link,
+    hashes: entry.hashes.map((hash) => ({
+      algorithm: hash.algorithm,
+      digest: hash.digest,
+      span: hashSpan(hash),
+      algorithmSpan: move(hash.algorithmSpan),
+      digestSpan: move(hash.digestSpan),
+    })),
+    localPath: entry.localPath && { ...entry.localPath, span: url && entry.localPath.span === entry.url?.span ? url.span : move(entry.localPath.span) },
+  };
+  return requirementEntry(base, parts, entry.rejected);
 }
 
 function emptyRequirement(text: string, span: Span, editable: boolean, constraint: boolean, hashes: HashNode[]): RequirementParts {
@@ -1044,11 +1320,15 @@ function remapMarker(line: LogicalLine, offset: number, marker: MarkerInfo): Mar
   return mapMarkerSpans(marker, (local) => remapSpan(line, offset, local));
 }
 
-/** Errors pip raises only after reading the whole file. */
+/**
+ * Errors pip raises only after reading the whole file. Only lines of options alone set file-wide
+ * options (req_file.handle_option_line): on a requirement or -r/-c line they are dropped.
+ */
 function checkFileOptionConflicts(entries: readonly Entry[], problems: Problem[]): void {
   let requireHashes = false;
   const noRequire: OptionNode[] = [];
   for (const entry of entries) {
+    if (entry.kind !== 'options' || entry.rejected) continue;
     for (const option of entry.options) {
       if (option.spec.dest === 'require_hashes') requireHashes = true;
       else if (option.spec.dest === 'no_require_hashes') noRequire.push(option);

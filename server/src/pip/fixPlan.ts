@@ -10,7 +10,7 @@ import type { IndexedFile, PackageIndex } from '../index/packageIndex';
 import type { RequirementEntry } from '../parser/requirementsFile';
 import { rewriteEntry, type TextReplacement } from './entryEdit';
 import { unhashableReason } from './pinning';
-import { loadProjectInfo, pinnedVersion, specifierText } from './projectInfo';
+import { loadProjectInfo, partialBecause, pinnedVersion, specifierText, type ProjectInfo } from './projectInfo';
 import type { TargetEnvironment } from './environment';
 import { describeProblem, filesToHash, firstRefusal, installableOnAll, oldEnough, pickForEntry, pickRelease, releaseFor, type PinOptions, type Release } from './releases';
 import { describeTargets } from './targets';
@@ -215,7 +215,54 @@ export async function safeUpgrade(
 
 type EntryOutcome = { replacement?: TextReplacement } | { skipped: string };
 
-async function planEntry(analysis: ParsedFile, entry: RequirementEntry, deps: FixDeps, options: FixOptions): Promise<EntryOutcome> {
+/**
+ * What the entries of one plan share, each made once however many entries name it: a project's
+ * data and releases, pip's pick for a specifier, the release a pin names, a release's digests.
+ * Without it a file naming one large project 10,000 times rebuilt its releases 10,000 times.
+ */
+class PlanMemo {
+  private readonly infos = new Map<string, Promise<ProjectInfo>>();
+  private readonly releases = new Map<string, Release | undefined>();
+  private readonly updates = new Map<string, ReturnType<typeof updateTarget>>();
+  private readonly digests = new Map<Release, Promise<Digests>>();
+
+  constructor(
+    private readonly deps: FixDeps,
+    private readonly targets: FixTargets | undefined,
+  ) {}
+
+  info(name: string): Promise<ProjectInfo> {
+    return remember(this.infos, name, () => loadProjectInfo(this.deps.index, name, this.deps.signal));
+  }
+
+  /** pip's pick for an entry's specifier, for the targets (an entry with a marker names its own Pythons) and the cooldown. */
+  pick(info: ProjectInfo, entry: { readonly marker?: unknown }, specifier: string): Release | undefined {
+    const key = `${info.name}\n${specifier}\n${entry.marker ? 'marker' : ''}`;
+    return remember(this.releases, key, () => pickForEntry(info.releases, entry, pickOptions(this.deps, specifier)));
+  }
+
+  /** The release a pin names. */
+  pinned(info: ProjectInfo, version: string): Release | undefined {
+    return remember(this.releases, `${info.name}\n==${version}`, () => releaseFor(info.releases, version));
+  }
+
+  update(info: ProjectInfo, pinned: string): ReturnType<typeof updateTarget> {
+    return remember(this.updates, `${info.name}\n${pinned}`, () => updateTarget(info.releases, pinned, pickOptions(this.deps, '')));
+  }
+
+  releaseDigests(release: Release): Promise<Digests> {
+    return remember(this.digests, release, () => releaseDigests(this.deps.index, release, this.targets, this.deps.signal));
+  }
+}
+
+function remember<K, V>(memo: Map<K, V>, key: K, make: () => V): V {
+  if (memo.has(key)) return memo.get(key) as V;
+  const value = make();
+  memo.set(key, value);
+  return value;
+}
+
+async function planEntry(analysis: ParsedFile, entry: RequirementEntry, deps: FixDeps, options: FixOptions, memo: PlanMemo): Promise<EntryOutcome> {
   const unfixable = unfixableReason(analysis, entry);
   if (unfixable) return { skipped: unfixable };
   const name = entry.name!;
@@ -227,18 +274,21 @@ async function planEntry(analysis: ParsedFile, entry: RequirementEntry, deps: Fi
   if (!options.hash && (pinned !== undefined ? !update : !pin)) return {};
   if (pinned === undefined && !pin) return { skipped: `'${name}' is not pinned, and hashes belong to one version: pin it as well` };
 
-  const info = await loadProjectInfo(deps.index, entry.normalizedName!, deps.signal);
+  const info = await memo.info(entry.normalizedName!);
   if (!info.data.ok) {
     const { error } = info.data;
     return { skipped: error.kind === 'not-found' ? `'${name}' is not on the index (${error.message})` : `the index failed for '${name}': ${error.message}` };
   }
+  // A pick, a missing pin or a set of hashes from part of the sources would each be wrong once the failed one answers.
+  const partial = partialBecause(info.data.value);
+  if (partial) return { skipped: `index checks incomplete for '${name}': ${partial.message}` };
   let release: Release | undefined;
   let version: string | undefined;
   let sha256: string[] | undefined;
   const targets = deps.targets ?? [];
   if (pinned === undefined) {
     const specifier = specifierText(entry);
-    release = pickForEntry(info.releases, entry, pickOptions(deps, specifier));
+    release = memo.pick(info, entry, specifier);
     if (!release) {
       // Releases satisfy the range, but no target can install them: say which and why.
       const newest = targets.length ? pickRelease(info.releases, { specifier, allowPrereleases: deps.index.effective.prereleases }) : undefined;
@@ -248,14 +298,14 @@ async function planEntry(analysis: ParsedFile, entry: RequirementEntry, deps: Fi
     }
     version = release.version;
   } else {
-    const target = update ? updateTarget(info.releases, pinned, pickOptions(deps, '')) : undefined;
-    release = target?.release ?? releaseFor(info.releases, pinned);
+    const target = update ? memo.update(info, pinned) : undefined;
+    release = target?.release ?? memo.pinned(info, pinned);
     version = target?.release.version;
     if (!release) return options.hash ? { skipped: `'${name}' ${pinned} is not on the index: there are no files to hash` } : {};
   }
   // A new pin makes hashes already written wrong: they are replaced even when hashing was not asked for.
   if (options.hash || (version !== undefined && entry.hashes.length > 0)) {
-    const digests = await releaseDigests(deps.index, release, options.hashTargets, deps.signal);
+    const digests = await memo.releaseDigests(release);
     if (!digests.ok) return { skipped: digests.reason };
     // Exactly the release's files: a digest of no file on the index would let a foreign file in.
     const { missing, extra } = digestDifference(entry, digests.sha256);
@@ -297,10 +347,11 @@ export async function planFixes(analysis: ParsedFile, deps: FixDeps, options: Fi
   const entries = options.entries ?? analysis.parsed.entries.filter((entry): entry is RequirementEntry => entry.kind === 'requirement');
   let done = 0;
   deps.onProgress?.(0, entries.length);
+  const memo = new PlanMemo(deps, options.hashTargets);
   const outcomes = await Promise.all(
     entries.map(async (entry): Promise<EntryOutcome> => {
       try {
-        return deps.signal?.aborted ? {} : await planEntry(analysis, entry, deps, options);
+        return deps.signal?.aborted ? {} : await planEntry(analysis, entry, deps, options, memo);
       } catch (error) {
         return { skipped: `unexpected failure: ${(error as Error)?.message ?? String(error)}` };
       } finally {

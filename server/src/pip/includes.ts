@@ -4,7 +4,7 @@
 // MAX_INCLUDE_DEPTH levels and MAX_INCLUDE_BYTES of text are read for one document; past a
 // bound the include line says what was not read.
 import { dirname, isAbsolute, join, relative } from 'node:path';
-import { parseRequirementsFile, type RequirementsDocument } from '../parser/requirementsFile';
+import { parseRequirementsFile, reparseRequirementsFile, type RequirementsDocument } from '../parser/requirementsFile';
 import type { Span } from '../parser/types';
 
 export interface IncludedFile {
@@ -19,6 +19,8 @@ export interface IncludedFile {
   readonly includeSpan: Span;
   /** Why a file was not read, for `unread`. */
   readonly unread?: Unreadable;
+  /** The reader's stamp of `document`'s file when it was read (see TextReader.stamp). */
+  readonly stamp?: string;
 }
 
 /** A file that exists but is not read: a directory, a device, a pipe, too large, or past a bound. */
@@ -32,6 +34,12 @@ export interface Unreadable {
 export interface TextReader {
   /** The file's text; undefined when it does not exist or cannot be opened; why not, when it is not read. */
   read(path: string): string | Unreadable | undefined;
+  /**
+   * A token that changes whenever the text `read` gives may have (a regular file's inode, size and
+   * modification time; an open buffer's version); undefined when there is none: the file is then
+   * read every time. An unchanged stamp spares reading an included file again on every keystroke.
+   */
+  stamp?(path: string): string | undefined;
 }
 
 const REMOTE_RE = /^(http|https|file):/i;
@@ -78,11 +86,20 @@ export function resolveIncludes(
   env?: Readonly<Record<string, string | undefined>>,
   earlier?: readonly IncludedFile[],
 ): IncludedFile[] {
-  const parsed = new Map<string, RequirementsDocument>();
-  for (const include of earlier ?? []) if (include.document && include.kind) parsed.set(`${include.kind} ${include.path}`, include.document);
+  const parsed = new Map<string, IncludedFile>();
+  for (const include of earlier ?? []) if (include.document && include.kind) parsed.set(`${include.kind} ${include.path}`, include);
   const parse = (text: string, kind: '-r' | '-c', path: string): RequirementsDocument => {
+    const known = parsed.get(`${kind} ${path}`)?.document;
+    const options = { env, constraint: kind === '-c' };
+    // An included buffer being edited is parsed again only where it changed; an unchanged text not at all.
+    return known ? reparseRequirementsFile(known, text, options) : parseRequirementsFile(text, options);
+  };
+  /** The file's text, or the earlier parse when its stamp says the file has not changed since. */
+  const read = (kind: '-r' | '-c', path: string): { text: string | Unreadable | undefined; stamp?: string; unchanged?: RequirementsDocument } => {
+    const stamp = reader.stamp?.(path);
     const known = parsed.get(`${kind} ${path}`);
-    return known?.text === text ? known : parseRequirementsFile(text, { env, constraint: kind === '-c' });
+    if (stamp !== undefined && known?.stamp === stamp) return { text: known.document!.text, stamp, unchanged: known.document };
+    return { text: reader.read(path), stamp };
   };
   const found: IncludedFile[] = [];
   let filesRead = 0;
@@ -109,7 +126,7 @@ export function resolveIncludes(
         exhausted = filesRead >= MAX_INCLUDED_FILES || charsRead >= MAX_INCLUDE_BYTES;
         continue;
       }
-      const text = reader.read(target);
+      const { text, stamp, unchanged } = read(entry.includeKind, target);
       if (text === undefined) {
         found.push({ path: target, status: 'missing', includeSpan });
         continue;
@@ -120,8 +137,8 @@ export function resolveIncludes(
       }
       filesRead++;
       charsRead += text.length;
-      const child = parse(text, entry.includeKind, target);
-      found.push({ path: target, status: 'found', document: child, kind: entry.includeKind, includeSpan });
+      const child = unchanged ?? parse(text, entry.includeKind, target);
+      found.push({ path: target, status: 'found', document: child, kind: entry.includeKind, includeSpan, ...(stamp === undefined ? {} : { stamp }) });
       visit(child, target, [...stack, target], includeSpan);
     }
   };

@@ -3,7 +3,9 @@
 import type { RequirementEntry } from '../parser/requirementsFile';
 
 /** The clauses as pip's SpecifierSet holds them: a set, so `==1.0,==1.0` is one clause. */
-function distinctClauses(entry: Pick<RequirementEntry, 'specifiers'>) {
+function distinctClauses(entry: Pick<RequirementEntry, 'specifiers'>): readonly RequirementEntry['specifiers'][number][] {
+  // Most entries have one clause: no set to build (this runs for every entry on every keystroke).
+  if (entry.specifiers.length < 2) return entry.specifiers;
   const seen = new Map<string, RequirementEntry['specifiers'][number]>();
   for (const clause of entry.specifiers) if (!seen.has(clause.text)) seen.set(clause.text, clause);
   return [...seen.values()];
@@ -46,5 +48,4 @@ export function hasHash(entry: RequirementEntry): boolean {
   return isDirectReference(entry) && entry.link?.hash !== undefined;
 }
 
-/** The hex length of each digest pip accepts. */
-export const DIGEST_LENGTHS: Record<string, number> = { sha256: 64, sha384: 96, sha512: 128 };
+export { DIGEST_LENGTHS } from '../parser/pipOptions';

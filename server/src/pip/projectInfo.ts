@@ -1,7 +1,7 @@
 // What index-backed features know about one project: the merged index data, its releases, and
 // the JSON API's enrichment when the index has it. Loaded once per project per request burst;
 // the index layer's caches make repeated loads free.
-import type { Result } from '../index/errors';
+import type { IndexError, Result } from '../index/errors';
 import type { ProjectDetails } from '../index/jsonApi';
 import type { PackageIndex, ProjectData } from '../index/packageIndex';
 import type { RequirementEntry } from '../parser/requirementsFile';
@@ -21,6 +21,15 @@ export interface ProjectInfo {
 export async function loadProjectInfo(index: PackageIndex, name: string, signal?: AbortSignal, options: { details?: boolean } = {}): Promise<ProjectInfo> {
   const [data, details] = await Promise.all([index.project(name, signal), options.details ? index.details(name, undefined, signal) : Promise.resolve(undefined)]);
   return { name, data, releases: data.ok ? releasesOf(data.value, details) : [], details };
+}
+
+/**
+ * Why a merged answer is partial: the first source that failed while others answered (an index
+ * down beside a find-links folder). The failed source may hold releases and files the data
+ * lacks, so nothing may be concluded from their absence, and nothing picked or hashed from it.
+ */
+export function partialBecause(data: ProjectData): IndexError | undefined {
+  return data.problems[0];
 }
 
 /** The version an entry pins (pip's `is_pinned`: one `==` clause without a wildcard, or `===`), if any. */

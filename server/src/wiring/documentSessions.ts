@@ -61,7 +61,8 @@ export class DocumentSession {
   /** Validates on the next pass (see PassScheduler); a new version aborts the index work of the old one at once. */
   schedule(version: number, validate: () => void): void {
     const edit = this.seenVersion !== undefined && this.seenVersion !== version;
-    if (edit) this.indexWork?.abort();
+    // Once: abort() makes a DOMException with a stack trace every time it is called, even when aborted already.
+    if (edit && this.indexWork && !this.indexWork.signal.aborted) this.indexWork.abort();
     this.seenVersion = version;
     this.passes.request(validate, edit);
   }

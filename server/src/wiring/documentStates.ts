@@ -57,10 +57,12 @@ export class DocumentStates {
     private readonly io: DocumentIo,
   ) {
     // An open editor buffer wins over the disk, as the user sees it.
+    const bufferOf = (path: string) => documents.all().find((document) => io.uriToPath(document.uri) === path);
     const reader: TextReader = {
-      read: (path) => {
-        for (const document of documents.all()) if (io.uriToPath(document.uri) === path) return document.getText();
-        return io.files.read(path);
+      read: (path) => bufferOf(path)?.getText() ?? io.files.read(path),
+      stamp: (path) => {
+        const buffer = bufferOf(path);
+        return buffer ? `${buffer.uri}@${buffer.version}` : io.files.stamp?.(path);
       },
     };
     this.sources = { reader, pathProbe: io.pathProbe, env: io.env };
@@ -80,7 +82,7 @@ export class DocumentStates {
     if (!current || current.version !== version) return undefined;
     const onDisk = this.io.uriToPath(uri);
     const path = onDisk ?? new URL(uri).pathname;
-    const file = session.analyzed(version, (earlier) => analyzeFile(current, path, this.sources, { onDisk: onDisk !== undefined, earlierIncludes: earlier?.includes }));
+    const file = session.analyzed(version, (earlier) => analyzeFile(current, path, this.sources, { onDisk: onDisk !== undefined, earlier }));
     const runtime = await this.indexes.runtime();
     return { ...file, version, document: current, settings, index: runtime && this.indexOf(file, runtime, settings), targets: () => this.targets.targetsFor(uri, settings) };
   }

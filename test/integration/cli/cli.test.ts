@@ -1,10 +1,11 @@
 // The reqguard command as users run it: the bundled server/out/cli.js in a child process.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startTestIndex, type IndexFixture, type TestIndex } from '../../support/testIndex';
-import { ageCachedAnswers, run, workspace, type Run } from './runCli';
+import { ageCachedAnswers, CLI, run, workspace, type Run } from './runCli';
 
 const HASH = 'sha256:' + 'd'.repeat(64);
 
@@ -74,6 +75,19 @@ test('usage errors exit 2 and show the usage', async () => {
   }
   assert.equal((await run(['--help'], dir)).status, 0);
   assert.match((await run(['--version'], dir)).stdout, /^reqguard \d+\.\d+\.\d+/);
+});
+
+test('--help and --version are answered without the engine: cli.js alone, beside no main.js', async () => {
+  // The command's entry copied under a package.json of another version, and no server bundle.
+  const dir = workspace({ 'package.json': JSON.stringify({ version: '9.8.7' }), 'server/out/cli.js': readFileSync(CLI) });
+  const alone = join(dir, 'server/out/cli.js');
+  const exec = (args: string[]) => spawnSync(process.execPath, [alone, ...args], { cwd: dir, encoding: 'utf8', timeout: 20_000 });
+  assert.deepEqual([exec(['--version']).stdout, exec(['--version']).status], ['reqguard 9.8.7\n', 0]);
+  const help = exec(['--help']);
+  assert.equal(help.status, 0);
+  assert.match(help.stdout, /^Usage:\n {2}reqguard check /);
+  assert.equal(help.stdout, (await run(['--help'], dir)).stdout, 'the same usage as the engine gives');
+  assert.match(exec(['check', 'requirements.txt']).stderr, /Cannot find module '\.\/main\.js'/, 'the engine is loaded for a command');
 });
 
 test('check reads setup.py with the library rules', async () => {

@@ -5,14 +5,14 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { chmodSync, cpSync, existsSync, lstatSync, mkdtempSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, cpSync, existsSync, lstatSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { pipDownload, pipPythonVersion } from '../../support/pip';
 import { GIT, PATCH, PIP, skipWithout } from '../../support/optionalProgram';
 import { startTestIndex, type IndexFixture, type TestIndex } from '../../support/testIndex';
 import { run, workspace } from './runCli';
+import { tempDir } from '../../helpers/tempDirs';
 
 const exec = promisify(execFile);
 
@@ -134,13 +134,13 @@ test('fix --dry-run writes nothing and prints a unified diff that patch and git 
     assert.equal(read(dir, file), content, 'dry run: untouched');
     assert.match(dry.stdout, new RegExp(`^--- a/reqs/${name}\\n\\+\\+\\+ b/reqs/${name}\\n@@ `));
 
-    const fixedDir = mkdtempSync(join(tmpdir(), 'reqguard-fixed-'));
+    const fixedDir = tempDir('fixed');
     cpSync(dir, fixedDir, { recursive: true });
     assert.equal((await run(['fix', ...onIndex(), file], fixedDir)).status, 0);
     const fixed = readFileSync(join(fixedDir, file));
 
     for (const apply of [['patch', '--quiet', '--no-backup-if-mismatch', '-p1', '-i'], ['git', 'apply']]) {
-      const copy = mkdtempSync(join(tmpdir(), 'reqguard-apply-'));
+      const copy = tempDir('apply');
       cpSync(dir, copy, { recursive: true });
       writeFileSync(join(copy, 'fix.diff'), dry.stdout);
       await exec(apply[0], [...apply.slice(1), 'fix.diff'], { cwd: copy, env: { PATH: process.env.PATH ?? '', HOME: copy, GIT_CONFIG_NOSYSTEM: '1' } });
@@ -208,6 +208,37 @@ test('fix: an index that cannot be asked leaves the file untouched, says why, ex
     assert.equal(down.status, 1);
     assert.match(down.stderr, /not fixed: the index failed for 'webfw'/);
     assert.equal(read(dir), 'webfw>=3\n');
+  } finally {
+    index.setFault('simple-project', undefined);
+  }
+});
+
+test('fix: an index that fails while a find-links folder answers is an incomplete answer, never "not on the index" nor a pick from the folder alone', async () => {
+  const six = index.file('six-1.16.0-py3-none-any.whl')!;
+  const text = '--find-links wheels\nsix==1.16.0\ntzdata\n';
+  const folders: Record<string, Record<string, string | Uint8Array>> = {
+    // The issue's case: a folder with nothing for these projects.
+    empty: { 'wheels/README': 'no wheels yet\n' },
+    // Older releases only: "1.16.0 is not on the index" would be a lie, and tzdata pinned to 2023.4 a pick pip would not make.
+    older: { 'wheels/six-1.15.0-py3-none-any.whl': six.body, 'wheels/tzdata-2023.4-py2.py3-none-any.whl': six.body },
+    // The pinned release's wheel without its sdist: hashes of part of the release would fail other installs.
+    partial: { 'wheels/six-1.16.0-py3-none-any.whl': six.body, 'wheels/tzdata-2024.2-py2.py3-none-any.whl': six.body },
+  };
+  index.setFault('simple-project', { kind: 'status', status: 503 });
+  try {
+    for (const [name, files] of Object.entries(folders)) {
+      const dir = workspace({ 'requirements.txt': text, ...files });
+      const result = await run(['fix', ...onIndex(), '--timeout', '2', 'requirements.txt'], dir);
+      assert.equal(result.status, 1, `${name}: ${result.stderr}`);
+      const lines = result.stderr.trimEnd().split('\n');
+      assert.equal(lines.length, 2, `${name}: ${result.stderr}`);
+      for (const [i, project] of [[0, 'six'], [1, 'tzdata']] as const) {
+        assert.match(lines[i], new RegExp(`^requirements\\.txt:${i + 2}: not fixed: (the index failed|index checks incomplete) for '${project}': .*/simple/${project}/ answered 503`), `${name}: ${lines[i]}`);
+      }
+      if (name !== 'empty') assert.match(result.stderr, /index checks incomplete for 'six'/, name);
+      assert.doesNotMatch(result.stderr, /not on the index/, name);
+      assert.equal(read(dir), text, `${name}: untouched`);
+    }
   } finally {
     index.setFault('simple-project', undefined);
   }

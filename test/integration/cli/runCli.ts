@@ -1,10 +1,10 @@
 // Running the bundled reqguard command as users do (server/out/cli.js in a child process), in a
 // throwaway workspace with an environment of its own: shared by the CLI tests.
 import { execFile } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { REPO_ROOT } from '../../helpers/corpus';
+import { tempDir } from '../../helpers/tempDirs';
 
 export const CLI = join(REPO_ROOT, 'server/out/cli.js');
 
@@ -56,7 +56,7 @@ export function run(args: string[], cwd: string, env: Record<string, string> = {
 
 /** A fresh folder holding `files` (text is written as UTF-8; bytes as they are). */
 export function workspace(files: Record<string, string | Uint8Array>): string {
-  const dir = mkdtempSync(join(tmpdir(), 'reqguard-cli-'));
+  const dir = tempDir('cli');
   for (const [name, content] of Object.entries(files)) {
     mkdirSync(join(dir, name, '..'), { recursive: true });
     writeFileSync(join(dir, name), content);

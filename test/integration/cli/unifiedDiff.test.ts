@@ -3,13 +3,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { unifiedDiff } from '../../../server/src/cli/unifiedDiff';
 import { applyReplacements, type TextReplacement } from '../../../server/src/pip/entryEdit';
 import { PATCH, skipWithout } from '../../support/optionalProgram';
+import { tempDir } from '../../helpers/tempDirs';
 
 const exec = promisify(execFile);
 
@@ -40,7 +40,7 @@ const CASES: { name: string; text: string; edits: [string, string][] }[] = [
 
 for (const { name, text, edits } of CASES) {
   test(`unifiedDiff = diff -u, and patch applies it: ${name}`, { skip: skipWithout(PATCH) }, async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'reqguard-diff-'));
+    const dir = tempDir('diff');
     const planned = replacements(text, ...edits);
     const fixed = applyReplacements(text, planned);
     writeFileSync(join(dir, 'old'), text);

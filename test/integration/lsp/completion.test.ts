@@ -3,13 +3,13 @@
 // a requirements file, and versions and names in setup.py.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { CompletionList, Position, TextEdit } from 'vscode-languageserver-protocol';
 import { startLspServer, type LspServer } from '../../support/lspServer';
 import { startTestIndex, type TestIndex, type VersionSpec } from '../../support/testIndex';
+import { tempDir } from '../../helpers/tempDirs';
 
 const requests = (uploadTime: string, extra: VersionSpec = {}): VersionSpec => ({
   files: ['wheel'],
@@ -21,7 +21,7 @@ const requests = (uploadTime: string, extra: VersionSpec = {}): VersionSpec => (
 
 let index: TestIndex;
 let lsp: LspServer;
-const workspace = mkdtempSync(join(tmpdir(), 'reqguard-lsp-completion-'));
+const workspace = tempDir('lsp-completion');
 
 before(async () => {
   index = await startTestIndex({

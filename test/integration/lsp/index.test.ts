@@ -3,8 +3,7 @@
 // bytes; the log level setting filtering what the server logs.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { ProtocolConnection } from 'vscode-languageserver-protocol/node';
@@ -13,6 +12,7 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import { startLspServer, type LspServer } from '../../support/lspServer';
 import { until } from '../../support/until';
 import { startTestIndex, type TestIndex } from '../../support/testIndex';
+import { tempDir } from '../../helpers/tempDirs';
 
 let index: TestIndex;
 let lsp: LspServer;
@@ -23,7 +23,7 @@ let hashes: unknown = {};
 let log: unknown = {};
 const published: PublishDiagnosticsParams[] = [];
 const logged: LogMessageParams[] = [];
-const workspace = mkdtempSync(join(tmpdir(), 'reqguard-lsp-index-'));
+const workspace = tempDir('lsp-index');
 
 before(async () => {
   index = await startTestIndex({

@@ -3,8 +3,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync, mkdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { pathToFileURL } from 'node:url';
@@ -12,6 +11,7 @@ import type { ProtocolConnection } from 'vscode-languageserver-protocol/node';
 import type { Diagnostic, PublishDiagnosticsParams } from 'vscode-languageserver-protocol';
 import { startLspServer, type LspServer } from '../../support/lspServer';
 import type { IndexStatus } from '../../../server/src/protocol';
+import { tempDir } from '../../helpers/tempDirs';
 
 let lsp: LspServer;
 let connection: ProtocolConnection;
@@ -19,7 +19,7 @@ let userSettings: Record<string, unknown> = {};
 const published = new Map<string, PublishDiagnosticsParams[]>();
 const statuses: IndexStatus[] = [];
 const waiters: Array<() => void> = [];
-const workspace = mkdtempSync(join(tmpdir(), 'reqguard-lsp-'));
+const workspace = tempDir('lsp');
 /** A loopback port nothing listens on: index lookups fail at once and never leave the machine. */
 const NO_INDEX_HERE = 'http://127.0.0.1:9/simple/';
 

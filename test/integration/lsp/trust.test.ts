@@ -3,8 +3,7 @@
 // and once the client says the workspace is trusted, the file's index is used.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { PublishDiagnosticsParams } from 'vscode-languageserver-protocol';
@@ -13,13 +12,14 @@ import { WORKSPACE_TRUSTED_NOTIFICATION } from '../../../server/src/protocol';
 import { startLspServer, type LspServer } from '../../support/lspServer';
 import { until } from '../../support/until';
 import { startTestIndex, type TestIndex } from '../../support/testIndex';
+import { tempDir } from '../../helpers/tempDirs';
 
 let trustedIndex: TestIndex;
 let evil: TestIndex;
 let lsp: LspServer;
 const published: PublishDiagnosticsParams[] = [];
 const statuses: IndexStatus[] = [];
-const workspace = mkdtempSync(join(tmpdir(), 'reqguard-lsp-trust-'));
+const workspace = tempDir('lsp-trust');
 
 before(async () => {
   trustedIndex = await startTestIndex({ projects: { flask: { versions: { '3.0.0': {} } } } });

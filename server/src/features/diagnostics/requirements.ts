@@ -7,7 +7,7 @@ import type { Span } from '../../parser/types';
 import { constraintHashesOf, hashModeOf, hashModeVerdict, includedRequirementFiles, type ConstraintHashes, type HashMode, type LentHashes } from '../../pip/hashMode';
 import { pathBelow, type IncludedFile } from '../../pip/includes';
 import { localPathProblem, type PathProbe } from '../../pip/localPaths';
-import { DIGEST_LENGTHS, hasHash, isDirectReference, isPinned, unhashableReason } from '../../pip/pinning';
+import { hasHash, isDirectReference, isPinned, unhashableReason } from '../../pip/pinning';
 import { isDiagnosticCode } from '../../settings';
 import { satisfies } from '../../pip/versions';
 
@@ -53,7 +53,6 @@ export function checkRequirements(document: RequirementsDocument, deps: Requirem
       const problem = localPathProblem(entry, deps.paths);
       if (problem) findings.push({ code: problem.code as DiagnosticCode, message: problem.message, span: problem.span });
     }
-    checkHashDigests(entry, findings);
     if (!deps.abstract) checkPinAndHash(entry, context, findings);
   }
   checkDuplicates(document, findings);
@@ -290,22 +289,6 @@ function lineOf(text: string, offset: number): number {
 }
 
 
-function checkHashDigests(entry: RequirementEntry, findings: Finding[]): void {
-  for (const hash of entry.hashes) {
-    const expected = DIGEST_LENGTHS[hash.algorithm];
-    if (expected === undefined) continue;
-    const hex = /^[0-9a-fA-F]*$/.test(hash.digest);
-    if (hex && hash.digest.length === expected) continue;
-    const why = !hex ? 'is not hexadecimal' : `has ${hash.digest.length} characters instead of ${expected}`;
-    findings.push({
-      code: 'weak-hash',
-      message: `This ${hash.algorithm} digest ${why}: no file can ever match it, so pip will refuse the install. Copy the digest again (pip hash FILE prints it).`,
-      // An empty digest has an empty span, which an editor barely shows: mark the whole --hash.
-      span: hash.digest ? hash.digestSpan : hash.span,
-    });
-  }
-}
-
 const LOOPBACK_HOST = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\]|::1)$/i;
 
 /** Host of a URL or `host[:port]`, lower-cased, without credentials. */
@@ -423,6 +406,7 @@ function checkDuplicates(document: RequirementsDocument, findings: Finding[]): v
     seen.set(entry.normalizedName, list);
   }
   for (const [name, list] of seen) {
+    if (list.length < 2) continue;
     // The first earlier entry whose markers may overlap, found by index rather than by scanning
     // every earlier entry (which made thousands of repeats of a name quadratic).
     let firstUnmarked: RequirementEntry | undefined;

@@ -6,7 +6,7 @@ import type { PackageIndex, ProjectData } from '../../index/packageIndex';
 import type { RequirementEntry } from '../../parser/requirementsFile';
 import type { IncludedFile } from '../../pip/includes';
 import type { Span } from '../../parser/types';
-import { type ProjectInfo, loadProjectInfo } from '../../pip/projectInfo';
+import { type ProjectInfo, loadProjectInfo, partialBecause } from '../../pip/projectInfo';
 import type { TargetEnvironment } from '../../pip/environment';
 import type { Release } from '../../pip/releases';
 import type { DiagnosticCode, ReqguardSettings } from '../../settings';
@@ -117,7 +117,7 @@ export function severalSources(index: PackageIndex): boolean {
 
 /** Absence is only claimed from complete, current data: a stale copy or a failed index may lack what exists. */
 export function complete(data: ProjectData): boolean {
-  return !data.stale && data.problems.length === 0;
+  return !data.stale && !partialBecause(data);
 }
 
 
