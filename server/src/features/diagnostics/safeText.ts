@@ -9,6 +9,7 @@ import { redactUrl } from '../../index/urls';
  * and the line and paragraph separators. Spelled out: the same set as with those property
  * escapes, which cost four times as much on every message of every keystroke's diagnostics.
  */
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
 const UNSAFE_CHARACTERS = /[\x00-\x08\x0a-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029]/g;
 
 /** `\x1b` (two hex digits) or `\u202e` (four): the notation of Python, JSON and JavaScript. */
