@@ -20,7 +20,7 @@ import { startNginx } from '../support/nginx';
 import { pipDownload, pipInstallDryRun, pipPythonVersion } from '../support/pip';
 import { writeFindLinksDir, writeStaticMirror } from '../support/staticMirror';
 import { VULNERABLE_VERSIONS, type IndexFixture, type TestIndex } from '../support/testIndex';
-import { useFixtureIndex } from '../support/fixtureIndex';
+import { useFixtureIndex, withPartialAnswer } from '../support/fixtureIndex';
 import { NGINX, PIP, skipWithout } from '../support/optionalProgram';
 import { pythonTarget } from '../support/targets';
 import { tempDir } from '../helpers/tempDirs';
@@ -462,13 +462,8 @@ describe('codeActions', () => {
   });
 
   test('a partial answer (the index failing beside a find-links folder with part of the project): no quick fix, no "Pin and hash all", planFixes says why', async () => {
-    const dir = tempDir('partial');
     // The folder has tzdata 2024.1's wheel only: the index has its sdist and 2024.2 as well.
-    writeFindLinksDir({ projects: { tzdata: { versions: { '2024.1': { files: ['wheel'] } } } } }, dir);
-    const t = testClient({ http: { retries: 0 } });
-    index.setFault('/simple/tzdata/', { kind: 'status', status: 503 });
-    try {
-      const partial = openIndex(t.client, selection([index.simpleUrl], { findLinks: [dir] }));
+    await withPartialAnswer(index, 'tzdata', { projects: { tzdata: { versions: { '2024.1': { files: ['wheel'] } } } } }, async (partial) => {
       for (const text of ['tzdata\n', 'tzdata==2024.1\n', 'tzdata==2024.2\n', `tzdata==2024.1 --hash=sha256:${'0'.repeat(64)}\n`]) {
         const { actions } = await actionsOn(text, 0, (a) => [diagnostic(a, 0, 'unpinned'), diagnostic(a, 0, 'unhashed')], { index: partial, only: ['quickfix', FIX_ALL_KIND] });
         assert.deepEqual(actions.map((a) => a.title), [], text);
@@ -476,10 +471,7 @@ describe('codeActions', () => {
         assert.deepEqual(plan.replacements, [], text);
         assert.match(plan.skipped[0]?.reason ?? '', /^index checks incomplete for 'tzdata': .*\/simple\/tzdata\/ answered 503$/, text);
       }
-    } finally {
-      index.setFault('/simple/tzdata/', undefined);
-      await t.close();
-    }
+    });
   });
 
   test('pip-compile inputs and setup.py get no fixes; a cancelled request gives none', async () => {

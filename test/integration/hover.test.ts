@@ -12,9 +12,9 @@ import { hover, type HoverDeps } from '../../server/src/features/hover';
 import { openIndex, type PackageIndex } from '../../server/src/index/packageIndex';
 import { atCaret, formatRange, marked } from '../helpers/marked';
 import { selection, testClient, type TestClient } from '../support/indexClient';
-import { writeFindLinksDir, writeStaticMirror } from '../support/staticMirror';
+import { writeStaticMirror } from '../support/staticMirror';
 import { startTestIndex, type IndexFixture, type TestIndex, type VersionSpec } from '../support/testIndex';
-import { useFixtureIndex } from '../support/fixtureIndex';
+import { useFixtureIndex, withPartialAnswer } from '../support/fixtureIndex';
 import { pythonTarget } from '../support/targets';
 import { tempDir } from '../helpers/tempDirs';
 
@@ -293,12 +293,7 @@ suite('--hash', () => {
   });
 
   test('a partial answer (the index failing beside a find-links folder) claims no absence', async () => {
-    const dir = tempDir('hover-partial');
-    writeFindLinksDir({ projects: { demo: { versions: { '2.0': { files: ['wheel'] } } } } }, dir);
-    const fresh = testClient({ http: { retries: 0 } });
-    index.setFault('/simple/demo/', { kind: 'status', status: 503 });
-    try {
-      const partial = openIndex(fresh.client, selection([index.simpleUrl], { findLinks: [dir] }));
+    await withPartialAnswer(index, 'demo', { projects: { demo: { versions: { '2.0': { files: ['wheel'] } } } } }, async (partial) => {
       const missing = await hoverAt(`demo==1.0 --hash=sha256:${sha('demo-1.0.tar.gz')}‸\n`, { index: partial });
       assert.match(missing.text, /^demo 1\.0 is not in the data the index gave, so this hash matches none of its files\.$/m);
       const stranger = await hoverAt(`demo==2.0 --hash=sha256:${'ab'.repeat(32)}‸\n`, { index: partial });
@@ -306,10 +301,7 @@ suite('--hash', () => {
       const project = await hoverAt('de‸mo>=3\n', { index: partial });
       assert.match(project.text, /^⚠ .*\/simple\/demo\/ answered 503\.$/m);
       assert.match(project.text, /^No release in the data the index gave satisfies `>=3`\.$/m);
-    } finally {
-      index.setFault('/simple/demo/', undefined);
-      await fresh.close();
-    }
+    });
   });
 
   test('a static mirror without hashes: files are hashed to match', async () => {

@@ -3,7 +3,9 @@
 import { after, before } from 'node:test';
 import type { IndexSelection } from '../../server/src/index/indexSelection';
 import { openIndex, type PackageIndex } from '../../server/src/index/packageIndex';
+import { tempDir } from '../helpers/tempDirs';
 import { selection, testClient, type TestClient } from './indexClient';
+import { writeFindLinksDir } from './staticMirror';
 import { startTestIndex, type IndexFixture, type TestIndex } from './testIndex';
 
 export interface FixtureIndex {
@@ -25,4 +27,21 @@ export function useFixtureIndex(fixture: IndexFixture, started: (running: Fixtur
     await running?.client.close();
     await running?.index.close();
   });
+}
+
+/**
+ * Runs `check` against a partial answer: the index fails (503) for `project`, while a find-links
+ * folder beside it holds the files of `folder` (part of what the index has). Undone afterwards.
+ */
+export async function withPartialAnswer(index: TestIndex, project: string, folder: IndexFixture, check: (view: PackageIndex) => Promise<void>): Promise<void> {
+  const dir = tempDir('partial');
+  writeFindLinksDir(folder, dir);
+  const fresh = testClient({ http: { retries: 0 } });
+  index.setFault(`/simple/${project}/`, { kind: 'status', status: 503 });
+  try {
+    await check(openIndex(fresh.client, selection([index.simpleUrl], { findLinks: [dir] })));
+  } finally {
+    index.setFault(`/simple/${project}/`, undefined);
+    await fresh.close();
+  }
 }

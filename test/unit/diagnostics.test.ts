@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { analyzeDocument } from '../../server/src/engine/documents';
 import { findingsFor, severityOf } from '../../server/src/features/diagnostics';
+import { escapeControlCharacters } from '../../server/src/features/diagnostics/safeText';
 import { INDEX_DIAGNOSTIC_CODES } from '../../server/src/features/indexDiagnostics';
 import { DEFAULT_SETTINGS, DIAGNOSTIC_CODES, normalizeSettings } from '../../server/src/settings';
 import { actualLines, diagnose, expectedLines, messageText, type DiagnoseOptions, type Diagnosed, type Expected } from '../helpers/diagnose';
@@ -967,6 +968,15 @@ suite('hostile input', () => {
     const message = messageOf(result, 'syntax');
     assert.doesNotMatch(message, UNSAFE);
     assert.ok(message.includes(String.raw`flask=1.0\x1b[2J\u202e\x9b\x7f\u2066` + '\tx'), message);
+  });
+
+  test('exactly the characters of \\p{Cc} (but tab), \\p{Bidi_Control}, U+2028 and U+2029 are escaped, in the whole BMP', () => {
+    const unsafe = /(?!\t)[\p{Cc}\p{Bidi_Control}\u2028\u2029]/u;
+    for (let code = 0; code < 0x10000; code++) {
+      const character = String.fromCharCode(code);
+      if (code >= 0xd800 && code < 0xe000) continue;
+      assert.equal(escapeControlCharacters(character) !== character, unsafe.test(character), `U+${code.toString(16)}`);
+    }
   });
 
   test('messages from setup.py strings are escaped too', () => {

@@ -6,6 +6,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { analyzeFile, offlineDiagnostics, type AnalyzedFile, type FileSources } from '../../server/src/engine/engine';
 import { decodeRequirementsBytes } from '../../server/src/parser/pyText';
@@ -125,4 +127,29 @@ test('offline diagnostics built on the earlier analysis equal those of a fresh a
       text = typingEdit(random, text);
     }
   }
+});
+
+test('entries kept from edit to edit do not keep the versions they were parsed in alive', () => {
+  setFlagsFromString('--expose-gc');
+  const gc = runInNewContext('gc') as () => void;
+  // 1 MB of comment lines: each version of the text is a megabyte.
+  const comment = `# ${'x'.repeat(5000)}\n`;
+  let text = comment.repeat(200);
+  let document = parseRequirementsFile(text, { env: ENV });
+  // Typing in the middle: each typed line is an entry parsed from one version and kept (moved) through every later edit.
+  let cursor = comment.length * 100;
+  gc();
+  const before = process.memoryUsage().heapUsed;
+  for (let line = 0; line < 40; line++) {
+    for (const typed of `a-long-project-name-${line}==1.0.0\n`) {
+      text = text.slice(0, cursor) + typed + text.slice(cursor);
+      cursor += typed.length;
+      document = reparseRequirementsFile(document, text, { env: ENV });
+    }
+  }
+  gc();
+  const grown = process.memoryUsage().heapUsed - before;
+  assert.equal(document.entries.length, 40);
+  // Kept versions would be 40 MB; the entries themselves are a few kilobytes.
+  assert.ok(grown < 8 * 1024 * 1024, `the heap grew by ${(grown / 1024 / 1024).toFixed(1)} MB`);
 });
