@@ -11,20 +11,9 @@ import { resolve, type Resolution, type ResolveOptions, type RootRequirement } f
 import { memoryResolverIndex, type MemoryIndexOptions } from '../support/memoryResolverIndex';
 import { KNOTS_FIXTURE, KNOTS_PICKS } from '../support/resolverGraphs';
 import type { IndexFixture, VersionSpec } from '../support/testIndex';
+import { LINUX_CPYTHON_311 } from '../support/markerEnvironments';
 
-const LINUX_MARKERS: MarkerEnvironment = {
-  implementation_name: 'cpython',
-  implementation_version: '3.11.7',
-  os_name: 'posix',
-  platform_machine: 'x86_64',
-  platform_release: '6.1.0',
-  platform_system: 'Linux',
-  platform_version: '#1 SMP',
-  python_full_version: '3.11.7',
-  platform_python_implementation: 'CPython',
-  python_version: '3.11',
-  sys_platform: 'linux',
-};
+const LINUX_MARKERS: MarkerEnvironment = LINUX_CPYTHON_311;
 const LINUX: TargetEnvironment = {
   name: 'CPython 3.11 on Linux x86_64',
   label: 'CPython 3.11 on Linux x86_64',

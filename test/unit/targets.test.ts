@@ -11,6 +11,7 @@ import { describeProblem, firstRefusal, fitsTarget, installProblem, pickRelease,
 import { describedTarget, describeTargets, entryTargets, platformFacts, reportedTarget, requiresPythonVersion } from '../../server/src/pip/targets';
 import { REPO_ROOT } from '../helpers/corpus';
 import { pythonTarget } from '../support/targets';
+import { LINUX_CPYTHON_311 } from '../support/markerEnvironments';
 
 interface OracleCase {
   readonly python: string;
@@ -106,19 +107,7 @@ test('platform tags: errors say what is wrong; legacy manylinux names are glibc 
 });
 
 test('an interpreter\'s answer becomes a target; anything else is a clear error', () => {
-  const markers = {
-    implementation_name: 'cpython',
-    implementation_version: '3.11.7',
-    os_name: 'posix',
-    platform_machine: 'x86_64',
-    platform_release: '6.1.0',
-    platform_system: 'Linux',
-    platform_version: '#1 SMP',
-    python_full_version: '3.11.7',
-    platform_python_implementation: 'CPython',
-    python_version: '3.11',
-    sys_platform: 'linux',
-  };
+  const markers = LINUX_CPYTHON_311;
   const answered = reportedTarget({ markers, executable: '/usr/bin/python3.11', tags: ['cp311-cp311-manylinux_2_36_x86_64', 'py3-none-any'] }, '/usr/bin/python3', { source: 'default', origin: 'python3 on PATH' });
   assert.ok(answered.ok);
   assert.deepEqual(answered.target, {
