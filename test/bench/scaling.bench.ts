@@ -61,24 +61,35 @@ const html = (n: number) => `<!DOCTYPE html><html><body>\n${Array.from({ length:
 const json = (n: number) => JSON.stringify({ meta: { 'api-version': '1.1' }, name: 'pkg', files: Array.from({ length: n }, (_, i) => ({ filename: `pkg-1.${i}.tar.gz`, url: `../../files/pkg-1.${i}.tar.gz`, hashes: { sha256: HASH }, 'requires-python': '>=3.8' })) });
 const setupPy = (n: number) => `from setuptools import setup\nsetup(install_requires=[\n${Array.from({ length: n }, (_, i) => `    "package-${i}>=1.0",`).join('\n')}\n])\n`;
 
-/** An index in memory: every project has five releases of a wheel and an sdist, with their sha256. */
-const memoryIndex: PackageIndex = {
-  effective: { primary: 'https://i.example/simple/', extra: [], findLinks: [], source: 'settings', offline: false, prereleases: false, ignoredFileOptions: [], extraOrigins: [] },
-  async project(name) {
-    const files: IndexedFile[] = [];
-    for (let v = 0; v < 5; v++) {
-      for (const filename of [`${name}-1.${v}-py3-none-any.whl`, `${name}-1.${v}.tar.gz`]) {
-        files.push({ ...linkedFile(filename, `https://i.example/files/${filename}`, name), hashes: { sha256: HASH }, source: 'https://i.example/simple/' });
-      }
+/** A project's files in memory: `releases` releases of a wheel and an sdist each, with their sha256. */
+function projectFiles(name: string, releases: number): IndexedFile[] {
+  const files: IndexedFile[] = [];
+  for (let v = 0; v < releases; v++) {
+    for (const filename of [`${name}-1.${v}-py3-none-any.whl`, `${name}-1.${v}.tar.gz`]) {
+      files.push({ ...linkedFile(filename, `https://i.example/files/${filename}`, name), hashes: { sha256: HASH }, source: 'https://i.example/simple/' });
     }
-    return { ok: true, value: { name, files, versions: ['1.4', '1.3', '1.2', '1.1', '1.0'], stale: false, freshness: 'memory', fetchedAt: 0, problems: [], indexes: [], statuses: [] } };
-  },
-  details: async () => undefined,
-  fileSha256: async () => ({ ok: true, value: HASH }),
-  projectNames: async () => ({ ok: true, value: [] }),
-  metadata: async (file) => ({ ok: false, error: indexError('not-static', file.url, 'not read in this benchmark') }),
-  provenance: async () => undefined,
-};
+  }
+  return files;
+}
+
+/** An index in memory: every project has five releases, or `sizes` says how many, made before the timing starts. */
+function memoryIndex(sizes: ReadonlyMap<string, number> = new Map()): PackageIndex {
+  const made = new Map([...sizes].map(([name, releases]) => [name, projectFiles(name, releases)]));
+  return {
+    effective: { primary: 'https://i.example/simple/', extra: [], findLinks: [], source: 'settings', offline: false, prereleases: false, ignoredFileOptions: [], extraOrigins: [] },
+    async project(name) {
+      const files = made.get(name) ?? projectFiles(name, 5);
+      const versions = Array.from({ length: files.length / 2 }, (_, v) => `1.${files.length / 2 - 1 - v}`);
+      return { ok: true, value: { name, files, versions, stale: false, freshness: 'memory', fetchedAt: 0, problems: [], indexes: [], statuses: [] } };
+    },
+    details: async () => undefined,
+    fileSha256: async () => ({ ok: true, value: HASH }),
+    projectNames: async () => ({ ok: true, value: [] }),
+    metadata: async (file) => ({ ok: false, error: indexError('not-static', file.url, 'not read in this benchmark') }),
+    provenance: async () => undefined,
+  };
+}
+const fiveReleases = memoryIndex();
 
 const analyzed = (text: string) => analyzeDocument(TextDocument.create('file:///r.txt', 'pip-requirements', 1, text), '/r.txt');
 /** Hashed pins, short enough that 100k lines stay within the parser's 10,000,000 characters (reparsing a cut file parses it whole). */
@@ -101,9 +112,19 @@ const cases: { what: string; unit: string; make: (n: number) => string; work: (t
     work: (text) => () => computeDiagnostics(analyzeDocument(TextDocument.create('file:///r.txt', 'pip-requirements', 1, text), '/r.txt'), DEFAULT_SETTINGS),
   },
   { what: 'keystroke, reparse', unit: 'line', make: hashedPins, work: keystroke },
-  { what: 'Pin and hash all', unit: 'project', make: (n) => Array.from({ length: n }, (_, i) => `package-${i}>=1.1\n`).join(''), work: (text) => () => planFixes(analyzed(text), { index: memoryIndex }, { pin: true, hash: true }) },
-  { what: 'Pin and hash all, one project', unit: 'line', make: (n) => 'package>=1.1\n'.repeat(n), work: (text) => () => planFixes(analyzed(text), { index: memoryIndex }, { pin: true, hash: true }) },
-  { what: 'hover, specifier', unit: 'clause', make: (n) => `package${'>=1.0,'.repeat(n)}<2\n`, work: (text) => () => hover(analyzed(text), 0, { index: memoryIndex }) },
+  { what: 'Pin and hash all', unit: 'project', make: (n) => Array.from({ length: n }, (_, i) => `package-${i}>=1.1\n`).join(''), work: (text) => () => planFixes(analyzed(text), { index: fiveReleases }, { pin: true, hash: true }) },
+  { what: 'Pin and hash all, one project', unit: 'line', make: (n) => 'package>=1.1\n'.repeat(n), work: (text) => () => planFixes(analyzed(text), { index: fiveReleases }, { pin: true, hash: true }) },
+  {
+    what: 'Pin and hash all, large project',
+    unit: 'file',
+    // The text says how many files: the project has half as many releases.
+    make: (n) => `package>=1.1 # ${n}\n`,
+    work: (text) => {
+      const index = memoryIndex(new Map([['package', Number(/# (\d+)/.exec(text)![1]) / 2]]));
+      return () => planFixes(analyzed(text), { index }, { pin: true, hash: true });
+    },
+  },
+  { what: 'hover, specifier', unit: 'clause', make: (n) => `package${'>=1.0,'.repeat(n)}<2\n`, work: (text) => () => hover(analyzed(text), 0, { index: fiveReleases }) },
   { what: 'Simple page, HTML', unit: 'link', make: html, work: (text) => () => parseSimpleHtml(text, 'https://i.example/simple/pkg/', 'pkg') },
   { what: 'Simple page, JSON', unit: 'link', make: json, work: (text) => () => parseSimpleJson(text, 'https://i.example/simple/pkg/', 'pkg') },
   { what: 'setup.py list', unit: 'item', make: setupPy, work: (text) => () => analyzeSetupPy(text) },
