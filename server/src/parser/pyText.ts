@@ -86,6 +86,15 @@ export function* physicalLinesFrom(text: string, from: number): Generator<Physic
   if (start < text.length) yield { start, end: text.length };
 }
 
+/** How many line breaks (`\r\n` one) lie in [from, to) of `text`; neither end inside a `\r\n`. */
+export function countPyLineBreaks(text: string, from: number, to: number): number {
+  const breaks = new RegExp(PY_LINE_BREAK);
+  breaks.lastIndex = from;
+  let count = 0;
+  for (let match = breaks.exec(text); match && match.index < to; match = breaks.exec(text)) count++;
+  return count;
+}
+
 /** Where the line holding the character at `at` (its line break included) starts. */
 export function physicalLineStart(text: string, at: number): number {
   let i = text.charCodeAt(at) === 0x0a && text.charCodeAt(at - 1) === 0x0d ? at - 2 : at - 1;

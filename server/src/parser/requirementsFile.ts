@@ -8,7 +8,7 @@
 // every character of the logical line, the document range it came from, so spans survive
 // continuations, comments and variable expansion. Nothing here does IO or throws.
 import { lastIndexAtOrBefore } from './arrays';
-import { isPyWhitespace, physicalLineStart, physicalLinesFrom, pyStripBounds, splitPyLinesWithin, type LimitedLines, type PhysicalLine } from './pyText';
+import { countPyLineBreaks, isPyWhitespace, physicalLineStart, physicalLinesFrom, pyStripBounds, splitPyLinesWithin, type LimitedLines, type PhysicalLine } from './pyText';
 import { charPosition, shlexSplit, type ShlexToken } from './shlex';
 import { DIGEST_LENGTHS, parseOptionTokens, STRONG_HASH_ALGORITHMS, type OptionOccurrence, type OptionSpec } from './pipOptions';
 import { describeLink, isArchiveFile, isPipUrl, looksLikePath, parseWheelFilename, urlScheme, VCS_NAMES, VCS_SCHEMES, type LinkInfo } from './links';
@@ -189,11 +189,14 @@ export function parseRequirementsFile(text: string, options: ParseOptions = {}):
   const split = splitPyLinesWithin(text, MAX_FILE_LINES, MAX_FILE_LENGTH);
   const env = options.env ?? {};
   const constraint = options.constraint ?? false;
-  const units: LineUnit[] = [];
-  for (const joined of joinLines(text, split.lines, 1)) units.push(parseUnit(joined, env, constraint));
+  const units: Unit[] = [];
+  for (const joined of joinLines(text, split.lines, 1)) {
+    const unit = parseUnit(joined, env, constraint, false);
+    if (unit) units.push(unit);
+  }
   if (split.firstUnread) return assemble(text, units, split.count, unreadRest(text, split, split.firstUnread));
   const document = assemble(text, units, split.count);
-  UNITS.set(document, { units, env: options.env, constraint });
+  keepUnits(document, { units, env: options.env, constraint });
   return document;
 }
 
@@ -205,7 +208,7 @@ export function parseRequirementsFile(text: string, options: ParseOptions = {}):
  * previous parse was not kept (other options, a file past the limits).
  */
 export function reparseRequirementsFile(previous: RequirementsDocument, text: string, options: ParseOptions = {}): RequirementsDocument {
-  const kept = UNITS.get(previous);
+  const kept = (previous as { [KEPT]?: KeptUnits })[KEPT];
   const constraint = options.constraint ?? false;
   if (!kept || kept.env !== options.env || kept.constraint !== constraint || text.length > MAX_FILE_LENGTH) return parseRequirementsFile(text, options);
   if (text === previous.text) return previous;
@@ -219,13 +222,11 @@ export function reparseRequirementsFile(previous: RequirementsDocument, text: st
   // continue it (after a backslash) or turn its `\r` into a `\r\n`. Everything before it stands.
   const from = start === 0 ? 0 : logicalLineStart(old, start - 1);
   const { units } = kept;
-  const first = unitStartingAt(units, from, 0);
-  if (first < 0 && from < old.length) return parseRequirementsFile(text, options);
-  const firstIndex = first < 0 ? units.length : first;
+  const firstIndex = firstUnitFrom(units, from);
   const result = units.slice(0, firstIndex);
-  const firstNumber = firstIndex < units.length ? units[firstIndex].first : (units.at(-1)?.last ?? 0) + 1;
-  // Past the edit, the first logical line that starts where one started before (moved by the
-  // edit) begins the same text in the same state: from there on, the old units hold, moved.
+  const firstNumber = lineNumberAt(old, from, units, firstIndex);
+  // Past the edit, the first logical line that starts where a kept one started before (moved by
+  // the edit) begins the same text in the same state: from there on, the old units hold, moved.
   let resume: { index: number; number: number } | undefined;
   const stopBefore = (lineStart: number, number: number): boolean => {
     if (lineStart < newEnd) return false;
@@ -234,53 +235,86 @@ export function reparseRequirementsFile(previous: RequirementsDocument, text: st
     return index >= 0;
   };
   const env = options.env ?? {};
-  for (const joined of joinLines(text, physicalLinesFrom(text, from), firstNumber, stopBefore)) result.push(parseUnit(joined, env, constraint));
-  if (resume) {
-    const lineDelta = resume.number - units[resume.index].first;
-    for (let i = resume.index; i < units.length; i++) result.push(moveUnit(units[i], delta, lineDelta));
+  let lastNumber = firstNumber - 1;
+  for (const joined of joinLines(text, physicalLinesFrom(text, from), firstNumber, stopBefore)) {
+    const unit = parseUnit(joined, env, constraint, true);
+    if (unit) result.push(unit);
+    lastNumber = joined.last;
   }
-  const lineCount = result.at(-1)?.last ?? 0;
+  let lineCount = lastNumber;
+  if (resume) {
+    const lineDelta = resume.number - firstLineOf(units[resume.index]);
+    for (let i = resume.index; i < units.length; i++) result.push(moveUnit(units[i], delta, lineDelta));
+    lineCount = previous.lineCount + lineDelta;
+  }
   if (lineCount > MAX_FILE_LINES) return parseRequirementsFile(text, options);
   const document = assemble(text, result, lineCount);
-  UNITS.set(document, { units: result, env: options.env, constraint });
+  keepUnits(document, { units: result, env: options.env, constraint });
   return document;
 }
 
 /**
- * One logical line as parsed: its place and what it adds to the document. A parse keeps its
- * units (UNITS) so that the next version of the text can reuse those an edit did not touch.
+ * One logical line as parsed, when it adds something to the document (blank and comment lines
+ * are not kept): its place and what it adds. A parse keeps its units (KEPT) so that the next
+ * version of the text can reuse those an edit did not touch. Most lines are an entry and nothing
+ * else: the entry itself is their unit (it knows its lines and where it starts), which spares an
+ * object per line; the others (a problem, a ${VAR}) are a LineUnit.
  */
+type Unit = Entry | LineUnit;
+
 interface LineUnit {
+  readonly kind: 'line';
   /** 1-based numbers of its first and last physical lines. */
   readonly first: number;
   readonly last: number;
-  /** Offset of its first physical line. */
-  readonly start: number;
-  /** Undefined for a blank or comment line, or one past the length limit. */
+  /** From the start of its first physical line to the end of its last (line breaks excluded). */
+  readonly span: Span;
+  /** Undefined for a line past the length limit. */
   readonly entry: Entry | undefined;
   readonly problems: readonly Problem[];
   readonly envReferences: readonly EnvReference[];
 }
 
+const firstLineOf = (unit: Unit): number => (unit.kind === 'line' ? unit.first : unit.line);
+const lastLineOf = (unit: Unit): number => (unit.kind === 'line' ? unit.last : unit.lineEnd);
+
 interface KeptUnits {
-  readonly units: readonly LineUnit[];
+  readonly units: readonly Unit[];
   /** The options they were parsed with: others make another parse. */
   readonly env: ParseOptions['env'];
   readonly constraint: boolean;
 }
 
-const UNITS = new WeakMap<RequirementsDocument, KeptUnits>();
+/**
+ * Where a document keeps its units: a property no one sees (not enumerable, so not compared,
+ * copied or serialized), which dies with the document. A WeakMap would do, but its entries
+ * outlive their keys until a full collection: every parse's units went to the old generation.
+ */
+const KEPT = Symbol('units');
 
-function parseUnit(joined: JoinedLine, env: Readonly<Record<string, string | undefined>>, constraint: boolean): LineUnit {
+function keepUnits(document: RequirementsDocument, kept: KeptUnits): void {
+  Object.defineProperty(document, KEPT, { value: kept });
+}
+
+const SCRATCH_PROBLEMS: Problem[] = [];
+const SCRATCH_REFERENCES: EnvReference[] = [];
+
+/**
+ * `detach`: after an edit. Everything the entry holds is cut from the line's text; as a slice of
+ * the document it would keep that whole version alive as long as the entry lives, and an entry
+ * parsed once is kept (moved) edit after edit: each version would stay (20 KB per keystroke). A
+ * whole parse shares its text with the document, and keeps at most that one version alive.
+ */
+function parseUnit(joined: JoinedLine, env: Readonly<Record<string, string | undefined>>, constraint: boolean, detach: boolean): Unit | undefined {
   const { first, last, start } = joined;
   const logical = stripComment(joined.line);
-  if (!logical) return { first, last, start, entry: undefined, problems: NONE, envReferences: NONE };
-  // Everything the entry holds is cut from this text: as a slice of the document it would keep
-  // that whole version alive as long as the entry lives (an entry parsed once, then kept and moved
-  // edit after edit, kept every version it was parsed in: 20 KB per keystroke).
-  logical.text = detachedCopy(logical.text);
-  const problems: Problem[] = [];
-  const envReferences: EnvReference[] = [];
+  if (!logical) return undefined;
+  if (detach) logical.text = detachedCopy(logical.text);
+  // Collected in two lists shared by every line (most lines have neither), then copied if any.
+  const problems = SCRATCH_PROBLEMS;
+  const envReferences = SCRATCH_REFERENCES;
+  problems.length = 0;
+  envReferences.length = 0;
   const span: Span = { start, end: joined.end };
   let entry: Entry | undefined;
   if (logical.text.length > MAX_LOGICAL_LINE_LENGTH) {
@@ -293,7 +327,8 @@ function parseUnit(joined: JoinedLine, env: Readonly<Record<string, string | und
       entry = parseLogicalLine(expanded, first, last, span, joined.firstLineEnd, constraint, problems);
     }
   }
-  return { first, last, start, entry, problems: listOrNone(problems), envReferences: listOrNone(envReferences) };
+  if (entry && problems.length === 0 && envReferences.length === 0) return entry;
+  return { kind: 'line', first, last, span, entry, problems: problems.length ? problems.slice() : NONE, envReferences: envReferences.length ? envReferences.slice() : NONE };
 }
 
 /**
@@ -306,12 +341,14 @@ function detachedCopy(text: string): string {
 }
 
 /** A unit after an edit before it: `delta` characters and `lineDelta` lines further on. */
-function moveUnit(unit: LineUnit, delta: number, lineDelta: number): LineUnit {
+function moveUnit(unit: Unit, delta: number, lineDelta: number): Unit {
   if (delta === 0 && lineDelta === 0) return unit;
+  if (unit.kind !== 'line') return moveEntry(unit, delta, lineDelta);
   return {
+    kind: 'line',
     first: unit.first + lineDelta,
     last: unit.last + lineDelta,
-    start: unit.start + delta,
+    span: moveSpan(unit.span, delta),
     entry: unit.entry && moveEntry(unit.entry, delta, lineDelta),
     problems: unit.problems === NONE ? NONE : unit.problems.map((problem) => ({ code: problem.code, message: problem.message, span: moveSpan(problem.span, delta) })),
     envReferences: unit.envReferences === NONE ? NONE : unit.envReferences.map((reference) => ({ name: reference.name, span: moveSpan(reference.span, delta), expanded: reference.expanded })),
@@ -319,7 +356,7 @@ function moveUnit(unit: LineUnit, delta: number, lineDelta: number): LineUnit {
 }
 
 /** The document from its units, with what pip checks only after reading every line. */
-function assemble(text: string, units: readonly LineUnit[], lineCount: number, unread?: Problem): RequirementsDocument {
+function assemble(text: string, units: readonly Unit[], lineCount: number, unread?: Problem): RequirementsDocument {
   const entries: Entry[] = [];
   const problems: Problem[] = [];
   const envReferences: EnvReference[] = [];
@@ -327,6 +364,10 @@ function assemble(text: string, units: readonly LineUnit[], lineCount: number, u
   // iterators are garbage made on every keystroke.
   for (let i = 0; i < units.length; i++) {
     const unit = units[i];
+    if (unit.kind !== 'line') {
+      entries.push(unit);
+      continue;
+    }
     if (unit.entry) entries.push(unit.entry);
     for (let j = 0; j < unit.problems.length; j++) problems.push(unit.problems[j]);
     for (let j = 0; j < unit.envReferences.length; j++) envReferences.push(unit.envReferences[j]);
@@ -336,18 +377,32 @@ function assemble(text: string, units: readonly LineUnit[], lineCount: number, u
   return { text, entries, problems, envReferences, lineCount };
 }
 
-/** The index of the unit that starts at `offset` (units are in document order), from `from` on; -1 for none. */
-function unitStartingAt(units: readonly LineUnit[], offset: number, from: number): number {
+/** The index of the first unit that starts at or after `offset` (units are in document order; their length when none does). */
+function firstUnitFrom(units: readonly Unit[], offset: number, from = 0): number {
   let low = from;
-  let high = units.length - 1;
-  while (low <= high) {
+  let high = units.length;
+  while (low < high) {
     const mid = (low + high) >> 1;
-    const at = units[mid].start;
-    if (at === offset) return mid;
-    if (at < offset) low = mid + 1;
-    else high = mid - 1;
+    if (units[mid].span.start < offset) low = mid + 1;
+    else high = mid;
   }
-  return -1;
+  return low;
+}
+
+/** The index of the unit that starts at `offset`, from `from` on; -1 for none. */
+function unitStartingAt(units: readonly Unit[], offset: number, from: number): number {
+  const index = firstUnitFrom(units, offset, from);
+  return index < units.length && units[index].span.start === offset ? index : -1;
+}
+
+/**
+ * The 1-based number of the line starting at `offset`, counted from the last kept unit before it
+ * (blank and comment lines between units are not kept, so their lines are counted in the text).
+ */
+function lineNumberAt(text: string, offset: number, units: readonly Unit[], next: number): number {
+  if (next < units.length && units[next].span.start === offset) return firstLineOf(units[next]);
+  const before = next > 0 ? units[next - 1] : undefined;
+  return before ? lastLineOf(before) + countPyLineBreaks(text, before.span.end, offset) : 1 + countPyLineBreaks(text, 0, offset);
 }
 
 /** Characters compared at once: a comparison of slices runs in native code, char by char in JavaScript is many times slower. */
@@ -848,7 +903,7 @@ function reportUnmatchableDigests(context: LineContext, hashes: readonly HashNod
   for (const hash of hashes) {
     const expected = DIGEST_LENGTHS[hash.algorithm];
     if (expected === undefined) continue;
-    const hex = isHex(hash.digest);
+    const hex = HEX_DIGITS.test(hash.digest);
     if (hex && hash.digest.length === expected) continue;
     const why = !hex ? 'is not hexadecimal' : `has ${hash.digest.length} characters instead of ${expected}`;
     // An empty digest has an empty span, which an editor barely shows: mark the whole --hash.
@@ -856,13 +911,8 @@ function reportUnmatchableDigests(context: LineContext, hashes: readonly HashNod
   }
 }
 
-function isHex(text: string): boolean {
-  for (let i = 0; i < text.length; i++) {
-    const code = text.charCodeAt(i);
-    if (!((code >= 0x30 && code <= 0x39) || (code >= 0x41 && code <= 0x46) || (code >= 0x61 && code <= 0x66))) return false;
-  }
-  return true;
-}
+/** A regular expression, not a loop: a digest is often a string of pieces, which character by character is slow to read. */
+const HEX_DIGITS = /^[0-9a-fA-F]*$/;
 
 /**
  * Maps [from, to) of an option's value to the document character by character, so the part keeps
