@@ -135,18 +135,29 @@ export interface SpanLike {
   readonly path: string;
 }
 
-/** Every `{ start, end }` object (numbers both) anywhere inside `value`. */
-export function collectSpans(value: unknown, path = '', found: SpanLike[] = [], seen = new Set<object>()): SpanLike[] {
-  if (typeof value !== 'object' || value === null || seen.has(value)) return found;
-  seen.add(value);
-  if (Array.isArray(value)) {
-    value.forEach((item, i) => collectSpans(item, `${path}[${i}]`, found, seen));
-    return found;
-  }
-  const record = value as Record<string, unknown>;
-  if (typeof record.start === 'number' && typeof record.end === 'number') found.push({ start: record.start, end: record.end, path });
-  for (const [key, child] of Object.entries(record)) {
-    if (typeof child === 'object' && child !== null) collectSpans(child, path ? `${path}.${key}` : key, found, seen);
+/**
+ * Every `{ start, end }` object (numbers both) anywhere inside `value`. A walk with a list of its
+ * own, not recursion: a marker nested 5,000 parentheses deep is deeper than a worker's stack.
+ */
+export function collectSpans(value: unknown, path = ''): SpanLike[] {
+  const found: SpanLike[] = [];
+  const seen = new Set<object>();
+  const pending: [unknown, string][] = [[value, path]];
+  while (pending.length > 0) {
+    const [next, where] = pending.pop()!;
+    if (typeof next !== 'object' || next === null || seen.has(next)) continue;
+    seen.add(next);
+    if (Array.isArray(next)) {
+      for (let i = next.length - 1; i >= 0; i--) pending.push([next[i], `${where}[${i}]`]);
+      continue;
+    }
+    const record = next as Record<string, unknown>;
+    if (typeof record.start === 'number' && typeof record.end === 'number') found.push({ start: record.start, end: record.end, path: where });
+    const children = Object.entries(record);
+    for (let i = children.length - 1; i >= 0; i--) {
+      const [key, child] = children[i];
+      if (typeof child === 'object' && child !== null) pending.push([child, where ? `${where}.${key}` : key]);
+    }
   }
   return found;
 }
