@@ -109,6 +109,77 @@ describe('lock keeps what still fits and moves what it is told to', { skip: skip
   });
 });
 
+/** A library's pyproject.toml: dependencies, an extra that names the project itself, and groups that include each other. */
+const PYPROJECT = `[project]
+name = "My_App"
+version = "1.0"
+dependencies = ["Django>=4"]
+
+[project.optional-dependencies]
+pg = ["psycopg2-binary"]
+all = ["my-app[pg]", "pytz"]
+
+[dependency-groups]
+test = ["sqlparse<0.5", {include-group = "tz"}]
+tz = ["pytz<2025"]
+`;
+
+describe('lock from a manifest pins what pip installs for it, and pip installs the lock', { skip: skipWithout(PIP, PIP26), timeout: 300_000 }, () => {
+  test('pyproject.toml with an extra and a dependency group: pip 26 (--group) resolves the same set, and installs the lock with --require-hashes', async () => {
+    const dir = workspace({ 'pyproject.toml': PYPROJECT, 'roots.txt': 'Django>=4\npsycopg2-binary\npytz\n' });
+    const locked = await lock(dir, graphs, 'pyproject.toml', '--extra', 'all', '--group', 'test');
+    assert.equal(locked.status, 0, locked.stderr);
+    assert.equal(locked.stdout, 'requirements.txt: locked 5 packages\n');
+    const text = readFileSync(join(dir, 'requirements.txt'), 'utf8');
+    assert.deepEqual(pinsOf(text), ['asgiref==3.8.1', 'django==5.2.17', 'psycopg2-binary==2.9.10', 'pytz==2024.2', 'sqlparse==0.4.4']);
+    // pip reads the groups itself (include-group too); the project's own list and its extras are roots.txt.
+    const pip = await pipResolution('pip26', join(dir, 'roots.txt'), graphs.simpleUrl, '--group', `${join(dir, 'pyproject.toml')}:test`);
+    assert.equal(pip.status, 0, pip.stderr);
+    assert.deepEqual(pinsOf(text), pip.picks);
+    for (const which of ['system', 'pip26'] as const) await assertInstalls(which, join(dir, 'requirements.txt'), graphs);
+    assert.match(text, /^# from pyproject\.toml\. To update it, run:\n#\n# {4}reqguard lock pyproject\.toml -o requirements\.txt --extra all --group test\n/m);
+    assert.match(text, /\n {4}# via My_App \(pyproject\.toml\)\npsycopg2-binary==2\.9\.10 \\\n/);
+    assert.match(text, /\n {4}# via My_App \(pyproject\.toml\)\nsqlparse==0\.4\.4 \\\n/);
+  });
+
+  test('setup.cfg: install_requires and an extra', async () => {
+    const dir = workspace({ 'setup.cfg': '[metadata]\nname = cfgapp\n\n[options]\ninstall_requires =\n    Django<5\n\n[options.extras_require]\npg = psycopg2-binary\n', 'roots.txt': 'Django<5\npsycopg2-binary\n' });
+    const locked = await lock(dir, graphs, 'setup.cfg', '--extra', 'PG');
+    assert.equal(locked.status, 0, locked.stderr);
+    const text = readFileSync(join(dir, 'requirements.txt'), 'utf8');
+    const pip = await pipResolution('pip26', join(dir, 'roots.txt'), graphs.simpleUrl);
+    assert.deepEqual(pinsOf(text), pip.picks);
+    assert.match(text, /# via cfgapp \(setup\.cfg\)\n/);
+    await assertInstalls('pip26', join(dir, 'requirements.txt'), graphs);
+  });
+});
+
+describe('lock from a manifest: what it refuses', () => {
+  test('dynamic dependencies, an unknown extra or group, a cycle of groups: exit 2 with the reason, nothing written', async () => {
+    const cases: [string, string[], RegExp][] = [
+      ['[project]\nname = "x"\ndynamic = ["dependencies"]\n', [], /\[project\] dependencies are dynamic/],
+      [PYPROJECT, ['--extra', 'nope'], /has no extra 'nope' \(its extras: pg, all\)/],
+      [PYPROJECT, ['--group', 'nope'], /dependency group 'nope' not found/],
+      [PYPROJECT.replace('tz = ["pytz<2025"]', 'tz = [{include-group = "test"}]'), ['--group', 'tz'], /line 12: Cyclic dependency group include: test → tz → test/],
+    ];
+    for (const [input, args, message] of cases) {
+      const dir = workspace({ 'pyproject.toml': input });
+      const locked = await lock(dir, graphs, 'pyproject.toml', ...args);
+      assert.equal(locked.status, 2, `${args.join(' ')}: ${locked.stderr}`);
+      assert.match(locked.stderr, message);
+      assert.ok(!existsSync(join(dir, 'requirements.txt')));
+    }
+  });
+
+  test('usage errors: --group with --only-group, --extra on a requirements file', async () => {
+    const dir = workspace({ 'pyproject.toml': PYPROJECT, 'requirements.in': 'Django\n' });
+    assert.match((await lock(dir, graphs, 'pyproject.toml', '--group', 'test', '--only-group', 'tz')).stderr, /--group or --only-group, not both/);
+    const onRequirements = await lock(dir, graphs, 'requirements.in', '--extra', 'pg');
+    assert.equal(onRequirements.status, 2);
+    assert.match(onRequirements.stderr, /chosen from a manifest/);
+  });
+});
+
 describe('the lock file and the command', () => {
   test("pip-compile's layout: header with the command, index lines carried over, hashes, # via, sorted", async () => {
     const dir = workspace({ 'deps/requirements.in': `--index-url ${graphs.simpleUrl}\n-r base.in\nDjango\n`, 'deps/base.in': 'psycopg2-binary\nsqlparse\n', 'deps/locked/README': 'locks\n' });
