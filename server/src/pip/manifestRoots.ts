@@ -130,17 +130,33 @@ function groupRequirements(pyproject: PyprojectReading, declarations: Declaratio
   }
   const unknown = names.filter((name) => !byName.has(canonicalizeName(name)));
   if (unknown.length > 0) return { ok: false, message: `${label}: dependency group ${unknown.map((name) => `'${name}'`).join(', ')} not found (its groups: ${pyproject.dependencyGroups.map((group) => group.name).join(', ')})` };
-  // Each group once, however many include it (the table has no cycle: the parser checked).
-  const order = [...new Set(names.map(canonicalizeName))];
-  const seen = new Set(order);
-  for (let next = 0; next < order.length; next++) {
-    for (const include of byName.get(order[next])!.includes) {
-      const key = canonicalizeName(include.target);
-      if (!seen.has(key)) order.push(key);
-      seen.add(key);
+  // packaging's order: depth first, each group's strings and includes as they are written. A
+  // group reached again adds nothing new (pip would only repeat its requirements); the parser has
+  // ruled out cycles and includes of groups that do not exist.
+  type Item = { readonly at: number; readonly requirement?: DeclaredRequirement; readonly include?: string };
+  const itemsOf = (key: string): Item[] =>
+    [
+      ...(strings.get(key) ?? []).map((requirement) => ({ at: requirement.string.span.start, requirement })),
+      ...(byName.get(key)?.includes ?? []).map((include) => ({ at: include.span.start, include: canonicalizeName(include.target) })),
+    ].sort((a, b) => a.at - b.at);
+  const requirements: DeclaredRequirement[] = [];
+  const entered = new Set<string>();
+  for (const start of names.map(canonicalizeName)) {
+    if (entered.has(start)) continue;
+    entered.add(start);
+    const stack = [{ items: itemsOf(start), next: 0 }];
+    while (stack.length > 0) {
+      const frame = stack[stack.length - 1];
+      const item = frame.items[frame.next++];
+      if (!item) stack.pop();
+      else if (item.requirement) requirements.push(item.requirement);
+      else if (!entered.has(item.include!)) {
+        entered.add(item.include!);
+        stack.push({ items: itemsOf(item.include!), next: 0 });
+      }
     }
   }
-  return { ok: true, requirements: order.flatMap((key) => strings.get(key) ?? []) };
+  return { ok: true, requirements };
 }
 
 /** setup.cfg's `[metadata] name`. */
