@@ -96,6 +96,13 @@ export function manifestRoots(kind: ManifestKind, text: string, declarations: De
   return { ok: true, roots, ...(project === undefined ? {} : { project }) };
 }
 
+/** The extras and dependency groups a manifest lists, as written, for the user to choose from. */
+export function manifestChoices(kind: ManifestKind, text: string, declarations: Declarations): { extras: string[]; groups: string[] } {
+  const extras = [...new Set(declarations.strings.flatMap((string) => (string.extra === undefined ? [] : [string.extra])))];
+  const groups = kind === 'pyproject-toml' ? readPyproject(text).dependencyGroups.map((group) => group.name) : [];
+  return { extras, groups };
+}
+
 /** The install requirements by extra ('' for the project's own dependencies). */
 function listsOf(kind: ManifestKind, declarations: Declarations): Map<string, DeclaredRequirement[]> {
   const dependencies = kind === 'pyproject-toml' ? 'project.dependencies' : 'install_requires';
