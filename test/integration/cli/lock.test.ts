@@ -1,7 +1,9 @@
 // `reqguard lock` against real dependency graphs on loopback indexes, with pip as the judge: the
 // lock pins exactly the set pip's own resolver installs for the input (`pip install --dry-run
 // --report`), and both pips install the lock with --require-hashes. Then what a lock keeps (pins
-// that still fit), what --upgrade / --upgrade-package move, the layout, and the exit codes.
+// that still fit), what --upgrade / --upgrade-package move, the layout, and the exit codes; and a
+// manifest as the input (pyproject.toml with extras and groups, setup.cfg), judged by pip
+// installing the project itself.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -124,33 +126,67 @@ test = ["sqlparse<0.5", {include-group = "tz"}]
 tz = ["pytz<2025"]
 `;
 
-describe('lock from a manifest pins what pip installs for it, and pip installs the lock', { skip: skipWithout(PIP, PIP26), timeout: 300_000 }, () => {
-  test('pyproject.toml with an extra and a dependency group: pip 26 (--group) resolves the same set, and installs the lock with --require-hashes', async () => {
-    const dir = workspace({ 'pyproject.toml': PYPROJECT, 'roots.txt': 'Django>=4\npsycopg2-binary\npytz\n' });
+/**
+ * An in-tree PEP 517 backend that writes the project's metadata from its [project] table as PEP 621
+ * says (each extra's requirements with `extra == "…"`), so pip itself can install the project:
+ * this machine has no `wheel` package, without which setuptools cannot make metadata. pip then
+ * reads the extras, the references to the project itself and the dependency groups on its own.
+ */
+const METADATA_BACKEND = `import os, tomllib
+
+def _requirement(text, extra):
+    name, _, marker = text.partition(";")
+    return f"{name.strip()}; ({marker.strip()}) and extra == '{extra}'" if marker.strip() else f"{name.strip()}; extra == '{extra}'"
+
+def prepare_metadata_for_build_wheel(metadata_directory, config_settings=None):
+    with open("pyproject.toml", "rb") as handle:
+        project = tomllib.load(handle)["project"]
+    lines = ["Metadata-Version: 2.1", "Name: " + project["name"], "Version: " + project["version"]]
+    lines += ["Requires-Dist: " + requirement for requirement in project.get("dependencies", [])]
+    for extra, requirements in project.get("optional-dependencies", {}).items():
+        lines.append("Provides-Extra: " + extra)
+        lines += ["Requires-Dist: " + _requirement(requirement, extra) for requirement in requirements]
+    folder = f"{project['name'].replace('-', '_')}-{project['version']}.dist-info"
+    os.makedirs(os.path.join(metadata_directory, folder))
+    with open(os.path.join(metadata_directory, folder, "METADATA"), "w") as handle:
+        handle.write("\\n".join(lines) + "\\n")
+    return folder
+
+def build_wheel(wheel_directory, config_settings=None, metadata_directory=None):
+    raise NotImplementedError("metadata only")
+`;
+
+const BUILD_SYSTEM = '\n[build-system]\nrequires = []\nbuild-backend = "metadata_backend"\nbackend-path = ["."]\n';
+
+describe('lock from a manifest pins what pip installs for the project, and pip installs the lock', { skip: skipWithout(PIP, PIP26), timeout: 300_000 }, () => {
+  test('pyproject.toml with an extra naming the project itself and a group including another: pip 26 installing the project picks the same set, and installs the lock with --require-hashes', async () => {
+    const dir = workspace({ 'pyproject.toml': PYPROJECT + BUILD_SYSTEM, 'metadata_backend.py': METADATA_BACKEND, 'empty.txt': '' });
     const locked = await lock(dir, graphs, 'pyproject.toml', '--extra', 'all', '--group', 'test');
     assert.equal(locked.status, 0, locked.stderr);
     assert.equal(locked.stdout, 'requirements.txt: locked 5 packages\n');
     const text = readFileSync(join(dir, 'requirements.txt'), 'utf8');
     assert.deepEqual(pinsOf(text), ['asgiref==3.8.1', 'django==5.2.17', 'psycopg2-binary==2.9.10', 'pytz==2024.2', 'sqlparse==0.4.4']);
-    // pip reads the groups itself (include-group too); the project's own list and its extras are roots.txt.
-    const pip = await pipResolution('pip26', join(dir, 'roots.txt'), graphs.simpleUrl, '--group', `${join(dir, 'pyproject.toml')}:test`);
+    const pip = await pipResolution('pip26', join(dir, 'empty.txt'), graphs.simpleUrl, `${dir}[all]`, '--group', `${join(dir, 'pyproject.toml')}:test`);
     assert.equal(pip.status, 0, pip.stderr);
-    assert.deepEqual(pinsOf(text), pip.picks);
+    assert.deepEqual(pinsOf(text), pip.picks.filter((pick) => pick !== 'my-app==1.0'));
+    assert.ok(pip.picks.includes('my-app==1.0'), 'pip installed the project itself');
     for (const which of ['system', 'pip26'] as const) await assertInstalls(which, join(dir, 'requirements.txt'), graphs);
     assert.match(text, /^# from pyproject\.toml\. To update it, run:\n#\n# {4}reqguard lock pyproject\.toml -o requirements\.txt --extra all --group test\n/m);
     assert.match(text, /\n {4}# via My_App \(pyproject\.toml\)\npsycopg2-binary==2\.9\.10 \\\n/);
     assert.match(text, /\n {4}# via My_App \(pyproject\.toml\)\nsqlparse==0\.4\.4 \\\n/);
   });
 
-  test('setup.cfg: install_requires and an extra', async () => {
-    const dir = workspace({ 'setup.cfg': '[metadata]\nname = cfgapp\n\n[options]\ninstall_requires =\n    Django<5\n\n[options.extras_require]\npg = psycopg2-binary\n', 'roots.txt': 'Django<5\npsycopg2-binary\n' });
+  test('setup.cfg: install_requires and an extra; both pips install the lock', async () => {
+    const cfg = '[metadata]\nname = cfgapp\n\n[options]\ninstall_requires =\n    Django<5\n\n[options.extras_require]\npg = psycopg2-binary\n';
+    const dir = workspace({ 'setup.cfg': cfg, 'roots.txt': 'Django<5\npsycopg2-binary\n' });
     const locked = await lock(dir, graphs, 'setup.cfg', '--extra', 'PG');
     assert.equal(locked.status, 0, locked.stderr);
     const text = readFileSync(join(dir, 'requirements.txt'), 'utf8');
-    const pip = await pipResolution('pip26', join(dir, 'roots.txt'), graphs.simpleUrl);
-    assert.deepEqual(pinsOf(text), pip.picks);
     assert.match(text, /# via cfgapp \(setup\.cfg\)\n/);
-    await assertInstalls('pip26', join(dir, 'requirements.txt'), graphs);
+    const pip = await pipResolution('pip26', join(dir, 'roots.txt'), graphs.simpleUrl);
+    assert.equal(pip.status, 0, pip.stderr);
+    assert.deepEqual(pinsOf(text), pip.picks);
+    for (const which of ['system', 'pip26'] as const) await assertInstalls(which, join(dir, 'requirements.txt'), graphs);
   });
 });
 
