@@ -207,9 +207,16 @@ describe('lock from a manifest: what it refuses', () => {
     }
   });
 
-  test('usage errors: --group with --only-group, --extra on a requirements file', async () => {
+  test('--only-group locks the groups alone, --all-extras every extra; usage errors: --group with --only-group, --extra on a requirements file', async () => {
     const dir = workspace({ 'pyproject.toml': PYPROJECT, 'requirements.in': 'Django\n' });
     assert.match((await lock(dir, graphs, 'pyproject.toml', '--group', 'test', '--only-group', 'tz')).stderr, /--group or --only-group, not both/);
+    const only = await lock(dir, graphs, 'pyproject.toml', '--only-group', 'tz', '-o', 'tz.txt');
+    assert.equal(only.status, 0, only.stderr);
+    assert.deepEqual(pinsOf(readFileSync(join(dir, 'tz.txt'), 'utf8')), ['pytz==2024.2']);
+    assert.match(readFileSync(join(dir, 'tz.txt'), 'utf8'), /# {4}reqguard lock pyproject\.toml -o tz\.txt --only-group tz\n/);
+    const every = await lock(dir, graphs, 'pyproject.toml', '--all-extras', '-o', 'all.txt');
+    assert.equal(every.status, 0, every.stderr);
+    assert.deepEqual(pinsOf(readFileSync(join(dir, 'all.txt'), 'utf8')), ['asgiref==3.8.1', 'django==5.2.17', 'psycopg2-binary==2.9.10', 'pytz==2025.2', 'sqlparse==0.5.3']);
     const onRequirements = await lock(dir, graphs, 'requirements.in', '--extra', 'pg');
     assert.equal(onRequirements.status, 2);
     assert.match(onRequirements.stderr, /chosen from a manifest/);
