@@ -5,6 +5,7 @@ import { LanguageClient, TransportKind, type DocumentSelector, type LanguageClie
 import {
   INDEX_STATUS_NOTIFICATION,
   LOCK_COMMAND,
+  type LockChoices,
   LOCK_REQUEST,
   WORKSPACE_TRUSTED_NOTIFICATION,
   PIN_AND_HASH_ALL_REQUEST,
@@ -115,7 +116,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<{ clie
     vscode.commands.registerCommand('reqguard.checkAll', (folder?: unknown) =>
       client && checkAllDependencyFiles(client, context.extension.packageJSON.contributes?.languages ?? [], extraPatterns(), folder instanceof vscode.Uri ? folder : undefined),
     ),
-    vscode.commands.registerCommand(LOCK_COMMAND, (uri?: string) => lockDocument(uri)),
+    vscode.commands.registerCommand(LOCK_COMMAND, (uri?: string, choices?: LockChoices) => lockDocument(uri, choices)),
     // The server filters its log by `reqguard.log.level`; VS Code's level of this channel filters again.
     output.onDidChangeLogLevel(() => explainDebugLevel(output)),
     vscode.workspace.onDidChangeConfiguration((event) => event.affectsConfiguration('reqguard.log.level') && explainDebugLevel(output)),
@@ -151,18 +152,22 @@ async function fixActiveDocument(options: Omit<PinAndHashAllParams, 'uri'>): Pro
 }
 
 /**
- * "Lock": the server resolves the requirements.in (the CodeLens's, else the active one) with its
- * own cancellable progress, and answers an edit that creates or updates requirements.txt, which
- * is then applied, saved and shown. A conflict or a failure is shown as an error, with nothing changed.
+ * "Lock": the server resolves the requirements.in or manifest (the CodeLens's, else the active
+ * one) with its own cancellable progress, and answers an edit that creates or updates
+ * requirements.txt, which is then applied, saved and shown. A conflict or a failure is shown as an
+ * error, with nothing changed. A manifest's CodeLens offers its extras and dependency groups first
+ * (none picked: its dependencies alone; from the command palette, the dependencies alone).
  */
-async function lockDocument(uri: string | undefined): Promise<boolean> {
+async function lockDocument(uri: string | undefined, choices: LockChoices | undefined): Promise<boolean> {
   const languageClient = client;
   const target = uri ?? vscode.window.activeTextEditor?.document.uri.toString();
   if (!languageClient || !target) return false;
+  const picked = choices ? await pickLockChoices(choices) : { extras: [], groups: [] };
+  if (!picked) return false;
   const input = vscode.workspace.textDocuments.find((document) => document.uri.toString() === target);
   // The server locks what it has: an unsaved input is saved first, so the file and its lock agree.
   if (input?.isDirty) await input.save();
-  const answer = await languageClient.sendRequest(LOCK_REQUEST, { uri: target });
+  const answer = await languageClient.sendRequest(LOCK_REQUEST, { uri: target, ...picked });
   if (answer.outcome === 'cancelled') return false;
   if (answer.outcome === 'conflict' || answer.outcome === 'incomplete' || answer.outcome === 'invalid') {
     void vscode.window.showErrorMessage(`reqguard: nothing locked: ${answer.message}`);
@@ -177,6 +182,18 @@ async function lockDocument(uri: string | undefined): Promise<boolean> {
   await vscode.window.showTextDocument(output, { preview: false, preserveFocus: true });
   void vscode.window.showInformationMessage(`reqguard: ${answer.message}`);
   return true;
+}
+
+/** The extras and groups to lock with a manifest's dependencies; undefined when the user dismissed the pick. */
+async function pickLockChoices(choices: LockChoices): Promise<LockChoices | undefined> {
+  const items = [
+    ...choices.extras.map((name) => ({ label: name, description: 'extra (optional dependencies)', list: 'extra' as const })),
+    ...choices.groups.map((name) => ({ label: name, description: 'dependency group', list: 'group' as const })),
+  ];
+  if (items.length === 0) return { extras: [], groups: [] };
+  const picks = await vscode.window.showQuickPick(items, { canPickMany: true, title: 'reqguard: Lock', placeHolder: 'Extras and dependency groups to lock with the dependencies (none: the dependencies alone)' });
+  if (!picks) return undefined;
+  return { extras: picks.filter((item) => item.list === 'extra').map((item) => item.label), groups: picks.filter((item) => item.list === 'group').map((item) => item.label) };
 }
 
 export async function deactivate(): Promise<void> {

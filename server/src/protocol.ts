@@ -148,10 +148,23 @@ export const CHECK_FILES_REQUEST = new RequestType<CheckFilesParams, CheckFilesR
 export const REFRESH_INDEX_REQUEST = new RequestType0<void, void>('reqguard/refreshIndex');
 
 export interface LockParams {
-  /** The pip-compile input (requirements.in) to lock. */
+  /** The pip-compile input (requirements.in) or the manifest (pyproject.toml, setup.cfg, setup.py) to lock. */
   readonly uri: string;
   /** Move every pin (`all`) or these projects' pins; default: keep the pins that still fit. */
   readonly upgrade?: 'all' | readonly string[];
+  /** A manifest's extras to lock with its dependencies (`--extra`). */
+  readonly extras?: readonly string[];
+  /** A pyproject.toml's PEP 735 dependency groups to lock with its dependencies (`--group`). */
+  readonly groups?: readonly string[];
+}
+
+/**
+ * What a manifest offers to lock besides its dependencies: the second argument of the Lock
+ * CodeLens's command, from which the client lets the user pick (none picked: the dependencies alone).
+ */
+export interface LockChoices {
+  readonly extras: readonly string[];
+  readonly groups: readonly string[];
 }
 
 export interface LockAnswer {
@@ -167,5 +180,5 @@ export interface LockAnswer {
 /** Client → server: lock a requirements.in into its requirements.txt ("reqguard: Lock"); progress through window/workDoneProgress. */
 export const LOCK_REQUEST = new RequestType<LockParams, LockAnswer, void>('reqguard/lock');
 
-/** The client command the "Lock → requirements.txt" CodeLens runs, with the input's URI. */
+/** The client command the "Lock → requirements.txt" CodeLens runs, with the input's URI (and, for a manifest, its LockChoices). */
 export const LOCK_COMMAND = 'reqguard.lock';

@@ -7,7 +7,8 @@ import { fileIndex } from '../engine/engine';
 import { lockCommand, lockRequirements } from '../engine/lock';
 import { escapeControlCharacters } from '../features/diagnostics/safeText';
 import { compiledOutputPath } from '../pip/compiledLayout';
-import { flag, parseArgs, UsageError, valued } from './args';
+import type { ManifestSelection } from '../pip/manifestRoots';
+import { flag, parseArgs, UsageError, valued, type ParsedArgs } from './args';
 import { readFile, type CliIo } from './files';
 import { HASH_TARGET_OPTIONS, INDEX_OPTIONS, openIndexRuntime, readIndexOptions } from './indexOptions';
 import { readTargetOptions, TARGET_OPTIONS, targetsOrFail } from './targets';
@@ -21,6 +22,10 @@ const LOCK_OPTIONS = {
   '--dry-run': flag,
   '--upgrade': { ...flag, short: '-U' },
   '--upgrade-package': { ...valued, short: '-P' },
+  '--extra': valued,
+  '--all-extras': flag,
+  '--group': valued,
+  '--only-group': valued,
   ...TARGET_OPTIONS,
   ...HASH_TARGET_OPTIONS,
   ...INDEX_OPTIONS,
@@ -41,6 +46,15 @@ function readExisting(path: string, io: CliIo): Uint8Array | undefined {
   }
 }
 
+/** The extras and dependency groups asked for (a manifest's; a requirements file takes none). */
+function readSelection(args: ParsedArgs): ManifestSelection {
+  const onlyGroups = args.all('--only-group');
+  if (onlyGroups.length > 0 && args.all('--group').length > 0) throw new UsageError('use --group or --only-group, not both');
+  if (onlyGroups.length > 0 && (args.all('--extra').length > 0 || args.has('--all-extras'))) throw new UsageError('--only-group locks groups alone: it takes no --extra');
+  if (args.has('--all-extras') && args.all('--extra').length > 0) throw new UsageError('--all-extras already takes every extra: drop --extra');
+  return { extras: args.all('--extra'), allExtras: args.has('--all-extras'), groups: onlyGroups.length > 0 ? onlyGroups : args.all('--group'), onlyGroups: onlyGroups.length > 0 };
+}
+
 export async function lock(argv: readonly string[], io: CliIo): Promise<number> {
   const args = parseArgs(argv, LOCK_OPTIONS);
   const options = readIndexOptions(args, io);
@@ -48,7 +62,8 @@ export async function lock(argv: readonly string[], io: CliIo): Promise<number> 
   if (args.all('--output-file').length > 1) throw new UsageError('lock writes one --output-file');
   const [input] = args.positionals;
   const output = args.last('--output-file') ?? compiledOutputPath(input);
-  if (output === undefined) throw new UsageError(`name the output with -o: ${escapeControlCharacters(input)} does not end in .in`);
+  if (output === undefined) throw new UsageError(`name the output with -o: ${escapeControlCharacters(input)} does not end in .in and is not a pyproject.toml, setup.cfg or setup.py`);
+  const selection = readSelection(args);
   const inputPath = resolve(io.cwd, input);
   const outputPath = resolve(io.cwd, output);
   if (inputPath === outputPath) throw new UsageError('the output would overwrite the input');
@@ -76,12 +91,13 @@ export async function lock(argv: readonly string[], io: CliIo): Promise<number> 
   }
   const outputFolder = dirname(outputPath);
   const regenerate = [pathFrom(io.cwd, inputPath), '-o', pathFrom(io.cwd, outputPath)];
-  for (const name of ['--python', '--python-version', '--platform', '--implementation', '--hash-python', '--hash-platform']) for (const value of args.all(name)) regenerate.push(name, value);
+  for (const name of ['--extra', '--group', '--only-group', '--python', '--python-version', '--platform', '--implementation', '--hash-python', '--hash-platform']) for (const value of args.all(name)) regenerate.push(name, value);
+  if (selection.allExtras) regenerate.push('--all-extras');
   const upgrade = args.has('--upgrade') ? 'all' : args.all('--upgrade-package');
   const runtime = openIndexRuntime(options, io);
   try {
     const result = await lockRequirements(
-      { file, label: (path) => pathFrom(outputFolder, path), existingOutput: existing, command: lockCommand(regenerate), targets, upgrade },
+      { file, selection, label: (path) => pathFrom(outputFolder, path), existingOutput: existing, command: lockCommand(regenerate), targets, upgrade },
       { index: fileIndex(runtime, file, options.settings), hashTargets: options.settings.hashes },
     );
     if (result.kind !== 'locked') {

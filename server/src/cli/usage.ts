@@ -64,7 +64,14 @@ const LOCK_USAGE = `lock    resolves the requirements of a pip-compile input (re
         pinned and hashed with # via comments (pip-compile's layout), and writes it to OUTPUT
         (default: the input with .txt for .in). Pins already in OUTPUT are kept while they
         still satisfy every requirement, so a lock changes only what it must.
+        FILE may also be a manifest: pyproject.toml ([project] dependencies), setup.cfg or
+        setup.py (install_requires, read statically; OUTPUT defaults to requirements.txt beside it).
           -o, --output-file OUTPUT   where to write
+          --extra NAME               add this extra's optional dependencies (repeatable)
+          --all-extras               add every extra
+          --group NAME               add this PEP 735 dependency group, with its includes
+                                     (pyproject.toml; repeatable)
+          --only-group NAME          lock the named groups alone, without the dependencies
           --dry-run                  write nothing; print the change as a unified diff
           -U, --upgrade              move every pin to the newest release that fits
           -P, --upgrade-package NAME move this project's pin (repeatable)
@@ -96,6 +103,7 @@ export const USAGE = `Usage:
                [--hash-python X.Y]... [--hash-platform TAG]... [--minimum-release-age AGE]
                [target options] [index options] FILE...
   reqguard lock [--dry-run] [-o OUTPUT] [-U | -P NAME...] [target options] [index options] FILE.in
+  reqguard lock [--extra NAME | --all-extras] [--group NAME | --only-group NAME]... [options] pyproject.toml
   reqguard show [--json] [-r FILE] [target options] [index options] PROJECT...
   reqguard parse --json FILE
 

@@ -1,5 +1,6 @@
 // `lock`: pip-compile's job on the engine's pieces. A requirements.in (ranges allowed, with its
-// -r/-c includes and index lines) is resolved for each target environment (pip/resolver.ts) and
+// -r/-c includes and index lines), or a library manifest (pyproject.toml, setup.cfg, setup.py: its
+// dependencies, the extras and dependency groups chosen, pip/manifestRoots.ts) is resolved for each target environment (pip/resolver.ts) and
 // written as a complete requirements file: every package pinned, hashed and annotated with who
 // needs it (pip/compiledLayout.ts), the index lines carried over, and a header saying how to
 // regenerate it. Pins of the existing output are kept while they still satisfy everything
@@ -9,13 +10,16 @@ import { formatCompiledEntry, compareEntryNames, type CompiledEntry } from '../p
 import type { MarkerEnvironment, TargetEnvironment } from '../pip/environment';
 import { releaseDigests, type FixTargets } from '../pip/fixPlan';
 import { compare } from '../pip/versions';
-import { resolve, type IncompleteReason, type ResolvedPackage, type RootRequirement } from '../pip/resolver';
+import { manifestRoots, type ManifestSelection } from '../pip/manifestRoots';
+import { resolve, type IncompleteReason, type RequirementOrigin, type ResolvedPackage, type RootRequirement } from '../pip/resolver';
 import { parseRequirementsFile, type OptionLineEntry, type RequirementsDocument } from '../parser/requirementsFile';
 import type { AnalyzedFile } from './engine';
 
 export interface LockInput {
-  /** The requirements.in, analyzed with its includes. */
+  /** The requirements.in, analyzed with its includes; or a manifest. */
   readonly file: AnalyzedFile;
+  /** For a manifest: the extras and dependency groups locked with its dependencies. */
+  readonly selection?: ManifestSelection;
   /** How a file is named in `# via -r …` and messages (relative to the output's folder). */
   readonly label: (path: string) => string;
   /** The output file's current text, when there is one: its pins are kept where they still fit. */
@@ -55,13 +59,28 @@ interface Collected {
   readonly roots: RootRequirement[];
   readonly constraints: RootRequirement[];
   readonly options: string[];
+  /** How `# via` names the file a root comes from: pip-compile's `-r file`, or `project (pyproject.toml)`. */
+  readonly rootVia: (origin: RequirementOrigin) => string;
+}
+
+/** The roots of a manifest: what `pip install .[extras] --group …` would ask for. */
+function collectManifest(input: LockInput): Collected | { readonly invalid: string } {
+  const { file, label } = input;
+  const analysis = file.analysis;
+  if (analysis.family !== 'manifest') return { invalid: `${label(file.path)} is not a manifest` };
+  const name = label(file.path);
+  const read = manifestRoots(analysis.kind, analysis.text, analysis.declarations, input.selection ?? { extras: [], groups: [] }, name);
+  if (!read.ok) return { invalid: read.message };
+  const roots = read.roots.map(({ requirement, line }) => ({ requirement, origin: { file: name, line } }));
+  return { roots, constraints: [], options: [], rootVia: (origin) => (read.project === undefined ? origin.file : `${read.project} (${origin.file})`) };
 }
 
 /** The requirements, constraints and index lines of the input and the files it includes; or why it cannot be locked. */
 function collectInput(input: LockInput): Collected | { readonly invalid: string } {
   const { file, label } = input;
   const analysis = file.analysis;
-  if (analysis.family !== 'requirements') return { invalid: `${label(file.path)} is not a requirements file` };
+  if (analysis.family === 'manifest') return collectManifest(input);
+  if (input.selection && (input.selection.extras.length || input.selection.groups.length || input.selection.allExtras)) return { invalid: 'extras and dependency groups are chosen from a manifest (pyproject.toml, setup.cfg, setup.py), not a requirements file' };
   const documents: { path: string; document: RequirementsDocument; constraint: boolean }[] = [{ path: file.path, document: analysis.parsed, constraint: false }];
   const seen = new Set([file.path]);
   for (const include of file.includes ?? []) {
@@ -73,7 +92,7 @@ function collectInput(input: LockInput): Collected | { readonly invalid: string 
     seen.add(`${include.kind} ${include.path}`);
     documents.push({ path: include.path, document: include.document!, constraint: include.kind === '-c' });
   }
-  const collected: Collected = { roots: [], constraints: [], options: [] };
+  const collected: Collected = { roots: [], constraints: [], options: [], rootVia: (origin) => `-r ${origin.file}` };
   for (const { path, document, constraint } of documents) {
     for (const entry of document.entries) {
       const at = `${label(path)}, line ${entry.line}`;
@@ -135,13 +154,13 @@ function targetMarkers(targets: readonly TargetEnvironment[]): string[] | undefi
 }
 
 /** `# via` parents: the files that name it (`-r`, `-c`), then the packages that need it. */
-function viaOf(packages: readonly ResolvedPackage[]): string[] {
+function viaOf(packages: readonly ResolvedPackage[], rootVia: Collected['rootVia']): string[] {
   const files = new Set<string>();
   const constraints = new Set<string>();
   const parents = new Set<string>();
   for (const { requiredBy, constrainedBy } of packages) {
     for (const requester of requiredBy) {
-      if (requester.kind === 'root') files.add(`-r ${requester.origin.file}`);
+      if (requester.kind === 'root') files.add(rootVia(requester.origin));
       else parents.add(requester.name);
     }
     for (const { origin } of constrainedBy) constraints.add(`-c ${origin.file}`);
@@ -189,7 +208,7 @@ export async function lockRequirements(input: LockInput, context: LockContext): 
       context.onProgress?.(`Hashed ${++hashed} of ${wanted.length} releases`);
       if (!digests.ok) return `${first.name}==${first.version}: ${digests.reason}`;
       const marker = picked.length === targets.length ? undefined : picked.map((position) => (picked.length > 1 ? `(${markers[position]})` : markers[position])).join(' or ');
-      return { name: first.name, version: first.version, marker, sha256: digests.sha256, via: viaOf(packages) };
+      return { name: first.name, version: first.version, marker, sha256: digests.sha256, via: viaOf(packages, collected.rootVia) };
     }),
   );
   if (context.signal?.aborted) return { kind: 'incomplete', reason: 'cancelled', message: 'The lock was cancelled.' };

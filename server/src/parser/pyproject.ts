@@ -27,6 +27,8 @@ export interface PyprojectReading {
   readonly dependencyGroups: readonly PyprojectGroup[];
   /** `[project] dynamic`, its strings. */
   readonly dynamic: readonly string[];
+  /** `[project] name`, when it is a string. */
+  readonly name?: string;
 }
 
 export function pyprojectDeclarations(text: string): Declarations {
@@ -58,7 +60,9 @@ class Reader {
     const dependencyGroups = this.readDependencyGroups(root.entries.get('dependency-groups'));
     this.readBuildRequires(root.entries.get('build-system'));
     this.strings.sort((a, b) => a.span.start - b.span.start);
-    return { strings: this.strings, problems: this.problems, dependencies, optionalDependencies, dependencyGroups, dynamic: dynamic.map((d) => d.value) };
+    const name = project?.entries.get('name');
+    const projectName = name?.kind === 'value' && name.node.type === 'TOMLValue' && name.node.kind === 'string' ? name.node.value : undefined;
+    return { strings: this.strings, problems: this.problems, dependencies, optionalDependencies, dependencyGroups, dynamic: dynamic.map((d) => d.value), ...(projectName === undefined ? {} : { name: projectName }) };
   }
 
   private problem(code: string, message: string, span: Span): void {

@@ -54,7 +54,16 @@ export function formatCompiledBlock(entries: readonly CompiledEntry[], eol: stri
     .join('');
 }
 
-/** pip-compile's default output for an input: `requirements.in` → `requirements.txt`; undefined for a name not ending in .in. */
+/** The manifests pip-compile reads as input, by the names it knows them by. */
+const MANIFEST_NAMES = new Set(['pyproject.toml', 'setup.cfg', 'setup.py']);
+
+/**
+ * pip-compile's default output for an input: `requirements.in` → `requirements.txt`, a manifest
+ * (pyproject.toml, setup.cfg, setup.py) → `requirements.txt` beside it; undefined for other names.
+ */
 export function compiledOutputPath(inputPath: string): string | undefined {
-  return inputPath.endsWith('.in') ? inputPath.slice(0, -'.in'.length) + '.txt' : undefined;
+  if (inputPath.endsWith('.in')) return inputPath.slice(0, -'.in'.length) + '.txt';
+  const name = /[^\\/]*$/.exec(inputPath)![0];
+  return MANIFEST_NAMES.has(name.toLowerCase()) ? inputPath.slice(0, -name.length) + 'requirements.txt' : undefined;
 }
+

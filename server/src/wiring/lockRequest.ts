@@ -1,4 +1,5 @@
-// The editor's "Lock" (command and CodeLens): engine/lock.ts on an open requirements.in, answered
+// The editor's "Lock" (command and CodeLens): engine/lock.ts on an open requirements.in or manifest
+// (pyproject.toml, setup.cfg, setup.py: with the extras and groups the user picked), answered
 // as a WorkspaceEdit that creates the requirements.txt next to it or changes only the lines of it
 // that differ (so undo and the diff view stay small), with progress and cancel through
 // window/workDoneProgress.
@@ -31,7 +32,7 @@ export function lockUnknownDocument(params: LockParams): LockAnswer {
 export async function lockDocument(state: DocumentState, params: LockParams, signal: AbortSignal, deps: LockDeps): Promise<LockAnswer> {
   const inputPath = deps.open.uriToPath(params.uri);
   const outputPath = inputPath === undefined ? undefined : compiledOutputPath(inputPath);
-  if (inputPath === undefined || outputPath === undefined) return { outcome: 'invalid', outputUri: '', message: 'Lock works on a pip-compile input saved as a file whose name ends in .in', edit: null };
+  if (inputPath === undefined || outputPath === undefined) return { outcome: 'invalid', outputUri: '', message: 'Lock works on a pip-compile input saved as a file whose name ends in .in, or on a saved pyproject.toml, setup.cfg or setup.py', edit: null };
   const outputUri = pathToFileURL(outputPath).href;
   const answer = (outcome: LockAnswer['outcome'], message: string, edit: WorkspaceEdit | null = null): LockAnswer => ({ outcome, outputUri, message, edit });
   if (!state.index) return answer('invalid', 'Lock needs the package index, and index access is off (reqguard.index.offline or no index layer)');
@@ -55,7 +56,8 @@ export async function lockDocument(state: DocumentState, params: LockParams, sig
         file: state,
         label: (path) => relative(folder, path).split(sep).join('/') || basename(path),
         existingOutput: existing,
-        command: lockCommand([relative(folder, inputPath).split(sep).join('/'), '-o', basename(outputPath)]),
+        selection: { extras: params.extras ?? [], groups: params.groups ?? [] },
+        command: lockCommand([relative(folder, inputPath).split(sep).join('/'), '-o', basename(outputPath), ...(params.extras ?? []).flatMap((extra) => ['--extra', extra]), ...(params.groups ?? []).flatMap((group) => ['--group', group])]),
         targets,
         upgrade: params.upgrade,
       },

@@ -1,7 +1,9 @@
 // `reqguard lock` against real dependency graphs on loopback indexes, with pip as the judge: the
 // lock pins exactly the set pip's own resolver installs for the input (`pip install --dry-run
 // --report`), and both pips install the lock with --require-hashes. Then what a lock keeps (pins
-// that still fit), what --upgrade / --upgrade-package move, the layout, and the exit codes.
+// that still fit), what --upgrade / --upgrade-package move, the layout, and the exit codes; and a
+// manifest as the input (pyproject.toml with extras and groups, setup.cfg), judged by pip
+// installing the project itself.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -106,6 +108,118 @@ describe('lock keeps what still fits and moves what it is told to', { skip: skip
     writeFileSync(join(dir, 'requirements.txt'), OLD_LOCK);
     assert.equal((await lock(dir, graphs, 'requirements.in', '--upgrade')).status, 0);
     assert.deepEqual(pinsOf(readFileSync(join(dir, 'requirements.txt'), 'utf8')), ['asgiref==3.8.1', 'django==5.2.17', 'sqlparse==0.5.3']);
+  });
+});
+
+/** A library's pyproject.toml: dependencies, an extra that names the project itself, and groups that include each other. */
+const PYPROJECT = `[project]
+name = "My_App"
+version = "1.0"
+dependencies = ["Django>=4"]
+
+[project.optional-dependencies]
+pg = ["psycopg2-binary"]
+all = ["my-app[pg]", "pytz"]
+
+[dependency-groups]
+test = ["sqlparse<0.5", {include-group = "tz"}]
+tz = ["pytz<2025"]
+`;
+
+/**
+ * An in-tree PEP 517 backend that writes the project's metadata from its [project] table as PEP 621
+ * says (each extra's requirements with `extra == "…"`), so pip itself can install the project:
+ * this machine has no `wheel` package, without which setuptools cannot make metadata. pip then
+ * reads the extras, the references to the project itself and the dependency groups on its own.
+ */
+const METADATA_BACKEND = `import os, tomllib
+
+def _requirement(text, extra):
+    name, _, marker = text.partition(";")
+    return f"{name.strip()}; ({marker.strip()}) and extra == '{extra}'" if marker.strip() else f"{name.strip()}; extra == '{extra}'"
+
+def prepare_metadata_for_build_wheel(metadata_directory, config_settings=None):
+    with open("pyproject.toml", "rb") as handle:
+        project = tomllib.load(handle)["project"]
+    lines = ["Metadata-Version: 2.1", "Name: " + project["name"], "Version: " + project["version"]]
+    lines += ["Requires-Dist: " + requirement for requirement in project.get("dependencies", [])]
+    for extra, requirements in project.get("optional-dependencies", {}).items():
+        lines.append("Provides-Extra: " + extra)
+        lines += ["Requires-Dist: " + _requirement(requirement, extra) for requirement in requirements]
+    folder = f"{project['name'].replace('-', '_')}-{project['version']}.dist-info"
+    os.makedirs(os.path.join(metadata_directory, folder))
+    with open(os.path.join(metadata_directory, folder, "METADATA"), "w") as handle:
+        handle.write("\\n".join(lines) + "\\n")
+    return folder
+
+def build_wheel(wheel_directory, config_settings=None, metadata_directory=None):
+    raise NotImplementedError("metadata only")
+`;
+
+const BUILD_SYSTEM = '\n[build-system]\nrequires = []\nbuild-backend = "metadata_backend"\nbackend-path = ["."]\n';
+
+describe('lock from a manifest pins what pip installs for the project, and pip installs the lock', { skip: skipWithout(PIP, PIP26), timeout: 300_000 }, () => {
+  test('pyproject.toml with an extra naming the project itself and a group including another: pip 26 installing the project picks the same set, and installs the lock with --require-hashes', async () => {
+    const dir = workspace({ 'pyproject.toml': PYPROJECT + BUILD_SYSTEM, 'metadata_backend.py': METADATA_BACKEND, 'empty.txt': '' });
+    const locked = await lock(dir, graphs, 'pyproject.toml', '--extra', 'all', '--group', 'test');
+    assert.equal(locked.status, 0, locked.stderr);
+    assert.equal(locked.stdout, 'requirements.txt: locked 5 packages\n');
+    const text = readFileSync(join(dir, 'requirements.txt'), 'utf8');
+    assert.deepEqual(pinsOf(text), ['asgiref==3.8.1', 'django==5.2.17', 'psycopg2-binary==2.9.10', 'pytz==2024.2', 'sqlparse==0.4.4']);
+    const pip = await pipResolution('pip26', join(dir, 'empty.txt'), graphs.simpleUrl, `${dir}[all]`, '--group', `${join(dir, 'pyproject.toml')}:test`);
+    assert.equal(pip.status, 0, pip.stderr);
+    assert.deepEqual(pinsOf(text), pip.picks.filter((pick) => pick !== 'my-app==1.0'));
+    assert.ok(pip.picks.includes('my-app==1.0'), 'pip installed the project itself');
+    for (const which of ['system', 'pip26'] as const) await assertInstalls(which, join(dir, 'requirements.txt'), graphs);
+    assert.match(text, /^# from pyproject\.toml\. To update it, run:\n#\n# {4}reqguard lock pyproject\.toml -o requirements\.txt --extra all --group test\n/m);
+    assert.match(text, /\n {4}# via My_App \(pyproject\.toml\)\npsycopg2-binary==2\.9\.10 \\\n/);
+    assert.match(text, /\n {4}# via My_App \(pyproject\.toml\)\nsqlparse==0\.4\.4 \\\n/);
+  });
+
+  test('setup.cfg: install_requires and an extra; both pips install the lock', async () => {
+    const cfg = '[metadata]\nname = cfgapp\n\n[options]\ninstall_requires =\n    Django<5\n\n[options.extras_require]\npg = psycopg2-binary\n';
+    const dir = workspace({ 'setup.cfg': cfg, 'roots.txt': 'Django<5\npsycopg2-binary\n' });
+    const locked = await lock(dir, graphs, 'setup.cfg', '--extra', 'PG');
+    assert.equal(locked.status, 0, locked.stderr);
+    const text = readFileSync(join(dir, 'requirements.txt'), 'utf8');
+    assert.match(text, /# via cfgapp \(setup\.cfg\)\n/);
+    const pip = await pipResolution('pip26', join(dir, 'roots.txt'), graphs.simpleUrl);
+    assert.equal(pip.status, 0, pip.stderr);
+    assert.deepEqual(pinsOf(text), pip.picks);
+    for (const which of ['system', 'pip26'] as const) await assertInstalls(which, join(dir, 'requirements.txt'), graphs);
+  });
+});
+
+describe('lock from a manifest: what it refuses', () => {
+  test('dynamic dependencies, an unknown extra or group, a cycle of groups: exit 2 with the reason, nothing written', async () => {
+    const cases: [string, string[], RegExp][] = [
+      ['[project]\nname = "x"\ndynamic = ["dependencies"]\n', [], /\[project\] dependencies are dynamic/],
+      [PYPROJECT, ['--extra', 'nope'], /has no extra 'nope' \(its extras: pg, all\)/],
+      [PYPROJECT, ['--group', 'nope'], /dependency group 'nope' not found/],
+      [PYPROJECT.replace('tz = ["pytz<2025"]', 'tz = [{include-group = "test"}]'), ['--group', 'tz'], /line 12: Cyclic dependency group include: test → tz → test/],
+    ];
+    for (const [input, args, message] of cases) {
+      const dir = workspace({ 'pyproject.toml': input });
+      const locked = await lock(dir, graphs, 'pyproject.toml', ...args);
+      assert.equal(locked.status, 2, `${args.join(' ')}: ${locked.stderr}`);
+      assert.match(locked.stderr, message);
+      assert.ok(!existsSync(join(dir, 'requirements.txt')));
+    }
+  });
+
+  test('--only-group locks the groups alone, --all-extras every extra; usage errors: --group with --only-group, --extra on a requirements file', async () => {
+    const dir = workspace({ 'pyproject.toml': PYPROJECT, 'requirements.in': 'Django\n' });
+    assert.match((await lock(dir, graphs, 'pyproject.toml', '--group', 'test', '--only-group', 'tz')).stderr, /--group or --only-group, not both/);
+    const only = await lock(dir, graphs, 'pyproject.toml', '--only-group', 'tz', '-o', 'tz.txt');
+    assert.equal(only.status, 0, only.stderr);
+    assert.deepEqual(pinsOf(readFileSync(join(dir, 'tz.txt'), 'utf8')), ['pytz==2024.2']);
+    assert.match(readFileSync(join(dir, 'tz.txt'), 'utf8'), /# {4}reqguard lock pyproject\.toml -o tz\.txt --only-group tz\n/);
+    const every = await lock(dir, graphs, 'pyproject.toml', '--all-extras', '-o', 'all.txt');
+    assert.equal(every.status, 0, every.stderr);
+    assert.deepEqual(pinsOf(readFileSync(join(dir, 'all.txt'), 'utf8')), ['asgiref==3.8.1', 'django==5.2.17', 'psycopg2-binary==2.9.10', 'pytz==2025.2', 'sqlparse==0.5.3']);
+    const onRequirements = await lock(dir, graphs, 'requirements.in', '--extra', 'pg');
+    assert.equal(onRequirements.status, 2);
+    assert.match(onRequirements.stderr, /chosen from a manifest/);
   });
 });
 

@@ -3,7 +3,7 @@
 // changes only the lines that differ; a conflict answered with the reason and no edit.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -99,4 +99,26 @@ test('a conflict is answered with the reason, and no edit', { skip: skipWithout(
   assert.match(answer.message, /django>=5 \(requirements\.in, line 1\)/);
   assert.match(answer.message, /asgiref<3\.8 \(requirements\.in, line 2\)/);
   assert.equal(answer.edit, null);
+});
+
+test('a pyproject.toml: the CodeLens offers its extras and groups, and Lock takes the ones picked', { skip: skipWithout(PYTHON3) }, async () => {
+  const folder = join(workspace, 'lib');
+  mkdirSync(folder);
+  const manifest = join(folder, 'pyproject.toml');
+  const uri = pathToFileURL(manifest).href;
+  const text = '[project]\nname = "lib"\ndependencies = ["Django<5"]\n\n[project.optional-dependencies]\npg = ["psycopg2-binary"]\n\n[dependency-groups]\ndev = [{include-group = "tz"}]\ntz = ["pytz"]\n';
+  writeFileSync(manifest, text);
+  await connection.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'toml', version: 1, text } });
+  const lenses: CodeLens[] = await connection.sendRequest('textDocument/codeLens', { textDocument: { uri } });
+  assert.deepEqual(lenses.map((lens) => lens.command), [{ title: 'Lock → requirements.txt', command: LOCK_COMMAND, arguments: [uri, { extras: ['pg'], groups: ['dev', 'tz'] }] }]);
+  const answer = await connection.sendRequest(LOCK_REQUEST, { uri, extras: ['pg'], groups: ['dev'] });
+  assert.equal(answer.outcome, 'locked', answer.message);
+  assert.equal(answer.outputUri, pathToFileURL(join(folder, 'requirements.txt')).href);
+  const locked = applied(answer.edit!, '');
+  assert.deepEqual([...locked.matchAll(/^([a-z0-9-]+==\S+)/gm)].map((m) => m[1]), ['asgiref==3.8.1', 'django==4.2.17', 'psycopg2-binary==2.9.10', 'pytz==2025.2', 'sqlparse==0.5.3']);
+  assert.match(locked, /# {4}reqguard lock pyproject\.toml -o requirements\.txt --extra pg --group dev\n/);
+  assert.match(locked, /\n {4}# via lib \(pyproject\.toml\)\npsycopg2-binary==/);
+  const bad = await connection.sendRequest(LOCK_REQUEST, { uri, groups: ['docs'] });
+  assert.equal(bad.outcome, 'invalid');
+  assert.match(bad.message, /dependency group 'docs' not found/);
 });
