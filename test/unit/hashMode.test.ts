@@ -106,7 +106,7 @@ test('in the included file, each refusal names the file that includes it and the
   assert.deepEqual(included.map((item) => [item.path, item.text]), [[`${ROOT}/base.txt`, files['base.txt']], [`${ROOT}/deeper.txt`, files['deeper.txt']]]);
   assert.equal(
     messageText(included[0].diagnostics[0]),
-    "pip 26.2 refuses 'itsdangerous==2.2.0' in hash-checking mode: it has no --hash. Add a --hash=sha256:… for each file of this release. (for pip 26.2: the latest rules reqguard knows) (requirements.txt includes this file, and its --hash on line 3 turns on hash-checking mode for everything it installs)",
+    "pip 26.2 refuses 'itsdangerous==2.2.0' in hash-checking mode: it has no --hash. Add a --hash=sha256:… for each file of this release. (requirements.txt includes this file, and its --hash on line 3 turns on hash-checking mode for everything it installs) (for pip 26.2: the latest rules reqguard knows)",
   );
   assert.deepEqual(included[0].diagnostics[0].range, { start: { line: 1, character: 0 }, end: { line: 1, character: 19 } });
   assert.equal(included[0].diagnostics[0].relatedInformation, undefined);
@@ -115,7 +115,7 @@ test('in the included file, each refusal names the file that includes it and the
 
 test('when the included file itself switches hash mode on, its messages say "in this file"; --require-hashes elsewhere is named by path', () => {
   const own = includedDiagnostics(analyze({ 'requirements.txt': '-r base.txt\n', 'base.txt': `six==1.16.0 ${HASH}\ntzdata==2024.1\n` }), DEFAULT_SETTINGS);
-  assert.match(messageText(own[0].diagnostics[0]), /\(requirements\.txt includes this file, and the --hash in this file turns on hash-checking mode for everything it installs\)$/);
+  assert.match(messageText(own[0].diagnostics[0]), /\(requirements\.txt includes this file, and the --hash in this file turns on hash-checking mode for everything it installs\) \(for pip 26\.2: the latest rules reqguard knows\)$/);
   const other = includedDiagnostics(analyze({ 'requirements.txt': '-r base.txt\n-c lock/c.txt\n', 'base.txt': 'tzdata==2024.1\n', 'lock/c.txt': '--require-hashes\n' }), DEFAULT_SETTINGS);
   assert.match(messageText(other[0].diagnostics[0]), /and --require-hashes in lock\/c\.txt turns on/);
 });

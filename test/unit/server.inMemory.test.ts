@@ -154,7 +154,7 @@ test('hash mode reaches down: an open included file gets what pip refuses there,
   assert.deepEqual(codes(including), ['0:hash-mode-include']);
   const refused = await diagnostics(baseUri, (p) => published.indexOf(p) >= mark && p.diagnostics.some((d) => d.severity === DiagnosticSeverity.Error));
   assert.deepEqual(refused.map((d) => `${d.range.start.line}:${d.code}:${d.severity}`), [`1:unhashed:${DiagnosticSeverity.Error}`]);
-  assert.match(String(refused[0].message), /^pip 26\.2 refuses 'itsdangerous==2\.2\.0' in hash-checking mode: .* \(requirements\.txt includes this file, and its --hash on line 2 turns on hash-checking mode for everything it installs\)$/);
+  assert.match(String(refused[0].message), /^pip 26\.2 refuses 'itsdangerous==2\.2\.0' in hash-checking mode: .* \(requirements\.txt includes this file, and its --hash on line 2 turns on hash-checking mode for everything it installs\) \(for pip 26\.2: the latest rules reqguard knows\)$/);
 
   // The including file drops its hash: no hash mode, the included file is back to its own warning.
   mark = published.length;

@@ -130,7 +130,7 @@ function hashModeRefusal(entry: RequirementEntry, context: HashContext): Refused
     return {
       finding: {
         code: 'hash-mode-unhashable',
-        message: `${who} refuses this requirement in hash-checking mode: ${unhashable}. Install it separately, or replace it with a pinned, hashed release${partial}.${forWhom}${note}`,
+        message: `${who} refuses this requirement in hash-checking mode: ${unhashable}. Install it separately, or replace it with a pinned, hashed release${partial}.${note}${forWhom}`,
         span: entry.requirementSpan,
         related,
       },
@@ -140,11 +140,11 @@ function hashModeRefusal(entry: RequirementEntry, context: HashContext): Refused
   const { refusal } = hashModeVerdict(entry, context.constraints, installer);
   if (!refusal) return undefined;
   if (refusal === 'unpinned') {
-    const message = `${who} refuses '${entry.name ?? entry.requirementText}' in hash-checking mode: it ${unpinnedHow(entry)}; every requirement must be pinned with ==. Pin it to one version and hash it.${forWhom}${note}`;
+    const message = `${who} refuses '${entry.name ?? entry.requirementText}' in hash-checking mode: it ${unpinnedHow(entry)}; every requirement must be pinned with ==. Pin it to one version and hash it.${note}${forWhom}`;
     return { finding: { code: 'unpinned', message, span, severity: 'error', related }, summary: `${pinLabel(entry)} is not pinned with ==` };
   }
   const label = pinLabel(entry);
-  const message = `${who} refuses '${label}' in hash-checking mode: it has no --hash. Add a --hash=sha256:… for each file of this release.${forWhom}${note}`;
+  const message = `${who} refuses '${label}' in hash-checking mode: it has no --hash. Add a --hash=sha256:… for each file of this release.${note}${forWhom}`;
   return { finding: { code: 'unhashed', message, span, severity: 'error', related }, summary: `${label} has no --hash` };
 }
 
