@@ -10,6 +10,9 @@ import { join } from 'node:path';
 import { installerFor, installerNeedsInterpreter } from '../../server/src/engine/installer';
 import { chooseInstaller, follows, INSTALLER_RULES, LATEST_RULES, parseInstallerSpec, refusedArchive } from '../../server/src/pip/installer';
 import { reportedTarget } from '../../server/src/pip/targets';
+import { releaseDigests } from '../../server/src/pip/fixPlan';
+import type { Release } from '../../server/src/pip/releases';
+import type { IndexedFile, PackageIndex } from '../../server/src/index/packageIndex';
 import { normalizeSettings } from '../../server/src/settings';
 import { REPO_ROOT } from '../helpers/corpus';
 import { actualLines, diagnose, expectedLines, installer, messageText, type DiagnoseOptions, type Expected } from '../helpers/diagnose';
@@ -151,4 +154,17 @@ fine @ https://example.com/fine-1.0.tar.gz
   );
   check(source, [], { installer: installer('uv', '0.11'), settings: quiet });
   check(source, [], { settings: quiet });
+});
+
+test('fix and lock write no hash for a file the installer refuses: uv 0.12 skips .tar.bz2 and .tar.xz sdists, pip hashes every file', async () => {
+  const file = (filename: string) => ({ filename, url: `https://files.example/${filename}`, source: 'https://index.example/simple/', yanked: false, hashes: { sha256: filename.length.toString(16).padStart(64, '0') } }) as unknown as IndexedFile;
+  const release: Release = { version: '1.0', files: ['pkg-1.0-py3-none-any.whl', 'pkg-1.0.tar.bz2', 'pkg-1.0.tar.xz'].map(file), yanked: false, prerelease: false };
+  const hashed: string[] = [];
+  const index = { fileSha256: async (indexed: IndexedFile) => (hashed.push(indexed.filename), { ok: true, value: indexed.filename.length.toString(16).padStart(64, '0') }) } as unknown as PackageIndex;
+  const forUv = await releaseDigests(index, release, { installer: installer('uv', '0.12') });
+  assert.ok(forUv.ok);
+  assert.deepEqual(hashed, ['pkg-1.0-py3-none-any.whl']);
+  hashed.length = 0;
+  assert.ok((await releaseDigests(index, release, { installer: installer('pip', '26.2') })).ok);
+  assert.deepEqual(hashed, ['pkg-1.0-py3-none-any.whl', 'pkg-1.0.tar.bz2', 'pkg-1.0.tar.xz']);
 });
