@@ -3,10 +3,10 @@
 // PATH answers pip 26.0), reqguard.installer overrides it, and a bad value keeps the default.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Diagnostic, PublishDiagnosticsParams } from 'vscode-languageserver-protocol';
+import type { Diagnostic } from 'vscode-languageserver-protocol';
 import type { PythonEnvironments } from '../../server/src/engine/targets';
 import { reportedTarget } from '../../server/src/pip/targets';
-import { startInMemoryServer, type InMemoryServer } from '../support/inMemoryServer';
+import { publishedDiagnostics, startInMemoryServer, type InMemoryServer } from '../support/inMemoryServer';
 
 const MARKERS = { implementation_name: 'cpython', implementation_version: '3.11.7', os_name: 'posix', platform_machine: 'x86_64', platform_release: '6', platform_system: 'Linux', platform_version: '#1', python_full_version: '3.11.7', platform_python_implementation: 'CPython', python_version: '3.11', sys_platform: 'linux' };
 
@@ -19,33 +19,16 @@ const python: PythonEnvironments = {
 
 let server: InMemoryServer;
 let userSettings: Record<string, unknown> = {};
-const published: PublishDiagnosticsParams[] = [];
-const waiters: Array<() => void> = [];
+const { published, listen, diagnostics: firstDiagnostics } = publishedDiagnostics();
 
 before(async () => {
-  server = await startInMemoryServer({
-    configuration: (section) => (section === 'reqguard' ? userSettings : {}),
-    listen(connection) {
-      connection.onNotification('textDocument/publishDiagnostics', (params: PublishDiagnosticsParams) => {
-        published.push(params);
-        for (const wake of waiters.splice(0)) wake();
-      });
-    },
-    deps: { python },
-  });
+  server = await startInMemoryServer({ configuration: (section) => (section === 'reqguard' ? userSettings : {}), listen, deps: { python } });
 });
 
 after(() => server.stop());
 
-async function diagnostics(uri: string, from: number): Promise<Diagnostic[]> {
-  const deadline = Date.now() + 5_000;
-  for (;;) {
-    const hit = published.slice(from).find((params) => params.uri === uri);
-    if (hit) return hit.diagnostics;
-    if (Date.now() > deadline) throw new Error(`no diagnostics for ${uri}`);
-    await new Promise<void>((resolve) => waiters.push(resolve));
-  }
-}
+/** The first diagnostics for `uri` published after the first `from`. */
+const diagnostics = (uri: string, from: number) => firstDiagnostics(uri, (params) => published.indexOf(params) >= from);
 
 const lines = (list: readonly Diagnostic[]) => list.map((d) => `${d.range.start.line}:${d.code}:${d.severity}`).sort();
 
