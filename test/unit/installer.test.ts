@@ -167,4 +167,6 @@ test('fix and lock write no hash for a file the installer refuses: uv 0.12 skips
   hashed.length = 0;
   assert.ok((await releaseDigests(index, release, { installer: installer('pip', '26.2') })).ok);
   assert.deepEqual(hashed, ['pkg-1.0-py3-none-any.whl', 'pkg-1.0.tar.bz2', 'pkg-1.0.tar.xz']);
+  const sdistOnly: Release = { ...release, files: release.files.slice(1) };
+  assert.deepEqual(await releaseDigests(index, sdistOnly, { installer: installer('uv') }), { ok: false, reason: 'uv 0.12 refuses every file of 1.0 (pkg-1.0.tar.bz2, pkg-1.0.tar.xz)' });
 });

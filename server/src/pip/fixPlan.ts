@@ -14,7 +14,7 @@ import { loadProjectInfo, partialBecause, pinnedVersion, specifierText, type Pro
 import type { TargetEnvironment } from './environment';
 import { describeProblem, filesToHash, firstRefusal, installableOnAll, oldEnough, pickForEntry, pickRelease, releaseFor, type PinOptions, type Release } from './releases';
 import { describeTargets } from './targets';
-import { refusedArchive, type InstallerProfile } from './installer';
+import { installerName, refusedArchive, type InstallerProfile } from './installer';
 
 /** Which installs the hashes are for; files for other Pythons or platforms are left out (sdists always stay). */
 export interface FixTargets {
@@ -121,7 +121,11 @@ function matchesHashTargets(file: IndexedFile, hashTargets: FixTargets | undefin
  */
 export async function releaseDigests(index: PackageIndex, release: Release, hashTargets?: FixTargets, signal?: AbortSignal): Promise<Digests> {
   const files = filesToHash(release).filter((file) => matchesHashTargets(file, hashTargets));
-  if (files.length === 0) return { ok: false, reason: `no file of ${release.version} is for the target Python versions and platforms` };
+  if (files.length === 0) {
+    const installer = hashTargets?.installer;
+    const refused = installer && filesToHash(release).every((file) => refusedArchive(installer, file.filename));
+    return { ok: false, reason: refused ? `${installerName(installer)} refuses every file of ${release.version} (${filesToHash(release).map((file) => file.filename).join(', ')})` : `no file of ${release.version} is for the target Python versions and platforms` };
+  }
   const results = await Promise.all(files.map((file) => index.fileSha256(file, signal)));
   const digests: string[] = [];
   for (const [i, result] of results.entries()) {
