@@ -1,6 +1,7 @@
 // Asking real Python interpreters what they are (the only place reqguard runs one): `PYTHON -I -c
 // SCRIPT` prints the PEP 508 marker values and `packaging.tags.sys_tags()` (pip's vendored copy
-// when packaging is not installed; none when neither is), which become a TargetEnvironment. Each
+// when packaging is not installed; none when neither is) and the version of its pip (the default
+// installer profile), which become a TargetEnvironment. Each
 // answer is kept per path, size and modification time. Also this machine's platform tag, for a
 // Python version given without one.
 import { execFile, type ExecFileException } from 'node:child_process';
@@ -47,6 +48,11 @@ def report():
             break
         except Exception:
             pass
+    try:
+        from importlib.metadata import version as installed_version
+        answer["pip"] = installed_version("pip")
+    except Exception:
+        pass
     return answer
 sys.stdout.write(json.dumps(report()))
 `;

@@ -138,6 +138,12 @@ export interface ReqguardSettings {
    * uv's `exclude-newer` would. Unset: no cooldown.
    */
   readonly minimumReleaseAge?: ReleaseAge;
+  /**
+   * The installer the verdicts are for (`reqguard.installer`): `pip`, `pip@26.1`, `uv`, `uv@0.12`,
+   * as written (pip/installer.ts reads it; a bad value is reported and the default used). Unset:
+   * the pip of the interpreter the files are checked for, else the latest rules reqguard knows.
+   */
+  readonly installer?: string;
   /** The environments the files are deployed to (`reqguard.targets`); when set, they are the targets. */
   readonly targets: readonly TargetSetting[];
   readonly index: IndexSettings;
@@ -217,6 +223,7 @@ export function normalizeSettings(raw: unknown): ReqguardSettings {
   const fix = isRecord(root.fix) ? root.fix : {};
   const pythonVersion = typeof root.pythonVersion === 'string' && PYTHON_VERSION.test(root.pythonVersion.trim()) ? root.pythonVersion.trim() : undefined;
   const minimumReleaseAge = parseReleaseAge(root.minimumReleaseAge);
+  const installer = nonEmptyString(root.installer);
   const url = nonEmptyString(index.url);
   const jsonApiUrl = nonEmptyString(index.jsonApiUrl);
   const extraUrls = Array.isArray(index.extraUrls) ? index.extraUrls.map(nonEmptyString).filter((u): u is string => u !== undefined) : [];
@@ -224,6 +231,7 @@ export function normalizeSettings(raw: unknown): ReqguardSettings {
     severity,
     ...(pythonVersion ? { pythonVersion } : {}),
     ...(minimumReleaseAge ? { minimumReleaseAge } : {}),
+    ...(installer ? { installer } : {}),
     targets: targetSettings(root.targets),
     index: {
       ...(url ? { url } : {}),

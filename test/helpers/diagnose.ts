@@ -1,6 +1,7 @@
 // Runs the diagnostics feature the way the server does (analyzeDocument, includes through an
 // in-memory reader, a fake file system for local paths) on a text with marked ranges, and states
 // each diagnostic in one short line so tests can compare whole lists with readable diffs.
+import { chooseInstaller, type InstallerProfile } from '../../server/src/pip/installer';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { DiagnosticSeverity, type Diagnostic } from 'vscode-languageserver-types';
 import { analyzeDocument, type AnalyzedDocument } from '../../server/src/engine/documents';
@@ -21,6 +22,8 @@ export interface DiagnoseOptions {
   /** What the fake disk holds at each path as written in the file; anything else is missing. */
   readonly disk?: Readonly<Record<string, PathKind | 'project'>>;
   readonly env?: Readonly<Record<string, string>>;
+  /** The installer the verdicts are for (default: the latest pip's rules). */
+  readonly installer?: InstallerProfile;
 }
 
 export interface Diagnosed extends Marked {
@@ -53,7 +56,7 @@ export function diagnose(name: string, source: string, options: DiagnoseOptions 
     ? resolveIncludes(analysis.parsed, `${ROOT}/${name}`, memoryReader(options.files), options.env)
     : undefined;
   const paths = options.disk ? fakeDisk(options.disk) : undefined;
-  const diagnostics = computeDiagnostics(analysis, options.settings ?? DEFAULT_SETTINGS, { includes, paths, filePath: `${ROOT}/${name}` });
+  const diagnostics = computeDiagnostics(analysis, options.settings ?? DEFAULT_SETTINGS, { includes, paths, filePath: `${ROOT}/${name}`, installer: options.installer });
   return { ...mark, analysis, diagnostics, includes };
 }
 
@@ -89,4 +92,9 @@ export function actualLines(diagnostics: readonly Diagnostic[]): string[] {
 /** A diagnostic's message as plain text (LSP 3.18 also allows markup). */
 export function messageText(diagnostic: Diagnostic): string {
   return typeof diagnostic.message === 'string' ? diagnostic.message : diagnostic.message.value;
+}
+
+/** An installer profile as reqguard.installer would give it: `installer('pip', '23.2')`, `installer('uv')`. */
+export function installer(kind: 'pip' | 'uv', version?: string): InstallerProfile {
+  return chooseInstaller(version ? { kind, version } : { kind }, 'the test');
 }

@@ -1,10 +1,11 @@
 // Hash-checking mode across -r includes and -c constraint files, case by case: the files, what
 // pip 23.2.1 and pip 26.2.1 do with `pip install -r requirements.txt` (the real pips confirm it in
 // test/integration/hashMode.pip.test.ts, against a test index serving HASH_MODE_FIXTURE), and what
-// reqguard reports (test/unit/hashMode.test.ts). Every verdict below was checked with pip 23.2.1
-// and 26.2.1. pip 26.1 changed one rule (pypa/pip#13887): a requirement with hash options, its own
-// or a constraint's, is pinned to the version found, so only a requirement with no hash at all is
-// refused; pip before 26.1 also refuses an unpinned one, and never takes hashes from constraints.
+// reqguard reports (test/unit/hashMode.test.ts) for each installer profile. Every verdict below was
+// checked with pip 23.2.1 and 26.2.1. pip 26.1 changed one rule (pypa/pip#13887): a requirement
+// with hash options, its own or a constraint's, is pinned to the version found, so only a
+// requirement with no hash at all is refused; pip before 26.1 also refuses an unpinned one, and
+// never takes hashes from constraints.
 import type { IndexFixture } from '../support/testIndex';
 
 /** One wheel per project: a --hash names the one file pip downloads. */
@@ -24,8 +25,13 @@ export interface HashModeCase {
   readonly files: Readonly<Record<string, string>>;
   /** `pip install -r requirements.txt`: pip 23.2.1, then pip 26.2.1. */
   readonly pip: readonly [PipVerdict, PipVerdict];
-  /** What reqguard reports, as `file:line code severity`, in requirements.txt and (in hash mode) in the files it includes. */
+  /**
+   * What reqguard reports for pip 26.2 (the default profile), as `file:line code severity`, in
+   * requirements.txt and (in hash mode) in the files it includes.
+   */
   readonly reqguard: readonly string[];
+  /** What reqguard reports for pip 23.2, where that differs. */
+  readonly reqguardPip23?: readonly string[];
 }
 
 export const HASH_MODE_CASES: readonly HashModeCase[] = [
@@ -88,24 +94,28 @@ export const HASH_MODE_CASES: readonly HashModeCase[] = [
     files: { 'requirements.txt': '-c constraints.txt\nsix==1.16.0 {six}\nitsdangerous\n', 'constraints.txt': 'itsdangerous==2.2.0 {itsdangerous}\n' },
     pip: ['refuses', 'installs'],
     reqguard: ['requirements.txt:3 unpinned warning'],
+    reqguardPip23: ['requirements.txt:3 unpinned error'],
   },
   {
     title: 'a pinned requirement without hash and a hashed constraint: pip 26.1+ takes the hash',
     files: { 'requirements.txt': '-c constraints.txt\nsix==1.16.0 {six}\nitsdangerous==2.2.0\n', 'constraints.txt': 'itsdangerous==2.2.0 {itsdangerous}\n' },
     pip: ['refuses', 'installs'],
-    reqguard: ['requirements.txt:3 unhashed warning'],
+    reqguard: [],
+    reqguardPip23: ['requirements.txt:3 unhashed error'],
   },
   {
     title: 'a hashed constraint without a pin lends its hash too',
     files: { 'requirements.txt': '-c constraints.txt\nsix==1.16.0 {six}\nitsdangerous\n', 'constraints.txt': 'itsdangerous {itsdangerous}\n' },
     pip: ['refuses', 'installs'],
     reqguard: ['requirements.txt:3 unpinned warning'],
+    reqguardPip23: ['requirements.txt:3 unpinned error'],
   },
   {
     title: 'a constraint with a false marker lends its hash all the same',
     files: { 'requirements.txt': '-c constraints.txt\nsix==1.16.0 {six}\nitsdangerous\n', 'constraints.txt': 'itsdangerous==2.2.0 {itsdangerous} ; python_version < "3"\n' },
     pip: ['refuses', 'installs'],
     reqguard: ['requirements.txt:3 unpinned warning'],
+    reqguardPip23: ['requirements.txt:3 unpinned error'],
   },
   {
     title: 'a constraint pin without a hash lends nothing',
@@ -124,18 +134,21 @@ export const HASH_MODE_CASES: readonly HashModeCase[] = [
     files: { 'requirements.txt': '-c constraints.txt\nsix==1.16.0 {six}\nitsdangerous\n', 'constraints.txt': 'itsdangerous==2.2.0 {itsdangerous}\nitsdangerous<3\n' },
     pip: ['refuses', 'installs'],
     reqguard: ['requirements.txt:3 unpinned warning'],
+    reqguardPip23: ['requirements.txt:3 unpinned error'],
   },
   {
     title: 'an unpinned requirement with its own --hash: pip 26.1+ pins it to the release the hash matches',
     files: { 'requirements.txt': 'six==1.16.0 {six}\nitsdangerous {itsdangerous}\n' },
     pip: ['refuses', 'installs'],
     reqguard: ['requirements.txt:2 unpinned warning'],
+    reqguardPip23: ['requirements.txt:2 unpinned error'],
   },
   {
     title: 'a constraint found inside an include lends its hash to a requirement of another include',
     files: { 'requirements.txt': '-r base.txt\nsix==1.16.0 {six}\n', 'base.txt': '-c constraints.txt\nitsdangerous\n', 'constraints.txt': 'itsdangerous==2.2.0 {itsdangerous}\n' },
     pip: ['refuses', 'installs'],
-    reqguard: ['requirements.txt:1 hash-mode-include warning', 'base.txt:2 unpinned warning'],
+    reqguard: [],
+    reqguardPip23: ['requirements.txt:1 hash-mode-include error', 'base.txt:2 unpinned error'],
   },
 ];
 

@@ -4,6 +4,7 @@
 import { PassThrough } from 'node:stream';
 import { createConnection } from 'vscode-languageserver/node';
 import { createProtocolConnection, StreamMessageReader, StreamMessageWriter, type ProtocolConnection } from 'vscode-languageserver-protocol/node';
+import type { Diagnostic, PublishDiagnosticsParams } from 'vscode-languageserver-protocol';
 import type { PathProbe } from '../../server/src/pip/localPaths';
 import { startServer, type ServerDeps } from '../../server/src/server';
 
@@ -58,6 +59,38 @@ export async function startInMemoryServer(options: {
       server.dispose();
       up.destroy();
       down.destroy();
+    },
+  };
+}
+
+/** The diagnostics a server publishes, kept in order, and a way to wait for them. */
+export interface PublishedDiagnostics {
+  readonly published: PublishDiagnosticsParams[];
+  /** Pass as startInMemoryServer's `listen`. */
+  listen(client: ProtocolConnection): void;
+  /** The first diagnostics published for `uri` that satisfy `accept`; throws after 5 s. */
+  diagnostics(uri: string, accept?: (params: PublishDiagnosticsParams) => boolean): Promise<Diagnostic[]>;
+}
+
+export function publishedDiagnostics(): PublishedDiagnostics {
+  const published: PublishDiagnosticsParams[] = [];
+  const waiters: Array<() => void> = [];
+  return {
+    published,
+    listen(client) {
+      client.onNotification('textDocument/publishDiagnostics', (params: PublishDiagnosticsParams) => {
+        published.push(params);
+        for (const wake of waiters.splice(0)) wake();
+      });
+    },
+    async diagnostics(uri, accept = () => true) {
+      const deadline = Date.now() + 5_000;
+      for (;;) {
+        const hit = published.find((params) => params.uri === uri && accept(params));
+        if (hit) return hit.diagnostics;
+        if (Date.now() > deadline) throw new Error(`no matching diagnostics for ${uri}`);
+        await new Promise<void>((resolve) => waiters.push(resolve));
+      }
     },
   };
 }

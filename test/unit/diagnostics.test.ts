@@ -10,7 +10,7 @@ import { findingsFor, severityOf } from '../../server/src/features/diagnostics';
 import { escapeControlCharacters } from '../../server/src/features/diagnostics/safeText';
 import { INDEX_DIAGNOSTIC_CODES } from '../../server/src/features/indexDiagnostics';
 import { DEFAULT_SETTINGS, DIAGNOSTIC_CODES, normalizeSettings } from '../../server/src/settings';
-import { actualLines, diagnose, expectedLines, messageText, type DiagnoseOptions, type Diagnosed, type Expected } from '../helpers/diagnose';
+import { actualLines, diagnose, expectedLines, installer, messageText, type DiagnoseOptions, type Diagnosed, type Expected } from '../helpers/diagnose';
 import { marked } from '../helpers/marked';
 
 /** Valid digests of each length pip accepts. */
@@ -126,13 +126,18 @@ https://example.com/pkg-1.0.tar.gz#sha256=${SHA256}
     const related = result.diagnostics[0].relatedInformation![0];
     assert.equal(related.location.uri, 'file:///work/project/requirements.txt');
     assert.match(related.message, /this --hash turns on hash-checking mode/);
-    assert.match(messageText(result.diagnostics[0]), /pip refuses 'Django' in hash-checking mode/);
+    // The verdict says which installer it is for: here the default, the latest pip's rules.
+    assert.match(messageText(result.diagnostics[0]), /^pip 26\.2 refuses 'Django' in hash-checking mode: .* \(for pip 26\.2: the latest rules reqguard knows\)$/);
   });
 
   test('an unpinned requirement with its own --hash: pip before 26.1 refuses it (HashUnpinned), pip 26.1+ pins it to the release its hash matches (checked with pip 23.2.1 and 26.2.1)', () => {
-    const result = check('requirements.txt', `⟦requests>=2⟧ ⟦--hash=sha256:${SHA256}⟧
-`, [['unpinned', 'warning', 0, 1]]);
-    assert.match(messageOf(result, 'unpinned'), /^pip before 26\.1 \(such as 23\.2\.1\) refuses 'requests' in hash-checking mode: it allows more than one version \(>=2\)\. pip 26\.1\+ installs it, pinned to the release whose file matches one of its hashes\./);
+    const source = `⟦requests>=2⟧ ⟦--hash=sha256:${SHA256}⟧
+`;
+    const older = check('requirements.txt', source, [['unpinned', 'error', 0, 1]], { installer: installer('pip', '26.0') });
+    assert.match(messageOf(older, 'unpinned'), /^pip 26\.0 refuses 'requests' in hash-checking mode: it allows more than one version \(>=2\); every requirement must be pinned with ==\. .* \(for pip 26\.0: the test\)$/);
+    // pip 26.1+ installs it: only reqguard's own warning that the range lets a new release in.
+    const latest = check('requirements.txt', source, [['unpinned', 'warning', 0]], { installer: installer('pip', '26.1') });
+    assert.match(messageOf(latest, 'unpinned'), /^'requests' allows more than one version \(>=2\): a new release can change what gets deployed/);
   });
 
   test('a hash on a continuation line, as pip-compile writes it', () => {
@@ -229,15 +234,22 @@ pytz==2018.4 --hash=sha256:${SHA256}
   });
 
   test('==1.* is pinned for pip: with a hash it is only a warning, without one pip wants the hash; a hashed range only pip before 26.1 refuses', () => {
-    check('requirements.txt', `⟦a==1.*⟧ ⟦--hash=sha256:${SHA256}⟧
+    const source = `⟦a==1.*⟧ ⟦--hash=sha256:${SHA256}⟧
 ⟦b==1.*⟧
 ⟦c==1.0,!=1.1⟧ --hash=sha256:${SHA256}
-`, [
+`;
+    check('requirements.txt', source, [
       ['unpinned', 'warning', 0],
       ['unpinned', 'warning', 2],
       ['unhashed', 'error', 2, 1],
-      ['unpinned', 'warning', 3, 1],
+      ['unpinned', 'warning', 3],
     ]);
+    check('requirements.txt', source, [
+      ['unpinned', 'warning', 0],
+      ['unpinned', 'warning', 2],
+      ['unhashed', 'error', 2, 1],
+      ['unpinned', 'error', 3, 1],
+    ], { installer: installer('pip', '23.2.1') });
   });
 
   test('=== pins count in hash mode', () => {
@@ -297,7 +309,7 @@ suite('hash mode from included files', () => {
     const result = check('requirements.txt', `-r ⟦base.txt⟧
 six==1.16.0 ⟦--hash=sha256:${SHA256}⟧
 `, [['hash-mode-include', 'error', 0, 1]], { files: { 'base.txt': 'itsdangerous==2.2.0\n' } });
-    assert.match(messageOf(result, 'hash-mode-include'), /^'base\.txt' holds 1 entry pip refuses in hash-checking mode: itsdangerous==2\.2\.0 has no --hash \(line 1\)/);
+    assert.match(messageOf(result, 'hash-mode-include'), /^'base\.txt' holds 1 entry pip 26\.2 refuses in hash-checking mode: itsdangerous==2\.2\.0 has no --hash \(line 1\)/);
   });
 
   test('--no-require-hashes here keeps a --hash in an include from switching hash mode on', () => {
@@ -529,15 +541,26 @@ pkg==1 ⟦--hash=sha256⟧
     ]);
   });
 
-  test('deprecated: an #egg= fragment that is not a plain name', () => {
-    check('requirements.txt', `⟦git+https://github.com/org/repo.git#egg=name[extra]⟧
+  test('an #egg= fragment that is not a bare name: pip 26.0+ rejects it, older pips deprecate it (checked with pip 23.2.1 and 26.2.1)', () => {
+    const source = `⟦git+https://github.com/org/repo.git#egg=name[extra]⟧
 -e ⟦git+https://github.com/org/repo2.git#egg=repo2==1.0⟧
 -e git+https://github.com/org/repo4.git#egg=repo4-1.0
 git+https://github.com/org/repo3.git#egg=repo3
-`, [
+`;
+    const latest = check('requirements.txt', source, [
+      ['syntax', 'error', 0],
+      ['syntax', 'error', 1],
+    ]);
+    assert.match(messageText(latest.diagnostics[0]), /^pip 26\.2 rejects the #egg=name\[extra\] fragment: it must be a bare project name .* \(for pip 26\.2: the latest rules reqguard knows\)$/);
+    const older = check('requirements.txt', source, [
       ['deprecated', 'warning', 0],
       ['deprecated', 'warning', 1],
-    ]);
+    ], { installer: installer('pip', '25.3') });
+    assert.match(messageText(older.diagnostics[0]), /: pip 25\.3 installs it with a deprecation warning, and pip 26\.0 rejects it\. .* \(for pip 25\.3: the test\)$/);
+    check('requirements.txt', source, [
+      ['syntax', 'error', 0],
+      ['syntax', 'error', 1],
+    ], { installer: installer('pip', '26.0') });
   });
 });
 
@@ -643,7 +666,7 @@ suite('line breaks and ranges', () => {
   test('CRLF documents: ranges count UTF-16 units per line, continuations keep their lines', () => {
     const result = check('requirements.txt', '⟦Django⟧\r\n⟦requests>=2⟧ \\\r\n    ⟦--hash=sha256:⟦abc⟧⟧\r\n⟦pytz==2018.4⟧\r\n# comment \\\r\n⟦six⟧\r\n', [
       ['unpinned', 'error', 0, 2],
-      ['unpinned', 'warning', 1, 2],
+      ['unpinned', 'warning', 1],
       ['weak-hash', 'error', 3],
       ['unhashed', 'error', 4, 2],
       ['unpinned', 'error', 5, 2],

@@ -8,8 +8,9 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import { DiagnosticSeverity, type Diagnostic } from 'vscode-languageserver-types';
 import { analyzeFile, includedDiagnostics, offlineDiagnostics, type AnalyzedFile } from '../../server/src/engine/engine';
 import { DEFAULT_SETTINGS, normalizeSettings } from '../../server/src/settings';
-import { memoryReader, messageText, ROOT } from '../helpers/diagnose';
+import { installer, memoryReader, messageText, ROOT } from '../helpers/diagnose';
 import { caseFiles, HASH_MODE_CASES, HASH_MODE_FIXTURE } from '../helpers/hashModeCases';
+import { installerName, type InstallerProfile } from '../../server/src/pip/installer';
 import { buildFixtureFiles } from '../support/testIndex';
 
 const WHEELS = buildFixtureFiles(HASH_MODE_FIXTURE);
@@ -26,29 +27,37 @@ function analyze(files: Readonly<Record<string, string>>, name = 'requirements.t
 const SEVERITY: Record<number, string> = { [DiagnosticSeverity.Error]: 'error', [DiagnosticSeverity.Warning]: 'warning', [DiagnosticSeverity.Information]: 'information', [DiagnosticSeverity.Hint]: 'hint' };
 const line = (file: string, d: Diagnostic) => `${file}:${d.range.start.line + 1} ${d.code} ${SEVERITY[d.severity!]}`;
 
-/** Everything reported, in the file checked and in the files it includes. */
-function report(files: Readonly<Record<string, string>>, settings = DEFAULT_SETTINGS) {
+/** Everything reported, in the file checked and in the files it includes, for `installer` (default: the latest pip). */
+function report(files: Readonly<Record<string, string>>, settings = DEFAULT_SETTINGS, profile?: InstallerProfile) {
   const file = analyze(files);
-  const own = offlineDiagnostics(file, settings).map((d) => ({ file: 'requirements.txt', d }));
-  const included = includedDiagnostics(file, settings).flatMap((item) => item.diagnostics.map((d) => ({ file: item.path.slice(ROOT.length + 1), d })));
+  const own = offlineDiagnostics(file, settings, profile).map((d) => ({ file: 'requirements.txt', d }));
+  const included = includedDiagnostics(file, settings, undefined, profile).flatMap((item) => item.diagnostics.map((d) => ({ file: item.path.slice(ROOT.length + 1), d })));
   return [...own, ...included];
 }
 
 for (const hashCase of HASH_MODE_CASES) {
   test(`hash mode (checked with pip 23.2.1 and 26.2.1): ${hashCase.title}`, () => {
-    const found = report(caseFiles(hashCase.files, digestOf));
-    assert.deepEqual(found.map(({ file, d }) => line(file, d)).sort(), [...hashCase.reqguard].sort());
-    // The verdict follows pip's: an error where both pips refuse, a warning naming the older pips
-    // where only they refuse, nothing said about refusing where both install.
-    const [pip23, pip26] = hashCase.pip;
-    const errors = found.filter(({ d }) => d.severity === DiagnosticSeverity.Error);
-    const refusals = found.filter(({ d }) => /refuses/.test(messageText(d)));
-    if (pip26 === 'refuses') assert.ok(errors.length > 0, 'both pips refuse: an error');
-    else assert.equal(errors.length, 0, 'pip 26 installs it: no error');
-    if (pip23 === 'refuses' && pip26 === 'installs') {
-      assert.ok(refusals.length > 0 && refusals.every(({ d }) => /pip before 26\.1 \(such as 23\.2\.1\) refuses/.test(messageText(d))), 'the version the verdict depends on is said');
+    const files = caseFiles(hashCase.files, digestOf);
+    const profiles = [
+      { profile: installer('pip', '23.2.1'), pip: hashCase.pip[0], expected: hashCase.reqguardPip23 ?? hashCase.reqguard },
+      { profile: installer('pip', '26.2.1'), pip: hashCase.pip[1], expected: hashCase.reqguard },
+    ];
+    for (const { profile, pip, expected } of profiles) {
+      const found = report(files, DEFAULT_SETTINGS, profile);
+      assert.deepEqual(found.map(({ file, d }) => line(file, d)).sort(), [...expected].sort(), installerName(profile));
+      // The verdict is that pip's: an error (naming it) where it refuses, nothing said about refusing where it installs.
+      const errors = found.filter(({ d }) => d.severity === DiagnosticSeverity.Error);
+      const refusals = found.filter(({ d }) => /refuses/.test(messageText(d)));
+      if (pip === 'refuses') {
+        assert.ok(errors.length > 0, `${installerName(profile)} refuses: an error`);
+        assert.ok(refusals.every(({ d }) => messageText(d).includes(`${installerName(profile)} refuses`) && messageText(d).includes(`(for ${installerName(profile)}: the test)`)), 'the verdict names its installer');
+      } else {
+        assert.equal(errors.length, 0, `${installerName(profile)} installs it: no error`);
+        assert.deepEqual(refusals, []);
+      }
     }
-    if (pip23 === 'installs') assert.deepEqual(refusals, []);
+    // The default profile is the latest pip's.
+    assert.deepEqual(report(files).map(({ file, d }) => line(file, d)).sort(), [...hashCase.reqguard].sort());
   });
 }
 
@@ -58,7 +67,7 @@ test("the -r line names what pip refuses in the file it includes, with its line 
   assert.deepEqual(include.range, { start: { line: 0, character: 3 }, end: { line: 0, character: 11 } });
   assert.equal(
     messageText(include),
-    "'base.txt' holds 1 entry pip refuses in hash-checking mode: itsdangerous==2.2.0 has no --hash (line 3). Hash mode covers every file pip reads: pin and hash it there (reqguard fix does it for included files too).",
+    "'base.txt' holds 1 entry pip 26.2 refuses in hash-checking mode: itsdangerous==2.2.0 has no --hash (line 3). Hash mode covers every file pip reads: pin and hash it there (reqguard fix does it for included files too). (for pip 26.2: the latest rules reqguard knows)",
   );
   assert.match(include.relatedInformation![0].message, /this --hash turns on hash-checking mode/);
   assert.deepEqual(include.relatedInformation![0].location.range.start, { line: 1, character: 12 });
@@ -73,17 +82,18 @@ test('several refused entries: a count and the first three, in the file named an
   const [include] = offlineDiagnostics(analyze(files), DEFAULT_SETTINGS);
   assert.equal(
     messageText(include),
-    "'base.txt' and the files it includes hold 5 entries pip refuses in hash-checking mode: itsdangerous is not pinned with == (line 2), '-e ./proj' cannot be hash-checked (line 3), a==1 has no --hash (sub/deeper.txt, line 1), and 2 more. Hash mode covers every file pip reads: pin and hash them there (reqguard fix does it for included files too).",
+    "'base.txt' and the files it includes hold 4 entries pip 26.2 refuses in hash-checking mode: itsdangerous is not pinned with == (line 2), '-e ./proj' cannot be hash-checked (line 3), a==1 has no --hash (sub/deeper.txt, line 1), and 1 more. Hash mode covers every file pip reads: pin and hash them there (reqguard fix does it for included files too). (for pip 26.2: the latest rules reqguard knows)",
   );
   assert.equal(include.severity, DiagnosticSeverity.Error);
 });
 
-test('under "pip refuses", an entry only pip before 26.1 refuses says so; a -r line with only such entries is a warning', () => {
-  const mixed = offlineDiagnostics(analyze({ 'requirements.txt': `-r base.txt\nsix==1.16.0 ${HASH}\n`, 'base.txt': `itsdangerous ${HASH}\ntzdata==2024.1\n` }), DEFAULT_SETTINGS);
-  assert.match(messageText(mixed[0]), /: itsdangerous is not pinned with == \(line 1; pip before 26\.1 only\), tzdata==2024\.1 has no --hash \(line 2\)\./);
-  const onlyOld = offlineDiagnostics(analyze({ 'requirements.txt': `-r base.txt\nsix==1.16.0 ${HASH}\n`, 'base.txt': `itsdangerous ${HASH}\n` }), DEFAULT_SETTINGS);
-  assert.equal(onlyOld[0].severity, DiagnosticSeverity.Warning);
-  assert.match(messageText(onlyOld[0]), /^'base\.txt' holds 1 entry pip before 26\.1 \(such as 23\.2\.1\) refuses in hash-checking mode: itsdangerous is not pinned with == \(line 1\)\./);
+test('the -r line lists what the chosen pip refuses: an unpinned entry with its own hash only before pip 26.1', () => {
+  const files = { 'requirements.txt': `-r base.txt\nsix==1.16.0 ${HASH}\n`, 'base.txt': `itsdangerous ${HASH}\ntzdata==2024.1\n` };
+  const older = offlineDiagnostics(analyze(files), DEFAULT_SETTINGS, installer('pip', '26.0'));
+  assert.match(messageText(older[0]), /^'base\.txt' holds 2 entries pip 26\.0 refuses in hash-checking mode: itsdangerous is not pinned with == \(line 1\), tzdata==2024\.1 has no --hash \(line 2\)\. .* \(for pip 26\.0: the test\)$/);
+  const latest = offlineDiagnostics(analyze(files), DEFAULT_SETTINGS, installer('pip', '26.1'));
+  assert.match(messageText(latest[0]), /^'base\.txt' holds 1 entry pip 26\.1 refuses in hash-checking mode: tzdata==2024\.1 has no --hash \(line 2\)\./);
+  assert.equal(latest[0].severity, DiagnosticSeverity.Error);
 });
 
 test('in the included file, each refusal names the file that includes it and the line that switched hash mode on', () => {
@@ -96,31 +106,31 @@ test('in the included file, each refusal names the file that includes it and the
   assert.deepEqual(included.map((item) => [item.path, item.text]), [[`${ROOT}/base.txt`, files['base.txt']], [`${ROOT}/deeper.txt`, files['deeper.txt']]]);
   assert.equal(
     messageText(included[0].diagnostics[0]),
-    "pip refuses 'itsdangerous==2.2.0' in hash-checking mode: it has no --hash. Add a --hash=sha256:… for each file of this release. (requirements.txt includes this file, and its --hash on line 3 turns on hash-checking mode for everything it installs)",
+    "pip 26.2 refuses 'itsdangerous==2.2.0' in hash-checking mode: it has no --hash. Add a --hash=sha256:… for each file of this release. (requirements.txt includes this file, and its --hash on line 3 turns on hash-checking mode for everything it installs) (for pip 26.2: the latest rules reqguard knows)",
   );
   assert.deepEqual(included[0].diagnostics[0].range, { start: { line: 1, character: 0 }, end: { line: 1, character: 19 } });
   assert.equal(included[0].diagnostics[0].relatedInformation, undefined);
-  assert.match(messageText(included[1].diagnostics[0]), /^pip refuses 'tzdata' in hash-checking mode: it has no version; .* \(requirements\.txt includes this file \(through 'base\.txt'\), and its --hash on line 3 turns/);
+  assert.match(messageText(included[1].diagnostics[0]), /^pip 26\.2 refuses 'tzdata' in hash-checking mode: it has no version; .* \(requirements\.txt includes this file \(through 'base\.txt'\), and its --hash on line 3 turns/);
 });
 
 test('when the included file itself switches hash mode on, its messages say "in this file"; --require-hashes elsewhere is named by path', () => {
   const own = includedDiagnostics(analyze({ 'requirements.txt': '-r base.txt\n', 'base.txt': `six==1.16.0 ${HASH}\ntzdata==2024.1\n` }), DEFAULT_SETTINGS);
-  assert.match(messageText(own[0].diagnostics[0]), /\(requirements\.txt includes this file, and the --hash in this file turns on hash-checking mode for everything it installs\)$/);
+  assert.match(messageText(own[0].diagnostics[0]), /\(requirements\.txt includes this file, and the --hash in this file turns on hash-checking mode for everything it installs\) \(for pip 26\.2: the latest rules reqguard knows\)$/);
   const other = includedDiagnostics(analyze({ 'requirements.txt': '-r base.txt\n-c lock/c.txt\n', 'base.txt': 'tzdata==2024.1\n', 'lock/c.txt': '--require-hashes\n' }), DEFAULT_SETTINGS);
   assert.match(messageText(other[0].diagnostics[0]), /and --require-hashes in lock\/c\.txt turns on/);
 });
 
-test('a requirement pip 26.1+ installs with a constraint\'s hashes names that constraint', () => {
+test('a constraint\'s hashes: pip 26.1+ installs with them, pip 26.0 refuses, each verdict naming its pip', () => {
   const files = { 'requirements.txt': `-c constraints.txt\nsix==1.16.0 ${HASH}\nitsdangerous\ntzdata==2024.1\n`, 'constraints.txt': `# pins\nitsdangerous==2.2.0 ${HASH}\ntzdata==2024.1 ${HASH}\n` };
-  const [unpinned, unhashed] = offlineDiagnostics(analyze(files), DEFAULT_SETTINGS);
+  const [unpinned, unhashed] = offlineDiagnostics(analyze(files), DEFAULT_SETTINGS, installer('pip', '26.0'));
   assert.equal(
     messageText(unpinned),
-    "pip before 26.1 (such as 23.2.1) refuses 'itsdangerous' in hash-checking mode: it has no version and no --hash. pip 26.1+ installs it with the hashes of the constraint in constraints.txt (line 2). Pin and hash it here so that every pip installs it.",
+    "pip 26.0 refuses 'itsdangerous' in hash-checking mode: it has no version; every requirement must be pinned with ==. Pin it to one version and hash it. (for pip 26.0: the test)",
   );
-  assert.equal(
-    messageText(unhashed),
-    "pip before 26.1 (such as 23.2.1) refuses 'tzdata==2024.1' in hash-checking mode: it has no --hash. pip 26.1+ installs it with the hashes of the constraint in constraints.txt (line 3). Add its --hash here so that every pip installs it.",
-  );
+  assert.equal(messageText(unhashed), "pip 26.0 refuses 'tzdata==2024.1' in hash-checking mode: it has no --hash. Add a --hash=sha256:… for each file of this release. (for pip 26.0: the test)");
+  // pip 26.1 takes both from the constraints: only reqguard's own warning that 'itsdangerous' has no version here.
+  const latest = offlineDiagnostics(analyze(files), DEFAULT_SETTINGS, installer('pip', '26.1'));
+  assert.deepEqual(latest.map((d) => `${d.code} ${d.severity}`), [`unpinned ${DiagnosticSeverity.Warning}`]);
 });
 
 test('a direct reference borrows no hash from a constraint (pip resolves it without them)', () => {

@@ -16,6 +16,8 @@ import { describeLookups, watchFailures } from './indexFailures';
 import { COOLDOWN_OPTIONS, INDEX_OPTIONS, openIndexRuntime, OSV_OPTIONS, readIndexOptions } from './indexOptions';
 import { formatCheckSarif } from './sarif';
 import { readTargetOptions, TARGET_OPTIONS, targetsOrFail } from './targets';
+import { cliInstaller, INSTALLER_OPTIONS, readInstallerOption } from './installer';
+import type { InstallerProfile } from '../pip/installer';
 
 
 const CHECK_OPTIONS = {
@@ -23,6 +25,7 @@ const CHECK_OPTIONS = {
   '--fail-on': valued,
   '--no-index-checks': flag,
   ...TARGET_OPTIONS,
+  ...INSTALLER_OPTIONS,
   ...OSV_OPTIONS,
   ...COOLDOWN_OPTIONS,
   ...INDEX_OPTIONS,
@@ -50,13 +53,13 @@ function byPosition(a: Diagnostic, b: Diagnostic): number {
 }
 
 /** The findings that need no index, in document order: what `check --no-index-checks` prints and `parse --json` lists. */
-export function offlineFindings(file: CliFile, settings: ReqguardSettings): Diagnostic[] {
-  return offlineDiagnostics(file, settings).sort(byPosition);
+export function offlineFindings(file: CliFile, settings: ReqguardSettings, installer?: InstallerProfile): Diagnostic[] {
+  return offlineDiagnostics(file, settings, installer).sort(byPosition);
 }
 
-async function checkFile(file: CliFile, settings: ReqguardSettings, index: { readonly runtime: IndexRuntime; readonly targets: readonly TargetEnvironment[] } | undefined): Promise<FileCheck> {
-  const offline = offlineFindings(file, settings);
-  const included = includedDiagnostics(file, settings);
+async function checkFile(file: CliFile, settings: ReqguardSettings, installer: InstallerProfile, index: { readonly runtime: IndexRuntime; readonly targets: readonly TargetEnvironment[] } | undefined): Promise<FileCheck> {
+  const offline = offlineFindings(file, settings, installer);
+  const included = includedDiagnostics(file, settings, undefined, installer);
   if (!index) return { diagnostics: offline, included, notices: [], indexFailed: false };
   const { runtime, targets } = index;
   const watched = watchFailures(fileIndex(runtime, file, settings));
@@ -93,6 +96,7 @@ export async function check(argv: readonly string[], io: CliIo): Promise<number>
   // Validated even with --no-index-checks, so scripts can rely on them.
   const options = readIndexOptions(args, io);
   const targetOptions = readTargetOptions(args);
+  const installerOption = readInstallerOption(args);
   if (args.positionals.length === 0) throw new UsageError('check needs at least one FILE');
   const files = args.positionals.map((file) => readFile(file, io, { followIncludes: true }));
   const readable = files.filter((file): file is CliFile => file !== undefined);
@@ -104,7 +108,8 @@ export async function check(argv: readonly string[], io: CliIo): Promise<number>
   let checks: FileCheck[];
   try {
     // In parallel on one runtime (one cache, one connection pool); output follows the command line's order.
-    checks = await Promise.all(readable.map((file) => checkFile(file, options.settings, runtime && { runtime, targets })));
+    const installer = cliInstaller(installerOption, targets);
+    checks = await Promise.all(readable.map((file) => checkFile(file, options.settings, installer, runtime && { runtime, targets })));
   } finally {
     // The HTTP pool keeps connections alive; closing it lets the process end.
     await runtime?.close();

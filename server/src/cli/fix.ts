@@ -15,6 +15,8 @@ import { readFile, type CliFile, type CliIo } from './files';
 import { COOLDOWN_OPTIONS, HASH_TARGET_OPTIONS, INDEX_OPTIONS, openIndexRuntime, OSV_OPTIONS, readIndexOptions, type IndexOptions } from './indexOptions';
 import { FileChangedError } from './replaceFile';
 import { readTargetOptions, TARGET_OPTIONS, targetsOrFail } from './targets';
+import { cliInstaller, INSTALLER_OPTIONS, readInstallerOption } from './installer';
+import type { InstallerProfile } from '../pip/installer';
 import { unifiedDiff } from './unifiedDiff';
 
 
@@ -27,6 +29,7 @@ const FIX_OPTIONS = {
   '--no-add-missing': flag,
   ...COOLDOWN_OPTIONS,
   ...TARGET_OPTIONS,
+  ...INSTALLER_OPTIONS,
   ...HASH_TARGET_OPTIONS,
   ...INDEX_OPTIONS,
 };
@@ -40,6 +43,8 @@ interface FixRun {
   readonly options: IndexOptions;
   readonly runtime: IndexRuntime;
   readonly targets: readonly TargetEnvironment[];
+  /** The installer the hashes are for (--installer, else the interpreter's pip). */
+  readonly installer: InstallerProfile;
   readonly dryRun: boolean;
   readonly pin: boolean;
   readonly hash: boolean;
@@ -57,6 +62,7 @@ export async function fix(argv: readonly string[], io: CliIo): Promise<number> {
   if (!args.has('--upgrade-vulnerable') && (args.has('--osv') || args.has('--osv-url'))) throw new UsageError('--osv and --osv-url go with --upgrade-vulnerable');
   const options = readIndexOptions(args, io);
   const targetOptions = readTargetOptions(args);
+  const installerOption = readInstallerOption(args);
   if (args.positionals.length === 0) throw new UsageError('fix needs at least one FILE');
   const targets = await targetsOrFail(targetOptions, io);
   if (!targets) return 2;
@@ -65,7 +71,7 @@ export async function fix(argv: readonly string[], io: CliIo): Promise<number> {
   const named = new Map<string, string>();
   for (const file of args.positionals) if (!named.has(resolve(io.cwd, file))) named.set(resolve(io.cwd, file), file);
   const upgradeVulnerable = args.has('--upgrade-vulnerable');
-  const run: FixRun = { io, named, options, runtime, targets, dryRun: args.has('--dry-run'), pin: !upgradeVulnerable && !args.has('--hash-only'), hash: !upgradeVulnerable && !args.has('--pin-only'), upgradeVulnerable, ...(args.has('--no-add-missing') ? { addMissing: false as const } : {}), done: new Set() };
+  const run: FixRun = { io, named, options, runtime, targets, installer: cliInstaller(installerOption, targets), dryRun: args.has('--dry-run'), pin: !upgradeVulnerable && !args.has('--hash-only'), hash: !upgradeVulnerable && !args.has('--pin-only'), upgradeVulnerable, ...(args.has('--no-add-missing') ? { addMissing: false as const } : {}), done: new Set() };
   let status = 0;
   try {
     for (const file of named.values()) status = Math.max(status, await fixFile(file, run));
@@ -109,7 +115,7 @@ async function fixFile(name: string, run: FixRun): Promise<number> {
     io.stderr(`reqguard: ${name}: nothing written: ${notUtf8(file)}\n`);
     return 2;
   }
-  const context = { index: fileIndex(run.runtime, file, options.settings), settings: options.settings, targets: run.targets, runtime: run.runtime };
+  const context = { index: fileIndex(run.runtime, file, options.settings), settings: options.settings, targets: run.targets, runtime: run.runtime, installer: run.installer };
   const wanted = { pin: run.pin, hash: run.hash, upgradeVulnerable: run.upgradeVulnerable };
   const [plan, included] = await Promise.all([planFileFixes(file, context, { ...wanted, addMissing: run.addMissing }), planIncludedFixes(file, context, wanted)]);
   run.done.add(file.path);

@@ -3,7 +3,7 @@
 // changes; bad input, a conflict or an index failure never touch it. `--dry-run` prints the change
 // as a unified diff instead.
 import { basename, dirname, relative, resolve, sep } from 'node:path';
-import { fileIndex } from '../engine/engine';
+import { fileIndex, hashTargetsOf } from '../engine/engine';
 import { lockCommand, lockRequirements } from '../engine/lock';
 import { escapeControlCharacters } from '../features/diagnostics/safeText';
 import { compiledOutputPath } from '../pip/compiledLayout';
@@ -15,6 +15,7 @@ import { readTargetOptions, TARGET_OPTIONS, targetsOrFail } from './targets';
 import { FileChangedError } from './replaceFile';
 import { lineReplacements } from '../engine/lineDiff';
 import { unifiedDiff } from './unifiedDiff';
+import { cliInstaller, INSTALLER_OPTIONS, readInstallerOption } from './installer';
 
 
 const LOCK_OPTIONS = {
@@ -27,6 +28,7 @@ const LOCK_OPTIONS = {
   '--group': valued,
   '--only-group': valued,
   ...TARGET_OPTIONS,
+  ...INSTALLER_OPTIONS,
   ...HASH_TARGET_OPTIONS,
   ...INDEX_OPTIONS,
 };
@@ -58,6 +60,7 @@ function readSelection(args: ParsedArgs): ManifestSelection {
 export async function lock(argv: readonly string[], io: CliIo): Promise<number> {
   const args = parseArgs(argv, LOCK_OPTIONS);
   const options = readIndexOptions(args, io);
+  const installerOption = readInstallerOption(args);
   if (args.positionals.length !== 1) throw new UsageError('lock takes exactly one input FILE');
   if (args.all('--output-file').length > 1) throw new UsageError('lock writes one --output-file');
   const [input] = args.positionals;
@@ -91,14 +94,14 @@ export async function lock(argv: readonly string[], io: CliIo): Promise<number> 
   }
   const outputFolder = dirname(outputPath);
   const regenerate = [pathFrom(io.cwd, inputPath), '-o', pathFrom(io.cwd, outputPath)];
-  for (const name of ['--extra', '--group', '--only-group', '--python', '--python-version', '--platform', '--implementation', '--hash-python', '--hash-platform']) for (const value of args.all(name)) regenerate.push(name, value);
+  for (const name of ['--extra', '--group', '--only-group', '--python', '--python-version', '--platform', '--implementation', '--installer', '--hash-python', '--hash-platform']) for (const value of args.all(name)) regenerate.push(name, value);
   if (selection.allExtras) regenerate.push('--all-extras');
   const upgrade = args.has('--upgrade') ? 'all' : args.all('--upgrade-package');
   const runtime = openIndexRuntime(options, io);
   try {
     const result = await lockRequirements(
       { file, selection, label: (path) => pathFrom(outputFolder, path), existingOutput: existing, command: lockCommand(regenerate), targets, upgrade },
-      { index: fileIndex(runtime, file, options.settings), hashTargets: options.settings.hashes },
+      { index: fileIndex(runtime, file, options.settings), hashTargets: hashTargetsOf({ settings: options.settings, installer: cliInstaller(installerOption, targets) }) },
     );
     if (result.kind !== 'locked') {
       const where = result.kind === 'conflict' && result.target ? ` (for ${result.target})` : '';

@@ -95,6 +95,12 @@ Python on PATH (python3, else python); none when there is neither.
   --implementation NAME  cpython (default) or pypy, for the described targets
 `;
 
+const INSTALLER_USAGE = `Installer option (check, fix, lock): the installer the verdicts and hashes are for.
+  --installer NAME       pip (default: the pip of the target interpreter, else the latest rules
+                         reqguard knows, pip 26.2), pip@26.1 (a pip version, 23.0 or newer), uv
+                         or uv@0.12. Messages that depend on it say which installer they are for.
+`;
+
 export const USAGE = `Usage:
   reqguard check [--format text|json|sarif] [--fail-on error|warning] [--osv] [--osv-url URL]
                  [--minimum-release-age AGE] [--no-index-checks] [target options]
@@ -118,6 +124,7 @@ parse   prints what pip reads in a requirements file (or a setup.py, setup.cfg o
         pyproject.toml), as JSON.
 
 ${TARGET_USAGE}
+${INSTALLER_USAGE}
 ${INDEX_USAGE}`;
 
 /** An answer of the command's: what to print where, and the exit status. */

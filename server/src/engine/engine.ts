@@ -13,7 +13,7 @@ import type { PackageIndex } from '../index/packageIndex';
 import { osvPost, type IndexRuntime } from '../index/runtime';
 import { applyReplacements } from '../pip/entryEdit';
 import type { TargetEnvironment } from '../pip/environment';
-import { planFixes, type FixDeps, type FixOptions, type FixPlan } from '../pip/fixPlan';
+import { planFixes, type FixDeps, type FixOptions, type FixPlan, type FixTargets } from '../pip/fixPlan';
 import { hashModeOf, includedRequirementFiles } from '../pip/hashMode';
 import { resolveIncludes, type IncludedFile, type TextReader } from '../pip/includes';
 import { documentKindOf, type ParsedFile } from '../parser/documentKinds';
@@ -24,6 +24,8 @@ import { planCompletion } from './completeFile';
 import { withInsertions } from '../pip/completeness';
 import { documentIndex } from './documentIndex';
 import { resolutionTarget } from './targets';
+import { installerFor } from './installer';
+import type { InstallerProfile } from '../pip/installer';
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -67,9 +69,12 @@ export function analyzeFile(document: TextDocument, path: string, sources: FileS
   return { path, analysis, includes, paths };
 }
 
-/** Findings that need no network: syntax, pins, hashes, includes, index options, library rules. */
-export function offlineDiagnostics(file: AnalyzedFile, settings: ReqguardSettings): Diagnostic[] {
-  return computeDiagnostics(file.analysis, settings, { includes: file.includes, paths: file.paths, filePath: file.path });
+/**
+ * Findings that need no network: syntax, pins, hashes, includes, index options, library rules,
+ * for `installer` (engine/installer.ts chooses it; default: reqguard.installer, else the latest pip).
+ */
+export function offlineDiagnostics(file: AnalyzedFile, settings: ReqguardSettings, installer: InstallerProfile = installerFor(settings.installer, 'reqguard.installer').profile): Diagnostic[] {
+  return computeDiagnostics(file.analysis, settings, { includes: file.includes, paths: file.paths, filePath: file.path, installer });
 }
 
 /**
@@ -77,8 +82,8 @@ export function offlineDiagnostics(file: AnalyzedFile, settings: ReqguardSetting
  * (each diagnostic in its own file, naming this one). The CLI prints them under the included
  * file's path; the server adds them to the included files that are open (`wanted`).
  */
-export function includedDiagnostics(file: AnalyzedFile, settings: ReqguardSettings, wanted?: (path: string) => boolean): IncludedFileDiagnostics[] {
-  return includedFileDiagnostics(file.analysis, settings, { includes: file.includes, filePath: file.path }, wanted);
+export function includedDiagnostics(file: AnalyzedFile, settings: ReqguardSettings, wanted?: (path: string) => boolean, installer: InstallerProfile = installerFor(settings.installer, 'reqguard.installer').profile): IncludedFileDiagnostics[] {
+  return includedFileDiagnostics(file.analysis, settings, { includes: file.includes, filePath: file.path, installer }, wanted);
 }
 
 /**
@@ -124,6 +129,8 @@ export interface FixContext {
   readonly index: PackageIndex;
   readonly settings: ReqguardSettings;
   readonly targets: readonly TargetEnvironment[];
+  /** The installer the hashes are for (files it refuses are not hashed); default: the latest pip. */
+  readonly installer?: InstallerProfile;
   readonly runtime?: IndexRuntime;
   readonly signal?: AbortSignal;
 }
@@ -131,6 +138,11 @@ export interface FixContext {
 /** What the fix planner needs: the targets and the cooldown, for every file fixed. */
 function fixDeps(context: FixContext, advisories?: FixDeps['advisories']): FixDeps {
   return { index: context.index, targets: context.targets, uploadedBefore: cooldownCutoff(context.settings, Date.now()), advisories, signal: context.signal };
+}
+
+/** The files hashes are written for: the hash targets of the settings, for the installer. */
+export function hashTargetsOf(context: Pick<FixContext, 'settings' | 'installer'>): FixTargets {
+  return context.installer ? { ...context.settings.hashes, installer: context.installer } : context.settings.hashes;
 }
 
 /** What "Pin and hash all" is asked to do. */
@@ -148,7 +160,7 @@ export interface FileFixOptions extends Omit<FixOptions, 'hashTargets'> {
 export async function planFileFixes(file: AnalyzedFile, context: FixContext, options: FileFixOptions): Promise<FixPlan> {
   const { index, settings, signal } = context;
   const advisories = options.upgradeVulnerable ? advisoryLookup(index, settings, osvAccess(context.runtime, settings)) : undefined;
-  const plan = await planFixes(file.analysis, fixDeps(context, advisories), { ...options, hashTargets: settings.hashes });
+  const plan = await planFixes(file.analysis, fixDeps(context, advisories), { ...options, hashTargets: hashTargetsOf(context) });
   const complete = (options.addMissing ?? settings.fix.addMissingDependencies) && (options.pin || options.update === true);
   if (!complete || plan.cancelled || file.analysis.family !== 'requirements') return plan;
   // What pip installs is known only once every entry is pinned: the skipped entries say why here.
@@ -175,13 +187,13 @@ export interface IncludedFixPlan {
 export function planIncludedFixes(file: AnalyzedFile, context: FixContext, options: Omit<FixOptions, 'hashTargets'>): Promise<IncludedFixPlan[]> {
   const { analysis } = file;
   if (analysis.family !== 'requirements' || analysis.kind !== 'requirements') return Promise.resolve([]);
-  if (!options.hash && !hashModeOf(analysis.parsed, file.includes).on) return Promise.resolve([]);
+  if (!options.hash && !hashModeOf(analysis.parsed, file.includes, context.installer).on) return Promise.resolve([]);
   const pin = options.pin || options.update === true;
   return Promise.all(
     includedRequirementFiles(file.includes).map(async (include): Promise<IncludedFixPlan> => {
       const document = include.document!;
       const parsed: ParsedFile = { family: 'requirements', kind: documentKindOf(include.path) === 'requirements-in' ? 'requirements-in' : 'requirements', text: document.text, parsed: document };
-      return { include, plan: await planFixes(parsed, fixDeps(context), { pin, hash: options.hash, hashTargets: context.settings.hashes }) };
+      return { include, plan: await planFixes(parsed, fixDeps(context), { pin, hash: options.hash, hashTargets: hashTargetsOf(context) }) };
     }),
   );
 }

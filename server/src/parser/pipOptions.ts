@@ -19,6 +19,8 @@ export interface OptionSpec {
   readonly choices?: readonly string[];
   /** Set for options pip no longer accepts: the version that removed them. */
   readonly removedIn?: string;
+  /** Set for options older pips do not know: the version that added them (pip/installer.ts judges a file for an older pip). */
+  readonly addedIn?: string;
   /** One line saying what the option does (shown on hover). */
   readonly summary: string;
 }
@@ -46,14 +48,14 @@ export const PIP_OPTIONS: readonly OptionSpec[] = [
     summary: 'Prefers an older wheel over a newer source distribution.' },
   { dest: 'require_hashes', short: [], long: ['--require-hashes'], takesValue: false, scope: 'file',
     summary: 'Hash-checking mode: every requirement must be pinned with == and carry --hash.' },
-  { dest: 'no_require_hashes', short: [], long: ['--no-require-hashes'], takesValue: false, scope: 'file',
+  { dest: 'no_require_hashes', short: [], long: ['--no-require-hashes'], takesValue: false, scope: 'file', addedIn: '26.2',
     summary: 'Turns off the automatic hash-checking mode that one --hash would switch on (pip 26.2+).' },
   { dest: 'pre', short: [], long: ['--pre'], takesValue: false, scope: 'file',
     summary: 'Allows pre-release and development versions to be chosen.' },
-  { dest: 'all_releases', short: [], long: ['--all-releases'], takesValue: true, scope: 'file',
-    summary: 'Allows pre-releases for these projects (comma-separated, :all: or :none:; pip 26.2+).' },
-  { dest: 'only_final', short: [], long: ['--only-final'], takesValue: true, scope: 'file',
-    summary: 'Allows only final releases for these projects (comma-separated, :all: or :none:; pip 26.2+).' },
+  { dest: 'all_releases', short: [], long: ['--all-releases'], takesValue: true, scope: 'file', addedIn: '26.0',
+    summary: 'Allows pre-releases for these projects (comma-separated, :all: or :none:; pip 26.0+).' },
+  { dest: 'only_final', short: [], long: ['--only-final'], takesValue: true, scope: 'file', addedIn: '26.0',
+    summary: 'Allows only final releases for these projects (comma-separated, :all: or :none:; pip 26.0+).' },
   { dest: 'trusted_hosts', short: [], long: ['--trusted-host'], takesValue: true, scope: 'file',
     summary: 'Trusts this host even over plain HTTP or with an invalid certificate.' },
   { dest: 'features_enabled', short: [], long: ['--use-feature'], takesValue: true, scope: 'file',

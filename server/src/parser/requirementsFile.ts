@@ -350,7 +350,7 @@ function moveUnit(unit: Unit, delta: number, lineDelta: number): Unit {
     last: unit.last + lineDelta,
     span: moveSpan(unit.span, delta),
     entry: unit.entry && moveEntry(unit.entry, delta, lineDelta),
-    problems: unit.problems === NONE ? NONE : unit.problems.map((problem) => ({ code: problem.code, message: problem.message, span: moveSpan(problem.span, delta) })),
+    problems: unit.problems === NONE ? NONE : unit.problems.map((problem) => ({ ...problem, span: moveSpan(problem.span, delta) })),
     envReferences: unit.envReferences === NONE ? NONE : unit.envReferences.map((reference) => ({ name: reference.name, span: moveSpan(reference.span, delta), expanded: reference.expanded })),
   };
 }
@@ -688,8 +688,8 @@ interface LineContext {
   rejected: boolean;
 }
 
-function report(context: LineContext, code: string, message: string, span: Span, rejects = true): void {
-  context.problems.push({ code, message, span });
+function report(context: LineContext, code: string, message: string, span: Span, rejects = true, installerRule?: Problem['installerRule']): void {
+  context.problems.push(installerRule ? { code, message, span, installerRule } : { code, message, span });
   if (rejects) context.rejected = true;
 }
 
@@ -738,7 +738,7 @@ function parseLogicalLine(
     if (parsed.error) {
       const errorSpan = spanOf(line, optionsStart + parsed.error.start, optionsStart + parsed.error.end);
       if (parsed.error.removed) {
-        report(context, 'removed-option', `${parsed.error.removed.long[0]} was removed in pip ${parsed.error.removed.removedIn}: pip now rejects this line. Pass build settings with --config-settings (-C KEY=VALUE) instead.`, errorSpan);
+        report(context, 'removed-option', `${parsed.error.removed.long[0]} was removed in pip ${parsed.error.removed.removedIn}: pip now rejects this line. Pass build settings with --config-settings (-C KEY=VALUE) instead.`, errorSpan, true, { rule: 'removed-option', subject: parsed.error.removed.long[0] });
       } else {
         report(context, 'syntax', `pip rejects this line: ${parsed.error.message}`, errorSpan);
       }
@@ -867,7 +867,7 @@ function validateOptionValues(
         const algorithmSpan = valueSubSpan(context.line, offset, occurrences[index], 0, colon);
         const digestSpan = valueSubSpan(context.line, offset, occurrences[index], colon + 1, value.length);
         if (!(STRONG_HASH_ALGORITHMS as readonly string[]).includes(algorithm)) {
-          report(context, 'weak-hash', `pip rejects the hash algorithm '${algorithm}': only ${STRONG_HASH_ALGORITHMS.join(', ')} are allowed in --hash. Replace it with a sha256 hash of the same file.`, algorithmSpan);
+          report(context, 'weak-hash', `pip rejects the hash algorithm '${algorithm}': only ${STRONG_HASH_ALGORITHMS.join(', ')} are allowed in --hash. Replace it with a sha256 hash of the same file.`, algorithmSpan, true, { rule: 'weak-hash-algorithm', subject: algorithm });
         }
         hashes.push({ algorithm, digest, span: option.span, algorithmSpan, digestSpan });
         break;
@@ -1344,7 +1344,7 @@ function nameFromEgg(
   const egg = link.eggFragment;
   if (egg === undefined) return;
   if (!link.eggFragmentIsName) {
-    report(context, 'deprecated', `The #egg=${egg} fragment is not a plain project name: pip has deprecated this and will reject it. Write 'name @ URL' and drop the egg fragment.`, span, false);
+    report(context, 'deprecated', `The #egg=${egg} fragment is not a plain project name: pip has deprecated this and will reject it. Write 'name @ URL' and drop the egg fragment.`, span, false, { rule: 'egg-fragment-name', subject: egg });
   }
   const parsed = parseRequirement(egg, 0);
   if (!parsed.ok) {

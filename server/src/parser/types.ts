@@ -11,6 +11,11 @@ export interface Problem {
   readonly code: string;
   readonly message: string;
   readonly span: Span;
+  /**
+   * Set where the verdict depends on the installer's version (pip/installer.ts decides): the
+   * message is the latest pip's, and `subject` what it is about (the fragment, the option).
+   */
+  readonly installerRule?: { readonly rule: 'egg-fragment-name' | 'removed-option' | 'weak-hash-algorithm'; readonly subject: string };
 }
 
 export function span(start: number, end: number): Span {

@@ -32,4 +32,6 @@ export interface TargetEnvironment {
    * as `packaging.tags.sys_tags()` lists them; undefined when unknown (every wheel is considered).
    */
   readonly tags?: readonly string[];
+  /** The version of pip installed in an interpreter that was asked (`26.2.1`); the default installer profile (pip/installer.ts). */
+  readonly pipVersion?: string;
 }

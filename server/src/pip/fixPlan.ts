@@ -14,6 +14,7 @@ import { loadProjectInfo, partialBecause, pinnedVersion, specifierText, type Pro
 import type { TargetEnvironment } from './environment';
 import { describeProblem, filesToHash, firstRefusal, installableOnAll, oldEnough, pickForEntry, pickRelease, releaseFor, type PinOptions, type Release } from './releases';
 import { describeTargets } from './targets';
+import { installerName, refusedArchive, type InstallerProfile } from './installer';
 
 /** Which installs the hashes are for; files for other Pythons or platforms are left out (sdists always stay). */
 export interface FixTargets {
@@ -24,6 +25,8 @@ export interface FixTargets {
    * `any` wheels always stay.
    */
   readonly platforms?: readonly string[];
+  /** The installer the file is for: files it refuses (uv 0.12: .tar.bz2 and .tar.xz sdists) are not hashed. */
+  readonly installer?: InstallerProfile;
 }
 
 export interface FixDeps {
@@ -101,9 +104,10 @@ function pythonTagsMatch(tags: readonly string[], abis: readonly string[], versi
   });
 }
 
-/** Whether a file's hash is written for the hash targets; sdists and files that are not wheels always are. */
+/** Whether a file's hash is written for the hash targets; sdists and files that are not wheels always are (but those the installer refuses). */
 function matchesHashTargets(file: IndexedFile, hashTargets: FixTargets | undefined): boolean {
   const wheel = file.wheel;
+  if (hashTargets?.installer && refusedArchive(hashTargets.installer, file.filename)) return false;
   if (!wheel || !hashTargets) return true;
   const { pythonVersions, platforms } = hashTargets;
   if (pythonVersions?.length && !pythonTagsMatch(wheel.pythonTags, wheel.abiTags, pythonVersions)) return false;
@@ -117,7 +121,11 @@ function matchesHashTargets(file: IndexedFile, hashTargets: FixTargets | undefin
  */
 export async function releaseDigests(index: PackageIndex, release: Release, hashTargets?: FixTargets, signal?: AbortSignal): Promise<Digests> {
   const files = filesToHash(release).filter((file) => matchesHashTargets(file, hashTargets));
-  if (files.length === 0) return { ok: false, reason: `no file of ${release.version} is for the target Python versions and platforms` };
+  if (files.length === 0) {
+    const installer = hashTargets?.installer;
+    const refused = installer && filesToHash(release).every((file) => refusedArchive(installer, file.filename));
+    return { ok: false, reason: refused ? `${installerName(installer)} refuses every file of ${release.version} (${filesToHash(release).map((file) => file.filename).join(', ')})` : `no file of ${release.version} is for the target Python versions and platforms` };
+  }
   const results = await Promise.all(files.map((file) => index.fileSha256(file, signal)));
   const digests: string[] = [];
   for (const [i, result] of results.entries()) {

@@ -1,9 +1,12 @@
-// Whether pip will run a file in hash-checking mode, and why. pip decides once per install: any
-// --require-hashes, or any requirement with a --hash (unless --no-require-hashes), in the file or
-// in a file it includes with -r/-c, turns it on for every requirement.
+// Whether the installer will run a file in hash-checking mode, and why. pip decides once per
+// install: any --require-hashes, or any requirement with a --hash (unless --no-require-hashes,
+// pip 26.2+), in the file or in a file it includes with -r/-c, turns it on for every requirement.
+// uv turns it on only for --require-hashes, and otherwise checks the hashes it is given.
 import { hashesByAlgorithm, type RequirementEntry, type RequirementsDocument } from '../parser/requirementsFile';
 import type { Span } from '../parser/types';
 import type { IncludedFile } from './includes';
+import { follows, knowsOption, LATEST_PIP, type InstallerProfile } from './installer';
+import { findOption } from '../parser/pipOptions';
 import { hasHash, isDirectReference, isPinnedForPip } from './pinning';
 
 export interface HashMode {
@@ -12,6 +15,13 @@ export interface HashMode {
   readonly trigger?: { readonly kind: 'require-hashes' | 'hash'; readonly span: Span; readonly inFile?: string };
   /** Set when --no-require-hashes kept one --hash from switching it on. */
   readonly suppressedBy?: Span;
+  /** Set when the installer checks the hashes given without hash mode (uv without --require-hashes): the first --hash. */
+  readonly verifiesOnly?: { readonly span: Span; readonly inFile?: string };
+}
+
+/** Whether the installer obeys --no-require-hashes: a pip before 26.2 stops at it ("no such option") instead. */
+export function honoursNoRequireHashes(installer: InstallerProfile): boolean {
+  return installer.kind === 'pip' && knowsOption(installer, findOption('--no-require-hashes')?.addedIn);
 }
 
 /** What one file says about hash mode: the first of each kind of line that switches it on or off. */
@@ -48,7 +58,7 @@ function factsOf(document: RequirementsDocument): FileHashFacts {
   return facts;
 }
 
-export function hashModeOf(document: RequirementsDocument, includes: readonly IncludedFile[] = []): HashMode {
+export function hashModeOf(document: RequirementsDocument, includes: readonly IncludedFile[] = [], installer: InstallerProfile = LATEST_PIP): HashMode {
   const files: Array<{ document: RequirementsDocument; inFile?: string; includeSpan?: Span }> = [{ document }];
   for (const include of includes) {
     if (include.document) files.push({ document: include.document, inFile: include.path, includeSpan: include.includeSpan });
@@ -65,14 +75,18 @@ export function hashModeOf(document: RequirementsDocument, includes: readonly In
     if (facts.firstHash && !firstHash) firstHash = { kind: 'hash', span: here(facts.firstHash), inFile: file.inFile };
   }
   if (requireHashes) return { on: true, trigger: requireHashes };
-  if (firstHash && !suppressedBy) return { on: true, trigger: firstHash };
-  return { on: false, suppressedBy: firstHash ? suppressedBy : undefined };
+  if (firstHash && !follows(installer, 'automaticHashMode')) return { on: false, verifiesOnly: { span: firstHash.span, inFile: firstHash.inFile } };
+  // A pip that does not know --no-require-hashes stops at it (reported on its line) rather than obey it.
+  const suppressed = suppressedBy && honoursNoRequireHashes(installer) ? suppressedBy : undefined;
+  if (firstHash && !suppressed) return { on: true, trigger: firstHash };
+  return { on: false, suppressedBy: firstHash ? suppressed : undefined };
 }
 
 /**
  * A -c constraint whose hashes pip 26.1+ lends to a requirement of the same project that has no
  * --hash of its own (resolvelib factory: the constraint's hash options become the requirement's,
- * and the requirement is pinned to the version found; pypa/pip#13887). pip before 26.1 never does.
+ * and the requirement is pinned to the version found; pypa/pip#13887). pip before 26.1 never does
+ * (INSTALLER_RULES.constraintLendsHashes).
  */
 export interface LentHashes {
   /** The constraint file (the first one naming the project with hashes). */
@@ -118,34 +132,29 @@ export function constraintHashesOf(includes: readonly IncludedFile[] = []): Cons
 export type Refusal = 'unpinned' | 'unhashed';
 
 /**
- * pip's verdict on one hashable requirement in hash-checking mode (operations/prepare.py
- * `_get_linked_req_hashes`), for the two behaviours there are, checked with pip 23.2.1 and 26.2.1.
- * Before 26.1 the requirement itself must be pinned (a direct reference need not be) and carry
- * a hash. From 26.1 a requirement with hash options, its own or lent by a constraint, is pinned to
- * the version pip finds, so only a requirement with no hash at all is refused.
+ * The installer's verdict on one hashable requirement in hash-checking mode (pip's
+ * operations/prepare.py `_get_linked_req_hashes`), two behaviours checked with pip 23.2.1 and
+ * 26.2.1. Before pip 26.1 (and for uv) the requirement itself must be pinned (a direct reference
+ * need not be) and carry a hash. From 26.1 a requirement with hash options, its own or lent by a
+ * constraint, is pinned to the version pip finds, so only a requirement with no hash at all is refused.
  */
 export interface HashModeVerdict {
-  /** Why pip before 26.1 refuses it, if it does. */
-  readonly before26_1?: Refusal;
-  /** Why pip 26.1+ refuses it, if it does (pip before 26.1 then refuses it too). */
-  readonly from26_1?: Refusal;
-  /** The constraint whose hashes pip 26.1+ uses for it. */
+  /** Why the installer refuses it, if it does. */
+  readonly refusal?: Refusal;
+  /** The constraint whose hashes the installer uses for it (pip 26.1+). */
   readonly lent?: LentHashes;
 }
 
-export function hashModeVerdict(entry: RequirementEntry, constraints: ConstraintHashes): HashModeVerdict {
+export function hashModeVerdict(entry: RequirementEntry, constraints: ConstraintHashes, installer: InstallerProfile = LATEST_PIP): HashModeVerdict {
   const direct = isDirectReference(entry);
   const ownOptions = entry.hashes.length > 0;
-  // Only requirements found on an index borrow: pip resolves a direct reference without constraints' hashes.
-  const lent = !ownOptions && !direct && entry.normalizedName ? constraints.get(entry.normalizedName) : undefined;
   const pinned = direct || isPinnedForPip(entry);
   const hashed = hasHash(entry);
-  const refusal = (isPinned: boolean, isHashed: boolean): Refusal | undefined => (!isPinned ? 'unpinned' : !isHashed ? 'unhashed' : undefined);
-  return {
-    before26_1: refusal(pinned, hashed),
-    from26_1: refusal(pinned || ownOptions || lent !== undefined, hashed || lent !== undefined),
-    ...(lent ? { lent } : {}),
-  };
+  if (!follows(installer, 'constraintLendsHashes')) return { refusal: !pinned ? 'unpinned' : !hashed ? 'unhashed' : undefined };
+  // Only requirements found on an index borrow: pip resolves a direct reference without constraints' hashes.
+  const lent = !ownOptions && !direct && entry.normalizedName ? constraints.get(entry.normalizedName) : undefined;
+  const refusal = !(pinned || ownOptions || lent) ? 'unpinned' : !(hashed || lent) ? 'unhashed' : undefined;
+  return lent ? { refusal, lent } : { refusal };
 }
 
 /** The files whose requirements pip installs from `includes`: each file read with -r, at any depth (a -r inside a -c file too), once. */

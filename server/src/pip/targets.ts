@@ -286,5 +286,7 @@ export function reportedTarget(report: unknown, interpreter: string, from: Pick<
     tags = report.tags as string[];
   }
   const name = targetName(markers);
-  return { ok: true, target: { name, label: `${name} (${interpreter})`, ...from, markers, ...(tags ? { tags } : {}) } };
+  // The interpreter's pip, for the installer profile: left out when absent or not a version.
+  const pipVersion = typeof report.pip === 'string' && /^\d{1,4}(\.\d{1,4}){0,3}([a-z]+\d{0,4})?$/i.test(report.pip) ? report.pip : undefined;
+  return { ok: true, target: { name, label: `${name} (${interpreter})`, ...from, markers, ...(tags ? { tags } : {}), ...(pipVersion ? { pipVersion } : {}) } };
 }

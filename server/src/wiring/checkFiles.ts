@@ -31,7 +31,7 @@ async function checkOne(uri: string, signal: AbortSignal, deps: CheckFilesDeps):
   const state = open ? await deps.states.of(uri) : await deps.states.ofClosedFile(uri);
   if (!state || signal.aborted) return undefined;
   const { index, settings } = state;
-  const offline = offlineDiagnostics(state, settings);
+  const offline = offlineDiagnostics(state, settings, (await state.installer()).profile);
   const online = index ? await onlineDiagnostics(state, { index, settings, targets: await state.targets(), runtime: await deps.indexes.runtime(), signal }) : [];
   if (signal.aborted) return undefined;
   const diagnostics = [...offline, ...online];

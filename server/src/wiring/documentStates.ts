@@ -17,14 +17,20 @@ import type { DocumentSessions } from './documentSessions';
 import type { IndexSession } from './indexSession';
 import type { SettingsStore } from './settingsStore';
 import type { TargetSession } from './targetSession';
+import { installerFor, installerNeedsInterpreter, type InstallerChoice } from '../engine/installer';
 
 export interface DocumentState extends AnalyzedFile {
   readonly version: number;
   readonly document: TextDocument;
   readonly settings: ReqguardSettings;
   readonly index?: PackageIndex;
-  /** Where the document is installed; asked for only by what needs it (the offline checks never wait for an interpreter). */
+  /** Where the document is installed; asked for only by what needs it. */
   targets(): Promise<readonly TargetEnvironment[]>;
+  /**
+   * The installer the verdicts are for: reqguard.installer, else the pip of the interpreter the
+   * targets came from (the offline checks wait for an interpreter only then, once per interpreter).
+   */
+  installer(): Promise<InstallerChoice>;
 }
 
 /** What hover, completion and code actions need about the document. */
@@ -84,7 +90,7 @@ export class DocumentStates {
     const path = onDisk ?? new URL(uri).pathname;
     const file = session.analyzed(version, (earlier) => analyzeFile(current, path, this.sources, { onDisk: onDisk !== undefined, earlier }));
     const runtime = await this.indexes.runtime();
-    return { ...file, version, document: current, settings, index: runtime && this.indexOf(file, runtime, settings), targets: () => this.targets.targetsFor(uri, settings) };
+    return { ...file, version, document: current, settings, index: runtime && this.indexOf(file, runtime, settings), targets: () => this.targets.targetsFor(uri, settings), installer: () => this.installerOf(uri, settings) };
   }
 
   /**
@@ -101,7 +107,13 @@ export class DocumentStates {
     const settings = await this.settings.forDocument(uri);
     const file = analyzeFile(document, path, this.sources, { onDisk: true });
     const runtime = await this.indexes.runtime();
-    return { ...file, version: 0, document, settings, index: runtime && fileIndex(runtime, file, settings, this.settings.workspaceTrusted), targets: () => this.targets.targetsFor(uri, settings) };
+    return { ...file, version: 0, document, settings, index: runtime && fileIndex(runtime, file, settings, this.settings.workspaceTrusted), targets: () => this.targets.targetsFor(uri, settings), installer: () => this.installerOf(uri, settings) };
+  }
+
+  /** The installer profile: the setting alone when it names a version or uv, else with the document's targets. */
+  private async installerOf(uri: string, settings: ReqguardSettings): Promise<InstallerChoice> {
+    const targets = installerNeedsInterpreter(settings.installer) ? await this.targets.targetsFor(uri, settings) : [];
+    return installerFor(settings.installer, 'reqguard.installer', targets);
   }
 
   /** The file's index, chosen once per version (and again when the runtime or the settings change). */

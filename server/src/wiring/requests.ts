@@ -6,7 +6,7 @@ import { pathToFileURL } from 'node:url';
 import type { CodeAction, CodeActionParams, TextDocuments, TextEdit, WorkspaceEdit } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { planCompletion } from '../engine/completeFile';
-import { planFileFixes, planIncludedFixes, type IncludedFixPlan } from '../engine/engine';
+import { hashTargetsOf, planFileFixes, planIncludedFixes, type IncludedFixPlan } from '../engine/engine';
 import { resolutionTarget } from '../engine/targets';
 import { codeActions } from '../features/codeActions';
 import { rangeOf } from '../features/diagnostics';
@@ -53,7 +53,7 @@ export async function codeActionsAt(state: DocumentState, params: CodeActionPara
   const range: Span = { start: document.offsetAt(params.range.start), end: document.offsetAt(params.range.end) };
   const toRange = (span: Span) => rangeOf(document, span);
   const features = await featureContext(state, signal);
-  const context = { index, settings, targets: features.targets, signal };
+  const context = { index, settings, targets: features.targets, installer: (await state.installer()).profile, signal };
   // The fix-all action reaches the included files as "Pin and hash all" does.
   const includedFixes = async () => includedEdits(await planIncludedFixes(state, context, { pin: true, hash: true }), open) ?? [];
   const planAll = () => planFileFixes(state, context, { pin: true, hash: true });
@@ -61,7 +61,7 @@ export async function codeActionsAt(state: DocumentState, params: CodeActionPara
     const completion = await planCompletion(state, index, { targets: settings.hashes, target: resolutionTarget(features.targets, settings), signal });
     return completion.kind === 'complete' ? completion : undefined;
   };
-  return codeActions(state.analysis, range, params.context, { ...features, index, hashTargets: settings.hashes, uri: params.textDocument.uri, toRange, includedFixes, planAll, missingDependencies });
+  return codeActions(state.analysis, range, params.context, { ...features, index, hashTargets: hashTargetsOf(context), uri: params.textDocument.uri, toRange, includedFixes, planAll, missingDependencies });
 }
 
 export async function pinAndHashAll(state: DocumentState, params: PinAndHashAllParams, signal: AbortSignal, open: OpenDocuments, log: Logger): Promise<WorkspaceEdit | null> {
@@ -69,7 +69,7 @@ export async function pinAndHashAll(state: DocumentState, params: PinAndHashAllP
   if (!index) return null;
   const options: Omit<FixOptions, 'targets'> = { pin: params.pin ?? true, hash: params.hash ?? true, update: params.update ?? false };
   const started = Date.now();
-  const context = { index, settings: state.settings, targets: await state.targets(), signal };
+  const context = { index, settings: state.settings, targets: await state.targets(), installer: (await state.installer()).profile, signal };
   const [plan, included] = await Promise.all([planFileFixes(state, context, options), planIncludedFixes(state, context, options)]);
   const cancelled = plan.cancelled || included.some((item) => item.plan.cancelled);
   const what = options.update ? 'update all' : options.pin ? 'pin and hash all' : 'hash all';

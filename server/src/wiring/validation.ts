@@ -59,11 +59,14 @@ export class Validation {
     // Gone, or changed meanwhile: the newer version's pass is already scheduled.
     if (!state || !session || this.documents.get(uri)?.version !== state.version) return;
     const { version, settings, index } = state;
+    const installer = await state.installer();
+    if (this.documents.get(uri)?.version !== version) return;
+    this.noteOnce(installer.note);
     const started = performance.now();
     // Only open files show them: an included file opened later validates this one again (changed()).
     const openPaths = this.openPaths();
-    this.keepIncludedFindings(uri, session, includedDiagnostics(state, settings, (path) => openPaths.has(path)));
-    const offline = withIncludersDiagnostics(offlineDiagnostics(state, settings), this.sessions.fromIncluders(state.path, state.document.getText()));
+    this.keepIncludedFindings(uri, session, includedDiagnostics(state, settings, (path) => openPaths.has(path), installer.profile));
+    const offline = withIncludersDiagnostics(offlineDiagnostics(state, settings, installer.profile), this.sessions.fromIncluders(state.path, state.document.getText()));
     session.passes.passed(session.lastAnalysisMs + performance.now() - started);
     await this.connection.sendDiagnostics({ uri, version, diagnostics: offline });
     if (!index) return;
@@ -86,6 +89,15 @@ export class Validation {
     // Dropped when the document changed meanwhile: its next validation is already on its way.
     if (signal.aborted || this.documents.get(uri)?.version !== version || online.length === 0) return;
     await this.connection.sendDiagnostics({ uri, version, diagnostics: [...offline, ...online] });
+  }
+
+  /** A bad reqguard.installer is said once in the log, not on every pass. */
+  private readonly notes = new Set<string>();
+
+  private noteOnce(note: string | undefined): void {
+    if (!note || this.notes.has(note)) return;
+    this.notes.add(note);
+    this.log.warn(note);
   }
 
   /**

@@ -50,9 +50,9 @@ test('check: the -r line and the included files say what pip refuses in hash mod
   assert.equal(
     text.stdout,
     [
-      "requirements.txt:2:4: error [hash-mode-include] 'base.txt' and the files it includes hold 2 entries pip refuses in hash-checking mode: itsdangerous==2.2.0 has no --hash (line 2), tzdata<2024.2 is not pinned with == (sub/deeper.txt, line 1). Hash mode covers every file pip reads: pin and hash them there (reqguard fix does it for included files too).",
-      "base.txt:2:1: error [unhashed] pip refuses 'itsdangerous==2.2.0' in hash-checking mode: it has no --hash. Add a --hash=sha256:… for each file of this release. (requirements.txt includes this file, and its --hash on line 4 turns on hash-checking mode for everything it installs)",
-      "sub/deeper.txt:1:1: error [unpinned] pip refuses 'tzdata' in hash-checking mode: it allows more than one version (<2024.2); every requirement must be pinned with ==. Pin it to one version and hash it. (../requirements.txt includes this file (through 'base.txt'), and its --hash on line 4 turns on hash-checking mode for everything it installs)",
+      "requirements.txt:2:4: error [hash-mode-include] 'base.txt' and the files it includes hold 2 entries pip 26.2 refuses in hash-checking mode: itsdangerous==2.2.0 has no --hash (line 2), tzdata<2024.2 is not pinned with == (sub/deeper.txt, line 1). Hash mode covers every file pip reads: pin and hash them there (reqguard fix does it for included files too). (for pip 26.2: the latest rules reqguard knows)",
+      "base.txt:2:1: error [unhashed] pip 26.2 refuses 'itsdangerous==2.2.0' in hash-checking mode: it has no --hash. Add a --hash=sha256:… for each file of this release. (requirements.txt includes this file, and its --hash on line 4 turns on hash-checking mode for everything it installs) (for pip 26.2: the latest rules reqguard knows)",
+      "sub/deeper.txt:1:1: error [unpinned] pip 26.2 refuses 'tzdata' in hash-checking mode: it allows more than one version (<2024.2); every requirement must be pinned with ==. Pin it to one version and hash it. (../requirements.txt includes this file (through 'base.txt'), and its --hash on line 4 turns on hash-checking mode for everything it installs) (for pip 26.2: the latest rules reqguard knows)",
       '',
       '3 errors',
       '',
@@ -91,17 +91,22 @@ test('check: an included file named too is reported once, with the error its inc
   assert.equal(both.status, 1);
 });
 
-test('check: entries only pip before 26.1 refuses (a constraint lends the hash) are warnings: exit 0, 1 with --fail-on warning', async () => {
+test('check --installer: what the -r line and the included file say follows the pip chosen (pip 26.1+ takes the constraint\'s hash); a bad value is a usage error', async () => {
   const dir = workspace({
     'requirements.txt': `-r base.txt\n-c constraints.txt\nsix==1.16.0${hashes('\n', 'six', '1.16.0')}\n`,
     'base.txt': 'itsdangerous\n',
     'constraints.txt': `itsdangerous==2.2.0${hashes('\n', 'itsdangerous', '2.2.0')}\n`,
   });
-  const result = await run([...offline, 'requirements.txt'], dir);
-  assert.equal(result.status, 0, result.stdout);
-  assert.match(result.stdout, /^requirements\.txt:1:4: warning \[hash-mode-include\] 'base\.txt' holds 1 entry pip before 26\.1 \(such as 23\.2\.1\) refuses in hash-checking mode: itsdangerous is not pinned with == \(line 1\)\./m);
-  assert.match(result.stdout, /^base\.txt:1:1: warning \[unpinned\] pip before 26\.1 \(such as 23\.2\.1\) refuses 'itsdangerous' .* pip 26\.1\+ installs it with the hashes of the constraint in constraints\.txt \(line 1\)\./m);
-  assert.equal((await run([...offline, '--fail-on', 'warning', 'requirements.txt'], dir)).status, 1);
+  const older = await run([...offline, '--installer', 'pip@26.0', 'requirements.txt'], dir);
+  assert.equal(older.status, 1, older.stdout);
+  assert.match(older.stdout, /^requirements\.txt:1:4: error \[hash-mode-include\] 'base\.txt' holds 1 entry pip 26\.0 refuses in hash-checking mode: itsdangerous is not pinned with == \(line 1\)\. .* \(for pip 26\.0: --installer\)$/m);
+  assert.match(older.stdout, /^base\.txt:1:1: error \[unpinned\] pip 26\.0 refuses 'itsdangerous' in hash-checking mode/m);
+  const latest = await run([...offline, '--installer', 'pip@26.1', 'requirements.txt'], dir);
+  assert.equal(latest.status, 0, latest.stdout);
+  assert.doesNotMatch(latest.stdout, /refuses/);
+  const bad = await run([...offline, '--installer', 'pip 26', 'requirements.txt'], dir);
+  assert.equal(bad.status, 2);
+  assert.match(bad.stderr, /--installer: "pip 26" is not an installer: write "pip", "pip@26\.1" \(a pip version\), "uv" or "uv@0\.12"/);
 });
 
 /** `pip install --dry-run --ignore-installed --require-hashes -r requirements.txt` from the test index. */

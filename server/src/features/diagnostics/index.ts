@@ -67,7 +67,7 @@ export interface IncludedFileDiagnostics {
 export function includedFileDiagnostics(
   analysis: AnalyzedDocument,
   settings: ReqguardSettings,
-  deps: Pick<RequirementsCheckDeps, 'includes' | 'filePath'>,
+  deps: Pick<RequirementsCheckDeps, 'includes' | 'filePath' | 'installer'>,
   wanted?: (path: string) => boolean,
 ): IncludedFileDiagnostics[] {
   if (analysis.family !== 'requirements' || analysis.kind !== 'requirements') return [];

@@ -4,7 +4,9 @@ import type { DiagnosticCode, Severity } from '../../settings';
 import { dirname, relative } from 'node:path';
 import type { Entry, IncludeEntry, OptionNode, RequirementEntry, RequirementsDocument } from '../../parser/requirementsFile';
 import type { Span } from '../../parser/types';
-import { constraintHashesOf, hashModeOf, hashModeVerdict, includedRequirementFiles, type ConstraintHashes, type HashMode, type LentHashes } from '../../pip/hashMode';
+import { follows, installerName, LATEST_PIP, verdictFor, type InstallerProfile } from '../../pip/installer';
+import { checkOptionsKnown, checkSdistFormat, installerProblem } from './installerRules';
+import { constraintHashesOf, hashModeOf, hashModeVerdict, honoursNoRequireHashes, includedRequirementFiles, type ConstraintHashes, type HashMode } from '../../pip/hashMode';
 import { pathBelow, type IncludedFile } from '../../pip/includes';
 import { localPathProblem, type PathProbe } from '../../pip/localPaths';
 import { hasHash, isDirectReference, isPinned, unhashableReason } from '../../pip/pinning';
@@ -32,16 +34,21 @@ export interface RequirementsCheckDeps {
   readonly abstract?: boolean;
   /** The file's path: other files are named relative to its folder. */
   readonly filePath?: string;
+  /** The installer the verdicts are for (pip/installer.ts); default: the latest pip's rules. */
+  readonly installer?: InstallerProfile;
 }
 
 export function checkRequirements(document: RequirementsDocument, deps: RequirementsCheckDeps = {}): Finding[] {
   const findings: Finding[] = [];
+  const installer = deps.installer ?? LATEST_PIP;
   for (const problem of document.problems) {
-    findings.push({ code: isDiagnosticCode(problem.code) ? problem.code : 'syntax', message: problem.message, span: problem.span });
+    const finding = problem.installerRule ? installerProblem(problem, problem.installerRule, installer, document) : { code: isDiagnosticCode(problem.code) ? problem.code : 'syntax', message: problem.message, span: problem.span };
+    findings.push(finding);
   }
   const context = hashContext(document, deps);
   const byLine = deps.includes && includesByLine(deps.includes);
   for (const entry of document.entries) {
+    checkOptionsKnown(entry, installer, findings);
     checkOptions(entry, findings);
     if (entry.kind === 'include' && byLine) {
       const reached = byLine.get(entry.targetSpan.start) ?? [];
@@ -54,13 +61,15 @@ export function checkRequirements(document: RequirementsDocument, deps: Requirem
       if (problem) findings.push({ code: problem.code as DiagnosticCode, message: problem.message, span: problem.span });
     }
     if (!deps.abstract) checkPinAndHash(entry, context, findings);
+    checkSdistFormat(entry, installer, findings);
   }
   checkDuplicates(document, findings);
   return findings;
 }
 
-/** What requirements are judged against: pip's hash mode for the whole install, and the hashes -c files lend (pip 26.1+). */
+/** What requirements are judged against: the installer's hash mode for the whole install, and the hashes -c files lend (pip 26.1+). */
 interface HashContext {
+  readonly installer: InstallerProfile;
   readonly mode: HashMode;
   readonly constraints: ConstraintHashes;
   /** The line that switched hash mode on, in the file being checked. */
@@ -71,10 +80,11 @@ interface HashContext {
   readonly includedBy?: string;
 }
 
-function hashContext(document: RequirementsDocument, deps: Pick<RequirementsCheckDeps, 'includes' | 'filePath'>): HashContext {
-  const mode = hashModeOf(document, deps.includes);
+function hashContext(document: RequirementsDocument, deps: Pick<RequirementsCheckDeps, 'includes' | 'filePath' | 'installer'>): HashContext {
+  const installer = deps.installer ?? LATEST_PIP;
+  const mode = hashModeOf(document, deps.includes, installer);
   const label = (path: string) => labelFrom(deps.filePath, path);
-  return { mode, constraints: constraintHashesOf(deps.includes), related: hashModeNote(mode, label), label };
+  return { installer, mode, constraints: constraintHashesOf(deps.includes), related: hashModeNote(mode, label), label };
 }
 
 /** `path` relative to the folder of the file `from` when it lies below it; else as it is. */
@@ -91,14 +101,11 @@ function hashModeNote(mode: HashMode, label: (path: string) => string): { span: 
   return { span: mode.trigger.span, message };
 }
 
-/** One requirement pip refuses in hash-checking mode: the finding, a short line for the -r line that includes it, and whether every pip refuses it. */
+/** One requirement the installer refuses in hash-checking mode: the finding, and a short line for the -r line that includes it. */
 interface Refused {
   readonly finding: Finding;
   readonly summary: string;
-  readonly everyPip: boolean;
 }
-
-const BEFORE_26_1 = 'pip before 26.1 (such as 23.2.1)';
 
 /** How an unpinned requirement reads: "has no version", "allows more than one version (>=2)". */
 function unpinnedHow(entry: RequirementEntry): string {
@@ -109,49 +116,36 @@ function pinLabel(entry: RequirementEntry): string {
   return entry.name ? `${entry.name}${entry.specifiers.map((s) => s.text).join(',')}` : entry.requirementText;
 }
 
-/** Where the constraint that lends hashes is: "constraints.txt (line 4)". */
-function lentFrom(lent: LentHashes, context: HashContext): string {
-  return `${context.label(lent.path)} (line ${lent.entry.line})`;
-}
-
-/** The finding for a requirement pip refuses in hash-checking mode (with either pip version), or undefined when pip installs it. */
+/** The finding for a requirement the installer refuses in hash-checking mode, or undefined when it installs it. */
 function hashModeRefusal(entry: RequirementEntry, context: HashContext): Refused | undefined {
+  const { installer } = context;
   const note = context.includedBy ? ` ${context.includedBy}` : '';
   const related = context.includedBy ? undefined : context.related;
   const span = refusedSpan(entry);
+  const who = installerName(installer);
+  const forWhom = ` ${verdictFor(installer)}`;
   const unhashable = unhashableReason(entry);
   if (unhashable) {
+    const partial = honoursNoRequireHashes(installer) ? ', or add --no-require-hashes if only some entries are hashed' : '';
     return {
       finding: {
         code: 'hash-mode-unhashable',
-        message: `pip refuses this requirement in hash-checking mode: ${unhashable}. Install it separately, replace it with a pinned, hashed release, or add --no-require-hashes (pip 26.2+) if only some entries are hashed.${note}`,
+        message: `${who} refuses this requirement in hash-checking mode: ${unhashable}. Install it separately, or replace it with a pinned, hashed release${partial}.${note}${forWhom}`,
         span: entry.requirementSpan,
         related,
       },
       summary: `'${entry.editable ? '-e ' : ''}${entry.requirementText}' cannot be hash-checked`,
-      everyPip: true,
     };
   }
-  const verdict = hashModeVerdict(entry, context.constraints);
-  if (!verdict.before26_1) return undefined;
-  const everyPip = verdict.from26_1 !== undefined;
-  const severity = everyPip ? 'error' : 'warning';
-  // pip 26.1+ refuses only a requirement with no hash at all; pip before 26.1 refuses an unpinned one first.
-  if (verdict.before26_1 === 'unpinned') {
-    const label = entry.name ?? entry.requirementText;
-    const how = unpinnedHow(entry);
-    const message = everyPip
-      ? `pip refuses '${label}' in hash-checking mode: it ${how}; every requirement must be pinned with ==. Pin it to one version and hash it.`
-      : verdict.lent
-        ? `${BEFORE_26_1} refuses '${label}' in hash-checking mode: it ${how} and no --hash. pip 26.1+ installs it with the hashes of the constraint in ${lentFrom(verdict.lent, context)}. Pin and hash it here so that every pip installs it.`
-        : `${BEFORE_26_1} refuses '${label}' in hash-checking mode: it ${how}. pip 26.1+ installs it, pinned to the release whose file matches one of its hashes. Pin it with == so that every pip installs it.`;
-    return { finding: { code: 'unpinned', message: message + note, span, severity, related }, summary: `${pinLabel(entry)} is not pinned with ==`, everyPip };
+  const { refusal } = hashModeVerdict(entry, context.constraints, installer);
+  if (!refusal) return undefined;
+  if (refusal === 'unpinned') {
+    const message = `${who} refuses '${entry.name ?? entry.requirementText}' in hash-checking mode: it ${unpinnedHow(entry)}; every requirement must be pinned with ==. Pin it to one version and hash it.${note}${forWhom}`;
+    return { finding: { code: 'unpinned', message, span, severity: 'error', related }, summary: `${pinLabel(entry)} is not pinned with ==` };
   }
   const label = pinLabel(entry);
-  const message = everyPip
-    ? `pip refuses '${label}' in hash-checking mode: it has no --hash. Add a --hash=sha256:… for each file of this release.`
-    : `${BEFORE_26_1} refuses '${label}' in hash-checking mode: it has no --hash. pip 26.1+ installs it with the hashes of the constraint in ${lentFrom(verdict.lent!, context)}. Add its --hash here so that every pip installs it.`;
-  return { finding: { code: 'unhashed', message: message + note, span, severity, related }, summary: `${label} has no --hash`, everyPip };
+  const message = `${who} refuses '${label}' in hash-checking mode: it has no --hash. Add a --hash=sha256:… for each file of this release.${note}${forWhom}`;
+  return { finding: { code: 'unhashed', message, span, severity: 'error', related }, summary: `${label} has no --hash` };
 }
 
 /**
@@ -175,13 +169,27 @@ function checkPinAndHash(entry: RequirementEntry, context: HashContext, findings
     }
     if (!mode.on) return;
   }
-  if (!mode.on && !hasHash(entry)) {
-    findings.push({
+  if (!mode.on && !hasHash(entry)) findings.push(unhashedOutsideHashMode(entry, context));
+}
+
+/** reqguard's own warning for an entry without a hash outside hash mode; with uv beside hashed entries, that uv installs it unverified. */
+function unhashedOutsideHashMode(entry: RequirementEntry, context: HashContext): Finding {
+  const { installer, mode } = context;
+  const label = pinLabel(entry);
+  if (mode.verifiesOnly) {
+    return {
       code: 'unhashed',
-      message: `'${pinLabel(entry)}' has no --hash: pip cannot tell a tampered file from the real one. Add --hash=sha256:… for each file of this release (one hash turns on pip's hash-checking mode for the whole file).`,
+      message: `${installerName(installer)} installs '${label}' unverified: it checks the hashes this install gives, but without --require-hashes it installs entries that have none. Add --hash=sha256:… for each file of this release (and --require-hashes, so that every entry needs one). ${verdictFor(installer)}`,
       span: refusedSpan(entry),
-    });
+      related: { span: mode.verifiesOnly.span, message: `this --hash${mode.verifiesOnly.inFile ? ` in ${context.label(mode.verifiesOnly.inFile)}` : ''} is checked, but does not turn on hash-checking mode for ${installer.kind}` },
+    };
   }
+  const why = follows(installer, 'automaticHashMode') ? "one hash turns on pip's hash-checking mode for the whole file" : `${installer.kind} checks the hashes given; --require-hashes makes every entry need one`;
+  return {
+    code: 'unhashed',
+    message: `'${label}' has no --hash: ${installer.kind} cannot tell a tampered file from the real one. Add --hash=sha256:… for each file of this release (${why}).`,
+    span: refusedSpan(entry),
+  };
 }
 
 /** The name and specifier of an entry, where pins and hashes are reported. */
@@ -210,22 +218,19 @@ function checkIncludedHashMode(entry: IncludeEntry, throughLine: readonly Includ
     }
   }
   if (refused.length === 0) return;
-  const everyPip = refused.some((item) => item.refused.everyPip);
   // The file the line names is the first one reached through it.
   const named = throughLine[0]?.path;
-  // Under "pip refuses", the entries only older pips refuse say so.
   const listed = refused.slice(0, LISTED_REFUSALS).map((item) => {
     const where = `${item.include.path === named ? '' : `${context.label(item.include.path)}, `}line ${item.entry.line}`;
-    return `${item.refused.summary} (${where}${everyPip && !item.refused.everyPip ? '; pip before 26.1 only' : ''})`;
+    return `${item.refused.summary} (${where})`;
   });
   const more = refused.length > LISTED_REFUSALS ? `, and ${refused.length - LISTED_REFUSALS} more` : '';
   const count = `${refused.length} ${refused.length === 1 ? 'entry' : 'entries'}`;
   const holder = reached.some((include) => include.path !== named) ? `'${entry.target}' and the files it includes hold` : `'${entry.target}' holds`;
   findings.push({
     code: 'hash-mode-include',
-    message: `${holder} ${count} ${everyPip ? 'pip' : BEFORE_26_1} refuses in hash-checking mode: ${listed.join(', ')}${more}. Hash mode covers every file pip reads: pin and hash ${refused.length === 1 ? 'it' : 'them'} there (reqguard fix does it for included files too).`,
+    message: `${holder} ${count} ${installerName(context.installer)} refuses in hash-checking mode: ${listed.join(', ')}${more}. Hash mode covers every file ${context.installer.kind} reads: pin and hash ${refused.length === 1 ? 'it' : 'them'} there (reqguard fix does it for included files too). ${verdictFor(context.installer)}`,
     span: entry.targetSpan,
-    severity: everyPip ? 'error' : 'warning',
     related: context.related,
   });
 }
@@ -242,7 +247,7 @@ export interface IncludedFileFindings {
  * install is in hash-checking mode: each finding in its own file, its message naming the file
  * being checked. Files with nothing refused, and those `wanted` turns down, are left out.
  */
-export function includedFileFindings(document: RequirementsDocument, deps: Pick<RequirementsCheckDeps, 'includes' | 'filePath'>, wanted: (path: string) => boolean = () => true): IncludedFileFindings[] {
+export function includedFileFindings(document: RequirementsDocument, deps: Pick<RequirementsCheckDeps, 'includes' | 'filePath' | 'installer'>, wanted: (path: string) => boolean = () => true): IncludedFileFindings[] {
   const context = hashContext(document, deps);
   if (!context.mode.on || !deps.includes) return [];
   const byLine = includesByLine(deps.includes);
