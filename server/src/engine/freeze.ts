@@ -101,7 +101,7 @@ export async function freezeEnvironment(input: FreezeInput, context: FreezeConte
     '',
   ];
   const body = entries.map(({ outcome }) => (outcome as { entry: string }).entry);
-  const footer = leftOut.length === 0 ? [] : ['', '# Installed, but not written as requirements (the index cannot pin and hash them):', ...leftOut.map(leftOutComment)];
+  const footer = leftOut.length === 0 ? [] : [...(body.length ? [''] : []), '# Installed, but not written as requirements (the index cannot pin and hash them):', ...leftOut.map(leftOutComment)];
   return { kind: 'frozen', text: [...header, ...body, ...footer].join('\n') + '\n', packages: entries.length, leftOut };
 }
 

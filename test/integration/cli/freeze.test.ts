@@ -1,16 +1,18 @@
 // `reqguard freeze` on a real virtual environment, with pip as the judge: the environment gets
 // Django from a loopback index (pip install), an editable install (an in-tree PEP 660 backend), a
 // wheel installed from the index's URL with its #sha256, a wheel installed from a local file (pip
-// records its sha256 too), and a distribution whose version the index lacks. The freeze must list exactly
-// what `pip freeze` lists (pip 23.2.1, and pip 26's `--python` when present), pin and hash what the
+// records its sha256 too), a git checkout (when git is here), and a distribution whose version the
+// index lacks. The freeze must list exactly what `pip freeze` lists (pip 23.2.1, and pip 26's `--python` when present), pin and hash what the
 // index has, say what it left out, and install again with --require-hashes in a fresh venv.
+import { execFileSync } from 'node:child_process';
 import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { DJANGO_FIXTURE } from '../../support/dependencyGraphs';
 import { useFixtureIndex, type FixtureIndex } from '../../support/fixtureIndex';
-import { PIP, PIP26, requireProgram, skipWithout } from '../../support/optionalProgram';
+import { GIT, PIP, PIP26, requireProgram, skipWithout } from '../../support/optionalProgram';
 import { python } from '../../support/pip';
 import { buildFixtureFiles, type IndexFixture } from '../../support/testIndex';
 import { tempDir } from '../../helpers/tempDirs';
@@ -91,12 +93,28 @@ before(async () => {
   }
   // oldpkg 1.0 as if installed by name from an index that has since dropped it: no direct_url.json.
   rmSync(join(home, 'lib', readdirName(join(home, 'lib')), 'site-packages', 'oldpkg-1.0.dist-info', 'direct_url.json'));
-  mkdirSync(join(dir, 'editme', 'editme'), { recursive: true });
-  writeFileSync(join(dir, 'editme', 'pyproject.toml'), '[build-system]\nrequires = []\nbuild-backend = "_backend"\nbackend-path = ["."]\n');
-  writeFileSync(join(dir, 'editme', '_backend.py'), BACKEND);
-  writeFileSync(join(dir, 'editme', 'editme', '__init__.py'), 'x = 1\n');
-  await venvPip(home, 'install', '--no-index', '-e', join(dir, 'editme'));
+  await venvPip(home, 'install', '--no-index', '-e', localProject('editme'));
+  if (!skipWithout(GIT)) {
+    // A VCS install: pip records the commit in direct_url.json's vcs_info.
+    const folder = localProject('gitpkg');
+    const git = (...args: string[]) => execFileSync('git', ['-c', 'user.email=test@example.invalid', '-c', 'user.name=test', ...args], { cwd: folder, stdio: 'pipe' });
+    git('init', '-q');
+    git('add', '-A');
+    git('commit', '-qm', 'gitpkg');
+    // pip 23.2.1 refuses `gitpkg @ git+file:///…` (the form its own freeze writes), so the URL alone.
+    await venvPip(home, 'install', '--no-index', `git+${pathToFileURL(folder).href}`);
+  }
 });
+
+/** A project folder `name` built by BACKEND; its path. */
+function localProject(name: string): string {
+  const folder = join(dir, name);
+  mkdirSync(join(folder, name), { recursive: true });
+  writeFileSync(join(folder, 'pyproject.toml'), '[build-system]\nrequires = []\nbuild-backend = "_backend"\nbackend-path = ["."]\n');
+  writeFileSync(join(folder, '_backend.py'), BACKEND.replaceAll('editme', name));
+  writeFileSync(join(folder, name, '__init__.py'), 'x = 1\n');
+  return folder;
+}
 
 /** The one pythonX.Y folder under a venv's lib. */
 const readdirName = (lib: string) => readdirSync(lib).find((name) => name.startsWith('python'))!;
@@ -111,9 +129,10 @@ test('freeze lists what pip freeze lists, hashed, says what it left out, and pip
   const pipNames = pipLines.map(nameOf).sort();
   const written = [...text.matchAll(/^([a-z0-9][a-z0-9._-]*)(?:==| @ )/gm)].map((match) => match[1]);
   const commented = [...text.matchAll(/^# (?:-e |[a-z]\S*(?:==| @ ))\S* {2}\(/gim)].map((match) => match[0]);
-  assert.deepEqual(pipNames, ['asgiref', 'django', 'editme', 'localonly', 'oldpkg', 'sqlparse', 'urlpkg']);
+  const withGit = !skipWithout(GIT);
+  assert.deepEqual(pipNames, ['asgiref', 'django', 'editme', ...(withGit ? ['gitpkg'] : []), 'localonly', 'oldpkg', 'sqlparse', 'urlpkg']);
   assert.deepEqual(written.sort(), ['asgiref', 'django', 'localonly', 'sqlparse', 'urlpkg']);
-  assert.equal(commented.length, 2, text);
+  assert.equal(commented.length, withGit ? 3 : 2, text);
   if (!skipWithout(PIP26)) {
     const modern = await python(['-m', 'pip', '--isolated', '--disable-pip-version-check', '--python', venvPython, 'freeze'], requireProgram(PIP26));
     assert.equal(modern.status, 0, modern.stderr);
@@ -131,6 +150,12 @@ test('freeze lists what pip freeze lists, hashed, says what it left out, and pip
   assert.match(text, /^# -e file:\/\/\S+\/editme {2}\(an editable install of a local folder, which has no hash\)$/m);
   assert.match(text, /^# oldpkg==1\.0 {2}\(version 1\.0 is not on the index\)$/m);
   assert.match(result.stderr, /left out oldpkg==1\.0/);
+  if (withGit) {
+    // pip freeze's own line for the checkout, as a comment: hash-checking mode refuses VCS requirements.
+    const vcsLine = pipLines.find((line) => line.startsWith('gitpkg @ git+file:'))!;
+    assert.match(vcsLine, /@[0-9a-f]{40}$/);
+    assert.ok(text.includes(`\n# ${vcsLine}  (a git checkout: pip's hash-checking mode refuses VCS requirements)\n`), text);
+  }
   assert.match(text, /^# {4}reqguard freeze --python \S+ -o requirements\.txt$/m);
   assert.match(text, /RECORD\) are not compared/);
 
