@@ -3,14 +3,12 @@
 // (written atomically, only when it changes). The interpreter runs once, to print its sys.path; the
 // distributions are read from there (pip/installed.ts). What cannot be pinned and hashed from the
 // index is listed in the file's comments and on stderr, and makes the exit status 1.
-import { basename, relative, resolve, sep } from 'node:path';
+import { relative, resolve, sep } from 'node:path';
 import { settingsIndex } from '../engine/documentIndex';
-import { freezeEnvironment, leftOutComment } from '../engine/freeze';
+import { freezeEnvironment, leftOutComment, readEnvironment } from '../engine/freeze';
 import { reqguardCommand } from '../engine/lock';
-import type { TargetEnvironment } from '../pip/environment';
 import { escapeControlCharacters } from '../features/diagnostics/safeText';
 import { diskEnvironmentReader } from '../nodeIo';
-import { scanEnvironment } from '../pip/installed';
 import { flag, parseArgs, UsageError, valued } from './args';
 import type { CliIo } from './files';
 import { HASH_TARGET_OPTIONS, INDEX_OPTIONS, openIndexRuntime, readIndexOptions } from './indexOptions';
@@ -42,29 +40,12 @@ export async function freeze(argv: readonly string[], io: CliIo): Promise<number
   if (args.all('--output-file').length > 1) throw new UsageError('freeze writes one --output-file');
   const given = args.last('--python');
   if (given !== undefined && given.trim() === '') throw new UsageError('--python needs the path of an interpreter');
-  // As the other commands choose: the interpreter named, else python3, else python on PATH.
-  const notes: string[] = [];
-  let chosen: { readonly interpreter: string; readonly target: TargetEnvironment } | undefined;
-  for (const interpreter of given !== undefined ? [given] : io.python.defaultInterpreters()) {
-    const asked = await io.python.ask(interpreter, given !== undefined ? { source: 'flag', origin: '--python' } : { source: 'default', origin: `${basename(interpreter)} on PATH` });
-    if (asked.ok) {
-      chosen = { interpreter, target: asked.target };
-      break;
-    }
-    notes.push(asked.error);
-  }
-  if (!chosen) {
-    const why = notes.length ? notes.join('; ') : 'python3 and python are not on PATH; name one with --python PATH';
-    io.stderr(`reqguard: no environment to freeze: ${escapeControlCharacters(why)}\n`);
+  const read = await readEnvironment(io.python, io.environment ?? diskEnvironmentReader, given);
+  if ('error' in read) {
+    io.stderr(`reqguard: ${escapeControlCharacters(read.error)}\n`);
     return 2;
   }
-  const { interpreter, target } = chosen;
-  const sysPath = await io.python.sysPath(interpreter);
-  if (!sysPath.ok) {
-    io.stderr(`reqguard: cannot read the environment: ${escapeControlCharacters(sysPath.error)}\n`);
-    return 2;
-  }
-  const scan = scanEnvironment(sysPath.paths, io.environment ?? diskEnvironmentReader);
+  const { target, scan } = read;
   for (const problem of scan.problems) io.stderr(`reqguard: note: ${escapeControlCharacters(problem)}\n`);
 
   const output = args.last('--output-file');

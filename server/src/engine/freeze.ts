@@ -10,9 +10,10 @@ import type { PackageIndex } from '../index/packageIndex';
 import { compareEntryNames, formatCompiledEntry } from '../pip/compiledLayout';
 import type { TargetEnvironment } from '../pip/environment';
 import { releaseDigests, type FixTargets } from '../pip/fixPlan';
-import { frozenByPip, frozenForm, type InstalledDistribution } from '../pip/installed';
+import { frozenByPip, frozenForm, scanEnvironment, type EnvironmentReader, type EnvironmentScan, type InstalledDistribution } from '../pip/installed';
 import { loadProjectInfo, partialBecause } from '../pip/projectInfo';
 import { releaseFor } from '../pip/releases';
+import type { PythonEnvironments } from './targets';
 
 export interface FreezeInput {
   readonly distributions: readonly InstalledDistribution[];
@@ -22,6 +23,35 @@ export interface FreezeInput {
   readonly all: boolean;
   /** The command that regenerates the file, for the header. */
   readonly command: string;
+  /** The line break to write (an existing output's, so updating it changes only what differs). */
+  readonly eol?: '\n' | '\r\n';
+}
+
+/** An environment read: its interpreter, what that interpreter is, and what is installed for it. */
+export interface ReadEnvironment {
+  readonly interpreter: string;
+  readonly target: TargetEnvironment;
+  readonly scan: EnvironmentScan;
+}
+
+/**
+ * The environment of `given` (a path or command), else of python3, else python on PATH (the first
+ * that answers, as the other commands choose): the interpreter is asked what it is and its
+ * sys.path, and the distributions there are read through `reader`. An error in words otherwise.
+ */
+export async function readEnvironment(python: PythonEnvironments, reader: EnvironmentReader, given: string | undefined): Promise<ReadEnvironment | { readonly error: string }> {
+  const notes: string[] = [];
+  for (const interpreter of given !== undefined ? [given] : python.defaultInterpreters()) {
+    const asked = await python.ask(interpreter, given !== undefined ? { source: 'interpreter', origin: 'chosen' } : { source: 'default', origin: 'on PATH' });
+    if (!asked.ok) {
+      notes.push(asked.error);
+      continue;
+    }
+    const sysPath = await python.sysPath(interpreter);
+    if (!sysPath.ok) return { error: `cannot read the environment: ${sysPath.error}` };
+    return { interpreter, target: asked.target, scan: scanEnvironment(sysPath.paths, reader) };
+  }
+  return { error: `no environment to freeze: ${notes.length ? notes.join('; ') : 'python3 and python are not on PATH; name an interpreter (--python PATH)'}` };
 }
 
 export interface FreezeContext {
@@ -53,7 +83,7 @@ export const FREEZE_CHECKED_NOTE = [
 
 type Outcome = { readonly entry: string } | { readonly leftOut: LeftOut } | { readonly failed: string };
 
-async function freezeOne(distribution: InstalledDistribution, context: FreezeContext): Promise<Outcome> {
+async function freezeOne(distribution: InstalledDistribution, context: FreezeContext, eol: string): Promise<Outcome> {
   const { name, version } = distribution;
   const form = frozenForm(distribution);
   if (form.kind === 'left-out') return { leftOut: { name, version, pipLine: form.pipLine, reason: form.reason } };
@@ -69,7 +99,7 @@ async function freezeOne(distribution: InstalledDistribution, context: FreezeCon
   if (!release || release.files.length === 0) return { leftOut: { name, version, pipLine: `${name}==${version}`, reason: `version ${version} is not on the index` } };
   const digests = await releaseDigests(context.index, release, context.hashTargets, context.signal);
   if (!digests.ok) return { failed: `${name}==${version}: ${digests.reason}` };
-  return { entry: formatCompiledEntry({ name, version, sha256: digests.sha256, via: [] }, '\n') };
+  return { entry: formatCompiledEntry({ name, version, sha256: digests.sha256, via: [] }, eol) };
 }
 
 export async function freezeEnvironment(input: FreezeInput, context: FreezeContext): Promise<FreezeResult> {
@@ -78,7 +108,7 @@ export async function freezeEnvironment(input: FreezeInput, context: FreezeConte
   context.onProgress?.(`Hashing ${wanted.length} distributions`);
   const outcomes = await Promise.all(
     wanted.map(async (distribution) => {
-      const outcome = await freezeOne(distribution, context);
+      const outcome = await freezeOne(distribution, context, input.eol ?? '\n');
       context.onProgress?.(`Hashed ${++done} of ${wanted.length} distributions`);
       return { distribution, outcome };
     }),
@@ -102,7 +132,7 @@ export async function freezeEnvironment(input: FreezeInput, context: FreezeConte
   ];
   const body = entries.map(({ outcome }) => (outcome as { entry: string }).entry);
   const footer = leftOut.length === 0 ? [] : [...(body.length ? [''] : []), '# Installed, but not written as requirements (the index cannot pin and hash them):', ...leftOut.map(leftOutComment)];
-  return { kind: 'frozen', text: [...header, ...body, ...footer].join('\n') + '\n', packages: entries.length, leftOut };
+  return { kind: 'frozen', text: [...header, ...body, ...footer].join(input.eol ?? '\n') + (input.eol ?? '\n'), packages: entries.length, leftOut };
 }
 
 /** One comment line: what pip freeze would write, and why it is not a requirement here. */
