@@ -12,6 +12,7 @@ import { diskEnvironmentReader } from '../nodeIo';
 import { flag, parseArgs, UsageError, valued } from './args';
 import type { CliIo } from './files';
 import { HASH_TARGET_OPTIONS, INDEX_OPTIONS, openIndexRuntime, readIndexOptions } from './indexOptions';
+import { readExisting } from './lock';
 import { FileChangedError } from './replaceFile';
 
 const FREEZE_OPTIONS = {
@@ -21,16 +22,6 @@ const FREEZE_OPTIONS = {
   ...HASH_TARGET_OPTIONS,
   ...INDEX_OPTIONS,
 };
-
-/** The file's bytes, or undefined when there is none (other read errors throw). */
-function readIfThere(path: string, io: CliIo): Uint8Array | undefined {
-  try {
-    return io.readFile(path);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw error;
-  }
-}
 
 export async function freeze(argv: readonly string[], io: CliIo): Promise<number> {
   const args = parseArgs(argv, FREEZE_OPTIONS);
@@ -52,7 +43,7 @@ export async function freeze(argv: readonly string[], io: CliIo): Promise<number
   const outputPath = output === undefined ? undefined : resolve(io.cwd, output);
   let existing: Uint8Array | undefined;
   try {
-    existing = outputPath === undefined ? undefined : readIfThere(outputPath, io);
+    existing = outputPath === undefined ? undefined : readExisting(outputPath, io);
   } catch (error) {
     io.stderr(`reqguard: cannot read ${escapeControlCharacters(output!)}: ${(error as Error).message}\n`);
     return 2;

@@ -90,7 +90,7 @@ async function freezeOne(distribution: InstalledDistribution, context: FreezeCon
   if (form.kind === 'direct') return { entry: form.line };
   const info = await loadProjectInfo(context.index, distribution.canonicalName, context.signal);
   if (!info.data.ok) {
-    if (info.data.error.kind === 'not-found') return { leftOut: { name, version, pipLine: `${name}==${version}`, reason: 'not on the index (a local build?)' } };
+    if (info.data.error.kind === 'not-found') return { leftOut: { name, version, pipLine: `${name}==${version}`, reason: 'the project is not on the index' } };
     return { failed: `${name}: ${info.data.error.message}` };
   }
   const partial = partialBecause(info.data.value);
