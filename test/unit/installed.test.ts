@@ -115,6 +115,17 @@ test('frozenForm: pip freeze lines for each kind of direct URL; only archives wi
   assert.deepEqual(frozenForm(installed({ kind: 'dir', url: 'file:///src/pkg', editable: true })), { kind: 'left-out', pipLine: '-e file:///src/pkg', reason: 'an editable install of a local folder, which has no hash' });
 });
 
+test('frozenForm: metadata and direct_url.json cannot write lines of their own', () => {
+  const hostile = { ...installed(), name: 'pkg\n--index-url https://evil.test/' };
+  assert.deepEqual(frozenForm(hostile), { kind: 'left-out', pipLine: 'pkg\n--index-url https://evil.test/==1.0', reason: '"pkg\\n--index-url https://evil.test/" is not a valid project name' });
+  const sha = 'a'.repeat(64);
+  for (const url of ['https://x.test/a.whl\n--index-url https://evil.test/', 'https://x.test/a b.whl']) {
+    assert.equal(frozenForm(installed({ kind: 'archive', url, hashes: { sha256: sha } })).kind, 'left-out', url);
+  }
+  assert.equal(frozenForm(installed({ kind: 'archive', url: 'https://x.test/a.whl', hashes: { sha256: sha }, subdirectory: 'a b' })).kind, 'left-out');
+  assert.equal(frozenForm(installed({ kind: 'archive', url: 'https://x.test/a.whl', hashes: { sha256: 'zz\n--pre' } })).kind, 'left-out');
+});
+
 test("frozenByPip: stdlib_pkgs never; pip unless --all; setuptools, distribute and wheel only before Python 3.12 (pip's _should_suppress_build_backends)", () => {
   for (const name of ['python', 'wsgiref', 'argparse']) assert.equal(frozenByPip(name, '3.11', true), false, name);
   assert.equal(frozenByPip('pip', '3.13', false), false);

@@ -148,8 +148,15 @@ function directReference(name: string, direct: DirectUrl, hash?: [string, string
   return `${name} @ ${url}${fragments.length ? `#${fragments.join('&')}` : ''}`;
 }
 
+/** PEP 508's project name. */
+const PROJECT_NAME = /^([a-z0-9]|[a-z0-9][a-z0-9._-]*[a-z0-9])$/i;
+/** What a URL on a requirement line may not hold: a space or control character would end it (or the line). */
+const UNSAFE_IN_URL = /[\u0000-\u0020\u007f-\u009f]/;
+
 export function frozenForm(distribution: InstalledDistribution): FrozenForm {
   const { name, version, directUrl, eggLinkTarget } = distribution;
+  // The metadata is the environment's, not ours: nothing from it may write a line of its own.
+  if (!PROJECT_NAME.test(name)) return { kind: 'left-out', pipLine: `${name}==${version}`, reason: `${JSON.stringify(name)} is not a valid project name` };
   if (eggLinkTarget && !directUrl) return { kind: 'left-out', pipLine: `-e ${eggLinkTarget}`, reason: 'an editable install (setup.py develop) of a local folder, which has no hash' };
   if (!directUrl) {
     if (!valid(version)) return { kind: 'left-out', pipLine: `${name}===${version}`, reason: `${version} is not a PEP 440 version, so no index serves it` };
@@ -160,9 +167,14 @@ export function frozenForm(distribution: InstalledDistribution): FrozenForm {
     return { kind: 'left-out', pipLine: directUrl.editable ? `-e ${directUrl.url}` : directReference(name, directUrl), reason: `${what}, which has no hash` };
   }
   if (directUrl.kind === 'vcs') return { kind: 'left-out', pipLine: directReference(name, directUrl), reason: `a ${directUrl.vcs} checkout: pip's hash-checking mode refuses VCS requirements` };
+  if (UNSAFE_IN_URL.test(directUrl.url) || (directUrl.subdirectory !== undefined && /[\s#&]/.test(directUrl.subdirectory))) {
+    return { kind: 'left-out', pipLine: directReference(name, directUrl), reason: 'its URL holds spaces or control characters, which a requirement line cannot' };
+  }
   const algorithm = HASH_ALGORITHMS.filter((candidate) => directUrl.hashes[candidate] !== undefined).at(0);
   if (!algorithm) return { kind: 'left-out', pipLine: directReference(name, directUrl), reason: `installed from ${directUrl.url}, whose hash was not recorded (no sha256 in direct_url.json)` };
-  return { kind: 'direct', line: directReference(name, directUrl, [algorithm, directUrl.hashes[algorithm].toLowerCase()]) };
+  const digest = directUrl.hashes[algorithm].toLowerCase();
+  if (!/^[0-9a-f]+$/.test(digest)) return { kind: 'left-out', pipLine: directReference(name, directUrl), reason: `its recorded ${algorithm} is not a hex digest` };
+  return { kind: 'direct', line: directReference(name, directUrl, [algorithm, digest]) };
 }
 
 /**
