@@ -151,6 +151,7 @@ function directReference(name: string, direct: DirectUrl, hash?: [string, string
 /** PEP 508's project name. */
 const PROJECT_NAME = /^([a-z0-9]|[a-z0-9][a-z0-9._-]*[a-z0-9])$/i;
 /** What a URL on a requirement line may not hold: a space or control character would end it (or the line). */
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
 const UNSAFE_IN_URL = /[\u0000-\u0020\u007f-\u009f]/;
 
 export function frozenForm(distribution: InstalledDistribution): FrozenForm {
