@@ -19,6 +19,7 @@ import {
 } from '../../server/src/protocol';
 import { watchInterpreters } from './pythonInterpreter';
 import { checkAllDependencyFiles } from './checkAll';
+import { freezeEnvironment } from './freezeEnvironment';
 import { IndexStatusBar } from './statusBar';
 
 let client: LanguageClient | undefined;
@@ -117,6 +118,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<{ clie
       client && checkAllDependencyFiles(client, context.extension.packageJSON.contributes?.languages ?? [], extraPatterns(), folder instanceof vscode.Uri ? folder : undefined),
     ),
     vscode.commands.registerCommand(LOCK_COMMAND, (uri?: string, choices?: LockChoices) => lockDocument(uri, choices)),
+    vscode.commands.registerCommand('reqguard.freezeEnvironment', () => client && freezeEnvironment(client, (folder) => interpreters.get(folder?.uri.toString() ?? '')?.path ?? interpreters.get('')?.path)),
     // The server filters its log by `reqguard.log.level`; VS Code's level of this channel filters again.
     output.onDidChangeLogLevel(() => explainDebugLevel(output)),
     vscode.workspace.onDidChangeConfiguration((event) => event.affectsConfiguration('reqguard.log.level') && explainDebugLevel(output)),

@@ -2,7 +2,7 @@
 // calls this when Node runs the server bundle itself (VS Code's client forks server/out/main.js).
 import { createConnection, ProposedFeatures } from 'vscode-languageserver/node';
 import { createIndexRuntime } from './index/runtime';
-import { diskPathProbe, diskReader, fileUriToPath, packageVersion } from './nodeIo';
+import { diskEnvironmentReader, diskPathProbe, diskReader, fileUriToPath, packageVersion } from './nodeIo';
 import { createPythonEnvironments } from './pythonEnvironment';
 import { startServer } from './server';
 
@@ -23,6 +23,7 @@ export function startLanguageServer(): void {
     pathProbe: diskPathProbe,
     env: process.env,
     python: createPythonEnvironments(),
+    environment: diskEnvironmentReader,
     indexRuntime: (options) => createIndexRuntime({ ...options, env: process.env, userAgent: `reqguard/${packageVersion()} (language server; node ${process.version})` }),
     // Until the editor's target choice (the Python extension's interpreter) lands: the Python on PATH.
   });

@@ -1,9 +1,10 @@
 // Real file-system access for the server and the CLI (the only place they touch the disk).
 import { createHash } from 'node:crypto';
-import { closeSync, constants, existsSync, fstatSync, openSync, readSync, statSync, type Stats } from 'node:fs';
+import { closeSync, constants, existsSync, fstatSync, openSync, readdirSync, readSync, statSync, type Stats } from 'node:fs';
 import { chmod, mkdir, open, readdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
 import { dirname, isAbsolute, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { EnvironmentReader } from './pip/installed';
 import type { PathProbe } from './pip/localPaths';
 import { asStoredResponse, type ResponseStore } from './index/cache';
 import { MAX_INCLUDE_BYTES, MAX_INCLUDE_LABEL, type TextReader, type Unreadable } from './pip/includes';
@@ -230,5 +231,17 @@ export const nodeLocalFiles: LocalFiles = {
     const digest = createHash('sha256');
     const read = await readRegularFile(path, maxBytes, (chunk) => digest.update(chunk));
     return read.ok ? { ok: true, value: digest.digest('hex') } : read;
+  },
+};
+
+/** An environment's folders on disk (for freeze): diskReader's texts, and the entries of a folder. */
+export const diskEnvironmentReader: EnvironmentReader = {
+  read: (path) => diskReader.read(path),
+  list(path) {
+    try {
+      return readdirSync(path);
+    } catch {
+      return undefined;
+    }
   },
 };

@@ -1,7 +1,7 @@
 // The contract between the extension (client) and the language server beyond LSP itself: how the
 // client starts and initializes the server, and the custom requests and notifications, typed as
 // rust-analyzer's lsp_ext.ts types its own (both sides import this file: no `vscode`, no Node-only imports).
-import { NotificationType, NotificationType0, RequestType, RequestType0 } from 'vscode-languageserver-protocol';
+import { NotificationType, NotificationType0, RequestType, RequestType0, type WorkDoneProgressParams } from 'vscode-languageserver-protocol';
 import type { WorkspaceEdit } from 'vscode-languageserver-types';
 
 /**
@@ -182,3 +182,28 @@ export const LOCK_REQUEST = new RequestType<LockParams, LockAnswer, void>('reqgu
 
 /** The client command the "Lock → requirements.txt" CodeLens runs, with the input's URI (and, for a manifest, its LockChoices). */
 export const LOCK_COMMAND = 'reqguard.lock';
+
+export interface FreezeParams extends WorkDoneProgressParams {
+  /** The environment's interpreter (the Python extension's); absent: python3, else python on PATH. */
+  readonly interpreter?: string;
+  /** The requirements file to write: created when it does not exist, else its lines that differ are replaced. */
+  readonly outputUri: string;
+  /** pip freeze --all: pip, setuptools, distribute and wheel too. */
+  readonly all?: boolean;
+}
+
+export interface FreezeAnswer {
+  readonly outcome: 'frozen' | 'unchanged' | 'incomplete' | 'invalid' | 'cancelled';
+  /** For the user: how many packages were written, or why nothing was. */
+  readonly message: string;
+  /** Installed distributions not written as requirements, each as "pip's line (why)"; also comments in the file. */
+  readonly leftOut: readonly string[];
+  /** Creates or updates the output file; null when nothing is to change. */
+  readonly edit: WorkspaceEdit | null;
+}
+
+/**
+ * Client → server: "Create requirements.txt from environment": the interpreter's installed
+ * distributions pinned and hashed from the index (engine/freeze.ts), answered as an edit of the output.
+ */
+export const FREEZE_REQUEST = new RequestType<FreezeParams, FreezeAnswer, void>('reqguard/freeze');

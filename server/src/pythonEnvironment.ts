@@ -8,7 +8,7 @@ import { execFile, type ExecFileException } from 'node:child_process';
 import { accessSync, constants, statSync } from 'node:fs';
 import { release, tmpdir } from 'node:os';
 import { delimiter, isAbsolute, join, resolve } from 'node:path';
-import type { PythonEnvironments } from './engine/targets';
+import type { PythonEnvironments, SysPathResult } from './engine/targets';
 import type { TargetEnvironment } from './pip/environment';
 import { reportedTarget, type TargetResult } from './pip/targets';
 
@@ -100,26 +100,51 @@ function failure(path: string, error: ExecFileException, stderr: string, timeout
   return `${path} failed (${status})${lastLine ? `: ${lastLine}` : ''}`;
 }
 
-/** Runs the script once (no cache): the interpreter's answer as a target, or why there is none. */
-function runProbe(path: string, from: Pick<TargetEnvironment, 'source' | 'origin'>, options: Required<InterpreterProbeOptions>): Promise<TargetResult> {
+/** Runs `PYTHON FLAGS -c SCRIPT` in a neutral folder and hands its stdout to `read`; failures in words. */
+function runScript<T>(path: string, flags: readonly string[], script: string, options: Required<InterpreterProbeOptions>, read: (stdout: string) => T | { ok: false; error: string }): Promise<T | { ok: false; error: string }> {
   return new Promise((done) => {
     execFile(
       path,
-      ['-I', '-c', PROBE_SCRIPT],
+      [...flags, '-c', script],
       // A neutral folder: nothing of the workspace is importable even by an interpreter that ignores -I.
       { cwd: tmpdir(), env: options.env, encoding: 'utf8', timeout: options.timeoutMs, maxBuffer: options.maxOutputBytes, windowsHide: true },
-      (error, stdout, stderr) => {
-        if (error) return done({ ok: false, error: failure(path, error, stderr, options.timeoutMs, options.maxOutputBytes) });
-        let report: unknown;
-        try {
-          report = JSON.parse(stdout);
-        } catch {
-          return done({ ok: false, error: `${path} did not answer as a Python interpreter does: ${JSON.stringify(stdout.slice(0, 100))}` });
-        }
-        const target = reportedTarget(report, path, from);
-        done(target.ok ? target : { ok: false, error: `${path}: ${target.error}` });
-      },
+      (error, stdout, stderr) => done(error ? { ok: false, error: failure(path, error, stderr, options.timeoutMs, options.maxOutputBytes) } : read(stdout)),
     );
+  });
+}
+
+/** The JSON an interpreter printed, or why it is not an answer. */
+function answerOf(path: string, stdout: string): { ok: true; value: unknown } | { ok: false; error: string } {
+  try {
+    return { ok: true, value: JSON.parse(stdout) };
+  } catch {
+    return { ok: false, error: `${path} did not answer as a Python interpreter does: ${JSON.stringify(stdout.slice(0, 100))}` };
+  }
+}
+
+/** Runs the probe once (no cache): the interpreter's answer as a target, or why there is none. */
+function runProbe(path: string, from: Pick<TargetEnvironment, 'source' | 'origin'>, options: Required<InterpreterProbeOptions>): Promise<TargetResult> {
+  return runScript(path, ['-I'], PROBE_SCRIPT, options, (stdout): TargetResult => {
+    const answer = answerOf(path, stdout);
+    if (!answer.ok) return answer;
+    const target = reportedTarget(answer.value, path, from);
+    return target.ok ? target : { ok: false, error: `${path}: ${target.error}` };
+  });
+}
+
+/**
+ * Prints sys.path as `python -m pip freeze` sees it: with the user's site-packages (no -s) but
+ * without PYTHON* variables (-E) and without the current folder (the script's '' entry, dropped).
+ */
+export const SYS_PATH_SCRIPT = 'import json, sys; sys.stdout.write(json.dumps([entry for entry in sys.path if entry]))';
+
+function runSysPath(path: string, options: Required<InterpreterProbeOptions>): Promise<SysPathResult> {
+  return runScript(path, ['-E'], SYS_PATH_SCRIPT, options, (stdout): SysPathResult => {
+    const answer = answerOf(path, stdout);
+    if (!answer.ok) return answer;
+    const paths = answer.value;
+    if (!Array.isArray(paths) || !paths.every((entry) => typeof entry === 'string')) return { ok: false, error: `${path} did not answer with a list of folders` };
+    return { ok: true, paths };
   });
 }
 
@@ -137,9 +162,10 @@ export function createPythonEnvironments(options: InterpreterProbeOptions = {}):
   };
   const answers = new Map<string, Promise<TargetResult>>();
   let host: { tag: string | undefined } | undefined;
+  const locate = (path: string) => (isAbsolute(path) || /[\\/]/.test(path) ? resolve(settled.cwd, path) : findOnPath(path, settled.env));
   return {
     ask(path, from) {
-      const located = isAbsolute(path) || /[\\/]/.test(path) ? resolve(settled.cwd, path) : findOnPath(path, settled.env);
+      const located = locate(path);
       if (!located) return Promise.resolve({ ok: false, error: `${path}: not found on PATH` });
       let stamp: string;
       try {
@@ -159,6 +185,10 @@ export function createPythonEnvironments(options: InterpreterProbeOptions = {}):
         });
       }
       return answer;
+    },
+    sysPath(path) {
+      const located = locate(path);
+      return located ? runSysPath(located, settled) : Promise.resolve({ ok: false, error: `${path}: not found on PATH` });
     },
     defaultInterpreters() {
       return ['python3', 'python'].map((command) => findOnPath(command, settled.env)).filter((path): path is string => path !== undefined);

@@ -4,18 +4,20 @@
 import { CodeActionKind, TextDocuments, TextDocumentSyncKind, type Connection, type InitializeResult } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { PythonEnvironments } from './engine/targets';
+import type { EnvironmentReader } from './pip/installed';
 import { FIX_ALL_KIND } from './features/codeActions';
 import { codeLenses } from './features/codeLens';
 import { completion, COMPLETION_TRIGGER_CHARACTERS } from './features/completion';
 import { documentLinks } from './features/documentLinks';
 import { hover } from './features/hover';
 import { Logger } from './log';
-import { CHECK_FILES_REQUEST, LOCK_REQUEST, PIN_AND_HASH_ALL_REQUEST, type LockParams, PYTHON_INTERPRETER_NOTIFICATION, REFRESH_INDEX_REQUEST, WORKSPACE_TRUSTED_NOTIFICATION, type InitializationOptions } from './protocol';
+import { CHECK_FILES_REQUEST, FREEZE_REQUEST, LOCK_REQUEST, PIN_AND_HASH_ALL_REQUEST, type FreezeParams, type LockParams, PYTHON_INTERPRETER_NOTIFICATION, REFRESH_INDEX_REQUEST, WORKSPACE_TRUSTED_NOTIFICATION, type InitializationOptions } from './protocol';
 import { DEFAULT_SETTINGS } from './settings';
 import { DocumentSessions } from './wiring/documentSessions';
 import { DocumentStates, featureContext, toSignal, type DocumentIo } from './wiring/documentStates';
 import { IndexSession, type RuntimeFactory } from './wiring/indexSession';
 import { checkFiles } from './wiring/checkFiles';
+import { freezeRequest } from './wiring/freezeRequest';
 import { lockDocument, lockUnknownDocument } from './wiring/lockRequest';
 import { codeActionsAt, pinAndHashAll } from './wiring/requests';
 import { SettingsStore } from './wiring/settingsStore';
@@ -27,6 +29,8 @@ export interface ServerDeps extends DocumentIo {
   readonly indexRuntime?: RuntimeFactory;
   /** Asks interpreters for target environments (main.ts: this machine's). Absent: only the settings describe targets. */
   readonly python?: PythonEnvironments;
+  /** Reads an environment's installed distributions ("Create requirements.txt from environment"). */
+  readonly environment?: EnvironmentReader;
 }
 
 const CAPABILITIES: InitializeResult['capabilities'] = {
@@ -84,6 +88,9 @@ export function startServer(connection: Connection, deps: ServerDeps): void {
   const lockDeps = { open, files: deps.files, progress: () => connection.window.createWorkDoneProgress() };
   const lock = states.handlerFor((params: LockParams) => params.uri, null, (state, params, signal) => lockDocument(state, params, signal, lockDeps));
   connection.onRequest(LOCK_REQUEST, async (params, token) => (await lock(params, token)) ?? lockUnknownDocument(params));
+  // "Create requirements.txt from environment": progress to the client's notification, which cancels the request.
+  const freezeDeps = { ...deps, open, runtime: () => indexes.runtime(), settings: (uri: string) => settings.forDocument(uri), trusted: () => settings.workspaceTrusted, progress: (params: FreezeParams) => connection.window.attachWorkDoneProgress(params.workDoneToken) };
+  connection.onRequest(FREEZE_REQUEST, (params, token) => freezeRequest(params, toSignal(token), freezeDeps));
   connection.onNotification(WORKSPACE_TRUSTED_NOTIFICATION, () => {
     settings.workspaceTrusted = true;
     validation.scheduleAll();

@@ -15,6 +15,7 @@ const python: PythonEnvironments = {
   ask: async (path, from) => reportedTarget({ markers: MARKERS, pip: '26.0' }, path, from),
   defaultInterpreters: () => ['/usr/bin/python3'],
   hostPlatform: () => 'manylinux_2_36_x86_64',
+  sysPath: async (path) => ({ ok: false, error: `${path}: not asked for sys.path here` }),
 };
 
 let server: InMemoryServer;

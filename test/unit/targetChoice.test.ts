@@ -40,6 +40,7 @@ function machine(onPath: readonly string[], host: string | null = 'manylinux_2_3
       const result = reportedTarget(answer, path, from);
       return result.ok ? result : { ok: false, error: `${path}: ${result.error}` };
     },
+    sysPath: async (path) => ({ ok: false, error: `${path}: not asked for sys.path here` }),
     defaultInterpreters: () => [...onPath],
     hostPlatform: () => host ?? undefined,
   };

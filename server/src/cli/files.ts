@@ -11,6 +11,7 @@ import { isUnreadFile } from '../parser/documentKinds';
 import { decodeRequirementsBytes } from '../parser/pyText';
 import { REQUIREMENTS_LANGUAGE_ID } from '../protocol';
 import type { ToolInfo } from './manifest';
+import type { EnvironmentReader } from '../pip/installed';
 
 export interface CliIo {
   readonly stdout: (text: string) => void;
@@ -28,6 +29,8 @@ export interface CliIo {
   readonly tool: ToolInfo;
   /** Asks interpreters for target environments. */
   readonly python: PythonEnvironments;
+  /** Reads an environment's installed distributions (freeze); default: the disk. */
+  readonly environment?: EnvironmentReader;
 }
 
 /** A file named on the command line, read from disk and analyzed by the engine. */

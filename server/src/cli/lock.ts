@@ -39,7 +39,8 @@ function pathFrom(folder: string, path: string): string {
   return relativePath === '' ? basename(path) : relativePath.split(sep).join('/');
 }
 
-function readExisting(path: string, io: CliIo): Uint8Array | undefined {
+/** The file's bytes, or undefined when there is none (other read errors throw). */
+export function readExisting(path: string, io: CliIo): Uint8Array | undefined {
   try {
     return io.readFile(path);
   } catch (error) {

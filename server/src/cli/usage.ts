@@ -49,7 +49,7 @@ const FIX_USAGE = `fix     pins each requirement of each FILE to the release pip
         for usage errors and files that cannot be read or written (files that are not UTF-8 are
         never written).`;
 
-const INDEX_USAGE = `Index options (check, fix, lock, show):
+const INDEX_USAGE = `Index options (check, fix, lock, freeze, show):
   --index-url URL        the index to use unless a requirements file names its own (as in pip)
   --extra-index-url URL  another index searched as well (repeatable)
   --isolated             ignore PIP_* variables and pip's user config files, as pip --isolated does
@@ -82,6 +82,23 @@ const LOCK_USAGE = `lock    resolves the requirements of a pip-compile input (re
         conflict (the reason on stderr), 2 for usage errors, bad input, and an index that
         could not be read.`;
 
+const FREEZE_USAGE = `freeze  writes the packages installed for one Python (--python PATH, else python3 or python on
+        PATH) as a requirements file: the set and versions \`pip freeze\` lists, each pinned and
+        hashed with every file of that release on the index, in pip-compile's layout. The
+        interpreter runs once, to print its sys.path; the *.dist-info and *.egg-info metadata
+        there is read. Archive URLs installed with a recorded sha256 are written as pip freeze
+        writes them; editable installs, local folders, VCS checkouts and versions the index
+        lacks are listed as comments (and on stderr) with the reason. The hashes are the
+        index's: the installed files (their RECORD) are not compared with them.
+          --python PATH              the environment's interpreter
+          --all                      also pip, and setuptools, distribute and wheel (pip freeze
+                                     leaves them out: setuptools and wheel on Python < 3.12 only)
+          -o, --output-file OUTPUT   write there (atomically; default: stdout)
+          --hash-python X.Y, --hash-platform TAG   as for fix
+        Exit status: 0 when every package was written, 1 when some were left out (named on
+        stderr), 2 for usage errors, an interpreter that cannot be asked, and an index that
+        could not be read (nothing is written then).`;
+
 const TARGET_USAGE = `Target options (check, fix, show): where the files are installed. Pins go to the release pip
 there would install; Requires-Python and wheel tags are checked for each target. Default: the
 Python on PATH (python3, else python); none when there is neither.
@@ -95,7 +112,7 @@ Python on PATH (python3, else python); none when there is neither.
   --implementation NAME  cpython (default) or pypy, for the described targets
 `;
 
-const INSTALLER_USAGE = `Installer option (check, fix, lock): the installer the verdicts and hashes are for.
+const INSTALLER_USAGE = `Installer option (check, fix, lock, freeze): the installer the verdicts and hashes are for.
   --installer NAME       pip (default: the pip of the target interpreter, else the latest rules
                          reqguard knows, pip 26.2), pip@26.1 (a pip version, 23.0 or newer), uv
                          or uv@0.12. Messages that depend on it say which installer they are for.
@@ -110,12 +127,15 @@ export const USAGE = `Usage:
                [target options] [index options] FILE...
   reqguard lock [--dry-run] [-o OUTPUT] [-U | -P NAME...] [target options] [index options] FILE.in
   reqguard lock [--extra NAME | --all-extras] [--group NAME | --only-group NAME]... [options] pyproject.toml
+  reqguard freeze [--python PATH] [--all] [-o OUTPUT] [--installer NAME] [--hash-python X.Y]... [--hash-platform TAG]...
+                  [index options]
   reqguard show [--json] [-r FILE] [target options] [index options] PROJECT...
   reqguard parse --json FILE
 
 ${CHECK_USAGE}
 ${FIX_USAGE}
 ${LOCK_USAGE}
+${FREEZE_USAGE}
 show    prints the index each PROJECT comes from and its versions there, newest first, with
         yanked ones marked. -r FILE takes the index from that requirements file (its options
         and includes win over --index-url, as in pip). Exit status: 0 when every project was

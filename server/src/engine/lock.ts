@@ -237,5 +237,10 @@ function lockText(inputLabel: string, command: string, targets: readonly TargetE
 
 /** The regenerating command as a shell line: each argument quoted when it needs it. */
 export function lockCommand(args: readonly string[]): string {
-  return ['reqguard', 'lock', ...args].map((arg) => (/^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`)).join(' ');
+  return reqguardCommand(['lock', ...args]);
+}
+
+/** A reqguard command line as a shell line: each argument quoted when it needs it. */
+export function reqguardCommand(args: readonly string[]): string {
+  return ['reqguard', ...args].map((arg) => (/^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`)).join(' ');
 }

@@ -13,11 +13,15 @@ import type { ReqguardSettings, TargetSetting } from '../settings';
 export interface PythonEnvironments {
   /** Asks the interpreter at `path` (a path, or a command looked up on PATH) what it is; never throws. */
   ask(path: string, from: Pick<TargetEnvironment, 'source' | 'origin'>): Promise<TargetResult>;
+  /** The interpreter's sys.path as `python -m pip` sees it (where its installed distributions are); never throws. */
+  sysPath(path: string): Promise<SysPathResult>;
   /** `python3`, then `python`, as found on PATH (absolute paths); empty when neither is there. */
   defaultInterpreters(): string[];
   /** This machine's platform tag (`manylinux_2_36_x86_64`, `win_amd64`), or undefined when it cannot be told. */
   hostPlatform(): string | undefined;
 }
+
+export type SysPathResult = { readonly ok: true; readonly paths: readonly string[] } | { readonly ok: false; readonly error: string };
 
 export interface TargetChoice {
   readonly targets: readonly TargetEnvironment[];

@@ -76,7 +76,7 @@ export async function lockDocument(state: DocumentState, params: LockParams, sig
 }
 
 /** Creates the output with the text, or changes the lines of the existing one that differ. */
-function outputEdit(uri: string, existing: string | undefined, text: string, version: number | null): WorkspaceEdit {
+export function outputEdit(uri: string, existing: string | undefined, text: string, version: number | null): WorkspaceEdit {
   if (existing === undefined) {
     return { documentChanges: [{ kind: 'create', uri, options: { overwrite: false, ignoreIfExists: false } }, { textDocument: { uri, version: null }, edits: [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, newText: text }] }] };
   }
