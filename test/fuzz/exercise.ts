@@ -207,7 +207,7 @@ export async function exercise(label: string, text: string, random: Random, opti
     const step = (name: string) => `${name}(${kind.label})`;
     const analysis = await run.attempt(step('analyze'), () => analyzeDocument(document, kind.path, ENV));
     if (!analysis) continue;
-    checkSpans(run, step('analyze'), analysis.family === 'manifest' ? analysis.declarations : analysis.parsed);
+    checkSpans(run, step('analyze'), analysis.family === 'manifest' ? analysis.declarations : analysis.family === 'lock' ? analysis.lock : analysis.parsed);
     const includes = analysis.family === 'requirements' ? await run.attempt(step('resolveIncludes'), () => resolveIncludes(analysis.parsed, kind.path, reader, ENV)) : undefined;
     const diagnostics = await run.attempt(step('computeDiagnostics'), () => computeDiagnostics(analysis, DEFAULT_SETTINGS, { includes, paths: disk }));
     checkRanges(run, step('computeDiagnostics'), document, diagnostics);

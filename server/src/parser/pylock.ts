@@ -468,3 +468,13 @@ function locatedString(table: TomlTable, key: string): Located<string> | undefin
   const entry = table.entries.get(key);
   return entry?.kind === 'value' && entry.node.type === 'TOMLValue' && entry.node.kind === 'string' ? { value: entry.node.value, span: spanOf(entry.node) } : undefined;
 }
+
+/** A package's files: its sdist and wheels, or its archive. */
+export function packageFiles(pkg: PylockPackage): PylockFile[] {
+  return [...(pkg.sdist ? [pkg.sdist] : []), ...pkg.wheels, ...(pkg.archive ? [pkg.archive] : [])];
+}
+
+/** The `[[packages]]` entry whose table holds `offset` (its sub-tables included). */
+export function packageAt(document: PylockDocument, offset: number): PylockPackage | undefined {
+  return document.packages.find((pkg) => pkg.span.start <= offset && offset <= pkg.span.end);
+}
