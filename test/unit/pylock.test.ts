@@ -7,6 +7,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { isValidPylockFileName, PYLOCK_VERSION, readPylock } from '../../server/src/parser/pylock';
 import { pylockVersionProblems } from '../../server/src/pip/pylock';
+import { actualLines, diagnose, expectedLines, messageText } from '../helpers/diagnose';
 import { marked } from '../helpers/marked';
 
 const CORPUS = join(__dirname, '..', '..', '..', 'test', 'corpus');
@@ -139,5 +140,51 @@ sdist = {url = "https://e/b-1.tar.gz", size = ⟦"10"⟧, hashes = {sha256 = "${
     assert.ok(!isValidPylockFileName('pylock.a.b.toml'));
     assert.ok(!isValidPylockFileName('pylock..toml'));
     assert.ok(!isValidPylockFileName('my-pylock.toml'));
+  });
+});
+
+suite('pylock.toml: offline diagnostics', () => {
+  test('PEP 751 violations are errors where they are; a valid file has none', () => {
+    const clean = diagnose('pylock.toml', readFileSync(join(CORPUS, 'pylock', 'valid-files.toml'), 'utf8'));
+    assert.deepEqual(actualLines(clean.diagnostics), []);
+    const d = diagnose('pylock.toml', `lock-version = ⟦"1.1"⟧
+created-by = "x"
+[[packages]]
+name = ⟦"A"⟧
+version = "1.1"
+wheels = [{url = ⟦"https://e/a-1.0-py3-none-any.whl"⟧, hashes = {sha256 = "${HASH}"}}]
+`);
+    assert.deepEqual(actualLines(d.diagnostics), expectedLines(d, [['pylock-version', 'warning', 0], ['pylock-invalid', 'error', 1], ['pylock-invalid', 'error', 2]]));
+    assert.match(messageText(d.diagnostics.find((x) => x.range.start.line === 5)!), /Version in "a-1\.0-py3-none-any\.whl" is not consistent with package version "1\.1"/);
+  });
+
+  test('the file-name rule, said once at the top', () => {
+    const d = diagnose('pylock.a.b.toml', `⟦⟧lock-version = "1.0"\ncreated-by = "x"\npackages = []\n`);
+    assert.deepEqual(actualLines(d.diagnostics), expectedLines(d, [['pylock-file-name', 'warning', 0]]));
+    assert.deepEqual(diagnose('pylock.dev.toml', 'lock-version = "1.0"\ncreated-by = "x"\npackages = []\n').diagnostics, []);
+  });
+
+  test('pylock-environments: wheels for one of two environments, no sdist', () => {
+    const wheel = (tag: string) => `{url = "https://e/native-1.0-cp312-cp312-${tag}.whl", hashes = {sha256 = "${HASH}"}}`;
+    const source = (wheels: string, extra = '') => `lock-version = "1.0"
+environments = ["sys_platform == 'linux'", ⟦"sys_platform == 'win32'"⟧]
+created-by = "x"
+[[packages]]
+name = ⟦"native"⟧
+version = "1.0"
+wheels = [${wheels}]
+${extra}`;
+    const d = diagnose('pylock.toml', source(wheel('manylinux_2_17_x86_64')));
+    assert.deepEqual(actualLines(d.diagnostics), expectedLines(d, [['pylock-environments', 'warning', 1, 0]]));
+    assert.match(messageText(d.diagnostics[0]), /^native has no wheel for the environment "sys_platform == 'win32'" \(such as CPython 3\.12 on Windows/);
+    // Wheels for both, a pure wheel, an sdist, or a marker that keeps the package off Windows: nothing to say.
+    for (const covered of [
+      source(`${wheel('manylinux_2_17_x86_64')}, ${wheel('win_amd64')}`),
+      source(`{url = "https://e/native-1.0-py3-none-any.whl", hashes = {sha256 = "${HASH}"}}`),
+      source(wheel('manylinux_2_17_x86_64'), `sdist = {url = "https://e/native-1.0.tar.gz", hashes = {sha256 = "${HASH}"}}\n`),
+      source(wheel('manylinux_2_17_x86_64')).replace('\nversion = "1.0"', `\nversion = "1.0"\nmarker = "sys_platform == 'linux'"`),
+    ]) {
+      assert.deepEqual(diagnose('pylock.toml', covered).diagnostics.map((x) => x.code), [], covered);
+    }
   });
 });

@@ -83,8 +83,12 @@ export function uncoveredEnvironments(lock: PylockDocument, pkg: PylockPackage):
     const machines = sampleTargets().filter((target) => (!marker || holds(marker.value, target)) && holds(parsed.value, target));
     if (machines.length === 0) return [];
     const unsuited = machines.filter((target) => !wheels.some((file) => fitsTarget(file, target)));
-    return [{ environment, covered: unsuited.length < machines.length, example: unsuited[0] }];
+    return [{ environment, covered: unsuited.length < machines.length, unsuited }];
   });
   if (!judged.some((entry) => entry.covered)) return [];
-  return judged.filter((entry) => !entry.covered).map(({ environment, example }) => ({ environment, example: example! }));
+  // The example: a machine with a Python the wheels do suit elsewhere, as the one that fails for want of a platform.
+  const suitedPythons = new Set(sampleTargets().filter((target) => wheels.some((file) => fitsTarget(file, target))).map((target) => target.markers.python_version));
+  return judged
+    .filter((entry) => !entry.covered)
+    .map(({ environment, unsuited }) => ({ environment, example: unsuited.find((target) => suitedPythons.has(target.markers.python_version)) ?? unsuited[0] }));
 }
