@@ -29,7 +29,7 @@ const interpreters = new Map<string, PythonInterpreter>();
 
 /**
  * Documents the server analyses: requirements files, the library manifests (setup.py,
- * setup.cfg, pyproject.toml) and globs the user adds. The manifests keep their own languages (the
+ * setup.cfg, pyproject.toml), PEP 751 lock files (pylock.toml, pylock.<name>.toml) and globs the user adds. The manifests keep their own languages (the
  * TOML and INI ids depend on the extensions installed), so they are picked by name alone.
  */
 export function documentSelector(extraPatterns: readonly string[]): DocumentSelector {
@@ -39,6 +39,8 @@ export function documentSelector(extraPatterns: readonly string[]): DocumentSele
     { scheme: 'file', language: 'python', pattern: '**/setup.py' },
     { scheme: 'file', pattern: '**/setup.cfg' },
     { scheme: 'file', pattern: '**/pyproject.toml' },
+    { scheme: 'file', pattern: '**/pylock.toml' },
+    { scheme: 'file', pattern: '**/pylock.*.toml' },
     ...extraPatterns.map((pattern) => ({ scheme: 'file', pattern })),
   ];
 }

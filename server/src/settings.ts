@@ -25,6 +25,11 @@ export const DIAGNOSTIC_CODES = {
   unbounded: 'information',
   'unresolved-install-requires': 'information',
   'dependency-group': 'error',
+  // pylock.toml (PEP 751).
+  'pylock-invalid': 'error',
+  'pylock-version': 'warning',
+  'pylock-file-name': 'warning',
+  'pylock-environments': 'warning',
   // From the package index (features/indexDiagnostics/).
   'unknown-project': 'error',
   quarantined: 'error',

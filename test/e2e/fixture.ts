@@ -71,7 +71,7 @@ export const WORKSPACE_FILES: Record<string, string> = {
   ].join('\n'),
   'pyproject.toml': '[project]\nname = "demo-app"\ndependencies = [\n    "requests==2.31.0",\n    "flask>=2",\n]\n',
   'lib/setup.cfg': '[options]\ninstall_requires =\n    requests==2.31.0\n    flask>=2\n',
-  // Lock files reqguard does not read: never a requirements file, never a diagnostic.
+  // A PEP 751 lock file (its one package has no source, which PEP 751 forbids), and one reqguard does not read.
   'pylock.toml': 'lock-version = "1.0"\ncreated-by = "pip"\n\n[[packages]]\nname = "flask"\n',
   'Pipfile.lock': '{\n    "_meta": {},\n    "default": {}\n}\n',
   // Edited by one test each.

@@ -192,11 +192,12 @@ const KINDS = [
   { path: '/fuzz/setup.py', label: 'setup.py' },
   { path: '/fuzz/setup.cfg', label: 'setup.cfg' },
   { path: '/fuzz/pyproject.toml', label: 'pyproject.toml' },
+  { path: '/fuzz/pylock.toml', label: 'pylock.toml' },
 ] as const;
 
 /**
  * Every layer over one input; `random` picks the offsets and the index's answers, and, unless
- * `allKinds`, which one kind of file (requirements.txt, *.in, setup.py, setup.cfg, pyproject.toml) the text is read as.
+ * `allKinds`, which one kind of file (requirements.txt, *.in, setup.py, setup.cfg, pyproject.toml, pylock.toml) the text is read as.
  */
 export async function exercise(label: string, text: string, random: Random, options: { budget?: FuzzBudget; allKinds?: boolean } = {}): Promise<FuzzOutcome> {
   const run = new Run(label, text, options.budget ?? { stepMs: 100 });
@@ -207,7 +208,7 @@ export async function exercise(label: string, text: string, random: Random, opti
     const step = (name: string) => `${name}(${kind.label})`;
     const analysis = await run.attempt(step('analyze'), () => analyzeDocument(document, kind.path, ENV));
     if (!analysis) continue;
-    checkSpans(run, step('analyze'), analysis.family === 'manifest' ? analysis.declarations : analysis.parsed);
+    checkSpans(run, step('analyze'), analysis.family === 'manifest' ? analysis.declarations : analysis.family === 'lock' ? analysis.lock : analysis.parsed);
     const includes = analysis.family === 'requirements' ? await run.attempt(step('resolveIncludes'), () => resolveIncludes(analysis.parsed, kind.path, reader, ENV)) : undefined;
     const diagnostics = await run.attempt(step('computeDiagnostics'), () => computeDiagnostics(analysis, DEFAULT_SETTINGS, { includes, paths: disk }));
     checkRanges(run, step('computeDiagnostics'), document, diagnostics);

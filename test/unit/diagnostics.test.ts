@@ -960,6 +960,23 @@ install_requires = requests
   });
 });
 
+suite('pylock.toml (PEP 751; the full rules in pylock.test.ts)', () => {
+  const HASH = 'a'.repeat(64);
+  test('pylock-invalid, pylock-version and pylock-environments where they are; pylock-file-name at the top', () => {
+    check('pylock.toml', `lock-version = ⟦"1.2"⟧
+environments = ["sys_platform == 'linux'", ⟦"sys_platform == 'darwin'"⟧]
+created-by = "x"
+[[packages]]
+name = ⟦"Bad_Name"⟧
+directory = {path = "."}
+[[packages]]
+name = ⟦"native"⟧
+wheels = [{url = "https://e/native-1.0-cp311-cp311-manylinux_2_17_x86_64.whl", hashes = {sha256 = "${HASH}"}}]
+`, [['pylock-version', 'warning', 0], ['pylock-invalid', 'error', 2], ['pylock-environments', 'warning', 3, 1]]);
+    check('pylock.x.y.toml', '⟦⟧lock-version = "1.0"\ncreated-by = "x"\npackages = []\n', [['pylock-file-name', 'warning', 0]]);
+  });
+});
+
 suite('hostile input', () => {
   /** What a terminal would act on, or a bidi viewer reorder (Trojan Source): C0 but tab, DEL, C1, bidi controls. */
   const UNSAFE = /(?!\t)[\p{Cc}\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029]/u;

@@ -248,15 +248,17 @@ b = ⟦"pytest"⟧
 });
 
 suite('document kinds', () => {
-  test('manifests by name; lock files and other TOML files are not read', () => {
+  test('manifests by name; pylock.toml is a lock file; other lock files and TOML files are not read', () => {
     assert.equal(documentKindOf('/p/pyproject.toml'), 'pyproject-toml');
     assert.equal(documentKindOf('C:\\p\\setup.cfg'), 'setup-cfg');
     assert.equal(documentKindOf('/p/psf__black__pyproject.toml'), 'pyproject-toml');
     assert.equal(documentKindOf('/p/requirements.txt'), 'requirements');
-    for (const name of ['pylock.toml', 'pylock.dev.toml', 'Pipfile.lock', 'Pipfile', 'uv.lock', 'poetry.lock', 'ruff.toml']) {
+    assert.equal(documentKindOf('/p/pylock.toml'), 'pylock-toml');
+    assert.equal(documentKindOf('/p/pylock.dev.toml'), 'pylock-toml');
+    for (const name of ['Pipfile.lock', 'Pipfile', 'uv.lock', 'poetry.lock', 'ruff.toml']) {
       assert.equal(isUnreadFile(`/p/${name}`), true, name);
     }
-    for (const name of ['pyproject.toml', 'setup.cfg', 'setup.py', 'requirements.txt', 'requirements.in', 'deps.pip']) {
+    for (const name of ['pyproject.toml', 'setup.cfg', 'setup.py', 'requirements.txt', 'requirements.in', 'deps.pip', 'pylock.toml', 'pylock.dev.toml', 'PYLOCK.TOML']) {
       assert.equal(isUnreadFile(`/p/${name}`), false, name);
     }
   });

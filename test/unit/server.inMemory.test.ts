@@ -200,9 +200,12 @@ test('handlers: hover on an option, no links or code actions for a closed docume
   assert.equal(await client.sendRequest(REFRESH_INDEX_REQUEST), null);
 });
 
-test('pyproject.toml and setup.cfg get the library rules whatever their language id; a lock file a glob sends is left alone', async () => {
-  const lock = 'file:///work/manifests/pylock.toml';
-  open(lock, 'lock-version = "1.0"\n[[packages]]\nname = "x"\n', 'toml');
+test('pyproject.toml and setup.cfg get the library rules whatever their language id; pylock.toml PEP 751\'s; another lock file a glob sends is left alone', async () => {
+  const pylock = 'file:///work/manifests/pylock.toml';
+  open(pylock, 'lock-version = "1.0"\n[[packages]]\nname = "x"\n', 'toml');
+  assert.deepEqual(codes(await diagnostics(pylock)), ['0:pylock-invalid', '1:pylock-invalid'], 'no created-by; a package without a source');
+  const lock = 'file:///work/manifests/Pipfile.lock';
+  open(lock, '{\n  "_meta": {},\n  "default": {"x": {"version": "==1.0"}}\n}\n', 'json');
   const pyproject = 'file:///work/manifests/pyproject.toml';
   open(pyproject, '[project]\nname = "app"\ndependencies = [\n  "requests==2.31.0",\n  "flask",\n]\n[dependency-groups]\ndev = [{include-group = "test"}]\n', 'toml');
   assert.deepEqual(codes(await diagnostics(pyproject)).sort(), ['3:exact-pin-in-library', '4:unbounded', '7:dependency-group']);

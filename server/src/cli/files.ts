@@ -52,7 +52,7 @@ export function diskSources(io: Pick<CliIo, 'env'>): FileSources {
 export function readFile(file: string, io: CliIo, options: { followIncludes: boolean }): CliFile | undefined {
   const absolute = resolve(io.cwd, file);
   if (isUnreadFile(absolute)) {
-    io.stderr(`reqguard: ${escapeControlCharacters(file)}: not a file reqguard reads: it reads requirements files, setup.py, setup.cfg and pyproject.toml\n`);
+    io.stderr(`reqguard: ${escapeControlCharacters(file)}: not a file reqguard reads: it reads requirements files, setup.py, setup.cfg, pyproject.toml and pylock.toml\n`);
     return undefined;
   }
   let bytes: Uint8Array;

@@ -8,6 +8,7 @@ import { lastIndexAtOrBefore } from '../parser/arrays';
 import { declaredSpan } from '../parser/declared';
 import { documentKindLabel } from '../parser/documentKinds';
 import { canonicalizeName } from '../parser/pep508';
+import { packageFiles, type PylockDocument } from '../parser/pylock';
 import { hashesByAlgorithm, type RequirementEntry } from '../parser/requirementsFile';
 import { splitPyLines } from '../parser/pyText';
 import type { Severity } from '../settings';
@@ -96,6 +97,10 @@ export function describeParse(label: string, absolutePath: string, analysis: Ana
     }
     return report;
   }
+  if (analysis.family === 'lock') {
+    report.requirements.push(...lockRecords(analysis.lock, (offset) => lineAt(lineStarts, offset)));
+    return report;
+  }
   for (const entry of analysis.parsed.entries) {
     if (entry.kind === 'requirement') {
       report.requirements.push(requirementRecord(entry));
@@ -106,4 +111,24 @@ export function describeParse(label: string, absolutePath: string, analysis: Ana
     }
   }
   return report;
+}
+
+/** pylock.toml: one record per `[[packages]]` entry, pinned by its version, with the hashes of all its files. */
+function lockRecords(lock: PylockDocument, lineOf: (offset: number) => number): ParseReport['requirements'] {
+  return lock.packages.map((pkg) => {
+    const hashes: Record<string, string[]> = {};
+    for (const file of packageFiles(pkg)) for (const hash of file.hashes) (hashes[hash.algorithm] ??= []).push(hash.value);
+    return {
+      line: lineOf(pkg.span.start),
+      keyword: 'packages',
+      name: pkg.name ? canonicalizeName(pkg.name.value) : null,
+      extras: [],
+      specifier: pkg.version ? `==${pkg.version.value}` : '',
+      marker: pkg.marker?.value ?? null,
+      url: redactedUrl(pkg.vcs?.url?.value ?? pkg.archive?.url?.value),
+      editable: pkg.directory?.editable?.value ?? false,
+      hashes,
+      constraint: false,
+    };
+  });
 }

@@ -3,7 +3,8 @@
 // quotes its own part.
 
 const CHECK_USAGE = `check   reports unpinned and unhashed requirements, pip syntax errors and unsafe index settings
-        in requirements files, and the library rules in setup.py, setup.cfg and pyproject.toml,
+        in requirements files, the library rules in setup.py, setup.cfg and pyproject.toml and
+        PEP 751's in pylock.toml,
         then asks each file's own index (its --index-url and includes win over the flags, as in
         pip) about unknown projects and versions, yanked releases, wrong hashes, known
         vulnerabilities and releases a target cannot install (the text output names the
@@ -45,7 +46,8 @@ const FIX_USAGE = `fix     pins each requirement of each FILE to the release pip
         Exit status: 0 when every entry is pinned and hashed (or already was; with
         --upgrade-vulnerable: when no pin is left vulnerable), 1 when an entry was left as it
         is (the index failed, no release fits, no fixed release is known, a URL…) or FILE is a
-        library manifest (setup.py, setup.cfg, pyproject.toml) or a pip-compile input (*.in), 2
+        library manifest (setup.py, setup.cfg, pyproject.toml), a lock file (pylock.toml) or a
+        pip-compile input (*.in), 2
         for usage errors and files that cannot be read or written (files that are not UTF-8 are
         never written).`;
 
@@ -140,8 +142,8 @@ show    prints the index each PROJECT comes from and its versions there, newest 
         yanked ones marked. -r FILE takes the index from that requirements file (its options
         and includes win over --index-url, as in pip). Exit status: 0 when every project was
         found, 1 when one was not (or its index failed), 2 for usage or file errors.
-parse   prints what pip reads in a requirements file (or a setup.py, setup.cfg or
-        pyproject.toml), as JSON.
+parse   prints what pip reads in a requirements file (or a setup.py, setup.cfg,
+        pyproject.toml or pylock.toml), as JSON.
 
 ${TARGET_USAGE}
 ${INSTALLER_USAGE}

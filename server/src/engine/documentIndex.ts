@@ -19,7 +19,7 @@ export function documentIndex(
   /** False for a file of an untrusted workspace: its own index options are not followed. */
   trustFileOptions = true,
 ): PackageIndex {
-  const document = analysis.family === 'manifest' ? undefined : analysis.parsed;
+  const document = analysis.family === 'requirements' ? analysis.parsed : undefined;
   return openSelected(runtime, settings, { document, documentLabel: basename(path), includes, trustFileOptions }, dirname(path));
 }
 

@@ -80,6 +80,7 @@ function collectInput(input: LockInput): Collected | { readonly invalid: string 
   const { file, label } = input;
   const analysis = file.analysis;
   if (analysis.family === 'manifest') return collectManifest(input);
+  if (analysis.family === 'lock') return { invalid: `${label(file.path)} is a lock file already: export it (reqguard export) rather than lock it` };
   if (input.selection && (input.selection.extras.length || input.selection.groups.length || input.selection.allExtras)) return { invalid: 'extras and dependency groups are chosen from a manifest (pyproject.toml, setup.cfg, setup.py), not a requirements file' };
   const documents: { path: string; document: RequirementsDocument; constraint: boolean }[] = [{ path: file.path, document: analysis.parsed, constraint: false }];
   const seen = new Set([file.path]);

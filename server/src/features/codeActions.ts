@@ -8,6 +8,8 @@ import type { AnalyzedDocument } from './document';
 import type { PackageIndex, ProjectData } from '../index/packageIndex';
 import { oneIndexEdits, releasesOn } from '../pip/dependencyConfusion';
 import { mergeAdvisories } from './indexDiagnostics/vulnerabilities';
+import { refreshedHashes } from './indexDiagnostics/lock';
+import { packageAt } from '../parser/pylock';
 import type { RequirementEntry } from '../parser/requirementsFile';
 import type { Span } from '../parser/types';
 import { rewriteEntry, type EntryChange, type TextReplacement } from '../pip/entryEdit';
@@ -264,6 +266,7 @@ async function entryActions(analysis: AnalyzedDocument, entry: RequirementEntry,
  * source actions anyway.
  */
 export async function codeActions(analysis: AnalyzedDocument, range: Span, context: CodeActionRequest, deps: CodeActionDeps): Promise<CodeAction[]> {
+  if (analysis.family === 'lock') return refreshHashActions(analysis, context, deps);
   // Pins are wrong in a pip-compile input and in a library manifest; only requirements files get fixes.
   if (analysis.kind !== 'requirements') return [];
   const { document } = analysis;
@@ -314,4 +317,32 @@ export async function codeActions(analysis: AnalyzedDocument, range: Span, conte
     });
   }
   return actions;
+}
+
+/**
+ * pylock.toml's one quick fix, for its `hash-mismatch` diagnostics: "Refresh hashes" of the
+ * package, from the index. Everything else in a lock file is the lock command's to regenerate.
+ */
+async function refreshHashActions(analysis: AnalyzedDocument & { family: 'lock' }, context: CodeActionRequest, deps: CodeActionDeps): Promise<CodeAction[]> {
+  if (context.only && !context.only.some((kind) => kindMatches(CodeActionKind.QuickFix, kind))) return [];
+  const { lock, text, document } = analysis;
+  const packageOf = (diagnostic: Diagnostic) => packageAt(lock, document.offsetAt(diagnostic.range.start));
+  const mismatches = context.diagnostics.filter((diagnostic) => diagnostic.code === 'hash-mismatch');
+  const packages = [...new Set(mismatches.map(packageOf))];
+  const actions = await Promise.all(
+    packages.map(async (pkg) => {
+      if (!pkg) return undefined;
+      const replacements = await refreshedHashes(text, pkg, deps);
+      if (replacements.length === 0) return undefined;
+      const action: CodeAction = {
+        title: `Refresh hashes of ${pkg.name!.value} ${pkg.version!.value} from the index`,
+        kind: CodeActionKind.QuickFix,
+        edit: workspaceEdit(deps, replacements),
+        diagnostics: mismatches.filter((diagnostic) => packageOf(diagnostic) === pkg),
+        isPreferred: true,
+      };
+      return action;
+    }),
+  );
+  return deps.signal?.aborted ? [] : actions.filter((action): action is CodeAction => action !== undefined);
 }

@@ -230,6 +230,8 @@ function stripBackslashes(line: string): string {
 
 /** What is being written at `offset` (UTF-16), read from the text around it; undefined where nothing is offered. */
 function completionTarget(analysis: AnalyzedDocument, offset: number): Target | undefined {
+  // A lock file is written by the lock command, not by hand: nothing is offered there.
+  if (analysis.family === 'lock') return undefined;
   return analysis.family === 'manifest' ? manifestTarget(analysis.declarations, offset) : requirementsTarget(analysis.parsed, offset);
 }
 

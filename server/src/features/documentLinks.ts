@@ -19,7 +19,7 @@ const WHAT: Record<'requirements' | 'constraints', string> = {
  * document, whose relative targets cannot be resolved and get no link).
  */
 export function documentLinks(analysis: AnalyzedDocument, path: string | undefined): DocumentLink[] {
-  if (analysis.family === 'manifest') return [];
+  if (analysis.family !== 'requirements') return [];
   const links: DocumentLink[] = [];
   for (const entry of analysis.parsed.entries) {
     // Every -r/-c of a line is linked, even those pip ignores: the link is navigation, not a claim.

@@ -11,7 +11,8 @@ import type { ProjectDetails, Vulnerability } from '../index/jsonApi';
 import type { Publisher } from '../index/provenance';
 import type { EffectiveIndex, IndexedFile, PackageIndex, ProjectData } from '../index/packageIndex';
 import { redactUrl } from '../index/urls';
-import { canonicalizeName, type MarkerInfo } from '../parser/pep508';
+import { canonicalizeName, parseMarker, type MarkerInfo } from '../parser/pep508';
+import { packageAt, type PylockDocument } from '../parser/pylock';
 import { findOption, type OptionSpec } from '../parser/pipOptions';
 import type { Entry, HashNode, OptionNode, RequirementEntry, RequirementsDocument } from '../parser/requirementsFile';
 import { declaredSpan, type Declarations } from '../parser/declared';
@@ -39,7 +40,8 @@ const MAX_LINKS = 6;
 /** The hover at `offset` (UTF-16, as TextDocument.offsetAt gives), or undefined when there is nothing to say. */
 export async function hover(analysis: AnalyzedDocument, offset: number, deps: HoverDeps): Promise<Hover | undefined> {
   try {
-    const target = analysis.family === 'manifest' ? manifestTarget(analysis.declarations, offset) : requirementsTarget(analysis.parsed, offset);
+    const target =
+      analysis.family === 'manifest' ? manifestTarget(analysis.declarations, offset) : analysis.family === 'lock' ? lockTarget(analysis.lock, offset) : requirementsTarget(analysis.parsed, offset);
     if (!target) return undefined;
     const value = await render(target, deps);
     if (value === undefined || deps.signal?.aborted) return undefined;
@@ -130,6 +132,27 @@ function manifestTarget(declarations: Declarations, offset: number): Target | un
     };
   }
   return undefined;
+}
+
+/** pylock.toml: a package's `name` or `version`, described as the pinned requirement it is. */
+function lockTarget(lock: PylockDocument, offset: number): Target | undefined {
+  const pkg = packageAt(lock, offset);
+  const span = [pkg?.name?.span, pkg?.version?.span].find((value) => value && within(value, offset));
+  if (!pkg?.name || !span) return undefined;
+  const version = pkg.version?.value;
+  const marker = pkg.marker && parseMarker(pkg.marker.value);
+  // `url`: a package from a VCS, a directory or an archive is installed from there, not from the index.
+  const direct = pkg.vcs?.url?.value ?? pkg.archive?.url?.value ?? pkg.directory?.path?.value ?? pkg.archive?.path?.value ?? pkg.vcs?.path?.value;
+  return {
+    kind: 'project',
+    name: pkg.name.value,
+    normalized: canonicalizeName(pkg.name.value),
+    specifier: version ? `==${version}` : '',
+    pinned: version,
+    url: direct,
+    marker: marker?.ok ? marker.value : undefined,
+    span,
+  };
 }
 
 // ---- rendering ----------------------------------------------------------------------------------

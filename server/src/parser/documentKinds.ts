@@ -2,6 +2,7 @@
 // is a parser module that returns Declarations plus one row here (and the client's document
 // selector); every feature then handles it.
 import type { Declarations } from './declared';
+import { isValidPylockFileName, readPylock, type PylockDocument } from './pylock';
 import { pyprojectDeclarations } from './pyproject';
 import { binaryEvidence } from './pyText';
 import { parseRequirementsFile, reparseRequirementsFile, type RequirementsDocument } from './requirementsFile';
@@ -12,11 +13,14 @@ import { setupPyDeclarations } from './setupPyDeclarations';
 export type RequirementsKind = 'requirements' | 'requirements-in';
 /** A library's manifest: it declares the ranges it supports. */
 export type ManifestKind = 'setup-py' | 'setup-cfg' | 'pyproject-toml';
-export type DocumentKind = RequirementsKind | ManifestKind;
+/** A lock file: every package pinned to its files, read as its own format (not PEP 508 strings). */
+export type LockKind = 'pylock-toml';
+export type DocumentKind = RequirementsKind | ManifestKind | LockKind;
 
 export type ParsedFile =
   | { readonly family: 'requirements'; readonly kind: RequirementsKind; readonly text: string; readonly parsed: RequirementsDocument }
-  | { readonly family: 'manifest'; readonly kind: ManifestKind; readonly text: string; readonly declarations: Declarations };
+  | { readonly family: 'manifest'; readonly kind: ManifestKind; readonly text: string; readonly declarations: Declarations }
+  | { readonly family: 'lock'; readonly kind: LockKind; readonly text: string; readonly lock: PylockDocument };
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -51,12 +55,26 @@ const manifest = (kind: ManifestKind, label: string, matches: (name: string) => 
 const DOCUMENT_KINDS: readonly KindRow[] = [
   // Python source is only ever a setup script here (the editor sends only setup.py; the CLI may be given any name).
   manifest('setup-py', 'setup.py', (name) => name.endsWith('.py'), setupPyDeclarations),
+  // PEP 751's names, `pylock.toml` and `pylock.<name>.toml` (a name the rule refuses, `pylock.a.b.toml`, is read and said).
+  { kind: 'pylock-toml', label: 'pylock.toml', matches: isPylockName, parse: (text) => ({ family: 'lock', kind: 'pylock-toml', text, lock: readPylock(text) }) },
   // The editor sends these two by their exact names; the CLI also reads renamed copies (`x__setup.cfg`).
   manifest('setup-cfg', 'setup.cfg', (name) => name.endsWith('setup.cfg'), setupCfgDeclarations),
   manifest('pyproject-toml', 'pyproject.toml', (name) => name.endsWith('pyproject.toml'), pyprojectDeclarations),
   { kind: 'requirements-in', label: 'requirements', matches: (name) => name.endsWith('.in'), parse: requirementsParse('requirements-in') },
   { kind: 'requirements', label: 'requirements', matches: () => true, parse: requirementsParse('requirements') },
 ];
+
+/** `pylock.toml` and `pylock.*.toml` (the CLI also reads renamed copies, `x__pylock.toml`). */
+function isPylockName(name: string): boolean {
+  return name.endsWith('pylock.toml') || (name.startsWith('pylock.') && name.endsWith('.toml'));
+}
+
+/** A lock file's name that breaks PEP 751's rule (`pylock.a.b.toml`): pip and packaging do not take it as a pylock file. */
+export function pylockFileNameProblem(path: string): string | undefined {
+  const name = path.replace(/\\/g, '/').split('/').pop() ?? path;
+  if (!isPylockName(name.toLowerCase()) || isValidPylockFileName(name)) return undefined;
+  return `${name} is not a pylock file name PEP 751 allows (pylock.toml, or pylock.<name>.toml with no dot in <name>): pip and other installers do not read it as a lock file.`;
+}
 
 function fileName(path: string): string {
   return (path.replace(/\\/g, '/').split('/').pop() ?? path).toLowerCase();
@@ -68,8 +86,8 @@ function rowOf(path: string): KindRow {
 }
 
 /**
- * Dependency files of other formats that reqguard does not read (yet): lock files (pylock.toml,
- * Pipfile.lock, uv.lock, poetry.lock), Pipfile, and any other TOML file. They are not requirements
+ * Dependency files of other formats that reqguard does not read (yet): lock files other than
+ * pylock.toml (Pipfile.lock, uv.lock, poetry.lock), Pipfile, and any other TOML file. They are not requirements
  * files, and reading them as such gives nothing but bogus syntax errors: the editor and the CLI
  * leave them alone.
  */

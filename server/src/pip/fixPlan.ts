@@ -350,8 +350,8 @@ async function upgradeVulnerable(analysis: ParsedFile, entry: RequirementEntry, 
  */
 export async function planFixes(analysis: ParsedFile, deps: FixDeps, options: FixOptions): Promise<FixPlan> {
   const nothing = (cancelled: boolean): FixPlan => ({ replacements: [], skipped: [], cancelled });
-  // setup.py declares a library's ranges: pins and hashes never belong there.
-  if (analysis.family === 'manifest') return nothing(false);
+  // setup.py declares a library's ranges: pins and hashes never belong there; a lock file is regenerated, not fixed.
+  if (analysis.family !== 'requirements') return nothing(false);
   const entries = options.entries ?? analysis.parsed.entries.filter((entry): entry is RequirementEntry => entry.kind === 'requirement');
   let done = 0;
   deps.onProgress?.(0, entries.length);

@@ -113,7 +113,7 @@ function wheelFits(wheel: WheelName, tags: ReadonlySet<string>): boolean {
  * and it is an sdist, or a wheel with one of the target's tags (any wheel when they are unknown).
  * Other files (eggs, installers) pip passes over.
  */
-export function fitsTarget(file: IndexedFile, target: TargetEnvironment): boolean {
+export function fitsTarget<File extends Pick<IndexedFile, 'kind' | 'wheel' | 'requiresPython'>>(file: File, target: TargetEnvironment): boolean {
   if (!supportsPython(file.requiresPython, requiresPythonVersion(target))) return false;
   if (file.kind === 'sdist') return true;
   if (file.kind !== 'wheel' || !file.wheel) return false;

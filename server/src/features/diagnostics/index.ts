@@ -9,6 +9,7 @@ import type { Span } from '../../parser/types';
 import { binaryFileFinding } from './binaryFile';
 import { checkRequirements, includedFileFindings, type Finding, type RequirementsCheckDeps } from './requirements';
 import { checkManifest } from './manifest';
+import { checkPylock } from './lock';
 import { safeMessage } from './safeText';
 
 export type { Finding } from './requirements';
@@ -26,6 +27,7 @@ export function findingsFor(analysis: AnalyzedDocument, deps: Omit<RequirementsC
   const binary = binaryFileFinding(analysis.text);
   if (binary) return [binary];
   if (analysis.family === 'manifest') return checkManifest(analysis.declarations);
+  if (analysis.family === 'lock') return checkPylock(analysis.lock, deps.filePath);
   return checkRequirements(analysis.parsed, { ...deps, abstract: analysis.kind === 'requirements-in' });
 }
 

@@ -6,8 +6,13 @@ import type { Finding } from '../diagnostics';
 import { type IndexDiagnosticsDeps, type PinnedCheck, complete, shown } from './shared';
 
 /** A --hash pip could ever match (weak-hash reports the others). */
-function wellFormed(hash: HashNode): boolean {
+function wellFormed(hash: Pick<HashNode, 'algorithm' | 'digest'>): boolean {
   return DIGEST_LENGTHS[hash.algorithm] === hash.digest.length && /^[0-9a-f]+$/i.test(hash.digest);
+}
+
+/** A digest pip could ever match: a known algorithm, its length, hex. */
+export function isWellFormedDigest(algorithm: string, digest: string): boolean {
+  return wellFormed({ algorithm, digest });
 }
 
 /**
@@ -39,7 +44,7 @@ export async function hashFindings({ entry, data, release, label }: PinnedCheck,
 }
 
 /** The release's digests with `algorithm`, or undefined when some file's cannot be known. */
-async function releaseDigests(files: readonly IndexedFile[], algorithm: string, wanted: readonly string[], deps: IndexDiagnosticsDeps): Promise<Set<string> | undefined> {
+export async function releaseDigests(files: readonly IndexedFile[], algorithm: string, wanted: readonly string[], deps: IndexDiagnosticsDeps): Promise<Set<string> | undefined> {
   const given = new Set(files.flatMap((file) => (file.hashes[algorithm] ? [file.hashes[algorithm].toLowerCase()] : [])));
   // Downloading to hash is only worth it when the index's own digests leave a --hash unmatched.
   if (wanted.every((digest) => given.has(digest)) || files.every((file) => file.hashes[algorithm])) return given;

@@ -15,6 +15,7 @@ import { type Finding, toDiagnostics } from '../diagnostics';
 import type { AnalyzedDocument } from '../document';
 import { dependencyFindings } from './dependencies';
 import { hashFindings } from './hashes';
+import { lockFindings } from './lock';
 import { pinFindings, rangeFindings, unknownVersionMessage, type RangeRequirement } from './pins';
 import { unknownProjects } from './projects';
 import { type IndexDiagnosticsDeps, type PinnedCheck, byPlace, complete, definitelyMissing, loadAll, severalSources, withinLookupLimit } from './shared';
@@ -29,7 +30,12 @@ export { INDEX_DIAGNOSTIC_CODES } from './shared';
 /** Index-backed diagnostics of a document, in document order. Never throws; a cancelled run gives none. */
 export async function indexDiagnostics(analysis: AnalyzedDocument, deps: IndexDiagnosticsDeps): Promise<Diagnostic[]> {
   try {
-    const findings = analysis.family === 'manifest' ? await manifestFindings(analysis.declarations, deps) : await requirementFindings(analysis.parsed.entries, firstLine(analysis.text), deps, analysis.kind === 'requirements' ? analysis.parsed : undefined);
+    const findings =
+      analysis.family === 'manifest'
+        ? await manifestFindings(analysis.declarations, deps)
+        : analysis.family === 'lock'
+          ? await lockFindings(analysis.lock, deps)
+          : await requirementFindings(analysis.parsed.entries, firstLine(analysis.text), deps, analysis.kind === 'requirements' ? analysis.parsed : undefined);
     if (deps.signal?.aborted) return [];
     return toDiagnostics(analysis.document, findings.sort(byPlace), deps.settings);
   } catch {

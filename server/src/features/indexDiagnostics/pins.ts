@@ -49,7 +49,7 @@ export function rangeFindings(entry: RangeRequirement, info: ProjectInfo, data: 
 }
 
 /** What the pinned release itself says: yanked, a target that cannot install it, newer releases. */
-export function pinFindings({ entry, release, info, span, label }: PinnedCheck, targets: readonly TargetEnvironment[]): Finding[] {
+export function pinFindings({ entry, release, info, span, label }: Pick<PinnedCheck, 'release' | 'info' | 'span' | 'label'> & { readonly entry: { readonly marker?: unknown } }, targets: readonly TargetEnvironment[]): Finding[] {
   const findings: Finding[] = [];
   if (release.yanked) {
     findings.push({

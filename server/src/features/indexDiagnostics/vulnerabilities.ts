@@ -10,13 +10,13 @@ import type { Finding } from '../diagnostics';
 import { type IndexDiagnosticsDeps, type PinnedCheck, shown } from './shared';
 
 /** OSV's ids per pinned check, when the user opted in; project names go nowhere otherwise. */
-export async function osvVulnerabilities(pinned: readonly PinnedCheck[], deps: IndexDiagnosticsDeps): Promise<string[][] | undefined> {
+export async function osvVulnerabilities(pinned: readonly Pick<PinnedCheck, 'data' | 'release'>[], deps: IndexDiagnosticsDeps): Promise<string[][] | undefined> {
   const { osv, osvUrl } = deps.settings.vulnerabilities;
   if (!osv || !deps.osv || pinned.length === 0 || !shown('vulnerable', deps.settings)) return undefined;
   return queryOsv(deps.osv.post, osvUrl, pinned.map((check) => ({ name: check.data.name, version: check.release.version })), deps.signal);
 }
 
-export async function vulnerabilityFindings(check: PinnedCheck, osvIds: Promise<readonly string[]>, deps: IndexDiagnosticsDeps): Promise<Finding[]> {
+export async function vulnerabilityFindings(check: Pick<PinnedCheck, 'data' | 'release' | 'label' | 'span'>, osvIds: Promise<readonly string[]>, deps: IndexDiagnosticsDeps): Promise<Finding[]> {
   if (!shown('vulnerable', deps.settings)) return [];
   const [details, fromOsv] = await Promise.all([deps.index.details(check.data.name, check.release.version, deps.signal), osvIds]);
   // Withdrawn advisories were already dropped by the JSON API reader.
