@@ -2,6 +2,7 @@
 //   reqguard check [--format text|json|sarif] [--fail-on error|warning] [options] FILE...
 //   reqguard fix [--dry-run] [--pin-only|--hash-only] [options] FILE...
 //   reqguard lock [--dry-run] [-o OUTPUT] [--upgrade | --upgrade-package NAME...] [options] FILE.in
+//   reqguard export --format requirements.txt|pylock.toml [-o OUT] [--dev] [index options] FILE
 //   reqguard show [--json] [-r FILE] [index options] PROJECT...
 //   reqguard parse --json FILE
 import { readNamedFile } from '../nodeIo';
@@ -11,6 +12,7 @@ import { DEFAULT_SETTINGS } from '../settings';
 import { flag, parseArgs, quoted, UsageError } from './args';
 import { check, offlineFindings } from './check';
 import { readFile, type CliIo } from './files';
+import { exportCommand } from './export';
 import { fix } from './fix';
 import { lock } from './lock';
 import { readToolInfo } from './manifest';
@@ -32,6 +34,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     if (command === 'check') return await check(rest, io);
     if (command === 'fix') return await fix(rest, io);
     if (command === 'lock') return await lock(rest, io);
+    if (command === 'export') return await exportCommand(rest, io);
     if (command === 'show') return await show(rest, io);
     if (command === 'parse') return parse(rest, io);
     throw new UsageError(`unknown command ${quoted(command)}`);
