@@ -104,6 +104,9 @@ export async function exportCommand(argv: readonly string[], io: CliIo): Promise
   if (!read.reading.ok) return failed(input, read.reading.errors, io);
   let set = read.reading.set;
   if (format === 'pylock.toml' && set.packages.some((item) => item.source.kind === 'index' && item.files.length === 0)) {
+    // What a pylock cannot hold whatever the index says is said before asking it.
+    const direct = writePylock({ ...set, packages: set.packages.filter((item) => item.source.kind !== 'index') });
+    if (!direct.ok) return failed(input, direct.errors, io);
     const runtime = openIndexRuntime(options, io);
     try {
       const found = await withIndexFiles(set, exportIndex(runtime, options, read, set.indexUrls));
