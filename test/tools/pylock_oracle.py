@@ -1,73 +1,55 @@
 #!/usr/bin/env python3
-"""Reference oracle for pylock.toml files: packaging.pylock (packaging >= 25) validates them.
+"""Reference oracle for parser/pylock.ts: packaging.pylock's verdict on each pylock file.
 
-For each FILE it checks the file name (packaging.pylock.is_valid_pylock_path), reads it with
-Python's tomllib and validates it with Pylock.from_dict, the reference reader of PEP 751.
-Writes one JSON document (stdout): {"packaging": version, "files": [{"path", "valid_name",
-"error" (null when valid), "packages": [{"name", "version", "marker", "index", "sdist",
-"wheels", "vcs", "directory", "archive"}]}]}, each file an object with url, size,
-upload_time and hashes.  Exit status 0 when every file is valid, 1 otherwise.  No network.
+    python3 test/tools/pylock_oracle.py test/corpus/pylock/*.toml > test/corpus/expected/pylock.json
+
+Prints one JSON object: file name -> {"valid": bool, "error": str or null, "newer": bool}, where
+`error` is packaging's first refusal (tomllib's, for a TOML error) and `newer` says packaging
+warned about a lock-version newer than 1.0. Needs Python 3.11+ and packaging 26.2 (pip 26's
+vendored copy will do).
 """
-
 import json
+import logging
+import os
 import sys
 import tomllib
-from pathlib import Path
 
-import packaging
-from packaging.pylock import Pylock, PylockValidationError, is_valid_pylock_path
+try:
+    import packaging
+    from packaging.pylock import Pylock, PylockValidationError
+except ImportError:  # pip 26's own copy
+    from pip._vendor import packaging
+    from pip._vendor.packaging.pylock import Pylock, PylockValidationError
 
-
-def file_entry(item):
-    if item is None:
-        return None
-    entry = {"hashes": dict(item.hashes)}
-    for key in ("name", "url", "path", "size", "subdirectory"):
-        value = getattr(item, key, None)
-        if value is not None:
-            entry[key] = value
-    upload_time = getattr(item, "upload_time", None)
-    if upload_time is not None:
-        entry["upload_time"] = upload_time.isoformat()
-    return entry
+if packaging.__version__ != "26.2":
+    sys.exit(f"packaging {packaging.__version__} found; the recorded answers are packaging 26.2's")
 
 
-def package_entry(package):
-    vcs = package.vcs
-    directory = package.directory
-    return {
-        "name": package.name,
-        "version": str(package.version) if package.version is not None else None,
-        "marker": str(package.marker) if package.marker is not None else None,
-        "index": package.index,
-        "sdist": file_entry(package.sdist),
-        "wheels": [file_entry(wheel) for wheel in package.wheels or []],
-        "vcs": None if vcs is None else {"type": vcs.type, "url": vcs.url, "commit_id": vcs.commit_id, "requested_revision": vcs.requested_revision, "subdirectory": vcs.subdirectory},
-        "directory": None if directory is None else {"path": directory.path, "editable": directory.editable, "subdirectory": directory.subdirectory},
-        "archive": file_entry(package.archive),
-    }
+class Warnings(logging.Handler):
+    def __init__(self):
+        super().__init__()
+        self.records = []
+
+    def emit(self, record):
+        self.records.append(record.getMessage())
 
 
-def check(path):
-    result = {"path": path, "valid_name": is_valid_pylock_path(Path(path)), "error": None, "packages": []}
+def verdict(path):
+    warnings = Warnings()
+    logger = logging.getLogger(Pylock.__module__)
+    logger.addHandler(warnings)
+    logger.propagate = False
     try:
         with open(path, "rb") as f:
-            lock = Pylock.from_dict(tomllib.load(f))
-    except (PylockValidationError, tomllib.TOMLDecodeError) as error:
-        result["error"] = f"{type(error).__name__}: {error}"
-        return result
-    result["requires_python"] = str(lock.requires_python) if lock.requires_python is not None else None
-    result["created_by"] = lock.created_by
-    result["packages"] = [package_entry(package) for package in lock.packages]
-    return result
+            data = tomllib.load(f)
+        Pylock.from_dict(data)
+        return {"valid": True, "error": None, "newer": bool(warnings.records)}
+    except tomllib.TOMLDecodeError as e:
+        return {"valid": False, "error": f"TOML: {e}", "newer": False}
+    except PylockValidationError as e:
+        return {"valid": False, "error": str(e), "newer": False}
+    finally:
+        logger.removeHandler(warnings)
 
 
-def main():
-    files = [check(path) for path in sys.argv[1:]]
-    json.dump({"packaging": packaging.__version__, "files": files}, sys.stdout, indent=1)
-    sys.stdout.write("\n")
-    return 0 if all(f["valid_name"] and f["error"] is None for f in files) else 1
-
-
-if __name__ == "__main__":
-    sys.exit(main())
+print(json.dumps({os.path.basename(p): verdict(p) for p in sorted(sys.argv[1:])}, indent=1, sort_keys=True))

@@ -10,9 +10,10 @@ import { settingsIndex } from '../engine/documentIndex';
 import { withIndexFiles } from '../engine/export';
 import { escapeControlCharacters } from '../features/diagnostics/safeText';
 import type { PackageIndex } from '../index/packageIndex';
-import { isPylockFileName, writePylock, writeRequirements } from '../pip/exportWriters';
+import { writePylock, writeRequirements } from '../pip/exportWriters';
 import { lockedFromPipfileLock, lockedFromRequirements, lockedFromUvLock, type LockedReading } from '../pip/lockedPackages';
 import { readPipfileLock } from '../parser/pipfileLock';
+import { isValidPylockFileName } from '../parser/pylock';
 import { decodeRequirementsBytes } from '../parser/pyText';
 import type { RequirementEntry } from '../parser/requirementsFile';
 import { readUvLock } from '../parser/uvLock';
@@ -95,7 +96,7 @@ export async function exportCommand(argv: readonly string[], io: CliIo): Promise
   if (args.all('--output-file').length > 1) throw new UsageError('export writes one --output-file');
   const [input] = args.positionals;
   const output = args.last('--output-file');
-  if (output !== undefined && format === 'pylock.toml' && !isPylockFileName(basename(output))) {
+  if (output !== undefined && format === 'pylock.toml' && !isValidPylockFileName(basename(output))) {
     throw new UsageError(`a pylock file is named pylock.toml or pylock.NAME.toml (PEP 751), not ${quoted(basename(output))}`);
   }
   if (output !== undefined && resolve(io.cwd, output) === resolve(io.cwd, input)) throw new UsageError('the output would overwrite the input');

@@ -19,6 +19,8 @@ export interface TomlTable {
   readonly kind: 'table';
   /** Where it is first named: the last part of its header or dotted key. */
   readonly keySpan: Span;
+  /** The whole table: its header and body, or the inline table; none for one only a longer key opens (set when its header is read). */
+  span?: Span;
   readonly entries: Map<string, TomlEntry>;
 }
 
@@ -29,10 +31,11 @@ export interface TomlLeaf {
   readonly node: TomlValueNode;
 }
 
-/** `[[name]]`: an array of tables, which no dependency list is. */
+/** `[[name]]`: an array of tables (a lock file's `[[packages]]`), its tables in order. */
 export interface TomlTableArray {
   readonly kind: 'table-array';
   readonly keySpan: Span;
+  readonly tables: TomlTable[];
 }
 
 export type TomlEntry = TomlTable | TomlLeaf | TomlTableArray;
@@ -70,15 +73,10 @@ export function readToml(text: string, label: string): TomlReading {
       addKeyValue(root, item);
       continue;
     }
-    if (item.kind === 'array') {
-      // Only the top name matters here: `[[tool.x]]` leaves `tool` a table.
-      const [first, ...rest] = item.key.keys;
-      if (rest.length === 0) root.entries.set(keyName(first), { kind: 'table-array', keySpan: spanOf(first) });
-      else tableAt(root, [first, ...rest.slice(0, -1)]);
-      continue;
-    }
-    const table = tableAt(root, item.key.keys);
-    if (table) for (const keyValue of item.body) addKeyValue(table, keyValue);
+    const table = item.kind === 'array' ? appendedTable(root, item) : tableAt(root, item.key.keys, item.range[1]);
+    if (!table) continue;
+    if (item.kind === 'standard') table.span = spanOf(item);
+    for (const keyValue of item.body) addKeyValue(table, keyValue);
   }
   return problem ? { ok: true, root, problem } : { ok: true, root };
 }
@@ -106,16 +104,39 @@ export function spanOf(node: { readonly range: readonly [number, number] }): Spa
   return { start: node.range[0], end: node.range[1] };
 }
 
-/** The table at a key path, opened on the way; undefined when a part is already a value (the parser rejects that). */
-function tableAt(root: TomlTable, keys: readonly (AST.TOMLBare | AST.TOMLQuoted)[]): TomlTable | undefined {
+/**
+ * The table at a key path, opened on the way; a part that names an array of tables means its
+ * last table, as in TOML (`[packages.vcs]` after `[[packages]]`), whose span then runs on to
+ * `end` (the end of the header table read), so that it holds its sub-tables. Undefined when a
+ * part is already a value (the parser rejects that).
+ */
+function tableAt(root: TomlTable, keys: readonly (AST.TOMLBare | AST.TOMLQuoted)[], end?: number): TomlTable | undefined {
   let table = root;
   for (const key of keys) {
     const name = keyName(key);
     let next = table.entries.get(name);
     if (!next) table.entries.set(name, (next = { kind: 'table', keySpan: spanOf(key), entries: new Map() }));
-    if (next.kind !== 'table') return undefined;
+    if (next.kind === 'table-array') {
+      next = next.tables[next.tables.length - 1];
+      if (next?.span && end !== undefined) next.span = { start: next.span.start, end: Math.max(next.span.end, end) };
+    }
+    if (next?.kind !== 'table') return undefined;
     table = next;
   }
+  return table;
+}
+
+/** `[[a.b]]`: a new table appended to the array of tables `b` (opened here) in the table `a`. */
+function appendedTable(root: TomlTable, item: AST.TOMLTable): TomlTable | undefined {
+  const keys = item.key.keys;
+  const parent = tableAt(root, keys.slice(0, -1), item.range[1]);
+  if (!parent) return undefined;
+  const last = keys[keys.length - 1];
+  let array = parent.entries.get(keyName(last));
+  if (!array) parent.entries.set(keyName(last), (array = { kind: 'table-array', keySpan: spanOf(last), tables: [] }));
+  if (array.kind !== 'table-array') return undefined;
+  const table: TomlTable = { kind: 'table', keySpan: spanOf(last), span: spanOf(item), entries: new Map() };
+  array.tables.push(table);
   return table;
 }
 
@@ -126,12 +147,17 @@ function addKeyValue(table: TomlTable, keyValue: AST.TOMLKeyValue): void {
   const last = keys[keys.length - 1];
   const value = keyValue.value;
   if (value.type === 'TOMLInlineTable') {
-    const inline: TomlTable = { kind: 'table', keySpan: spanOf(last), entries: new Map() };
-    parent.entries.set(keyName(last), inline);
-    for (const inner of value.body) addKeyValue(inline, inner);
+    parent.entries.set(keyName(last), inlineTable(value, spanOf(last)));
   } else {
     parent.entries.set(keyName(last), { kind: 'value', keySpan: spanOf(last), node: value });
   }
+}
+
+/** An inline table (`{ a = 1 }`) as a table; `keySpan`: where it is named (its own span in an array). */
+export function inlineTable(node: AST.TOMLInlineTable, keySpan: Span = spanOf(node)): TomlTable {
+  const table: TomlTable = { kind: 'table', keySpan, span: spanOf(node), entries: new Map() };
+  for (const inner of node.body) addKeyValue(table, inner);
+  return table;
 }
 
 /** What a TOML value is, as a message names it. */

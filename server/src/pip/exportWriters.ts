@@ -108,11 +108,6 @@ function isPypi(url: string): boolean {
 
 // ---- pylock.toml --------------------------------------------------------------------------
 
-/** PEP 751: `pylock.toml`, or `pylock.NAME.toml` with one name part. */
-export function isPylockFileName(fileName: string): boolean {
-  return fileName === 'pylock.toml' || /^pylock\.[^.]+\.toml$/.test(fileName);
-}
-
 // TOML's basic strings forbid these raw: they are what must be escaped.
 // eslint-disable-next-line no-control-regex
 const CONTROL_RE = /[\u0000-\u0008\u000a-\u001f\u007f]/g;
@@ -126,16 +121,16 @@ export function tomlString(value: string): string {
 /** An RFC 3339 time TOML reads as an offset date-time (upload-time is one, not a string). */
 const OFFSET_DATE_TIME_RE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
 
-function inlineTable(fields: readonly (readonly [string, string | undefined])[]): string {
+function inlineTableText(fields: readonly (readonly [string, string | undefined])[]): string {
   return `{ ${fields.flatMap(([key, value]) => (value === undefined ? [] : [`${key} = ${value}`])).join(', ')} }`;
 }
 
 function hashTable(hashes: readonly LockedHash[]): string {
-  return inlineTable([...hashes].sort((a, b) => (a.algorithm < b.algorithm ? -1 : 1)).map((hash) => [hash.algorithm, tomlString(hash.digest)] as const));
+  return inlineTableText([...hashes].sort((a, b) => (a.algorithm < b.algorithm ? -1 : 1)).map((hash) => [hash.algorithm, tomlString(hash.digest)] as const));
 }
 
 function fileTable(file: LockedFile): string {
-  return inlineTable([
+  return inlineTableText([
     ['name', file.filename === undefined ? undefined : tomlString(file.filename)],
     ['upload-time', file.uploadTime && OFFSET_DATE_TIME_RE.test(file.uploadTime) ? file.uploadTime : undefined],
     ['url', file.url === undefined ? undefined : tomlString(file.url)],
@@ -179,7 +174,7 @@ function pylockPackage(item: LockedPackage): string[] | string {
     case 'vcs':
       if (!source.commit) return `its ${source.vcs} revision ${source.requestedRevision ?? '(none)'} is not a commit; a pylock needs the commit (commit-id)`;
       lines.push(
-        `vcs = ${inlineTable([
+        `vcs = ${inlineTableText([
           ['type', tomlString(source.vcs)],
           ['url', tomlString(source.url)],
           ['requested-revision', source.requestedRevision === undefined ? undefined : tomlString(source.requestedRevision)],
@@ -189,12 +184,12 @@ function pylockPackage(item: LockedPackage): string[] | string {
       );
       return lines;
     case 'directory':
-      lines.push(`directory = ${inlineTable([['path', tomlString(source.path)], ['editable', source.editable ? 'true' : undefined], ['subdirectory', source.subdirectory === undefined ? undefined : tomlString(source.subdirectory)]])}`);
+      lines.push(`directory = ${inlineTableText([['path', tomlString(source.path)], ['editable', source.editable ? 'true' : undefined], ['subdirectory', source.subdirectory === undefined ? undefined : tomlString(source.subdirectory)]])}`);
       return lines;
     case 'archive':
       if (item.hashes.length === 0) return 'it has no hashes, and a pylock archive needs them';
       lines.push(
-        `archive = ${inlineTable([
+        `archive = ${inlineTableText([
           ['url', source.url === undefined ? undefined : tomlString(source.url)],
           ['path', source.path === undefined ? undefined : tomlString(source.path)],
           ['hashes', hashTable(item.hashes)],

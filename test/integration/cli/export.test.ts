@@ -1,7 +1,7 @@
 // `reqguard export` against the test index: Pipfile.lock and uv.lock (test/fixtures/export/, filled
 // in with the hashes of the index's real files) become requirements.txt and pylock.toml, and so
 // does a hashed requirements file. Judges: every hash of the input is in the output;
-// packaging.pylock (test/tools/pylock_oracle.py) accepts every pylock written; pip reads and
+// packaging.pylock (test/tools/pylock_packages.py) accepts every pylock written; pip reads and
 // installs every requirements.txt with --require-hashes, and pip 26 installs the pylocks.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -21,7 +21,7 @@ const PACKAGING_PYLOCK = optionalProgram('packaging.pylock (packaging >= 25 for 
   return spawnSync('python3', ['-c', 'import packaging.pylock'], { encoding: 'utf8', timeout: 60_000 }).status === 0 ? 'python3' : undefined;
 });
 
-const ORACLE = join(REPO_ROOT, 'test/tools/pylock_oracle.py');
+const ORACLE = join(REPO_ROOT, 'test/tools/pylock_packages.py');
 const FIXTURES = join(REPO_ROOT, 'test/fixtures/export');
 
 let index: TestIndex;
