@@ -1,5 +1,5 @@
 // `reqguard export FILE --format requirements.txt|pylock.toml [-o OUT] [--dev]`: a hashed
-// requirements file, Pipfile.lock or uv.lock as the other format, losing no package, version,
+// requirements file, Pipfile.lock, uv.lock or pylock.toml as either format, losing no package, version,
 // marker, extra or hash (pip/lockedPackages.ts reads, pip/exportWriters.ts writes). A pylock
 // needs each file's name, URL and size, which only the index knows (engine/export.ts); a
 // requirements.txt needs no network at all. What cannot carry over is an error naming the entry
@@ -11,9 +11,9 @@ import { withIndexFiles } from '../engine/export';
 import { escapeControlCharacters } from '../features/diagnostics/safeText';
 import type { PackageIndex } from '../index/packageIndex';
 import { writePylock, writeRequirements } from '../pip/exportWriters';
-import { lockedFromPipfileLock, lockedFromRequirements, lockedFromUvLock, type LockedReading } from '../pip/lockedPackages';
+import { lockedFromPipfileLock, lockedFromPylock, lockedFromRequirements, lockedFromUvLock, type LockedReading } from '../pip/lockedPackages';
 import { readPipfileLock } from '../parser/pipfileLock';
-import { isValidPylockFileName } from '../parser/pylock';
+import { isValidPylockFileName, readPylock } from '../parser/pylock';
 import { decodeRequirementsBytes } from '../parser/pyText';
 import type { RequirementEntry } from '../parser/requirementsFile';
 import { readUvLock } from '../parser/uvLock';
@@ -32,12 +32,13 @@ const EXPORT_OPTIONS = {
 const FORMATS = ['requirements.txt', 'pylock.toml'] as const;
 type ExportFormat = (typeof FORMATS)[number];
 
-type InputKind = 'pipfile-lock' | 'uv-lock' | 'requirements';
+type InputKind = 'pipfile-lock' | 'uv-lock' | 'pylock' | 'requirements';
 
 function inputKind(path: string): InputKind {
   const name = basename(path);
   if (name === 'Pipfile.lock') return 'pipfile-lock';
   if (name === 'uv.lock') return 'uv-lock';
+  if (isValidPylockFileName(name)) return 'pylock';
   return 'requirements';
 }
 
@@ -45,12 +46,12 @@ function inputKind(path: string): InputKind {
 type Input = { readonly reading: LockedReading; readonly file?: CliFile };
 
 function readInput(input: string, kind: InputKind, dev: boolean, io: CliIo): Input | undefined {
+  if (dev && (kind === 'requirements' || kind === 'pylock')) throw new UsageError('--dev is for Pipfile.lock and uv.lock (the input has no dev section of its own)');
   if (kind === 'requirements') {
-    if (dev) throw new UsageError('--dev is for Pipfile.lock and uv.lock (a requirements file has no dev section)');
     const file = readFile(input, io, { followIncludes: false });
     if (!file) return undefined;
     if (file.analysis.family !== 'requirements') {
-      io.stderr(`reqguard: ${escapeControlCharacters(input)}: export reads requirements files, Pipfile.lock and uv.lock, not ${file.analysis.kind}\n`);
+      io.stderr(`reqguard: ${escapeControlCharacters(input)}: export reads requirements files, Pipfile.lock, uv.lock and pylock.toml, not ${file.analysis.kind}\n`);
       return undefined;
     }
     const { parsed } = file.analysis;
@@ -75,6 +76,7 @@ function readInput(input: string, kind: InputKind, dev: boolean, io: CliIo): Inp
     return undefined;
   }
   if (kind === 'pipfile-lock') return { reading: lockedFromPipfileLock(readPipfileLock(decoded.text), { dev }) };
+  if (kind === 'pylock') return { reading: lockedFromPylock(readPylock(decoded.text), basename(input)) };
   return { reading: lockedFromUvLock(readUvLock(decoded.text), { dev }) };
 }
 

@@ -6,6 +6,7 @@
 // Pure: no IO.
 import { canonicalizeName, parseMarker } from '../parser/pep508';
 import type { PipfileEntry, PipfileLock } from '../parser/pipfileLock';
+import { PYLOCK_VERSION, type PylockDocument, type PylockFile, type PylockPackage } from '../parser/pylock';
 import type { RequirementEntry } from '../parser/requirementsFile';
 import type { UvDependency, UvFile, UvLock, UvPackage } from '../parser/uvLock';
 import { isPinned } from './pinning';
@@ -394,4 +395,77 @@ export function lockedFromRequirements(entries: readonly RequirementEntry[], lab
     else packages.push({ ...common, version, source: { kind: 'index', ...(indexUrls[0] ? { indexUrl: indexUrls[0] } : {}) } });
   }
   return errors.length > 0 ? { ok: false, errors } : { ok: true, set: { packages, indexUrls, notes: [] } };
+}
+
+// ---- pylock.toml ------------------------------------------------------------------------------
+
+/** A valid pylock (parser/pylock.ts): every package as it is written there, with its files. */
+export function lockedFromPylock(lock: PylockDocument, label: string): LockedReading {
+  const refusals = lock.problems.filter((problem) => problem.code !== PYLOCK_VERSION).map((problem) => `${label}: ${problem.message}`);
+  if (refusals.length > 0) return { ok: false, errors: refusals };
+  const errors: string[] = [];
+  const packages: LockedPackage[] = [];
+  for (const item of lock.packages) {
+    const made = pylockPackage(item, label);
+    if (typeof made === 'string') errors.push(`${labelOf(item.name?.value ?? `package ${item.position + 1}`, item.version?.value, label)}: ${made}`);
+    else packages.push(made);
+  }
+  if (errors.length > 0) return { ok: false, errors };
+  const indexUrls = [...new Set(lock.packages.flatMap((item) => (item.index ? [item.index.value] : [])))];
+  return {
+    ok: true,
+    set: {
+      packages,
+      ...(lock.requiresPython ? { requiresPython: lock.requiresPython.value } : {}),
+      ...(lock.environments.length ? { environments: lock.environments.map((environment) => environment.value) } : {}),
+      indexUrls,
+      notes: [],
+    },
+  };
+}
+
+function pylockFile(file: PylockFile, kind: LockedFile['kind']): LockedFile {
+  return {
+    kind,
+    ...(file.fileName ? { filename: file.fileName } : {}),
+    ...(file.url ? { url: file.url.value } : {}),
+    ...(file.path ? { path: file.path.value } : {}),
+    ...(file.size ? { size: file.size.value } : {}),
+    ...(file.uploadTime ? { uploadTime: file.uploadTime.value } : {}),
+    hashes: file.hashes.map((hash) => ({ algorithm: hash.algorithm.toLowerCase(), digest: hash.value.toLowerCase() })),
+  };
+}
+
+function pylockPackage(item: PylockPackage, label: string): LockedPackage | string {
+  const name = item.name?.value;
+  if (name === undefined) return 'it has no name';
+  let marker: string | undefined;
+  if (item.marker) {
+    const normalized = normalizedMarker(item.marker.value);
+    if ('error' in normalized) return normalized.error;
+    marker = normalized.marker;
+  }
+  const version = item.version?.value;
+  const common = { name, ...(version ? { version } : {}), ...(marker ? { marker } : {}), extras: [], label: labelOf(name, version, label) };
+  if (item.vcs) {
+    const vcs = item.vcs;
+    const where = vcs.url?.value ?? vcs.path?.value;
+    const kind = vcs.type?.value.toLowerCase();
+    if (!where || (kind !== 'git' && kind !== 'hg' && kind !== 'svn' && kind !== 'bzr')) return `its vcs ${kind ?? '(no type)'} is not one pip installs from`;
+    const source = vcsSource(kind, where, vcs.commitId?.value, vcs.subdirectory?.value, false);
+    return { ...common, source: source.kind === 'vcs' && vcs.requestedRevision ? { ...source, requestedRevision: vcs.requestedRevision.value } : source, hashes: [], files: [] };
+  }
+  if (item.directory) {
+    const directory = item.directory;
+    if (!directory.path) return 'its directory has no path';
+    return { ...common, source: { kind: 'directory', path: directory.path.value, editable: directory.editable?.value ?? false, ...(directory.subdirectory ? { subdirectory: directory.subdirectory.value } : {}) }, hashes: [], files: [] };
+  }
+  if (item.archive) {
+    const archive = pylockFile(item.archive, 'sdist');
+    return { ...common, source: { kind: 'archive', ...(archive.url ? { url: archive.url } : {}), ...(archive.path ? { path: archive.path } : {}), ...(item.archive.subdirectory ? { subdirectory: item.archive.subdirectory.value } : {}) }, hashes: archive.hashes, files: [] };
+  }
+  const files = [...(item.sdist ? [pylockFile(item.sdist, 'sdist')] : []), ...item.wheels.map((wheel) => pylockFile(wheel, 'wheel'))];
+  if (files.length === 0) return 'it has no source (sdist, wheels, vcs, directory or archive)';
+  if (!version) return 'it has no version';
+  return { ...common, source: { kind: 'index', ...(item.index ? { indexUrl: item.index.value } : {}) }, hashes: distinctHashes(files.flatMap((file) => file.hashes)), files };
 }

@@ -200,6 +200,34 @@ describe('to pylock.toml from the index: files found by their hashes', () => {
   });
 });
 
+describe('pylock.toml in: every package and hash to requirements.txt', () => {
+  test("pip 26's own pylock (pip lock) to requirements.txt, offline; pip installs it with --require-hashes", { skip: skipWithout(PIP26) }, async () => {
+    const dir = workspace({ 'requirements.in': 'Django==4.2.17\npsycopg2-binary\n' });
+    const locked = await runPip('pip26', ['lock', '-r', join(dir, 'requirements.in'), '--index-url', index.simpleUrl, '-o', join(dir, 'pylock.toml')]);
+    assert.equal(locked.status, 0, locked.stderr);
+    const pylock = readFileSync(join(dir, 'pylock.toml'), 'utf8');
+    const result = await exportFile(dir, 'pylock.toml', '--format', 'requirements.txt', '--offline', '-o', 'requirements.txt');
+    assert.equal(result.status, 0, result.stderr);
+    const text = readFileSync(join(dir, 'requirements.txt'), 'utf8');
+    assert.deepEqual(digestsIn(text), digestsIn(pylock));
+    assert.deepEqual(pinsOf(text), ['asgiref==3.8.1', 'django==4.2.17', 'psycopg2-binary==2.9.10', 'sqlparse==0.5.3']);
+    await assertInstalls('pip26', join(dir, 'requirements.txt'));
+    await assertInstalls('system', join(dir, 'requirements.txt'));
+  });
+
+  test('a pylock we wrote, back to pylock.toml and requirements.txt, offline: the same packages, files and hashes', { skip: skipWithout(PACKAGING_PYLOCK) }, async () => {
+    const dir = workspace({ 'uv.lock': fixture('uv.lock') });
+    assert.equal((await exportFile(dir, 'uv.lock', '--format', 'pylock.toml', '--offline', '-o', 'pylock.toml')).status, 0);
+    const again = await exportFile(dir, 'pylock.toml', '--format', 'pylock.toml', '--offline', '-o', 'pylock.again.toml');
+    assert.equal(again.status, 0, again.stderr);
+    assert.equal(readFileSync(join(dir, 'pylock.again.toml'), 'utf8'), readFileSync(join(dir, 'pylock.toml'), 'utf8'));
+    const requirements = await exportFile(dir, 'pylock.toml', '--format', 'requirements.txt', '--offline');
+    assert.equal(requirements.status, 0, requirements.stderr);
+    assert.deepEqual(digestsIn(requirements.stdout), digestsIn(readFileSync(join(dir, 'pylock.toml'), 'utf8')));
+    assert.match(requirements.stdout, /^typing-extensions==4\.12\.2 ; python_full_version < "3\.11" \\$/m);
+  });
+});
+
 describe('what cannot carry over is an error naming the entry, and nothing is written', () => {
   test('a hash that no file of the release on the index has', async () => {
     const bogus = 'f'.repeat(64);
