@@ -228,6 +228,54 @@ describe('pylock.toml in: every package and hash to requirements.txt', () => {
   });
 });
 
+describe('entries that are not index releases', () => {
+  const COMMIT = '0123456789abcdef0123456789abcdef01234567';
+  const A = 'a'.repeat(64);
+  const B = 'b'.repeat(64);
+  const LOCK = JSON.stringify({
+    _meta: { sources: [{ name: 'pypi', url: 'https://pypi.org/simple' }] },
+    default: {
+      tool: { git: 'git+https://example.invalid/tool.git', ref: COMMIT, editable: true, subdirectory: 'sub' },
+      plain: { git: 'https://example.invalid/plain.git', ref: COMMIT, markers: "os_name == 'posix'" },
+      local: { path: './libs/local', editable: true },
+      wheelfile: { path: 'dist/wheelfile-1.0-py3-none-any.whl', hashes: [`sha256:${A}`] },
+      remote: { file: 'https://example.invalid/remote-1.0.tar.gz', hashes: [`sha256:${B}`], extras: ['x'] },
+    },
+  });
+
+  test("pip's own parser reads each as the lock means it (pip_oracle)", { skip: skipWithout(PIP) }, async () => {
+    const dir = workspace({ 'libs/local/pyproject.toml': '[project]\nname = "local"\nversion = "1"\n' });
+    // The oracle reads lines from an empty folder of its own: the project is named by its absolute path.
+    writeFileSync(join(dir, 'Pipfile.lock'), LOCK.replace('./libs/local', join(dir, 'libs/local')));
+    const result = await exportFile(dir, 'Pipfile.lock', '--format', 'requirements.txt', '--offline', '-o', 'requirements.txt');
+    assert.equal(result.status, 0, result.stderr);
+    assert.equal(result.stderr.match(/pip --require-hashes refuses it/g)?.length, 3, result.stderr);
+    const seen = await python([join(REPO_ROOT, 'test/tools/pip_oracle.py'), join(dir, 'requirements.txt')]);
+    const parsed = JSON.parse(seen.stdout) as { errors: unknown[]; requirements: { name: string | null; editable: boolean; marker: string | null; extras: string[]; hashes: Record<string, string[]>; link: { url: string } | null }[] };
+    assert.deepEqual(parsed.errors, []);
+    const byName = new Map(parsed.requirements.map((item) => [item.name ?? item.link?.url ?? '', item]));
+    assert.equal(byName.get('tool')?.link?.url, `git+https://example.invalid/tool.git@${COMMIT}#egg=tool&subdirectory=sub`);
+    assert.equal(byName.get('tool')?.editable, true);
+    assert.equal(byName.get('plain')?.marker, 'os_name == "posix"');
+    assert.equal(byName.get('plain')?.link?.url, `git+https://example.invalid/plain.git@${COMMIT}`);
+    assert.deepEqual(byName.get('remote')?.extras, ['x']);
+    assert.deepEqual(byName.get('remote')?.hashes, { sha256: [B] });
+    assert.deepEqual(byName.get('wheelfile')?.hashes, { sha256: [A] });
+    assert.equal(parsed.requirements.filter((item) => item.editable).length, 2);
+  });
+
+  test('a pylock holds each as vcs, directory or archive; packaging.pylock accepts it', { skip: skipWithout(PACKAGING_PYLOCK) }, async () => {
+    const dir = workspace({ 'Pipfile.lock': LOCK });
+    const result = await exportFile(dir, 'Pipfile.lock', '--format', 'pylock.toml', '--offline', '-o', 'pylock.toml');
+    assert.equal(result.status, 0, result.stderr);
+    await pylockOracle(join(dir, 'pylock.toml'));
+    const text = readFileSync(join(dir, 'pylock.toml'), 'utf8');
+    assert.match(text, new RegExp(`vcs = \\{ type = "git", url = "https://example.invalid/tool.git", commit-id = "${COMMIT}", subdirectory = "sub" \\}`));
+    assert.match(text, /directory = \{ path = "\.\/libs\/local", editable = true \}/);
+    assert.match(text, new RegExp(`archive = \\{ url = "https://example.invalid/remote-1.0.tar.gz", hashes = \\{ sha256 = "${B}" \\} \\}`));
+  });
+});
+
 describe('what cannot carry over is an error naming the entry, and nothing is written', () => {
   test('a hash that no file of the release on the index has', async () => {
     const bogus = 'f'.repeat(64);
