@@ -21,13 +21,14 @@ export async function withIndexFiles(set: LockedSet, index: PackageIndex, signal
     batch.forEach(({ item, position }, i) => {
       const result = found[i];
       if (typeof result === 'string') errors.push(`${item.label}: ${result}`);
-      else packages[position] = { ...item, files: result };
+      else packages[position] = { ...item, source: { kind: 'index', indexUrl: item.source.kind === 'index' && item.source.indexUrl ? item.source.indexUrl : result.index }, files: result.files };
     });
   }
   return errors.length > 0 ? { ok: false, errors } : { ok: true, set: { ...set, packages } };
 }
 
-async function filesOnIndex(item: LockedPackage, index: PackageIndex, signal?: AbortSignal): Promise<LockedFile[] | string> {
+/** The package's files, and the index they are on when that is the primary one (a pylock's `index`). */
+async function filesOnIndex(item: LockedPackage, index: PackageIndex, signal?: AbortSignal): Promise<{ files: LockedFile[]; index?: string } | string> {
   if (item.hashes.length === 0) return 'it has no hashes to find its files by';
   const project = await index.project(item.name, signal);
   if (!project.ok) return `the index could not be read: ${project.error.message}`;
@@ -46,7 +47,9 @@ async function filesOnIndex(item: LockedPackage, index: PackageIndex, signal?: A
   }
   const missing = item.hashes.filter((hash) => !matched.has(`${hash.algorithm}:${hash.digest}`));
   if (missing.length > 0) return `no file of version ${item.version ?? ''} on the index has the hash ${missing.map((hash) => `${hash.algorithm}:${hash.digest}`).join(', ')}`;
-  return files;
+  const primary = index.effective.primary;
+  const onPrimary = primary !== undefined && release.every((file) => !files.some((found) => found.url === file.url) || file.source === primary);
+  return { files, ...(onPrimary ? { index: primary } : {}) };
 }
 
 /** A file's digests as the index gives them, with its sha256 computed when the index gives none and the package has one. */

@@ -195,7 +195,8 @@ describe('to pylock.toml from the index: files found by their hashes', () => {
     const requirements = readFileSync(join(dir, 'requirements.txt'), 'utf8');
     const result = await exportFile(dir, 'requirements.txt', '--format', 'pylock.toml', '-o', 'pylock.prod.toml');
     assert.equal(result.status, 0, result.stderr);
-    await pylockOracle(join(dir, 'pylock.prod.toml'));
+    const file = await pylockOracle(join(dir, 'pylock.prod.toml'));
+    assert.deepEqual(new Set(file.packages.map((item) => item.index)), new Set([index.simpleUrl]), 'the index the files were found on');
     assert.deepEqual(digestsIn(readFileSync(join(dir, 'pylock.prod.toml'), 'utf8')), digestsIn(requirements));
   });
 });
