@@ -75,6 +75,20 @@ describe('uv.lock: what a default install of the project needs', () => {
     assert.match(errorsOf(lockedFromUvLock(readUvLock('version = 1\n[[package]\n'), { dev: false }))[0], /uv\.lock is not valid TOML/);
   });
 
+  test('bounded: a long chain is linear; a package that 100 differently marked paths reach is an error', () => {
+    const chain: Record<string, string> = {};
+    for (let i = 0; i < 2000; i++) chain[`p${i}`] = i < 1999 ? `dependencies = [{ name = "p${i + 1}" }]` : '';
+    const lock = readUvLock(uvLock('dependencies = [{ name = "p0" }]', chain));
+    // The walk itself, without the TOML parser's time.
+    const started = performance.now();
+    assert.equal(setOf(lockedFromUvLock(lock, { dev: false })).packages.length, 2000);
+    assert.ok(performance.now() - started < 1000, `${performance.now() - started} ms`);
+    const fan: Record<string, string> = { common: '' };
+    for (let i = 0; i < 100; i++) fan[`f${i}`] = 'dependencies = [{ name = "common" }]';
+    const root = `dependencies = [${Object.keys(fan).filter((name) => name !== 'common').map((name, i) => `{ name = "${name}", marker = "python_version == '3.${i}'" }`).join(', ')}]`;
+    assert.match(errorsOf(lockedFromUvLock(readUvLock(uvLock(root, fan)), { dev: false }))[0], /common: more than 64 different paths lead to it/);
+  });
+
   test('git sources: the commit from the fragment, the requested revision from the query', () => {
     const text = `version = 1\n[[package]]\nname = "app"\nversion = "0.1.0"\nsource = { virtual = "." }\ndependencies = [{ name = "tool" }]\n\n[[package]]\nname = "tool"\nversion = "2.0"\nsource = { git = "https://github.com/o/tool?rev=v2&subdirectory=py#${'c'.repeat(40)}" }\n`;
     const [tool] = setOf(lockedFromUvLock(readUvLock(text), { dev: false })).packages;

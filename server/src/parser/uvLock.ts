@@ -60,7 +60,11 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 
 const optionalString = (table: Record<string, unknown>, key: string): string | undefined => (typeof table[key] === 'string' ? table[key] : undefined);
 
+/** The longest uv.lock read: the TOML parser takes about 2 s a megabyte (a large project's lock has one or two). */
+export const MAX_UV_LOCK_LENGTH = 10_000_000;
+
 export function readUvLock(text: string): UvLock {
+  if (text.length > MAX_UV_LOCK_LENGTH) return { packages: [], members: [], problems: [`uv.lock has ${text.length.toLocaleString('en-US')} characters: reqguard reads locks of up to ${MAX_UV_LOCK_LENGTH.toLocaleString('en-US')}`] };
   const read = readTomlData(text, 'uv.lock');
   if (!read.ok) return { packages: [], members: [], problems: [read.message] };
   const problems: string[] = [];

@@ -214,6 +214,7 @@ export function lockedFromUvLock(lock: UvLock, options: { readonly dev: boolean 
   if (roots.length !== 1) return { ok: false, errors: [`uv.lock: ${roots.length === 0 ? 'no project' : 'several projects'} at "." (source editable or virtual): export reads the lock of one project`] };
   const [root] = roots;
   const byName = new Map<string, UvPackage[]>();
+  const positions = new Map(lock.packages.map((item, position) => [item, position]));
   for (const item of lock.packages) {
     const key = canonicalizeName(item.name);
     byName.set(key, [...(byName.get(key) ?? []), item]);
@@ -237,7 +238,7 @@ export function lockedFromUvLock(lock: UvLock, options: { readonly dev: boolean 
       if (!target || target === root) continue;
       const edge = dependency.marker ? conjoin(terms, dependency.marker) : terms;
       for (const extra of ['', ...dependency.extras]) {
-        const key = `${lock.packages.indexOf(target)}[${extra}]`;
+        const key = `${positions.get(target)}[${extra}]`;
         const merged = disjoin(nodeTerms.get(key) ?? [], edge);
         if (merged === undefined) {
           errors.push(`uv.lock: ${target.name}: more than ${MAX_MARKER_TERMS} different paths lead to it; its marker would be too long`);
@@ -250,9 +251,15 @@ export function lockedFromUvLock(lock: UvLock, options: { readonly dev: boolean 
     }
   };
   follow(rootDependencies, root, [[]]);
-  // Each node is queued only when its terms grow, and they are bounded: the loop ends.
-  while (queue.length > 0 && errors.length === 0) {
-    const { item, extra, terms } = queue.shift()!;
+  // A node is queued again only when its marker gets weaker, which can happen only so often; the
+  // limit makes a pathological graph an error rather than a long wait.
+  const maxVisits = (lock.packages.length + 1) * MAX_MARKER_TERMS;
+  for (let next = 0; next < queue.length && errors.length === 0; next++) {
+    if (next >= maxVisits) {
+      errors.push(`uv.lock: the markers of its dependency graph did not settle after ${maxVisits} steps`);
+      break;
+    }
+    const { item, extra, terms } = queue[next];
     if (extra !== undefined) {
       const optional = item.optionalDependencies.get(extra);
       if (!optional) {
