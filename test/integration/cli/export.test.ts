@@ -26,7 +26,8 @@ const FIXTURES = join(REPO_ROOT, 'test/fixtures/export');
 
 let index: TestIndex;
 before(async () => {
-  index = await startTestIndex(DJANGO_FIXTURE);
+  // Django's `bcrypt` extra needs bcrypt, which the Pipfile.lock locks too.
+  index = await startTestIndex({ projects: { ...DJANGO_FIXTURE.projects, bcrypt: { versions: { '4.2.1': {} } } } });
 });
 after(async () => {
   await index?.close();
@@ -79,9 +80,12 @@ async function pylockOracle(path: string): Promise<OracleFile> {
   return file;
 }
 
-/** pip installs a requirements file in hash-checking mode, from the index that served the hashes. */
+/**
+ * pip installs a requirements file in hash-checking mode, from the index that served the hashes:
+ * every dependency pip finds must be in the file, hashed, too.
+ */
 async function assertInstalls(which: PipVersion, file: string): Promise<void> {
-  const install = await runPip(which, ['install', '--dry-run', '--ignore-installed', '--require-hashes', '--no-deps', '-r', file, '--index-url', index.simpleUrl]);
+  const install = await runPip(which, ['install', '--dry-run', '--ignore-installed', '--require-hashes', '-r', file, '--index-url', index.simpleUrl]);
   assert.equal(install.status, 0, `${which}: ${install.stderr}`);
 }
 
@@ -99,7 +103,7 @@ describe('Pipfile.lock to requirements.txt: offline, every hash kept', () => {
     assert.equal(result.status, 0, result.stderr);
     assert.equal(index.requests.length, before, 'no index was asked');
     const text = readFileSync(join(dir, 'requirements.txt'), 'utf8');
-    assert.deepEqual(pinsOf(text), ['asgiref==3.8.1', 'django==4.2.17', 'psycopg2-binary==2.9.10', 'sqlparse==0.5.3', 'tzdata==2025.2']);
+    assert.deepEqual(pinsOf(text), ['asgiref==3.8.1', 'bcrypt==4.2.1', 'django==4.2.17', 'psycopg2-binary==2.9.10', 'sqlparse==0.5.3', 'tzdata==2025.2']);
     const developOnly = [index.file('pytz-2025.2-py3-none-any.whl')!.sha256, index.file('pytz-2025.2.tar.gz')!.sha256];
     assert.deepEqual(digestsIn(text), digestsIn(lock).filter((digest) => !developOnly.includes(digest) && digestsIn(lock.slice(0, lock.indexOf('"default"'))).indexOf(digest) < 0));
     assert.match(text, /^django\[bcrypt\]==4\.2\.17 ; python_version >= "3\.8" \\$/m);
@@ -120,6 +124,13 @@ describe('Pipfile.lock to requirements.txt: offline, every hash kept', () => {
       const result = await exportFile(dir, 'Pipfile.lock', '--format', 'requirements.txt', '--offline', '--dev', '-o', 'requirements.txt');
       assert.equal(result.status, 0, result.stderr);
       await assertInstalls(which, join(dir, 'requirements.txt'));
+      if (which === 'pip26') {
+        // A real install too, into a folder of its own.
+        const target = join(dir, 'installed');
+        const install = await runPip('pip26', ['install', '--require-hashes', '--no-compile', '--target', target, '-r', join(dir, 'requirements.txt'), '--index-url', index.simpleUrl]);
+        assert.equal(install.status, 0, install.stderr);
+        for (const distInfo of ['django-4.2.17.dist-info', 'bcrypt-4.2.1.dist-info', 'pytz-2025.2.dist-info']) assert.ok(existsSync(join(target, distInfo)), distInfo);
+      }
     });
   }
 });
