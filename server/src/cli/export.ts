@@ -11,14 +11,15 @@ import { withIndexFiles } from '../engine/export';
 import { escapeControlCharacters } from '../features/diagnostics/safeText';
 import type { PackageIndex } from '../index/packageIndex';
 import { writePylock, writeRequirements } from '../pip/exportWriters';
-import { lockedFromPipfileLock, lockedFromPylock, lockedFromRequirements, lockedFromUvLock, type LockedReading } from '../pip/lockedPackages';
+import { lockedFromPipfileLock, lockedFromPylock, lockedFromRequirements, lockedFromUvLock, type LockedReading, type LockedSet } from '../pip/lockedPackages';
 import { readPipfileLock } from '../parser/pipfileLock';
 import { isValidPylockFileName, readPylock } from '../parser/pylock';
 import { decodeRequirementsBytes } from '../parser/pyText';
-import type { RequirementEntry } from '../parser/requirementsFile';
+import { optionValues, type RequirementEntry } from '../parser/requirementsFile';
 import { readUvLock } from '../parser/uvLock';
 import { flag, parseArgs, quoted, UsageError, valued } from './args';
 import { readFile, type CliFile, type CliIo } from './files';
+import { PYPI_SIMPLE_URL } from '../index/indexSelection';
 import { INDEX_OPTIONS, openIndexRuntime, readIndexOptions, type IndexOptions } from './indexOptions';
 import { FileChangedError } from './replaceFile';
 
@@ -49,7 +50,8 @@ function readInput(input: string, kind: InputKind, dev: boolean, io: CliIo): Inp
   if (dev && (kind === 'requirements' || kind === 'pylock')) throw new UsageError('--dev is for Pipfile.lock and uv.lock (the input has no dev section of its own)');
   if (kind === 'requirements') {
     const file = readFile(input, io, { followIncludes: false });
-    if (!file) return undefined;
+    // A file that is not UTF-8 is read lossily: its hashes and names cannot be trusted to carry over.
+    if (!file || file.decodeError) return undefined;
     if (file.analysis.family !== 'requirements') {
       io.stderr(`reqguard: ${escapeControlCharacters(input)}: export reads requirements files, Pipfile.lock, uv.lock and pylock.toml, not ${file.analysis.kind}\n`);
       return undefined;
@@ -61,7 +63,10 @@ function readInput(input: string, kind: InputKind, dev: boolean, io: CliIo): Inp
       return { reading: { ok: false, errors }, file };
     }
     const entries = parsed.entries.filter((entry): entry is RequirementEntry => entry.kind === 'requirement');
-    return { reading: lockedFromRequirements(entries, basename(input), []), file };
+    // pip keeps the last --index-url (PyPI when there is none) and every --extra-index-url.
+    const indexUrl = parsed.entries.flatMap((entry) => optionValues(entry, 'index_url')).at(-1) ?? PYPI_SIMPLE_URL;
+    const indexUrls = [indexUrl, ...parsed.entries.flatMap((entry) => optionValues(entry, 'extra_index_urls'))];
+    return { reading: lockedFromRequirements(entries, basename(input), indexUrls), file };
   }
   let bytes: Uint8Array;
   try {
@@ -129,7 +134,7 @@ export async function exportCommand(argv: readonly string[], io: CliIo): Promise
   return save(output, written.text, set.packages.length, io);
 }
 
-function writeOutput(set: Parameters<typeof writePylock>[0], format: ExportFormat, input: string, output: string | undefined) {
+function writeOutput(set: LockedSet, format: ExportFormat, input: string, output: string | undefined) {
   if (format === 'pylock.toml') return writePylock(set);
   // The names as given, on comment lines: a line break in one would end the comment.
   const oneLine = (text: string) => text.replace(/[\r\n]/g, '?');

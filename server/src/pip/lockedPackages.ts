@@ -374,7 +374,7 @@ function uvPackage(item: UvPackage, markerSource: string | undefined, extras: re
 
 // ---- requirements files -----------------------------------------------------------------------
 
-/** A hashed requirements file's entries (the file alone: its includes are exported on their own). */
+/** A hashed requirements file's entries (the file alone: its includes are exported on their own), and its indexes as pip takes them. */
 export function lockedFromRequirements(entries: readonly RequirementEntry[], label: string, indexUrls: readonly string[]): LockedReading {
   const errors: string[] = [];
   const packages: LockedPackage[] = [];
@@ -399,7 +399,8 @@ export function lockedFromRequirements(entries: readonly RequirementEntry[], lab
     else if (entry.localPath) packages.push({ ...common, source: { kind: 'archive', path: entry.localPath.path } });
     else if (entry.url) packages.push({ ...common, source: { kind: 'archive', url: entry.url.value } });
     else if (version === undefined) errors.push(`${common.label}: it is not pinned to one version (==)`);
-    else packages.push({ ...common, version, source: { kind: 'index', ...(indexUrls[0] ? { indexUrl: indexUrls[0] } : {}) } });
+    // Which index a package's files are on is learnt when they are looked up (engine/export.ts).
+    else packages.push({ ...common, version, source: { kind: 'index' } });
   }
   return errors.length > 0 ? { ok: false, errors } : { ok: true, set: { packages, indexUrls, notes: [] } };
 }
