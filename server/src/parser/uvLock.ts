@@ -91,12 +91,12 @@ export function readUvLock(text: string): UvLock {
 function readPackage(name: string, table: Record<string, unknown>): UvPackage | string {
   const source = readSource(table.source);
   if (typeof source === 'string') return source;
-  const sdist = table.sdist === undefined ? undefined : readFile(table.sdist);
+  const sdist = table.sdist === undefined ? undefined : readDistFile(table.sdist);
   if (typeof sdist === 'string') return `sdist: ${sdist}`;
   const wheels: UvFile[] = [];
   if (table.wheels !== undefined && !Array.isArray(table.wheels)) return '"wheels" is not an array';
   for (const wheel of (table.wheels as unknown[] | undefined) ?? []) {
-    const file = readFile(wheel);
+    const file = readDistFile(wheel);
     if (typeof file === 'string') return `wheels: ${file}`;
     wheels.push(file);
   }
@@ -123,7 +123,7 @@ function readSource(value: unknown): UvSource | string {
   return { kind, path: where };
 }
 
-function readFile(value: unknown): UvFile | string {
+function readDistFile(value: unknown): UvFile | string {
   if (!isRecord(value)) return 'an entry is not a table';
   const size = value.size;
   if (size !== undefined && (typeof size !== 'number' || !Number.isSafeInteger(size) || size < 0)) return '"size" is not a whole number';
