@@ -3,6 +3,7 @@
 //   reqguard fix [--dry-run] [--pin-only|--hash-only] [options] FILE...
 //   reqguard lock [--dry-run] [-o OUTPUT] [--upgrade | --upgrade-package NAME...] [options] FILE.in
 //   reqguard freeze [--python PATH] [--all] [-o OUTPUT] [index options]
+//   reqguard export --format requirements.txt|pylock.toml [-o OUT] [--dev] [index options] FILE
 //   reqguard show [--json] [-r FILE] [index options] PROJECT...
 //   reqguard parse --json FILE
 import { readNamedFile } from '../nodeIo';
@@ -12,6 +13,7 @@ import { DEFAULT_SETTINGS } from '../settings';
 import { flag, parseArgs, quoted, UsageError } from './args';
 import { check, offlineFindings } from './check';
 import { readFile, type CliIo } from './files';
+import { exportCommand } from './export';
 import { fix } from './fix';
 import { freeze } from './freeze';
 import { lock } from './lock';
@@ -35,6 +37,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     if (command === 'fix') return await fix(rest, io);
     if (command === 'lock') return await lock(rest, io);
     if (command === 'freeze') return await freeze(rest, io);
+    if (command === 'export') return await exportCommand(rest, io);
     if (command === 'show') return await show(rest, io);
     if (command === 'parse') return parse(rest, io);
     throw new UsageError(`unknown command ${quoted(command)}`);

@@ -51,7 +51,7 @@ const FIX_USAGE = `fix     pins each requirement of each FILE to the release pip
         for usage errors and files that cannot be read or written (files that are not UTF-8 are
         never written).`;
 
-const INDEX_USAGE = `Index options (check, fix, lock, freeze, show):
+const INDEX_USAGE = `Index options (check, fix, lock, freeze, export, show):
   --index-url URL        the index to use unless a requirements file names its own (as in pip)
   --extra-index-url URL  another index searched as well (repeatable)
   --isolated             ignore PIP_* variables and pip's user config files, as pip --isolated does
@@ -100,6 +100,18 @@ const FREEZE_USAGE = `freeze  writes the packages installed for one Python (--py
         Exit status: 0 when every package was written, 1 when some were left out (named on
         stderr), 2 for usage errors, an interpreter that cannot be asked, and an index that
         could not be read (nothing is written then).`;
+const EXPORT_USAGE = `export  writes FILE (a hashed requirements file, Pipfile.lock, uv.lock or pylock.toml) as
+        requirements.txt (pip-compile's layout) or pylock.toml (PEP 751), keeping every
+        package, version, marker, extra and hash. A pylock names each file: hashes alone (a
+        Pipfile.lock, a requirements file) are matched with the files on the index; a
+        requirements.txt needs no network. What cannot carry over is an error naming the
+        entry, and nothing is written.
+          --format requirements.txt|pylock.toml   the output format (required)
+          -o, --output-file OUT      where to write (default: stdout); a pylock is named
+                                     pylock.toml or pylock.NAME.toml
+          --dev                      Pipfile.lock: add "develop"; uv.lock: add the dev group
+        Exit status: 0 when exported, 1 when an entry cannot carry over (each named on
+        stderr), 2 for usage errors, files that cannot be read or written.`;
 
 const TARGET_USAGE = `Target options (check, fix, show): where the files are installed. Pins go to the release pip
 there would install; Requires-Python and wheel tags are checked for each target. Default: the
@@ -131,6 +143,7 @@ export const USAGE = `Usage:
   reqguard lock [--extra NAME | --all-extras] [--group NAME | --only-group NAME]... [options] pyproject.toml
   reqguard freeze [--python PATH] [--all] [-o OUTPUT] [--installer NAME] [--hash-python X.Y]... [--hash-platform TAG]...
                   [index options]
+  reqguard export --format requirements.txt|pylock.toml [-o OUT] [--dev] [index options] FILE
   reqguard show [--json] [-r FILE] [target options] [index options] PROJECT...
   reqguard parse --json FILE
 
@@ -138,6 +151,7 @@ ${CHECK_USAGE}
 ${FIX_USAGE}
 ${LOCK_USAGE}
 ${FREEZE_USAGE}
+${EXPORT_USAGE}
 show    prints the index each PROJECT comes from and its versions there, newest first, with
         yanked ones marked. -r FILE takes the index from that requirements file (its options
         and includes win over --index-url, as in pip). Exit status: 0 when every project was

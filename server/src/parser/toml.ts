@@ -248,3 +248,20 @@ function readEscape(text: string, at: number, end: number, multiline: boolean): 
   while (after < end && (text[after] === ' ' || text[after] === '\t' || text[after] === '\n' || text[after] === '\r')) after++;
   return { value: '', length: after - at };
 }
+
+/** A TOML document as plain data (tables as objects, arrays, strings, numbers, booleans, dates). */
+export type TomlData = { readonly ok: true; readonly data: Readonly<Record<string, unknown>> } | { readonly ok: false; readonly message: string };
+
+/**
+ * A whole TOML 1.0 document as plain values, for lock files (uv.lock, pylock.toml), which tools
+ * write and read as data: no positions, and a syntax error is a message naming the line.
+ */
+export function readTomlData(text: string, label: string): TomlData {
+  try {
+    const program = tomlParser.parseTOML(text, { tomlVersion: '1.0.0' });
+    return { ok: true, data: tomlParser.getStaticTOMLValue(program) as Record<string, unknown> };
+  } catch (error) {
+    const where = error instanceof SyntaxError && 'lineNumber' in error ? ` (line ${String(error.lineNumber)})` : '';
+    return { ok: false, message: `${label} is not valid TOML: ${error instanceof Error ? error.message : String(error)}${where}` };
+  }
+}
