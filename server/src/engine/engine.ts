@@ -159,6 +159,19 @@ export async function planFileFixes(file: AnalyzedFile, context: FixContext, opt
   return { ...plan, replacements: withInsertions(plan.replacements, completion.insertions), added: completion.added };
 }
 
+/**
+ * Asks the index for the project of every requirement of the file, without waiting: the answers
+ * land in the index client's memory, where the planner finds them. The CLI calls it while it still
+ * asks the Python on PATH for its environment (which the pages do not depend on), so the first
+ * requests leave without waiting for the interpreter.
+ */
+export function prefetchProjects(file: AnalyzedFile, index: PackageIndex, signal?: AbortSignal): void {
+  if (file.analysis.family !== 'requirements') return;
+  for (const entry of file.analysis.parsed.entries) {
+    if (entry.kind === 'requirement' && entry.normalizedName) void index.project(entry.normalizedName, signal);
+  }
+}
+
 /** The plan for one file the fixed file includes: its replacements are in `include.document.text`. */
 export interface IncludedFixPlan {
   readonly include: IncludedFile;
