@@ -15,9 +15,13 @@
 // entries pinned to the release pip picks, with hashes) and every hashin run too (300 pins), so a
 // failure is never timed. The load average is printed with the figures. A missed target prints
 // MISSED but exits 0.
+// REQGUARD_BENCH_BASELINE_CLI=path/to/another/server/out/cli.js adds that build (say, main's) to
+// the alternation, to measure a change against it in the same run. With GNU time at
+// /usr/bin/time, each tool's CPU time (user + system) is shown too: under load it says more than
+// the wall time.
 //   node out/test/bench/fix.bench.js [--runs N] [-- extra reqguard fix options…]
 import { spawn } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -35,6 +39,8 @@ const CLI = join(REPO_ROOT, 'server/out/cli.js');
 const HASHIN = process.env.REQGUARD_HASHIN;
 /** Node options for the reqguard runs, to profile them: REQGUARD_BENCH_NODE_OPTIONS='--cpu-prof --cpu-prof-dir=/tmp/prof'. */
 const NODE_OPTIONS = (process.env.REQGUARD_BENCH_NODE_OPTIONS ?? '').split(' ').filter(Boolean);
+const BASELINE_CLI = process.env.REQGUARD_BENCH_BASELINE_CLI;
+const GNU_TIME = existsSync('/usr/bin/time') ? '/usr/bin/time' : undefined;
 const SPEEDUP_TARGET = 5;
 const BOUND_RATIO = 1.3;
 const START_TARGET_MS = 100;
@@ -42,22 +48,34 @@ const LOWER_BOUND_MS = Math.ceil(PROJECTS / CONCURRENCY) * LATENCY_MS;
 
 interface Timed {
   wallMs: number;
+  /** User + system CPU time of the process (GNU time), when measured. */
+  cpuMs?: number;
   /** Spawn → the index receiving the run's first request. */
   firstRequestMs?: number;
 }
 
-/** Runs a program to its end; rejects with its stderr when it fails. Wall time from spawn to exit. */
-function timedRun(command: string, args: readonly string[], cwd: string, env: NodeJS.ProcessEnv): Promise<{ wallMs: number; spawnedAt: number; stdout: string }> {
+/**
+ * Runs a program to its end; rejects with its stderr when it fails. Wall time from spawn to exit,
+ * and its CPU time when GNU time is there to tell.
+ */
+function timedRun(command: string, args: readonly string[], cwd: string, env: NodeJS.ProcessEnv): Promise<{ wallMs: number; cpuMs?: number; spawnedAt: number; stdout: string }> {
+  const cpuFile = GNU_TIME ? join(cwd, `.cpu-${process.pid}-${Math.random().toString(36).slice(2)}`) : undefined;
+  const [program, programArgs] = cpuFile ? [GNU_TIME!, ['-f', '%U %S', '-o', cpuFile, command, ...args]] : [command, args];
   return new Promise((resolve, reject) => {
     const spawnedAt = performance.timeOrigin + performance.now();
     const start = performance.now();
-    const child = spawn(command, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(program, programArgs, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     child.on('error', reject);
-    child.on('close', (code) => (code === 0 ? resolve({ wallMs: performance.now() - start, spawnedAt, stdout }) : reject(new Error(`${command} ${args.slice(0, 3).join(' ')}… exited with ${code}: ${stderr.slice(0, 2000)}`))));
+    child.on('close', (code) => {
+      const wallMs = performance.now() - start;
+      if (code !== 0) return reject(new Error(`${command} ${args.slice(0, 3).join(' ')}… exited with ${code}: ${stderr.slice(0, 2000)}`));
+      const [user, system] = cpuFile ? readFileSync(cpuFile, 'utf8').trim().split('\n').pop()!.split(' ').map(Number) : [];
+      resolve({ wallMs, ...(user !== undefined ? { cpuMs: (user + system) * 1000 } : {}), spawnedAt, stdout });
+    });
   });
 }
 
@@ -78,14 +96,14 @@ async function main(): Promise<void> {
   const env = { PATH: process.env.PATH ?? '', HOME: root, PIP_CONFIG_FILE: '/dev/null' };
   const indexRoot = index.simpleUrl.replace(/simple\/$/, '');
 
-  const reqguard = async (run: number): Promise<Timed & Counted> => {
+  const reqguard = async (run: number, cli = CLI): Promise<Timed & Counted> => {
     const dir = tempDir('fix-bench-run');
     writeFileSync(join(dir, 'requirements.txt'), names.join('\n') + '\n');
     let spawnedAt = 0;
     let before = 0;
     const done = await counted(count, async () => {
       before = (await count()).all;
-      const result = await timedRun(process.execPath, [...NODE_OPTIONS, CLI, 'fix', '--isolated', ...(EXTRA_FIX_OPTIONS.includes('--no-cache') ? [] : ['--cache-dir', join(dir, 'cache')]), '--index-url', index.simpleUrl, ...EXTRA_FIX_OPTIONS, 'requirements.txt'], dir, env);
+      const result = await timedRun(process.execPath, [...NODE_OPTIONS, cli, 'fix', '--isolated', ...(EXTRA_FIX_OPTIONS.includes('--no-cache') ? [] : ['--cache-dir', join(dir, 'cache')]), '--index-url', index.simpleUrl, ...EXTRA_FIX_OPTIONS, 'requirements.txt'], dir, env);
       spawnedAt = result.spawnedAt;
       return result;
     });
@@ -112,10 +130,11 @@ async function main(): Promise<void> {
 
   const nodeStart = async (): Promise<number> => (await timedRun(process.execPath, ['-e', '0'], root, env)).wallMs;
 
-  const runs = { reqguard: [] as (Timed & Counted)[], hashin: [] as (Timed & Counted)[], bare: [] as (Timed & Counted & { inProcessMs: number })[], node: [] as number[] };
+  const runs = { reqguard: [] as (Timed & Counted)[], baseline: [] as (Timed & Counted)[], hashin: [] as (Timed & Counted)[], bare: [] as (Timed & Counted & { inProcessMs: number })[], node: [] as number[] };
   try {
     for (let run = 0; run < RUNS; run++) {
       runs.reqguard.push(await reqguard(run));
+      if (BASELINE_CLI) runs.baseline.push(await reqguard(run, BASELINE_CLI));
       if (HASHIN) runs.hashin.push(await hashin(run));
       runs.bare.push(await bare());
       runs.node.push(await nodeStart());
@@ -127,6 +146,7 @@ async function main(): Promise<void> {
 
   const ms = (n: number) => `${n.toFixed(0)} ms`;
   const list = (values: number[]) => values.map((v) => v.toFixed(0)).join(', ');
+  const cpu = (timed: Timed[]) => (timed.every((r) => r.cpuMs !== undefined) ? `, CPU median ${ms(median(timed.map((r) => r.cpuMs!)))}` : '');
   const verdict = (met: boolean) => (met ? 'met' : 'MISSED');
   const routes = (r: Counted) => JSON.stringify(r.byRoute);
   const fixMs = median(runs.reqguard.map((r) => r.wallMs));
@@ -135,15 +155,19 @@ async function main(): Promise<void> {
   const firstRequest = median(runs.reqguard.map((r) => r.firstRequestMs ?? Number.NaN));
   console.log(`fix benchmark: ${PROJECTS} unpinned projects, ${LATENCY_MS} ms latency per request, concurrency ${CONCURRENCY}, cold caches; Node ${process.version}, ${availableParallelism()} CPUs`);
   console.log(`load average (1 min) at the start and after each round: ${loads.map((l) => l.toFixed(2)).join(' → ')}; medians of ${RUNS} alternating runs`);
-  console.log(`  reqguard fix ${EXTRA_FIX_OPTIONS.join(' ')}`.trimEnd() + `   median ${ms(fixMs)} (${list(runs.reqguard.map((r) => r.wallMs))}), requests ${routes(runs.reqguard[0])}`);
+  console.log(`  reqguard fix ${EXTRA_FIX_OPTIONS.join(' ')}`.trimEnd() + `   median ${ms(fixMs)} (${list(runs.reqguard.map((r) => r.wallMs))})${cpu(runs.reqguard)}, requests ${routes(runs.reqguard[0])}`);
+  if (BASELINE_CLI) {
+    const base = median(runs.baseline.map((r) => r.wallMs));
+    console.log(`  baseline ${BASELINE_CLI}   median ${ms(base)} (${list(runs.baseline.map((r) => r.wallMs))})${cpu(runs.baseline)}; spawn → first request ${ms(median(runs.baseline.map((r) => r.firstRequestMs ?? Number.NaN)))}`);
+  }
   if (HASHIN) {
     const peer = median(runs.hashin.map((r) => r.wallMs));
-    console.log(`  hashin (${HASHIN})   median ${ms(peer)} (${list(runs.hashin.map((r) => r.wallMs))}), requests ${routes(runs.hashin[0])}`);
+    console.log(`  hashin (${HASHIN})   median ${ms(peer)} (${list(runs.hashin.map((r) => r.wallMs))})${cpu(runs.hashin)}, requests ${routes(runs.hashin[0])}`);
     console.log(`  reqguard vs hashin: ${(peer / fixMs).toFixed(2)}× faster (target ≥ ${SPEEDUP_TARGET}×) ${verdict(peer / fixMs >= SPEEDUP_TARGET)}`);
   } else {
     console.log('  hashin: skipped (set REQGUARD_HASHIN to the path of hashin.py to compare with the peer)');
   }
-  console.log(`  bare undici, new process (spawn → exit)   median ${ms(median(runs.bare.map((r) => r.wallMs)))} (${list(runs.bare.map((r) => r.wallMs))}); its fetching alone ${ms(median(runs.bare.map((r) => r.inProcessMs)))}`);
+  console.log(`  bare undici, new process (spawn → exit)   median ${ms(median(runs.bare.map((r) => r.wallMs)))} (${list(runs.bare.map((r) => r.wallMs))})${cpu(runs.bare)}; its fetching alone ${ms(median(runs.bare.map((r) => r.inProcessMs)))}`);
   console.log(`  process start (node -e 0)   median ${ms(startMs)} (${list(runs.node)})`);
   console.log(`  bound: ⌈${PROJECTS}/${CONCURRENCY}⌉ × ${LATENCY_MS} ms + start = ${ms(bound)}; reqguard at ${(fixMs / bound).toFixed(2)}× (target ≤ ${BOUND_RATIO}×) ${verdict(fixMs <= BOUND_RATIO * bound)}`);
   console.log(`  spawn → first request at the index   median ${ms(firstRequest)} (${list(runs.reqguard.map((r) => r.firstRequestMs ?? Number.NaN))}) (target ≤ ${START_TARGET_MS} ms) ${verdict(firstRequest <= START_TARGET_MS)}`);
