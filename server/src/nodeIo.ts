@@ -136,11 +136,15 @@ export function diskPathProbe(fromFile: string): PathProbe {
  */
 export function fileResponseStore(dir: string): ResponseStore {
   const pathOf = (key: string) => join(dir, `${createHash('sha256').update(key).digest('hex')}.json`);
+  // A folder that is not there yet (the first run with this cache) holds nothing: its reads are
+  // answered without asking the disk, hundreds of them in a cold run, until a write makes it.
+  let folderAbsent = !existsSync(dir);
   // Made private once, by the first write; the writes that arrive meanwhile wait for the same
   // promise (a cold run starts hundreds at once). A failure lets the next write try again.
   let folderReady: Promise<void> | undefined;
   async function makePrivateFolder(): Promise<void> {
     await mkdir(dir, { recursive: true, mode: 0o700 });
+    folderAbsent = false;
     try {
       const { mode } = await stat(dir);
       if (mode & 0o077) await chmod(dir, mode & 0o700);
@@ -154,7 +158,8 @@ export function fileResponseStore(dir: string): ResponseStore {
   }));
   return {
     read(key) {
-      // A cold run's reads are all misses: the callback API answers them without opening a FileHandle.
+      if (folderAbsent) return Promise.resolve(undefined);
+      // The callback API: a miss costs no FileHandle.
       return new Promise((resolve) =>
         readFileCallback(pathOf(key), 'utf8', (error, text) => {
           if (error) return resolve(undefined);
