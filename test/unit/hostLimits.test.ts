@@ -43,14 +43,15 @@ test('hosts are sized apart: PyPI\'s CDN gets three times the base (at most 64),
 test('a host answering 429/503 is asked half as many at once, and one more per answer until back to its size', () => {
   const hosts = new HostLimits(16);
   const url = 'https://mirror.example/simple/a/';
-  hosts.refused(url);
+  const host = hosts.hostOf(url);
+  hosts.refused(host);
   assert.equal(hosts.limitFor(url).current, 8);
-  hosts.refused(url);
-  hosts.refused(url);
-  hosts.refused(url);
-  hosts.refused(url);
+  hosts.refused(host);
+  hosts.refused(host);
+  hosts.refused(host);
+  hosts.refused(host);
   assert.equal(hosts.limitFor(url).current, 1);
-  for (let n = 0; n < 40; n++) hosts.answered(url);
+  for (let n = 0; n < 40; n++) hosts.answered(hosts.hostOf(url));
   assert.equal(hosts.limitFor(url).current, 16, 'never past its size');
   assert.equal(hosts.limitFor('https://other.example/').current, 16, 'other hosts are not affected');
 });

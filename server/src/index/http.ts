@@ -145,7 +145,7 @@ const MAX_HOST_CONCURRENCY = 64;
  * the host's size. The retry itself still waits for Retry-After or the backoff.
  */
 export class HostLimits {
-  private readonly hosts = new Map<string, { limit: ConcurrencyLimit; size: number }>();
+  private readonly hosts = new Map<string, HostLimit>();
 
   constructor(private readonly base: number) {}
 
@@ -154,7 +154,8 @@ export class HostLimits {
     return CDN_HOSTS.has(new URL(url).hostname) ? Math.min(MAX_HOST_CONCURRENCY, Math.max(base, base * CDN_FACTOR)) : base;
   }
 
-  limitFor(url: string): ConcurrencyLimit {
+  /** The limit of the URL's host (parse the URL once per request and keep this). */
+  hostOf(url: string): HostLimit {
     const origin = new URL(url).origin;
     let host = this.hosts.get(origin);
     if (!host) {
@@ -162,20 +163,28 @@ export class HostLimits {
       host = { limit: new ConcurrencyLimit(size), size };
       this.hosts.set(origin, host);
     }
-    return host.limit;
+    return host;
+  }
+
+  limitFor(url: string): ConcurrencyLimit {
+    return this.hostOf(url).limit;
   }
 
   /** The host said it is overloaded (429, 503). */
-  refused(url: string): void {
-    const limit = this.limitFor(url);
-    limit.setLimit(Math.floor(limit.current / 2));
+  refused(host: HostLimit): void {
+    host.limit.setLimit(Math.floor(host.limit.current / 2));
   }
 
   /** A request to the host went through. */
-  answered(url: string): void {
-    const host = this.hosts.get(new URL(url).origin);
-    if (host && host.limit.current < host.size) host.limit.setLimit(host.limit.current + 1);
+  answered(host: HostLimit): void {
+    if (host.limit.current < host.size) host.limit.setLimit(host.limit.current + 1);
   }
+}
+
+export interface HostLimit {
+  readonly limit: ConcurrencyLimit;
+  /** Its limit while it does not refuse. */
+  readonly size: number;
 }
 
 function once(fn: () => void): () => void {
@@ -403,16 +412,17 @@ export function createHttpClient(options: HttpOptions): HttpClient {
   }
 
   async function fetchWithRetries(url: string, req: HttpRequest): Promise<Result<HttpResponse> | { redirect: string }> {
+    const host = hosts.hostOf(url);
     for (let attemptNumber = 0; ; attemptNumber++) {
-      const release = await hosts.limitFor(url).acquire(req.signal);
+      const release = await host.limit.acquire(req.signal);
       let outcome: Attempt;
       try {
         outcome = await attempt(url, req);
       } finally {
         release();
       }
-      if (outcome.kind === 'retry' && outcome.overloaded) hosts.refused(url);
-      else if (outcome.kind !== 'retry') hosts.answered(url);
+      if (outcome.kind === 'retry' && outcome.overloaded) hosts.refused(host);
+      else if (outcome.kind !== 'retry') hosts.answered(host);
       if (outcome.kind === 'response') return { ok: true, value: outcome.response };
       if (outcome.kind === 'redirect') return { redirect: outcome.location };
       if (outcome.kind === 'error' || attemptNumber >= retries) return { ok: false, error: outcome.error };

@@ -460,6 +460,34 @@ function storedMetadata(body: string): Result<DistributionMetadata> | undefined 
 }
 
 /** The newest version a page's installable files offer (yanked ones aside), if any. */
+/** A page as one source of a project: its files labelled with the source, its versions sorted, its newest release. */
+interface PagePart {
+  readonly files: readonly IndexedFile[];
+  readonly sortedVersions: readonly string[];
+  readonly offersFiles: boolean;
+  readonly newest?: string;
+}
+
+/**
+ * Made once per page and source: a planner asks for a project several times (to pin, to hash, to
+ * complete the file), and a page's 10,000 files were copied and its versions sorted each time.
+ */
+const PAGE_PARTS = new WeakMap<ProjectPage, Map<string, PagePart>>();
+
+function pagePart(page: ProjectPage, source: string): PagePart {
+  let bySource = PAGE_PARTS.get(page);
+  if (!bySource) PAGE_PARTS.set(page, (bySource = new Map()));
+  let part = bySource.get(source);
+  if (!part) {
+    const files: IndexedFile[] = [];
+    for (const file of page.files) files.push({ ...file, source });
+    const offersFiles = page.files.some((file) => file.kind !== 'other');
+    part = { files, sortedVersions: sortVersionsDescending(page.versions), offersFiles, newest: offersFiles ? newestOffered(page.files) : undefined };
+    bySource.set(source, part);
+  }
+  return part;
+}
+
 function newestOffered(files: readonly DistributionFile[]): string | undefined {
   const offered = files.flatMap((file) => (file.version && !file.yanked && file.kind !== 'other' ? [file.version] : []));
   return sortVersionsDescending([...new Set(offered)])[0];
@@ -596,6 +624,7 @@ export function openIndex(client: IndexClient, selection: IndexSelection, option
       const statuses: ProjectData['statuses'][number][] = [];
       let freshness: Freshness = 'memory';
       let fetchedAt = Infinity;
+      const parts: PagePart[] = [];
       for (const lookup of lookups) {
         const result = await lookup.result;
         if (!result.ok) {
@@ -603,12 +632,14 @@ export function openIndex(client: IndexClient, selection: IndexSelection, option
           continue;
         }
         const page = result.value.value;
+        const part = pagePart(page, lookup.source);
+        parts.push(part);
         if (page.ignoredLinks) problems.push(ignoredLinksProblem(lookup.source, name, page.ignoredLinks));
         // One by one: a spread of a page's hundred thousand versions overflows the call stack.
-        for (const file of page.files) files.push({ ...file, source: lookup.source });
+        for (const file of part.files) files.push(file);
         for (const version of page.versions) versions.push(version);
         if (page.status) statuses.push({ ...page.status, source: lookup.source });
-        if (lookup.isIndex && page.files.some((file) => file.kind !== 'other')) onIndexes.push({ source: lookup.source, newest: newestOffered(page.files) });
+        if (lookup.isIndex && part.offersFiles) onIndexes.push({ source: lookup.source, newest: part.newest });
         if (FRESHNESS_RANK[result.value.freshness] > FRESHNESS_RANK[freshness]) freshness = result.value.freshness;
         fetchedAt = Math.min(fetchedAt, result.value.fetchedAt);
       }
@@ -621,8 +652,9 @@ export function openIndex(client: IndexClient, selection: IndexSelection, option
         ok: true,
         value: {
           name,
-          files,
-          versions: sortVersionsDescending(versions),
+          // One page (the usual case): its part as it is, made once per page, not once per call.
+          files: parts.length === 1 && lookups.length === 1 ? parts[0].files : files,
+          versions: parts.length === 1 && lookups.length === 1 ? parts[0].sortedVersions : sortVersionsDescending(versions),
           stale: freshness === 'stale',
           freshness,
           fetchedAt,
