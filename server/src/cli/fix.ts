@@ -113,7 +113,8 @@ async function fixFile(name: string, run: FixRun): Promise<number> {
   }
   const index = fileIndex(run.runtime, file, options.settings);
   const prefetch = new AbortController();
-  if (run.pin) prefetchProjects(file, index, prefetch.signal);
+  // "Pin and hash all" looks every entry up; --pin-only and --hash-only skip some, so nothing is asked ahead.
+  if (run.pin && run.hash) prefetchProjects(file, index, prefetch.signal);
   const targets = await run.targets;
   if (!targets) {
     prefetch.abort();

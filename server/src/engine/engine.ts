@@ -13,7 +13,7 @@ import type { PackageIndex } from '../index/packageIndex';
 import { osvPost, type IndexRuntime } from '../index/runtime';
 import { applyReplacements } from '../pip/entryEdit';
 import type { TargetEnvironment } from '../pip/environment';
-import { planFixes, type FixDeps, type FixOptions, type FixPlan } from '../pip/fixPlan';
+import { planFixes, unfixableReason, type FixDeps, type FixOptions, type FixPlan } from '../pip/fixPlan';
 import { hashModeOf, includedRequirementFiles } from '../pip/hashMode';
 import { resolveIncludes, type IncludedFile, type TextReader } from '../pip/includes';
 import { documentKindOf, type ParsedFile } from '../parser/documentKinds';
@@ -160,15 +160,17 @@ export async function planFileFixes(file: AnalyzedFile, context: FixContext, opt
 }
 
 /**
- * Asks the index for the project of every requirement of the file, without waiting: the answers
- * land in the index client's memory, where the planner finds them. The CLI calls it while it still
- * asks the Python on PATH for its environment (which the pages do not depend on), so the first
- * requests leave without waiting for the interpreter.
+ * Asks the index for the project of every entry "Pin and hash all" will look up (what
+ * unfixableReason lets through), without waiting: the answers land in the index client's memory,
+ * where the planner finds them. The CLI calls it while it still asks the Python on PATH for its
+ * environment (which the pages do not depend on), so the first requests leave without waiting
+ * for the interpreter.
  */
 export function prefetchProjects(file: AnalyzedFile, index: PackageIndex, signal?: AbortSignal): void {
-  if (file.analysis.family !== 'requirements') return;
-  for (const entry of file.analysis.parsed.entries) {
-    if (entry.kind === 'requirement' && entry.normalizedName) void index.project(entry.normalizedName, signal);
+  const { analysis } = file;
+  if (analysis.family !== 'requirements') return;
+  for (const entry of analysis.parsed.entries) {
+    if (entry.kind === 'requirement' && entry.normalizedName && unfixableReason(analysis, entry) === undefined) void index.project(entry.normalizedName, signal);
   }
 }
 

@@ -137,6 +137,7 @@ const CDN_HOSTS = new Set(['pypi.org', 'files.pythonhosted.org', 'test.pypi.org'
 /** How many times the per-host limit a CDN host gets, and the ceiling (uv asks up to 50 at once). */
 const CDN_FACTOR = 3;
 const MAX_HOST_CONCURRENCY = 64;
+const cdnSize = (base: number) => Math.min(MAX_HOST_CONCURRENCY, Math.max(base, base * CDN_FACTOR));
 
 /**
  * One ConcurrencyLimit per host (scheme, host and port), sized for it: `base` for most, CDN_FACTOR
@@ -151,7 +152,7 @@ export class HostLimits {
 
   /** The host's size: what its limit returns to once it stops refusing. */
   static sizeFor(url: string, base: number): number {
-    return CDN_HOSTS.has(new URL(url).hostname) ? Math.min(MAX_HOST_CONCURRENCY, Math.max(base, base * CDN_FACTOR)) : base;
+    return CDN_HOSTS.has(new URL(url).hostname) ? cdnSize(base) : base;
   }
 
   /** The limit of the URL's host (parse the URL once per request and keep this). */
@@ -326,8 +327,8 @@ export function createHttpClient(options: HttpOptions): HttpClient {
     // Passing `ca` replaces Node's roots, so the bundled ones are added back explicitly.
     ...(options.extraCaCertificates?.length ? { ca: [...rootCertificates, ...options.extraCaCertificates] } : {}),
   };
-  // Per origin; HostLimits keeps each host within its own size.
-  const pool = { keepAliveTimeout: 30_000, connections: Math.min(MAX_HOST_CONCURRENCY, Math.max(concurrency, concurrency * CDN_FACTOR)) };
+  // Per origin, as many as the largest host may use; HostLimits keeps each host within its own size.
+  const pool = { keepAliveTimeout: 30_000, connections: cdnSize(concurrency) };
   const direct = new Agent({ ...pool, connect: tls });
   const proxies = new Map<string, ProxyAgent>();
 
