@@ -1,7 +1,7 @@
 // Real file-system access for the server and the CLI (the only place they touch the disk).
 import { createHash } from 'node:crypto';
-import { closeSync, constants, existsSync, fstatSync, openSync, readdirSync, readSync, statSync, type Stats } from 'node:fs';
-import { chmod, mkdir, open, readdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
+import { closeSync, constants, existsSync, fstatSync, openSync, readdirSync, readSync, readFile as readFileCallback, rename as renameCallback, statSync, writeFile as writeFileCallback, type Stats } from 'node:fs';
+import { chmod, mkdir, open, readdir, stat } from 'node:fs/promises';
 import { dirname, isAbsolute, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { EnvironmentReader } from './pip/installed';
@@ -137,32 +137,49 @@ export function diskPathProbe(fromFile: string): PathProbe {
  */
 export function fileResponseStore(dir: string): ResponseStore {
   const pathOf = (key: string) => join(dir, `${createHash('sha256').update(key).digest('hex')}.json`);
-  let folderIsPrivate = false;
-  async function privateFolder(): Promise<void> {
-    if (folderIsPrivate) return;
+  // A folder that is not there yet (the first run with this cache) holds nothing: its reads are
+  // answered without asking the disk, hundreds of them in a cold run, until a write makes it.
+  let folderAbsent = !existsSync(dir);
+  // Made private once, by the first write; the writes that arrive meanwhile wait for the same
+  // promise (a cold run starts hundreds at once). A failure lets the next write try again.
+  let folderReady: Promise<void> | undefined;
+  async function makePrivateFolder(): Promise<void> {
     await mkdir(dir, { recursive: true, mode: 0o700 });
+    folderAbsent = false;
     try {
       const { mode } = await stat(dir);
       if (mode & 0o077) await chmod(dir, mode & 0o700);
     } catch {
       // Not ours to change (a shared folder given as --cache-dir): the files stay 0600.
     }
-    folderIsPrivate = true;
   }
+  const privateFolder = () => (folderReady ??= makePrivateFolder().catch((error: unknown) => {
+    folderReady = undefined;
+    throw error;
+  }));
   return {
-    async read(key) {
-      try {
-        return asStoredResponse(JSON.parse(await readFile(pathOf(key), 'utf8')));
-      } catch {
-        return undefined;
-      }
+    read(key) {
+      if (folderAbsent) return Promise.resolve(undefined);
+      // The callback API: a miss costs no FileHandle.
+      return new Promise((resolve) =>
+        readFileCallback(pathOf(key), 'utf8', (error, text) => {
+          if (error) return resolve(undefined);
+          try {
+            resolve(asStoredResponse(JSON.parse(text)));
+          } catch {
+            resolve(undefined);
+          }
+        }),
+      );
     },
     async write(key, response) {
       await privateFolder();
       const target = pathOf(key);
       const temporary = `${target}.${process.pid}.${Date.now()}.tmp`;
-      await writeFile(temporary, JSON.stringify(response), { mode: 0o600 });
-      await rename(temporary, target);
+      // fs's callback API: about half the CPU of fs/promises' FileHandles, for hundreds of writes a run.
+      await new Promise<void>((resolve, reject) =>
+        writeFileCallback(temporary, JSON.stringify(response), { mode: 0o600 }, (error) => (error ? reject(error) : renameCallback(temporary, target, (renamed) => (renamed ? reject(renamed) : resolve())))),
+      );
     },
   };
 }

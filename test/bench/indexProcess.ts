@@ -44,6 +44,14 @@ export class IndexProcess {
     });
   }
 
+  /** When request number `n` of the index's log (0-based) arrived, in ms since the epoch; undefined when it has not. */
+  receivedAt(n: number): Promise<number | undefined> {
+    return new Promise((resolve) => {
+      this.child.once('message', (message) => resolve((message as { at: number | null }).at ?? undefined));
+      this.child.send({ receivedAt: n });
+    });
+  }
+
   private closed?: Promise<void>;
 
   close(): Promise<void> {

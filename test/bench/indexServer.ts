@@ -2,7 +2,7 @@
 // index does not share the client's event loop, and the lower bound assumes the index costs
 // nothing but its latency. Every route gets the latency, so whatever a client asks costs a round
 // trip. Talks over IPC: sends { url } when listening; answers 'count' with the request log's
-// totals; 'close' stops it.
+// totals and { receivedAt: n } with when request n arrived; 'close' stops it.
 //   node out/test/bench/indexServer.js [pages|releases|jupyter]   (the fixture, default pages; jupyter: the lock benchmark's graph)
 import { jupyterFixture } from '../support/dependencyGraphs';
 import { startTestIndex, type Route } from '../support/testIndex';
@@ -20,6 +20,9 @@ async function main(): Promise<void> {
       process.send!(countRequests(index.requests));
     } else if (message === 'close') {
       void index.close().then(() => process.exit(0));
+    } else if (typeof message === 'object' && message && 'receivedAt' in message) {
+      // When request number n of the log arrived (epoch ms), or null when there is none yet.
+      process.send!({ at: index.requests[(message as { receivedAt: number }).receivedAt]?.receivedAt ?? null });
     }
   });
   // Without a parent there is nobody to stop us.

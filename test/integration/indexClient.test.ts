@@ -137,6 +137,8 @@ describe('reading projects', () => {
       const first = await t.client.fileSha256({ url, hashes: {} });
       assert.deepEqual(first, { ok: true, value: file.sha256 });
       const before = index.requests.length;
+      // Answers are written in the background; another client sees them once they are on disk.
+      await t.client.flush();
       const again = testClient({ cacheDir: t.cacheDir });
       assert.deepEqual(await again.client.fileSha256({ url, hashes: {} }), { ok: true, value: file.sha256 });
       assert.equal(index.requests.length, before, 'served from the persisted cache');

@@ -69,6 +69,8 @@ async function metadataOf(
 
 /** Asks again with a new client on the first one's store: nothing reaches the index, the answer is the same. */
 async function askAgainFromStore(first: Asked, filename: string, client: Parameters<typeof testClient>[0] = {}): Promise<void> {
+  // Answers are written in the background: the first client's are on disk once flushed.
+  await first.client.client.flush();
   const second = testClient({ cacheDir: first.client.cacheDir, ...client });
   try {
     const again = await metadataOf(filename, { client: second });

@@ -48,6 +48,7 @@ describe('the index client', () => {
       assert.equal(!during.ok && during.error.kind, 'not-found', JSON.stringify(during));
       assert.deepEqual(t.notices.map((notice) => notice.kind), ['stale']);
       index.setFault('simple-project', undefined);
+      await t.client.flush();
       const offline = testClient({ cacheDir: t.cacheDir, client: { offline: true, now: () => Date.now() + 365 * 86_400_000 } });
       const kept = await offline.client.projectPage(index.simpleUrl, 'zzz-typo');
       assert.equal(!kept.ok && kept.error.kind, 'not-found');

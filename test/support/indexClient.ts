@@ -49,7 +49,10 @@ export function testClient(
     notices,
     credentials,
     advance: (ms) => void (offset += ms),
-    close: () => http.close(),
+    close: async () => {
+      await client.flush();
+      await http.close();
+    },
   };
 }
 

@@ -116,6 +116,8 @@ export interface RecordedRequest {
   /** The status and body bytes sent (not set for faults that write by hand: truncated, gzip, huge). */
   status?: number;
   bytes?: number;
+  /** When it arrived, in ms since the epoch (performance.timeOrigin + now): other processes can compare it with their own clocks. */
+  receivedAt: number;
 }
 
 /** What the index offers, switched per test (`configure`); all on by default. */
@@ -652,7 +654,7 @@ export async function startTestIndex(fixture: IndexFixture, options: TestIndexOp
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     const path = url.pathname;
     const kind = classify(path);
-    const record: RecordedRequest = { method: req.method ?? 'GET', path: req.url ?? '/', route: kind, headers: { ...req.headers } };
+    const record: RecordedRequest = { method: req.method ?? 'GET', path: req.url ?? '/', route: kind, headers: { ...req.headers }, receivedAt: performance.timeOrigin + performance.now() };
     requests.push(record);
     const body = await readBody(req);
     const fault = faultFor(path, kind);

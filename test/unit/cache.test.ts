@@ -1,7 +1,7 @@
 // The index cache pieces: shared in-flight requests, LRU with TTL, persisted responses.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { chmodSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { InflightRequests, isFresh, LruCache, type StoredResponse } from '../../server/src/index/cache';
 import { fileResponseStore } from '../../server/src/nodeIo';
@@ -74,4 +74,19 @@ test('the cache folder is private (0700) and so is each answer in it (0600), how
   await fileResponseStore(old).write('k', response);
   assert.equal(statSync(old).mode & 0o777, 0o700);
   assert.equal(statSync(join(old, readdirSync(old)[0])).mode & 0o777, 0o600, 'a world-readable answer is replaced by a private one');
+});
+
+test('a store over a folder that is not there yet answers reads without the disk until its first write makes the folder', async () => {
+  const dir = join(tempDir('absent'), 'cache');
+  const store = fileResponseStore(dir);
+  assert.equal(await store.read('k'), undefined);
+  assert.equal(existsSync(dir), false, 'a read makes nothing');
+  const response = { url: 'https://index.example/simple/six/', status: 200, fetchedAt: 1, body: 'page' };
+  await store.write('k', response);
+  assert.deepEqual(await store.read('k'), response);
+  assert.equal(statSync(dir).mode & 0o777, 0o700);
+  // Concurrent first writes make the folder once and all land.
+  const fresh = fileResponseStore(join(tempDir('absent'), 'cache'));
+  await Promise.all(Array.from({ length: 50 }, (_, i) => fresh.write(`k${i}`, { ...response, body: String(i) })));
+  assert.deepEqual((await Promise.all(Array.from({ length: 50 }, (_, i) => fresh.read(`k${i}`)))).map((r) => r?.body), Array.from({ length: 50 }, (_, i) => String(i)));
 });

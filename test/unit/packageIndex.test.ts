@@ -198,3 +198,38 @@ test('a JSON project list of more than 8,000,000 values is "too-large", never re
   const result = await new IndexClient({ http, files: memoryFiles() }).projectNames(INDEX);
   assert.equal(!result.ok && result.error.kind, 'too-large', JSON.stringify(!result.ok && result.error));
 });
+
+test('answers do not wait for the disk: writes finish in the background, a read of the same key waits for its write, flush waits for all', async () => {
+  const kept = new Map<string, StoredResponse>();
+  const started: string[] = [];
+  let release = () => {};
+  const gate = new Promise<void>((resolve) => (release = resolve));
+  const store: ResponseStore = {
+    read: async (key) => kept.get(key),
+    write: async (key, response) => {
+      started.push(key);
+      await gate;
+      kept.set(key, response);
+    },
+  };
+  const http = memoryHttp({ [`${INDEX}six/`]: { body: '<a href="six-1.0.tar.gz">' } });
+  const client = new IndexClient({ http, files: memoryFiles(), store });
+  const first = await client.projectPage(INDEX, 'six');
+  assert.ok(first.ok);
+  assert.equal(first.value.freshness, 'fetched', 'answered while its write is held');
+  assert.equal(started.length, 1);
+  assert.equal(kept.size, 0);
+  let flushed = false;
+  const flushing = client.flush().then(() => (flushed = true));
+  client.clearMemory();
+  // Not in memory any more: the read waits for this client's own write, then finds it (no second request).
+  const again = client.projectPage(INDEX, 'six');
+  await new Promise((resolve) => setImmediate(resolve));
+  assert.equal(flushed, false);
+  release();
+  const second = await again;
+  await flushing;
+  assert.ok(second.ok && second.value.freshness === 'cached', JSON.stringify(second));
+  assert.equal(http.requests.length, 1);
+  assert.deepEqual([...kept.keys()], started);
+});

@@ -4,7 +4,7 @@
 // stay as they are. A file is written only when it changes, atomically, and byte for byte as it
 // was outside the rewritten entries. `--dry-run` writes nothing and prints the change as a unified diff.
 import { relative, resolve, sep } from 'node:path';
-import { fileIndex, planFileFixes, planIncludedFixes } from '../engine/engine';
+import { fileIndex, planFileFixes, planIncludedFixes, prefetchProjects } from '../engine/engine';
 import { applyReplacements, type TextReplacement } from '../pip/entryEdit';
 import type { FixPlan } from '../pip/fixPlan';
 import { pathBelow, type IncludedFile } from '../pip/includes';
@@ -16,7 +16,6 @@ import { COOLDOWN_OPTIONS, HASH_TARGET_OPTIONS, INDEX_OPTIONS, openIndexRuntime,
 import { FileChangedError } from './replaceFile';
 import { readTargetOptions, TARGET_OPTIONS, targetsOrFail } from './targets';
 import { cliInstaller, INSTALLER_OPTIONS, readInstallerOption } from './installer';
-import type { InstallerProfile } from '../pip/installer';
 import { unifiedDiff } from './unifiedDiff';
 
 
@@ -42,9 +41,10 @@ interface FixRun {
   readonly named: ReadonlyMap<string, string>;
   readonly options: IndexOptions;
   readonly runtime: IndexRuntime;
-  readonly targets: readonly TargetEnvironment[];
-  /** The installer the hashes are for (--installer, else the interpreter's pip). */
-  readonly installer: InstallerProfile;
+  /** Still being asked of the interpreters while the first file's pages are fetched; undefined: a named target failed (exit 2). */
+  readonly targets: Promise<readonly TargetEnvironment[] | undefined>;
+  /** --installer as given (checked); the profile follows from it and the targets (else the interpreter's pip). */
+  readonly installerOption: string | undefined;
   readonly dryRun: boolean;
   readonly pin: boolean;
   readonly hash: boolean;
@@ -64,14 +64,15 @@ export async function fix(argv: readonly string[], io: CliIo): Promise<number> {
   const targetOptions = readTargetOptions(args);
   const installerOption = readInstallerOption(args);
   if (args.positionals.length === 0) throw new UsageError('fix needs at least one FILE');
-  const targets = await targetsOrFail(targetOptions, io);
-  if (!targets) return 2;
+  // Asking an interpreter for its environment takes a Python start (0.1–0.5 s); the project pages
+  // do not depend on it, so they are fetched meanwhile (fixFile).
+  const targets = targetsOrFail(targetOptions, io);
   const runtime = openIndexRuntime(options, io);
   // A file named twice is fixed (or diffed) once: a second diff of the same file would not apply.
   const named = new Map<string, string>();
   for (const file of args.positionals) if (!named.has(resolve(io.cwd, file))) named.set(resolve(io.cwd, file), file);
   const upgradeVulnerable = args.has('--upgrade-vulnerable');
-  const run: FixRun = { io, named, options, runtime, targets, installer: cliInstaller(installerOption, targets), dryRun: args.has('--dry-run'), pin: !upgradeVulnerable && !args.has('--hash-only'), hash: !upgradeVulnerable && !args.has('--pin-only'), upgradeVulnerable, ...(args.has('--no-add-missing') ? { addMissing: false as const } : {}), done: new Set() };
+  const run: FixRun = { io, named, options, runtime, targets, installerOption, dryRun: args.has('--dry-run'), pin: !upgradeVulnerable && !args.has('--hash-only'), hash: !upgradeVulnerable && !args.has('--pin-only'), upgradeVulnerable, ...(args.has('--no-add-missing') ? { addMissing: false as const } : {}), done: new Set() };
   let status = 0;
   try {
     for (const file of named.values()) status = Math.max(status, await fixFile(file, run));
@@ -119,7 +120,16 @@ async function fixFile(name: string, run: FixRun): Promise<number> {
     io.stderr(`reqguard: ${name}: nothing written: ${notUtf8(file)}\n`);
     return 2;
   }
-  const context = { index: fileIndex(run.runtime, file, options.settings), settings: options.settings, targets: run.targets, runtime: run.runtime, installer: run.installer };
+  const index = fileIndex(run.runtime, file, options.settings);
+  const prefetch = new AbortController();
+  // "Pin and hash all" looks every entry up; --pin-only and --hash-only skip some, so nothing is asked ahead.
+  if (run.pin && run.hash) prefetchProjects(file, index, prefetch.signal);
+  const targets = await run.targets;
+  if (!targets) {
+    prefetch.abort();
+    return 2;
+  }
+  const context = { index, settings: options.settings, targets, runtime: run.runtime, installer: cliInstaller(run.installerOption, targets) };
   const wanted = { pin: run.pin, hash: run.hash, upgradeVulnerable: run.upgradeVulnerable };
   const [plan, included] = await Promise.all([planFileFixes(file, context, { ...wanted, addMissing: run.addMissing }), planIncludedFixes(file, context, wanted)]);
   run.done.add(file.path);

@@ -13,7 +13,7 @@ import type { PackageIndex } from '../index/packageIndex';
 import { osvPost, type IndexRuntime } from '../index/runtime';
 import { applyReplacements } from '../pip/entryEdit';
 import type { TargetEnvironment } from '../pip/environment';
-import { planFixes, type FixDeps, type FixOptions, type FixPlan, type FixTargets } from '../pip/fixPlan';
+import { planFixes, unfixableReason, type FixDeps, type FixOptions, type FixPlan, type FixTargets } from '../pip/fixPlan';
 import { hashModeOf, includedRequirementFiles } from '../pip/hashMode';
 import { resolveIncludes, type IncludedFile, type TextReader } from '../pip/includes';
 import { documentKindOf, type ParsedFile } from '../parser/documentKinds';
@@ -169,6 +169,21 @@ export async function planFileFixes(file: AnalyzedFile, context: FixContext, opt
   if (completion.kind === 'cancelled') return { replacements: [], skipped: [], cancelled: true };
   if (completion.kind === 'not-complete') return { ...plan, notCompleted: completion.reason };
   return { ...plan, replacements: withInsertions(plan.replacements, completion.insertions), added: completion.added };
+}
+
+/**
+ * Asks the index for the project of every entry "Pin and hash all" will look up (what
+ * unfixableReason lets through), without waiting: the answers land in the index client's memory,
+ * where the planner finds them. The CLI calls it while it still asks the Python on PATH for its
+ * environment (which the pages do not depend on), so the first requests leave without waiting
+ * for the interpreter.
+ */
+export function prefetchProjects(file: AnalyzedFile, index: PackageIndex, signal?: AbortSignal): void {
+  const { analysis } = file;
+  if (analysis.family !== 'requirements') return;
+  for (const entry of analysis.parsed.entries) {
+    if (entry.kind === 'requirement' && entry.normalizedName && unfixableReason(analysis, entry) === undefined) void index.project(entry.normalizedName, signal);
+  }
 }
 
 /** The plan for one file the fixed file includes: its replacements are in `include.document.text`. */

@@ -1,6 +1,7 @@
-// HTTP for the index layer, through undici: keep-alive pools, a concurrency limit with a queue,
-// per-request timeouts and cancellation, bounded retries with backoff, a body size cap, proxies,
-// extra CAs, and credentials that only ever go to the origin they belong to.
+// HTTP for the index layer, through undici: keep-alive pools, a concurrency limit per host with a
+// queue (larger for PyPI's CDN, smaller while a host answers 429/503), per-request timeouts and
+// cancellation, bounded retries with backoff, a body size cap, proxies, extra CAs, and
+// credentials that only ever go to the origin they belong to.
 import { Agent, ProxyAgent, type Dispatcher, request } from 'undici';
 import { createHash } from 'node:crypto';
 import { rootCertificates } from 'node:tls';
@@ -13,7 +14,11 @@ import { redactUrl } from './urls';
 
 export interface HttpOptions {
   readonly userAgent: string;
-  /** Requests in flight at once; the rest wait in a queue (default 16). */
+  /**
+   * Requests in flight at once to one host; the rest wait in a queue (default 16). Hosts behind a
+   * CDN made for it (PyPI's) get three times as many (at most 64); a host answering 429 or 503
+   * gets fewer until it recovers (see HostLimits).
+   */
   readonly concurrency?: number;
   /** Per attempt: from sending the request to the last byte of the body (default 10 s). */
   readonly timeoutMs?: number;
@@ -77,19 +82,31 @@ export class ConcurrencyLimit {
   private active = 0;
   private readonly waiting: { grant: () => void; signal?: AbortSignal; onAbort: () => void }[] = [];
 
-  constructor(private readonly limit: number) {}
+  constructor(private limit: number) {}
+
+  get current(): number {
+    return this.limit;
+  }
+
+  /** A new limit: holders beyond a lower one finish undisturbed, a higher one admits waiters at once. */
+  setLimit(limit: number): void {
+    this.limit = Math.max(1, limit);
+    while (this.active < this.limit && this.waiting.length > 0) this.grantNext();
+  }
+
+  private grantNext(): void {
+    const next = this.waiting.shift()!;
+    next.signal?.removeEventListener('abort', next.onAbort);
+    this.active++;
+    next.grant();
+  }
 
   /** Resolves with a release function, or rejects when `signal` aborts while queued. */
   acquire(signal?: AbortSignal): Promise<() => void> {
     if (signal?.aborted) return Promise.reject(signal.reason);
     const release = () => {
       this.active--;
-      const next = this.waiting.shift();
-      if (next) {
-        next.signal?.removeEventListener('abort', next.onAbort);
-        this.active++;
-        next.grant();
-      }
+      if (this.active < this.limit && this.waiting.length > 0) this.grantNext();
     };
     if (this.active < this.limit) {
       this.active++;
@@ -113,6 +130,62 @@ export class ConcurrencyLimit {
   get queued(): number {
     return this.waiting.length;
   }
+}
+
+/** Hosts behind a CDN built for many parallel requests: PyPI's pages and files (Fastly). */
+const CDN_HOSTS = new Set(['pypi.org', 'files.pythonhosted.org', 'test.pypi.org', 'test-files.pythonhosted.org']);
+/** How many times the per-host limit a CDN host gets, and the ceiling (uv asks up to 50 at once). */
+const CDN_FACTOR = 3;
+const MAX_HOST_CONCURRENCY = 64;
+const cdnSize = (base: number) => Math.min(MAX_HOST_CONCURRENCY, Math.max(base, base * CDN_FACTOR));
+
+/**
+ * One ConcurrencyLimit per host (scheme, host and port), sized for it: `base` for most, CDN_FACTOR
+ * times that for a CDN host. A 429 or 503 halves the host's limit (an index saying it is
+ * overloaded is asked less at once, not just later); every success afterwards adds one back, up to
+ * the host's size. The retry itself still waits for Retry-After or the backoff.
+ */
+export class HostLimits {
+  private readonly hosts = new Map<string, HostLimit>();
+
+  constructor(private readonly base: number) {}
+
+  /** The host's size: what its limit returns to once it stops refusing. */
+  static sizeFor(url: string, base: number): number {
+    return CDN_HOSTS.has(new URL(url).hostname) ? cdnSize(base) : base;
+  }
+
+  /** The limit of the URL's host (parse the URL once per request and keep this). */
+  hostOf(url: string): HostLimit {
+    const origin = new URL(url).origin;
+    let host = this.hosts.get(origin);
+    if (!host) {
+      const size = HostLimits.sizeFor(url, this.base);
+      host = { limit: new ConcurrencyLimit(size), size };
+      this.hosts.set(origin, host);
+    }
+    return host;
+  }
+
+  limitFor(url: string): ConcurrencyLimit {
+    return this.hostOf(url).limit;
+  }
+
+  /** The host said it is overloaded (429, 503). */
+  refused(host: HostLimit): void {
+    host.limit.setLimit(Math.floor(host.limit.current / 2));
+  }
+
+  /** A request to the host went through. */
+  answered(host: HostLimit): void {
+    if (host.limit.current < host.size) host.limit.setLimit(host.limit.current + 1);
+  }
+}
+
+export interface HostLimit {
+  readonly limit: ConcurrencyLimit;
+  /** Its limit while it does not refuse. */
+  readonly size: number;
 }
 
 function once(fn: () => void): () => void {
@@ -242,7 +315,8 @@ function statusError(status: number, url: string): IndexError {
 }
 
 export function createHttpClient(options: HttpOptions): HttpClient {
-  const limit = new ConcurrencyLimit(options.concurrency ?? 16);
+  const concurrency = options.concurrency ?? 16;
+  const hosts = new HostLimits(concurrency);
   const timeoutMs = options.timeoutMs ?? 10_000;
   const retries = options.retries ?? 2;
   const backoffMs = options.backoffMs ?? 250;
@@ -253,7 +327,8 @@ export function createHttpClient(options: HttpOptions): HttpClient {
     // Passing `ca` replaces Node's roots, so the bundled ones are added back explicitly.
     ...(options.extraCaCertificates?.length ? { ca: [...rootCertificates, ...options.extraCaCertificates] } : {}),
   };
-  const pool = { keepAliveTimeout: 30_000, connections: options.concurrency ?? 16 };
+  // Per origin, as many as the largest host may use; HostLimits keeps each host within its own size.
+  const pool = { keepAliveTimeout: 30_000, connections: cdnSize(concurrency) };
   const direct = new Agent({ ...pool, connect: tls });
   const proxies = new Map<string, ProxyAgent>();
 
@@ -268,7 +343,11 @@ export function createHttpClient(options: HttpOptions): HttpClient {
     return agent;
   }
 
-  type Attempt = { kind: 'response'; response: HttpResponse } | { kind: 'redirect'; location: string } | { kind: 'retry'; error: IndexError; waitMs?: number } | { kind: 'error'; error: IndexError };
+  type Attempt =
+    | { kind: 'response'; response: HttpResponse }
+    | { kind: 'redirect'; location: string }
+    | { kind: 'retry'; error: IndexError; waitMs?: number; overloaded?: boolean }
+    | { kind: 'error'; error: IndexError };
 
   async function attempt(url: string, req: HttpRequest): Promise<Attempt> {
     const headers: Record<string, string> = { 'user-agent': options.userAgent, 'accept-encoding': 'gzip, deflate, br', ...req.headers };
@@ -293,7 +372,7 @@ export function createHttpClient(options: HttpOptions): HttpClient {
     if (status < 200 || (status > 299 && status !== 304)) {
       discard(response.body);
       const error = statusError(status, url);
-      if (RETRY_STATUSES.has(status)) return { kind: 'retry', error, waitMs: retryAfterMs(responseHeaders['retry-after']) };
+      if (RETRY_STATUSES.has(status)) return { kind: 'retry', error, waitMs: retryAfterMs(responseHeaders['retry-after']), overloaded: status === 429 || status === 503 };
       return { kind: 'error', error };
     }
     const maxBytes = req.maxBytes ?? DEFAULT_MAX_BYTES;
@@ -334,14 +413,17 @@ export function createHttpClient(options: HttpOptions): HttpClient {
   }
 
   async function fetchWithRetries(url: string, req: HttpRequest): Promise<Result<HttpResponse> | { redirect: string }> {
+    const host = hosts.hostOf(url);
     for (let attemptNumber = 0; ; attemptNumber++) {
-      const release = await limit.acquire(req.signal);
+      const release = await host.limit.acquire(req.signal);
       let outcome: Attempt;
       try {
         outcome = await attempt(url, req);
       } finally {
         release();
       }
+      if (outcome.kind === 'retry' && outcome.overloaded) hosts.refused(host);
+      else if (outcome.kind !== 'retry') hosts.answered(host);
       if (outcome.kind === 'response') return { ok: true, value: outcome.response };
       if (outcome.kind === 'redirect') return { redirect: outcome.location };
       if (outcome.kind === 'error' || attemptNumber >= retries) return { ok: false, error: outcome.error };

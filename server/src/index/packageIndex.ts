@@ -219,13 +219,13 @@ export class IndexClient {
       return digest.ok ? digest : { ok: false, error: localReadError(digest.reason, file.url, path, MAX_FILE_BYTES) };
     }
     const key = `sha256\n${file.url}`;
-    const known = await this.options.store?.read(key);
+    const known = await this.stored(key);
     if (known) return { ok: true, value: known.body };
     if (this.offline) return { ok: false, error: indexError('offline', file.url, `offline: the hash of ${redactUrl(file.url)} is not cached`) };
     const result = await this.options.http.fetch({ url: file.url, consume: 'sha256', maxBytes: MAX_FILE_BYTES, signal });
     if (!result.ok) return result;
     const digest = result.value.sha256!;
-    await this.persist(key, { url: file.url, status: 200, fetchedAt: this.now(), body: digest });
+    this.persist(key, { url: file.url, status: 200, fetchedAt: this.now(), body: digest });
     return { ok: true, value: digest };
   }
 
@@ -249,7 +249,7 @@ export class IndexClient {
   private async metadataOnce(key: string, file: DistributionFile, jsonApiBase: string | undefined, signal: AbortSignal): Promise<Result<DistributionMetadata>> {
     const local = isFileUrl(file.url);
     if (!local) {
-      const stored = await this.options.store?.read(key);
+      const stored = await this.stored(key);
       const known = stored && storedMetadata(stored.body);
       if (known) {
         this.metadataMemory.set(key, known);
@@ -265,7 +265,7 @@ export class IndexClient {
     const result = await fetchDistributionMetadata(file, { http: this.options.http, files: this.options.files, offline: this.offline, jsonApi }, signal);
     if (!result.ok && result.error.kind === 'cancelled') return result;
     const lasting = result.ok || result.error.kind === 'not-static';
-    if (lasting && !local) await this.persist(key, { url: file.url, status: 200, fetchedAt: this.now(), contentType: METADATA_TYPE, body: JSON.stringify(result) });
+    if (lasting && !local) this.persist(key, { url: file.url, status: 200, fetchedAt: this.now(), contentType: METADATA_TYPE, body: JSON.stringify(result) });
     this.metadataMemory.set(key, result, !lasting ? ERROR_TTL_MS : local ? this.ttlMs : Infinity);
     return result;
   }
@@ -299,7 +299,7 @@ export class IndexClient {
 
   private async loadOnce<T>(key: string, spec: LoadSpec<T>, signal: AbortSignal): Promise<Result<Loaded<T>>> {
     const ttlMs = spec.ttlMs ?? this.ttlMs;
-    const stored = await this.options.store?.read(key);
+    const stored = await this.stored(key);
     // A kept "not found" is an answer like a page: used while fresh (or offline), and while the index fails.
     const absent = stored && NOT_FOUND.has(stored.status) ? stored : undefined;
     const storedValue = stored && !absent ? spec.parse(stored) : undefined;
@@ -316,7 +316,7 @@ export class IndexClient {
     const response = await this.options.http.fetch({ url: spec.url, headers, signal, maxBytes: spec.maxBytes ?? MAX_PAGE_BYTES });
     if (response.ok && response.value.status === 304 && usable) {
       const refreshed = { ...usable.stored, fetchedAt: this.now() };
-      await this.persist(key, refreshed);
+      this.persist(key, refreshed);
       this.recovered(spec.url);
       return this.remember(key, { ok: true, value: { value: usable.value, freshness: 'revalidated', fetchedAt: refreshed.fetchedAt } }, ttlMs);
     }
@@ -335,7 +335,7 @@ export class IndexClient {
       };
       const parsed = spec.parse(fresh);
       if (parsed.ok) {
-        await this.persist(key, fresh);
+        this.persist(key, fresh);
         this.recovered(spec.url);
         return this.remember(key, { ok: true, value: { value: parsed.value, freshness: 'fetched', fetchedAt: fresh.fetchedAt } }, ttlMs);
       }
@@ -356,7 +356,7 @@ export class IndexClient {
     }
     // "Not found" is an answer: it lasts as long as any other, and is kept on disk like a page; other failures are retried soon.
     if (failure.kind === 'not-found' && failure.status !== undefined) {
-      await this.persist(key, { url: spec.url, status: failure.status, fetchedAt: this.now(), body: '' });
+      this.persist(key, { url: spec.url, status: failure.status, fetchedAt: this.now(), body: '' });
       this.recovered(spec.url);
     }
     return this.remember(key, { ok: false, error: failure }, failure.kind === 'not-found' ? ttlMs : ERROR_TTL_MS);
@@ -367,13 +367,41 @@ export class IndexClient {
     return result;
   }
 
-  private async persist(key: string, response: StoredResponse): Promise<void> {
-    try {
-      await this.options.store?.write(key, { ...response, url: splitUrlCredentials(response.url).url });
-    } catch {
-      // A full disk or a read-only cache folder costs a later request, never this answer.
-    }
+  /** Cache writes not finished yet, by key (see persist). */
+  private readonly pendingWrites = new Map<string, Promise<void>>();
+
+  /**
+   * Keeps an answer on disk in the background: the caller has its answer without waiting for the
+   * disk (a cold run writes hundreds of files, and under load each write queues behind the others
+   * on libuv's thread pool). `flush()` waits for them; the runtime's close does, so a CLI run
+   * leaves a complete cache.
+   */
+  private persist(key: string, response: StoredResponse): void {
+    const store = this.options.store;
+    if (!store) return;
+    // After the key's earlier write, so the newer answer is the one left on disk.
+    const write = (this.pendingWrites.get(key) ?? Promise.resolve())
+      .then(() => store.write(key, { ...response, url: splitUrlCredentials(response.url).url }))
+      .catch(() => {
+        // A full disk or a read-only cache folder costs a later request, never this answer.
+      })
+      .finally(() => {
+        if (this.pendingWrites.get(key) === write) this.pendingWrites.delete(key);
+      });
+    this.pendingWrites.set(key, write);
   }
+
+  /** The kept answer for `key`, once this client's own write of it (if under way) is done. */
+  private async stored(key: string): Promise<StoredResponse | undefined> {
+    await this.pendingWrites.get(key);
+    return this.options.store?.read(key);
+  }
+
+  /** Resolves once every answer so far is on disk (or failed to be written). */
+  async flush(): Promise<void> {
+    while (this.pendingWrites.size > 0) await Promise.all([...this.pendingWrites.values()]);
+  }
+
 
   private stale(url: string, error: IndexError, cachedAt: number): void {
     const index = redactUrl(new URL(url).origin);
@@ -432,6 +460,34 @@ function storedMetadata(body: string): Result<DistributionMetadata> | undefined 
 }
 
 /** The newest version a page's installable files offer (yanked ones aside), if any. */
+/** A page as one source of a project: its files labelled with the source, its versions sorted, its newest release. */
+interface PagePart {
+  readonly files: readonly IndexedFile[];
+  readonly sortedVersions: readonly string[];
+  readonly offersFiles: boolean;
+  readonly newest?: string;
+}
+
+/**
+ * Made once per page and source: a planner asks for a project several times (to pin, to hash, to
+ * complete the file), and a page's 10,000 files were copied and its versions sorted each time.
+ */
+const PAGE_PARTS = new WeakMap<ProjectPage, Map<string, PagePart>>();
+
+function pagePart(page: ProjectPage, source: string): PagePart {
+  let bySource = PAGE_PARTS.get(page);
+  if (!bySource) PAGE_PARTS.set(page, (bySource = new Map()));
+  let part = bySource.get(source);
+  if (!part) {
+    const files: IndexedFile[] = [];
+    for (const file of page.files) files.push({ ...file, source });
+    const offersFiles = page.files.some((file) => file.kind !== 'other');
+    part = { files, sortedVersions: sortVersionsDescending(page.versions), offersFiles, newest: offersFiles ? newestOffered(page.files) : undefined };
+    bySource.set(source, part);
+  }
+  return part;
+}
+
 function newestOffered(files: readonly DistributionFile[]): string | undefined {
   const offered = files.flatMap((file) => (file.version && !file.yanked && file.kind !== 'other' ? [file.version] : []));
   return sortVersionsDescending([...new Set(offered)])[0];
@@ -568,6 +624,7 @@ export function openIndex(client: IndexClient, selection: IndexSelection, option
       const statuses: ProjectData['statuses'][number][] = [];
       let freshness: Freshness = 'memory';
       let fetchedAt = Infinity;
+      const parts: PagePart[] = [];
       for (const lookup of lookups) {
         const result = await lookup.result;
         if (!result.ok) {
@@ -575,12 +632,14 @@ export function openIndex(client: IndexClient, selection: IndexSelection, option
           continue;
         }
         const page = result.value.value;
+        const part = pagePart(page, lookup.source);
+        parts.push(part);
         if (page.ignoredLinks) problems.push(ignoredLinksProblem(lookup.source, name, page.ignoredLinks));
         // One by one: a spread of a page's hundred thousand versions overflows the call stack.
-        for (const file of page.files) files.push({ ...file, source: lookup.source });
+        for (const file of part.files) files.push(file);
         for (const version of page.versions) versions.push(version);
         if (page.status) statuses.push({ ...page.status, source: lookup.source });
-        if (lookup.isIndex && page.files.some((file) => file.kind !== 'other')) onIndexes.push({ source: lookup.source, newest: newestOffered(page.files) });
+        if (lookup.isIndex && part.offersFiles) onIndexes.push({ source: lookup.source, newest: part.newest });
         if (FRESHNESS_RANK[result.value.freshness] > FRESHNESS_RANK[freshness]) freshness = result.value.freshness;
         fetchedAt = Math.min(fetchedAt, result.value.fetchedAt);
       }
@@ -593,8 +652,9 @@ export function openIndex(client: IndexClient, selection: IndexSelection, option
         ok: true,
         value: {
           name,
-          files,
-          versions: sortVersionsDescending(versions),
+          // One page (the usual case): its part as it is, made once per page, not once per call.
+          files: parts.length === 1 && lookups.length === 1 ? parts[0].files : files,
+          versions: parts.length === 1 && lookups.length === 1 ? parts[0].sortedVersions : sortVersionsDescending(versions),
           stale: freshness === 'stale',
           freshness,
           fetchedAt,

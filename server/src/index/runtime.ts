@@ -94,7 +94,17 @@ export function createIndexRuntime(options: IndexRuntimeOptions): IndexRuntime {
     offline: settings.index.offline,
     onNotice: options.onNotice,
   });
-  return { client, http, pip, settingsLabels: options.settingsLabels, close: () => http.close() };
+  return {
+    client,
+    http,
+    pip,
+    settingsLabels: options.settingsLabels,
+    // The cache writes still under way are finished first, so the next run finds every answer.
+    close: async () => {
+      await client.flush();
+      await http.close();
+    },
+  };
 }
 
 /** OSV's querybatch through the index layer's HTTP client (same proxy, CAs and user agent). */
