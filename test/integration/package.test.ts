@@ -137,9 +137,9 @@ test('the packaged bundles are self-contained: they require only Node built-ins 
 test('the CLI is a thin entry over the one server bundle, not a second copy of it: its usage, its version, and main.js for the rest', () => {
   const entries = new Map(zipEntries(zip).map((entry) => [entry.name, entry]));
   const cli = zipRead(zip, entries.get('extension/server/out/cli.js')!).toString('utf8');
-  // The usage text (five commands, target and index options) is most of it; the loader of the
-  // engine through V8's code cache (cli/codeCache.ts) about 3 KB more.
-  assert.ok(cli.length < 16 * 1024, `server/out/cli.js is ${cli.length} bytes`);
+  // The usage text (seven commands; target, installer and index options) is most of it (13 KB);
+  // the loader of the engine through V8's code cache (cli/codeCache.ts) about 3 KB more.
+  assert.ok(cli.length < 20 * 1024, `server/out/cli.js is ${cli.length} bytes`);
   assert.match(cli, /reqguard check \[--format text\|json\|sarif\]/);
   assert.match(cli, /^#!\/usr\/bin\/env node\n/);
   assert.match(cli, /require\(["']\.\/main\.js["']\)/);
