@@ -18,10 +18,9 @@ import { decodeRequirementsBytes } from '../parser/pyText';
 import { optionValues, type RequirementEntry } from '../parser/requirementsFile';
 import { readUvLock } from '../parser/uvLock';
 import { flag, parseArgs, quoted, UsageError, valued } from './args';
-import { readFile, type CliFile, type CliIo } from './files';
+import { readExisting, readFile, writeOutputFile, type CliFile, type CliIo } from './files';
 import { PYPI_SIMPLE_URL } from '../index/indexSelection';
 import { INDEX_OPTIONS, openIndexRuntime, readIndexOptions, type IndexOptions } from './indexOptions';
-import { FileChangedError } from './replaceFile';
 
 const EXPORT_OPTIONS = {
   '--format': valued,
@@ -149,20 +148,14 @@ function failed(input: string, errors: readonly string[], io: CliIo): number {
 function save(output: string, text: string, count: number, io: CliIo): number {
   const path = resolve(io.cwd, output);
   const bytes = Buffer.from(text, 'utf8');
+  let existing: Uint8Array | undefined;
   try {
-    let existing: Uint8Array | undefined;
-    try {
-      existing = io.readFile(path);
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-    }
-    if (existing === undefined) io.createFile(path, bytes);
-    else io.replaceFile(path, bytes, existing);
+    existing = readExisting(path, io);
   } catch (error) {
-    const reason = error instanceof FileChangedError ? `${error.message}; run export again` : (error as Error).message;
-    io.stderr(`reqguard: ${escapeControlCharacters(output)}: nothing written: ${reason}\n`);
+    io.stderr(`reqguard: ${escapeControlCharacters(output)}: nothing written: ${(error as Error).message}\n`);
     return 2;
   }
+  if (!writeOutputFile(io, path, output, bytes, existing, 'export')) return 2;
   io.stdout(`${output}: exported ${count} packages\n`);
   return 0;
 }

@@ -12,6 +12,7 @@ import { decodeRequirementsBytes } from '../parser/pyText';
 import { REQUIREMENTS_LANGUAGE_ID } from '../protocol';
 import type { ToolInfo } from './manifest';
 import type { EnvironmentReader } from '../pip/installed';
+import { FileChangedError } from './replaceFile';
 
 export interface CliIo {
   readonly stdout: (text: string) => void;
@@ -70,4 +71,30 @@ export function readFile(file: string, io: CliIo, options: { followIncludes: boo
   const document = TextDocument.create(pathToFileURL(absolute).href, REQUIREMENTS_LANGUAGE_ID, 1, decoded.text);
   const analyzed = analyzeFile(document, absolute, diskSources(io), { onDisk: true, followIncludes: options.followIncludes });
   return { ...analyzed, file, bytes, ...(decoded.error ? { decodeError: decoded.error } : {}) };
+}
+
+/** The bytes of an output file that is already there; undefined when there is none (other read errors are thrown). */
+export function readExisting(path: string, io: CliIo): Uint8Array | undefined {
+  try {
+    return io.readFile(path);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
+  }
+}
+
+/**
+ * Writes a command's output file: created, or replaced atomically only while it still holds
+ * `existing`. A failure is said on stderr (naming `shown` and the command to run again) and gives false.
+ */
+export function writeOutputFile(io: CliIo, path: string, shown: string, bytes: Uint8Array, existing: Uint8Array | undefined, command: string): boolean {
+  try {
+    if (existing === undefined) io.createFile(path, bytes);
+    else io.replaceFile(path, bytes, existing);
+    return true;
+  } catch (error) {
+    const reason = error instanceof FileChangedError ? `${error.message}; run ${command} again` : (error as Error).message;
+    io.stderr(`reqguard: ${escapeControlCharacters(shown)}: nothing written: ${reason}\n`);
+    return false;
+  }
 }

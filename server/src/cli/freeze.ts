@@ -11,11 +11,9 @@ import { reqguardCommand } from '../engine/lock';
 import { escapeControlCharacters } from '../features/diagnostics/safeText';
 import { diskEnvironmentReader } from '../nodeIo';
 import { flag, parseArgs, UsageError, valued } from './args';
-import type { CliIo } from './files';
+import { readExisting, writeOutputFile, type CliIo } from './files';
 import { HASH_TARGET_OPTIONS, INDEX_OPTIONS, openIndexRuntime, readIndexOptions } from './indexOptions';
 import { cliInstaller, INSTALLER_OPTIONS, readInstallerOption } from './installer';
-import { readExisting } from './lock';
-import { FileChangedError } from './replaceFile';
 
 const FREEZE_OPTIONS = {
   '--python': valued,
@@ -76,14 +74,7 @@ export async function freeze(argv: readonly string[], io: CliIo): Promise<number
       io.stdout(`${output}: up to date (${result.packages} packages)\n`);
       return status;
     }
-    try {
-      if (existing === undefined) io.createFile(outputPath, bytes);
-      else io.replaceFile(outputPath, bytes, existing);
-    } catch (error) {
-      const reason = error instanceof FileChangedError ? `${error.message}; run freeze again` : (error as Error).message;
-      io.stderr(`reqguard: ${escapeControlCharacters(output!)}: nothing written: ${reason}\n`);
-      return 2;
-    }
+    if (!writeOutputFile(io, outputPath, output!, bytes, existing, 'freeze')) return 2;
     io.stdout(`${output}: ${result.packages} packages pinned and hashed${result.leftOut.length ? `, ${result.leftOut.length} left out (listed above)` : ''}\n`);
     return status;
   } finally {

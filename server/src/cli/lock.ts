@@ -9,10 +9,9 @@ import { escapeControlCharacters } from '../features/diagnostics/safeText';
 import { compiledOutputPath } from '../pip/compiledLayout';
 import type { ManifestSelection } from '../pip/manifestRoots';
 import { flag, parseArgs, UsageError, valued, type ParsedArgs } from './args';
-import { readFile, type CliIo } from './files';
+import { readExisting, readFile, writeOutputFile, type CliIo } from './files';
 import { HASH_TARGET_OPTIONS, INDEX_OPTIONS, openIndexRuntime, readIndexOptions } from './indexOptions';
 import { readTargetOptions, TARGET_OPTIONS, targetsOrFail } from './targets';
-import { FileChangedError } from './replaceFile';
 import { lineReplacements } from '../engine/lineDiff';
 import { unifiedDiff } from './unifiedDiff';
 import { cliInstaller, INSTALLER_OPTIONS, readInstallerOption } from './installer';
@@ -40,15 +39,6 @@ function pathFrom(folder: string, path: string): string {
 }
 
 /** The file's bytes, or undefined when there is none (other read errors throw). */
-export function readExisting(path: string, io: CliIo): Uint8Array | undefined {
-  try {
-    return io.readFile(path);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw error;
-  }
-}
-
 /** The extras and dependency groups asked for (a manifest's; a requirements file takes none). */
 function readSelection(args: ParsedArgs): ManifestSelection {
   const onlyGroups = args.all('--only-group');
@@ -119,14 +109,7 @@ export async function lock(argv: readonly string[], io: CliIo): Promise<number> 
       return 0;
     }
     const bytes = Buffer.from(result.text, 'utf8');
-    try {
-      if (existingBytes === undefined) io.createFile(outputPath, bytes);
-      else io.replaceFile(outputPath, bytes, existingBytes);
-    } catch (error) {
-      const reason = error instanceof FileChangedError ? `${error.message}; run lock again` : (error as Error).message;
-      io.stderr(`reqguard: ${escapeControlCharacters(output)}: nothing written: ${reason}\n`);
-      return 2;
-    }
+    if (!writeOutputFile(io, outputPath, output, bytes, existingBytes, 'lock')) return 2;
     io.stdout(`${output}: locked ${result.packages} packages\n`);
     return 0;
   } finally {
