@@ -6,7 +6,7 @@ import { dirname, isAbsolute, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { EnvironmentReader } from './pip/installed';
 import type { PathProbe } from './pip/localPaths';
-import { asStoredResponse, type ResponseStore } from './index/cache';
+import { decodeStoredResponse, encodeStoredResponse, type ResponseStore } from './index/cache';
 import { MAX_INCLUDE_BYTES, MAX_INCLUDE_LABEL, type TextReader, type Unreadable } from './pip/includes';
 import type { LocalFiles, LocalRead } from './index/packageIndex';
 import { decodeRequirementsBytes } from './parser/pyText';
@@ -129,10 +129,12 @@ export function diskPathProbe(fromFile: string): PathProbe {
 }
 
 /**
- * Responses persisted as one JSON file per key (its sha256) under `dir`, written atomically. They
- * can hold a private index's pages, so only this user may read them: the folder is 0700 (made so,
- * or narrowed once if it exists wider) and every file 0600 (answers written by older versions
- * with 0644 are replaced as they are written again, and are out of others' reach meanwhile, behind
+ * Responses persisted as one file per key (its sha256) under `dir`, written atomically, in
+ * encodeStoredResponse's format (the name still ends in .json, as when the file was JSON, so an
+ * entry of the older format is replaced in place rather than left behind). They can hold a
+ * private index's pages, so only this user may read them: the folder is 0700 (made so, or
+ * narrowed once if it exists wider) and every file 0600 (answers written by older versions with
+ * 0644 are replaced as they are written again, and are out of others' reach meanwhile, behind
  * the folder).
  */
 export function fileResponseStore(dir: string): ResponseStore {
@@ -162,14 +164,7 @@ export function fileResponseStore(dir: string): ResponseStore {
       if (folderAbsent) return Promise.resolve(undefined);
       // The callback API: a miss costs no FileHandle.
       return new Promise((resolve) =>
-        readFileCallback(pathOf(key), 'utf8', (error, text) => {
-          if (error) return resolve(undefined);
-          try {
-            resolve(asStoredResponse(JSON.parse(text)));
-          } catch {
-            resolve(undefined);
-          }
-        }),
+        readFileCallback(pathOf(key), 'utf8', (error, text) => resolve(error ? undefined : decodeStoredResponse(text))),
       );
     },
     async write(key, response) {
@@ -178,7 +173,7 @@ export function fileResponseStore(dir: string): ResponseStore {
       const temporary = `${target}.${process.pid}.${Date.now()}.tmp`;
       // fs's callback API: about half the CPU of fs/promises' FileHandles, for hundreds of writes a run.
       await new Promise<void>((resolve, reject) =>
-        writeFileCallback(temporary, JSON.stringify(response), { mode: 0o600 }, (error) => (error ? reject(error) : renameCallback(temporary, target, (renamed) => (renamed ? reject(renamed) : resolve())))),
+        writeFileCallback(temporary, encodeStoredResponse(response), { mode: 0o600 }, (error) => (error ? reject(error) : renameCallback(temporary, target, (renamed) => (renamed ? reject(renamed) : resolve())))),
       );
     },
   };

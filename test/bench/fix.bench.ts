@@ -18,7 +18,9 @@
 // REQGUARD_BENCH_BASELINE_CLI=path/to/another/server/out/cli.js adds that build (say, main's) to
 // the alternation, to measure a change against it in the same run. With GNU time at
 // /usr/bin/time, each tool's CPU time (user + system) is shown too: under load it says more than
-// the wall time.
+// the wall time. REQGUARD_BENCH_WARM=1 times warm runs instead: each build fixes the file once,
+// untimed, into a cache folder of its own, and every timed run reads that cache (within its
+// freshness, so no request is sent); the peers run as always.
 //   node out/test/bench/fix.bench.js [--runs N] [-- extra reqguard fix options…]
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -40,6 +42,7 @@ const HASHIN = process.env.REQGUARD_HASHIN;
 /** Node options for the reqguard runs, to profile them: REQGUARD_BENCH_NODE_OPTIONS='--cpu-prof --cpu-prof-dir=/tmp/prof'. */
 const NODE_OPTIONS = (process.env.REQGUARD_BENCH_NODE_OPTIONS ?? '').split(' ').filter(Boolean);
 const BASELINE_CLI = process.env.REQGUARD_BENCH_BASELINE_CLI;
+const WARM = process.env.REQGUARD_BENCH_WARM === '1';
 const GNU_TIME = existsSync('/usr/bin/time') ? '/usr/bin/time' : undefined;
 const SPEEDUP_TARGET = 5;
 const BOUND_RATIO = 1.3;
@@ -96,14 +99,28 @@ async function main(): Promise<void> {
   const env = { PATH: process.env.PATH ?? '', HOME: root, PIP_CONFIG_FILE: '/dev/null' };
   const indexRoot = index.simpleUrl.replace(/simple\/$/, '');
 
+  const fixArgs = (cli: string, cacheDir: string) => [cli, 'fix', '--isolated', ...(EXTRA_FIX_OPTIONS.includes('--no-cache') ? [] : ['--cache-dir', cacheDir]), '--index-url', index.simpleUrl, ...EXTRA_FIX_OPTIONS, 'requirements.txt'];
+  // Warm runs: one cache per build (their formats may differ), filled by an untimed run.
+  const warmCaches = new Map<string, string>();
+  const warmCache = async (cli: string): Promise<string> => {
+    const known = warmCaches.get(cli);
+    if (known) return known;
+    const dir = tempDir('fix-bench-warm');
+    writeFileSync(join(dir, 'requirements.txt'), names.join('\n') + '\n');
+    await timedRun(process.execPath, fixArgs(cli, join(dir, 'cache')), dir, env);
+    warmCaches.set(cli, join(dir, 'cache'));
+    return join(dir, 'cache');
+  };
+
   const reqguard = async (run: number, cli = CLI): Promise<Timed & Counted> => {
     const dir = tempDir('fix-bench-run');
     writeFileSync(join(dir, 'requirements.txt'), names.join('\n') + '\n');
+    const cacheDir = WARM ? await warmCache(cli) : join(dir, 'cache');
     let spawnedAt = 0;
     let before = 0;
     const done = await counted(count, async () => {
       before = (await count()).all;
-      const result = await timedRun(process.execPath, [...NODE_OPTIONS, cli, 'fix', '--isolated', ...(EXTRA_FIX_OPTIONS.includes('--no-cache') ? [] : ['--cache-dir', join(dir, 'cache')]), '--index-url', index.simpleUrl, ...EXTRA_FIX_OPTIONS, 'requirements.txt'], dir, env);
+      const result = await timedRun(process.execPath, [...NODE_OPTIONS, ...fixArgs(cli, cacheDir)], dir, env);
       spawnedAt = result.spawnedAt;
       return result;
     });
@@ -153,7 +170,7 @@ async function main(): Promise<void> {
   const startMs = median(runs.node);
   const bound = LOWER_BOUND_MS + startMs;
   const firstRequest = median(runs.reqguard.map((r) => r.firstRequestMs ?? Number.NaN));
-  console.log(`fix benchmark: ${PROJECTS} unpinned projects, ${LATENCY_MS} ms latency per request, concurrency ${CONCURRENCY}, cold caches; Node ${process.version}, ${availableParallelism()} CPUs`);
+  console.log(`fix benchmark: ${PROJECTS} unpinned projects, ${LATENCY_MS} ms latency per request, concurrency ${CONCURRENCY}, ${WARM ? 'reqguard warm (a cache filled by an earlier run)' : 'cold caches'}; Node ${process.version}, ${availableParallelism()} CPUs`);
   console.log(`load average (1 min) at the start and after each round: ${loads.map((l) => l.toFixed(2)).join(' → ')}; medians of ${RUNS} alternating runs`);
   console.log(`  reqguard fix ${EXTRA_FIX_OPTIONS.join(' ')}`.trimEnd() + `   median ${ms(fixMs)} (${list(runs.reqguard.map((r) => r.wallMs))})${cpu(runs.reqguard)}, requests ${routes(runs.reqguard[0])}`);
   if (BASELINE_CLI) {

@@ -13,6 +13,8 @@
 //   pip cold:        `pip install --dry-run --ignore-installed --report` with --no-cache-dir.
 // Every lock is checked (the same pins as pip's report), so a failure is never timed. Prints
 // figures; a missed target prints MISSED but exits 0.
+// REQGUARD_BENCH_BASELINE_CLI=path/to/another/server/out/cli.js adds that build's cold process
+// runs, alternating with this build's, to measure a change against it in the same run.
 //   npm run bench
 import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -40,15 +42,16 @@ const SPEEDUP_TARGET = 5;
 const WARM_TARGET_MS = 150;
 const REQUEST_RATIO = 1.2;
 const CLI = join(REPO_ROOT, 'server/out/cli.js');
+const BASELINE_CLI = process.env.REQGUARD_BENCH_BASELINE_CLI;
 
 const pinsOf = (text: string) => [...text.matchAll(/^([a-z0-9][a-z0-9._-]*)==(\S+)/gm)].map((match) => `${match[1]}==${match[2]}`).sort();
 
-/** The bundled command in a new process, timed from spawn to exit. */
-function cliLock(dir: string, simpleUrl: string, cacheDir: string): Promise<{ wallMs: number; pins: string[] }> {
+/** The bundled command (`cli`) in a new process, timed from spawn to exit. */
+function cliLock(cli: string, dir: string, simpleUrl: string, cacheDir: string): Promise<{ wallMs: number; pins: string[] }> {
   const start = performance.now();
   return new Promise((resolve, reject) => {
     const env = { PATH: process.env.PATH ?? '', HOME: dir, PIP_CONFIG_FILE: '/dev/null' };
-    execFile(process.execPath, [CLI, 'lock', '--isolated', '--cache-dir', cacheDir, '--index-url', simpleUrl, 'requirements.in'], { cwd: dir, env, encoding: 'utf8' }, (error, _stdout, stderr) => {
+    execFile(process.execPath, [cli, 'lock', '--isolated', '--cache-dir', cacheDir, '--index-url', simpleUrl, 'requirements.in'], { cwd: dir, env, encoding: 'utf8' }, (error, _stdout, stderr) => {
       if (error) return reject(new Error(`lock failed: ${stderr}`));
       resolve({ wallMs: performance.now() - start, pins: pinsOf(readFileSync(join(dir, 'requirements.txt'), 'utf8')) });
     });
@@ -126,10 +129,15 @@ async function main(): Promise<void> {
       engine.push(runs);
     }
     const cli: (Counted & { wallMs: number })[] = [];
+    const baseline: number[] = [];
     for (let run = 0; run < RUNS; run++) {
-      const done = await counted(count, () => cliLock(dir, index.simpleUrl, cacheDir()));
+      const done = await counted(count, () => cliLock(CLI, dir, index.simpleUrl, cacheDir()));
       check(done.pins, 'cli');
       cli.push(done);
+      if (!BASELINE_CLI) continue;
+      const base = await cliLock(BASELINE_CLI, dir, index.simpleUrl, cacheDir());
+      check(base.pins, 'baseline');
+      baseline.push(base.wallMs);
     }
     const pipRuns: number[] = [];
     for (let run = 0; run < PIP_RUNS; run++) {
@@ -152,6 +160,7 @@ async function main(): Promise<void> {
     console.log(`lock: jupyter-shaped graph, ${packages} packages pinned, ${LATENCY_MS} ms latency per request (load ${load.toFixed(2)})`);
     console.log(`  pip 26 cold (--no-cache-dir)   median ${ms(pipCold)} of ${PIP_RUNS}, ${pipCounts.all} requests ${JSON.stringify(pipCounts.byRoute)}`);
     console.log(`  reqguard lock cold (process)   median ${ms(cliCold)} (best ${ms(best(cli.map((r) => r.wallMs)))}) of ${RUNS}: ${(pipCold / cliCold).toFixed(1)}× faster than pip (target ≥ ${SPEEDUP_TARGET}×) ${verdict(pipCold / cliCold >= SPEEDUP_TARGET)}`);
+    if (BASELINE_CLI) console.log(`  baseline ${BASELINE_CLI} cold (process)   median ${ms(median(baseline))} (best ${ms(best(baseline))}) of ${RUNS}, alternating with this build`);
     console.log(`  reqguard lock cold (engine)    median ${ms(engineCold)} (best ${ms(best(engine.map((r) => r.cold.wallMs)))}) of ${RUNS}: ${(pipCold / engineCold).toFixed(1)}× faster than pip`);
     console.log(`  reqguard lock warm (engine)    median ${ms(warm)} of ${RUNS * RUNS} (target < ${WARM_TARGET_MS} ms) ${verdict(warm < WARM_TARGET_MS)}`);
     console.log(`  requests (cold)                ${requests} ${JSON.stringify(engine[0].cold.byRoute)} for ${needed} needed (${packages} pages + ${packages} metadata files): ${(requests / needed).toFixed(2)}× (target ≤ ${REQUEST_RATIO}×) ${verdict(requests <= REQUEST_RATIO * needed)}`);

@@ -1,9 +1,9 @@
 // The index cache pieces: shared in-flight requests, LRU with TTL, persisted responses.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { chmodSync, existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { InflightRequests, isFresh, LruCache, type StoredResponse } from '../../server/src/index/cache';
+import { decodeStoredResponse, encodeStoredResponse, InflightRequests, isFresh, LruCache, type StoredResponse } from '../../server/src/index/cache';
 import { fileResponseStore } from '../../server/src/nodeIo';
 import { tempDir } from '../helpers/tempDirs';
 
@@ -50,10 +50,34 @@ test('persisted responses survive a new store on the same folder; damaged files 
   assert.equal(await fileResponseStore(dir).read('other'), undefined);
   const [file] = readdirSync(dir);
   assert.match(file, /^[0-9a-f]{64}\.json$/, 'keys never become file names directly');
+  const written = readFileSync(join(dir, file), 'utf8');
   writeFileSync(join(dir, file), '{"url": 1');
   assert.equal(await fileResponseStore(dir).read('https://i/simple/\u0000x'), undefined);
+  writeFileSync(join(dir, file), written.slice(0, -1));
+  assert.equal(await fileResponseStore(dir).read('https://i/simple/\u0000x'), undefined, 'a body cut short is a miss');
+  writeFileSync(join(dir, file), `${written}>`);
+  assert.equal(await fileResponseStore(dir).read('https://i/simple/\u0000x'), undefined, 'a body grown is a miss');
+  writeFileSync(join(dir, file), JSON.stringify(response));
+  assert.equal(await fileResponseStore(dir).read('https://i/simple/\u0000x'), undefined, 'an entry of the older format (one JSON object) is a miss');
+  await fileResponseStore(dir).write('https://i/simple/\u0000x', response);
+  assert.deepEqual(readdirSync(dir), [file], 'and is replaced in place when written again');
+  assert.deepEqual(await fileResponseStore(dir).read('https://i/simple/\u0000x'), response);
   assert.equal(isFresh(response, 10, 14), true);
   assert.equal(isFresh(response, 10, 15), false);
+});
+
+test('a stored body is kept byte for byte: line breaks, quotes, backslashes, non-ASCII, empty', () => {
+  const header = { url: 'https://i/simple/x/', status: 200, contentType: 'application/vnd.pypi.simple.v1+json', etag: 'W/"a\nb"', lastModified: 'Mon', fetchedAt: 7 };
+  for (const body of ['', '\n', '{"files": ["a\\"b"]}\r\n\n', 'é€😀\u0000\u2028', 'reqguard-response 2 {}\nx']) {
+    const response: StoredResponse = { ...header, body };
+    const text = encodeStoredResponse(response);
+    assert.deepEqual(decodeStoredResponse(text), response);
+    assert.ok(text.endsWith(`\n${body}`), 'the body is written as it is, not escaped');
+  }
+  assert.equal(decodeStoredResponse('reqguard-response 2 {"url":"u","status":200,"fetchedAt":1,"bodyLength":1}'), undefined, 'no header end');
+  assert.equal(decodeStoredResponse('reqguard-response 2 {"url":"u","status":"200","fetchedAt":1,"bodyLength":1}\nx'), undefined, 'fields of the wrong type');
+  assert.equal(decodeStoredResponse('reqguard-response 2 [1\nx'), undefined);
+  assert.equal(decodeStoredResponse('reqguard-response 2 null\n'), undefined);
 });
 
 test('the cache folder is private (0700) and so is each answer in it (0600), however the folder was made before', { skip: process.platform === 'win32' ? 'POSIX modes' : undefined }, async () => {

@@ -4,7 +4,7 @@
 // as a unified diff instead.
 import { basename, dirname, relative, resolve, sep } from 'node:path';
 import { fileIndex, hashTargetsOf } from '../engine/engine';
-import { lockCommand, lockRequirements } from '../engine/lock';
+import { lockCommand, lockRequirements, prefetchLockRoots } from '../engine/lock';
 import { escapeControlCharacters } from '../features/diagnostics/safeText';
 import { compiledOutputPath } from '../pip/compiledLayout';
 import type { ManifestSelection } from '../pip/manifestRoots';
@@ -77,22 +77,26 @@ export async function lock(argv: readonly string[], io: CliIo): Promise<number> 
     return 2;
   }
   const existing = existingBytes === undefined ? undefined : new TextDecoder('utf-8', { fatal: false }).decode(existingBytes);
-  const targets = await asked;
-  if (!targets) return 2;
-  if (targets.length === 0) {
-    io.stderr('reqguard: no target environment to lock for: python3 and python are not on PATH; name one with --python PATH, or describe one with --python-version and --platform\n');
-    return 2;
-  }
   const outputFolder = dirname(outputPath);
-  const regenerate = [pathFrom(io.cwd, inputPath), '-o', pathFrom(io.cwd, outputPath)];
-  for (const name of ['--extra', '--group', '--only-group', '--python', '--python-version', '--platform', '--implementation', '--installer', '--hash-python', '--hash-platform']) for (const value of args.all(name)) regenerate.push(name, value);
-  if (selection.allExtras) regenerate.push('--all-extras');
-  const upgrade = args.has('--upgrade') ? 'all' : args.all('--upgrade-package');
+  const label = (path: string) => pathFrom(outputFolder, path);
   const runtime = openIndexRuntime(options, io);
   try {
+    const index = fileIndex(runtime, file, options.settings);
+    // The roots' pages are asked for while the interpreters still answer.
+    prefetchLockRoots({ file, selection, label }, index);
+    const targets = await asked;
+    if (!targets) return 2;
+    if (targets.length === 0) {
+      io.stderr('reqguard: no target environment to lock for: python3 and python are not on PATH; name one with --python PATH, or describe one with --python-version and --platform\n');
+      return 2;
+    }
+    const regenerate = [pathFrom(io.cwd, inputPath), '-o', pathFrom(io.cwd, outputPath)];
+    for (const name of ['--extra', '--group', '--only-group', '--python', '--python-version', '--platform', '--implementation', '--installer', '--hash-python', '--hash-platform']) for (const value of args.all(name)) regenerate.push(name, value);
+    if (selection.allExtras) regenerate.push('--all-extras');
+    const upgrade = args.has('--upgrade') ? 'all' : args.all('--upgrade-package');
     const result = await lockRequirements(
-      { file, selection, label: (path) => pathFrom(outputFolder, path), existingOutput: existing, command: lockCommand(regenerate), targets, upgrade },
-      { index: fileIndex(runtime, file, options.settings), hashTargets: hashTargetsOf({ settings: options.settings, installer: cliInstaller(installerOption, targets) }) },
+      { file, selection, label, existingOutput: existing, command: lockCommand(regenerate), targets, upgrade },
+      { index, hashTargets: hashTargetsOf({ settings: options.settings, installer: cliInstaller(installerOption, targets) }) },
     );
     if (result.kind !== 'locked') {
       const where = result.kind === 'conflict' && result.target ? ` (for ${result.target})` : '';

@@ -12,6 +12,7 @@ import { releaseDigests, type FixTargets } from '../pip/fixPlan';
 import { compare } from '../pip/versions';
 import { manifestRoots, type ManifestSelection } from '../pip/manifestRoots';
 import { resolve, type IncompleteReason, type RequirementOrigin, type ResolvedPackage, type RootRequirement } from '../pip/resolver';
+import { canonicalizeName } from '../parser/pep508';
 import { parseRequirementsFile, type OptionLineEntry, type RequirementsDocument } from '../parser/requirementsFile';
 import type { AnalyzedFile } from './engine';
 
@@ -63,8 +64,11 @@ interface Collected {
   readonly rootVia: (origin: RequirementOrigin) => string;
 }
 
+/** The part of the input that says what its roots are (known before the targets are). */
+type LockSource = Pick<LockInput, 'file' | 'selection' | 'label'>;
+
 /** The roots of a manifest: what `pip install .[extras] --group …` would ask for. */
-function collectManifest(input: LockInput): Collected | { readonly invalid: string } {
+function collectManifest(input: LockSource): Collected | { readonly invalid: string } {
   const { file, label } = input;
   const analysis = file.analysis;
   if (analysis.family !== 'manifest') return { invalid: `${label(file.path)} is not a manifest` };
@@ -76,7 +80,7 @@ function collectManifest(input: LockInput): Collected | { readonly invalid: stri
 }
 
 /** The requirements, constraints and index lines of the input and the files it includes; or why it cannot be locked. */
-function collectInput(input: LockInput): Collected | { readonly invalid: string } {
+function collectInput(input: LockSource): Collected | { readonly invalid: string } {
   const { file, label } = input;
   const analysis = file.analysis;
   if (analysis.family === 'manifest') return collectManifest(input);
@@ -173,6 +177,19 @@ function viaOf(packages: readonly ResolvedPackage[], rootVia: Collected['rootVia
  * Resolves and writes the lock. Several targets are resolved each; a package picked alike by all
  * is one entry, otherwise each version is written with a marker naming the targets that pick it.
  */
+/**
+ * Asks the index for the project page of every root of the input, without waiting: the answers
+ * land in the index client's memory, where the resolver finds them. The CLI calls it while it
+ * still asks the Python interpreters for their environments (which the pages do not depend on),
+ * so the first requests leave without waiting for them. Nothing for an input that cannot be
+ * locked (lockRequirements says why).
+ */
+export function prefetchLockRoots(input: LockSource, index: PackageIndex, signal?: AbortSignal): void {
+  const collected = collectInput(input);
+  if ('invalid' in collected) return;
+  for (const root of collected.roots) void index.project(canonicalizeName(root.requirement.name), signal);
+}
+
 export async function lockRequirements(input: LockInput, context: LockContext): Promise<LockResult> {
   const collected = collectInput(input);
   if ('invalid' in collected) return { kind: 'invalid', message: collected.invalid };

@@ -3,6 +3,7 @@
 import { execFile } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { decodeStoredResponse, encodeStoredResponse } from '../../../server/src/index/cache';
 import { REPO_ROOT } from '../../helpers/corpus';
 import { tempDir } from '../../helpers/tempDirs';
 
@@ -72,7 +73,9 @@ export function ageCachedAnswers(cacheDir: string): number {
   const dayAgo = Date.now() - 24 * 60 * 60 * 1000;
   for (const name of readdirSync(cacheDir)) {
     const path = join(cacheDir, name);
-    writeFileSync(path, JSON.stringify({ ...JSON.parse(readFileSync(path, 'utf8')), fetchedAt: dayAgo }));
+    const stored = decodeStoredResponse(readFileSync(path, 'utf8'));
+    if (!stored) throw new Error(`${path} is not a stored response`);
+    writeFileSync(path, encodeStoredResponse({ ...stored, fetchedAt: dayAgo }));
   }
   return dayAgo;
 }
