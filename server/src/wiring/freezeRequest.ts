@@ -5,7 +5,9 @@
 import { basename } from 'node:path';
 import type { WorkDoneProgressReporter } from 'vscode-languageserver';
 import { settingsIndex } from '../engine/documentIndex';
+import { hashTargetsOf } from '../engine/engine';
 import { freezeEnvironment, leftOutComment, readEnvironment } from '../engine/freeze';
+import { installerFor } from '../engine/installer';
 import { reqguardCommand } from '../engine/lock';
 import type { PythonEnvironments } from '../engine/targets';
 import type { IndexRuntime } from '../index/runtime';
@@ -52,7 +54,7 @@ export async function freezeRequest(params: FreezeParams, signal: AbortSignal, d
     const command = reqguardCommand(['freeze', ...(params.interpreter ? ['--python', params.interpreter] : []), ...(params.all ? ['--all'] : []), '-o', basename(outputPath)]);
     const result = await freezeEnvironment(
       { distributions: read.scan.distributions, target: read.target, all: params.all === true, command, eol: existing?.includes('\r\n') ? '\r\n' : '\n' },
-      { index: settingsIndex(runtime, settings.index), hashTargets: settings.hashes, signal, onProgress: (message) => progress.report(message) },
+      { index: settingsIndex(runtime, settings.index), hashTargets: hashTargetsOf({ settings, installer: installerFor(settings.installer, 'reqguard.installer', [read.target]).profile }), signal, onProgress: (message) => progress.report(message) },
     );
     if (signal.aborted) return answer('cancelled', 'cancelled');
     if (result.kind !== 'frozen') return answer('incomplete', result.message);
