@@ -3,7 +3,7 @@
 // file in hash-checking mode (and refuses it when one hash is altered).
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { CodeAction, Diagnostic } from 'vscode-languageserver-types';
@@ -310,11 +310,11 @@ describe('planFixes', () => {
       const first = await fixed('tzdata<2024.2\n', {}, { index: mirror });
       assert.equal(first.text, `tzdata==2024.1${hashLines('\n', 'tzdata-2024.1-py3-none-any.whl', 'tzdata-2024.1.tar.gz')}\n`);
       // Planning again uses the kept digests: no file is downloaded twice.
-      const downloads = () => readFileSync(nginx.accessLog, 'utf8').split('\n').filter((line) => line.includes('/packages/tzdata')).length;
-      const before = downloads();
+      const downloads = async () => (await nginx.settledLog()).split('\n').filter((line) => line.includes('/packages/tzdata')).length;
+      const before = await downloads();
       assert.equal(before, 2);
       await fixed('tzdata==2024.1\n', {}, { index: mirror });
-      assert.equal(downloads(), before);
+      assert.equal(await downloads(), before);
     } finally {
       await t.close();
       await nginx.close();

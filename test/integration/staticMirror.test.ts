@@ -166,7 +166,7 @@ test("reqguard reads a wheel's metadata from nginx: the PEP 658 sibling, else by
     const viaRanges = await view.metadata(wheel);
     assert.ok(viaRanges.ok && viaRanges.value.source === 'range-request', JSON.stringify(viaRanges));
     assert.deepEqual(viaRanges.value.metadata, viaSibling.value.metadata);
-    assert.match(readFileSync(nginx.accessLog, 'utf8'), new RegExp(`GET /packages/${WHEEL.replace(/\./g, '\\.')} [^"]*" 206 `));
+    assert.match(await nginx.settledLog(), new RegExp(`GET /packages/${WHEEL.replace(/\./g, '\\.')} [^"]*" 206 `));
   } finally {
     if (existsSync(`${sibling}.gone`)) renameSync(`${sibling}.gone`, sibling);
     await client.close();
@@ -201,7 +201,7 @@ test('real pip downloads hash-checked from the nginx mirror, and refuses a wrong
   assert.deepEqual(ok.files, [WHEEL]);
   await assert.rejects(pipDownload(source, pinned('0'.repeat(64)), ['--require-hashes']), (e: any) => /HASHES|hash/i.test(String(e.stderr)));
   // pip read the PEP 658 announcement and fetched the metadata sibling first.
-  assert.match(readFileSync(nginx.accessLog, 'utf8'), new RegExp(`GET /packages/${WHEEL.replace(/\./g, '\\.')}\\.metadata `));
+  assert.match(await nginx.settledLog(), new RegExp(`GET /packages/${WHEEL.replace(/\./g, '\\.')}\\.metadata `));
 });
 
 test('real pip decodes the escaped attributes: yank reason and requires-python', { timeout: 120_000, skip: skipWithout(NGINX, PIP) }, async () => {

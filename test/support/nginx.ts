@@ -2,20 +2,25 @@
 // on 127.0.0.1 (so index clients meet real ETag/Last-Modified/redirect behaviour, not ours).
 // Everything nginx writes (pid, logs, temp files) lives in a fresh temp dir removed on close().
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { NGINX, requireProgram } from './optionalProgram';
+import { until } from './until';
 
 export interface Nginx {
   /** `http://127.0.0.1:PORT/` */
   url: string;
   pid: number;
-  /** nginx's access log (combined format), for tests that check what a client fetched. */
-  accessLog: string;
+  /**
+   * nginx's access log (combined format) once it holds every request answered so far, for tests
+   * that check what a client fetched. nginx writes a line only after the response has gone out, so
+   * a client can see its answer before the line exists: a marker request is sent and waited for.
+   */
+  settledLog(): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -124,10 +129,21 @@ async function startOnce(binary: string, root: string): Promise<Nginx> {
   }
 
   const pid = child.pid!;
+  const accessLog = join(dir, 'logs', 'access.log');
+  let markers = 0;
   return {
     url,
     pid,
-    accessLog: join(dir, 'logs', 'access.log'),
+    async settledLog() {
+      // One worker handles requests in turn, so the marker's line comes after every earlier one.
+      const marker = `/.reqguard-log-marker-${++markers}`;
+      await answers(new URL(marker, url).href);
+      const log = await until(() => {
+        const text = readFileSync(accessLog, 'utf8');
+        return text.includes(`HEAD ${marker} `) ? text : undefined;
+      }, `nginx's access log line for ${marker}`);
+      return log.split('\n').filter((line) => !line.includes('/.reqguard-log-marker-')).join('\n');
+    },
     async close() {
       if (exited === undefined) {
         process.kill(pid, 'SIGTERM'); // single-process nginx: fast shutdown
