@@ -5,6 +5,8 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { constants as h2, createSecureServer, type Http2ServerRequest, type Http2ServerResponse } from 'node:http2';
+import { readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { createHttpClient, type HttpClient, type HttpOptions } from '../../server/src/index/http';
 import { openIndex } from '../../server/src/index/packageIndex';
@@ -13,7 +15,9 @@ import { selection, testClient } from '../support/indexClient';
 import { startForwardProxy } from '../support/forwardProxy';
 import { closable, listenOnLoopback } from '../support/sockets';
 import { makeTestCertificates, startTlsFront, type TestCertificates } from '../support/tls';
-import { OPENSSL, skipWithout } from '../support/optionalProgram';
+import { OPENSSL, PIP, PIP26, skipWithout } from '../support/optionalProgram';
+import { runPip, type PipVersion } from '../support/pip';
+import { run, workspace } from './cli/runCli';
 import { startTestIndex, type IndexFixture, type RecordedRequest, type TestIndex } from '../support/testIndex';
 
 const FIXTURE: IndexFixture = {
@@ -188,6 +192,25 @@ describe('an index offering HTTP/2', { skip }, () => {
       assert.deepEqual([...new Set(since(from).map((r) => r.httpVersion))], ['1.1']);
     } finally {
       await http.close();
+    }
+  });
+
+  test('`reqguard fix` reads the index over h2, and pip (HTTP/1.1) downloads what it wrote', { skip: skipWithout(PIP) }, async () => {
+    const dir = workspace({ 'requirements.txt': 'project-0\nproject-1==1.0\n' });
+    const caFile = join(dir, 'ca.pem');
+    writeFileSync(caFile, certs.caCert);
+    const from = index.requests.length;
+    const fixed = await run(['fix', '--isolated', '--no-cache', '--index-url', index.simpleUrl, '--python-version', '3.11', 'requirements.txt'], dir, { NODE_EXTRA_CA_CERTS: caFile });
+    assert.equal(fixed.status, 0, fixed.stderr);
+    assert.deepEqual([...new Set(since(from).map((r) => r.httpVersion))], ['2.0']);
+    const pips: PipVersion[] = skipWithout(PIP26) ? ['system'] : ['system', 'pip26'];
+    for (const pip of pips) {
+      const out = join(dir, `downloaded-${pip}`);
+      const pipFrom = index.requests.length;
+      const downloaded = await runPip(pip, ['download', '--no-deps', '--require-hashes', '-r', join(dir, 'requirements.txt'), '--index-url', index.simpleUrl, '--cert', caFile, '-d', out]);
+      assert.equal(downloaded.status, 0, downloaded.stdout + downloaded.stderr);
+      assert.deepEqual(readdirSync(out).sort(), ['project_0-1.1-py3-none-any.whl', 'project_1-1.0-py3-none-any.whl']);
+      assert.deepEqual([...new Set(since(pipFrom).map((r) => r.httpVersion))], ['1.1'], `${pip} speaks HTTP/1.1`);
     }
   });
 
