@@ -1,8 +1,9 @@
 // Benchmark (not a test): HTTP/2 against HTTP/1.1 over TLS. The 300 project pages of
 // index.bench.ts, 20 ms latency each, from the test index serving https in its own process
 // (node:http2, HTTP/1.1 allowed), read cold by the real client in this process:
-//   h1, 16 connections (http2: false) · h2, one connection, 16 streams · h2, one connection, 50 streams
-// The three alternate run by run; medians of wall time and of this process's CPU time (user+sys),
+//   h1, 16 connections (http2: false) · h2, one connection, 16 streams · h2, one connection, 50
+//   streams · h1, 50 connections (whether 50 at once helps without h2)
+// They alternate run by run; medians of wall time and of this process's CPU time (user+sys),
 // the load average before and after. Needs openssl for the certificates.
 //   npm run build && npx tsc -b && node out/test/bench/http2.bench.js
 import { rmSync } from 'node:fs';
@@ -26,6 +27,7 @@ const VARIANTS: Variant[] = [
   { label: 'TLS HTTP/1.1, 16 connections', concurrency: 16, http2: false },
   { label: 'TLS HTTP/2, 1 connection, 16 streams', concurrency: 16, http2: true },
   { label: 'TLS HTTP/2, 1 connection, 50 streams', concurrency: 50, http2: true },
+  { label: 'TLS HTTP/1.1, 50 connections', concurrency: 50, http2: false },
 ];
 
 async function main(): Promise<void> {
@@ -36,7 +38,7 @@ async function main(): Promise<void> {
   const dirs: string[] = [];
   const runs = new Map<Variant, { wallMs: number; cpuMs: number; projectPages: number }[]>(VARIANTS.map((v) => [v, []]));
   try {
-    // One run of each first, unrecorded: the JIT warms up on all three paths alike.
+    // One run of each first, unrecorded: the JIT warms up on every path alike.
     for (let run = -1; run < RUNS; run++) {
       for (const variant of VARIANTS) {
         const dir = tempDir('bench-h2');

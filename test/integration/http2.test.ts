@@ -6,6 +6,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { constants as h2, createSecureServer, type Http2ServerRequest, type Http2ServerResponse } from 'node:http2';
 import { readdirSync, writeFileSync } from 'node:fs';
+import { createServer as createNetServer } from 'node:net';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { createHttpClient, type HttpClient, type HttpOptions } from '../../server/src/index/http';
@@ -307,6 +308,28 @@ describe('h2 servers', { skip }, () => {
     } finally {
       await http.close();
       await server.close();
+    }
+  });
+
+  test('a request waiting for another one\'s handshake stops waiting when cancelled', async () => {
+    // Accepts connections and never answers the TLS handshake.
+    const silent = createNetServer(() => undefined);
+    const { close } = closable(silent);
+    const port = await listenOnLoopback(silent);
+    const http = client({ timeoutMs: 3_000, retries: 0 });
+    try {
+      const opening = http.fetch({ url: `https://127.0.0.1:${port}/simple/a/` });
+      const cancel = new AbortController();
+      const started = performance.now();
+      setTimeout(() => cancel.abort(), 100);
+      const waiting = await http.fetch({ url: `https://127.0.0.1:${port}/simple/b/`, signal: cancel.signal });
+      assert.equal(!waiting.ok && waiting.error.kind, 'cancelled');
+      assert.ok(performance.now() - started < 1_500, `cancelled after ${performance.now() - started} ms`);
+      const opened = await opening;
+      assert.equal(!opened.ok && opened.error.kind, 'unreachable');
+    } finally {
+      await http.close();
+      await close();
     }
   });
 

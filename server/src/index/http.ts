@@ -225,6 +225,41 @@ export class AlpnChoices {
   }
 }
 
+/**
+ * The agent for origins that speak (or may speak) HTTP/2: one connection per origin, carrying as
+ * many streams as the largest host may have in flight (HostLimits bounds each host, as over
+ * HTTP/1.1). Its connections offer h2 and h1 in ALPN and tell `alpn` what each origin chose; an
+ * origin that picks h1 is sent to the HTTP/1.1 pool from then on.
+ */
+function multiplexingAgent(tls: buildConnector.BuildOptions, keepAliveTimeout: number, alpn: AlpnChoices): Agent {
+  const connectOfferingH2 = buildConnector({ ...tls, allowH2: true });
+  return new Agent({
+    keepAliveTimeout,
+    connections: 1,
+    pipelining: MAX_HOST_CONCURRENCY,
+    connect: (connectOptions, callback) =>
+      connectOfferingH2(connectOptions, (error, socket) => {
+        const origin = `${connectOptions.protocol}//${connectOptions.host ?? connectOptions.hostname}`;
+        alpn.settle(origin, error ? undefined : (socket as { alpnProtocol?: string | false }).alpnProtocol === 'h2' ? 'h2' : 'http/1.1');
+        // undici's connector callback is typed as a pair of overloads; pass both arguments on as they came.
+        (callback as (error: Error | null, socket: unknown) => void)(error, socket);
+      }),
+  });
+}
+
+/** Resolves when `settled` does; rejects as soon as `signal` aborts. */
+function untilSettledOrAborted(settled: Promise<void>, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal.aborted) return reject(signal.reason);
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    void settled.then(() => {
+      signal.removeEventListener('abort', onAbort);
+      resolve();
+    });
+  });
+}
+
 export interface HostLimit {
   readonly limit: ConcurrencyLimit;
   /** Its limit while it does not refuse. */
@@ -376,28 +411,14 @@ export function createHttpClient(options: HttpOptions): HttpClient {
   const direct = new Agent({ ...pool, connect: tls });
   const proxies = new Map<string, ProxyAgent>();
   const alpn = new AlpnChoices();
-  // HTTP/2: one connection per origin carrying as many streams as the largest host may have in
-  // flight (HostLimits bounds each host, as over HTTP/1.1). Its connections offer h2 and h1 in
-  // ALPN; an origin that picks h1 there is sent to `direct` from then on.
-  const connectOfferingH2 = buildConnector({ ...tls, allowH2: true });
-  const multiplexed =
-    options.http2 === false
-      ? undefined
-      : new Agent({
-          keepAliveTimeout: pool.keepAliveTimeout,
-          connections: 1,
-          pipelining: MAX_HOST_CONCURRENCY,
-          connect: (connectOptions, callback) =>
-            connectOfferingH2(connectOptions, (error, socket) => {
-              const origin = `${connectOptions.protocol}//${connectOptions.host ?? connectOptions.hostname}`;
-              alpn.settle(origin, error ? undefined : (socket as { alpnProtocol?: string | false }).alpnProtocol === 'h2' ? 'h2' : 'http/1.1');
-              // undici's connector callback is typed as a pair of overloads; pass both arguments on as they came.
-              (callback as (error: Error | null, socket: unknown) => void)(error, socket);
-            }),
-        });
+  // https origins go here until their first connection shows they chose HTTP/1.1.
+  const multiplexed = options.http2 === false ? undefined : multiplexingAgent(tls, pool.keepAliveTimeout, alpn);
 
-  /** The dispatcher for `url`, and whether this request opens the first connection to its origin. */
-  async function dispatcherFor(url: string): Promise<{ dispatcher: Dispatcher; opens?: string }> {
+  /**
+   * The dispatcher for `url`, and whether this request opens the first connection to its origin.
+   * Rejects when `signal` aborts while it waits for another request's handshake.
+   */
+  async function dispatcherFor(url: string, signal: AbortSignal): Promise<{ dispatcher: Dispatcher; opens?: string }> {
     const proxy = proxyFor(url, { ...options.proxy, env });
     if (proxy) {
       let agent = proxies.get(proxy);
@@ -415,7 +436,7 @@ export function createHttpClient(options: HttpOptions): HttpClient {
       if (route === 'h2') return { dispatcher: multiplexed };
       if (route === 'http/1.1') return { dispatcher: direct };
       // Bounded: the opening request settles it at the latest when it ends (its timeout).
-      await route;
+      await untilSettledOrAborted(route, signal);
     }
   }
 
@@ -434,9 +455,11 @@ export function createHttpClient(options: HttpOptions): HttpClient {
     const timeout = AbortSignal.timeout(timeoutMs);
     const signal = req.signal ? AbortSignal.any([req.signal, timeout]) : timeout;
     let response: Dispatcher.ResponseData;
-    const { dispatcher, opens } = await dispatcherFor(url);
+    let opens: string | undefined;
     try {
-      response = await request(url, { method: req.method ?? 'GET', body: req.body, headers, signal, dispatcher });
+      const route = await dispatcherFor(url, signal);
+      opens = route.opens;
+      response = await request(url, { method: req.method ?? 'GET', body: req.body, headers, signal, dispatcher: route.dispatcher });
     } catch (error) {
       return networkFailure(error, url, req, timeout);
     } finally {
