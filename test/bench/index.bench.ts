@@ -11,12 +11,9 @@
 //   npm run bench
 import { rmSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
-import { performance } from 'node:perf_hooks';
-import { openIndex } from '../../server/src/index/packageIndex';
 import { startTestIndex } from '../support/testIndex';
-import { testClient } from '../support/indexClient';
-import { benchFixture, benchSelection, CONCURRENCY, LATENCY_MS, PROJECTS } from './indexFixture';
-import { bareUndici, countRequests, counted, IndexProcess, runScript, type Counted } from './indexProcess';
+import { benchFixture, CONCURRENCY, LATENCY_MS, PROJECTS } from './indexFixture';
+import { bareUndici, coldRun, countRequests, counted, IndexProcess, runScript, type Counted } from './indexProcess';
 import type { RunReport } from './indexRun';
 import { best, median } from './stats';
 import { tempDir } from '../helpers/tempDirs';
@@ -27,22 +24,6 @@ const REFERENCE_RUNS = 5;
 const LOWER_BOUND_MS = Math.ceil(PROJECTS / CONCURRENCY) * LATENCY_MS;
 const COLD_TARGET_RATIO = 1.3;
 const WARM_TARGET_MS = 150;
-
-/** The client as the server and CLI build it, over a fresh cache folder; wall time of 300 answers. */
-async function cold(simpleUrl: string, names: string[], cacheDir: string): Promise<{ wallMs: number }> {
-  const t = testClient({ cacheDir, http: { concurrency: CONCURRENCY } });
-  try {
-    const view = openIndex(t.client, benchSelection(simpleUrl));
-    const start = performance.now();
-    const results = await Promise.all(names.map((name) => view.project(name)));
-    const wallMs = performance.now() - start;
-    const failed = names.findIndex((_, i) => !results[i].ok);
-    if (failed >= 0) throw new Error(`cold run: ${names[failed]} failed: ${JSON.stringify(results[failed])}`);
-    return { wallMs };
-  } finally {
-    await t.close();
-  }
-}
 
 /** One run in a new process (indexRun.ts) over `cacheDir`: cold when it is empty, warm when filled. */
 async function newProcess(simpleUrl: string, cacheDir: string): Promise<RunReport> {
@@ -71,7 +52,7 @@ async function main(): Promise<void> {
     let filled = '';
     for (let run = 0; run < COLD_RUNS; run++) {
       const dir = (filled = cacheDir());
-      colds.push(await counted(count, () => cold(index.simpleUrl, names, dir)));
+      colds.push(await counted(count, () => coldRun(index.simpleUrl, names, dir)));
     }
     const coldProcesses: ProcessRun[] = [];
     for (let run = 0; run < PROCESS_RUNS; run++) coldProcesses.push(await counted(count, () => newProcess(index.simpleUrl, cacheDir())));
@@ -87,7 +68,7 @@ async function main(): Promise<void> {
     try {
       local.setFault('simple-project', { kind: 'latency', ms: LATENCY_MS });
       const localCount = () => countRequests(local.requests);
-      for (let run = 0; run < REFERENCE_RUNS; run++) inProcess.push(await counted(localCount, () => cold(local.simpleUrl, names, cacheDir())));
+      for (let run = 0; run < REFERENCE_RUNS; run++) inProcess.push(await counted(localCount, () => coldRun(local.simpleUrl, names, cacheDir())));
     } finally {
       await local.close();
     }

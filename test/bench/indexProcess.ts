@@ -5,9 +5,12 @@ import { fork, spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Agent, request } from 'undici';
+import type { HttpOptions } from '../../server/src/index/http';
+import { openIndex } from '../../server/src/index/packageIndex';
 import { canonicalizeName } from '../../server/src/parser/pep508';
+import { testClient } from '../support/indexClient';
 import type { RecordedRequest } from '../support/testIndex';
-import type { FixtureName } from './indexFixture';
+import { benchSelection, CONCURRENCY, type FixtureName } from './indexFixture';
 
 export interface IndexCounts {
   projectPages: number;
@@ -22,14 +25,19 @@ export function countRequests(requests: readonly RecordedRequest[]): IndexCounts
   return { projectPages: byRoute['simple-project'] ?? 0, all: requests.length, byRoute };
 }
 
+/** How the index process is given its TLS key and certificate (JSON), when it is to serve https. */
+export const INDEX_TLS_ENV = 'REQGUARD_BENCH_INDEX_TLS';
+
 export class IndexProcess {
   private constructor(
     private readonly child: ChildProcess,
     readonly simpleUrl: string,
   ) {}
 
-  static start(fixture: FixtureName | 'jupyter' = 'pages'): Promise<IndexProcess> {
-    const child = fork(join(__dirname, 'indexServer.js'), [fixture], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  /** `tls`: serve https with this certificate, offering HTTP/2 and HTTP/1.1. */
+  static start(fixture: FixtureName | 'jupyter' = 'pages', tls?: { key: string; cert: string }): Promise<IndexProcess> {
+    const env = tls ? { ...process.env, [INDEX_TLS_ENV]: JSON.stringify(tls) } : process.env;
+    const child = fork(join(__dirname, 'indexServer.js'), [fixture], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], env });
     return new Promise((resolve, reject) => {
       child.once('error', reject);
       child.once('exit', (code) => reject(new Error(`the index process exited with ${code}`)));
@@ -77,6 +85,27 @@ export async function counted<T>(count: CountFn, run: () => Promise<T>): Promise
   const byRoute: Record<string, number> = {};
   for (const [route, n] of Object.entries(after.byRoute)) if (n - (before.byRoute[route] ?? 0) > 0) byRoute[route] = n - (before.byRoute[route] ?? 0);
   return { ...result, projectPages: after.projectPages - before.projectPages, all: after.all - before.all, byRoute };
+}
+
+/**
+ * The client as the server and CLI build it (concurrency 16 unless `http` says), over a fresh
+ * cache folder: wall time of the answers for `names`, and this process's CPU time meanwhile.
+ */
+export async function coldRun(simpleUrl: string, names: string[], cacheDir: string, http: Partial<HttpOptions> = {}): Promise<{ wallMs: number; cpuMs: number }> {
+  const t = testClient({ cacheDir, http: { concurrency: CONCURRENCY, ...http } });
+  try {
+    const view = openIndex(t.client, benchSelection(simpleUrl));
+    const cpu = process.cpuUsage();
+    const start = performance.now();
+    const results = await Promise.all(names.map((name) => view.project(name)));
+    const wallMs = performance.now() - start;
+    const used = process.cpuUsage(cpu);
+    const failed = names.findIndex((_, i) => !results[i].ok);
+    if (failed >= 0) throw new Error(`cold run: ${names[failed]} failed: ${JSON.stringify(results[failed])}`);
+    return { wallMs, cpuMs: (used.user + used.system) / 1000 };
+  } finally {
+    await t.close();
+  }
 }
 
 /** No reqguard code: `concurrency` keep-alive connections reading the project pages of `names`. */

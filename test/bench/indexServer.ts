@@ -4,16 +4,19 @@
 // trip. Talks over IPC: sends { url } when listening; answers 'count' with the request log's
 // totals and { receivedAt: n } with when request n arrived; 'close' stops it.
 //   node out/test/bench/indexServer.js [pages|releases|jupyter]   (the fixture, default pages; jupyter: the lock benchmark's graph)
+// With REQGUARD_BENCH_INDEX_TLS set (a key and certificate as JSON) it serves https, offering HTTP/2.
 import { jupyterFixture } from '../support/dependencyGraphs';
 import { startTestIndex, type Route } from '../support/testIndex';
 import { benchFixture, FIXTURE_SHAPES, LATENCY_MS, type FixtureName } from './indexFixture';
-import { countRequests } from './indexProcess';
+import { countRequests, INDEX_TLS_ENV } from './indexProcess';
 
 const LATENCY_ROUTES: Route[] = ['simple-project', 'simple-index', 'json', 'files', 'metadata'];
 
 async function main(): Promise<void> {
   const name = process.argv[2] as FixtureName | 'jupyter' | undefined;
-  const index = await startTestIndex(name === 'jupyter' ? jupyterFixture() : benchFixture(FIXTURE_SHAPES[name ?? 'pages']).fixture);
+  const tls = process.env[INDEX_TLS_ENV];
+  const fixture = name === 'jupyter' ? jupyterFixture() : benchFixture(FIXTURE_SHAPES[name ?? 'pages']).fixture;
+  const index = await startTestIndex(fixture, tls ? { tls: JSON.parse(tls) as { key: string; cert: string } } : {});
   for (const route of LATENCY_ROUTES) index.setFault(route, { kind: 'latency', ms: LATENCY_MS });
   process.on('message', (message) => {
     if (message === 'count') {

@@ -13,14 +13,15 @@ export interface PythonRun {
 }
 
 /**
- * python3 with nothing from this machine's pip configuration (PIP_FIND_LINKS and friends) or
- * proxies; asynchronous, because the index pip talks to runs in the test's own process.
+ * python3 with nothing from this machine's pip configuration (PIP_FIND_LINKS and friends),
+ * proxies or CA bundle variables (requests prefers REQUESTS_CA_BUNDLE and CURL_CA_BUNDLE to pip's
+ * `--cert`); asynchronous, because the index pip talks to runs in the test's own process.
  */
 export async function python(args: string[], interpreter = 'python3'): Promise<PythonRun> {
   if (interpreter === 'python3') requireProgram(PYTHON3);
   const env: Record<string, string> = { PIP_CONFIG_FILE: '/dev/null' };
   for (const [key, value] of Object.entries(process.env)) {
-    if (value !== undefined && !/^pip_/i.test(key) && !/_proxy$/i.test(key)) env[key] = value;
+    if (value !== undefined && !/^pip_/i.test(key) && !/_proxy$/i.test(key) && !/^(requests|curl)_ca_bundle$/i.test(key)) env[key] = value;
   }
   return new Promise((resolve) => {
     execFile(interpreter, args, { encoding: 'utf8', env, timeout: 120_000 }, (error, stdout, stderr) => {

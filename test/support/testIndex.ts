@@ -6,6 +6,7 @@
 import { compare } from '@renovatebot/pep440';
 import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createSecureServer } from 'node:http2';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { gzipSync } from 'node:zlib';
@@ -118,6 +119,10 @@ export interface RecordedRequest {
   bytes?: number;
   /** When it arrived, in ms since the epoch (performance.timeOrigin + now): other processes can compare it with their own clocks. */
   receivedAt: number;
+  /** '1.1', or '2.0' when a client of the https index chose HTTP/2. */
+  httpVersion: string;
+  /** The client's port: which connection carried the request. */
+  remotePort?: number;
 }
 
 /** What the index offers, switched per test (`configure`); all on by default. */
@@ -148,6 +153,11 @@ export interface TestIndex {
 export interface TestIndexOptions {
   /** Fixed port (default: random). */
   port?: number;
+  /**
+   * Serve https with this certificate (test/support/tls.ts), offering HTTP/2 and HTTP/1.1 in ALPN
+   * (node:http2's compatibility API runs the same handler for both).
+   */
+  tls?: { key: string; cert: string };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -654,7 +664,7 @@ export async function startTestIndex(fixture: IndexFixture, options: TestIndexOp
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     const path = url.pathname;
     const kind = classify(path);
-    const record: RecordedRequest = { method: req.method ?? 'GET', path: req.url ?? '/', route: kind, headers: { ...req.headers }, receivedAt: performance.timeOrigin + performance.now() };
+    const record: RecordedRequest = { method: req.method ?? 'GET', path: req.url ?? '/', route: kind, headers: { ...req.headers }, receivedAt: performance.timeOrigin + performance.now(), httpVersion: req.httpVersion, remotePort: req.socket.remotePort };
     requests.push(record);
     const body = await readBody(req);
     const fault = faultFor(path, kind);
@@ -763,12 +773,16 @@ export async function startTestIndex(fixture: IndexFixture, options: TestIndexOp
     return Buffer.concat(chunks).toString('utf8');
   }
 
-  const server = createServer((req, res) => {
+  const onRequest = (req: IncomingMessage, res: ServerResponse) => {
     handle(req, res).catch((err) => {
       if (!res.headersSent) send(res, { status: 500, headers: { 'content-type': 'text/plain' }, body: Buffer.from(String(err)) });
       else res.destroy();
     });
-  });
+  };
+  // HTTP/2's compatibility request and response have what the handler uses; over h2, `req.socket.destroy()` resets the stream.
+  const server = options.tls
+    ? createSecureServer({ ...options.tls, allowHTTP1: true }, onRequest as unknown as Parameters<typeof createSecureServer>[1])
+    : createServer(onRequest);
   // Keep-alive connections (the server under test keeps them open) are ended by close(), not waited for.
   const connections = closable(server);
   await new Promise<void>((resolve, reject) => {
@@ -776,7 +790,7 @@ export async function startTestIndex(fixture: IndexFixture, options: TestIndexOp
     server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
   });
   port = (server.address() as AddressInfo).port;
-  const url = `http://127.0.0.1:${port}/`;
+  const url = `${options.tls ? 'https' : 'http'}://127.0.0.1:${port}/`;
 
   return {
     url,

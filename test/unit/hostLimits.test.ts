@@ -1,9 +1,9 @@
 // The HTTP client's limits per host (server/src/index/http.ts): sized for the host, halved while it
 // answers 429/503, grown back one per answer; a lowered limit lets holders finish, a raised one
-// admits waiters at once.
+// admits waiters at once; and which protocol (h2 or HTTP/1.1) each https origin chose.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ConcurrencyLimit, HostLimits } from '../../server/src/index/http';
+import { AlpnChoices, ConcurrencyLimit, HostLimits } from '../../server/src/index/http';
 
 test('a limit can be lowered and raised while held: holders finish, waiters enter as room appears', async () => {
   const limit = new ConcurrencyLimit(4);
@@ -54,4 +54,28 @@ test('a host answering 429/503 is asked half as many at once, and one more per a
   for (let n = 0; n < 40; n++) hosts.answered(hosts.hostOf(url));
   assert.equal(hosts.limitFor(url).current, 16, 'never past its size');
   assert.equal(hosts.limitFor('https://other.example/').current, 16, 'other hosts are not affected');
+});
+
+test('ALPN choices: one request opens the first connection, the rest wait for its handshake', async () => {
+  const alpn = new AlpnChoices();
+  const origin = 'https://index.example';
+  assert.equal(alpn.route(origin), 'open');
+  const waiting = alpn.route(origin);
+  assert.ok(waiting instanceof Promise);
+  assert.equal(alpn.route('https://other.example'), 'open', 'each origin has its own');
+  alpn.settle(origin, 'h2');
+  await waiting;
+  assert.equal(alpn.route(origin), 'h2');
+});
+
+test('ALPN choices: a failed first connection lets the next request open another', async () => {
+  const alpn = new AlpnChoices();
+  const origin = 'https://index.example';
+  assert.equal(alpn.route(origin), 'open');
+  const waiting = alpn.route(origin);
+  alpn.settle(origin);
+  await waiting;
+  assert.equal(alpn.route(origin), 'open');
+  alpn.settle(origin, 'http/1.1');
+  assert.equal(alpn.route(origin), 'http/1.1');
 });

@@ -1,10 +1,10 @@
 // HTTP for the index layer, through undici: keep-alive pools, a concurrency limit per host with a
 // queue (larger for PyPI's CDN, smaller while a host answers 429/503), per-request timeouts and
-// cancellation, bounded retries with backoff, a body size cap, proxies, extra CAs, and
-// credentials that only ever go to the origin they belong to.
-import { Agent, ProxyAgent, type Dispatcher, request } from 'undici';
+// cancellation, bounded retries with backoff, a body size cap, proxies, extra CAs, HTTP/2 to
+// https indexes that choose it, and credentials that only ever go to the origin they belong to.
+import { Agent, ProxyAgent, buildConnector, type Dispatcher, request } from 'undici';
 import { createHash } from 'node:crypto';
-import { rootCertificates } from 'node:tls';
+import { createSecureContext, rootCertificates } from 'node:tls';
 import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
 import { pipeline, type Readable, type Transform } from 'node:stream';
 import type { CredentialStore } from './credentials';
@@ -35,6 +35,11 @@ export interface HttpOptions {
   /** false only when the user turned TLS verification off at machine scope. */
   readonly strictSsl?: boolean;
   readonly credentials?: CredentialStore;
+  /**
+   * Offer HTTP/2 to https indexes (default true): one that chooses it in the TLS handshake gets
+   * all its requests as streams of one connection. Plain http and proxies stay on HTTP/1.1.
+   */
+  readonly http2?: boolean;
 }
 
 export interface HttpRequest {
@@ -75,7 +80,11 @@ const MAX_REDIRECTS = 10;
 const RETRY_STATUSES = new Set([429, 500, 502, 503, 504]);
 const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
 /** Connection failures where trying again may help (the index dropped or refused us mid-way). */
-const RETRY_ERROR_CODES = new Set(['ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET', 'UND_ERR_CLOSED', 'ECONNREFUSED', 'ETIMEDOUT']);
+const RETRY_ERROR_CODES = new Set(['ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET', 'UND_ERR_CLOSED', 'ECONNREFUSED', 'ETIMEDOUT',
+  // HTTP/2: a stream the server reset with an error code, a connection it ended with one (GOAWAY).
+  'ERR_HTTP2_STREAM_ERROR', 'ERR_HTTP2_SESSION_ERROR']);
+/** undici's code for HTTP/2 stream failures it reports in its own words (a stream reset before the answer was complete). */
+const isHttp2StreamFailure = (code: string | undefined, error: unknown) => code === 'UND_ERR_INFO' && /^HTTP\/2:/.test(error instanceof Error ? error.message : '');
 
 /** A counting semaphore: at most `limit` holders; the others wait in arrival order. */
 export class ConcurrencyLimit {
@@ -180,6 +189,75 @@ export class HostLimits {
   answered(host: HostLimit): void {
     if (host.limit.current < host.size) host.limit.setLimit(host.limit.current + 1);
   }
+}
+
+/**
+ * Which protocol each https origin chose in ALPN, learnt from the first connection to it. Until an
+ * origin's choice is known, one request opens a connection to it and the origin's other requests
+ * wait for that handshake (`settle`), so an h2 origin gets them all on one connection and an h1
+ * origin its own pool, never several h2 connections or pipelined h1.
+ */
+export class AlpnChoices {
+  private readonly chosen = new Map<string, 'h2' | 'http/1.1'>();
+  private readonly pending = new Map<string, { settled: Promise<void>; settle: () => void }>();
+
+  /** The origin's protocol; 'open' when the caller is to open its first connection; or a wait. */
+  route(origin: string): 'h2' | 'http/1.1' | 'open' | Promise<void> {
+    const chosen = this.chosen.get(origin);
+    if (chosen) return chosen;
+    const pending = this.pending.get(origin);
+    if (pending) return pending.settled;
+    let settle!: () => void;
+    const settled = new Promise<void>((resolve) => (settle = resolve));
+    this.pending.set(origin, { settled, settle });
+    return 'open';
+  }
+
+  /**
+   * The connection opened (with the protocol it chose) or failed (undefined: the next request to
+   * the origin tries again); called again for later connections, and once the opening request ends.
+   */
+  settle(origin: string, protocol?: 'h2' | 'http/1.1'): void {
+    if (protocol) this.chosen.set(origin, protocol);
+    const pending = this.pending.get(origin);
+    this.pending.delete(origin);
+    pending?.settle();
+  }
+}
+
+/**
+ * The agent for origins that speak (or may speak) HTTP/2: one connection per origin, carrying as
+ * many streams as the largest host may have in flight (HostLimits bounds each host, as over
+ * HTTP/1.1). Its connections offer h2 and h1 in ALPN and tell `alpn` what each origin chose; an
+ * origin that picks h1 is sent to the HTTP/1.1 pool from then on.
+ */
+function multiplexingAgent(tls: buildConnector.BuildOptions, keepAliveTimeout: number, alpn: AlpnChoices): Agent {
+  const connectOfferingH2 = buildConnector({ ...tls, allowH2: true });
+  return new Agent({
+    keepAliveTimeout,
+    connections: 1,
+    pipelining: MAX_HOST_CONCURRENCY,
+    connect: (connectOptions, callback) =>
+      connectOfferingH2(connectOptions, (error, socket) => {
+        const origin = `${connectOptions.protocol}//${connectOptions.host ?? connectOptions.hostname}`;
+        alpn.settle(origin, error ? undefined : (socket as { alpnProtocol?: string | false }).alpnProtocol === 'h2' ? 'h2' : 'http/1.1');
+        // undici's connector callback is typed as a pair of overloads; pass both arguments on as they came.
+        (callback as (error: Error | null, socket: unknown) => void)(error, socket);
+      }),
+  });
+}
+
+/** Resolves when `settled` does; rejects as soon as `signal` aborts. */
+function untilSettledOrAborted(settled: Promise<void>, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal.aborted) return reject(signal.reason);
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    void settled.then(() => {
+      signal.removeEventListener('abort', onAbort);
+      resolve();
+    });
+  });
 }
 
 export interface HostLimit {
@@ -324,23 +402,42 @@ export function createHttpClient(options: HttpOptions): HttpClient {
   const env = options.env ?? {};
   const tls = {
     rejectUnauthorized: options.strictSsl !== false,
-    // Passing `ca` replaces Node's roots, so the bundled ones are added back explicitly.
-    ...(options.extraCaCertificates?.length ? { ca: [...rootCertificates, ...options.extraCaCertificates] } : {}),
+    // Passing `ca` replaces Node's roots, so the bundled ones are added back explicitly. Built once:
+    // given as `ca`, every new connection would parse all ~140 roots again (milliseconds of CPU each).
+    ...(options.extraCaCertificates?.length ? { secureContext: createSecureContext({ ca: [...rootCertificates, ...options.extraCaCertificates] }) } : {}),
   };
   // Per origin, as many as the largest host may use; HostLimits keeps each host within its own size.
   const pool = { keepAliveTimeout: 30_000, connections: cdnSize(concurrency) };
   const direct = new Agent({ ...pool, connect: tls });
   const proxies = new Map<string, ProxyAgent>();
+  const alpn = new AlpnChoices();
+  // https origins go here until their first connection shows they chose HTTP/1.1.
+  const multiplexed = options.http2 === false ? undefined : multiplexingAgent(tls, pool.keepAliveTimeout, alpn);
 
-  function dispatcherFor(url: string): Dispatcher {
+  /**
+   * The dispatcher for `url`, and whether this request opens the first connection to its origin.
+   * Rejects when `signal` aborts while it waits for another request's handshake.
+   */
+  async function dispatcherFor(url: string, signal: AbortSignal): Promise<{ dispatcher: Dispatcher; opens?: string }> {
     const proxy = proxyFor(url, { ...options.proxy, env });
-    if (!proxy) return direct;
-    let agent = proxies.get(proxy);
-    if (!agent) {
-      agent = new ProxyAgent({ uri: proxy, ...pool, requestTls: tls, proxyTls: tls });
-      proxies.set(proxy, agent);
+    if (proxy) {
+      let agent = proxies.get(proxy);
+      if (!agent) {
+        agent = new ProxyAgent({ uri: proxy, ...pool, requestTls: tls, proxyTls: tls });
+        proxies.set(proxy, agent);
+      }
+      return { dispatcher: agent };
     }
-    return agent;
+    if (!multiplexed || !url.startsWith('https:')) return { dispatcher: direct };
+    const origin = new URL(url).origin;
+    for (;;) {
+      const route = alpn.route(origin);
+      if (route === 'open') return { dispatcher: multiplexed, opens: origin };
+      if (route === 'h2') return { dispatcher: multiplexed };
+      if (route === 'http/1.1') return { dispatcher: direct };
+      // Bounded: the opening request settles it at the latest when it ends (its timeout).
+      await untilSettledOrAborted(route, signal);
+    }
   }
 
   type Attempt =
@@ -358,10 +455,16 @@ export function createHttpClient(options: HttpOptions): HttpClient {
     const timeout = AbortSignal.timeout(timeoutMs);
     const signal = req.signal ? AbortSignal.any([req.signal, timeout]) : timeout;
     let response: Dispatcher.ResponseData;
+    let opens: string | undefined;
     try {
-      response = await request(url, { method: req.method ?? 'GET', body: req.body, headers, signal, dispatcher: dispatcherFor(url) });
+      const route = await dispatcherFor(url, signal);
+      opens = route.opens;
+      response = await request(url, { method: req.method ?? 'GET', body: req.body, headers, signal, dispatcher: route.dispatcher });
     } catch (error) {
       return networkFailure(error, url, req, timeout);
+    } finally {
+      // Whatever became of its connection, the requests waiting for it go on (and one opens the next).
+      if (opens) alpn.settle(opens);
     }
     const responseHeaders = headerRecord(response.headers);
     const status = response.statusCode;
@@ -409,7 +512,8 @@ export function createHttpClient(options: HttpOptions): HttpClient {
     // undici reports a proxy's refusal as an error whose message carries the status, not as a response.
     if (/\b407\b/.test(describeNetworkError(error))) return { kind: 'error', error: statusError(407, url) };
     const detail = indexError('unreachable', url, `${redactUrl(url)} is unreachable: ${describeNetworkError(error)}`);
-    return code && RETRY_ERROR_CODES.has(code) ? { kind: 'retry', error: detail } : { kind: 'error', error: detail };
+    const retryable = code && (RETRY_ERROR_CODES.has(code) || isHttp2StreamFailure(code, error));
+    return retryable ? { kind: 'retry', error: detail } : { kind: 'error', error: detail };
   }
 
   async function fetchWithRetries(url: string, req: HttpRequest): Promise<Result<HttpResponse> | { redirect: string }> {
@@ -459,7 +563,7 @@ export function createHttpClient(options: HttpOptions): HttpClient {
       }
     },
     async close() {
-      await Promise.all([direct.close(), ...[...proxies.values()].map((agent) => agent.close())]);
+      await Promise.all([direct.close(), multiplexed?.close(), ...[...proxies.values()].map((agent) => agent.close())]);
     },
   };
 }
