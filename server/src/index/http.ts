@@ -2,7 +2,7 @@
 // queue (larger for PyPI's CDN, smaller while a host answers 429/503), per-request timeouts and
 // cancellation, bounded retries with backoff, a body size cap, proxies, extra CAs, and
 // credentials that only ever go to the origin they belong to.
-import { Agent, ProxyAgent, type Dispatcher, request } from 'undici';
+import { Agent, ProxyAgent, type Dispatcher, request } from './undiciParts';
 import { createHash } from 'node:crypto';
 import { rootCertificates } from 'node:tls';
 import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
