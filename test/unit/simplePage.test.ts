@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { unescapeHtml } from '../../server/src/index/htmlTags';
 import { describeLink } from '../../server/src/parser/links';
 import { classifyFilename, MAX_LINKS_PER_PAGE, parseProjectList, parseSimpleHtml, parseSimpleJson } from '../../server/src/index/simplePage';
+import { LinkResolver } from '../../server/src/index/urls';
 
 const PAGE = 'https://index.example/simple/foo-bar/';
 const SHA = 'a'.repeat(64);
@@ -114,8 +115,8 @@ test('PEP 503 HTML: links and <base> inside comments are not files, as in pip (h
 });
 
 test('file names: wheel and sdist rules, normalized project names, other projects ignored', () => {
-  assert.deepEqual(classifyFilename('foo-bar-1.0.tar.gz', 'Foo_Bar'), { kind: 'sdist', version: '1.0' });
-  assert.deepEqual(classifyFilename('foo_bar-1.0.post1.tar.gz', 'foo-bar'), { kind: 'sdist', version: '1.0.post1' });
+  assert.deepEqual(classifyFilename('foo-bar-1.0.tar.gz', 'Foo_Bar'), { kind: 'sdist', version: '1.0', wheel: undefined });
+  assert.deepEqual(classifyFilename('foo_bar-1.0.post1.tar.gz', 'foo-bar'), { kind: 'sdist', version: '1.0.post1', wheel: undefined });
   assert.equal(classifyFilename('foo-bar-baz-1.0.tar.gz', 'foo-bar').version, 'baz-1.0', 'pip takes the first matching prefix');
   assert.equal(classifyFilename('other-1.0-py3-none-any.whl', 'foo-bar').kind, 'other');
   assert.equal(classifyFilename('foo_bar-1!2.0-cp311-cp311-manylinux_2_17_x86_64.whl', 'foo-bar').version, '1!2.0');
@@ -228,4 +229,38 @@ test('PEP 740 provenance: the JSON `provenance` URL and HTML `data-provenance`, 
   const html = parseSimpleHtml('<a href="/f/foo_bar-1.0-py3-none-any.whl" data-provenance="../../p/1">w</a><a href="/f/foo-bar-1.0.tar.gz">s</a>', PAGE, 'foo-bar');
   assert.ok(html.ok);
   assert.deepEqual(html.page.files.map((file) => file.provenance), ['https://index.example/p/1', undefined]);
+});
+
+test('links resolve exactly as new URL(href, page) does, with or without the plain-link fast path', () => {
+  const bases = ['https://pypi.org/simple/foo-bar/', 'http://127.0.0.1:8080/simple/foo-bar/', 'https://user:p%40ss@mirror.example/root/simple/foo-bar/?x#y', 'file:///srv/index/foo-bar/index.html', 'not a url'];
+  const known = [
+    'https://files.pythonhosted.org/packages/ab/cd/foo_bar-1.0-py3-none-any.whl#sha256=ABCDEF',
+    'https://files.pythonhosted.org/packages/a/./b/../foo.whl',
+    'https://files.pythonhosted.org/packages/%2e%2e/foo.whl',
+    'https://FILES.example/foo.whl', 'https://files.example:443/foo.whl', 'https://files.example:8443/foo.whl', 'http://files.example:80/x',
+    'https://127.1/foo.whl', 'https://a.0x7f/x', 'https://xn--nxasmq6b.example/x', 'https://xn--a.example/x', 'https://bücher.example/x',
+    'https://a..b/x', 'https://a-.example/x', 'https://files.example/foo bar.whl', 'https://files.example/foo\tbar.whl', 'https://files.example/a\\b',
+    'https://files.example/x?y=1', 'https://files.example/x#frag ment', 'https://files.example/x#a#b', 'https://files.example/x/.', 'https://files.example/x/..',
+    '/files/foo/foo_bar-1.0.tar.gz', '//other.example/x', '/./x', '/x/../../y', '../../packages/foo-1.0.tar.gz', 'foo-1.0.tar.gz', './x', '?q', '#sha256=00',
+    ' https://files.example/x ', 'https:files.example/x', 'HTTPS://files.example/x', 'ftp://files.example/x', 'file:///etc/passwd', 'https://', 'https:///x', '',
+  ];
+  const alphabet = ['a', 'Z', '0', '-', '.', '/', ':', '@', '%', '2e', '#', '?', ' ', '\\', '\t', 'xn--', '~', '!', '..', '//', 'é', '[', ']'];
+  let seed = 7;
+  const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+  const fuzzed = Array.from({ length: 4000 }, () => {
+    const prefix = ['https://files.example/', 'http://a.b/', '/', '', 'https://'][Math.floor(random() * 5)];
+    return prefix + Array.from({ length: Math.floor(random() * 8) }, () => alphabet[Math.floor(random() * alphabet.length)]).join('');
+  });
+  for (const base of bases) {
+    const links = new LinkResolver(base);
+    for (const href of [...known, ...fuzzed]) {
+      let expected: string | undefined;
+      try {
+        expected = new URL(href, base).href;
+      } catch {
+        expected = undefined;
+      }
+      assert.equal(links.resolve(href), expected, `${JSON.stringify(href)} against ${base}`);
+    }
+  }
 });

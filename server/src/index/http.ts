@@ -2,7 +2,7 @@
 // queue (larger for PyPI's CDN, smaller while a host answers 429/503), per-request timeouts and
 // cancellation, bounded retries with backoff, a body size cap, proxies, extra CAs, HTTP/2 to
 // https indexes that choose it, and credentials that only ever go to the origin they belong to.
-import { Agent, ProxyAgent, buildConnector, type Dispatcher, request } from 'undici';
+import { Agent, ProxyAgent, buildConnector, type ConnectorOptions, type Dispatcher, request } from './undiciParts';
 import { createHash } from 'node:crypto';
 import { createSecureContext, rootCertificates } from 'node:tls';
 import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
@@ -231,7 +231,7 @@ export class AlpnChoices {
  * HTTP/1.1). Its connections offer h2 and h1 in ALPN and tell `alpn` what each origin chose; an
  * origin that picks h1 is sent to the HTTP/1.1 pool from then on.
  */
-function multiplexingAgent(tls: buildConnector.BuildOptions, keepAliveTimeout: number, alpn: AlpnChoices): Agent {
+function multiplexingAgent(tls: ConnectorOptions, keepAliveTimeout: number, alpn: AlpnChoices): Agent {
   const connectOfferingH2 = buildConnector({ ...tls, allowH2: true });
   return new Agent({
     keepAliveTimeout,

@@ -6,7 +6,7 @@ import { parseWheelFilename, splitExtension, withoutTrailingSlashes, type WheelN
 import { canonicalizeName } from '../parser/pep508';
 import { parseJson } from './boundedJson';
 import { readStartTags } from './htmlTags';
-import { percentDecode } from './urls';
+import { LinkResolver, percentDecode } from './urls';
 
 export interface DistributionFile {
   readonly filename: string;
@@ -99,37 +99,85 @@ function sdistVersion(stem: string, canonicalName: string): string | undefined {
   return undefined;
 }
 
-/** Whether a file is a wheel or an sdist of `project`, and of which version (pip's rules). */
-export function classifyFilename(filename: string, project: string): Pick<DistributionFile, 'kind' | 'version' | 'wheel'> {
-  const canonicalName = canonicalizeName(project);
-  if (filename.endsWith('.whl')) {
-    const wheel = parseWheelFilename(filename);
-    if (wheel && canonicalizeName(wheel.name) === canonicalName) return { kind: 'wheel', version: wheel.version, wheel };
-    return { kind: 'other' };
-  }
-  const [stem, ext] = splitExtension(filename);
-  if (SDIST_EXTENSIONS.has(ext.toLowerCase())) {
-    const version = sdistVersion(stem, canonicalName);
-    if (version) return { kind: 'sdist', version };
-  }
-  return { kind: 'other' };
+/** What a file name says: wheel or sdist of the project, and which version (undefined for 'other'). */
+export interface FileClass {
+  readonly kind: DistributionFile['kind'];
+  readonly version: string | undefined;
+  readonly wheel: WheelName | undefined;
 }
+
+const OTHER_FILE: FileClass = { kind: 'other', version: undefined, wheel: undefined };
+
+/**
+ * Classifies the file names of one project: its canonical name is computed once, and each
+ * wheel's name part once (a page repeats it on every file).
+ */
+class FilenameClassifier {
+  private readonly canonicalName: string;
+  private readonly wheelNameMatches = new Map<string, boolean>();
+
+  constructor(project: string) {
+    this.canonicalName = canonicalizeName(project);
+  }
+
+  /** Whether a file is a wheel or an sdist of the project, and of which version (pip's rules). */
+  classify(filename: string): FileClass {
+    if (filename.endsWith('.whl')) {
+      const wheel = parseWheelFilename(filename);
+      if (!wheel) return OTHER_FILE;
+      let matches = this.wheelNameMatches.get(wheel.name);
+      if (matches === undefined) this.wheelNameMatches.set(wheel.name, (matches = canonicalizeName(wheel.name) === this.canonicalName));
+      return matches ? { kind: 'wheel', version: wheel.version, wheel } : OTHER_FILE;
+    }
+    const [stem, ext] = splitExtension(filename);
+    if (SDIST_EXTENSIONS.has(ext.toLowerCase())) {
+      const version = sdistVersion(stem, this.canonicalName);
+      if (version) return { kind: 'sdist', version, wheel: undefined };
+    }
+    return OTHER_FILE;
+  }
+}
+
+/** Whether a file is a wheel or an sdist of `project`, and of which version (pip's rules). */
+export function classifyFilename(filename: string, project: string): FileClass {
+  return new FilenameClassifier(project).classify(filename);
+}
+
+/**
+ * A file record, always built here so every record has the same fields in the same order (one
+ * shape for V8: the code reading thousands of them stays monomorphic).
+ */
+function fileRecord(
+  fields: Omit<DistributionFile, 'kind' | 'version' | 'wheel' | 'provenance' | 'size' | 'uploadTime'> & Partial<Pick<DistributionFile, 'provenance' | 'size' | 'uploadTime'>>,
+  what: FileClass,
+): DistributionFile {
+  return {
+    filename: fields.filename,
+    url: fields.url,
+    hashes: fields.hashes,
+    requiresPython: fields.requiresPython,
+    yanked: fields.yanked,
+    yankedReason: fields.yankedReason,
+    size: fields.size,
+    uploadTime: fields.uploadTime,
+    coreMetadata: fields.coreMetadata,
+    provenance: fields.provenance,
+    kind: what.kind,
+    version: what.version,
+    wheel: what.wheel,
+  };
+}
+
+/** The hashes of a URL without a fragment: shared, never written to. */
+const NO_HASHES: Record<string, string> = Object.freeze({}) as Record<string, string>;
 
 function splitFragment(url: string): { url: string; hashes: Record<string, string> } {
   const hash = url.indexOf('#');
-  if (hash < 0) return { url, hashes: {} };
+  if (hash < 0) return { url, hashes: NO_HASHES };
   const hashes: Record<string, string> = {};
   const match = /^(sha1|sha224|sha256|sha384|sha512|md5)=([0-9a-fA-F]+)$/.exec(url.slice(hash + 1));
   if (match) hashes[match[1]] = match[2].toLowerCase();
   return { url: url.slice(0, hash), hashes };
-}
-
-function resolveUrl(href: string, base: string): string | undefined {
-  try {
-    return new URL(href, base).href;
-  } catch {
-    return undefined;
-  }
 }
 
 function collectVersions(listed: readonly string[], files: readonly DistributionFile[]): string[] {
@@ -168,15 +216,15 @@ class LinkPolicy {
  * A file's PEP 740 provenance URL, resolved against the page: only http(s), which is all an
  * index serves it over; anything else (a `file:` URL from a remote page) is never fetched.
  */
-function provenanceOf(value: unknown, pageUrl: string): { provenance?: string } {
-  const url = typeof value === 'string' && value ? resolveUrl(value, pageUrl) : undefined;
-  return url && /^https?:/i.test(url) ? { provenance: url } : {};
+function provenanceOf(value: unknown, links: LinkResolver): string | undefined {
+  const url = typeof value === 'string' && value ? links.resolve(value) : undefined;
+  return url && /^https?:/i.test(url) ? url : undefined;
 }
 
 /** A file known only by its name and location (a find-links folder, or a link to one archive). */
 export function linkedFile(filename: string, url: string, project: string): DistributionFile {
   const split = splitFragment(url);
-  return { filename, url: split.url, hashes: split.hashes, yanked: false, coreMetadata: false, ...classifyFilename(filename, project) };
+  return fileRecord({ filename, url: split.url, hashes: split.hashes, yanked: false, coreMetadata: false }, classifyFilename(filename, project));
 }
 
 // ---- PEP 691 JSON -------------------------------------------------------------------------
@@ -187,7 +235,11 @@ function asRecord(value: unknown): Record<string, unknown> | undefined {
 
 function stringRecord(value: unknown): Record<string, string> {
   const result: Record<string, string> = {};
-  for (const [key, entry] of Object.entries(asRecord(value) ?? {})) if (typeof entry === 'string') result[key] = entry.toLowerCase();
+  const record = asRecord(value);
+  for (const key in record) {
+    const entry = record[key];
+    if (typeof entry === 'string') result[key] = entry.toLowerCase();
+  }
   return result;
 }
 
@@ -198,28 +250,35 @@ export function parseSimpleJson(body: string, pageUrl: string, project: string):
   if (!root || !Array.isArray(root.files)) return { ok: false, message: 'the index sent JSON without a "files" list' };
   if (root.files.length > MAX_LINKS_PER_PAGE) return tooManyLinks();
   const policy = new LinkPolicy(pageUrl);
+  const links = new LinkResolver(pageUrl);
+  const classifier = new FilenameClassifier(project);
   const files: DistributionFile[] = [];
   for (const raw of root.files) {
     const file = asRecord(raw);
     if (!file || typeof file.filename !== 'string' || typeof file.url !== 'string') continue;
-    const absolute = resolveUrl(file.url, pageUrl);
+    const absolute = links.resolve(file.url);
     if (!absolute || !policy.allows(absolute)) continue;
     const { url, hashes: fragmentHashes } = splitFragment(absolute);
+    const listedHashes = stringRecord(file.hashes);
     const yanked = file.yanked === true || (typeof file.yanked === 'string' && file.yanked.length > 0);
     const metadata = file['core-metadata'] ?? file['dist-info-metadata'];
-    files.push({
-      filename: file.filename,
-      url,
-      hashes: { ...fragmentHashes, ...stringRecord(file.hashes) },
-      requiresPython: typeof file['requires-python'] === 'string' ? file['requires-python'] : undefined,
-      yanked,
-      yankedReason: typeof file.yanked === 'string' && file.yanked ? file.yanked : undefined,
-      size: typeof file.size === 'number' ? file.size : undefined,
-      uploadTime: typeof file['upload-time'] === 'string' ? file['upload-time'] : undefined,
-      coreMetadata: metadata === true ? { hashes: {} } : asRecord(metadata) ? { hashes: stringRecord(metadata) } : false,
-      ...provenanceOf(file.provenance, pageUrl),
-      ...classifyFilename(file.filename, project),
-    });
+    files.push(
+      fileRecord(
+        {
+          filename: file.filename,
+          url,
+          hashes: fragmentHashes === NO_HASHES ? listedHashes : { ...fragmentHashes, ...listedHashes },
+          requiresPython: typeof file['requires-python'] === 'string' ? file['requires-python'] : undefined,
+          yanked,
+          yankedReason: typeof file.yanked === 'string' && file.yanked ? file.yanked : undefined,
+          size: typeof file.size === 'number' ? file.size : undefined,
+          uploadTime: typeof file['upload-time'] === 'string' ? file['upload-time'] : undefined,
+          coreMetadata: metadata === true ? { hashes: {} } : asRecord(metadata) ? { hashes: stringRecord(metadata) } : false,
+          provenance: provenanceOf(file.provenance, links),
+        },
+        classifier.classify(file.filename),
+      ),
+    );
   }
   const listed = Array.isArray(root.versions) ? root.versions.filter((v): v is string => typeof v === 'string') : [];
   const meta = asRecord(root.meta);
@@ -282,7 +341,9 @@ export function parseSimpleHtml(body: string, pageUrl: string, project: string):
   if (outcome.kind === 'stopped') return tooManyLinks();
   if (outcome.kind === 'too-many-attributes') return tooManyLinks(`links with more than ${MAX_ATTRIBUTES_PER_PAGE.toLocaleString('en-US')} attributes`);
   if (outcome.kind === 'fails') return { ok: false, message: `Python's HTML parser, which pip uses, fails on the markup at offset ${outcome.at} ("${body.slice(outcome.at, outcome.at + 20)}…"), so pip cannot read this page` };
-  const base = (baseHref && resolveUrl(baseHref, pageUrl)) || pageUrl;
+  const base = (baseHref && new LinkResolver(pageUrl).resolve(baseHref)) || pageUrl;
+  const links = new LinkResolver(base);
+  const classifier = new FilenameClassifier(project);
   const policy = new LinkPolicy(pageUrl);
   const files: DistributionFile[] = [];
   for (const attributes of anchors) {
@@ -304,17 +365,21 @@ export function parseSimpleHtml(body: string, pageUrl: string, project: string):
       const hash = /^(\w+)=([0-9a-fA-F]+)$/.exec(metadata);
       coreMetadata = { hashes: hash ? { [hash[1]]: hash[2].toLowerCase() } : {} };
     }
-    files.push({
-      filename,
-      url,
-      hashes,
-      requiresPython: attributes.get('data-requires-python') || undefined,
-      yanked,
-      yankedReason: yanked ? attributes.get('data-yanked') || undefined : undefined,
-      coreMetadata,
-      ...provenanceOf(attributes.get('data-provenance'), base),
-      ...classifyFilename(filename, project),
-    });
+    files.push(
+      fileRecord(
+        {
+          filename,
+          url,
+          hashes,
+          requiresPython: attributes.get('data-requires-python') || undefined,
+          yanked,
+          yankedReason: yanked ? attributes.get('data-yanked') || undefined : undefined,
+          coreMetadata,
+          provenance: provenanceOf(attributes.get('data-provenance'), links),
+        },
+        classifier.classify(filename),
+      ),
+    );
   }
   return {
     ok: true,
