@@ -196,6 +196,8 @@ class PipRules implements SearchProvider<ResolverRequirement, Candidate> {
   private readonly skipped = new Map<ReleaseCandidate, string>();
   private readonly dependencyCache = new Map<Candidate, readonly ResolverRequirement[]>();
   private readonly satisfaction = new WeakMap<ResolverRequirement, Map<Candidate, boolean>>();
+  private readonly pythonAdmissions = new Map<string, boolean>();
+  private readonly preferences = new WeakMap<readonly Information<ResolverRequirement, Candidate>[], readonly (boolean | number | string)[]>();
   private readAhead = 0;
   private finished = false;
   private readonly upgradeAll: boolean;
@@ -283,12 +285,20 @@ class PipRules implements SearchProvider<ResolverRequirement, Candidate> {
     } else if (file.kind === 'sdist') {
       priority = -(this.tagRanks?.size ?? 1);
     } else return 'no wheel or sdist';
-    if (file.requiresPython) {
-      const clauses = parseSpecifierSet(file.requiresPython);
-      // An unreadable Requires-Python is ignored, as pip does.
-      if (clauses && !specifiersContain(clauses, this.pythonVersion)) return `requires Python ${file.requiresPython}`;
-    }
+    if (file.requiresPython && !this.admitsPython(file.requiresPython)) return `requires Python ${file.requiresPython}`;
     return { priority };
+  }
+
+  /** Whether a file's Requires-Python admits the target, once per text (a project's files repeat a few). */
+  private admitsPython(requiresPython: string): boolean {
+    let admits = this.pythonAdmissions.get(requiresPython);
+    if (admits === undefined) {
+      const clauses = parseSpecifierSet(requiresPython);
+      // An unreadable Requires-Python is ignored, as pip does.
+      admits = !clauses || specifiersContain(clauses, this.pythonVersion);
+      this.pythonAdmissions.set(requiresPython, admits);
+    }
+    return admits;
   }
 
   /**
@@ -585,12 +595,26 @@ class PipRules implements SearchProvider<ResolverRequirement, Candidate> {
     return identifiers;
   }
 
+  /**
+   * pip's get_preference. Remembered per criterion's information (never changed once made): the
+   * search asks for every unpinned identifier every round. A key made before the identifier was
+   * promoted is made again.
+   */
   preference(identifier: string, state: SearchState<ResolverRequirement, Candidate>): readonly (boolean | number | string)[] {
+    const information = state.criteria.get(identifier)?.information;
+    const known = information && this.preferences.get(information);
+    if (known && known[0] === !this.promoted.has(identifier)) return known;
+    const key = this.preferenceOf(identifier, information ?? []);
+    if (information) this.preferences.set(information, key);
+    return key;
+  }
+
+  private preferenceOf(identifier: string, information: readonly Information<ResolverRequirement, Candidate>[]): readonly (boolean | number | string)[] {
     let direct = false;
     let pinned = false;
     let upperBounded = false;
     let unfree = false;
-    for (const { requirement } of state.criteria.get(identifier)?.information ?? []) {
+    for (const { requirement } of information) {
       if (requirement.kind === 'explicit') direct = true;
       if (requirement.kind !== 'specifier') continue;
       for (const { operator, version } of requirement.specifiers) {

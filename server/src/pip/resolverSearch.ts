@@ -35,6 +35,7 @@ export interface SearchProvider<R, C> {
   preference(identifier: string, state: SearchState<R, C>): readonly (boolean | number | string)[];
   /** The candidates satisfying `requirements(identifier)`, minus `incompatibilities(identifier)`, best first. */
   findMatches(identifier: string, requirements: (identifier: string) => readonly R[], incompatibilities: (identifier: string) => readonly C[]): Promise<readonly C[]>;
+  /** Pure: the search remembers the answers per criterion and pin. */
   isSatisfiedBy(requirement: R, candidate: C): boolean;
   /** Whether the candidate can be used at all (its metadata read and valid); may fetch. */
   isUsable(candidate: C): Promise<boolean>;
@@ -63,6 +64,12 @@ class ResolutionImpossible<R, C> {
 /** resolvelib gives up optimistic backjumping after this share of the remaining rounds. */
 const OPTIMISTIC_BACKJUMPING_RATIO = 0.1;
 
+/** Reading and writing criteria by identifier: the state's map, or a view of changes over it. */
+interface CriteriaView<R, C> {
+  get(identifier: string): Criterion<R, C> | undefined;
+  set(identifier: string, criterion: Criterion<R, C>): unknown;
+}
+
 function copyState<R, C>(state: SearchState<R, C>): SearchState<R, C> {
   return { mapping: new Map(state.mapping), criteria: new Map(state.criteria), backtrackCauses: [...state.backtrackCauses] };
 }
@@ -71,6 +78,12 @@ export class BacktrackingSearch<R, C> {
   private states: SearchState<R, C>[] = [];
   private optimisticRatio = OPTIMISTIC_BACKJUMPING_RATIO;
   private savedStates: SearchState<R, C>[] | undefined;
+  /**
+   * Whether a criterion holds for a pin, remembered: every round asks it of every criterion, and
+   * criteria and pins never change (a changed criterion is a new object), so each pair is worked
+   * out once. Only the last pin asked is kept per criterion.
+   */
+  private readonly satisfaction = new WeakMap<Criterion<R, C>, { readonly pin: C; readonly satisfied: boolean }>();
 
   constructor(private readonly provider: SearchProvider<R, C>) {}
 
@@ -121,9 +134,10 @@ export class BacktrackingSearch<R, C> {
       if (narrowed.length === 0) throw new Error('narrow returned no identifier');
       const name = narrowed.length > 1 ? this.mostPreferred(narrowed) : narrowed[0];
 
-      const failures = await this.attemptToPin(name);
-      if (failures.length > 0) {
-        const causes = extractCauses(failures);
+      const attempt = await this.attemptToPin(name);
+      // No cause at all (no usable candidate left) counts as a success, as in resolvelib.
+      if (attempt.causes.length > 0) {
+        const causes = extractCauses(attempt.causes);
         let success = false;
         let failedOptimistic: boolean;
         try {
@@ -141,9 +155,10 @@ export class BacktrackingSearch<R, C> {
           if (!success) return { kind: 'impossible', causes: this.state.backtrackCauses, state: this.state, rounds: round + 1 };
         }
       } else {
-        // Requirements of pins that no longer hold stop counting as information.
+        // Requirements of pins that no longer hold stop counting as information. Only a criterion
+        // the pin changed can stop holding: the others and their pins are as they were this round.
         const invalidated = new Set<string>();
-        for (const [key, criterion] of this.state.criteria) if (satisfied.has(key) && !this.isCurrentPinSatisfying(key, criterion)) invalidated.add(key);
+        for (const key of attempt.changed) if (satisfied.has(key) && !this.isCurrentPinSatisfying(key, this.state.criteria.get(key)!)) invalidated.add(key);
         this.removeInformationFrom(this.state.criteria, invalidated);
         this.pushNewState();
       }
@@ -170,7 +185,12 @@ export class BacktrackingSearch<R, C> {
 
   private isCurrentPinSatisfying(name: string, criterion: Criterion<R, C>): boolean {
     const pin = this.state.mapping.get(name);
-    return pin !== undefined && criterion.information.every((info) => this.provider.isSatisfiedBy(info.requirement, pin));
+    if (pin === undefined) return false;
+    const known = this.satisfaction.get(criterion);
+    if (known?.pin === pin) return known.satisfied;
+    const satisfied = criterion.information.every((info) => this.provider.isSatisfiedBy(info.requirement, pin));
+    this.satisfaction.set(criterion, { pin, satisfied });
+    return satisfied;
   }
 
   private async firstUsable(candidates: readonly C[]): Promise<boolean> {
@@ -178,7 +198,7 @@ export class BacktrackingSearch<R, C> {
     return false;
   }
 
-  private async addToCriteria(criteria: Map<string, Criterion<R, C>>, requirement: R, parent: C | null): Promise<void> {
+  private async addToCriteria(criteria: CriteriaView<R, C>, requirement: R, parent: C | null): Promise<void> {
     const identifier = this.provider.requirementName(requirement);
     const existing = criteria.get(identifier);
     const incompatibilities = existing ? [...existing.incompatibilities] : [];
@@ -202,16 +222,23 @@ export class BacktrackingSearch<R, C> {
     }
   }
 
+  /** The criteria a candidate's dependencies change or add, in the order first changed (the state's are untouched). */
   private async updatedCriteria(candidate: C): Promise<Map<string, Criterion<R, C>>> {
-    const criteria = new Map(this.state.criteria);
+    const current = this.state.criteria;
+    const changed = new Map<string, Criterion<R, C>>();
+    // resolvelib works on a copy of all the criteria; only the changed ones are kept here.
+    const criteria: CriteriaView<R, C> = { get: (name) => changed.get(name) ?? current.get(name), set: (name, criterion) => changed.set(name, criterion) };
     const dependencies = this.provider.dependencies(candidate);
     await this.provider.prefetch?.(dependencies);
     for (const requirement of dependencies) await this.addToCriteria(criteria, requirement, candidate);
-    return criteria;
+    return changed;
   }
 
-  /** Pins the first candidate whose dependencies fit; the criteria that refused each one otherwise. */
-  private async attemptToPin(name: string): Promise<Criterion<R, C>[]> {
+  /**
+   * Pins the first candidate whose dependencies fit, saying which criteria that changed; the
+   * criteria that refused each candidate otherwise.
+   */
+  private async attemptToPin(name: string): Promise<{ readonly causes: readonly Criterion<R, C>[]; readonly changed: Iterable<string> }> {
     const criterion = this.state.criteria.get(name)!;
     const causes: Criterion<R, C>[] = [];
     for (const candidate of criterion.candidates) {
@@ -224,13 +251,14 @@ export class BacktrackingSearch<R, C> {
         causes.push((error as RequirementsConflicted<R, C>).criterion);
         continue;
       }
+      // Keys already there keep their place; new ones follow in the order they were added, as in resolvelib's copy.
       for (const [key, value] of criteria) this.state.criteria.set(key, value);
       // The newest pin goes last: backjumping undoes pins from the end.
       this.state.mapping.delete(name);
       this.state.mapping.set(name, candidate);
-      return [];
+      return { causes: [], changed: criteria.keys() };
     }
-    return causes;
+    return { causes, changed: [] };
   }
 
   private async patchCriteria(fromBroken: readonly (readonly [string, C[]])[]): Promise<boolean> {
