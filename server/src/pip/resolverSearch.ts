@@ -215,10 +215,9 @@ export class BacktrackingSearch<R, C> {
   private removeInformationFrom(criteria: Map<string, Criterion<R, C>>, parents: ReadonlySet<string>): void {
     if (parents.size === 0) return;
     for (const [key, criterion] of criteria) {
-      criteria.set(key, {
-        ...criterion,
-        information: criterion.information.filter((info) => info.parent === null || !parents.has(this.provider.candidateName(info.parent))),
-      });
+      const information = criterion.information.filter((info) => info.parent === null || !parents.has(this.provider.candidateName(info.parent)));
+      // An unchanged criterion stays the same object, so what is remembered about it still holds.
+      if (information.length < criterion.information.length) criteria.set(key, { ...criterion, information });
     }
   }
 
