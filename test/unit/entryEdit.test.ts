@@ -2,7 +2,7 @@
 // touched, idempotent. What pip reads back is checked in test/integration/entryEdit.pip.test.ts.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { EntryChange } from '../../server/src/pip/entryEdit';
+import { applyReplacements, type EntryChange, type TextReplacement } from '../../server/src/pip/entryEdit';
 import { A, B, rewrite } from '../helpers/rewrite';
 
 
@@ -38,3 +38,21 @@ for (const c of cases) {
     assert.equal(rewrite(after, c.change), after, 'applying the same change twice changes nothing');
   });
 }
+
+test('applyReplacements gives what applying them one by one from the end gives: adjacent spans, insertions at one offset, overlaps', () => {
+  const oneByOne = (text: string, replacements: readonly TextReplacement[]) =>
+    [...replacements].sort((a, b) => b.span.start - a.span.start).reduce((result, { span, newText }) => result.slice(0, span.start) + newText + result.slice(span.end), text);
+  let seed = 11;
+  const random = (n: number) => ((seed = (seed * 1103515245 + 12345) % 2 ** 31), seed % n);
+  for (let round = 0; round < 500; round++) {
+    const text = 'abcdefghij'.slice(0, random(11));
+    const replacements = Array.from({ length: random(5) }, (_, i): TextReplacement => {
+      const start = random(text.length + 1);
+      // Mostly inside the text, now and then an overlap or a span past its end.
+      const end = Math.min(start + random(4), text.length + random(2));
+      return { span: { start, end }, newText: `<${i}>` };
+    });
+    assert.equal(applyReplacements(text, replacements), oneByOne(text, replacements), JSON.stringify({ text, replacements }));
+  }
+  assert.equal(applyReplacements('a\nb\n', [{ span: { start: 2, end: 2 }, newText: 'x\n' }, { span: { start: 2, end: 2 }, newText: 'y\n' }, { span: { start: 0, end: 1 }, newText: 'A' }]), 'A\ny\nx\nb\n');
+});

@@ -66,3 +66,19 @@ test('files whose names spell a version differently belong to the same release',
   assert.equal(release.version, '2.0.0rc1');
   assert.equal(release.files.length, 2);
 });
+
+test('releases are grouped once per page: the same files and versions give the same releases, other versions or details group again', () => {
+  const first = releasesOf(project);
+  const again = releasesOf({ files: project.files, versions: project.versions });
+  assert.notEqual(again, first, 'a list of its own, which the caller may sort or cut');
+  assert.ok(again.every((release, i) => release === first[i]), 'the same files and versions: the releases worked out before');
+  again.length = 0;
+  assert.equal(releasesOf(project).length, 7, 'a caller changing its list changes nothing remembered');
+
+  const fewerVersions = releasesOf({ ...project, versions: ['1.0'] });
+  assert.notEqual(fewerVersions[0], first.find((release) => release.version === fewerVersions[0].version), 'other versions: grouped again');
+
+  const details = { releaseDates: { '1!0.5': '2020-01-01T00:00:00Z' } } as unknown as Parameters<typeof releasesOf>[1];
+  assert.equal(releasesOf(project, details).find((release) => release.version === '1!0.5')?.uploadTime, '2020-01-01T00:00:00Z', 'other details: grouped again');
+  assert.equal(releasesOf(project).find((release) => release.version === '1!0.5')?.uploadTime, undefined);
+});

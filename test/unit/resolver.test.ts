@@ -86,6 +86,13 @@ describe('finding versions', () => {
     assert.ok(resolution.kind === 'resolved' && resolution.steps > 5, 'several rounds');
   });
 
+  test('equal versions spelled apart (1.0, 1.0.0) are one candidate: its best file, whichever spelling has it', async () => {
+    for (const versions of [{ '1.0': { files: ['sdist' as const] }, '1.0.0': { files: ['wheel' as const] } }, { '1.0.0': { files: ['wheel' as const] }, '1.0': { files: ['sdist' as const] } }]) {
+      const { resolution } = await run({ projects: { spelled: { versions } } }, { requirements: ['spelled'] });
+      assert.equal(resolution.kind === 'resolved' && resolution.packages[0].file.filename, 'spelled-1.0.0-py3-none-any.whl', JSON.stringify(versions));
+    }
+  });
+
   test('a tangled graph lands where pip 26 lands after 138 rounds', async () => {
     const { resolution } = await run(KNOTS_FIXTURE, { requirements: ['knot1', 'knot0'] });
     assert.ok(resolution.kind === 'resolved');

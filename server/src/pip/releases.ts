@@ -24,8 +24,23 @@ export function isPrerelease(version: string): boolean {
   return parsed ? parsed.is_prerelease : false;
 }
 
+/**
+ * The releases worked out per page: the fixer and the resolver both ask for every project of a
+ * file. The index hands out one page's files and versions as the same (never changed) arrays on
+ * every call, so those arrays are the key; a merge of several sources makes new ones (a miss).
+ */
+const releasesByFiles = new WeakMap<ProjectData['files'], { readonly versions: ProjectData['versions']; readonly details: ProjectDetails | undefined; readonly releases: readonly Release[] }>();
+
 /** Every release with at least one file (or listed by PEP 700 `versions`), newest first. */
-export function releasesOf(project: ProjectData, details?: ProjectDetails): Release[] {
+export function releasesOf(project: Pick<ProjectData, 'files' | 'versions'>, details?: ProjectDetails): Release[] {
+  const known = releasesByFiles.get(project.files);
+  if (known && known.versions === project.versions && known.details === details) return [...known.releases];
+  const releases = groupReleases(project, details);
+  releasesByFiles.set(project.files, { versions: project.versions, details, releases });
+  return [...releases];
+}
+
+function groupReleases(project: Pick<ProjectData, 'files' | 'versions'>, details: ProjectDetails | undefined): Release[] {
   // Keyed by the normalized version: a file named 2.0.0-RC1 belongs to the release 2.0.0rc1.
   const byVersion = new Map<string, IndexedFile[]>();
   const filesOf = (version: string) => {

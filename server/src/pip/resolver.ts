@@ -196,6 +196,9 @@ class PipRules implements SearchProvider<ResolverRequirement, Candidate> {
   private readonly skipped = new Map<ReleaseCandidate, string>();
   private readonly dependencyCache = new Map<Candidate, readonly ResolverRequirement[]>();
   private readonly satisfaction = new WeakMap<ResolverRequirement, Map<Candidate, boolean>>();
+  private readonly pythonAdmissions = new Map<string, boolean>();
+  private readonly wheelNames = new Map<string, string>();
+  private readonly preferences = new WeakMap<readonly Information<ResolverRequirement, Candidate>[], readonly (boolean | number | string)[]>();
   private readAhead = 0;
   private finished = false;
   private readonly upgradeAll: boolean;
@@ -264,8 +267,11 @@ class PipRules implements SearchProvider<ResolverRequirement, Candidate> {
       }
       if (!usable) excluded.push({ version: release.version, reason: reasons.size ? [...reasons].join('; ') : 'no files' });
     }
-    // pip's order: non-yanked before yanked, then newest, then the best tag.
-    files.sort((a, b) => Number(a.yanked) - Number(b.yanked) || compare(b.release.version, a.release.version) || b.priority - a.priority);
+    // pip's order: non-yanked before yanked, then newest, then the best tag. The releases come
+    // newest first, so their places say which is newer (equal versions, 1.0 and 1.0.0, share one).
+    const newness = new Map<Release, number>();
+    releases.forEach((release, i) => newness.set(release, i > 0 && compare(releases[i - 1].version, release.version) === 0 ? newness.get(releases[i - 1])! : i));
+    files.sort((a, b) => Number(a.yanked) - Number(b.yanked) || newness.get(a.release)! - newness.get(b.release)! || b.priority - a.priority);
     return { name, releases, files, excluded };
   }
 
@@ -273,7 +279,7 @@ class PipRules implements SearchProvider<ResolverRequirement, Candidate> {
   private judgeFile(project: string, file: IndexedFile): { priority: number } | string {
     let priority: number;
     if (file.kind === 'wheel') {
-      if (!file.wheel || canonicalizeName(file.wheel.name) !== project) return 'a wheel named for another project';
+      if (!file.wheel || this.canonicalWheelName(file.wheel.name) !== project) return 'a wheel named for another project';
       if (this.tagRanks) {
         let best = Infinity;
         for (const python of file.wheel.pythonTags) for (const abi of file.wheel.abiTags) for (const platform of file.wheel.platformTags) best = Math.min(best, this.tagRanks.get(`${python}-${abi}-${platform}`) ?? Infinity);
@@ -283,12 +289,27 @@ class PipRules implements SearchProvider<ResolverRequirement, Candidate> {
     } else if (file.kind === 'sdist') {
       priority = -(this.tagRanks?.size ?? 1);
     } else return 'no wheel or sdist';
-    if (file.requiresPython) {
-      const clauses = parseSpecifierSet(file.requiresPython);
-      // An unreadable Requires-Python is ignored, as pip does.
-      if (clauses && !specifiersContain(clauses, this.pythonVersion)) return `requires Python ${file.requiresPython}`;
-    }
+    if (file.requiresPython && !this.admitsPython(file.requiresPython)) return `requires Python ${file.requiresPython}`;
     return { priority };
+  }
+
+  /** A wheel's project name, normalized once per spelling (every wheel of a project repeats it). */
+  private canonicalWheelName(name: string): string {
+    let canonical = this.wheelNames.get(name);
+    if (canonical === undefined) this.wheelNames.set(name, (canonical = canonicalizeName(name)));
+    return canonical;
+  }
+
+  /** Whether a file's Requires-Python admits the target, once per text (a project's files repeat a few). */
+  private admitsPython(requiresPython: string): boolean {
+    let admits = this.pythonAdmissions.get(requiresPython);
+    if (admits === undefined) {
+      const clauses = parseSpecifierSet(requiresPython);
+      // An unreadable Requires-Python is ignored, as pip does.
+      admits = !clauses || specifiersContain(clauses, this.pythonVersion);
+      this.pythonAdmissions.set(requiresPython, admits);
+    }
+    return admits;
   }
 
   /**
@@ -585,12 +606,26 @@ class PipRules implements SearchProvider<ResolverRequirement, Candidate> {
     return identifiers;
   }
 
+  /**
+   * pip's get_preference. Remembered per criterion's information (never changed once made): the
+   * search asks for every unpinned identifier every round. A key made before the identifier was
+   * promoted is made again.
+   */
   preference(identifier: string, state: SearchState<ResolverRequirement, Candidate>): readonly (boolean | number | string)[] {
+    const information = state.criteria.get(identifier)?.information;
+    const known = information && this.preferences.get(information);
+    if (known && known[0] === !this.promoted.has(identifier)) return known;
+    const key = this.preferenceOf(identifier, information ?? []);
+    if (information) this.preferences.set(information, key);
+    return key;
+  }
+
+  private preferenceOf(identifier: string, information: readonly Information<ResolverRequirement, Candidate>[]): readonly (boolean | number | string)[] {
     let direct = false;
     let pinned = false;
     let upperBounded = false;
     let unfree = false;
-    for (const { requirement } of state.criteria.get(identifier)?.information ?? []) {
+    for (const { requirement } of information) {
       if (requirement.kind === 'explicit') direct = true;
       if (requirement.kind !== 'specifier') continue;
       for (const { operator, version } of requirement.specifiers) {

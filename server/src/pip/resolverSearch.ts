@@ -35,6 +35,7 @@ export interface SearchProvider<R, C> {
   preference(identifier: string, state: SearchState<R, C>): readonly (boolean | number | string)[];
   /** The candidates satisfying `requirements(identifier)`, minus `incompatibilities(identifier)`, best first. */
   findMatches(identifier: string, requirements: (identifier: string) => readonly R[], incompatibilities: (identifier: string) => readonly C[]): Promise<readonly C[]>;
+  /** Pure: the search remembers the answers per criterion and pin. */
   isSatisfiedBy(requirement: R, candidate: C): boolean;
   /** Whether the candidate can be used at all (its metadata read and valid); may fetch. */
   isUsable(candidate: C): Promise<boolean>;
@@ -63,27 +64,89 @@ class ResolutionImpossible<R, C> {
 /** resolvelib gives up optimistic backjumping after this share of the remaining rounds. */
 const OPTIMISTIC_BACKJUMPING_RATIO = 0.1;
 
+/** Reading and writing criteria by identifier: the state's map, or a view of changes over it. */
+interface CriteriaView<R, C> {
+  get(identifier: string): Criterion<R, C> | undefined;
+  set(identifier: string, criterion: Criterion<R, C>): unknown;
+}
+
 function copyState<R, C>(state: SearchState<R, C>): SearchState<R, C> {
   return { mapping: new Map(state.mapping), criteria: new Map(state.criteria), backtrackCauses: [...state.backtrackCauses] };
 }
 
+/** A change made to the live state, with what undoes it. */
+type Undo<R, C> =
+  | { readonly kind: 'criterion'; readonly identifier: string; readonly previous: Criterion<R, C> | undefined }
+  /** `position`: where the previous pin stood in the mapping (a new pin goes last). */
+  | { readonly kind: 'pin'; readonly identifier: string; readonly previous: C | undefined; readonly position: number }
+  | { readonly kind: 'causes'; readonly previous: Information<R, C>[] };
+
+function undo<R, C>(state: SearchState<R, C>, change: Undo<R, C>): void {
+  if (change.kind === 'causes') state.backtrackCauses = change.previous;
+  else if (change.kind === 'criterion') {
+    // A criterion added went last, and everything after it is undone already.
+    if (change.previous === undefined) state.criteria.delete(change.identifier);
+    else state.criteria.set(change.identifier, change.previous);
+  } else {
+    state.mapping.delete(change.identifier);
+    if (change.previous !== undefined) {
+      // Back into its place (a pin made again moved last): rare, so the order is rebuilt.
+      const entries = [...state.mapping];
+      entries.splice(change.position, 0, [change.identifier, change.previous]);
+      state.mapping.clear();
+      for (const [identifier, candidate] of entries) state.mapping.set(identifier, candidate);
+    }
+  }
+}
+
+function positionOf<K>(map: ReadonlyMap<K, unknown>, key: K): number {
+  let position = 0;
+  for (const candidate of map.keys()) {
+    if (candidate === key) return position;
+    position++;
+  }
+  return -1;
+}
+
 export class BacktrackingSearch<R, C> {
-  private states: SearchState<R, C>[] = [];
+  /**
+   * resolvelib keeps a stack of states, each a copy of the one below with one more pin; copying
+   * every criterion and pin each round was 40% of the search. Only the top state (`live`) is
+   * kept whole here; each state below it is the live one with the changes made since undone, in
+   * reverse: `undoLogs[i]` turns state i + 1 into state i (the root state has none).
+   */
+  private live: SearchState<R, C> = { mapping: new Map(), criteria: new Map(), backtrackCauses: [] };
+  private undoLogs: Undo<R, C>[][] = [];
   private optimisticRatio = OPTIMISTIC_BACKJUMPING_RATIO;
-  private savedStates: SearchState<R, C>[] | undefined;
+  /** The stack as it was when optimistic backjumping started, to roll back to. */
+  private saved: { readonly live: SearchState<R, C>; readonly undoLogs: Undo<R, C>[][] } | undefined;
+  /** The live criteria, every change logged. */
+  private readonly liveCriteria: CriteriaView<R, C> = { get: (identifier) => this.live.criteria.get(identifier), set: (identifier, criterion) => this.setCriterion(identifier, criterion) };
+  /**
+   * Whether a criterion holds for a pin, remembered: every round asks it of every criterion, and
+   * criteria and pins never change (a changed criterion is a new object), so each pair is worked
+   * out once. Only the last pin asked is kept per criterion.
+   */
+  private readonly satisfaction = new WeakMap<Criterion<R, C>, { readonly pin: C; readonly satisfied: boolean }>();
 
   constructor(private readonly provider: SearchProvider<R, C>) {}
 
   private get state(): SearchState<R, C> {
-    return this.states[this.states.length - 1];
+    return this.live;
+  }
+
+  /** States on the stack, the root included. */
+  private get depth(): number {
+    return this.undoLogs.length + 1;
   }
 
   async run(roots: readonly R[], maxRounds: number): Promise<SearchOutcome<R, C>> {
-    this.states = [{ mapping: new Map(), criteria: new Map(), backtrackCauses: [] }];
+    this.live = { mapping: new Map(), criteria: new Map(), backtrackCauses: [] };
+    this.undoLogs = [];
     await this.provider.prefetch?.(roots);
     for (const root of roots) {
       try {
-        await this.addToCriteria(this.state.criteria, root, null);
+        await this.addToCriteria(this.liveCriteria, root, null);
       } catch (error) {
         if (error instanceof RequirementsConflicted) return { kind: 'impossible', causes: (error as RequirementsConflicted<R, C>).criterion.information, state: this.state, rounds: 0 };
         throw error;
@@ -95,7 +158,7 @@ export class BacktrackingSearch<R, C> {
     let optimisticCutoff: number | undefined;
     for (let round = 0; round < maxRounds; round++) {
       this.provider.checkpoint?.(round);
-      if (this.optimisticRatio && this.savedStates !== undefined) {
+      if (this.optimisticRatio && this.saved !== undefined) {
         if (optimisticStart === undefined) {
           optimisticStart = round;
           optimisticCutoff = Math.trunc((maxRounds - round) * this.optimisticRatio);
@@ -121,30 +184,32 @@ export class BacktrackingSearch<R, C> {
       if (narrowed.length === 0) throw new Error('narrow returned no identifier');
       const name = narrowed.length > 1 ? this.mostPreferred(narrowed) : narrowed[0];
 
-      const failures = await this.attemptToPin(name);
-      if (failures.length > 0) {
-        const causes = extractCauses(failures);
+      const attempt = await this.attemptToPin(name);
+      // No cause at all (no usable candidate left) counts as a success, as in resolvelib.
+      if (attempt.causes.length > 0) {
+        const causes = extractCauses(attempt.causes);
         let success = false;
         let failedOptimistic: boolean;
         try {
           success = await this.backjump(causes);
-          failedOptimistic = !success && this.optimisticRatio > 0 && !!this.savedStates?.length;
+          failedOptimistic = !success && this.optimisticRatio > 0 && this.saved !== undefined;
         } catch (error) {
           if (!(error instanceof ResolutionImpossible)) throw error;
-          if (this.optimisticRatio > 0 && this.savedStates?.length) failedOptimistic = true;
+          if (this.optimisticRatio > 0 && this.saved !== undefined) failedOptimistic = true;
           else return { kind: 'impossible', causes: (error as ResolutionImpossible<R, C>).causes, state: this.state, rounds: round + 1 };
         }
-        if (failedOptimistic && this.savedStates?.length) {
+        if (failedOptimistic && this.saved !== undefined) {
           this.rollbackStates();
         } else {
-          this.state.backtrackCauses = causes;
+          this.setCauses(causes);
           if (!success) return { kind: 'impossible', causes: this.state.backtrackCauses, state: this.state, rounds: round + 1 };
         }
       } else {
-        // Requirements of pins that no longer hold stop counting as information.
+        // Requirements of pins that no longer hold stop counting as information. Only a criterion
+        // the pin changed can stop holding: the others and their pins are as they were this round.
         const invalidated = new Set<string>();
-        for (const [key, criterion] of this.state.criteria) if (satisfied.has(key) && !this.isCurrentPinSatisfying(key, criterion)) invalidated.add(key);
-        this.removeInformationFrom(this.state.criteria, invalidated);
+        for (const key of attempt.changed) if (satisfied.has(key) && !this.isCurrentPinSatisfying(key, this.state.criteria.get(key)!)) invalidated.add(key);
+        this.removeInformationFrom(invalidated);
         this.pushNewState();
       }
     }
@@ -164,13 +229,44 @@ export class BacktrackingSearch<R, C> {
     return best;
   }
 
+  /** A new state on the stack, the same as the one below until changed. */
   private pushNewState(): void {
-    this.states.push(copyState(this.state));
+    this.undoLogs.push([]);
+  }
+
+  /** Drops the top state: the one below it becomes live. */
+  private popState(): void {
+    const log = this.undoLogs.pop()!;
+    for (let i = log.length - 1; i >= 0; i--) undo(this.live, log[i]);
+  }
+
+  private setCriterion(identifier: string, criterion: Criterion<R, C>): void {
+    this.undoLogs[this.undoLogs.length - 1]?.push({ kind: 'criterion', identifier, previous: this.live.criteria.get(identifier) });
+    this.live.criteria.set(identifier, criterion);
+  }
+
+  /** The newest pin goes last: backjumping undoes pins from the end. */
+  private pin(identifier: string, candidate: C): void {
+    const { mapping } = this.live;
+    const previous = mapping.get(identifier);
+    this.undoLogs[this.undoLogs.length - 1]?.push({ kind: 'pin', identifier, previous, position: previous === undefined ? -1 : positionOf(mapping, identifier) });
+    mapping.delete(identifier);
+    mapping.set(identifier, candidate);
+  }
+
+  private setCauses(causes: Information<R, C>[]): void {
+    this.undoLogs[this.undoLogs.length - 1]?.push({ kind: 'causes', previous: this.live.backtrackCauses });
+    this.live.backtrackCauses = causes;
   }
 
   private isCurrentPinSatisfying(name: string, criterion: Criterion<R, C>): boolean {
     const pin = this.state.mapping.get(name);
-    return pin !== undefined && criterion.information.every((info) => this.provider.isSatisfiedBy(info.requirement, pin));
+    if (pin === undefined) return false;
+    const known = this.satisfaction.get(criterion);
+    if (known?.pin === pin) return known.satisfied;
+    const satisfied = criterion.information.every((info) => this.provider.isSatisfiedBy(info.requirement, pin));
+    this.satisfaction.set(criterion, { pin, satisfied });
+    return satisfied;
   }
 
   private async firstUsable(candidates: readonly C[]): Promise<boolean> {
@@ -178,7 +274,7 @@ export class BacktrackingSearch<R, C> {
     return false;
   }
 
-  private async addToCriteria(criteria: Map<string, Criterion<R, C>>, requirement: R, parent: C | null): Promise<void> {
+  private async addToCriteria(criteria: CriteriaView<R, C>, requirement: R, parent: C | null): Promise<void> {
     const identifier = this.provider.requirementName(requirement);
     const existing = criteria.get(identifier);
     const incompatibilities = existing ? [...existing.incompatibilities] : [];
@@ -192,26 +288,32 @@ export class BacktrackingSearch<R, C> {
     criteria.set(identifier, criterion);
   }
 
-  private removeInformationFrom(criteria: Map<string, Criterion<R, C>>, parents: ReadonlySet<string>): void {
+  private removeInformationFrom(parents: ReadonlySet<string>): void {
     if (parents.size === 0) return;
-    for (const [key, criterion] of criteria) {
-      criteria.set(key, {
-        ...criterion,
-        information: criterion.information.filter((info) => info.parent === null || !parents.has(this.provider.candidateName(info.parent))),
-      });
+    for (const [key, criterion] of this.live.criteria) {
+      const information = criterion.information.filter((info) => info.parent === null || !parents.has(this.provider.candidateName(info.parent)));
+      // An unchanged criterion stays the same object, so what is remembered about it still holds.
+      if (information.length < criterion.information.length) this.setCriterion(key, { ...criterion, information });
     }
   }
 
+  /** The criteria a candidate's dependencies change or add, in the order first changed (the state's are untouched). */
   private async updatedCriteria(candidate: C): Promise<Map<string, Criterion<R, C>>> {
-    const criteria = new Map(this.state.criteria);
+    const current = this.state.criteria;
+    const changed = new Map<string, Criterion<R, C>>();
+    // resolvelib works on a copy of all the criteria; only the changed ones are kept here.
+    const criteria: CriteriaView<R, C> = { get: (name) => changed.get(name) ?? current.get(name), set: (name, criterion) => changed.set(name, criterion) };
     const dependencies = this.provider.dependencies(candidate);
     await this.provider.prefetch?.(dependencies);
     for (const requirement of dependencies) await this.addToCriteria(criteria, requirement, candidate);
-    return criteria;
+    return changed;
   }
 
-  /** Pins the first candidate whose dependencies fit; the criteria that refused each one otherwise. */
-  private async attemptToPin(name: string): Promise<Criterion<R, C>[]> {
+  /**
+   * Pins the first candidate whose dependencies fit, saying which criteria that changed; the
+   * criteria that refused each candidate otherwise.
+   */
+  private async attemptToPin(name: string): Promise<{ readonly causes: readonly Criterion<R, C>[]; readonly changed: Iterable<string> }> {
     const criterion = this.state.criteria.get(name)!;
     const causes: Criterion<R, C>[] = [];
     for (const candidate of criterion.candidates) {
@@ -224,13 +326,12 @@ export class BacktrackingSearch<R, C> {
         causes.push((error as RequirementsConflicted<R, C>).criterion);
         continue;
       }
-      for (const [key, value] of criteria) this.state.criteria.set(key, value);
-      // The newest pin goes last: backjumping undoes pins from the end.
-      this.state.mapping.delete(name);
-      this.state.mapping.set(name, candidate);
-      return [];
+      // Keys already there keep their place; new ones follow in the order they were added, as in resolvelib's copy.
+      for (const [key, value] of criteria) this.setCriterion(key, value);
+      this.pin(name, candidate);
+      return { causes: [], changed: criteria.keys() };
     }
-    return causes;
+    return { causes, changed: [] };
   }
 
   private async patchCriteria(fromBroken: readonly (readonly [string, C[]])[]): Promise<boolean> {
@@ -246,20 +347,21 @@ export class BacktrackingSearch<R, C> {
       );
       if (!(await this.firstUsable(candidates))) return false;
       incompatibilities.push(...criterion.incompatibilities);
-      criteria.set(key, { candidates, information: [...criterion.information], incompatibilities });
+      this.setCriterion(key, { candidates, information: [...criterion.information], incompatibilities });
     }
     return true;
   }
 
   private saveStates(): void {
-    this.savedStates ??= this.states.map(copyState);
+    this.saved ??= { live: copyState(this.live), undoLogs: this.undoLogs.map((log) => [...log]) };
   }
 
   private rollbackStates(): void {
     this.optimisticRatio = 0;
-    if (this.savedStates?.length) {
-      this.states = this.savedStates;
-      this.savedStates = undefined;
+    if (this.saved !== undefined) {
+      this.live = this.saved.live;
+      this.undoLogs = this.saved.undoLogs;
+      this.saved = undefined;
     }
   }
 
@@ -271,30 +373,37 @@ export class BacktrackingSearch<R, C> {
     const incompatibleDeps = new Set<string>();
     for (const cause of causes) if (cause.parent !== null) incompatibleDeps.add(this.provider.candidateName(cause.parent));
     for (const cause of causes) incompatibleDeps.add(this.provider.requirementName(cause.requirement));
-    while (this.states.length >= 3) {
+    while (this.depth >= 3) {
       // Drop the state that triggered backtracking.
-      this.states.pop();
-      let brokenState: SearchState<R, C>;
+      this.popState();
       let name: string;
       let candidate: C;
+      let fromBroken: (readonly [string, C[]])[];
       for (;;) {
-        const popped = this.states.pop();
-        const last = popped ? [...popped.mapping].pop() : undefined;
-        if (!popped || !last) throw new ResolutionImpossible(causes);
-        brokenState = popped;
+        // The live state is the broken one: its last pin is undone, and the state below goes on.
+        if (this.undoLogs.length === 0) throw new ResolutionImpossible(causes);
+        let last: readonly [string, C] | undefined;
+        for (const entry of this.live.mapping) last = entry;
+        if (!last) {
+          this.popState();
+          throw new ResolutionImpossible(causes);
+        }
         [name, candidate] = last;
-        brokenState.mapping.delete(name);
-        if (!this.optimisticRatio && !incompatibleDeps.has(name)) break;
-        if (this.optimisticRatio && this.savedStates === undefined && !incompatibleDeps.has(name)) this.saveStates();
-        const dependencyNames = this.provider.dependencies(candidate).map((requirement) => this.provider.requirementName(requirement));
-        if (dependencyNames.some((dependency) => incompatibleDeps.has(dependency))) break;
-        if (brokenState.mapping.size === 0) break;
-        if (this.states.length <= 1) throw new ResolutionImpossible(causes);
+        const pinsLeft = this.live.mapping.size - 1;
+        const unrelated = !incompatibleDeps.has(name);
+        let found = !this.optimisticRatio && unrelated;
+        const save = !found && this.optimisticRatio && this.saved === undefined && unrelated;
+        found ||= this.provider.dependencies(candidate).some((requirement) => incompatibleDeps.has(this.provider.requirementName(requirement))) || pinsLeft === 0;
+        // What the broken state had learnt is read before it goes.
+        if (found) fromBroken = [...this.live.criteria].map(([key, criterion]) => [key, [...criterion.incompatibilities]] as const);
+        this.popState();
+        if (save) this.saveStates();
+        if (found) break;
+        if (this.depth <= 1) throw new ResolutionImpossible(causes);
       }
-      const fromBroken: (readonly [string, C[]])[] = [...brokenState.criteria].map(([key, criterion]) => [key, [...criterion.incompatibilities]] as const);
-      fromBroken.push([name, [candidate]]);
+      fromBroken!.push([name, [candidate]]);
       this.pushNewState();
-      if (await this.patchCriteria(fromBroken)) return true;
+      if (await this.patchCriteria(fromBroken!)) return true;
     }
     return false;
   }
