@@ -2,9 +2,9 @@
 // queue (larger for PyPI's CDN, smaller while a host answers 429/503), per-request timeouts and
 // cancellation, bounded retries with backoff, a body size cap, proxies, extra CAs, HTTP/2 to
 // https indexes that choose it, and credentials that only ever go to the origin they belong to.
-import { Agent, ProxyAgent, buildConnector, type ConnectorOptions, type Dispatcher, request } from './undiciParts';
+import { Agent, ProxyAgent, buildConnector, type Connector, type ConnectorOptions, type Dispatcher, request } from './undiciParts';
 import { createHash } from 'node:crypto';
-import { createSecureContext, rootCertificates } from 'node:tls';
+import { createSecureContext, rootCertificates, type SecureContext } from 'node:tls';
 import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
 import { pipeline, type Readable, type Transform } from 'node:stream';
 import type { CredentialStore } from './credentials';
@@ -225,14 +225,68 @@ export class AlpnChoices {
   }
 }
 
+/** Each certificate of some PEM text (a bundle), as its own PEM block. */
+function pemCertificates(pem: string): string[] {
+  return pem.match(/-----BEGIN (?:TRUSTED )?CERTIFICATE-----[\s\S]*?-----END (?:TRUSTED )?CERTIFICATE-----/g) ?? [];
+}
+
+/** Node's bundled roots and the certificates of `extraPems`, each once (compared without whitespace). */
+export function trustedCertificates(extraPems: readonly string[]): string[] {
+  const seen = new Set<string>();
+  const unique: string[] = [];
+  for (const certificate of [...rootCertificates, ...extraPems.flatMap(pemCertificates)]) {
+    const key = certificate.replace(/\s+/g, '');
+    if (!seen.has(key)) {
+      seen.add(key);
+      unique.push(certificate);
+    }
+  }
+  return unique;
+}
+
+/**
+ * How connections verify servers. With extra CAs (the system bundle, NODE_EXTRA_CA_CERTS, pip's
+ * `cert`), Node's bundled roots must be passed along with them (an explicit `ca` replaces them), and
+ * the context holding them all is built once, at the first TLS connection: building it parses
+ * every certificate (30–90 ms of CPU), which a run against an http:// index, or one that never
+ * connects, should not pay, and which every connection would pay again if `ca` were passed instead.
+ * Certificates listed twice (the system bundle repeats most of Node's roots; NODE_EXTRA_CA_CERTS
+ * often names the system bundle) are added once: 432 → 166 on Debian, 80 → 35 ms.
+ */
+export class TlsSettings {
+  private context: SecureContext | undefined;
+
+  constructor(
+    private readonly rejectUnauthorized: boolean,
+    private readonly extraCaCertificates: readonly string[],
+  ) {}
+
+  /** Options for a TLS connection; builds the shared context on first use. */
+  options(): { rejectUnauthorized: boolean; secureContext?: SecureContext } {
+    if (this.extraCaCertificates.length === 0) return { rejectUnauthorized: this.rejectUnauthorized };
+    this.context ??= createSecureContext({ ca: trustedCertificates(this.extraCaCertificates) });
+    return { rejectUnauthorized: this.rejectUnauthorized, secureContext: this.context };
+  }
+
+  /** undici's connector, with the TLS options made when the first https connection is. */
+  connector(extra: Partial<ConnectorOptions> = {}): Connector {
+    let plain: Connector | undefined;
+    let secure: Connector | undefined;
+    return (connectOptions, callback) => {
+      const connect = connectOptions.protocol === 'https:' ? (secure ??= buildConnector({ ...this.options(), ...extra })) : (plain ??= buildConnector({ ...extra }));
+      return connect(connectOptions, callback);
+    };
+  }
+}
+
 /**
  * The agent for origins that speak (or may speak) HTTP/2: one connection per origin, carrying as
  * many streams as the largest host may have in flight (HostLimits bounds each host, as over
  * HTTP/1.1). Its connections offer h2 and h1 in ALPN and tell `alpn` what each origin chose; an
  * origin that picks h1 is sent to the HTTP/1.1 pool from then on.
  */
-function multiplexingAgent(tls: ConnectorOptions, keepAliveTimeout: number, alpn: AlpnChoices): Agent {
-  const connectOfferingH2 = buildConnector({ ...tls, allowH2: true });
+function multiplexingAgent(tls: TlsSettings, keepAliveTimeout: number, alpn: AlpnChoices): Agent {
+  const connectOfferingH2 = tls.connector({ allowH2: true });
   return new Agent({
     keepAliveTimeout,
     connections: 1,
@@ -400,15 +454,10 @@ export function createHttpClient(options: HttpOptions): HttpClient {
   const backoffMs = options.backoffMs ?? 250;
   const maxRetryAfterMs = options.maxRetryAfterMs ?? 5_000;
   const env = options.env ?? {};
-  const tls = {
-    rejectUnauthorized: options.strictSsl !== false,
-    // Passing `ca` replaces Node's roots, so the bundled ones are added back explicitly. Built once:
-    // given as `ca`, every new connection would parse all ~140 roots again (milliseconds of CPU each).
-    ...(options.extraCaCertificates?.length ? { secureContext: createSecureContext({ ca: [...rootCertificates, ...options.extraCaCertificates] }) } : {}),
-  };
+  const tls = new TlsSettings(options.strictSsl !== false, options.extraCaCertificates ?? []);
   // Per origin, as many as the largest host may use; HostLimits keeps each host within its own size.
   const pool = { keepAliveTimeout: 30_000, connections: cdnSize(concurrency) };
-  const direct = new Agent({ ...pool, connect: tls });
+  const direct = new Agent({ ...pool, connect: tls.connector() });
   const proxies = new Map<string, ProxyAgent>();
   const alpn = new AlpnChoices();
   // https origins go here until their first connection shows they chose HTTP/1.1.
@@ -423,7 +472,7 @@ export function createHttpClient(options: HttpOptions): HttpClient {
     if (proxy) {
       let agent = proxies.get(proxy);
       if (!agent) {
-        agent = new ProxyAgent({ uri: proxy, ...pool, requestTls: tls, proxyTls: tls });
+        agent = new ProxyAgent({ uri: proxy, ...pool, requestTls: tls.options(), proxyTls: tls.options() });
         proxies.set(proxy, agent);
       }
       return { dispatcher: agent };

@@ -19,6 +19,8 @@ export type Agent = Undici.Agent;
 export type ProxyAgent = Undici.ProxyAgent;
 /** Options of buildConnector (undici's namespace of that name). */
 export type ConnectorOptions = Undici.buildConnector.BuildOptions;
+/** A connector function (undici's buildConnector.connector). */
+export type Connector = Undici.buildConnector.connector;
 
 /** undici's top-level request(url, options), for a dispatcher given: the URL split as it splits it. */
 export function request(url: string, options: Omit<Undici.Dispatcher.RequestOptions, 'origin' | 'path'> & { dispatcher: Undici.Dispatcher }): Promise<Undici.Dispatcher.ResponseData> {
