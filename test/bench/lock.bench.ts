@@ -17,8 +17,8 @@
 // runs, alternating with this build's, to measure a change against it in the same run.
 //   npm run bench
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { loadavg, tmpdir } from 'node:os';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { readFile, type CliIo } from '../../server/src/cli/files';
@@ -35,6 +35,7 @@ import { pipResolution } from '../support/pip';
 import { counted, IndexProcess, type Counted } from './indexProcess';
 import { LATENCY_MS } from './indexFixture';
 import { best, median } from './stats';
+import { tempDir } from '../helpers/tempDirs';
 
 const RUNS = 5;
 const PIP_RUNS = 3;
@@ -103,10 +104,10 @@ async function main(): Promise<void> {
     return;
   }
   const load = loadavg()[0];
-  const dir = mkdtempSync(join(tmpdir(), 'reqguard-lock-bench-'));
+  const dir = tempDir('lock-bench');
   const caches: string[] = [];
   const cacheDir = () => {
-    const made = mkdtempSync(join(tmpdir(), 'reqguard-lock-cache-'));
+    const made = tempDir('lock-cache');
     caches.push(made);
     return made;
   };

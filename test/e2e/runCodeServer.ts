@@ -18,8 +18,8 @@
 //   REQGUARD_E2E_VSIX         install this .vsix (default: dist/reqguard-<version>.vsix when current)
 //   REQGUARD_E2E_GREP         run only the suite's tests whose title contains this text
 //   REQGUARD_E2E_TIMEOUT      seconds allowed for the suite (default 600)
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { homedir, tmpdir } from 'node:os';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { chromium, type Browser } from 'playwright-core';
@@ -32,6 +32,7 @@ import { runTrustChecks } from './harness/trust';
 import { runUiChecks, screenshotName, type UiStep } from './harness/ui';
 import { createWorkspace, writeUserSettings } from './harness/workspace';
 import { printResults, type SuiteResult, type TestResult } from './results';
+import { tempDir } from '../helpers/tempDirs';
 
 const REPO = resolve(__dirname, '..', '..', '..');
 const SUITE_INDEX = join(__dirname, 'suite', 'index.js');
@@ -88,7 +89,7 @@ async function main(): Promise<number> {
     console.log(`${required ? 'FAILED (CI=true)' : 'SKIPPED'}: ${found.missing}`);
     return required ? 1 : 0;
   }
-  const temp = mkdtempSync(join(tmpdir(), 'reqguard-e2e-'));
+  const temp = tempDir('e2e');
   const runShots = join(SCREENSHOTS, 'latest');
   rmSync(runShots, { recursive: true, force: true });
   mkdirSync(runShots, { recursive: true });

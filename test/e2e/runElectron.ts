@@ -10,14 +10,14 @@
 //   VSCODE_TEST_VERSION    the VS Code version to download (default 1.91.0, the engines minimum)
 //   REQGUARD_E2E_REQUIRE_ELECTRON=1   fail (exit 1) instead of skipping when no VS Code is available
 //   REQGUARD_E2E_GREP      run only the tests whose title contains this text
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { downloadAndUnzipVSCode, runTests } from '@vscode/test-electron';
 import { startTestIndex } from '../support/testIndex';
 import { INDEX_FIXTURE } from './fixture';
 import { createWorkspace, writeUserSettings } from './harness/workspace';
 import { printResults, type SuiteResult } from './results';
+import { tempDir } from '../helpers/tempDirs';
 
 const REPO = resolve(__dirname, '..', '..', '..');
 const SUITE_INDEX = join(__dirname, 'suite', 'index.js');
@@ -49,7 +49,7 @@ async function main(): Promise<number> {
     console.log('note: no DISPLAY; VS Code needs one on Linux (xvfb-run -a npm run test:e2e:electron)');
   }
 
-  const temp = mkdtempSync(join(tmpdir(), 'reqguard-e2e-electron-'));
+  const temp = tempDir('e2e-electron');
   const index = await startTestIndex(INDEX_FIXTURE);
   const resultFile = join(temp, 'result.json');
   let ok = false;

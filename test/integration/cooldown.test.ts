@@ -4,9 +4,7 @@
 // `--uploaded-prior-to P7D` picks the same release.
 import { describe as suite, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readdirSync } from 'node:fs';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { analyzeDocument, type AnalyzedDocument } from '../../server/src/engine/documents';
 import { cooldownCutoff } from '../../server/src/features/indexDiagnostics/cooldown';
@@ -23,6 +21,7 @@ import { PIP26, skipWithout } from '../support/optionalProgram';
 import { runPip } from '../support/pip';
 import type { IndexFixture, TestIndex } from '../support/testIndex';
 import { run, workspace } from './cli/runCli';
+import { tempDir } from '../helpers/tempDirs';
 
 const DAY = 86_400_000;
 const ago = (ms: number) => new Date(Date.now() - ms).toISOString();
@@ -107,7 +106,7 @@ suite('the fixes pick the newest release old enough', () => {
 });
 
 test('pip 26 --uploaded-prior-to P7D picks the same release, and finds nothing for a project with no release that old', { skip: skipWithout(PIP26) }, async () => {
-  const dest = mkdtempSync(join(tmpdir(), 'reqguard-cooldown-'));
+  const dest = tempDir('cooldown');
   const download = (requirement: string) => runPip('pip26', ['--disable-pip-version-check', 'download', '--no-deps', '--only-binary', ':all:', '-d', dest, '--index-url', index.simpleUrl, '--uploaded-prior-to', 'P7D', requirement]);
   const fresh = await download('fresh');
   assert.equal(fresh.status, 0, fresh.stderr);

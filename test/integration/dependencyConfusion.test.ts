@@ -7,8 +7,7 @@
 import { after, before, describe as suite, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { CodeAction, Diagnostic, TextEdit } from 'vscode-languageserver-types';
@@ -26,6 +25,7 @@ import { PIP, PIP26, skipWithout } from '../support/optionalProgram';
 import { runPip, type PipVersion } from '../support/pip';
 import { startTestIndex, type TestIndex } from '../support/testIndex';
 import { run, workspace } from './cli/runCli';
+import { tempDir } from '../helpers/tempDirs';
 
 let corp: TestIndex;
 let pub: TestIndex;
@@ -172,7 +172,7 @@ suite('pip agrees', () => {
   for (const [which, program] of [['system', PIP], ['pip26', PIP26]] as const) {
     test(`pip (${which}): takes the public 99.0 from two indexes; the fixed files get the private copy`, { skip: skipWithout(program) }, async () => {
       const pip = (args: string[]) => runPip(which as PipVersion, ['--disable-pip-version-check', 'download', '--no-deps', '--only-binary', ':all:', ...args]);
-      const dir = mkdtempSync(join(tmpdir(), 'reqguard-confusion-pip-'));
+      const dir = tempDir('confusion-pip');
       const open = join(dir, 'open');
       const premise = await pip(['-d', open, '--index-url', corp.simpleUrl, '--extra-index-url', pub.simpleUrl, 'internal-lib']);
       assert.equal(premise.status, 0, premise.stderr);

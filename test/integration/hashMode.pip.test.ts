@@ -4,13 +4,13 @@
 // installs or refuses exactly as the case says; test/unit/hashMode.test.ts holds reqguard to the same verdicts.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { caseFiles, HASH_MODE_CASES, HASH_MODE_FIXTURE, type PipVerdict } from '../helpers/hashModeCases';
 import { PIP, PIP26, skipWithout } from '../support/optionalProgram';
 import { runPip, type PipVersion } from '../support/pip';
 import { startTestIndex, type TestIndex } from '../support/testIndex';
+import { tempDir } from '../helpers/tempDirs';
 
 let index: TestIndex;
 before(async () => {
@@ -30,7 +30,7 @@ async function verdict(which: PipVersion, dir: string): Promise<PipVerdict> {
 
 for (const hashCase of HASH_MODE_CASES) {
   test(`pip 23.2.1 and 26.2.1 on: ${hashCase.title}`, { timeout: 120_000, skip: skipWithout(PIP, PIP26) }, async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'reqguard-hash-mode-'));
+    const dir = tempDir('hash-mode');
     const digestOf = (project: string) => index.file(`${project}-${Object.keys(HASH_MODE_FIXTURE.projects[project].versions)[0]}-py3-none-any.whl`)!.sha256;
     for (const [name, text] of Object.entries(caseFiles(hashCase.files, digestOf))) {
       mkdirSync(dirname(join(dir, name)), { recursive: true });

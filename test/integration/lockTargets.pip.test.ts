@@ -4,8 +4,7 @@
 // taking the entries its markers select.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { TextDocument } from 'vscode-languageserver-textdocument';
@@ -18,6 +17,7 @@ import { useFixtureIndex, type FixtureIndex } from '../support/fixtureIndex';
 import { PIP, PIP26, skipWithout } from '../support/optionalProgram';
 import { runPip } from '../support/pip';
 import { pipPythonTarget } from '../support/pythonTarget';
+import { tempDir } from '../helpers/tempDirs';
 
 let running: FixtureIndex;
 useFixtureIndex(DJANGO_FIXTURE, (started) => (running = started));
@@ -29,7 +29,7 @@ function described(base: TargetEnvironment, markers: Partial<TargetEnvironment['
 
 test('several targets: shared picks once, differing picks with markers, and pip installs it', { skip: skipWithout(PIP, PIP26) }, async () => {
   const here = await pipPythonTarget();
-  const dir = mkdtempSync(join(tmpdir(), 'reqguard-lock-targets-'));
+  const dir = tempDir('lock-targets');
   const input = join(dir, 'requirements.in');
   writeFileSync(input, 'Django\n');
   const file = analyzeFile(TextDocument.create(pathToFileURL(input).href, 'pip-requirements', 1, 'Django\n'), input, { reader: diskReader }, { onDisk: true });

@@ -4,8 +4,7 @@
 // cancellation, local files and hostile archives.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { openIndex, type OpenIndexOptions, type PackageIndex } from '../../server/src/index/packageIndex';
@@ -13,6 +12,7 @@ import type { IndexSelection } from '../../server/src/index/indexSelection';
 import { selection, testClient, type TestClient } from '../support/indexClient';
 import { startTestIndex, type IndexFixture, type IndexSwitches, type RecordedRequest, type TestIndex } from '../support/testIndex';
 import { rawZip } from '../helpers/rawZip';
+import { tempDir } from '../helpers/tempDirs';
 
 const WHEEL = 'demo_pkg-1.0-py3-none-any.whl';
 const FIXTURE: IndexFixture = {
@@ -357,7 +357,7 @@ describe('cache, offline, cancellation', () => {
 
 describe('local files', () => {
   test('a find-links folder: the wheel and the sdist read from the disk, bounded to regular files', async () => {
-    const folder = mkdtempSync(join(tmpdir(), 'reqguard-metadata-'));
+    const folder = tempDir('metadata');
     for (const name of [WHEEL, 'static-1.0.tar.gz', 'dynamic-1.0.tar.gz']) writeFileSync(join(folder, name), index.file(name)!.body);
     const client = testClient();
     try {
@@ -376,7 +376,7 @@ describe('local files', () => {
       assert.equal(!dynamic.ok && dynamic.error.kind, 'not-static');
       assert.equal(index.requests.length, before, 'no network');
       // A file:// index page with PEP 658 attributes reads the .metadata beside the file.
-      const metadataFolder = mkdtempSync(join(tmpdir(), 'reqguard-metadata-'));
+      const metadataFolder = tempDir('metadata');
       const built = index.file(WHEEL)!;
       writeFileSync(join(metadataFolder, WHEEL), built.body);
       writeFileSync(join(metadataFolder, `${WHEEL}.metadata`), built.metadata);

@@ -4,8 +4,7 @@
 // formats (ustar, PAX and GNU long names) for sdists.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseCoreMetadata } from '../../server/src/parser/coreMetadata';
 import { readCoreMetadata } from '../../server/src/pip/metadata';
@@ -14,8 +13,9 @@ import { DEFECT_CLASSES, METADATA_CASES } from '../helpers/coreMetadataCases';
 import { PIP, PIP26, PYTHON3, skipWithout } from '../support/optionalProgram';
 import { python, type PipVersion } from '../support/pip';
 import { startTestIndex, type TestIndex } from '../support/testIndex';
+import { tempDir } from '../helpers/tempDirs';
 
-const work = mkdtempSync(join(tmpdir(), 'reqguard-formats-'));
+const work = tempDir('formats');
 const LIMITS = { maxMemberBytes: 16 * 1024 * 1024, maxDirectoryBytes: 64 * 1024 * 1024 };
 
 /** Runs a Python script on a JSON input file and parses what it prints as JSON. */

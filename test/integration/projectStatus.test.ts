@@ -4,9 +4,6 @@
 // pip indeed cannot install a quarantined project from the same index.
 import { describe as suite, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { MarkupContent } from 'vscode-languageserver-types';
 import { analyzeDocument } from '../../server/src/engine/documents';
@@ -21,6 +18,7 @@ import { PIP, PIP26, skipWithout } from '../support/optionalProgram';
 import { runPip, type PipVersion } from '../support/pip';
 import type { IndexFixture, TestIndex } from '../support/testIndex';
 import type { PackageIndex } from '../../server/src/index/packageIndex';
+import { tempDir } from '../helpers/tempDirs';
 
 const FIXTURE: IndexFixture = {
   projects: {
@@ -92,7 +90,7 @@ suite('project status (PEP 792)', () => {
 suite('pip agrees: a quarantined project cannot be installed, an archived one can', () => {
   for (const [which, program] of [['system', PIP], ['pip26', PIP26]] as const) {
     test(`pip (${which})`, { skip: skipWithout(program) }, async () => {
-      const dest = mkdtempSync(join(tmpdir(), 'reqguard-status-'));
+      const dest = tempDir('status');
       const download = (requirement: string) => runPip(which as PipVersion, ['download', '--no-deps', '-d', dest, '--index-url', index.simpleUrl, requirement]);
       const evil = await download('evil==1.0');
       assert.notEqual(evil.status, 0);

@@ -5,8 +5,7 @@
 // still gives the verdicts recorded for the corpus (test/tools/pylock_oracle.py).
 import { describe as suite, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { MarkupContent } from 'vscode-languageserver-types';
@@ -25,6 +24,7 @@ import { useFixtureIndex } from '../support/fixtureIndex';
 import { PIP26, skipWithout } from '../support/optionalProgram';
 import { python, runPip } from '../support/pip';
 import type { IndexFixture, TestIndex } from '../support/testIndex';
+import { tempDir } from '../helpers/tempDirs';
 
 const FIXTURE: IndexFixture = {
   projects: {
@@ -178,7 +178,7 @@ wheels = [{url = "https://e/demo_lib-1.0-py3-none-any.whl", hashes = {sha256 = "
 
 suite('pylock.toml: what pip writes and what packaging says', () => {
   test('a pylock.toml written by the real pip lock (pip 26) has no problem, offline or on the index', { skip: skipWithout(PIP26) }, async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'reqguard-pylock-'));
+    const dir = tempDir('pylock');
     try {
       const out = join(dir, 'pylock.toml');
       const run = await runPip('pip26', ['lock', '--index-url', index.simpleUrl, '-o', out, 'app']);

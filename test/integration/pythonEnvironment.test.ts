@@ -4,13 +4,13 @@
 // kept per path and modification time, and every way an interpreter can fail is said clearly.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { chmodSync, mkdtempSync, symlinkSync, utimesSync, writeFileSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, symlinkSync, utimesSync, writeFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describedTarget } from '../../server/src/pip/targets';
 import { createPythonEnvironments, findOnPath, hostPlatformTag } from '../../server/src/pythonEnvironment';
 import { PYTHON3, requireProgram, skipWithout } from '../support/optionalProgram';
 import { python } from '../support/pip';
+import { tempDir } from '../helpers/tempDirs';
 
 const from = { source: 'flag', origin: '--python' } as const;
 
@@ -24,7 +24,7 @@ async function packagingSays(interpreter: string, module = 'packaging'): Promise
 
 /** An executable shell script in a fresh folder. */
 function script(body: string): string {
-  const path = join(mkdtempSync(join(tmpdir(), 'reqguard-python-')), 'python');
+  const path = join(tempDir('python'), 'python');
   writeFileSync(path, `#!/bin/sh\n${body}\n`);
   chmodSync(path, 0o755);
   return path;
@@ -58,7 +58,7 @@ test('a target described for this machine (its Python version, glibc and archite
 });
 
 test('virtual environments: without packaging the tags come from pip\'s vendored copy; without pip either, there are none', { skip: skipWithout(PYTHON3), timeout: 180_000 }, async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'reqguard-venvs-'));
+  const dir = tempDir('venvs');
   const bare = join(dir, 'bare');
   const withPip = join(dir, 'with-pip');
   for (const [venv, args] of [[bare, ['--without-pip']], [withPip, []]] as const) {
@@ -78,7 +78,7 @@ test('virtual environments: without packaging the tags come from pip\'s vendored
 
 test('answers are kept per path, size and modification time; a changed interpreter is asked again', { skip: skipWithout(PYTHON3) }, async () => {
   const python3 = requireProgram(PYTHON3);
-  const log = join(mkdtempSync(join(tmpdir(), 'reqguard-asked-')), 'log');
+  const log = join(tempDir('asked'), 'log');
   writeFileSync(log, '');
   const counting = script(`echo asked >> '${log}'\nexec '${python3}' "$@"`);
   const environments = createPythonEnvironments();
@@ -93,14 +93,14 @@ test('answers are kept per path, size and modification time; a changed interpret
   await environments.ask(counting, from);
   assert.equal(readFileSync(log, 'utf8'), 'asked\nasked\n');
   // Another name for the same file (a venv's link) is its own path: its own label.
-  const link = join(mkdtempSync(join(tmpdir(), 'reqguard-link-')), 'python3');
+  const link = join(tempDir('link'), 'python3');
   symlinkSync(counting, link);
   const linked = await environments.ask(link, from);
   assert.ok(linked.ok && linked.target.label.endsWith(`(${link})`));
 });
 
 test('every failure is one clear sentence: missing, not executable, not Python, failing, hanging, talking too much', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'reqguard-broken-'));
+  const dir = tempDir('broken');
   const notExecutable = join(dir, 'python');
   writeFileSync(notExecutable, '#!/bin/sh\n');
   const environments = createPythonEnvironments({ timeoutMs: 1000, maxOutputBytes: 64 * 1024 });
@@ -123,7 +123,7 @@ test('every failure is one clear sentence: missing, not executable, not Python, 
 });
 
 test('a timeout is not kept: the interpreter is asked again next time', async () => {
-  const log = join(mkdtempSync(join(tmpdir(), 'reqguard-slow-')), 'log');
+  const log = join(tempDir('slow'), 'log');
   writeFileSync(log, '');
   const slow = script(`echo asked >> '${log}'\nexec sleep 5`);
   const environments = createPythonEnvironments({ timeoutMs: 300 });

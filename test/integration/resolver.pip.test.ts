@@ -4,8 +4,7 @@
 // too; where it differs from pip 26, the case says so and ours follows 26.
 import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseRequirement } from '../../server/src/parser/pep508';
 import type { TargetEnvironment } from '../../server/src/pip/environment';
@@ -16,6 +15,7 @@ import { PIP, PIP26, skipWithout } from '../support/optionalProgram';
 import { pipResolution, type PipResolution, type PipVersion } from '../support/pip';
 import { pipPythonTarget } from '../support/pythonTarget';
 import type { IndexFixture, VersionSpec } from '../support/testIndex';
+import { tempDir } from '../helpers/tempDirs';
 
 const wheel = (spec: VersionSpec = {}): VersionSpec => ({ files: ['wheel'], ...spec });
 const needs = (...requiresDist: string[]): VersionSpec => wheel({ requiresDist });
@@ -161,7 +161,7 @@ describe('the resolver picks what pip picks', { skip: skipWithout(PIP, PIP26), t
     const queue = [...CASES];
     const worker = async () => {
       for (let item = queue.shift(); item; item = queue.shift()) {
-        const dir = mkdtempSync(join(tmpdir(), 'reqguard-resolver-'));
+        const dir = tempDir('resolver');
         const file = writeCase(dir, item);
         const run = (which: PipVersion) => pipResolution(which, file, running.index.simpleUrl, ...(item.pre ? ['--pre'] : []));
         pips.set(item.name, { system: await run('system'), pip26: await run('pip26') });

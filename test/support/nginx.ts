@@ -2,14 +2,14 @@
 // on 127.0.0.1 (so index clients meet real ETag/Last-Modified/redirect behaviour, not ours).
 // Everything nginx writes (pid, logs, temp files) lives in a fresh temp dir removed on close().
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { createServer, type AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { NGINX, requireProgram } from './optionalProgram';
 import { until } from './until';
+import { tempDir } from '../helpers/tempDirs';
 
 export interface Nginx {
   /** `http://127.0.0.1:PORT/` */
@@ -86,7 +86,7 @@ function answers(url: string): Promise<boolean> {
 }
 
 async function startOnce(binary: string, root: string): Promise<Nginx> {
-  const dir = mkdtempSync(join(tmpdir(), 'reqguard-nginx-'));
+  const dir = tempDir('nginx');
   for (const sub of ['logs', 'temp']) mkdirSync(join(dir, sub));
   const port = await freePort();
   const conf = join(dir, 'nginx.conf');

@@ -1,10 +1,10 @@
 // The real pip, for tests that prove an index or a requirements file works with it. python3 and
 // pip are optional: tests using them declare `{ skip: skipWithout(PIP) }` (support/optionalProgram).
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { PIP26, PYTHON3, requireProgram } from './optionalProgram';
+import { tempDir } from '../helpers/tempDirs';
 
 export interface PythonRun {
   status: number;
@@ -73,7 +73,7 @@ export interface PipResolution {
  * --report` (nothing is installed; the report lists every distribution pip would install).
  */
 export async function pipResolution(which: PipVersion, requirementsFile: string, indexUrl: string, ...extra: string[]): Promise<PipResolution> {
-  const dir = mkdtempSync(join(tmpdir(), 'reqguard-pip-report-'));
+  const dir = tempDir('pip-report');
   const report = join(dir, 'report.json');
   try {
     const run = await runPip(which, ['install', '--dry-run', '--ignore-installed', '--quiet', '--report', report, '-r', requirementsFile, '--index-url', indexUrl, ...extra]);

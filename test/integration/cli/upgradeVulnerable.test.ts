@@ -5,13 +5,13 @@
 // is listed and makes the exit status 1; pip accepts the result in hash-checking mode.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PIP, skipWithout } from '../../support/optionalProgram';
 import { pipDownload } from '../../support/pip';
 import { startTestIndex, VULNERABLE_VERSIONS, type TestIndex } from '../../support/testIndex';
 import { run, workspace } from './runCli';
+import { tempDir } from '../../helpers/tempDirs';
 
 let index: TestIndex;
 /** Another index whose OSV route knows advisories the first index's JSON API does not. */
@@ -83,7 +83,7 @@ test('pip downloads the upgraded file in hash-checking mode', { skip: skipWithou
   const dir = workspace({ 'requirements.txt': text });
   const result = await run(['fix', '--upgrade-vulnerable', ...onIndex(), 'requirements.txt'], dir);
   assert.equal(result.status, 0, result.stderr);
-  const pip = await pipDownload(join(dir, 'requirements.txt'), index.simpleUrl, mkdtempSync(join(tmpdir(), 'reqguard-upgrade-')));
+  const pip = await pipDownload(join(dir, 'requirements.txt'), index.simpleUrl, tempDir('upgrade'));
   assert.equal(pip.status, 0, pip.stderr);
   assert.match(pip.stdout, /vulnpkg-1\.4/);
 });

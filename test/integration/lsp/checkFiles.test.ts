@@ -3,19 +3,19 @@
 // counted in the answer; a cancelled request publishes nothing more.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { CancellationTokenSource, type PublishDiagnosticsParams } from 'vscode-languageserver-protocol';
 import { CHECK_FILES_REQUEST } from '../../../server/src/protocol';
 import { startLspServer, type LspServer } from '../../support/lspServer';
 import { startTestIndex, type TestIndex } from '../../support/testIndex';
+import { tempDir } from '../../helpers/tempDirs';
 
 let index: TestIndex;
 let lsp: LspServer;
 const published: PublishDiagnosticsParams[] = [];
-const workspace = mkdtempSync(join(tmpdir(), 'reqguard-lsp-checkall-'));
+const workspace = tempDir('lsp-checkall');
 
 function file(relative: string, text: string): string {
   const path = join(workspace, relative);

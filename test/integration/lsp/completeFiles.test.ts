@@ -4,8 +4,7 @@
 // missing-dependency, whose quick fix "Add N missing dependencies (pinned and hashed)" completes it.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { CodeAction, PublishDiagnosticsParams, TextEdit, WorkspaceEdit } from 'vscode-languageserver-protocol';
@@ -16,11 +15,12 @@ import { pipPythonVersion, runPip, type PipVersion } from '../../support/pip';
 import { startLspServer, type LspServer } from '../../support/lspServer';
 import { startTestIndex, type TestIndex } from '../../support/testIndex';
 import { until } from '../../support/until';
+import { tempDir } from '../../helpers/tempDirs';
 
 let index: TestIndex;
 let lsp: LspServer;
 const published: PublishDiagnosticsParams[] = [];
-const workspace = mkdtempSync(join(tmpdir(), 'reqguard-lsp-complete-'));
+const workspace = tempDir('lsp-complete');
 
 before(async () => {
   index = await startTestIndex(DJANGO_FIXTURE);

@@ -3,8 +3,7 @@
 // changes only the lines that differ; a conflict answered with the reason and no edit.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { ProtocolConnection } from 'vscode-languageserver-protocol/node';
@@ -15,12 +14,13 @@ import { DJANGO_FIXTURE } from '../../support/dependencyGraphs';
 import { PYTHON3, skipWithout } from '../../support/optionalProgram';
 import { startLspServer, type LspServer } from '../../support/lspServer';
 import { startTestIndex, type TestIndex } from '../../support/testIndex';
+import { tempDir } from '../../helpers/tempDirs';
 
 let index: TestIndex;
 let lsp: LspServer;
 let connection: ProtocolConnection;
 const progress: string[] = [];
-const workspace = mkdtempSync(join(tmpdir(), 'reqguard-lsp-lock-'));
+const workspace = tempDir('lsp-lock');
 const input = join(workspace, 'requirements.in');
 const inputUri = pathToFileURL(input).href;
 let version = 1;

@@ -2,8 +2,7 @@
 // folder), so a restarted server still reports unknown-project while the index is down.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { PublishDiagnosticsParams } from 'vscode-languageserver-protocol';
@@ -11,9 +10,10 @@ import { startLspServer, type LspServer } from '../../support/lspServer';
 import { startTestIndex, type TestIndex } from '../../support/testIndex';
 import { until } from '../../support/until';
 import { ageCachedAnswers } from '../cli/runCli';
+import { tempDir } from '../../helpers/tempDirs';
 
 let index: TestIndex;
-const workspace = mkdtempSync(join(tmpdir(), 'reqguard-lsp-absent-'));
+const workspace = tempDir('lsp-absent');
 const storagePath = join(workspace, '.storage');
 
 before(async () => {

@@ -4,8 +4,7 @@
 // status, hover and "Pin and hash all" follow each change.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Hover, MarkupContent, WorkspaceEdit } from 'vscode-languageserver-protocol';
@@ -15,6 +14,7 @@ import { PYTHON3, requireProgram, skipWithout } from '../../support/optionalProg
 import { python } from '../../support/pip';
 import { startTestIndex, type TestIndex } from '../../support/testIndex';
 import { until } from '../../support/until';
+import { tempDir } from '../../helpers/tempDirs';
 
 const skip = skipWithout(PYTHON3);
 let index: TestIndex;
@@ -22,7 +22,7 @@ let lsp: LspServer;
 /** The `reqguard` settings the client answers with. */
 let settings: Record<string, unknown> = {};
 const statuses: IndexStatus[] = [];
-const workspace = mkdtempSync(join(tmpdir(), 'reqguard-lsp-targets-'));
+const workspace = tempDir('lsp-targets');
 /** "The Python extension's interpreter": python3's executable under the name a virtual environment gives it. */
 const venvPython = join(workspace, '.venv', 'bin', 'python3');
 /** python3's X.Y, and the next minor version, which the newest release of `newpy` requires. */
