@@ -56,6 +56,22 @@ test('a host answering 429/503 is asked half as many at once, and one more per a
   assert.equal(hosts.limitFor('https://other.example/').current, 16, 'other hosts are not affected');
 });
 
+test('a host known to speak HTTP/2 grows to a CDN host\'s size, one more per answer, and still halves on refusals', () => {
+  const hosts = new HostLimits(16);
+  const url = 'https://mirror.example/simple/a/';
+  const host = hosts.hostOf(url);
+  hosts.multiplexes('https://mirror.example');
+  assert.equal(host.limit.current, 16, 'not at once: one more per answer');
+  for (let n = 0; n < 10; n++) hosts.answered(host);
+  assert.equal(host.limit.current, 26);
+  for (let n = 0; n < 40; n++) hosts.answered(host);
+  assert.equal(host.limit.current, 48, 'never past three times the base');
+  hosts.refused(host);
+  assert.equal(host.limit.current, 24);
+  hosts.multiplexes('https://other.example');
+  assert.equal(hosts.hostOf('https://other.example/x').size, 16, 'a host never asked is not sized ahead');
+});
+
 test('ALPN choices: one request opens the first connection, the rest wait for its handshake', async () => {
   const alpn = new AlpnChoices();
   const origin = 'https://index.example';

@@ -16,8 +16,8 @@ export interface HttpOptions {
   readonly userAgent: string;
   /**
    * Requests in flight at once to one host; the rest wait in a queue (default 16). Hosts behind a
-   * CDN made for it (PyPI's) get three times as many (at most 64); a host answering 429 or 503
-   * gets fewer until it recovers (see HostLimits).
+   * CDN made for it (PyPI's), and hosts answering over HTTP/2, get three times as many (at most
+   * 64); a host answering 429 or 503 gets fewer until it recovers (see HostLimits).
    */
   readonly concurrency?: number;
   /** Per attempt: from sending the request to the last byte of the body (default 10 s). */
@@ -150,7 +150,7 @@ const cdnSize = (base: number) => Math.min(MAX_HOST_CONCURRENCY, Math.max(base, 
 
 /**
  * One ConcurrencyLimit per host (scheme, host and port), sized for it: `base` for most, CDN_FACTOR
- * times that for a CDN host. A 429 or 503 halves the host's limit (an index saying it is
+ * times that for a CDN host and, once it has answered over HTTP/2, for a multiplexing host. A 429 or 503 halves the host's limit (an index saying it is
  * overloaded is asked less at once, not just later); every success afterwards adds one back, up to
  * the host's size. The retry itself still waits for Retry-After or the backoff.
  */
@@ -178,6 +178,17 @@ export class HostLimits {
 
   limitFor(url: string): ConcurrencyLimit {
     return this.hostOf(url).limit;
+  }
+
+  /**
+   * The origin answers over HTTP/2: its requests are streams of one connection, which cost a server
+   * far less than as many connections, so it may grow to a CDN host's size (one more per answer,
+   * as after a refusal). 50 streams read the benchmark's 300 pages in 282 ms against 535 ms for
+   * 16, for the same CPU.
+   */
+  multiplexes(origin: string): void {
+    const host = this.hosts.get(origin);
+    if (host && host.size < cdnSize(this.base)) host.size = cdnSize(this.base);
   }
 
   /** The host said it is overloaded (429, 503). */
@@ -316,8 +327,8 @@ function untilSettledOrAborted(settled: Promise<void>, signal: AbortSignal): Pro
 
 export interface HostLimit {
   readonly limit: ConcurrencyLimit;
-  /** Its limit while it does not refuse. */
-  readonly size: number;
+  /** Its limit while it does not refuse (raised once it is known to multiplex). */
+  size: number;
 }
 
 function once(fn: () => void): () => void {
@@ -482,7 +493,10 @@ export function createHttpClient(options: HttpOptions): HttpClient {
     for (;;) {
       const route = alpn.route(origin);
       if (route === 'open') return { dispatcher: multiplexed, opens: origin };
-      if (route === 'h2') return { dispatcher: multiplexed };
+      if (route === 'h2') {
+        hosts.multiplexes(origin);
+        return { dispatcher: multiplexed };
+      }
       if (route === 'http/1.1') return { dispatcher: direct };
       // Bounded: the opening request settles it at the latest when it ends (its timeout).
       await untilSettledOrAborted(route, signal);
