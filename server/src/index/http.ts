@@ -150,9 +150,9 @@ const cdnSize = (base: number) => Math.min(MAX_HOST_CONCURRENCY, Math.max(base, 
 
 /**
  * One ConcurrencyLimit per host (scheme, host and port), sized for it: `base` for most, CDN_FACTOR
- * times that for a CDN host and, once it has answered over HTTP/2, for a multiplexing host. A 429 or 503 halves the host's limit (an index saying it is
- * overloaded is asked less at once, not just later); every success afterwards adds one back, up to
- * the host's size. The retry itself still waits for Retry-After or the backoff.
+ * times that for a CDN host and, once it has answered over HTTP/2, for a multiplexing host. A 429
+ * or 503 halves the host's limit (an index saying it is overloaded is asked less at once, not just
+ * later); every success afterwards adds one back, up to the host's size. The retry itself still waits for Retry-After or the backoff.
  */
 export class HostLimits {
   private readonly hosts = new Map<string, HostLimit>();
