@@ -7,6 +7,7 @@ import { basename, dirname, relative, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { WorkDoneProgressServerReporter, WorkspaceEdit } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
+import { hashTargetsOf } from '../engine/engine';
 import { lineReplacements } from '../engine/lineDiff';
 import { lockCommand, lockRequirements } from '../engine/lock';
 import { rangeOf } from '../features/diagnostics';
@@ -61,7 +62,8 @@ export async function lockDocument(state: DocumentState, params: LockParams, sig
         targets,
         upgrade: params.upgrade,
       },
-      { index: state.index, hashTargets: state.settings.hashes, signal: controller.signal, onProgress: (message) => progress.report(message) },
+      // The files the chosen installer refuses are not hashed, as `reqguard lock --installer` does.
+      { index: state.index, hashTargets: hashTargetsOf({ settings: state.settings, installer: (await state.installer()).profile }), signal: controller.signal, onProgress: (message) => progress.report(message) },
     );
     if (controller.signal.aborted) return answer('cancelled', 'Lock cancelled');
     if (result.kind !== 'locked') return answer(result.kind === 'incomplete' && result.reason === 'cancelled' ? 'cancelled' : result.kind, result.message);
