@@ -1,5 +1,6 @@
-// "reqguard: Check all dependency files": finds every requirements file and setup.py of the
-// workspace (the manifest's own patterns, plus reqguard.files.requirementsPatterns) and has the
+// "reqguard: Check all dependency files": finds every requirements file, library manifest
+// (setup.py, setup.cfg, pyproject.toml) and pylock.toml of the workspace (the manifest's own
+// patterns, plus reqguard.files.requirementsPatterns) and has the
 // server check them in batches, with a cancellable progress notification, so the Problems view
 // lists them all. At most MAX_CHECKED_FILES files, and says so when there are more.
 import * as vscode from 'vscode';

@@ -106,17 +106,20 @@ export interface ManifestLanguage {
   readonly extensions?: readonly string[];
 }
 
+/** The library manifests and lock files reqguard checks, by name (parser/documentKinds.ts reads each). */
+const MANIFEST_AND_LOCK_FILES = ['setup.py', 'setup.cfg', 'pyproject.toml', 'pylock.toml', 'pylock.*.toml'];
+
 /**
  * The globs "Check all dependency files" searches the workspace with: the manifest's file names,
- * patterns and extensions of requirements files, setup.py, and the user's extra patterns
- * (`reqguard.files.requirementsPatterns`), each made to match in any folder.
+ * patterns and extensions of requirements files, the library manifests and pylock.toml files, and
+ * the user's extra patterns (`reqguard.files.requirementsPatterns`), each made to match in any folder.
  */
 export function dependencyFileGlobs(languages: readonly ManifestLanguage[], extraPatterns: readonly string[]): string[] {
   const anywhere = (pattern: string) => (pattern.startsWith('**/') || pattern.startsWith('/') ? pattern : `**/${pattern}`);
   const requirements = languages.filter((language) => language.id === REQUIREMENTS_LANGUAGE_ID);
   const globs = [
     ...requirements.flatMap((language) => [...(language.filenames ?? []), ...(language.filenamePatterns ?? []), ...(language.extensions ?? []).map((extension) => `*${extension}`)]),
-    'setup.py',
+    ...MANIFEST_AND_LOCK_FILES,
     ...extraPatterns,
   ].map(anywhere);
   return [...new Set(globs)];

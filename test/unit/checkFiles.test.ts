@@ -13,7 +13,7 @@ import { startInMemoryServer, type InMemoryServer } from '../support/inMemorySer
 
 const manifest = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8'));
 
-test('the globs: every file name, pattern and extension of the manifest\'s requirements language, setup.py and the user\'s own, in any folder', () => {
+test('the globs: every file name, pattern and extension of the manifest\'s requirements language, the library manifests, pylock files and the user\'s own, in any folder', () => {
   const globs = dependencyFileGlobs(manifest.contributes.languages, ['deps/*.txt', '**/pins.txt']);
   assert.deepEqual(globs, [
     '**/requirements.txt',
@@ -29,6 +29,10 @@ test('the globs: every file name, pattern and extension of the manifest\'s requi
     '**/constraints/*.txt',
     '**/*.pip',
     '**/setup.py',
+    '**/setup.cfg',
+    '**/pyproject.toml',
+    '**/pylock.toml',
+    '**/pylock.*.toml',
     '**/deps/*.txt',
     '**/pins.txt',
   ]);
@@ -64,4 +68,18 @@ test('reqguard/checkFiles publishes the diagnostics of closed files and counts t
   assert.deepEqual(codes('file:///work/c/requirements.txt'), [['0:syntax']]);
   assert.deepEqual(codes('file:///work/missing/requirements.txt'), []);
   assert.ok(codes(open).every((list) => list.join() === '0:unpinned'), 'only the open file\'s own validation publishes for it');
+});
+
+test('reqguard/checkFiles reads closed library manifests and pylock files by their names too', async () => {
+  server.files.set('/work/lib/pyproject.toml', '[project]\nname = "lib"\nversion = "1.0"\ndependencies = ["pytz==2018.4"]\n');
+  server.files.set('/work/lib/setup.cfg', '[options]\ninstall_requires =\n    six==1.16.0\n');
+  server.files.set('/work/app/pylock.toml', 'lock-version = "9.0"\ncreated-by = "x"\n[[packages]]\nname = "six"\n');
+  const uris = ['file:///work/lib/pyproject.toml', 'file:///work/lib/setup.cfg', 'file:///work/app/pylock.toml'];
+  const result = await server.client.sendRequest(CHECK_FILES_REQUEST, { uris });
+  assert.equal(result.checked, 3);
+  const codes = (uri: string) => published.filter((params) => params.uri === uri).flatMap((params) => params.diagnostics.map((d) => d.code));
+  assert.deepEqual(codes(uris[0]), ['exact-pin-in-library']);
+  assert.deepEqual(codes(uris[1]), ['exact-pin-in-library']);
+  // An unsupported lock-version and a package with no source: packaging.pylock refuses both.
+  assert.deepEqual(codes(uris[2]), ['pylock-invalid', 'pylock-invalid']);
 });

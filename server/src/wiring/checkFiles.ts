@@ -1,6 +1,6 @@
-// "Check all dependency files": every requirements file and setup.py of the workspace checked as
-// if it were open (offline and index diagnostics, through the engine), so the Problems view lists
-// them all. The client finds the files and sends them in small batches, for progress and
+// "Check all dependency files": every requirements file, library manifest and pylock.toml of the
+// workspace checked as if it were open (offline and index diagnostics, through the engine), so the
+// Problems view lists them all. The client finds the files and sends them in small batches, for progress and
 // cancellation; files that are open keep the diagnostics their validation publishes.
 import type { Connection, TextDocuments } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
