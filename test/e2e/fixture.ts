@@ -86,6 +86,7 @@ export const WORKSPACE_FILES: Record<string, string> = {
   // "Check all dependency files" on this folder; never opened.
   'services/api/requirements.txt': 'flaskk==1.0\n',
   'services/worker/requirements.txt': 'requests==2.31.0\n',
+  'services/lib/pyproject.toml': '[project]\nname = "lib"\nversion = "1.0"\ndependencies = ["flask==3.0.3"]\n',
   'services/node_modules/pkg/requirements.txt': 'flaskk\n',
   // The Playwright UI checks (after the suite).
   'requirements-ui.txt': '# web service\nflask>=2.0\nurllib3==2.2.3\n',
